@@ -1,0 +1,309 @@
+"""The logbook's records: immutable, documented, validated with messages a worker reads.
+
+Instants are integer seconds since the Unix epoch (UTC); calendar dates are
+``datetime.date`` in the logbook's time zone; money is ``Decimal`` (see money.py).
+The vocabulary (kinds, statuses, pay models) is the one in shared/docs/metrics.md and
+interchange.md; ``KINDS`` is ordered as metrics.md lists them, which breaks ties when
+unpaid time is attributed to a kind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from . import money, timeutil
+
+BILLABLE_KINDS: tuple[str, ...] = ("tasking", "review", "training")
+UNPAID_KINDS: tuple[str, ...] = (
+    "onboarding",
+    "assessment",
+    "instructions",
+    "meeting",
+    "admin",
+    "waiting",
+)
+KINDS: tuple[str, ...] = BILLABLE_KINDS + UNPAID_KINDS
+STATUSES: tuple[str, ...] = ("paid", "pending", "rejected", "returned", "lost", "capped", "unpaid")
+EARNING_STATUSES: tuple[str, ...] = ("paid", "pending")
+#: statuses under which unpaid *billable* work is reported instead of its kind
+FAILED_STATUSES: tuple[str, ...] = ("rejected", "returned", "lost", "capped")
+#: the keys of unpaid_hours_by_kind, in tie-break/report order
+UNPAID_KEYS: tuple[str, ...] = KINDS + FAILED_STATUSES
+PAY_MODELS: tuple[str, ...] = ("hourly", "per_task")
+RATE_UNITS: tuple[str, ...] = ("hour", "task")
+END_REASONS: tuple[str, ...] = ("finished", "removed", "quit", "paused")
+
+Kind = Literal["tasking", "review", "training", "onboarding", "assessment", "instructions", "meeting", "admin", "waiting"]
+Status = Literal["paid", "pending", "rejected", "returned", "lost", "capped", "unpaid"]
+
+_FROZEN = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+def default_status(kind: str, pay: Decimal | None) -> str:
+    """metrics.md: ``paid`` for billable kinds and for any entry with a recorded pay, else ``unpaid``."""
+    return "paid" if (kind in BILLABLE_KINDS or pay is not None) else "unpaid"
+
+
+def parse_applies_to(text: str | None) -> tuple[str, ...]:
+    """``"training;review"`` → ('review', 'training') in KINDS order; blank → all billable kinds."""
+    if text is None or not str(text).strip():
+        return BILLABLE_KINDS
+    parts = [p.strip() for p in str(text).split(";") if p.strip()]
+    bad = [p for p in parts if p not in KINDS]
+    if bad:
+        raise ValueError(
+            f"unknown kind {', '.join(repr(b) for b in bad)}; use kinds from: {', '.join(KINDS)}"
+        )
+    return tuple(k for k in KINDS if k in parts)
+
+
+def applies_to_text(kinds: tuple[str, ...]) -> str:
+    """Canonical stored form: blank for "all billable kinds", else ``;``-joined in KINDS order."""
+    return "" if tuple(kinds) == BILLABLE_KINDS else ";".join(kinds)
+
+
+class Logbook(BaseModel):
+    """The logbook's settings."""
+
+    model_config = _FROZEN
+    home_currency: str = "USD"
+    """ISO 4217 code all figures are reported in."""
+    timezone: str = "UTC"
+    """IANA zone for days and weeks, and for times written without an offset."""
+    reference_wage: Decimal | None = None
+    """A legal minimum or target hourly wage to measure against (optional)."""
+    reference_currency: str | None = None
+    """Currency of ``reference_wage`` (default: the home currency)."""
+    reference_label: str | None = None
+    """What the reference is, e.g. "Kenya minimum wage 2026"."""
+
+    @field_validator("home_currency", "reference_currency")
+    @classmethod
+    def _currency(cls, v: str | None) -> str | None:
+        return None if v in (None, "") else money.check_currency(v)
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, v: str) -> str:
+        timeutil.zone(v)
+        return v
+
+    @field_validator("reference_wage", mode="before")
+    @classmethod
+    def _ref(cls, v):
+        return None if v in (None, "") else money.parse_amount(v)
+
+
+class Project(BaseModel):
+    """A project on a platform, as the worker knows it (code names change; keep them)."""
+
+    model_config = _FROZEN
+    platform: Annotated[str, Field(min_length=1, max_length=200)]
+    """The platform or subcontractor: Outlier, Remotasks, MTurk, ..."""
+    project: Annotated[str, Field(min_length=1, max_length=200)]
+    """The project's name on that platform ("Genesis Dolphin")."""
+    pay_model: Literal["hourly", "per_task"] = "hourly"
+    """``hourly`` pays hours × rate, ``per_task`` pays units × rate."""
+    currency: str = "USD"
+    """Currency the project pays in."""
+    advertised_rate: Decimal | None = None
+    """What the project was advertised at; blank: its first recorded rate stands for it."""
+    started_on: dt.date | None = None
+    ended_on: dt.date | None = None
+    end_reason: Literal["finished", "removed", "quit", "paused"] | None = None
+    """Why it ended: finished, removed (e.g. "quality issue"), quit, paused."""
+    notes: str | None = None
+
+    _c = field_validator("currency")(lambda cls, v: money.check_currency(v))
+
+    @field_validator("advertised_rate", mode="before")
+    @classmethod
+    def _adv(cls, v):
+        return None if v in (None, "") else money.parse_amount(v)
+
+    @model_validator(mode="after")
+    def _dates(self):
+        if self.started_on and self.ended_on and self.ended_on < self.started_on:
+            raise ValueError("ended_on is before started_on")
+        return self
+
+
+class Rate(BaseModel):
+    """From ``effective_at`` on, work of the kinds in ``applies_to`` pays ``rate`` per ``unit``."""
+
+    model_config = _FROZEN
+    platform: Annotated[str, Field(min_length=1)]
+    project: Annotated[str, Field(min_length=1)]
+    effective_at: int
+    """Epoch seconds (UTC) from which the rate applies."""
+    rate: Decimal
+    unit: Literal["hour", "task"] = "hour"
+    currency: str = "USD"
+    applies_to: tuple[str, ...] = BILLABLE_KINDS
+    """Kinds the rate pays; default all billable kinds."""
+    note: str | None = None
+
+    _c = field_validator("currency")(lambda cls, v: money.check_currency(v))
+
+    @field_validator("rate", mode="before")
+    @classmethod
+    def _rate(cls, v):
+        return money.parse_amount(v)
+
+    @field_validator("applies_to", mode="before")
+    @classmethod
+    def _applies(cls, v):
+        if v is None or isinstance(v, str):
+            return parse_applies_to(v)
+        return parse_applies_to(";".join(v))
+
+
+class WorkEntry(BaseModel):
+    """A span of time ``[start, end)`` spent on the work, and what came of its pay."""
+
+    model_config = _FROZEN
+    platform: Annotated[str, Field(min_length=1)]
+    project: str | None = None
+    """Blank for platform-level time (waiting, admin)."""
+    kind: Kind
+    start: int
+    """Epoch seconds, UTC."""
+    end: int
+    """Epoch seconds, UTC; after ``start``."""
+    units: int | None = None
+    """Tasks or items done (needed for per-task pay)."""
+    pay: Decimal | None = None
+    """Recorded pay; blank: derived from the rate in effect (metrics.md)."""
+    currency: str | None = None
+    """Currency of ``pay``; blank: the project's currency, else the home currency."""
+    status: Status | None = None
+    """What came of the pay; blank: ``paid`` for billable kinds or recorded pay, else ``unpaid``."""
+    external_id: str | None = None
+    """The platform's task or HIT id."""
+    note: str | None = None
+
+    @field_validator("project", "external_id", "note", mode="before")
+    @classmethod
+    def _blank(cls, v):
+        return None if v is None or str(v).strip() == "" else v
+
+    @field_validator("currency", mode="before")
+    @classmethod
+    def _cur(cls, v):
+        return None if v in (None, "") else money.check_currency(v)
+
+    @field_validator("pay", mode="before")
+    @classmethod
+    def _pay(cls, v):
+        return None if v in (None, "") else money.parse_amount(v)
+
+    @field_validator("units")
+    @classmethod
+    def _units(cls, v):
+        if v is not None and v < 0:
+            raise ValueError("units must be 0 or more")
+        return v
+
+    @model_validator(mode="after")
+    def _span(self):
+        if self.end <= self.start:
+            raise ValueError("the end must be after the start")
+        if self.end - self.start > 7 * 24 * 3600:
+            raise ValueError("an entry longer than 7 days is almost certainly a typo; split it or fix the dates")
+        if self.status is None:
+            object.__setattr__(self, "status", default_status(self.kind, self.pay))
+        return self
+
+
+class EQPeriod(BaseModel):
+    """Inclusive calendar days on a platform with no work available (empty queue)."""
+
+    model_config = _FROZEN
+    platform: Annotated[str, Field(min_length=1)]
+    start_date: dt.date
+    end_date: dt.date | None = None
+    """Blank: the queue is still empty."""
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _order(self):
+        if self.end_date is not None and self.end_date < self.start_date:
+            raise ValueError("end_date is before start_date")
+        return self
+
+
+class Payout(BaseModel):
+    """Money the platform sent: gross ``amount`` before ``fee``; what arrived, after conversion."""
+
+    model_config = _FROZEN
+    platform: Annotated[str, Field(min_length=1)]
+    paid_at: int
+    amount: Decimal
+    currency: str
+    fee: Decimal = Decimal(0)
+    method: str | None = None
+    received_amount: Decimal | None = None
+    received_currency: str | None = None
+    reference: str | None = None
+    note: str | None = None
+
+    @field_validator("amount", "fee", "received_amount", mode="before")
+    @classmethod
+    def _amt(cls, v):
+        return None if v in (None, "") else money.parse_amount(v)
+
+    @field_validator("currency", "received_currency", mode="before")
+    @classmethod
+    def _cur(cls, v):
+        return None if v in (None, "") else money.check_currency(v)
+
+    @model_validator(mode="after")
+    def _fee(self):
+        if self.fee is None:
+            object.__setattr__(self, "fee", Decimal(0))
+        return self
+
+
+class Expense(BaseModel):
+    """A cost of doing the work (internet bundle, electricity, equipment, cybercafé)."""
+
+    model_config = _FROZEN
+    date: dt.date
+    category: Annotated[str, Field(min_length=1)]
+    amount: Decimal
+    currency: str
+    platform: str | None = None
+    """Blank for costs shared by all work."""
+    note: str | None = None
+
+    @field_validator("amount", mode="before")
+    @classmethod
+    def _amt(cls, v):
+        return money.parse_amount(v)
+
+    _c = field_validator("currency")(lambda cls, v: money.check_currency(v))
+
+    @field_validator("platform", mode="before")
+    @classmethod
+    def _blank(cls, v):
+        return None if v is None or str(v).strip() == "" else v
+
+
+class FxRate(BaseModel):
+    """One unit of ``currency`` is worth ``rate`` units of the home currency from ``date`` on."""
+
+    model_config = _FROZEN
+    date: dt.date
+    currency: str
+    rate: Decimal
+
+    _c = field_validator("currency")(lambda cls, v: money.check_currency(v))
+
+    @field_validator("rate", mode="before")
+    @classmethod
+    def _rate(cls, v):
+        return money.parse_rate_decimal(v)

@@ -1,0 +1,128 @@
+"""Exact money.
+
+Amounts are :class:`decimal.Decimal` at the edges (parsing, display) and integer
+**micro-units** (millionths of a currency unit) in SQLite and in data frames, so sums of
+int64 are exact and sub-cent piece rates ($0.005 a task, 0.2 yuan an item) survive.
+Binary floating point never holds money.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+
+MICRO = 1_000_000
+_MICRO_D = Decimal(MICRO)
+
+_CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
+_AMOUNT_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+
+
+class MoneyError(ValueError):
+    """A value that cannot be an amount or a currency; the message is for a worker."""
+
+
+def parse_amount(text: str | int | Decimal, *, allow_negative: bool = False) -> Decimal:
+    """Parse a plain decimal string ("0.01", "1250.50") into an exact Decimal.
+
+    Thousands separators, currency symbols and exponents are refused: a bundle is a
+    machine format, and guessing there would corrupt someone's pay.
+    """
+    if isinstance(text, Decimal):
+        value = text
+    elif isinstance(text, int):
+        value = Decimal(text)
+    else:
+        s = str(text).strip()
+        if not _AMOUNT_RE.match(s):
+            raise MoneyError(
+                f"'{text}' is not an amount; write it as a plain number like 12.50 "
+                "(a dot for decimals, no currency sign, no thousands separator)"
+            )
+        try:
+            value = Decimal(s)
+        except InvalidOperation as exc:  # pragma: no cover - regex guards this
+            raise MoneyError(f"'{text}' is not an amount") from exc
+    if not value.is_finite():
+        raise MoneyError(f"'{text}' is not an amount")
+    if value < 0 and not allow_negative:
+        raise MoneyError(f"'{text}' is negative; amounts here must be 0 or more")
+    if value.as_tuple().exponent < -6:  # type: ignore[operator]
+        raise MoneyError(f"'{text}' has more than 6 decimal places")
+    return value
+
+
+def to_micros(value: Decimal | str | int) -> int:
+    """Exact Decimal → integer micro-units (at most 6 decimals, checked by parse_amount)."""
+    if not isinstance(value, Decimal):
+        value = parse_amount(value, allow_negative=True)
+    micros = value * _MICRO_D
+    if micros != micros.to_integral_value():
+        raise MoneyError(f"'{value}' has more than 6 decimal places")
+    return int(micros)
+
+
+def from_micros(micros: int | None) -> Decimal | None:
+    """Integer micro-units → Decimal (None stays None)."""
+    if micros is None:
+        return None
+    return Decimal(int(micros)) / _MICRO_D
+
+
+def round_div(numerator: int, denominator: int) -> int:
+    """Integer division rounded half to even (banker's rounding), exact for any size."""
+    if denominator == 0:
+        raise ZeroDivisionError("round_div by zero")
+    if denominator < 0:
+        numerator, denominator = -numerator, -denominator
+    q, r = divmod(numerator, denominator)
+    twice = 2 * r
+    if twice > denominator or (twice == denominator and q % 2 == 1):
+        q += 1
+    return q
+
+
+def format_amount(value: Decimal | None, places: int | None = None) -> str | None:
+    """Decimal → string for JSON and CSV: at least two decimals, no exponent, no float.
+
+    ``places`` quantizes (half to even); without it the value keeps every digit it has.
+    """
+    if value is None:
+        return None
+    if places is not None:
+        value = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)
+    text = format(value.normalize(), "f")
+    if "." not in text:
+        text += ".00"
+    elif len(text.split(".")[1]) < 2:
+        text += "0"
+    if text.startswith("-") and Decimal(text) == 0:
+        text = text[1:]
+    return text
+
+
+def format_micros(micros: int | None, places: int | None = None) -> str | None:
+    """Micro-units → decimal string (see :func:`format_amount`)."""
+    return format_amount(from_micros(micros), places)
+
+
+def check_currency(code: str) -> str:
+    """Validate an ISO 4217 code (three capital letters) and return it upper-cased."""
+    c = (code or "").strip().upper()
+    if not _CURRENCY_RE.match(c):
+        raise MoneyError(
+            f"'{code}' is not a currency code; use the three-letter ISO 4217 code "
+            "such as USD, KES, PHP, INR, EUR"
+        )
+    return c
+
+
+def parse_rate_decimal(text: str) -> Decimal:
+    """An exchange rate: a positive decimal with any number of places."""
+    s = str(text).strip()
+    if not _AMOUNT_RE.match(s):
+        raise MoneyError(f"'{text}' is not an exchange rate; write a plain number like 0.0077")
+    value = Decimal(s)
+    if value <= 0:
+        raise MoneyError(f"'{text}' must be more than 0")
+    return value

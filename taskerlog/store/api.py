@@ -1,0 +1,593 @@
+"""The store: one SQLite file, opened safely, written only through journaled calls.
+
+Every connection runs with WAL, ``synchronous=FULL``, foreign keys on and a busy
+timeout. Every write is a transaction (``BEGIN IMMEDIATE``, so two writers queue rather
+than deadlock) and appends to the journal in that same transaction. Before a migration
+touches an existing logbook, a verified backup is taken.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import sqlite3
+import threading
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator, Sequence
+
+import pandas as pd
+import platformdirs
+from sqlite_utils import Database
+
+from .. import money, timeutil
+from ..frames import LogbookFrames
+from ..model import (
+    EQPeriod, Expense, FxRate, Logbook, Payout, Project, Rate, WorkEntry, applies_to_text,
+)
+from . import journal as jr
+from .schema import DATA_TABLES, migrations
+
+ENV_VAR = "TASKERLOG_DB"
+
+
+class StoreError(Exception):
+    """A problem with the logbook file or a write; the message is for a worker."""
+
+
+def default_db_path() -> Path:
+    """``$TASKERLOG_DB`` if set, else ``logbook.sqlite`` in the user's data directory."""
+    env = os.environ.get(ENV_VAR)
+    if env:
+        return Path(env).expanduser()
+    return Path(platformdirs.user_data_dir("taskerlog", appauthor=False)) / "logbook.sqlite"
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=30)
+    conn.execute("PRAGMA busy_timeout = 30000")
+    mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+    if str(mode).lower() != "wal" and str(path) != ":memory:":
+        raise StoreError(f"could not switch {path} to write-ahead logging (got {mode})")
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    return conn
+
+
+def backup_to(conn: sqlite3.Connection, dest: Path) -> Path:
+    """Copy a live database with SQLite's backup API, integrity-check it, rename into place."""
+    dest = Path(dest)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(dest.name + ".partial")
+    if tmp.exists():
+        tmp.unlink()
+    target = sqlite3.connect(str(tmp))
+    try:
+        conn.backup(target)
+        result = target.execute("PRAGMA integrity_check").fetchone()[0]
+        if result != "ok":
+            raise StoreError(f"the backup failed its integrity check: {result}")
+        target.execute("PRAGMA journal_mode = DELETE")
+    finally:
+        target.close()
+    with open(tmp, "rb") as fh:
+        os.fsync(fh.fileno())
+    os.replace(tmp, dest)
+    try:
+        dfd = os.open(str(dest.parent), os.O_RDONLY)
+        try:
+            os.fsync(dfd)
+        finally:
+            os.close(dfd)
+    except OSError:
+        pass
+    return dest
+
+
+class Store:
+    """A logbook on disk. Thread-safe for use from several Streamlit sessions."""
+
+    def __init__(self, path: str | Path | None = None, *, now: Callable[[], int] = timeutil.now_epoch):
+        self.path = Path(path) if path is not None else default_db_path()
+        self.now = now
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.conn = _connect(self.path)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path} is not a taskerlog logbook ({exc})") from exc
+        self.db = Database(self.conn)
+        self._lock = threading.RLock()
+        self._depth = 0
+        self._columns: dict[str, list[str]] = {}
+        self._migrate()
+
+    # -- lifecycle ---------------------------------------------------------------
+    def _migrate(self) -> None:
+        pending = migrations.pending(self.db)
+        if not pending:
+            return
+        has_data = bool(self.db.table_names())
+        if has_data:
+            stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+            backup_to(self.conn, self.path.with_name(
+                f"{self.path.stem}.before-{pending[0].name}-{stamp}{self.path.suffix or '.sqlite'}"))
+        with self._lock:
+            migrations.apply(self.db)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def backup(self, dest: str | Path | None = None) -> Path:
+        """A consistent copy of the logbook (including WAL commits), integrity-checked."""
+        if dest is None:
+            stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+            dest = self.path.parent / "backups" / f"{self.path.stem}-{stamp}.sqlite"
+        with self._lock:
+            return backup_to(self.conn, Path(dest))
+
+    # -- transactions ------------------------------------------------------------
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator["Store"]:
+        """All writes inside commit together or not at all. Nested calls are savepoints."""
+        with self._lock:
+            if self._depth == 0:
+                self.conn.execute("BEGIN IMMEDIATE")
+                self._depth += 1
+                try:
+                    yield self
+                except BaseException:
+                    if self.conn.in_transaction:
+                        self.conn.execute("ROLLBACK")
+                    raise
+                else:
+                    self.conn.execute("COMMIT")
+                finally:
+                    self._depth -= 1
+            else:
+                name = f"sp{self._depth}"
+                self.conn.execute(f"SAVEPOINT {name}")
+                self._depth += 1
+                try:
+                    yield self
+                except BaseException:
+                    self.conn.execute(f"ROLLBACK TO {name}")
+                    self.conn.execute(f"RELEASE {name}")
+                    raise
+                else:
+                    self.conn.execute(f"RELEASE {name}")
+                finally:
+                    self._depth -= 1
+
+    def columns(self, table: str) -> list[str]:
+        """The table's columns except ``id``, in schema order (the journal's ``cols``)."""
+        if table not in self._columns:
+            if table not in DATA_TABLES and table not in self.extra_tables():
+                raise StoreError(f"unknown table {table}")
+            info = self.conn.execute(f'PRAGMA table_info("{table}")').fetchall()
+            self._columns[table] = [r[1] for r in info if r[1] != "id"]
+        return self._columns[table]
+
+    def extra_tables(self) -> set[str]:
+        """Data tables added by later features' migrations (journaled the same way)."""
+        return {t for t in self.db.table_names()
+                if t not in DATA_TABLES and t != "journal" and not t.startswith("_")}
+
+    # -- journaled writes --------------------------------------------------------
+    def _append_journal(self, tbl: str, action: str, source: str, ids: Sequence[int],
+                        hashes: Sequence[bytes], old: str | None, new: str | None, at: int) -> None:
+        head = self.conn.execute("SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1").fetchone()
+        seq, prev = (head[0] + 1, head[1]) if head else (1, jr.GENESIS)
+        cols = ",".join(self.columns(tbl))
+        rows = jr.pack_rows(ids, hashes)
+        h = jr.entry_hash(prev, seq, at, tbl, action, source, cols, len(ids), rows, old, new)
+        self.conn.execute(
+            "INSERT INTO journal (seq, recorded_at, tbl, action, source, cols, row_count, rows, old, new, prev_hash, hash)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            (seq, at, tbl, action, source, cols, len(ids), rows, old, new, prev, h),
+        )
+
+    def insert_many(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]],
+                    source: str, *, journal_values: bool = False) -> list[int]:
+        """Insert rows (values for ``columns``; ``recorded_at``/``source`` are filled in).
+
+        One journal entry covers them all. Values must be Python ints, strs or None.
+        """
+        cols = self.columns(table)
+        given = list(columns)
+        missing = [c for c in given if c not in cols]
+        if missing:
+            raise StoreError(f"{table} has no column {', '.join(missing)}")
+        at = self.now()
+        with self.transaction():
+            start_id = (self.conn.execute(f'SELECT max(id) FROM "{table}"').fetchone()[0] or 0) + 1
+            pos = {c: i for i, c in enumerate(given)}
+            order = [pos.get(c) for c in cols]
+            full: list[tuple] = []
+            hashes: list[bytes] = []
+            rh = jr.row_hash
+            fixed = {"recorded_at": at, "source": source, "edited_at": None}
+            for row in rows:
+                values = tuple(row[i] if i is not None else fixed.get(c) for c, i in zip(cols, order))
+                full.append(values)
+                hashes.append(rh(values))
+            if not full:
+                return []
+            ids = list(range(start_id, start_id + len(full)))
+            placeholders = ",".join("?" * (len(cols) + 1))
+            colsql = ",".join(f'"{c}"' for c in ["id", *cols])
+            try:
+                self.conn.executemany(
+                    f'INSERT INTO "{table}" ({colsql}) VALUES ({placeholders})',
+                    ((i, *v) for i, v in zip(ids, full)),
+                )
+            except sqlite3.IntegrityError as exc:
+                raise StoreError(f"could not save to {table}: {exc}") from exc
+            new = json.dumps(dict(zip(cols, full[0])), sort_keys=True) if (journal_values or len(full) == 1) else None
+            self._append_journal(table, "insert", source, ids, hashes, None, new, at)
+        return ids
+
+    def insert(self, table: str, values: dict[str, Any], source: str) -> int:
+        return self.insert_many(table, list(values), [tuple(values.values())], source)[0]
+
+    def get(self, table: str, row_id: int) -> dict[str, Any] | None:
+        cur = self.conn.execute(f'SELECT * FROM "{table}" WHERE id = ?', (row_id,))
+        row = cur.fetchone()
+        if row is None:
+            return None
+        return dict(zip([d[0] for d in cur.description], row))
+
+    def update(self, table: str, row_id: int, changes: dict[str, Any], source: str) -> None:
+        """Change some fields of one row; the journal keeps the old and new values."""
+        cols = self.columns(table)
+        bad = [c for c in changes if c not in cols or c in ("recorded_at", "source", "edited_at")]
+        if bad:
+            raise StoreError(f"cannot change {', '.join(bad)} of {table}")
+        at = self.now()
+        with self.transaction():
+            old = self.get(table, row_id)
+            if old is None:
+                raise StoreError(f"{table} #{row_id} does not exist")
+            new = {**old, **changes, "edited_at": at}
+            if all(old[c] == new[c] for c in changes):
+                return
+            sets = ",".join(f'"{c}" = ?' for c in [*changes, "edited_at"])
+            try:
+                self.conn.execute(f'UPDATE "{table}" SET {sets} WHERE id = ?',
+                                  (*changes.values(), at, row_id))
+            except sqlite3.IntegrityError as exc:
+                raise StoreError(f"could not save to {table}: {exc}") from exc
+            values = tuple(new[c] for c in cols)
+            before = {c: old[c] for c in changes}
+            after = {c: new[c] for c in changes}
+            self._append_journal(table, "update", source, [row_id], [jr.row_hash(values)],
+                                 json.dumps(before, sort_keys=True), json.dumps(after, sort_keys=True), at)
+
+    def delete(self, table: str, row_id: int, source: str) -> None:
+        """Remove one row; the journal keeps every value it had."""
+        at = self.now()
+        with self.transaction():
+            old = self.get(table, row_id)
+            if old is None:
+                raise StoreError(f"{table} #{row_id} does not exist")
+            try:
+                self.conn.execute(f'DELETE FROM "{table}" WHERE id = ?', (row_id,))
+            except sqlite3.IntegrityError as exc:
+                raise StoreError(f"{table} #{row_id} is still used by other records; delete those first") from exc
+            self._append_journal(table, "delete", source, [row_id], [jr.DELETED],
+                                 json.dumps({c: old[c] for c in self.columns(table)}, sort_keys=True), None, at)
+
+    # -- verification ------------------------------------------------------------
+    def verify(self) -> jr.VerifyResult:
+        """Re-walk the hash chain, then check every live row against the journal."""
+        problems: list[jr.Problem] = []
+        prev = jr.GENESIS
+        expected: dict[str, dict[int, bytes]] = {}
+        entry_cols: dict[str, str] = {}
+        n = 0
+        chain_ok = True
+        cur = self.conn.execute(
+            "SELECT seq, recorded_at, tbl, action, source, cols, row_count, rows, old, new, prev_hash, hash"
+            " FROM journal ORDER BY seq")
+        last_seq = 0
+        for (seq, at, tbl, action, source, cols, count, rows, old, new, prev_hash, h) in cur:
+            n += 1
+            if chain_ok:
+                if seq != last_seq + 1:
+                    problems.append(jr.Problem(seq, tbl, None, f"journal entry {last_seq + 1} is missing"))
+                    chain_ok = False
+                elif prev_hash != prev or jr.entry_hash(prev, seq, at, tbl, action, source, cols, count,
+                                                        rows, old, new) != h:
+                    problems.append(jr.Problem(seq, tbl, None,
+                                               f"journal entry {seq} ({action} in {tbl}) does not match its hash:"
+                                               " it was changed after it was written"))
+                    chain_ok = False
+            last_seq = seq
+            prev = h
+            table_rows = expected.setdefault(tbl, {})
+            entry_cols[tbl] = cols
+            for rid, rhash in jr.unpack_rows(rows):
+                if rhash == jr.DELETED:
+                    table_rows.pop(rid, None)
+                else:
+                    table_rows[rid] = rhash
+        for tbl in sorted(set(DATA_TABLES) | self.extra_tables()):
+            cols = self.columns(tbl)
+            want = expected.get(tbl, {})
+            if tbl in entry_cols and entry_cols[tbl] != ",".join(cols):
+                problems.append(jr.Problem(None, tbl, None, f"the columns of {tbl} changed outside taskerlog"))
+                continue
+            colsql = ",".join(f'"{c}"' for c in cols)
+            seen = set()
+            for row in self.conn.execute(f'SELECT id, {colsql} FROM "{tbl}" ORDER BY id'):
+                rid = row[0]
+                seen.add(rid)
+                h = want.get(rid)
+                if h is None:
+                    problems.append(jr.Problem(None, tbl, rid, f"{tbl} #{rid} was added outside taskerlog"))
+                elif h != jr.row_hash(row[1:]):
+                    problems.append(jr.Problem(None, tbl, rid, f"{tbl} #{rid} was changed outside taskerlog"))
+            for rid in sorted(set(want) - seen):
+                problems.append(jr.Problem(None, tbl, rid, f"{tbl} #{rid} was deleted outside taskerlog"))
+        return jr.VerifyResult(ok=not problems, entries=n, head=prev, problems=problems)
+
+    def journal_head(self) -> tuple[int, str]:
+        row = self.conn.execute("SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1").fetchone()
+        return (row[0], row[1]) if row else (0, jr.GENESIS)
+
+    # -- settings ------------------------------------------------------------------
+    SETTING_KEYS = ("home_currency", "timezone", "reference_wage", "reference_currency", "reference_label")
+
+    def settings_raw(self) -> dict[str, str | None]:
+        return {k: v for k, v in self.conn.execute("SELECT key, value FROM settings")}
+
+    def settings(self) -> Logbook:
+        raw = self.settings_raw()
+        return Logbook(
+            home_currency=raw.get("home_currency") or "USD",
+            timezone=raw.get("timezone") or timeutil.system_timezone(),
+            reference_wage=raw.get("reference_wage") or None,
+            reference_currency=raw.get("reference_currency") or None,
+            reference_label=raw.get("reference_label") or None,
+        )
+
+    def is_configured(self) -> bool:
+        return "home_currency" in self.settings_raw()
+
+    def set_settings(self, logbook: Logbook, source: str = "manual") -> None:
+        """Save every setting (validated by :class:`Logbook`)."""
+        values = {
+            "home_currency": logbook.home_currency,
+            "timezone": logbook.timezone,
+            "reference_wage": None if logbook.reference_wage is None else str(logbook.reference_wage),
+            "reference_currency": logbook.reference_currency,
+            "reference_label": logbook.reference_label,
+        }
+        with self.transaction():
+            existing = {k: i for i, k in self.conn.execute("SELECT id, key FROM settings")}
+            for key, value in values.items():
+                if key in existing:
+                    self.update("settings", existing[key], {"value": value}, source)
+                else:
+                    self.insert("settings", {"key": key, "value": value}, source)
+
+    def is_empty(self) -> bool:
+        """No work, projects, payouts or EQ yet (a first run)."""
+        return not any(self.conn.execute(f'SELECT 1 FROM "{t}" LIMIT 1').fetchone()
+                       for t in ("work", "projects", "payouts", "eq", "clock", "expenses"))
+
+    # -- names -------------------------------------------------------------------
+    def platform_id(self, name: str, *, create: bool = True, source: str = "manual") -> int | None:
+        name = name.strip()
+        row = self.conn.execute("SELECT id FROM platforms WHERE name = ?", (name,)).fetchone()
+        if row:
+            return row[0]
+        if not create:
+            return None
+        if not name:
+            raise StoreError("a platform name is needed")
+        return self.insert("platforms", {"name": name}, source)
+
+    def project_row(self, platform: str, project: str) -> dict[str, Any] | None:
+        cur = self.conn.execute(
+            "SELECT p.* FROM projects p JOIN platforms f ON f.id = p.platform_id WHERE f.name = ? AND p.name = ?",
+            (platform.strip(), project.strip()))
+        row = cur.fetchone()
+        return dict(zip([d[0] for d in cur.description], row)) if row else None
+
+    def project_id(self, platform: str, project: str | None) -> int | None:
+        """The project's id; None for a blank project. Unknown projects are an error."""
+        if project is None or not str(project).strip():
+            return None
+        row = self.project_row(platform, project)
+        if row is None:
+            raise StoreError(f"there is no project '{project}' on {platform}; add it first (projects)")
+        return row["id"]
+
+    # -- records in ------------------------------------------------------------------
+    def add_project(self, p: Project, source: str = "manual") -> int:
+        with self.transaction():
+            if self.project_row(p.platform, p.project):
+                raise StoreError(f"{p.platform} already has a project called '{p.project}'")
+            return self.insert("projects", project_values(p, self.platform_id(p.platform, source=source)), source)
+
+    def add_rate(self, r: Rate, source: str = "manual") -> int:
+        with self.transaction():
+            pid = self.project_id(r.platform, r.project)
+            return self.insert("rates", rate_values(r, pid), source)
+
+    def add_work(self, w: WorkEntry, source: str = "manual") -> int:
+        with self.transaction():
+            pid = self.project_id(w.platform, w.project)
+            return self.insert("work", work_values(w, self.platform_id(w.platform, source=source), pid), source)
+
+    def add_eq(self, e: EQPeriod, source: str = "manual") -> int:
+        with self.transaction():
+            return self.insert("eq", eq_values(e, self.platform_id(e.platform, source=source)), source)
+
+    def add_payout(self, p: Payout, source: str = "manual") -> int:
+        with self.transaction():
+            return self.insert("payouts", payout_values(p, self.platform_id(p.platform, source=source)), source)
+
+    def add_expense(self, e: Expense, source: str = "manual") -> int:
+        with self.transaction():
+            pid = self.platform_id(e.platform, source=source) if e.platform else None
+            return self.insert("expenses", expense_values(e, pid), source)
+
+    def add_fx(self, f: FxRate, source: str = "manual") -> int:
+        with self.transaction():
+            row = self.conn.execute("SELECT id, rate FROM fx WHERE date = ? AND currency = ?",
+                                    (f.date.isoformat(), f.currency)).fetchone()
+            if row:
+                if Decimal(row[1]) != f.rate:
+                    self.update("fx", row[0], {"rate": str(f.rate)}, source)
+                return row[0]
+            return self.insert("fx", fx_values(f), source)
+
+    # -- the running clock -----------------------------------------------------------
+    def clock_start(self, platform: str, project: str | None, kind: str, note: str | None = None,
+                    at: int | None = None, source: str = "clock") -> int:
+        """Start a clock; it lives in the logbook, so it survives a closed tab or a reboot."""
+        at = self.now() if at is None else at
+        with self.transaction():
+            pid = self.project_id(platform, project)
+            fid = self.platform_id(platform, source=source)
+            return self.insert("clock", {"platform_id": fid, "project_id": pid, "kind": kind,
+                                         "started_at": at, "note": note}, source)
+
+    def running_clocks(self) -> list[dict[str, Any]]:
+        cur = self.conn.execute(
+            "SELECT c.id, f.name AS platform, p.name AS project, c.kind, c.started_at, c.note FROM clock c"
+            " JOIN platforms f ON f.id = c.platform_id LEFT JOIN projects p ON p.id = c.project_id ORDER BY c.id")
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, r)) for r in cur]
+
+    def clock_stop(self, clock_id: int | None = None, at: int | None = None, *, units: int | None = None,
+                   pay: Decimal | None = None, status: str | None = None, note: str | None = None,
+                   source: str = "clock") -> int:
+        """Stop a running clock (the only one, or ``clock_id``) and save it as a work entry."""
+        at = self.now() if at is None else at
+        with self.transaction():
+            clocks = self.running_clocks()
+            if not clocks:
+                raise StoreError("no clock is running")
+            if clock_id is None:
+                if len(clocks) > 1:
+                    raise StoreError("several clocks are running; say which one to stop")
+                clock = clocks[0]
+            else:
+                matches = [c for c in clocks if c["id"] == clock_id]
+                if not matches:
+                    raise StoreError(f"clock #{clock_id} is not running")
+                clock = matches[0]
+            if at <= clock["started_at"]:
+                raise StoreError("the clock would stop before it started")
+            entry = WorkEntry(platform=clock["platform"], project=clock["project"], kind=clock["kind"],
+                              start=clock["started_at"], end=at, units=units, pay=pay, status=status,
+                              note=note if note is not None else clock["note"])
+            self.delete("clock", clock["id"], source)
+            return self.add_work(entry, source)
+
+    # -- frames for the pure logic -------------------------------------------------------
+    def frames(self) -> LogbookFrames:
+        """The whole logbook as data frames (see frames.py)."""
+        q = lambda sql: pd.read_sql_query(sql, self.conn, dtype_backend="numpy_nullable")  # noqa: E731
+        with self._lock:
+            self.conn.execute("BEGIN")
+            try:
+                settings = self.settings()
+                work = q(
+                    'SELECT w.id, f.name AS platform, p.name AS project, w.kind, w.start, w."end", w.units,'
+                    ' w.pay_micros, w.currency, w.status, w.external_id, w.note, w.recorded_at, w.edited_at, w.source'
+                    ' FROM work w JOIN platforms f ON f.id = w.platform_id LEFT JOIN projects p ON p.id = w.project_id'
+                    ' ORDER BY w.start, w.id')
+                projects = q(
+                    "SELECT f.name AS platform, p.name AS project, p.pay_model, p.currency, p.advertised_rate_micros,"
+                    " p.started_on, p.ended_on, p.end_reason, p.notes FROM projects p"
+                    " JOIN platforms f ON f.id = p.platform_id ORDER BY f.name, p.name")
+                rates = q(
+                    "SELECT f.name AS platform, p.name AS project, r.effective_at, r.rate_micros, r.unit, r.currency,"
+                    " r.applies_to, r.note FROM rates r JOIN projects p ON p.id = r.project_id"
+                    " JOIN platforms f ON f.id = p.platform_id ORDER BY r.effective_at, r.id")
+                eq = q("SELECT f.name AS platform, e.start_date, e.end_date, e.note FROM eq e"
+                       " JOIN platforms f ON f.id = e.platform_id ORDER BY e.start_date, e.id")
+                payouts = q(
+                    "SELECT f.name AS platform, o.paid_at, o.amount_micros, o.currency, o.fee_micros, o.method,"
+                    " o.received_amount_micros, o.received_currency, o.reference, o.note FROM payouts o"
+                    " JOIN platforms f ON f.id = o.platform_id ORDER BY o.paid_at, o.id")
+                expenses = q("SELECT x.date, x.category, x.amount_micros, x.currency, f.name AS platform, x.note"
+                             " FROM expenses x LEFT JOIN platforms f ON f.id = x.platform_id ORDER BY x.date, x.id")
+                fx = q("SELECT date, currency, rate FROM fx ORDER BY currency, date")
+            finally:
+                self.conn.execute("COMMIT")
+        for df, cols in ((work, ["id", "start", "end", "units", "pay_micros", "recorded_at", "edited_at"]),
+                         (projects, ["advertised_rate_micros"]), (rates, ["effective_at", "rate_micros"]),
+                         (payouts, ["paid_at", "amount_micros", "fee_micros", "received_amount_micros"]),
+                         (expenses, ["amount_micros"])):
+            for c in cols:
+                df[c] = pd.to_numeric(df[c]).astype("Int64")
+        for df, cols in ((projects, ["started_on", "ended_on"]), (eq, ["start_date", "end_date"]),
+                         (expenses, ["date"]), (fx, ["date"])):
+            for c in cols:
+                df[c] = _dates(df[c])
+        fx["rate"] = pd.Series([Decimal(r) for r in fx["rate"]], index=fx.index, dtype=object)
+        return LogbookFrames(settings=settings, work=work, projects=projects, rates=rates, eq=eq,
+                             payouts=payouts, expenses=expenses, fx=fx)
+
+
+def _dates(s: pd.Series) -> pd.Series:
+    return pd.Series([None if (v is None or v is pd.NA or (isinstance(v, float))) else dt.date.fromisoformat(v)
+                      for v in s.astype(object)], index=s.index, dtype=object)
+
+
+# -- record → row values (shared by single writes and bulk import) -----------------------
+def _m(d: Decimal | None) -> int | None:
+    return None if d is None else money.to_micros(d)
+
+
+def _d(d: dt.date | None) -> str | None:
+    return None if d is None else d.isoformat()
+
+
+def project_values(p: Project, platform_id: int) -> dict[str, Any]:
+    return {"platform_id": platform_id, "name": p.project, "pay_model": p.pay_model, "currency": p.currency,
+            "advertised_rate_micros": _m(p.advertised_rate), "started_on": _d(p.started_on),
+            "ended_on": _d(p.ended_on), "end_reason": p.end_reason, "notes": p.notes}
+
+
+def rate_values(r: Rate, project_id: int) -> dict[str, Any]:
+    return {"project_id": project_id, "effective_at": r.effective_at, "rate_micros": money.to_micros(r.rate),
+            "unit": r.unit, "currency": r.currency, "applies_to": applies_to_text(r.applies_to), "note": r.note}
+
+
+def work_values(w: WorkEntry, platform_id: int, project_id: int | None) -> dict[str, Any]:
+    return {"platform_id": platform_id, "project_id": project_id, "kind": w.kind, "start": w.start, "end": w.end,
+            "units": w.units, "pay_micros": _m(w.pay), "currency": w.currency, "status": w.status,
+            "external_id": w.external_id, "note": w.note}
+
+
+def eq_values(e: EQPeriod, platform_id: int) -> dict[str, Any]:
+    return {"platform_id": platform_id, "start_date": _d(e.start_date), "end_date": _d(e.end_date), "note": e.note}
+
+
+def payout_values(p: Payout, platform_id: int) -> dict[str, Any]:
+    return {"platform_id": platform_id, "paid_at": p.paid_at, "amount_micros": money.to_micros(p.amount),
+            "currency": p.currency, "fee_micros": money.to_micros(p.fee or Decimal(0)), "method": p.method,
+            "received_amount_micros": _m(p.received_amount), "received_currency": p.received_currency,
+            "reference": p.reference, "note": p.note}
+
+
+def expense_values(e: Expense, platform_id: int | None) -> dict[str, Any]:
+    return {"date": _d(e.date), "category": e.category, "amount_micros": money.to_micros(e.amount),
+            "currency": e.currency, "platform_id": platform_id, "note": e.note}
+
+
+def fx_values(f: FxRate) -> dict[str, Any]:
+    return {"date": _d(f.date), "currency": f.currency, "rate": str(f.rate)}

@@ -1,0 +1,135 @@
+"""The SQLite schema, as sqlite-utils migrations.
+
+Every data table has ``recorded_at`` (epoch seconds when the row was first written),
+``edited_at`` (last edit through taskerlog, or NULL) and ``source`` (``manual``,
+``clock``, ``import:<file>`` ...). Money is INTEGER micro-units; instants INTEGER epoch
+seconds UTC; dates TEXT ``YYYY-MM-DD``; exchange rates TEXT decimals (exact).
+The journal and its triggers make the history append-only.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sqlite_utils import Database, Migrations
+
+migrations = Migrations("taskerlog")
+
+DATA_TABLES = (
+    "settings", "platforms", "projects", "rates", "work", "eq", "payouts", "expenses", "fx", "clock",
+)
+
+
+def _run(db: Database, script: str) -> None:
+    """Run ``;``-separated statements one by one, inside the migration's transaction.
+
+    (``executescript`` would COMMIT first and break the all-or-nothing migration.)
+    """
+    for statement in re.split(r";\s*\n", script):
+        if statement.strip():
+            db.execute(statement)
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    _run(db, """
+        CREATE TABLE settings (
+            id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, value TEXT,
+            recorded_at INTEGER NOT NULL, edited_at INTEGER, source TEXT NOT NULL);
+        CREATE TABLE platforms (
+            id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,
+            recorded_at INTEGER NOT NULL, edited_at INTEGER, source TEXT NOT NULL);
+        CREATE TABLE projects (
+            id INTEGER PRIMARY KEY,
+            platform_id INTEGER NOT NULL REFERENCES platforms(id),
+            name TEXT NOT NULL,
+            pay_model TEXT NOT NULL CHECK (pay_model IN ('hourly','per_task')),
+            currency TEXT NOT NULL,
+            advertised_rate_micros INTEGER,
+            started_on TEXT, ended_on TEXT,
+            end_reason TEXT CHECK (end_reason IS NULL OR end_reason IN ('finished','removed','quit','paused')),
+            notes TEXT,
+            recorded_at INTEGER NOT NULL, edited_at INTEGER, source TEXT NOT NULL,
+            UNIQUE (platform_id, name));
+        CREATE TABLE rates (
+            id INTEGER PRIMARY KEY,
+            project_id INTEGER NOT NULL REFERENCES projects(id),
+            effective_at INTEGER NOT NULL,
+            rate_micros INTEGER NOT NULL CHECK (rate_micros >= 0),
+            unit TEXT NOT NULL CHECK (unit IN ('hour','task')),
+            currency TEXT NOT NULL,
+            applies_to TEXT NOT NULL DEFAULT '',
+            note TEXT,
+            recorded_at INTEGER NOT NULL, edited_at INTEGER, source TEXT NOT NULL);
+        CREATE INDEX rates_project ON rates(project_id, effective_at);
+        CREATE TABLE work (
+            id INTEGER PRIMARY KEY,
+            platform_id INTEGER NOT NULL REFERENCES platforms(id),
+            project_id INTEGER REFERENCES projects(id),
+            kind TEXT NOT NULL,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL CHECK ("end" > start),
+            units INTEGER CHECK (units IS NULL OR units >= 0),
+            pay_micros INTEGER CHECK (pay_micros IS NULL OR pay_micros >= 0),
+            currency TEXT,
+            status TEXT NOT NULL,
+            external_id TEXT,
+            note TEXT,
+            recorded_at INTEGER NOT NULL, edited_at INTEGER, source TEXT NOT NULL);
+        CREATE INDEX work_start ON work(start);
+        CREATE INDEX work_platform ON work(platform_id, start);
+        CREATE TABLE eq (
+            id INTEGER PRIMARY KEY,
+            platform_id INTEGER NOT NULL REFERENCES platforms(id),
+            start_date TEXT NOT NULL, end_date TEXT, note TEXT,
+            recorded_at INTEGER NOT NULL, edited_at INTEGER, source TEXT NOT NULL);
+        CREATE TABLE payouts (
+            id INTEGER PRIMARY KEY,
+            platform_id INTEGER NOT NULL REFERENCES platforms(id),
+            paid_at INTEGER NOT NULL,
+            amount_micros INTEGER NOT NULL, currency TEXT NOT NULL,
+            fee_micros INTEGER NOT NULL DEFAULT 0,
+            method TEXT, received_amount_micros INTEGER, received_currency TEXT,
+            reference TEXT, note TEXT,
+            recorded_at INTEGER NOT NULL, edited_at INTEGER, source TEXT NOT NULL);
+        CREATE TABLE expenses (
+            id INTEGER PRIMARY KEY,
+            date TEXT NOT NULL, category TEXT NOT NULL,
+            amount_micros INTEGER NOT NULL, currency TEXT NOT NULL,
+            platform_id INTEGER REFERENCES platforms(id),
+            note TEXT,
+            recorded_at INTEGER NOT NULL, edited_at INTEGER, source TEXT NOT NULL);
+        CREATE TABLE fx (
+            id INTEGER PRIMARY KEY,
+            date TEXT NOT NULL, currency TEXT NOT NULL, rate TEXT NOT NULL,
+            recorded_at INTEGER NOT NULL, edited_at INTEGER, source TEXT NOT NULL,
+            UNIQUE (date, currency));
+        CREATE TABLE clock (
+            id INTEGER PRIMARY KEY,
+            platform_id INTEGER NOT NULL REFERENCES platforms(id),
+            project_id INTEGER REFERENCES projects(id),
+            kind TEXT NOT NULL,
+            started_at INTEGER NOT NULL,
+            note TEXT,
+            recorded_at INTEGER NOT NULL, edited_at INTEGER, source TEXT NOT NULL);
+
+        -- The journal: one entry per change set, hash-chained (see store/journal.py).
+        CREATE TABLE journal (
+            seq INTEGER PRIMARY KEY,
+            recorded_at INTEGER NOT NULL,
+            tbl TEXT NOT NULL,
+            action TEXT NOT NULL CHECK (action IN ('insert','update','delete')),
+            source TEXT NOT NULL,
+            cols TEXT NOT NULL,
+            row_count INTEGER NOT NULL,
+            rows BLOB NOT NULL,
+            old TEXT,
+            new TEXT,
+            prev_hash TEXT NOT NULL,
+            hash TEXT NOT NULL);
+        CREATE INDEX journal_tbl ON journal(tbl, seq);
+        CREATE TRIGGER journal_no_update BEFORE UPDATE ON journal
+            BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END;
+        CREATE TRIGGER journal_no_delete BEFORE DELETE ON journal
+            BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END;
+        """)
