@@ -1,0 +1,129 @@
+"""The ``taskerlog`` command: thin shells around the core (parse → core call → render).
+
+Every command's help has an ``Example:``; a test checks each appears in the README.
+Domain errors become one clear line on stderr and a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from pathlib import Path
+
+import click
+from pydantic import ValidationError
+
+from . import money, timeutil
+from .store import Store, StoreError, default_db_path
+
+
+class CLIError(click.ClickException):
+    """An error a worker can act on; printed as ``error: message``."""
+
+    def format_message(self) -> str:
+        return self.message
+
+
+def explain_validation(exc: ValidationError) -> str:
+    """A pydantic error as plain sentences: ``field: what is wrong``."""
+    parts = []
+    for err in exc.errors():
+        loc = ".".join(str(x) for x in err.get("loc", ()) if x != "__root__")
+        msg = err.get("msg", "invalid")
+        msg = msg.removeprefix("Value error, ")
+        parts.append(f"{loc}: {msg}" if loc else msg)
+    return "; ".join(parts)
+
+
+def friendly_errors(fn):
+    """Turn the core's errors into clean CLI errors (Watson's ``catch_watson_error``)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except ValidationError as exc:
+            raise CLIError(explain_validation(exc)) from exc
+        except (StoreError, money.MoneyError, timeutil.TimeError, ValueError) as exc:
+            raise CLIError(str(exc)) from exc
+
+    return wrapper
+
+
+class Context:
+    def __init__(self, db: str | None):
+        self.db_path = Path(db).expanduser() if db else default_db_path()
+        self._store: Store | None = None
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            self._store = Store(self.db_path)
+        return self._store
+
+
+pass_ctx = click.make_pass_decorator(Context)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", envvar="TASKERLOG_DB", type=click.Path(dir_okay=False),
+              help="The logbook file (default: logbook.sqlite in your user data folder; or set TASKERLOG_DB).")
+@click.version_option(package_name="taskerlog")
+@click.pass_context
+def cli(ctx: click.Context, db: str | None) -> None:
+    """taskerlog: your own logbook of AI-training gig work, and what it really pays.
+
+    Example: taskerlog status
+    """
+    ctx.obj = Context(db)
+
+
+def emit_json(obj) -> None:
+    click.echo(json.dumps(obj, indent=2, ensure_ascii=False, default=str))
+
+
+@cli.command()
+@click.argument("dest", required=False, type=click.Path(dir_okay=False))
+@pass_ctx
+@friendly_errors
+def backup(c: Context, dest: str | None) -> None:
+    """Copy the logbook to a verified backup file (default: a dated file in backups/).
+
+    Example: taskerlog backup ~/taskerlog-backup.sqlite
+    """
+    path = c.store.backup(dest)
+    click.echo(f"backed up to {path}")
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@pass_ctx
+@friendly_errors
+def verify(c: Context, as_json: bool) -> None:
+    """Check the journal's hash chain and every record against it.
+
+    Exits 1 and names the first problem when something was changed behind taskerlog's back.
+
+    Example: taskerlog verify
+    """
+    result = c.store.verify()
+    if as_json:
+        emit_json({"ok": result.ok, "entries": result.entries, "head": result.head,
+                   "problems": [p.__dict__ for p in result.problems]})
+    elif result.ok:
+        click.echo(f"ok: {result.entries} journal entries, every record matches; head {result.head}")
+    else:
+        click.echo(f"NOT OK: {len(result.problems)} problem(s); the first: {result.problems[0].message}", err=True)
+        for p in result.problems[1:20]:
+            click.echo(f"  {p.message}", err=True)
+    if not result.ok:
+        sys.exit(1)
+
+
+def main() -> None:
+    cli(prog_name="taskerlog")
+
+
+# Commands of later features register themselves on ``cli`` in their own modules:
+from . import commands  # noqa: E402,F401  (import for side effects)
