@@ -342,6 +342,47 @@ class Store:
         row = self.conn.execute("SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1").fetchone()
         return (row[0], row[1]) if row else (0, jr.GENESIS)
 
+    def journal_entries(self, table: str | None = None, actions: Sequence[str] | None = None,
+                        ) -> list[dict[str, Any]]:
+        """Journal entries (all, or of one table / some actions) in order, as dicts.
+
+        ``rows`` is unpacked to ``[(row id, row hash hex), ...]``; ``old``/``new`` stay JSON text.
+        Read by the evidence report (edit trails) and by anchor checks.
+        """
+        sql = ("SELECT seq, recorded_at, tbl, action, source, cols, row_count, rows, old, new, prev_hash, hash"
+               " FROM journal")
+        where, params = [], []
+        if table is not None:
+            where.append("tbl = ?")
+            params.append(table)
+        if actions:
+            where.append(f"action IN ({','.join('?' * len(actions))})")
+            params.extend(actions)
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        with self._lock:
+            cur = self.conn.execute(sql + " ORDER BY seq", params)
+            names = [d[0] for d in cur.description]
+            out = [dict(zip(names, r)) for r in cur]
+        for e in out:
+            e["rows"] = [(rid, h.hex()) for rid, h in jr.unpack_rows(e["rows"])]
+        return out
+
+    def journal_entry(self, seq: int) -> dict[str, Any] | None:
+        """One journal entry by its sequence number (see :meth:`journal_entries`)."""
+        with self._lock:
+            row = self.conn.execute("SELECT seq, hash, recorded_at, tbl, action FROM journal WHERE seq = ?",
+                                    (seq,)).fetchone()
+        return dict(zip(("seq", "hash", "recorded_at", "tbl", "action"), row)) if row else None
+
+    def rows(self, table: str) -> list[dict[str, Any]]:
+        """Every row of a data table (including ``id``), in id order, as dicts."""
+        self.columns(table)  # refuses unknown tables
+        with self._lock:
+            cur = self.conn.execute(f'SELECT * FROM "{table}" ORDER BY id')
+            names = [d[0] for d in cur.description]
+            return [dict(zip(names, r)) for r in cur]
+
     # -- settings ------------------------------------------------------------------
     SETTING_KEYS = ("home_currency", "timezone", "reference_wage", "reference_currency", "reference_label")
 

@@ -133,3 +133,37 @@ def m001_initial(db: Database) -> None:
         CREATE TRIGGER journal_no_delete BEFORE DELETE ON journal
             BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END;
         """)
+
+
+@migrations()
+def m002_evidence(db: Database) -> None:
+    """Evidence for a wage claim (taskerlog/evidence): journal anchors and attachments.
+
+    ``anchors``: each time the worker printed the journal head to keep elsewhere
+    (``seq`` and ``hash`` of the journal entry that was the head then).
+    ``attachments``: a file (screenshot, email, message) by its SHA-256, linked to a work
+    entry, a project or a platform, or to nothing but its note; ``recorded_at`` is the
+    time it was added. The content lives in ``<logbook stem>-attachments/`` beside the
+    logbook, named by its hash.
+    """
+    _run(db, """
+        CREATE TABLE anchors (
+            id INTEGER PRIMARY KEY,
+            seq INTEGER NOT NULL,
+            hash TEXT NOT NULL,
+            note TEXT,
+            recorded_at INTEGER NOT NULL, edited_at INTEGER, source TEXT NOT NULL);
+        CREATE TABLE attachments (
+            id INTEGER PRIMARY KEY,
+            sha256 TEXT NOT NULL CHECK (length(sha256) = 64),
+            filename TEXT NOT NULL,
+            size INTEGER NOT NULL CHECK (size >= 0),
+            media_type TEXT,
+            work_id INTEGER REFERENCES work(id),
+            platform_id INTEGER REFERENCES platforms(id),
+            project_id INTEGER REFERENCES projects(id),
+            note TEXT,
+            recorded_at INTEGER NOT NULL, edited_at INTEGER, source TEXT NOT NULL);
+        CREATE INDEX attachments_sha ON attachments(sha256);
+        CREATE INDEX attachments_work ON attachments(work_id);
+        """)
