@@ -1,0 +1,99 @@
+"""taskerlog's app: a router only (st.navigation, the shared sidebar, page.run()).
+
+Start it with ``streamlit run app.py`` (or ``make run``). The logbook is ``$TASKERLOG_DB``
+if set, else ``logbook.sqlite`` in the user's data folder, as for the CLI. A sample
+person's logbook can be explored from the first-run page; it lives in its own file next
+to the real one and is never mixed into it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from app_pages import _shared
+from taskerlog import appsupport
+
+st.set_page_config(page_title="taskerlog", page_icon="🕘", layout="wide",
+                   initial_sidebar_state="auto")
+
+HERE = Path(__file__).resolve().parent
+
+# -- which logbook is open (kept in the URL so a reload keeps it) -----------------------------
+mine = appsupport.my_db_path()
+sample = appsupport.sample_db_path(mine)
+if "logbook_choice" not in st.session_state:  # a new session (or a reload): the URL decides
+    st.session_state["logbook_choice"] = st.query_params.get("logbook", "mine")
+want_sample = st.session_state["logbook_choice"] == "sample" and sample.exists()
+if want_sample:
+    st.query_params["logbook"] = "sample"
+st.session_state["is_sample"] = want_sample
+st.session_state["db_path"] = str(sample if want_sample else mine)
+
+try:
+    store = _shared.current_store()
+    empty = store.is_empty()
+    clocks = store.running_clocks()
+    settings = store.settings()
+except Exception as exc:  # a broken or foreign file: say so, never a traceback
+    st.error(f"Cannot open the logbook {_shared.db_path()}: {exc}. "
+             "Point TASKERLOG_DB at another file, or restore a backup.")
+    st.stop()
+
+
+def page(file: str, title: str, icon: str, default: bool = False):
+    return st.Page(str(HERE / "app_pages" / file), title=title, icon=icon, default=default,
+                   url_path=Path(file).stem)
+
+
+welcome = page("welcome.py", "Welcome", "👋", default=empty)
+log = page("log.py", "Log", "⏱️", default=not empty)
+sections = {
+    "Daily": ([welcome] if empty or want_sample else []) + [
+        log,
+        page("dashboard.py", "Dashboard", "📊"),
+        page("entries.py", "Entries", "📝"),
+    ],
+    "Records": [
+        page("projects.py", "Projects & rates", "🗂️"),
+        page("money_page.py", "Money", "💰"),
+    ],
+}
+reports = [page(f, t, i) for f, t, i in (("evidence.py", "Evidence report", "⚖️"),
+                                         ("organize.py", "Pool with others", "🤝"),
+                                         ("history.py", "History", "🕰️"))
+           if (HERE / "app_pages" / f).exists()]
+if reports:
+    sections["Reports"] = reports
+sections["Logbook"] = [
+    page("import_export.py", "Import / export", "📦"),
+    page("settings.py", "Settings", "⚙️"),
+]
+nav = st.navigation(sections)
+
+# -- the shared sidebar -------------------------------------------------------------------
+with st.sidebar:
+    if want_sample:
+        st.warning("**SAMPLE logbook** — a made-up person's data, kept in its own file. "
+                   "Nothing you do here touches your own logbook.")
+        if st.button("← Back to my logbook", key="sidebar_back_to_mine", width="stretch"):
+            st.session_state["logbook_choice"] = "mine"
+            st.query_params.pop("logbook", None)
+            st.rerun()
+    else:
+        st.markdown("**My logbook**")
+    st.caption(f"`{_shared.db_path()}`  \n{settings.home_currency} · {settings.timezone}")
+    if clocks:
+        now = _shared.now()
+        for c in clocks:
+            what = f"{c['platform']}" + (f" · {c['project']}" if c["project"] else "")
+            st.info(f"⏱️ **Running** {appsupport.fmt_duration(now - c['started_at'])}  \n"
+                    f"{what} — {c['kind']}")
+            if st.button("Stop", key=f"sidebar_stop_{c['id']}", width="stretch"):
+                _shared.write(lambda cid=c["id"]: store.clock_stop(clock_id=cid, source=_shared.SOURCE),
+                              f"Clock stopped: {what} saved as an entry.")
+    else:
+        st.caption("No clock running.")
+
+nav.run()

@@ -1,0 +1,69 @@
+"""Forms used on more than one page (the Log page's quick forms and the full pages)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from app_pages import _shared
+from taskerlog import appsupport
+from taskerlog.frames import LogbookFrames
+from taskerlog.model import BILLABLE_KINDS, Payout, Rate
+from taskerlog.store import Store
+
+
+def platforms(frames: LogbookFrames) -> list[str]:
+    return sorted(set(frames.projects["platform"]) | set(frames.work["platform"].dropna())
+                  | set(frames.payouts["platform"]))
+
+
+def rate_form(store: Store, frames: LogbookFrames, key: str, today: dt.date) -> None:
+    """A new rate for a project, from a local date and time."""
+    tz = frames.settings.timezone
+    pairs = [(str(a), str(b)) for a, b in zip(frames.projects["platform"], frames.projects["project"])]
+    if not pairs:
+        st.caption("Add a project first.")
+        return
+    with st.form(key, clear_on_submit=True):
+        pair = st.selectbox("Project", pairs, format_func=appsupport.choice_label, key=f"{key}_project")
+        c1, c2 = st.columns(2)
+        rate = c1.text_input("New rate", placeholder="20.00", key=f"{key}_value")
+        unit = c2.selectbox("Per", ["hour", "task"], key=f"{key}_unit")
+        c3, c4 = st.columns(2)
+        day = c3.date_input("From", value=today, key=f"{key}_day")
+        at = c4.time_input("At", value=dt.time(0, 0), key=f"{key}_time")
+        applies = st.multiselect("Applies to (blank: all paid kinds)", list(BILLABLE_KINDS), key=f"{key}_applies")
+        note = st.text_input("Note", key=f"{key}_note", placeholder="cut announced in the project chat")
+        go = st.form_submit_button("Save rate", type="primary")
+    if go:
+        _shared.write(lambda: store.add_rate(Rate(
+            platform=pair[0], project=pair[1], effective_at=appsupport.local_instant(day, at, tz), rate=rate,
+            unit=unit, currency=appsupport.project_currency(frames, *pair), applies_to=tuple(applies) or None,
+            note=appsupport.blank(note)), source=_shared.SOURCE),
+            f"Rate {rate}/{unit} on {pair[1]} from {day} saved.")
+
+
+def payout_form(store: Store, frames: LogbookFrames, key: str, today: dt.date) -> None:
+    """A payout: gross amount, fee, and (optionally) what arrived after conversion."""
+    tz, home = frames.settings.timezone, frames.settings.home_currency
+    with st.form(key, clear_on_submit=True):
+        c1, c2 = st.columns(2)
+        plat = c1.selectbox("Platform", platforms(frames), index=None, accept_new_options=True,
+                            key=f"{key}_platform", placeholder="Outlier, Remotasks…")
+        day = c2.date_input("Paid on", value=today, key=f"{key}_day")
+        c3, c4, c5 = st.columns(3)
+        amount = c3.text_input("Amount (before fees)", key=f"{key}_amount")
+        currency = c4.text_input("Currency", value=home, max_chars=3, key=f"{key}_currency")
+        fee = c5.text_input("Fee", value="0", key=f"{key}_fee")
+        c6, c7, c8 = st.columns(3)
+        received = c6.text_input("Received (after conversion)", key=f"{key}_received")
+        rcur = c7.text_input("Received in", max_chars=3, key=f"{key}_rcur")
+        method = c8.text_input("Method", placeholder="PayPal, M-Pesa…", key=f"{key}_method")
+        go = st.form_submit_button("Save payout", type="primary")
+    if go:
+        _shared.write(lambda: store.add_payout(Payout(
+            platform=plat or "", paid_at=appsupport.local_instant(day, dt.time(12), tz), amount=amount,
+            currency=currency, fee=fee or "0", received_amount=appsupport.blank(received),
+            received_currency=appsupport.blank(rcur), method=appsupport.blank(method)),
+            source=_shared.SOURCE), f"Payout of {currency} {amount} from {plat or '?'} saved.")

@@ -1,0 +1,184 @@
+"""Dashboard: the truth about the pay, for a period and a filter.
+
+Every figure on this page is ``taskerlog.metrics.compute(...)``'s output — the same JSON
+``taskerlog metrics --json`` prints for the same filter (shown at the bottom).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from app_pages import _shared
+from taskerlog import appsupport, metrics
+from taskerlog.model import UNPAID_KEYS
+
+
+@st.cache_resource(show_spinner="Preparing the figures…", max_entries=4)
+def _prepared(path: str, head: tuple[int, str]):
+    return metrics.prepare(_shared._frames(path, head))
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _figures(path: str, head: tuple[int, str], date_from, date_to, platform, project, today) -> dict:
+    frames = _shared._frames(path, head)
+    return metrics.compute(frames, date_from=date_from, date_to=date_to, platform=platform, project=project,
+                           today=today, prepared=_prepared(path, head))
+
+
+_shared.page_header("Dashboard")
+frames = _shared.current_frames()
+s = frames.settings
+home, tz = s.home_currency, s.timezone
+now = _shared.now()
+today = appsupport.today_in(tz, now)
+
+# -- filters -------------------------------------------------------------------------------
+c1, c2, c3 = st.columns([2, 1, 1])
+period = c1.segmented_control("Period", appsupport.PERIODS, default="This month", key="dash_period") or "This month"
+custom = None
+if period == "Custom":
+    custom = c1.date_input("From – to", value=(today - dt.timedelta(days=29), today), key="dash_custom")
+platforms = sorted(set(frames.projects["platform"]) | set(frames.work["platform"].dropna()))
+platform = c2.selectbox("Platform", ["All platforms", *platforms], key="dash_platform")
+platform = None if platform == "All platforms" else platform
+projs = sorted(set(frames.projects[frames.projects["platform"] == platform]["project"] if platform
+                   else frames.projects["project"]))
+project = c3.selectbox("Project", ["All projects", *projs], key="dash_project")
+project = None if project == "All projects" else project
+
+try:
+    date_from, date_to = appsupport.period_bounds(period, today, tuple(custom) if custom else None)
+except ValueError as exc:
+    st.info(str(exc))
+    st.stop()
+
+if len(frames.work) == 0 and len(frames.eq) == 0:
+    st.info("No work logged yet. Clock in on **Log**, or import your records on **Import / export**; "
+            "the figures appear here as soon as there is something to count.")
+
+path, head = str(_shared.db_path()), _shared.head()
+try:
+    m = _figures(path, head, date_from, date_to, platform, project, today)
+except metrics.MetricsError as exc:
+    st.error(f"The figures cannot be worked out yet: {exc}")
+    st.stop()
+
+span = "all time" if date_from is None else f"{date_from} – {date_to}"
+st.caption(f"{span} · {platform or 'all platforms'}{' · ' + project if project else ''} · "
+           f"figures in {home}, days in {tz}")
+
+# -- headline ------------------------------------------------------------------------------
+mm = appsupport.fmt_money
+share = appsupport.as_share(m.get("unpaid_share"))
+r1 = st.columns(4)
+r1[0].metric("Effective hourly wage", mm(m.get("effective_hourly_wage"), home),
+             help="earned ÷ every hour worked, paid or not — the headline figure")
+r1[1].metric("Paid hourly rate", mm(m.get("paid_hourly_rate"), home),
+             help="earned ÷ paid hours: what the platform appears to pay")
+r1[2].metric("Net hourly wage", mm(m.get("net_hourly_wage"), home),
+             help="(earned − fees − expenses) ÷ hours worked: what the hour left in your pocket")
+r1[3].metric("Advertised rate", mm(m.get("advertised_rate"), home),
+             help="the project's advertised (or first) rate — shown when one project is selected",
+             delta=None if m.get("advertised_gap") is None else f"gap {mm(m.get('advertised_gap'), home)}",
+             delta_color="off")
+r2 = st.columns(4)
+r2[0].metric("Hours worked", appsupport.fmt_hours(m.get("hours_worked")),
+             help=f"paid {appsupport.fmt_hours(m.get('hours_paid'))}, unpaid {appsupport.fmt_hours(m.get('hours_unpaid'))}")
+r2[1].metric("Unpaid share", appsupport.fmt_pct(share, share=True),
+             help=f"{appsupport.fmt_hours(m.get('hours_unpaid'))} of the time worked earned nothing")
+r2[2].metric("Empty-queue days", m.get("eq_days", 0),
+             help=f"{m.get('eq_episodes', 0)} episode(s); longest {m.get('longest_eq_days', 0)} day(s)")
+ref = s.reference_wage
+r2[3].metric("Shortfall vs reference", mm(m.get("shortfall"), home) if ref is not None else "—",
+             help=(f"what would have brought the period up to {s.reference_label or 'the reference'} "
+                   f"({s.reference_currency or home} {ref}/h); week by week: "
+                   f"{mm(m.get('weekly_shortfall'), home)}") if ref is not None
+             else "set a reference wage (a legal minimum or a target) on Settings")
+r3 = st.columns(4)
+r3[0].metric("Earned", mm(m.get("earned"), home), help=f"of which pending {mm(m.get('pending'), home)}")
+r3[1].metric("Paid out", mm(m.get("paid_out"), home), help=f"fees {mm(m.get('fees'), home)}")
+r3[2].metric("Outstanding", mm(m.get("outstanding"), home),
+             help="earned − paid out, over all time up to the period's end")
+r3[3].metric("Expenses", mm(m.get("expenses"), home))
+
+# -- charts --------------------------------------------------------------------------------
+weeks = pd.DataFrame(m.get("by_week") or [])
+st.subheader("Week by week")
+if len(weeks):
+    w = weeks[["week"]].copy()
+    w["Effective hourly wage"] = pd.to_numeric(weeks["effective_hourly_wage"], errors="coerce")
+    w["Paid hourly rate"] = pd.to_numeric(weeks["paid_hourly_rate"], errors="coerce")
+    long = w.melt("week", var_name="figure", value_name=home)
+    chart = alt.Chart(long).mark_line(point=True).encode(
+        x=alt.X("week:N", title="ISO week"), y=alt.Y(f"{home}:Q", title=f"{home} per hour"),
+        color=alt.Color("figure:N", legend=alt.Legend(orient="bottom", title=None)),
+        tooltip=["week", "figure", alt.Tooltip(f"{home}:Q", format=".2f")])
+    ref_home = m.get("reference_wage_home") or (str(ref) if ref is not None and (s.reference_currency in (None, home)) else None)
+    if ref_home is not None:
+        rule = alt.Chart(pd.DataFrame({"y": [float(ref_home)], "label": [s.reference_label or "reference wage"]})
+                         ).mark_rule(strokeDash=[6, 4], color="#b03a2e").encode(y="y:Q", tooltip=["label", "y"])
+        chart = chart + rule
+    st.altair_chart(chart, width="stretch")
+
+    rows = []
+    for r in m.get("by_week") or []:
+        for k, h in (r.get("unpaid_hours_by_kind") or {}).items():
+            if h:
+                rows.append({"week": r["week"], "why unpaid": k, "hours": h})
+    st.markdown("**Unpaid hours, by what they were**")
+    if rows:
+        st.altair_chart(alt.Chart(pd.DataFrame(rows)).mark_bar().encode(
+            x=alt.X("week:N", title="ISO week"), y=alt.Y("sum(hours):Q", title="unpaid hours"),
+            color=alt.Color("why unpaid:N", sort=list(UNPAID_KEYS), legend=alt.Legend(orient="bottom", title=None)),
+            order=alt.Order("why unpaid:N"), tooltip=["week", "why unpaid", alt.Tooltip("hours:Q", format=".2f")]),
+            width="stretch")
+    else:
+        st.caption("No unpaid time in this period.")
+else:
+    st.caption("No weeks with work in this period.")
+
+st.markdown("**Empty queue calendar**")
+eqd = appsupport.eq_days(frames.eq, date_from, date_to, today, platform)
+if len(eqd):
+    st.altair_chart(alt.Chart(eqd).mark_rect(color="#b03a2e").encode(
+        x=alt.X("week:O", title="week starting"),
+        y=alt.Y("weekday:O", sort=["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"], title=None),
+        tooltip=["date", "platform"]).properties(height=200), width="stretch")
+else:
+    st.caption("No empty-queue days in this period.")
+
+st.markdown("**Rates over time** (cuts marked ▼)")
+rh = appsupport.rate_history(frames.rates, tz, platform, project)
+if len(rh):
+    base = alt.Chart(rh).encode(x=alt.X("when:T", title=None), y=alt.Y("rate:Q", title="rate"),
+                                color=alt.Color("series:N", legend=alt.Legend(orient="bottom", title=None)))
+    line = base.mark_line(interpolate="step-after")
+    pts = base.mark_point(filled=True, size=60).encode(
+        shape=alt.Shape("change:N", scale=alt.Scale(domain=["first", "raise", "same", "cut"],
+                                                     range=["circle", "triangle-up", "circle", "triangle-down"])),
+        tooltip=["series", "when:T", "rate_text", "unit", "currency", "change", "change_pct"])
+    cuts = alt.Chart(rh[rh["change"] == "cut"]).mark_rule(color="#b03a2e", strokeDash=[2, 2]).encode(x="when:T")
+    st.altair_chart(line + pts + cuts, width="stretch")
+    st.caption(f"{m.get('rate_changes', 0)} change(s) in the period: {m.get('rate_cuts', 0)} cut(s), "
+               f"{m.get('rate_raises', 0)} raise(s); largest cut {appsupport.fmt_pct(m.get('largest_cut_pct'))}.")
+else:
+    st.caption("No rates recorded.")
+
+st.subheader("By project")
+bp = pd.DataFrame(m.get("by_project") or [])
+if len(bp):
+    cols = [c for c in ("platform", "project", "hours_worked", "hours_paid", "unpaid_share", "earned",
+                        "effective_hourly_wage", "paid_hourly_rate", "advertised_rate", "advertised_gap",
+                        "rate_cuts") if c in bp.columns]
+    st.dataframe(bp[cols], hide_index=True, width="stretch")
+else:
+    st.caption("No project has work in this period.")
+
+with st.expander("These figures as JSON (identical to the command line)"):
+    st.code(appsupport.cli_command(date_from, date_to, platform, project, None), language="bash")
+    st.code(json.dumps(m, indent=2, ensure_ascii=False, default=str), language="json")

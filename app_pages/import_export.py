@@ -1,0 +1,87 @@
+"""Import / export: bring a CSV bundle in (checked whole first), take the whole logbook out."""
+
+from __future__ import annotations
+
+import shutil
+
+import streamlit as st
+
+from app_pages import _shared
+from taskerlog import appsupport, bundle
+
+_shared.page_header("Import / export",
+                    "A bundle is a folder of CSV files (work.csv, projects.csv, rates.csv, payouts.csv…) or the "
+                    "same zipped. Nothing is imported until every row is valid, and importing the same bundle "
+                    "twice changes nothing the second time.")
+store = _shared.current_store()
+
+st.subheader("Import")
+files = st.file_uploader("A bundle .zip, or CSV files", type=["zip", "csv"], accept_multiple_files=True,
+                         key=f"imp_files_{st.session_state.get('imp_round', 0)}")
+
+
+def _check(files) -> None:
+    """Read and dry-run the upload; keep the verdict in session state for the Import button."""
+    tmp = appsupport.temp_dir("taskerlog-upload-")
+    try:
+        src = appsupport.unpack_upload([(f.name, f.getvalue()) for f in files], tmp)
+        tables, problems = bundle.read_bundle(src)
+        label = ", ".join(f.name for f in files)
+        verdict = {"label": label, "problems": [str(p) for p in problems], "report": None, "tables": None}
+        if not problems:
+            try:
+                report = bundle.import_tables(store, tables, source=f"import:{label}", dry_run=True)
+                verdict["report"] = report
+                verdict["tables"] = tables
+            except bundle.ImportProblems as exc:
+                verdict["problems"] = [str(p) for p in exc.problems]
+        st.session_state["imp_verdict"] = verdict
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if files:
+    sig = tuple((f.name, f.size) for f in files)
+    if st.session_state.get("imp_sig") != sig:
+        st.session_state["imp_sig"] = sig
+        st.session_state.pop("imp_verdict", None)
+        with _shared.friendly():
+            _check(files)
+    v = st.session_state.get("imp_verdict")
+    if v and v["problems"]:
+        st.error(f"**Nothing was imported.** {len(v['problems'])} problem(s) in {v['label']}; fix them in the "
+                 "file and upload it again:")
+        st.code("\n".join(v["problems"]), language=None)
+    elif v:
+        st.success(f"{v['label']} is valid. This is what importing it would do:")
+        st.write(appsupport.describe_report(v["report"]))
+        if st.button("Import now", type="primary", key="imp_go"):
+            def do_import():
+                return bundle.import_tables(store, v["tables"], source=f"import:{v['label']}")
+            ok = False
+            with _shared.friendly():
+                try:
+                    report = do_import()
+                    ok = True
+                except bundle.ImportProblems as exc:
+                    st.error("**Nothing was imported:**")
+                    st.code("\n".join(str(p) for p in exc.problems), language=None)
+            if ok:
+                st.session_state["imp_round"] = st.session_state.get("imp_round", 0) + 1
+                for k in ("imp_sig", "imp_verdict"):
+                    st.session_state.pop(k, None)
+                _shared.flash(f"Imported {v['label']}: " + appsupport.describe_report(report))
+                st.rerun()
+
+st.subheader("Export")
+st.write("Your whole logbook as a bundle: CSV files any spreadsheet opens, in a .zip. Keep a copy somewhere safe.")
+if st.button("Prepare the export", key="exp_prepare"):
+    tmp = appsupport.temp_dir("taskerlog-export-")
+    with _shared.friendly():
+        out = tmp / "taskerlog-bundle.zip"
+        bundle.export_bundle(store, out)
+        st.session_state["exp_bytes"] = out.read_bytes()
+    shutil.rmtree(tmp, ignore_errors=True)
+if st.session_state.get("exp_bytes"):
+    st.download_button("Download taskerlog-bundle.zip", st.session_state["exp_bytes"],
+                       file_name="taskerlog-bundle.zip", mime="application/zip", type="primary", key="exp_download")

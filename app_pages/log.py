@@ -1,0 +1,136 @@
+"""Log: one-click clock in/out, and quick forms for a past entry, EQ, a rate change, a payout."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from app_pages import _forms, _shared
+from taskerlog import appsupport, timeutil
+from taskerlog.model import KINDS, STATUSES, EQPeriod, WorkEntry
+
+_shared.page_header("Log", "Clock in when you start, out when you stop — the clock lives in your logbook, "
+                           "so closing the tab or restarting keeps it running.")
+
+store = _shared.current_store()
+frames = _shared.current_frames()
+tz = frames.settings.timezone
+home = frames.settings.home_currency
+now = _shared.now()
+today = appsupport.today_in(tz, now)
+choices = appsupport.project_choices(frames)
+
+# -- running clocks ------------------------------------------------------------------------
+clocks = store.running_clocks()
+for c in clocks:
+    what = c["platform"] + (f" · {c['project']}" if c["project"] else "")
+    with st.container(border=True):
+        st.markdown(f"### ⏱️ {appsupport.fmt_duration(now - c['started_at'])} — {what}")
+        st.caption(f"{c['kind']} since {timeutil.to_local(c['started_at'], tz):%Y-%m-%d %H:%M} ({tz})"
+                   + (f" · {c['note']}" if c["note"] else ""))
+        with st.form(f"stop_{c['id']}", border=False):
+            a, b, s = st.columns(3)
+            units = a.number_input("Tasks done (optional)", min_value=0, step=1, value=None, key=f"units_{c['id']}")
+            pay = b.text_input("Pay if you know it (optional)", key=f"pay_{c['id']}",
+                               help="Leave blank: taskerlog works it out from the project's rate.")
+            status = s.selectbox("What came of it", ["(default)", *STATUSES], key=f"status_{c['id']}")
+            stop = st.form_submit_button("Clock out", type="primary", width="stretch")
+        if stop:
+            _shared.write(lambda cid=c["id"], u=units, p=pay, s_=status: store.clock_stop(
+                clock_id=cid, units=None if u is None else int(u), pay=appsupport.blank(p),
+                status=None if s_ == "(default)" else s_, source=_shared.SOURCE),
+                f"Clocked out: {what} saved as an entry.")
+
+# -- clock in ------------------------------------------------------------------------------
+st.subheader("Clock in")
+if not choices:
+    st.info("Add your first project on **Projects & rates** (or the Welcome page) to clock in on it.")
+else:
+    last = st.session_state.get("log_last_choice")
+    idx = choices.index(last) if last in choices else 0
+    with st.form("clock_in", border=False):
+        pair = st.selectbox("Project", choices, index=idx, format_func=appsupport.choice_label, key="clock_project")
+        kind = st.pills("Doing", KINDS, default="tasking", key="clock_kind")
+        note = st.text_input("Note (optional)", key="clock_note")
+        go = st.form_submit_button("▶ Clock in", type="primary", width="stretch")
+    if go:
+        st.session_state["log_last_choice"] = pair
+        _shared.write(lambda: store.clock_start(pair[0], pair[1], kind or "tasking",
+                                                note=appsupport.blank(note), source=_shared.SOURCE),
+                      f"Clocked in on {appsupport.choice_label(pair)} ({kind or 'tasking'}).")
+
+# -- quick forms ---------------------------------------------------------------------------
+st.subheader("Add")
+t_past, t_eq, t_rate, t_pay = st.tabs(["Past entry", "Empty queue", "Rate change", "Payout"])
+
+with t_past:
+    if not choices:
+        st.caption("Add a project first.")
+    else:
+        with st.form("past_entry", clear_on_submit=True):
+            pair = st.selectbox("Project", choices, format_func=appsupport.choice_label, key="past_project")
+            k, s = st.columns(2)
+            kind = k.selectbox("Kind", KINDS, key="past_kind")
+            status = s.selectbox("Status", ["(default)", *STATUSES], key="past_status",
+                                 help="Default: paid for tasking/review/training or when you enter a pay; "
+                                      "unpaid otherwise.")
+            d, t1, t2 = st.columns(3)
+            day = d.date_input("Day", value=today, key="past_day")
+            start = t1.time_input("From", value=dt.time(9, 0), key="past_from", step=300)
+            end = t2.time_input("To", value=dt.time(10, 0), key="past_to", step=300)
+            u, p = st.columns(2)
+            units = u.number_input("Tasks (optional)", min_value=0, step=1, value=None, key="past_units")
+            pay = p.text_input("Pay (optional)", key="past_pay", help="Blank: derived from the rate.")
+            note = st.text_input("Note", key="past_note")
+            add = st.form_submit_button("Save entry", type="primary")
+        if add:
+            def save_past():
+                a = appsupport.local_instant(day, start, tz)
+                b = appsupport.local_instant(day if end > start else day + dt.timedelta(days=1), end, tz)
+                return store.add_work(WorkEntry(
+                    platform=pair[0], project=pair[1], kind=kind, start=a, end=b,
+                    units=None if units is None else int(units), pay=appsupport.blank(pay),
+                    currency=appsupport.project_currency(frames, *pair) if appsupport.blank(pay) else None,
+                    status=None if status == "(default)" else status, note=appsupport.blank(note)),
+                    source=_shared.SOURCE)
+            _shared.write(save_past, f"Saved {kind} on {appsupport.choice_label(pair)} {day} {start:%H:%M}-{end:%H:%M}.")
+
+platforms = _forms.platforms(frames)
+
+with t_eq:
+    open_eq = [r for r in frames.eq.itertuples(index=False) if r.end_date is None]
+    with st.form("eq_start", clear_on_submit=True):
+        st.markdown("**The queue is empty** (no work available)")
+        c1, c2 = st.columns(2)
+        plat = c1.selectbox("Platform", platforms, accept_new_options=True, key="eq_platform")
+        since = c2.date_input("Since", value=today, key="eq_since")
+        until = st.date_input("Until (leave as is if it is still empty)", value=None, key="eq_until")
+        note = st.text_input("Note", key="eq_note", placeholder="project finished, failed a test…")
+        go = st.form_submit_button("Save empty queue", type="primary")
+    if go:
+        _shared.write(lambda: store.add_eq(EQPeriod(platform=plat or "", start_date=since, end_date=until,
+                                                   note=appsupport.blank(note)), source=_shared.SOURCE),
+                      f"Empty queue on {plat} from {since} saved.")
+    ids = {}
+    if open_eq:
+        names = {p["id"]: p["name"] for p in store.rows("platforms")}
+        for r in store.rows("eq"):
+            if r["end_date"] is None:
+                ids[r["id"]] = {**r, "platform": names.get(r["platform_id"], "?")}
+        st.markdown("**Still empty — mark the end**")
+        for rid, r in ids.items():
+            c1, c2 = st.columns([2, 1])
+            end_day = c1.date_input(f"{r['platform']}: empty since {r['start_date']}; work came back on",
+                                    value=today, key=f"eq_end_{rid}")
+            if c2.button("Queue is back", key=f"eq_close_{rid}"):
+                last_empty = end_day - dt.timedelta(days=1)
+                _shared.write(lambda rid=rid, d=max(last_empty, dt.date.fromisoformat(r["start_date"])):
+                              store.update("eq", rid, {"end_date": d.isoformat()}, _shared.SOURCE),
+                              f"Empty queue on {r['platform']} closed.")
+
+with t_rate:
+    _forms.rate_form(store, frames, "rate_change", today)
+
+with t_pay:
+    _forms.payout_form(store, frames, "payout", today)

@@ -1,0 +1,96 @@
+"""Projects & rates: the projects worked on, their rates over time, and how they ended."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from app_pages import _forms, _shared
+from taskerlog import appsupport, money
+from taskerlog.model import END_REASONS, Project, Rate
+
+_shared.page_header("Projects & rates", "Projects change names, rates and managers often; keep every one.")
+store = _shared.current_store()
+frames = _shared.current_frames()
+tz, home = frames.settings.timezone, frames.settings.home_currency
+today = appsupport.today_in(tz, _shared.now())
+
+
+def _m(v):
+    return None if appsupport.missing(v) else money.format_micros(int(v))
+
+
+p = frames.projects.copy()
+if len(p):
+    p["advertised_rate"] = [_m(v) for v in p["advertised_rate_micros"]]
+    st.dataframe(p[["platform", "project", "pay_model", "currency", "advertised_rate", "started_on", "ended_on",
+                    "end_reason", "notes"]], hide_index=True, width="stretch")
+else:
+    st.info("No projects yet: add the first one below.")
+
+st.subheader("Rate history")
+rh = appsupport.rate_history(frames.rates, tz)
+if len(rh):
+    rh["when"] = [w.strftime("%Y-%m-%d %H:%M") for w in rh["when"]]
+    st.dataframe(rh[["series", "when", "rate_text", "unit", "currency", "change", "change_pct"]]
+                 .rename(columns={"series": "project", "rate_text": "rate", "change_pct": "change %"}),
+                 hide_index=True, width="stretch")
+else:
+    st.caption("No rates recorded yet.")
+
+t_new, t_rate, t_end = st.tabs(["New project", "New rate", "Project ended"])
+with t_new:
+    with st.form("proj_new", clear_on_submit=True):
+        c1, c2 = st.columns(2)
+        plats = _forms.platforms(frames)
+        platform = c1.selectbox("Platform", plats, index=None, accept_new_options=True, key="pn_platform",
+                                placeholder="Outlier, Remotasks, MTurk…")
+        name = c2.text_input("Project", key="pn_name")
+        c3, c4, c5 = st.columns(3)
+        pay_model = c3.selectbox("Paid", ["hourly", "per_task"], key="pn_model")
+        currency = c4.text_input("Currency", value=home, max_chars=3, key="pn_currency")
+        advertised = c5.text_input("Advertised rate (optional)", key="pn_adv")
+        c6, c7 = st.columns(2)
+        started = c6.date_input("Started on", value=today, key="pn_started")
+        rate = c7.text_input("Rate now (optional)", key="pn_rate", help="Saved as the first rate, from the start day.")
+        notes = st.text_input("Notes", key="pn_notes")
+        go = st.form_submit_button("Add project", type="primary")
+    if go:
+        def add():
+            pr = Project(platform=platform or "", project=name, pay_model=pay_model, currency=currency,
+                         advertised_rate=appsupport.blank(advertised), started_on=started,
+                         notes=appsupport.blank(notes))
+            with store.transaction():
+                store.add_project(pr, source=_shared.SOURCE)
+                if appsupport.blank(rate):
+                    store.add_rate(Rate(platform=pr.platform, project=pr.project,
+                                        effective_at=appsupport.local_instant(started, dt.time(0), tz), rate=rate,
+                                        unit="hour" if pay_model == "hourly" else "task", currency=pr.currency),
+                                   source=_shared.SOURCE)
+        _shared.write(add, f"Project {name} on {platform} added.")
+
+pairs = [(str(a), str(b)) for a, b in zip(frames.projects["platform"], frames.projects["project"])]
+with t_rate:
+    _forms.rate_form(store, frames, "proj_rate", today)
+
+with t_end:
+    if not pairs:
+        st.caption("Add a project first.")
+    else:
+        with st.form("proj_end"):
+            pair = st.selectbox("Project", pairs, format_func=appsupport.choice_label, key="pe_project")
+            c1, c2 = st.columns(2)
+            ended = c1.date_input("Ended on", value=today, key="pe_day")
+            reason = c2.selectbox("Why", END_REASONS, key="pe_reason",
+                                  help="removed: taken off the project (often just 'a quality issue')")
+            go = st.form_submit_button("Save", type="primary")
+        if go:
+            def end():
+                row = store.project_row(*pair)
+                started = row.get("started_on")
+                if started and ended < dt.date.fromisoformat(started):
+                    raise ValueError(f"ended on {ended} is before the project started ({started})")
+                store.update("projects", row["id"], {"ended_on": ended.isoformat(), "end_reason": reason},
+                             _shared.SOURCE)
+            _shared.write(end, f"{pair[1]} marked {reason} on {ended}.")

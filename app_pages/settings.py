@@ -1,0 +1,56 @@
+"""Settings: home currency, time zone, reference wage; where the data lives; backup now."""
+
+from __future__ import annotations
+
+from zoneinfo import available_timezones
+
+import streamlit as st
+
+from app_pages import _shared
+from taskerlog import appsupport
+from taskerlog.model import Logbook
+
+_shared.page_header("Settings")
+store = _shared.current_store()
+s = store.settings()
+
+zones = sorted(available_timezones())
+with st.form("settings"):
+    c1, c2 = st.columns(2)
+    home = c1.text_input("Home currency", value=s.home_currency, max_chars=3,
+                         help="All figures are shown in this currency (ISO code: USD, KES, PHP, INR, EUR…)")
+    tz = c2.selectbox("Time zone", zones, index=zones.index(s.timezone) if s.timezone in zones else None,
+                      help="Days and weeks are counted in this zone")
+    st.markdown("**Reference wage** — a legal minimum or a target to measure your effective wage against")
+    c3, c4, c5 = st.columns([1, 1, 2])
+    ref = c3.text_input("Per hour", value="" if s.reference_wage is None else str(s.reference_wage))
+    ref_cur = c4.text_input("Currency", value=s.reference_currency or "", max_chars=3,
+                            help="blank: the home currency")
+    label = c5.text_input("What it is", value=s.reference_label or "", placeholder="Kenya minimum wage 2026")
+    save = st.form_submit_button("Save settings", type="primary")
+if save:
+    _shared.write(lambda: store.set_settings(Logbook(
+        home_currency=home, timezone=tz or "UTC", reference_wage=appsupport.blank(ref),
+        reference_currency=appsupport.blank(ref_cur), reference_label=appsupport.blank(label)),
+        source=_shared.SOURCE), "Settings saved.")
+
+st.subheader("Your data")
+st.write("Everything is in one file on this computer; nothing is sent anywhere.")
+st.code(str(store.path), language=None)
+if _shared.is_sample():
+    st.caption(f"(This is the sample logbook. Your own is {appsupport.my_db_path()}.)")
+else:
+    st.caption("To use another file, start the app with TASKERLOG_DB=/path/to/logbook.sqlite.")
+
+c1, c2 = st.columns(2)
+if c1.button("Back up now", key="settings_backup", type="primary"):
+    with _shared.friendly():
+        dest = store.backup()
+        st.success(f"Backed up to {dest} (checked: the copy is complete).")
+if c2.button("Check the logbook", key="settings_verify"):
+    with _shared.friendly():
+        r = store.verify()
+        if r.ok:
+            st.success(f"OK: {r.entries} journal entries, every record matches its history.")
+        else:
+            st.error(f"{len(r.problems)} problem(s): " + "; ".join(p.message for p in r.problems[:10]))

@@ -1,0 +1,396 @@
+"""Glue between the Streamlit pages and the core, testable without Streamlit.
+
+Nothing here computes a figure: the figures come from :mod:`taskerlog.metrics`. This
+module chooses the logbook file (the worker's own or the separate sample one), turns a
+period choice into dates, turns form values into records, and formats what the core
+returns for display. Pure functions take ``today``/``now`` as arguments.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import shutil
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Iterable
+
+import pandas as pd
+
+from . import money, timeutil
+from .frames import LogbookFrames
+from .store import default_db_path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_DIR = REPO_ROOT / "sample_data"
+
+PERIODS = ("This week", "Last week", "This month", "Last month", "All time", "Custom")
+
+#: form-level limit on what an uploaded zip may unpack to (a bundle is a few MB of CSV)
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+
+
+# -- which logbook -------------------------------------------------------------------------
+def my_db_path() -> Path:
+    """The worker's own logbook: ``$TASKERLOG_DB``, else the user data folder (as the CLI)."""
+    return default_db_path()
+
+
+def sample_db_path(real: Path | None = None) -> Path:
+    """The sample logbook lives next to the real one, in its own file, named as a sample."""
+    real = Path(real) if real is not None else my_db_path()
+    return real.with_name(f"{real.stem}.SAMPLE{real.suffix or '.sqlite'}")
+
+
+def sample_bundles(sample_dir: Path = SAMPLE_DIR) -> dict[str, Path]:
+    """Sample bundles shipped in ``sample_data/``: folders holding CSVs, or ``.zip`` files.
+
+    Returns ``{label: path}``; the folder itself counts when it holds CSVs directly.
+    """
+    found: dict[str, Path] = {}
+    if not sample_dir.is_dir():
+        return found
+    if any(sample_dir.glob("*.csv")):
+        found[sample_dir.name] = sample_dir
+    for p in sorted(sample_dir.iterdir()):
+        if p.is_dir() and any(p.glob("*.csv")):
+            found[p.name] = p
+        elif p.suffix.lower() == ".zip":
+            found[p.stem] = p
+    return found
+
+
+# -- periods -------------------------------------------------------------------------------
+def period_bounds(choice: str, today: dt.date, custom: tuple[dt.date, dt.date] | None = None
+                  ) -> tuple[dt.date | None, dt.date | None]:
+    """A period picker choice → inclusive ``(date_from, date_to)`` (None = open)."""
+    if choice == "This week":
+        monday = timeutil.week_monday(today)
+        return monday, monday + dt.timedelta(days=6)
+    if choice == "Last week":
+        monday = timeutil.week_monday(today) - dt.timedelta(days=7)
+        return monday, monday + dt.timedelta(days=6)
+    if choice == "This month":
+        first = today.replace(day=1)
+        return first, _month_end(first)
+    if choice == "Last month":
+        last_of_prev = today.replace(day=1) - dt.timedelta(days=1)
+        return last_of_prev.replace(day=1), last_of_prev
+    if choice == "All time":
+        return None, None
+    if choice == "Custom":
+        if not custom or len(custom) != 2:
+            raise ValueError("pick a start and an end date")
+        a, b = custom
+        if b < a:
+            raise ValueError("the end date is before the start date")
+        return a, b
+    raise ValueError(f"unknown period {choice!r}")
+
+
+def _month_end(first: dt.date) -> dt.date:
+    nxt = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return nxt - dt.timedelta(days=1)
+
+
+def today_in(tz: str, now: int) -> dt.date:
+    return timeutil.to_local(now, tz).date()
+
+
+def cli_command(date_from: dt.date | None, date_to: dt.date | None, platform: str | None,
+                project: str | None, reference_wage: Decimal | None) -> str:
+    """The ``taskerlog metrics --json`` command that prints the same figures."""
+    parts = ["taskerlog", "metrics", "--json"]
+    if date_from:
+        parts += ["--from", date_from.isoformat()]
+    if date_to:
+        parts += ["--to", date_to.isoformat()]
+    if platform:
+        parts += ["--platform", _quote(platform)]
+    if project:
+        parts += ["--project", _quote(project)]
+    if reference_wage is not None:
+        parts += ["--reference-wage", str(reference_wage)]
+    return " ".join(parts)
+
+
+def _quote(s: str) -> str:
+    return s if s.replace("-", "").replace("_", "").isalnum() else "'" + s.replace("'", "'\\''") + "'"
+
+
+# -- formatting ----------------------------------------------------------------------------
+def fmt_money(value: str | Decimal | None, currency: str, places: int = 2) -> str:
+    """``"13.214285"`` → ``"USD 13.21"``; None → ``"—"`` (undefined, e.g. no hours)."""
+    if value is None:
+        return "—"
+    return f"{currency} {money.format_amount(Decimal(str(value)), places)}"
+
+
+def fmt_hours(h: float | None) -> str:
+    if h is None:
+        return "—"
+    return f"{h:,.2f} h"
+
+
+def fmt_pct(x: float | None, *, share: bool = False) -> str:
+    """Percent for display; ``share=True`` when the value is a 0-1 fraction."""
+    if x is None:
+        return "—"
+    return f"{x * 100 if share else x:.1f}%"
+
+
+def fmt_duration(seconds: int) -> str:
+    seconds = max(0, int(seconds))
+    h, rem = divmod(seconds, 3600)
+    m, s = divmod(rem, 60)
+    return f"{h}:{m:02d}:{s:02d}"
+
+
+def as_share(value: float | None) -> float | None:
+    """metrics gives unpaid_share as a fraction (0-1) or a percent (0-100); normalise to 0-1."""
+    if value is None:
+        return None
+    return value / 100 if value > 1 else value
+
+
+# -- project choices -----------------------------------------------------------------------
+SEP = " · "
+
+
+def project_choices(frames: LogbookFrames) -> list[tuple[str, str | None]]:
+    """``(platform, project)`` pairs to log against: every project, then each platform alone."""
+    pairs = [(str(r.platform), str(r.project)) for r in frames.projects.itertuples()]
+    plats = sorted(set(p for p, _ in pairs) | set(str(x) for x in frames.work["platform"].dropna().unique()))
+    return pairs + [(p, None) for p in plats]
+
+
+def choice_label(pair: tuple[str, str | None]) -> str:
+    platform, project = pair
+    return f"{platform}{SEP}{project}" if project else f"{platform}{SEP}(no project)"
+
+
+def project_currency(frames: LogbookFrames, platform: str, project: str | None) -> str:
+    if project:
+        m = frames.projects[(frames.projects["platform"] == platform) & (frames.projects["project"] == project)]
+        if len(m):
+            return str(m.iloc[0]["currency"])
+    return frames.settings.home_currency
+
+
+# -- entries for display -------------------------------------------------------------------
+@dataclass(frozen=True)
+class EntryFilter:
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    platform: str | None = None
+    project: str | None = None
+    kind: str | None = None
+    status: str | None = None
+    text: str = ""
+
+
+def find_entries(work: pd.DataFrame, tz: str, f: EntryFilter, limit: int = 500) -> pd.DataFrame:
+    """Work entries matching ``f`` (newest first, at most ``limit``), as rows a worker reads."""
+    w = work
+    if f.date_from is not None:
+        w = w[w["start"] >= timeutil.local_midnight(f.date_from, tz)]
+    if f.date_to is not None:
+        w = w[w["start"] < timeutil.local_midnight(f.date_to + dt.timedelta(days=1), tz)]
+    if f.platform:
+        w = w[w["platform"] == f.platform]
+    if f.project:
+        w = w[w["project"] == f.project]
+    if f.kind:
+        w = w[w["kind"] == f.kind]
+    if f.status:
+        w = w[w["status"] == f.status]
+    if f.text:
+        needle = f.text.lower()
+        hay = (w["note"].astype(object).fillna("").astype(str) + " "
+               + w["external_id"].astype(object).fillna("").astype(str)).str.lower()
+        w = w[hay.str.contains(needle, regex=False)]
+    w = w.sort_values(["start", "id"], ascending=False).head(limit)
+    return entries_table(w, tz)
+
+
+def entries_table(w: pd.DataFrame, tz: str) -> pd.DataFrame:
+    def local(v):
+        return None if missing(v) else timeutil.to_local(int(v), tz).strftime("%Y-%m-%d %H:%M")
+
+    rows = []
+    for r in w.itertuples(index=False):
+        pay = None if missing(r.pay_micros) else money.format_micros(int(r.pay_micros))
+        edited = not missing(r.edited_at)
+        rows.append({
+            "id": int(r.id),
+            "start": local(r.start),
+            "end": local(r.end),
+            "hours": round((int(r.end) - int(r.start)) / 3600, 2),
+            "platform": r.platform,
+            "project": None if missing(r.project) else r.project,
+            "kind": r.kind,
+            "status": r.status,
+            "units": None if missing(r.units) else int(r.units),
+            "pay": pay if pay is not None else "(from rate)",
+            "currency": None if missing(r.currency) else r.currency,
+            "note": None if missing(r.note) else r.note,
+            "recorded": local(r.recorded_at),
+            "edited": local(r.edited_at) if edited else "no",
+            "source": r.source,
+        })
+    return pd.DataFrame(rows, columns=["id", "start", "end", "hours", "platform", "project", "kind", "status",
+                                       "units", "pay", "currency", "note", "recorded", "edited", "source"])
+
+
+def local_instant(day: dt.date, time: dt.time, tz: str) -> int:
+    """A date and a wall-clock time in the logbook's zone → epoch seconds (DST-safe)."""
+    return timeutil.parse_instant(dt.datetime.combine(day, time).isoformat(timespec="minutes"), tz)
+
+
+def missing(v: Any) -> bool:
+    """None, pandas NA or NaN: "not recorded"."""
+    if v is None or v is pd.NA:
+        return True
+    try:
+        return bool(pd.isna(v))
+    except (TypeError, ValueError):
+        return False
+
+
+def parse_units(text: str | None) -> int | None:
+    """A form's "tasks" box: blank → None, else a whole number."""
+    t = (text or "").strip()
+    if not t:
+        return None
+    if not t.isdigit():
+        raise ValueError(f"tasks: '{t}' is not a whole number of tasks")
+    return int(t)
+
+
+def blank(v: Any) -> Any:
+    """Form text → None when empty."""
+    if v is None:
+        return None
+    if isinstance(v, str) and not v.strip():
+        return None
+    return v
+
+
+# -- EQ calendar, rate history -------------------------------------------------------------
+def eq_days(eq: pd.DataFrame, date_from: dt.date | None, date_to: dt.date | None, today: dt.date,
+            platform: str | None = None) -> pd.DataFrame:
+    """One row per (platform, day) in an empty queue, inside the period (open EQ runs to today)."""
+    rows = []
+    for r in eq.itertuples(index=False):
+        if platform and r.platform != platform:
+            continue
+        end = r.end_date if r.end_date is not None else today
+        a = max(r.start_date, date_from) if date_from else r.start_date
+        b = min(end, date_to) if date_to else end
+        d = a
+        while d <= b:
+            rows.append({"platform": r.platform, "day": d})
+            d += dt.timedelta(days=1)
+    df = pd.DataFrame(rows, columns=["platform", "day"]).drop_duplicates()
+    if len(df):
+        df["week"] = [timeutil.week_monday(d).isoformat() for d in df["day"]]
+        df["weekday"] = [d.strftime("%a") for d in df["day"]]
+        df["date"] = [d.isoformat() for d in df["day"]]
+    return df
+
+
+def rate_history(rates: pd.DataFrame, tz: str, platform: str | None = None,
+                 project: str | None = None) -> pd.DataFrame:
+    """Each project's rates over time, with ``change`` = cut / raise / first (for the step chart).
+
+    A change compares a rate with the previous one for the same project, kind set and unit
+    (metrics.md). ``rate`` is a Decimal-derived string → the chart reads it as a number only
+    for drawing.
+    """
+    r = rates
+    if platform:
+        r = r[r["platform"] == platform]
+    if project:
+        r = r[r["project"] == project]
+    rows = []
+    last: dict[tuple, int] = {}
+    for x in r.sort_values("effective_at", kind="stable").itertuples(index=False):
+        key = (x.platform, x.project, x.applies_to, x.unit)
+        micros = int(x.rate_micros)
+        prev = last.get(key)
+        change = "first" if prev is None else ("cut" if micros < prev else "raise" if micros > prev else "same")
+        pct = None if prev in (None, 0) else round((micros - prev) / prev * 100, 3)
+        last[key] = micros
+        label = f"{x.platform}{SEP}{x.project}" + (f" [{x.applies_to}]" if x.applies_to else "")
+        rows.append({"series": label, "when": timeutil.to_local(int(x.effective_at), tz).replace(tzinfo=None),
+                     "rate": float(money.from_micros(micros)), "rate_text": money.format_micros(micros),
+                     "unit": x.unit, "currency": x.currency, "change": change, "change_pct": pct})
+    return pd.DataFrame(rows, columns=["series", "when", "rate", "rate_text", "unit", "currency", "change",
+                                       "change_pct"])
+
+
+# -- uploads -------------------------------------------------------------------------------
+class UploadError(ValueError):
+    """An upload that cannot be a bundle; the message says what to send instead."""
+
+
+def unpack_upload(files: Iterable[tuple[str, bytes]], dest: Path) -> Path:
+    """Put uploaded files into ``dest``; return the bundle to read (a folder or a ``.zip``).
+
+    One ``.zip`` (a bundle folder zipped) or any number of ``.csv`` files named as in
+    interchange.md. Only the base name of an uploaded file is used.
+    """
+    files = list(files)
+    if not files:
+        raise UploadError("choose a bundle .zip or one or more .csv files first")
+    zips = [f for f in files if f[0].lower().endswith(".zip")]
+    csvs = [f for f in files if f[0].lower().endswith(".csv")]
+    other = [f[0] for f in files if f not in zips and f not in csvs]
+    if other:
+        raise UploadError(f"{', '.join(other)}: only .zip bundles and .csv files can be imported")
+    if zips and (len(zips) > 1 or csvs):
+        raise UploadError("upload one .zip bundle on its own, or CSV files without a zip")
+    dest.mkdir(parents=True, exist_ok=True)
+    if csvs:
+        for name, data in csvs:
+            (dest / Path(name).name).write_bytes(data)
+        return dest
+    name, data = zips[0]
+    if len(data) > MAX_UNPACKED_BYTES:
+        raise UploadError(f"{name} is larger than {MAX_UNPACKED_BYTES // 2**20} MB; is it a bundle?")
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise UploadError(f"{name} is not a readable .zip file")
+    target = dest / Path(name).name  # the bundle reader reads zips itself, member by member
+    target.write_bytes(data)
+    return target
+
+
+def temp_dir(prefix: str = "taskerlog-") -> Path:
+    return Path(tempfile.mkdtemp(prefix=prefix))
+
+
+
+def describe_report(report: Any) -> str:
+    """An import report as one sentence: what would be (or was) added, per file."""
+    if report is None:
+        return "nothing to do"
+    counts = None
+    for attr in ("added", "counts", "inserted", "new"):
+        got = getattr(report, attr, None)
+        if isinstance(got, dict):
+            counts = got
+            break
+    if isinstance(report, dict):
+        counts = report
+    if counts is None:
+        return str(report)
+    parts = [f"{n} new in {name}" for name, n in counts.items() if n]
+    skipped = getattr(report, "skipped", None) or getattr(report, "unchanged", None)
+    if isinstance(skipped, dict) and any(skipped.values()):
+        parts.append("already there: " + ", ".join(f"{n} in {k}" for k, n in skipped.items() if n))
+    elif isinstance(skipped, int) and skipped:
+        parts.append(f"{skipped} already there")
+    return "; ".join(parts) if parts else "nothing new: everything in it is already in the logbook"

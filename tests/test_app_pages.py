@@ -1,0 +1,210 @@
+"""AppTest: every page of the app renders without an exception, on an empty logbook and on a
+loaded sample; the daily actions (clock in/out, a past entry, an edit) reach the logbook."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from taskerlog import appsupport
+from taskerlog.model import Project, Rate, WorkEntry
+from taskerlog.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
+PAGES = ["app_pages/log.py", "app_pages/dashboard.py", "app_pages/entries.py", "app_pages/projects.py",
+         "app_pages/money_page.py", "app_pages/import_export.py", "app_pages/settings.py"]
+TIMEOUT = 60
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch):
+    path = tmp_path / "logbook.sqlite"
+    monkeypatch.setenv("TASKERLOG_DB", str(path))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield path
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def _run(page: str | None = None, query: dict | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    if query:
+        at.query_params.update(query)
+    at.run()
+    if page:
+        at.switch_page(page)
+        at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _texts(at: AppTest) -> str:
+    parts = []
+    for kind in ("markdown", "caption", "info", "success", "warning", "error", "title", "subheader", "code"):
+        parts += [str(e.value) for e in getattr(at, kind)]
+    return "\n".join(parts)
+
+
+def _load(path: Path) -> Store:
+    s = Store(path)
+    s.add_project(Project(platform="Outlier", project="Genesis Dolphin", currency="USD"))
+    s.add_rate(Rate(platform="Outlier", project="Genesis Dolphin",
+                    effective_at=int(dt.datetime(2026, 3, 2, 9, tzinfo=dt.timezone.utc).timestamp()),
+                    rate="35", currency="USD"))
+    return s
+
+
+# -- first run -----------------------------------------------------------------------------
+def test_empty_logbook_greets_with_three_ways_in(db):
+    at = _run()
+    text = _texts(at)
+    assert "Start logging" in text and "Import a spreadsheet" in text and "Explore a sample" in text
+    assert "My logbook" in text
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_on_an_empty_logbook(db, page):
+    _run(page)
+
+
+def test_start_logging_from_the_welcome_page_creates_the_project(db):
+    at = _run()
+    form_inputs = {t.label: t for t in at.text_input}
+    form_inputs["Platform"].set_value("Outlier")
+    form_inputs["Project"].set_value("Genesis Dolphin")
+    form_inputs["Rate (optional)"].set_value("20")
+    form_inputs["Your time zone"].set_value("Africa/Nairobi")
+    [b for b in at.button if b.label == "Create and start logging"][0].click()
+    at.run()
+    assert not at.exception
+    s = Store(db)
+    assert s.project_row("Outlier", "Genesis Dolphin")["pay_model"] == "hourly"
+    assert s.settings().timezone == "Africa/Nairobi"
+    fr = s.frames()
+    assert [appsupport.money.format_micros(int(v)) for v in fr.rates["rate_micros"]] == ["20.00"]
+
+
+# -- the sample logbook -------------------------------------------------------------------
+def test_sample_opens_in_its_own_file_and_every_page_renders(db):
+    at = _run()
+    at.button(key="welcome_open_sample").click()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    sample = appsupport.sample_db_path(db)
+    assert sample.exists() and sample != db
+    # the worker's own logbook got nothing
+    assert Store(db).is_empty()
+    assert not Store(sample).is_empty()
+    for page in PAGES:
+        at2 = _run(page, query={"logbook": "sample"})
+        assert "SAMPLE logbook" in _texts(at2)
+
+
+def test_sample_dashboard_figures_are_the_metrics_json(db):
+    at = _run()
+    at.button(key="welcome_open_sample").click()
+    at.run()
+    at = _run("app_pages/dashboard.py", query={"logbook": "sample"})
+    at.segmented_control(key="dash_period").set_value("All time").run()
+    assert not at.exception
+    from taskerlog import metrics
+    s = Store(appsupport.sample_db_path(db))
+    fr = s.frames()
+    today = appsupport.today_in(fr.settings.timezone, appsupport.timeutil.now_epoch())
+    expected = metrics.compute(fr, today=today)
+    shown = json.loads([c.value for c in at.code if c.language == "json"][0])
+    assert shown == json.loads(json.dumps(expected, default=str))
+    wage = [mt for mt in at.metric if mt.label == "Effective hourly wage"][0]
+    assert wage.value == appsupport.fmt_money(expected["effective_hourly_wage"], fr.settings.home_currency)
+
+
+# -- daily use -----------------------------------------------------------------------------
+def test_clock_in_survives_a_new_session_and_clock_out_saves_the_entry(db):
+    _load(db).close()
+    at = _run("app_pages/log.py")
+    at.button(key="FormSubmitter:clock_in-▶ Clock in").click()
+    at.run()
+    assert not at.exception
+    assert len(Store(db).running_clocks()) == 1
+    st.cache_resource.clear()  # a restart: nothing kept in memory
+    at = _run("app_pages/log.py")
+    assert any("Running" in m.value for m in at.sidebar.info)
+    s = Store(db)
+    clock = s.running_clocks()[0]
+    # move the start back an hour so the stop is after it (the test runs within a second)
+    s.conn.execute("UPDATE clock SET started_at = started_at - 3600")
+    at.button(key=f"FormSubmitter:stop_{clock['id']}-Clock out").click()
+    at.run()
+    assert not at.exception
+    fr = Store(db).frames()
+    assert Store(db).running_clocks() == []
+    assert list(fr.work["kind"]) == ["tasking"]
+    assert list(fr.work["source"]) == ["app"]
+    assert int(fr.work["end"][0]) - int(fr.work["start"][0]) >= 3600
+
+
+def test_past_entry_form_saves_local_times(db):
+    s = _load(db)
+    from taskerlog.model import Logbook
+    s.set_settings(Logbook(home_currency="USD", timezone="Africa/Nairobi"))
+    s.close()
+    at = _run("app_pages/log.py")
+    at.date_input(key="past_day").set_value(dt.date(2026, 3, 4))
+    at.time_input(key="past_from").set_value(dt.time(9, 0))
+    at.time_input(key="past_to").set_value(dt.time(13, 0))
+    at.button(key="FormSubmitter:past_entry-Save entry").click()
+    at.run()
+    assert not at.exception
+    w = Store(db).frames().work
+    # 09:00 in Nairobi (UTC+3) is 06:00 UTC
+    assert int(w["start"][0]) == int(dt.datetime(2026, 3, 4, 6, tzinfo=dt.timezone.utc).timestamp())
+    assert int(w["end"][0]) - int(w["start"][0]) == 4 * 3600
+
+
+def test_bad_payout_shows_a_sentence_not_a_traceback(db):
+    _load(db).close()
+    at = _run("app_pages/log.py")
+    at.text_input(key="payout_amount").set_value("12,50")
+    at.button(key="FormSubmitter:payout-Save payout").click()
+    at.run()
+    assert not at.exception
+    assert any("not an amount" in e.value for e in at.error)
+    assert len(Store(db).frames().payouts) == 0
+
+
+def test_editing_an_entry_is_journaled_and_shown_as_edited(db):
+    s = _load(db)
+    start = int(dt.datetime(2026, 3, 4, 9, tzinfo=dt.timezone.utc).timestamp())
+    wid = s.add_work(WorkEntry(platform="Outlier", project="Genesis Dolphin", kind="tasking",
+                               start=start, end=start + 4 * 3600))
+    s.close()
+    at = _run("app_pages/entries.py")
+    assert at.dataframe[0].value.iloc[0]["edited"] == "no"
+    at.number_input(key="ent_id").set_value(wid).run()
+    at.selectbox(key=f"ed_status_{wid}").set_value("lost")
+    [b for b in at.button if b.label == "Save changes"][0].click()
+    at.run()
+    assert not at.exception
+    s = Store(db)
+    assert s.get("work", wid)["status"] == "lost"
+    assert [e["action"] for e in s.journal_entries("work")] == ["insert", "update"]
+    at = _run("app_pages/entries.py")
+    assert at.dataframe[0].value.iloc[0]["edited"] != "no"
+
+
+def test_settings_saves_reference_wage(db):
+    _run("app_pages/settings.py")
+    at = _run("app_pages/settings.py")
+    [t for t in at.text_input if t.label == "Per hour"][0].set_value("15")
+    [b for b in at.button if b.label == "Save settings"][0].click()
+    at.run()
+    assert not at.exception
+    assert str(Store(db).settings().reference_wage) == "15"
