@@ -503,6 +503,18 @@ class Store:
             return self.insert("clock", {"platform_id": fid, "project_id": pid, "kind": kind,
                                          "started_at": at, "note": note}, source)
 
+    def eq_periods(self, platform: str | None = None) -> list[dict[str, Any]]:
+        """EQ periods with their ids (to close or edit one), oldest first; ``end_date`` None = still empty."""
+        sql = ("SELECT e.id, f.name AS platform, e.start_date, e.end_date, e.note FROM eq e"
+               " JOIN platforms f ON f.id = e.platform_id")
+        args: tuple = ()
+        if platform is not None:
+            sql += " WHERE f.name = ?"
+            args = (platform.strip(),)
+        cur = self.conn.execute(sql + " ORDER BY e.start_date, e.id", args)
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, r)) for r in cur]
+
     def running_clocks(self) -> list[dict[str, Any]]:
         cur = self.conn.execute(
             "SELECT c.id, f.name AS platform, p.name AS project, c.kind, c.started_at, c.note FROM clock c"

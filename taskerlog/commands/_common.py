@@ -1,0 +1,145 @@
+"""Helpers shared by the everyday commands: reading what a worker types.
+
+Every parser here names the option it reads in its error (``--start: '25:00' is not a
+time ...``) so a bad value gives one line saying what to write instead. Times come in
+as a worker writes them: ``now``, ``14:30`` (today), ``yesterday 14:30``, or ISO 8601;
+a time without an offset is local time in the logbook's zone. ``now`` is always an
+argument: the commands read the clock once and pass it in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+
+from .. import money, timeutil
+from ..cli import CLIError
+from ..store import Store
+
+_HHMM = re.compile(r"^(?:(today|yesterday)[ T]+)?(\d{1,2}):(\d{2})$")
+
+
+def _named(option: str, exc: Exception) -> CLIError:
+    return CLIError(f"{option}: {exc}")
+
+
+def today(now: int, tz: str) -> dt.date:
+    """The logbook's calendar day at instant ``now``."""
+    return timeutil.to_local(now, tz).date()
+
+
+def parse_when(text: str, tz: str, now: int, *, option: str, allow_date: bool = False) -> int:
+    """A time as a worker writes it → epoch seconds.
+
+    ``now``; ``HH:MM`` (today); ``yesterday HH:MM``; an ISO date-time (no offset: local
+    in ``tz``); with ``allow_date``, a bare date means its local midnight.
+    """
+    s = str(text).strip()
+    low = s.lower()
+    if low == "now":
+        return now
+    m = _HHMM.match(low)
+    if m:
+        hour, minute = int(m.group(2)), int(m.group(3))
+        if hour > 23 or minute > 59:
+            raise CLIError(f"{option}: '{text}' is not a time of day; write HH:MM from 00:00 to 23:59")
+        day = today(now, tz) - dt.timedelta(days=1 if m.group(1) == "yesterday" else 0)
+        return int(dt.datetime.combine(day, dt.time(hour, minute), tzinfo=timeutil.zone(tz)).timestamp())
+    if allow_date and re.fullmatch(r"\d{4}-\d{2}-\d{2}", s):
+        return timeutil.local_midnight(parse_day(s, tz, now, option=option), tz)
+    try:
+        return timeutil.parse_instant(s, tz)
+    except ValueError as exc:
+        raise CLIError(
+            f"{option}: '{text}' is not a time; write 14:30 (today), 'yesterday 14:30', "
+            "or 2026-03-02T09:00 (add +03:00 or Z for an explicit offset)"
+        ) from exc
+
+
+def parse_day(text: str | None, tz: str, now: int, *, option: str) -> dt.date:
+    """A calendar day: ``today``, ``yesterday`` or YYYY-MM-DD; None → today."""
+    if text is None:
+        return today(now, tz)
+    low = str(text).strip().lower()
+    if low == "today":
+        return today(now, tz)
+    if low == "yesterday":
+        return today(now, tz) - dt.timedelta(days=1)
+    try:
+        return timeutil.parse_date(text)
+    except ValueError as exc:
+        raise _named(option, exc) from exc
+
+
+def parse_money(text: str | None, *, option: str) -> Decimal | None:
+    """An amount of 0 or more, exact; None stays None."""
+    if text is None:
+        return None
+    try:
+        return money.parse_amount(text)
+    except ValueError as exc:
+        raise _named(option, exc) from exc
+
+
+def parse_currency(text: str | None, *, option: str) -> str | None:
+    if text is None:
+        return None
+    try:
+        return money.check_currency(text)
+    except ValueError as exc:
+        raise _named(option, exc) from exc
+
+
+def parse_fx_rate(text: str, *, option: str) -> Decimal:
+    try:
+        return money.parse_rate_decimal(text)
+    except ValueError as exc:
+        raise _named(option, exc) from exc
+
+
+def parse_count(text: str | None, *, option: str) -> int | None:
+    """A whole number of 0 or more (tasks, items)."""
+    if text is None:
+        return None
+    s = str(text).strip()
+    if not re.fullmatch(r"\d+", s):
+        raise CLIError(f"{option}: '{text}' is not a count; write a whole number like 12")
+    return int(s)
+
+
+def parse_minutes(text: str, *, option: str) -> int:
+    """Minutes (decimals allowed: 7.5) → whole seconds, more than 0."""
+    try:
+        value = money.parse_amount(text)
+    except ValueError as exc:
+        raise CLIError(f"{option}: '{text}' is not a number of minutes; write e.g. 45 or 7.5") from exc
+    if value <= 0:
+        raise CLIError(f"{option}: must be more than 0 minutes")
+    return int((value * 60).to_integral_value())
+
+
+def need_project(store: Store, platform: str, project: str | None) -> None:
+    """Fail with a useful line when ``project`` is not in the logbook (typos happen)."""
+    if project is None or not project.strip():
+        return
+    if store.project_row(platform, project) is not None:
+        return
+    known = store.frames().projects
+    here = sorted(known.loc[known["platform"] == platform.strip(), "project"].tolist())
+    hint = f" (projects on {platform}: {', '.join(here)})" if here else ""
+    raise CLIError(
+        f"there is no project '{project}' on {platform}{hint}; add it with: "
+        f"taskerlog project add {_q(platform)} {_q(project)}"
+    )
+
+
+def _q(name: str) -> str:
+    return f'"{name}"' if re.search(r"\s", name) else name
+
+
+def new_platform_note(store: Store, platform: str) -> str | None:
+    """A note when a name would create a platform the logbook has never seen (a typo?)."""
+    if store.platform_id(platform, create=False) is None:
+        return f"(new platform '{platform.strip()}')"
+    return None

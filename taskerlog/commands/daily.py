@@ -1,0 +1,485 @@
+"""The everyday commands: the running clock, logging past work, empty queues, and the
+list of entries with their edit trail (edit and delete go through the journal).
+
+The clock is read once per command (``timeutil.now_epoch()``) and passed in; a running
+clock is a row in the logbook, so it survives a closed terminal or a reboot.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import click
+import numpy as np
+import pandas as pd
+
+from .. import money, render, timeutil
+from ..cli import CLIError, Context, cli, emit_json, friendly_errors, pass_ctx
+from ..model import KINDS, STATUSES, EQPeriod, WorkEntry
+from ..store import Store
+from ._common import (
+    need_project, new_platform_note, parse_count, parse_currency, parse_day, parse_minutes, parse_money,
+    parse_when,
+)
+
+JSON_OPT = click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+KIND_OPT = click.Choice(KINDS)
+STATUS_OPT = click.Choice(STATUSES)
+
+
+def _hm(epoch: int, tz: str, now: int | None = None) -> str:
+    """Local time for reading: ``09:00`` today, else ``2026-03-02 09:00``."""
+    t = timeutil.to_local(epoch, tz)
+    if now is not None and t.date() == timeutil.to_local(now, tz).date():
+        return t.strftime("%H:%M")
+    return t.strftime("%Y-%m-%d %H:%M")
+
+
+def _what(platform: str, project: str | None, kind: str) -> str:
+    return f"{platform}{' / ' + project if project else ''} ({kind})"
+
+
+# -- the running clock ------------------------------------------------------------------
+def clock_rows(store: Store, now: int) -> list[dict[str, Any]]:
+    """Running clocks with their elapsed seconds at ``now``."""
+    tz = store.settings().timezone
+    return [{**c, "started": timeutil.format_local(c["started_at"], tz),
+             "elapsed_seconds": max(0, now - c["started_at"])} for c in store.running_clocks()]
+
+
+def clock_lines(rows: list[dict[str, Any]], tz: str, now: int) -> list[str]:
+    return [f"#{r['id']}  {_what(r['platform'], r['project'], r['kind'])} since {_hm(r['started_at'], tz, now)}"
+            f"  ({render.duration(r['elapsed_seconds'])})" for r in rows]
+
+
+@cli.group(invoke_without_command=True)
+@JSON_OPT
+@click.pass_context
+@friendly_errors
+def clock(ctx: click.Context, as_json: bool) -> None:
+    """A running clock: start it when you begin, stop it when you finish (no option: show it).
+
+    Example: taskerlog clock start Outlier "Genesis Dolphin"
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    c = ctx.find_object(Context)
+    now = timeutil.now_epoch()
+    rows = clock_rows(c.store, now)
+    if as_json:
+        emit_json(rows)
+        return
+    if not rows:
+        click.echo("no clock is running; start one with: taskerlog clock start PLATFORM [PROJECT]")
+        return
+    for line in clock_lines(rows, c.store.settings().timezone, now):
+        click.echo(line)
+
+
+@clock.command("start")
+@click.argument("platform")
+@click.argument("name", metavar="[PROJECT]", required=False)
+@click.option("--kind", type=KIND_OPT, default="tasking", show_default=True, help="What you are doing.")
+@click.option("--at", "at", help="When you actually started, if not now: 09:00, 'yesterday 22:00'.")
+@click.option("--note")
+@JSON_OPT
+@pass_ctx
+@friendly_errors
+def clock_start(c: Context, platform, name, kind, at, note, as_json):
+    """Start the clock on a platform (and project).
+
+    Example: taskerlog clock start Outlier "Genesis Dolphin" --kind training
+    """
+    store = c.store
+    now = timeutil.now_epoch()
+    tz = store.settings().timezone
+    when = now if at is None else parse_when(at, tz, now, option="--at")
+    need_project(store, platform, name)
+    fresh = new_platform_note(store, platform)
+    others = store.running_clocks()
+    cid = store.clock_start(platform, name, kind, note=note, at=when)
+    if as_json:
+        emit_json({"id": cid, "platform": platform, "project": name, "kind": kind,
+                   "started": timeutil.format_local(when, tz), "other_running": [o["id"] for o in others]})
+        return
+    click.echo(f"clock #{cid} started at {_hm(when, tz, now)}: {_what(platform, name, kind)}"
+               + (f" {fresh}" if fresh else ""))
+    if others:
+        click.echo(f"note: {len(others)} other clock(s) still running — "
+                   + "; ".join(f"#{o['id']} {_what(o['platform'], o['project'], o['kind'])}" for o in others)
+                   + ". Overlapping time counts once in hours worked; stop each with: taskerlog clock stop --id N")
+
+
+@clock.command("stop")
+@click.option("--id", "clock_id", type=int, help="Which clock, when several run (see: taskerlog clock).")
+@click.option("--at", "at", help="When you actually stopped, if not now: 12:30, 'yesterday 23:10'.")
+@click.option("--units", help="Tasks or items done (needed for per-task pay).")
+@click.option("--pay", help="What it paid, if you know (blank: from the project's rate).")
+@click.option("--status", type=STATUS_OPT, help="What came of the pay (default: paid for billable work).")
+@click.option("--note")
+@JSON_OPT
+@pass_ctx
+@friendly_errors
+def clock_stop(c: Context, clock_id, at, units, pay, status, note, as_json):
+    """Stop the clock and save the time as a work entry.
+
+    Example: taskerlog clock stop --units 12 --status pending
+    """
+    store = c.store
+    now = timeutil.now_epoch()
+    tz = store.settings().timezone
+    when = now if at is None else parse_when(at, tz, now, option="--at")
+    running = store.running_clocks()
+    if not running:
+        raise CLIError("no clock is running; to record past work use: taskerlog log PLATFORM [PROJECT] --start ... --end ...")
+    if clock_id is None and len(running) > 1:
+        raise CLIError("several clocks are running (" + "; ".join(
+            f"#{r['id']} {_what(r['platform'], r['project'], r['kind'])}" for r in running)
+            + "); say which with --id N")
+    clock = running[0] if clock_id is None else next((r for r in running if r["id"] == clock_id), None)
+    if clock is None:
+        raise CLIError(f"--id: clock #{clock_id} is not running; running: "
+                       + ", ".join(f"#{r['id']}" for r in running))
+    if when <= clock["started_at"]:
+        raise CLIError(f"--at: the clock started at {_hm(clock['started_at'], tz, now)}; the stop must be after that")
+    wid = store.clock_stop(clock["id"], at=when, units=parse_count(units, option="--units"),
+                           pay=parse_money(pay, option="--pay"), status=status, note=note)
+    _report_saved(store, wid, tz, now, as_json, verb="saved")
+
+
+def _report_saved(store: Store, wid: int, tz: str, now: int, as_json: bool, verb: str) -> None:
+    row = entry_rows(store, ids={wid})[0]
+    if as_json:
+        emit_json(row)
+        return
+    secs = row["end_epoch"] - row["start_epoch"]
+    pay = f", pay {row['pay_home']} {store.settings().home_currency}" if row["pay_home"] else ""
+    click.echo(f"{verb} entry #{wid}: {_hm(row['start_epoch'], tz, now)}–{timeutil.to_local(row['end_epoch'], tz):%H:%M}"
+               f" ({render.duration(secs)}) {_what(row['platform'], row['project'], row['kind'])}, {row['status']}{pay}")
+
+
+# -- logging past work --------------------------------------------------------------------
+@cli.command()
+@click.argument("platform")
+@click.argument("name", metavar="[PROJECT]", required=False)
+@click.option("--kind", type=KIND_OPT, default="tasking", show_default=True, help="What you were doing.")
+@click.option("--start", required=True, help="When it started: 09:00 (today), 'yesterday 09:00', 2026-03-02T09:00.")
+@click.option("--end", help="When it ended (same forms as --start).")
+@click.option("--minutes", help="Or how long it lasted, in minutes.")
+@click.option("--units", help="Tasks or items done (needed for per-task pay).")
+@click.option("--pay", help="What it paid, if you know (blank: from the project's rate).")
+@click.option("--currency", help="Currency of --pay (default: the project's).")
+@click.option("--status", type=STATUS_OPT,
+              help="paid, pending, rejected, returned, lost (platform failure), capped, unpaid.")
+@click.option("--external-id", help="The platform's task or HIT id.")
+@click.option("--note")
+@JSON_OPT
+@pass_ctx
+@friendly_errors
+def log(c: Context, platform, name, kind, start, end, minutes, units, pay, currency, status, external_id, note,
+        as_json):
+    """Record work you did earlier (times without an offset are in your logbook's time zone).
+
+    Example: taskerlog log Outlier "Genesis Dolphin" --kind onboarding --start "yesterday 10:00" --end "yesterday 14:00"
+    """
+    store = c.store
+    now = timeutil.now_epoch()
+    tz = store.settings().timezone
+    if (end is None) == (minutes is None):
+        raise CLIError("give either --end TIME or --minutes N (one of them) to say how long the work lasted")
+    t0 = parse_when(start, tz, now, option="--start")
+    t1 = parse_when(end, tz, now, option="--end") if end is not None else t0 + parse_minutes(minutes, option="--minutes")
+    if t1 <= t0:
+        raise CLIError(f"--end: {_hm(t1, tz)} is not after the start ({_hm(t0, tz)}); "
+                       "for work past midnight give the date, e.g. --end '2026-03-03 01:30'")
+    need_project(store, platform, name)
+    entry = WorkEntry(platform=platform, project=name, kind=kind, start=t0, end=t1,
+                      units=parse_count(units, option="--units"), pay=parse_money(pay, option="--pay"),
+                      currency=parse_currency(currency, option="--currency"), status=status,
+                      external_id=external_id, note=note)
+    fresh = new_platform_note(store, platform)
+    wid = store.add_work(entry)
+    _report_saved(store, wid, tz, now, as_json, verb="logged")
+    if fresh and not as_json:
+        click.echo(fresh)
+    if t1 > now and not as_json:
+        click.echo("note: this entry ends in the future; check the date if that was not meant")
+
+
+# -- the list of entries, edits and deletions -----------------------------------------------
+def entry_rows(store: Store, *, ids: set[int] | None = None, date_from: dt.date | None = None,
+               date_to: dt.date | None = None, platform: str | None = None,
+               project: str | None = None) -> list[dict[str, Any]]:
+    """Work entries as plain dicts: local times, the pay they count for in the home currency
+    (recorded or derived from the rate), and when each was recorded and last edited."""
+    from .. import metrics
+
+    f = store.frames()
+    tz = f.settings.timezone
+    w = f.work.sort_values(["start", "end"], kind="stable").reset_index(drop=True)
+    p = metrics.prepare(f)  # pay per entry, in the same (start, end) order
+    pay_home = p.pay if len(p.pay) == len(w) else np.zeros(len(w), dtype=np.int64)
+    missing = p.pay_missing if len(p.pay_missing) == len(w) else np.zeros(len(w), dtype=bool)
+    rows = []
+    for i, r in enumerate(w.to_dict("records")):
+        if ids is not None and int(r["id"]) not in ids:
+            continue
+        day = timeutil.to_local(int(r["start"]), tz).date()
+        if (date_from and day < date_from) or (date_to and day > date_to):
+            continue
+        if platform is not None and r["platform"] != platform:
+            continue
+        proj = None if _na(r["project"]) else r["project"]
+        if project is not None and proj != project:
+            continue
+        recorded = None if _na(r["pay_micros"]) else money.format_micros(int(r["pay_micros"]))
+        earning = r["status"] in ("paid", "pending")
+        edited = None if _na(r["edited_at"]) else int(r["edited_at"])
+        rows.append({
+            "id": int(r["id"]), "platform": r["platform"], "project": proj, "kind": r["kind"],
+            "start": timeutil.format_local(int(r["start"]), tz), "end": timeutil.format_local(int(r["end"]), tz),
+            "start_epoch": int(r["start"]), "end_epoch": int(r["end"]),
+            "hours": float(render.hours_of(int(r["end"]) - int(r["start"]))),
+            "units": None if _na(r["units"]) else int(r["units"]), "status": r["status"],
+            "pay": recorded, "currency": None if _na(r["currency"]) else r["currency"],
+            "pay_home": (None if (not earning or bool(missing[i])) else money.format_micros(int(pay_home[i]), 2)),
+            "pay_from": ("recorded" if recorded is not None else ("rate" if earning else None)),
+            "fx_missing": bool(missing[i]),
+            "external_id": None if _na(r["external_id"]) else r["external_id"],
+            "note": None if _na(r["note"]) else r["note"],
+            "recorded_at": timeutil.format_local(int(r["recorded_at"]), tz),
+            "edited_at": None if edited is None else timeutil.format_local(edited, tz),
+            "edited": edited is not None, "source": r["source"],
+        })
+    return rows
+
+
+def _na(v) -> bool:
+    return v is None or (not isinstance(v, str) and pd.isna(v))
+
+
+@cli.command()
+@click.option("--from", "date_from", help="First day (YYYY-MM-DD, today, yesterday).")
+@click.option("--to", "date_to", help="Last day, inclusive.")
+@click.option("--platform")
+@click.option("--project")
+@click.option("--last", "last", type=int, help="Only the N most recent entries.")
+@JSON_OPT
+@pass_ctx
+@friendly_errors
+def entries(c: Context, date_from, date_to, platform, project, last, as_json):
+    """List work entries: local times, kind, status, pay, when each was recorded, and edits.
+
+    Example: taskerlog entries --from 2026-03-01 --to 2026-03-07 --platform Outlier
+    """
+    store = c.store
+    now = timeutil.now_epoch()
+    tz = store.settings().timezone
+    d0 = None if date_from is None else parse_day(date_from, tz, now, option="--from")
+    d1 = None if date_to is None else parse_day(date_to, tz, now, option="--to")
+    if d0 and d1 and d1 < d0:
+        raise CLIError(f"--to: {d1} is before --from {d0}")
+    rows = entry_rows(store, date_from=d0, date_to=d1, platform=platform, project=project)
+    if last is not None:
+        rows = rows[-last:] if last > 0 else []
+    if as_json:
+        emit_json([{k: v for k, v in r.items() if not k.endswith("_epoch")} for r in rows])
+        return
+    home = store.settings().home_currency
+    table = render.table(
+        ["id", "start", "end", "hours", "platform / project", "kind", "status", "units", f"pay {home}",
+         "recorded", "edited"],
+        [[r["id"], _hm(r["start_epoch"], tz), timeutil.to_local(r["end_epoch"], tz).strftime("%H:%M"),
+          f"{r['hours']:.2f}", r["platform"] + (" / " + r["project"] if r["project"] else ""), r["kind"],
+          r["status"], r["units"],
+          ("no fx rate" if r["fx_missing"] else (r["pay_home"] or "")) + ("*" if r["pay_from"] == "rate" else ""),
+          timeutil.to_local(_epoch(r["recorded_at"]), tz).strftime("%Y-%m-%d %H:%M"),
+          ("edited " + r["edited_at"][:16].replace("T", " ")) if r["edited"] else ""]
+         for r in rows],
+        empty="no entries match; record work with: taskerlog clock start PLATFORM or taskerlog log PLATFORM ...",
+    )
+    click.echo(table)
+    if rows and any(r["pay_from"] == "rate" for r in rows):
+        click.echo("* pay derived from the project's rate")
+
+
+def _epoch(iso: str) -> int:
+    return int(dt.datetime.fromisoformat(iso).timestamp())
+
+
+@cli.command()
+@click.argument("entry_id", metavar="ID", type=int)
+@click.option("--kind", type=KIND_OPT)
+@click.option("--status", type=STATUS_OPT)
+@click.option("--project", help="Move it to another project of the same platform ('' for none).")
+@click.option("--start", help="New start time.")
+@click.option("--end", help="New end time.")
+@click.option("--minutes", help="New length in minutes (from the start).")
+@click.option("--units", help="Tasks or items ('' to clear).")
+@click.option("--pay", help="Pay ('' to clear: derive it from the rate).")
+@click.option("--currency", help="Currency of the pay ('' to clear).")
+@click.option("--external-id", help="Platform task id ('' to clear).")
+@click.option("--note", help="Note ('' to clear).")
+@JSON_OPT
+@pass_ctx
+@friendly_errors
+def edit(c: Context, entry_id, kind, status, project, start, end, minutes, units, pay, currency, external_id, note,
+         as_json):
+    """Change a work entry. The old values stay in the journal and the entry shows as edited.
+
+    Example: taskerlog edit 12 --status rejected --note "rejected without reason"
+    """
+    store = c.store
+    now = timeutil.now_epoch()
+    tz = store.settings().timezone
+    old = store.get("work", entry_id)
+    if old is None:
+        raise CLIError(f"there is no work entry #{entry_id}; see the ids with: taskerlog entries")
+    if end is not None and minutes is not None:
+        raise CLIError("give --end or --minutes, not both")
+    platform = store.get("platforms", old["platform_id"])["name"]
+    changes: dict[str, Any] = {}
+    if kind is not None:
+        changes["kind"] = kind
+    if status is not None:
+        changes["status"] = status
+    if project is not None:
+        if project.strip():
+            need_project(store, platform, project)
+        changes["project_id"] = store.project_id(platform, project)
+    if start is not None:
+        changes["start"] = parse_when(start, tz, now, option="--start")
+    if end is not None:
+        changes["end"] = parse_when(end, tz, now, option="--end")
+    if minutes is not None:
+        changes["end"] = changes.get("start", old["start"]) + parse_minutes(minutes, option="--minutes")
+    if units is not None:
+        changes["units"] = parse_count(units, option="--units") if units.strip() else None
+    if pay is not None:
+        value = parse_money(pay, option="--pay") if pay.strip() else None
+        changes["pay_micros"] = None if value is None else money.to_micros(value)
+    if currency is not None:
+        changes["currency"] = parse_currency(currency, option="--currency") if currency.strip() else None
+    if external_id is not None:
+        changes["external_id"] = external_id.strip() or None
+    if note is not None:
+        changes["note"] = note.strip() or None
+    if not changes:
+        raise CLIError("nothing to change; give at least one option, e.g. --status rejected (see: taskerlog edit --help)")
+    new = {**old, **changes}
+    # validate the result as a whole (end after start, no 7-day typo) before saving
+    WorkEntry(platform=platform, kind=new["kind"], start=new["start"], end=new["end"], units=new["units"],
+              pay=money.from_micros(new["pay_micros"]), currency=new["currency"], status=new["status"])
+    store.update("work", entry_id, changes, "manual")
+    _report_saved(store, entry_id, tz, now, as_json, verb="edited")
+
+
+@cli.command()
+@click.argument("entry_id", metavar="ID", type=int)
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@pass_ctx
+@friendly_errors
+def delete(c: Context, entry_id, yes):
+    """Delete a work entry. Its values stay in the journal, so the deletion can be seen and checked.
+
+    Example: taskerlog delete 12 --yes
+    """
+    store = c.store
+    now = timeutil.now_epoch()
+    tz = store.settings().timezone
+    rows = entry_rows(store, ids={entry_id})
+    if not rows:
+        raise CLIError(f"there is no work entry #{entry_id}; see the ids with: taskerlog entries")
+    r = rows[0]
+    what = (f"#{entry_id}: {_hm(r['start_epoch'], tz, now)} ({render.duration(r['end_epoch'] - r['start_epoch'])}) "
+            f"{_what(r['platform'], r['project'], r['kind'])}, {r['status']}")
+    if not yes:
+        click.confirm(f"delete entry {what}?", abort=True)
+    store.delete("work", entry_id, "manual")
+    click.echo(f"deleted entry {what} (the journal keeps its values)")
+
+
+# -- empty queue --------------------------------------------------------------------------
+@cli.group()
+def eq() -> None:
+    """Empty queue: days with no work available on a platform.
+
+    Example: taskerlog eq start Outlier
+    """
+
+
+@eq.command("start")
+@click.argument("platform")
+@click.option("--on", "on", help="The first day without work (default: today).")
+@click.option("--note")
+@pass_ctx
+@friendly_errors
+def eq_start(c: Context, platform, on, note):
+    """The queue is empty: start counting empty-queue days on a platform.
+
+    Example: taskerlog eq start Outlier --on 2026-03-05
+    """
+    store = c.store
+    now = timeutil.now_epoch()
+    day = parse_day(on, store.settings().timezone, now, option="--on")
+    open_ = [e for e in store.eq_periods(platform) if e["end_date"] is None]
+    if open_:
+        raise CLIError(f"{platform} is already in empty queue since {open_[0]['start_date']}; "
+                       f"when work is back: taskerlog eq end {platform}")
+    fresh = new_platform_note(store, platform)
+    store.add_eq(EQPeriod(platform=platform, start_date=day, note=note))
+    click.echo(f"{platform}: empty queue from {day}" + (f" {fresh}" if fresh else ""))
+
+
+@eq.command("end")
+@click.argument("platform")
+@click.option("--on", "on", help="The last day without work (default: today).")
+@pass_ctx
+@friendly_errors
+def eq_end(c: Context, platform, on):
+    """Work is back: close the platform's open empty-queue period (its last day is --on).
+
+    Example: taskerlog eq end Outlier --on 2026-03-07
+    """
+    store = c.store
+    now = timeutil.now_epoch()
+    day = parse_day(on, store.settings().timezone, now, option="--on")
+    open_ = [e for e in store.eq_periods(platform) if e["end_date"] is None]
+    if not open_:
+        raise CLIError(f"{platform} has no open empty-queue period; start one with: taskerlog eq start {platform}")
+    e = open_[-1]
+    if day < dt.date.fromisoformat(e["start_date"]):
+        raise CLIError(f"--on: {day} is before the empty queue started ({e['start_date']}); give {e['start_date']} or later")
+    store.update("eq", e["id"], {"end_date": day.isoformat()}, "manual")
+    n = (day - dt.date.fromisoformat(e["start_date"])).days + 1
+    click.echo(f"{platform}: empty queue {e['start_date']} to {day} ({n} day{'s' if n != 1 else ''})")
+
+
+@eq.command("list")
+@click.option("--platform")
+@JSON_OPT
+@pass_ctx
+@friendly_errors
+def eq_list(c: Context, platform, as_json):
+    """List empty-queue periods and how many days each lasted (an open one counts to today).
+
+    Example: taskerlog eq list --platform Outlier
+    """
+    store = c.store
+    now = timeutil.now_epoch()
+    today = timeutil.to_local(now, store.settings().timezone).date()
+    rows = []
+    for e in store.eq_periods(platform):
+        start = dt.date.fromisoformat(e["start_date"])
+        end = dt.date.fromisoformat(e["end_date"]) if e["end_date"] else None
+        rows.append({"id": e["id"], "platform": e["platform"], "start_date": e["start_date"],
+                     "end_date": e["end_date"], "days": ((end or today) - start).days + 1,
+                     "open": end is None, "note": e["note"]})
+    if as_json:
+        emit_json(rows)
+        return
+    click.echo(render.table(["id", "platform", "from", "to", "days", "note"],
+                            [[r["id"], r["platform"], r["start_date"], r["end_date"] or "(still empty)",
+                              r["days"], r["note"]] for r in rows],
+                            empty="no empty-queue periods recorded"))

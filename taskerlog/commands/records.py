@@ -1,0 +1,400 @@
+"""Commands for the logbook's records: projects, rates, payouts, expenses, exchange rates, settings.
+
+Each command parses what the worker typed (naming the option when it is wrong), builds a
+record from ``taskerlog.model`` and saves it through the store's journaled API.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import click
+import pandas as pd
+
+from .. import money, render, timeutil
+from ..cli import CLIError, Context, cli, emit_json, friendly_errors, pass_ctx
+from ..model import END_REASONS, KINDS, PAY_MODELS, RATE_UNITS, Expense, FxRate, Logbook, Payout, Project, Rate
+from ._common import (
+    need_project, new_platform_note, parse_currency, parse_day, parse_fx_rate, parse_money, parse_when,
+)
+
+JSON_OPT = click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+
+
+# -- projects ------------------------------------------------------------------------
+@cli.group()
+def project() -> None:
+    """Projects you work on: add one, list them, record when one ended and why.
+
+    Example: taskerlog project add Outlier "Genesis Dolphin" --advertised-rate 35
+    """
+
+
+@project.command("add")
+@click.argument("platform")
+@click.argument("name", metavar="PROJECT")
+@click.option("--pay-model", type=click.Choice(PAY_MODELS), default="hourly", show_default=True,
+              help="hourly: pays hours × rate; per_task: pays units × rate.")
+@click.option("--currency", help="Currency the project pays in (default: your home currency).")
+@click.option("--advertised-rate", help="What the project was advertised at, per hour or per task.")
+@click.option("--started-on", help="The day you started on it (YYYY-MM-DD).")
+@click.option("--note", help="Anything worth remembering (who manages it, where the instructions are).")
+@JSON_OPT
+@pass_ctx
+@friendly_errors
+def project_add(c: Context, platform, name, pay_model, currency, advertised_rate, started_on, note, as_json):
+    """Add a project on a platform.
+
+    Example: taskerlog project add Outlier "Genesis Dolphin" --currency USD --advertised-rate 35
+    """
+    store = c.store
+    now = timeutil.now_epoch()
+    tz = store.settings().timezone
+    p = Project(
+        platform=platform, project=name, pay_model=pay_model,
+        currency=parse_currency(currency, option="--currency") or store.settings().home_currency,
+        advertised_rate=parse_money(advertised_rate, option="--advertised-rate"),
+        started_on=None if started_on is None else parse_day(started_on, tz, now, option="--started-on"),
+        notes=note,
+    )
+    fresh = new_platform_note(store, platform)
+    pid = store.add_project(p)
+    if as_json:
+        emit_json({"id": pid, **p.model_dump(mode="json")})
+        return
+    unit = "hour" if p.pay_model == "hourly" else "task"
+    adv = f", advertised {render.amount(p.advertised_rate)} {p.currency}/{unit}" if p.advertised_rate is not None else ""
+    click.echo(f"added project {p.platform} / {p.project} ({p.pay_model}, pays in {p.currency}{adv})"
+               + (f" {fresh}" if fresh else ""))
+    click.echo(f"next: taskerlog rate {_q(p.platform)} {_q(p.project)} RATE  (the rate it pays now)")
+
+
+def _q(s: str) -> str:
+    return f'"{s}"' if " " in s else s
+
+
+@project.command("list")
+@click.option("--all", "show_all", is_flag=True, help="Include projects that have ended.")
+@JSON_OPT
+@pass_ctx
+@friendly_errors
+def project_list(c: Context, show_all, as_json):
+    """List your projects with their current rate.
+
+    Example: taskerlog project list --all
+    """
+    f = c.store.frames()
+    rows = []
+    for p in f.projects.to_dict("records"):
+        if p["ended_on"] is not None and not show_all:
+            continue
+        rates = f.rates[(f.rates["platform"] == p["platform"]) & (f.rates["project"] == p["project"])]
+        last = rates.iloc[-1].to_dict() if len(rates) else None
+        rows.append({
+            "platform": p["platform"], "project": p["project"], "pay_model": p["pay_model"],
+            "currency": p["currency"],
+            "advertised_rate": money.format_micros(_int(p["advertised_rate_micros"])),
+            "current_rate": money.format_micros(int(last["rate_micros"])) if last else None,
+            "current_rate_unit": last["unit"] if last else None,
+            "started_on": _iso(p["started_on"]), "ended_on": _iso(p["ended_on"]), "end_reason": p["end_reason"],
+        })
+    if as_json:
+        emit_json(rows)
+        return
+    click.echo(render.table(
+        ["platform", "project", "pay", "currency", "advertised", "rate now", "started", "ended"],
+        [[r["platform"], r["project"], r["pay_model"], r["currency"], render.amount(r["advertised_rate"]),
+          (f"{render.amount(r['current_rate'])}/{r['current_rate_unit']}" if r["current_rate"] else ""),
+          r["started_on"], (f"{r['ended_on']} ({r['end_reason']})" if r["ended_on"] else "")] for r in rows],
+        empty="no projects yet; add one with: taskerlog project add PLATFORM PROJECT",
+    ))
+
+
+def _int(v) -> int | None:
+    return None if v is None or pd.isna(v) else int(v)
+
+
+def _iso(d) -> str | None:
+    return d.isoformat() if isinstance(d, dt.date) else None
+
+
+@project.command("end")
+@click.argument("platform")
+@click.argument("name", metavar="PROJECT")
+@click.option("--reason", type=click.Choice(END_REASONS), required=True,
+              help="finished, removed (e.g. 'quality issue'), quit or paused.")
+@click.option("--on", "on", help="The last day of the project (default: today).")
+@pass_ctx
+@friendly_errors
+def project_end(c: Context, platform, name, reason, on):
+    """Record that a project ended, and why.
+
+    Example: taskerlog project end Outlier "Genesis Dolphin" --reason removed --on 2026-03-05
+    """
+    store = c.store
+    now = timeutil.now_epoch()
+    need_project(store, platform, name)
+    day = parse_day(on, store.settings().timezone, now, option="--on")
+    row = store.project_row(platform, name)
+    if row["started_on"] and day < dt.date.fromisoformat(row["started_on"]):
+        raise CLIError(f"--on: {day} is before the project started ({row['started_on']}); give a later day")
+    store.update("projects", row["id"], {"ended_on": day.isoformat(), "end_reason": reason}, "manual")
+    click.echo(f"{platform} / {name}: ended on {day} ({reason})")
+
+
+#: a negative amount ("-5") reaches the amount parser, which says why it is refused,
+#: instead of being read as an unknown option
+NUMBERS_ARGS = {"ignore_unknown_options": True}
+
+
+# -- rates -----------------------------------------------------------------------------
+@cli.command(context_settings=NUMBERS_ARGS)
+@click.argument("platform")
+@click.argument("name", metavar="PROJECT")
+@click.argument("amount", metavar="RATE")
+@click.option("--unit", type=click.Choice(RATE_UNITS), help="hour or task (default: from the project's pay model).")
+@click.option("--currency", help="Currency of the rate (default: the project's).")
+@click.option("--from", "start", help="When it took effect: 2026-03-04, '2026-03-04 09:00', 14:30 (default: now).")
+@click.option("--applies-to", help=f"Kinds it pays, ';'-separated (default: all billable). Kinds: {', '.join(KINDS)}.")
+@click.option("--note", help='What was said, e.g. "announced as a mistake".')
+@JSON_OPT
+@pass_ctx
+@friendly_errors
+def rate(c: Context, platform, name, amount, unit, currency, start, applies_to, note, as_json):
+    """Record a project's rate from a moment on (a raise, a cut, a training rate).
+
+    Example: taskerlog rate Outlier "Genesis Dolphin" 20 --from 2026-03-04 --note "announced as a mistake"
+    """
+    store = c.store
+    now = timeutil.now_epoch()
+    tz = store.settings().timezone
+    need_project(store, platform, name)
+    prow = store.project_row(platform, name)
+    value = parse_money(amount, option="RATE")
+    r = Rate(
+        platform=platform, project=name, rate=value,
+        effective_at=now if start is None else parse_when(start, tz, now, option="--from", allow_date=True),
+        unit=unit or ("hour" if prow["pay_model"] == "hourly" else "task"),
+        currency=parse_currency(currency, option="--currency") or prow["currency"],
+        applies_to=_applies(applies_to), note=note,
+    )
+    before = _previous_rate(store, r)
+    rid = store.add_rate(r)
+    change = None
+    if before is not None and before > 0:
+        change = (r.rate - before) / before * 100
+    if as_json:
+        emit_json({"id": rid, **r.model_dump(mode="json"),
+                   "previous_rate": money.format_amount(before),
+                   "change_pct": None if change is None else float(change)})
+        return
+    when = timeutil.to_local(r.effective_at, tz).strftime("%Y-%m-%d %H:%M")
+    kinds = "" if applies_to is None else f" for {', '.join(r.applies_to)}"
+    msg = f"{platform} / {name}: {render.amount(r.rate)} {r.currency}/{r.unit}{kinds} from {when}"
+    if before is not None:
+        msg += f" (was {render.amount(before)}"
+        msg += f", {'+' if change >= 0 else ''}{render.percent(change)})" if change is not None else ")"
+    click.echo(msg)
+
+
+def _applies(text: str | None):
+    if text is None:
+        return None
+    from ..model import parse_applies_to
+    try:
+        return parse_applies_to(text.replace(",", ";"))
+    except ValueError as exc:
+        raise CLIError(f"--applies-to: {exc}") from exc
+
+
+def _previous_rate(store, r: Rate) -> Decimal | None:
+    """The rate this one replaces (same project, kinds and unit, latest before it)."""
+    from ..model import applies_to_text
+    rates = store.frames().rates
+    same = rates[(rates["platform"] == r.platform) & (rates["project"] == r.project)
+                 & (rates["unit"] == r.unit) & (rates["applies_to"] == applies_to_text(r.applies_to))
+                 & (rates["effective_at"] <= r.effective_at)]
+    if not len(same):
+        return None
+    return money.from_micros(int(same.iloc[-1]["rate_micros"]))
+
+
+# -- money in and out --------------------------------------------------------------------
+@cli.command(context_settings=NUMBERS_ARGS)
+@click.argument("platform")
+@click.argument("amount")
+@click.option("--currency", help="Currency of AMOUNT (default: the currency the platform's projects pay in, else home).")
+@click.option("--fee", help="Fees taken out of it (same currency).")
+@click.option("--method", help="How it was paid: PayPal, Payoneer, M-Pesa, bank ...")
+@click.option("--received-amount", help="What actually arrived after conversion.")
+@click.option("--received-currency", help="Currency of --received-amount (default: home currency).")
+@click.option("--on", "on", help="When it was paid: 2026-03-09, '2026-03-09 10:00' (default: now).")
+@click.option("--reference", help="The payment's reference or transaction id.")
+@click.option("--note")
+@JSON_OPT
+@pass_ctx
+@friendly_errors
+def payout(c: Context, platform, amount, currency, fee, method, received_amount, received_currency, on,
+           reference, note, as_json):
+    """Record money a platform sent you (gross, before fees).
+
+    Example: taskerlog payout Outlier 185 --fee 3.50 --method M-Pesa --received-amount 23400 --received-currency KES
+    """
+    store = c.store
+    now = timeutil.now_epoch()
+    s = store.settings()
+    cur = parse_currency(currency, option="--currency") or _platform_currency(store, platform) or s.home_currency
+    got = parse_money(received_amount, option="--received-amount")
+    got_cur = parse_currency(received_currency, option="--received-currency")
+    if got_cur is not None and got is None:
+        raise CLIError("--received-currency: give --received-amount too (what arrived, in that currency)")
+    p = Payout(
+        platform=platform, amount=parse_money(amount, option="AMOUNT"), currency=cur,
+        fee=parse_money(fee, option="--fee") or Decimal(0), method=method, received_amount=got,
+        received_currency=(got_cur or s.home_currency) if got is not None else None,
+        paid_at=now if on is None else parse_when(on, s.timezone, now, option="--on", allow_date=True),
+        reference=reference, note=note,
+    )
+    fresh = new_platform_note(store, platform)
+    pid = store.add_payout(p)
+    if as_json:
+        emit_json({"id": pid, **p.model_dump(mode="json")})
+        return
+    msg = f"payout from {platform}: {render.amount(p.amount)} {p.currency}"
+    if p.fee:
+        msg += f", fee {render.amount(p.fee)}"
+    if p.received_amount is not None:
+        msg += f", received {render.amount(p.received_amount)} {p.received_currency}"
+    if p.method:
+        msg += f" by {p.method}"
+    click.echo(msg + f" on {timeutil.to_local(p.paid_at, s.timezone).date()}" + (f" {fresh}" if fresh else ""))
+
+
+def _platform_currency(store, platform: str) -> str | None:
+    projects = store.frames().projects
+    curs = set(projects.loc[projects["platform"] == platform.strip(), "currency"])
+    return curs.pop() if len(curs) == 1 else None
+
+
+@cli.command(context_settings=NUMBERS_ARGS)
+@click.argument("amount")
+@click.option("--category", required=True, help="What it was: internet, electricity, equipment, cybercafe ...")
+@click.option("--currency", help="Currency (default: your home currency).")
+@click.option("--platform", help="Only when the cost was for one platform's work (default: shared by all).")
+@click.option("--on", "on", help="The day (default: today).")
+@click.option("--note")
+@JSON_OPT
+@pass_ctx
+@friendly_errors
+def expense(c: Context, amount, category, currency, platform, on, note, as_json):
+    """Record a cost of doing the work (it is taken off your net hourly wage).
+
+    Example: taskerlog expense 250 --category internet --currency KES --on 2026-03-01
+    """
+    store = c.store
+    now = timeutil.now_epoch()
+    s = store.settings()
+    e = Expense(
+        amount=parse_money(amount, option="AMOUNT"), category=category,
+        currency=parse_currency(currency, option="--currency") or s.home_currency,
+        platform=platform, date=parse_day(on, s.timezone, now, option="--on"), note=note,
+    )
+    eid = store.add_expense(e)
+    if as_json:
+        emit_json({"id": eid, **e.model_dump(mode="json")})
+        return
+    click.echo(f"expense: {render.amount(e.amount)} {e.currency} for {e.category} on {e.date}"
+               + (f" ({e.platform})" if e.platform else " (shared by all work)"))
+
+
+@cli.command(context_settings=NUMBERS_ARGS)
+@click.argument("currency", required=False)
+@click.argument("value", metavar="RATE", required=False)
+@click.option("--on", "on", help="The day the rate is from (default: today).")
+@JSON_OPT
+@pass_ctx
+@friendly_errors
+def fx(c: Context, currency, value, on, as_json):
+    """Record an exchange rate: one unit of CURRENCY is worth RATE of your home currency.
+
+    With no arguments, list the rates recorded.
+
+    Example: taskerlog fx USD 129.50 --on 2026-03-01
+    """
+    store = c.store
+    now = timeutil.now_epoch()
+    s = store.settings()
+    if currency is None:
+        rows = [{"date": r["date"].isoformat(), "currency": r["currency"], "rate": str(r["rate"])}
+                for r in store.frames().fx.to_dict("records")]
+        if as_json:
+            emit_json(rows)
+        else:
+            click.echo(render.table(["date", "currency", f"in {s.home_currency}"],
+                                    [[r["date"], r["currency"], r["rate"]] for r in rows],
+                                    empty="no exchange rates yet; add one with: taskerlog fx USD 129.50"))
+        return
+    if value is None:
+        raise CLIError(f"RATE: say what one {currency.upper()} is worth in {s.home_currency}, "
+                       f"e.g. taskerlog fx {currency.upper()} 129.50")
+    f = FxRate(currency=parse_currency(currency, option="CURRENCY"), rate=parse_fx_rate(value, option="RATE"),
+               date=parse_day(on, s.timezone, now, option="--on"))
+    if f.currency == s.home_currency:
+        raise CLIError(f"CURRENCY: {f.currency} is your home currency; it needs no exchange rate")
+    fid = store.add_fx(f)
+    if as_json:
+        emit_json({"id": fid, **f.model_dump(mode="json")})
+        return
+    click.echo(f"{f.date}: 1 {f.currency} = {f.rate} {s.home_currency}")
+
+
+# -- settings ----------------------------------------------------------------------------
+@cli.command()
+@click.option("--home-currency", help="The currency all figures are reported in (KES, PHP, USD ...).")
+@click.option("--timezone", help="Your time zone, e.g. Africa/Nairobi (days and weeks are counted in it).")
+@click.option("--reference-wage", help="A legal minimum or target hourly wage to compare with ('none' to clear).")
+@click.option("--reference-currency", help="Currency of the reference wage (default: home currency).")
+@click.option("--reference-label", help='What the reference is, e.g. "Kenya minimum wage 2026".')
+@JSON_OPT
+@pass_ctx
+@friendly_errors
+def settings(c: Context, home_currency, timezone, reference_wage, reference_currency, reference_label, as_json):
+    """Show or change the logbook's settings (with no option: show them).
+
+    Example: taskerlog settings --home-currency KES --timezone Africa/Nairobi --reference-wage 1.50 --reference-currency USD
+    """
+    store = c.store
+    current = store.settings()
+    changes: dict = {}
+    if home_currency is not None:
+        changes["home_currency"] = parse_currency(home_currency, option="--home-currency")
+    if timezone is not None:
+        try:
+            timeutil.zone(timezone)
+        except ValueError as exc:
+            raise CLIError(f"--timezone: {exc}") from exc
+        changes["timezone"] = timezone
+    if reference_wage is not None:
+        changes["reference_wage"] = (None if reference_wage.strip().lower() in ("", "none")
+                                     else parse_money(reference_wage, option="--reference-wage"))
+    if reference_currency is not None:
+        changes["reference_currency"] = parse_currency(reference_currency, option="--reference-currency")
+    if reference_label is not None:
+        changes["reference_label"] = reference_label or None
+    if changes:
+        new = Logbook(**{**current.model_dump(), **changes})
+        store.set_settings(new)
+        current = store.settings()
+    if as_json:
+        emit_json(current.model_dump(mode="json"))
+        return
+    ref = "not set"
+    if current.reference_wage is not None:
+        ref = f"{render.amount(current.reference_wage)} {current.reference_currency or current.home_currency}/hour"
+        if current.reference_label:
+            ref += f" ({current.reference_label})"
+    if changes:
+        click.echo("saved.")
+    click.echo(render.pairs([("home currency", current.home_currency), ("time zone", current.timezone),
+                             ("reference wage", ref), ("logbook", str(store.path))], indent=""))

@@ -1,0 +1,106 @@
+"""Plain text for people: aligned tables, hours, money and durations.
+
+Pure functions of their arguments (no clock, no I/O): the commands choose between this
+and JSON. Numbers arrive as exact Decimals or decimal strings and are only rounded here,
+for display; figures keep every digit in JSON.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from typing import Any, Iterable, Sequence
+
+from . import money
+
+_NUMERIC = re.compile(r"^[−+-]?\d[\d,]*(\.\d+)?\*?( ?%| h)?$")
+
+
+def table(headers: Sequence[str], rows: Iterable[Sequence[Any]], *, empty: str = "(nothing yet)") -> str:
+    """An aligned table; numeric-looking columns are right-aligned. None shows as blank."""
+    cells = [["" if v is None else str(v) for v in row] for row in rows]
+    if not cells:
+        return empty
+    widths = [len(h) for h in headers]
+    for row in cells:
+        for i, v in enumerate(row):
+            widths[i] = max(widths[i], len(v))
+    numeric = [
+        all(_NUMERIC.match(row[i]) or row[i] in ("", "-") for row in cells) and any(row[i] for row in cells)
+        for i in range(len(headers))
+    ]
+
+    def line(values: Sequence[str]) -> str:
+        out = [v.rjust(widths[i]) if numeric[i] else v.ljust(widths[i]) for i, v in enumerate(values)]
+        return "  ".join(out).rstrip()
+
+    rule = "  ".join("-" * w for w in widths)
+    return "\n".join([line(list(headers)), rule, *(line(r) for r in cells)])
+
+
+def pairs(rows: Iterable[tuple[str, Any]], *, indent: str = "  ") -> str:
+    """``label   value`` lines with the values lined up."""
+    rows = [(k, "" if v is None else str(v)) for k, v in rows]
+    if not rows:
+        return ""
+    w = max(len(k) for k, _ in rows)
+    return "\n".join(f"{indent}{k.ljust(w)}  {v}".rstrip() for k, v in rows)
+
+
+def _dec(value: Any) -> Decimal | None:
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        return value
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return None
+
+
+def amount(value: Any, places: int = 2) -> str:
+    """Money for reading: at least ``places`` decimals, more when a piece rate needs them
+    (0.005 stays 0.005); blank for None."""
+    d = _dec(value)
+    if d is None:
+        return ""
+    text = money.format_amount(d)
+    if len(text.split(".")[1]) > places:
+        return text
+    return money.format_amount(d, places)
+
+
+def figure(value: Any, places: int = 2) -> str:
+    """A computed figure (a wage, a sum) rounded for reading; "n/a" when undefined."""
+    d = _dec(value)
+    if d is None:
+        return "n/a"
+    return money.format_amount(d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN), places)
+
+
+def hours(value: Any) -> str:
+    """Decimal hours → ``3.50 h``."""
+    d = _dec(value)
+    if d is None:
+        return "n/a"
+    return f"{d.quantize(Decimal('0.01'), rounding=ROUND_HALF_EVEN)} h"
+
+
+def percent(value: Any, places: int = 1) -> str:
+    d = _dec(value)
+    if d is None:
+        return "n/a"
+    return f"{d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)}%"
+
+
+def duration(seconds: int) -> str:
+    """Seconds → ``2h 05m`` (or ``45m``), for elapsed clocks and entry lengths."""
+    seconds = max(0, int(seconds))
+    h, rem = divmod(seconds, 3600)
+    m = rem // 60
+    return f"{h}h {m:02d}m" if h else f"{m}m"
+
+
+def hours_of(seconds: int) -> str:
+    """Seconds → decimal hours with two places (``1.50``), exact rounding."""
+    return str((Decimal(int(seconds)) / Decimal(3600)).quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN))

@@ -1,0 +1,430 @@
+"""The everyday command line, driven as a worker would: commands in, figures out.
+
+The worked example of shared/docs/metrics.md is built with commands only (project add,
+rate, log, eq start/end) and ``metrics --json`` must give its figures to the cent.
+The clock is fixed by replacing ``timeutil.now_epoch`` (the only place commands read it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+import subprocess
+import sys
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+from click.testing import CliRunner
+
+from taskerlog import timeutil
+from taskerlog.cli import cli
+from taskerlog.store import Store
+
+TZ = "Africa/Nairobi"  # UTC+3 all year
+GD = "Genesis Dolphin"
+
+
+def local(text: str, tz: str = TZ) -> int:
+    return int(dt.datetime.fromisoformat(text).replace(tzinfo=ZoneInfo(tz)).timestamp())
+
+
+class Clock:
+    def __init__(self, now: int):
+        self.now = now
+
+    def __call__(self) -> int:
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    c = Clock(local("2026-03-10 12:00"))
+    monkeypatch.setattr(timeutil, "now_epoch", c)
+    return c
+
+
+@pytest.fixture
+def db(tmp_path):
+    return str(tmp_path / "logbook.sqlite")
+
+
+@pytest.fixture
+def run(db, clock):
+    runner = CliRunner()
+
+    def _run(*args: str, ok: bool = True, input: str | None = None):
+        result = runner.invoke(cli, ["--db", db, *args], input=input)
+        if ok:
+            assert result.exit_code == 0, f"{args} -> {result.exit_code}: {result.output}"
+        return result
+
+    return _run
+
+
+def as_json(result):
+    return json.loads(result.stdout)
+
+
+def worked_example(run) -> None:
+    run("settings", "--home-currency", "USD", "--timezone", TZ)
+    run("project", "add", "Outlier", GD, "--pay-model", "hourly", "--currency", "USD")
+    run("rate", "Outlier", GD, "35", "--from", "2026-03-02 09:00")
+    run("rate", "Outlier", GD, "20", "--from", "2026-03-04")
+    run("log", "Outlier", GD, "--kind", "onboarding", "--start", "2026-03-01 10:00", "--end", "2026-03-01 14:00")
+    run("log", "Outlier", GD, "--kind", "assessment", "--start", "2026-03-01 14:00", "--minutes", "60")
+    run("log", "Outlier", GD, "--kind", "tasking", "--start", "2026-03-02 09:00", "--end", "2026-03-02 12:00")
+    run("log", "Outlier", GD, "--kind", "tasking", "--start", "2026-03-03 09:00", "--end", "2026-03-03 11:00",
+        "--status", "lost", "--note", "platform crash")
+    run("log", "Outlier", GD, "--start", "2026-03-04 09:00", "--end", "2026-03-04 13:00")
+    run("eq", "start", "Outlier", "--on", "2026-03-05")
+    run("eq", "end", "Outlier", "--on", "2026-03-07")
+
+
+# -- the worked example, by commands --------------------------------------------------------
+def test_worked_example_by_commands_gives_the_documented_figures(run):
+    worked_example(run)
+    m = as_json(run("metrics", "--json", "--from", "2026-03-01", "--to", "2026-03-07", "--reference-wage", "15"))
+    assert m["hours_worked"] == 14
+    assert m["hours_paid"] == 7
+    assert m["hours_unpaid"] == 7
+    assert m["unpaid_hours_by_kind"] == {"onboarding": 4, "assessment": 1, "lost": 2}
+    assert Decimal(m["earned"]) == Decimal("185")
+    # 185 / 14 = 13.2142857...; 185 / 7 = 26.428571...; 35 - 13.214... = 21.785714...
+    assert abs(Decimal(m["effective_hourly_wage"]) - Decimal(185) / 14) < Decimal("0.000001")
+    assert abs(Decimal(m["paid_hourly_rate"]) - Decimal(185) / 7) < Decimal("0.000001")
+    assert abs(Decimal(m["advertised_gap"]) - (35 - Decimal(185) / 14)) < Decimal("0.000001")
+    assert m["eq_days"] == 3
+    assert m["rate_cuts"] == 1
+    assert m["largest_cut_pct"] == pytest.approx(-42.857142857, abs=1e-6)
+    assert Decimal(m["shortfall"]) == Decimal("25")  # 15 x 14 - 185
+    assert m["below_reference"] is True
+    assert {r["project"] for r in m["by_project"]} == {GD}
+    assert [w["week"] for w in m["by_week"]] == ["2026-W09", "2026-W10"]
+
+
+def test_metrics_text_shows_each_definition_of_working_time_labelled(run):
+    worked_example(run)
+    out = run("metrics", "--from", "2026-03-01", "--to", "2026-03-07", "--reference-wage", "15").output
+    assert "effective hourly wage = earned / all hours worked" in out
+    assert "paid hourly rate      = earned / paid hours only" in out
+    assert "net hourly wage" in out and "advertised rate" in out
+    # the numbers, rounded for reading: 13.21, 26.43, 35.00, gap 21.79, shortfall 25.00
+    for figure in ("13.21", "26.43", "35.00", "21.79", "25.00", "14.00 h", "7.00 h"):
+        assert figure in out, figure
+    assert "onboarding 4.00, assessment 1.00, lost 2.00" in out
+
+
+def test_metrics_to_is_inclusive_and_filters(run):
+    worked_example(run)
+    m = as_json(run("metrics", "--json", "--from", "2026-03-04", "--to", "2026-03-04"))
+    assert m["hours_worked"] == 4 and Decimal(m["earned"]) == 80  # 4 h x $20 after the cut
+    m = as_json(run("metrics", "--json", "--to", "2026-03-02"))
+    assert m["hours_worked"] == 8 and Decimal(m["earned"]) == 105
+    m = as_json(run("metrics", "--json", "--platform", "Outlier", "--project", GD))
+    assert m["hours_worked"] == 14
+    assert Decimal(m["advertised_rate"]) == 35
+
+
+def test_reference_wage_defaults_to_the_logbooks_in_its_own_currency(run):
+    worked_example(run)
+    # 12.50 EUR at 1.20 USD per EUR = 15 USD/h -> shortfall 15 x 14 - 185 = 25
+    run("settings", "--reference-wage", "12.50", "--reference-currency", "EUR", "--reference-label", "target")
+    run("fx", "EUR", "1.20", "--on", "2026-03-01")
+    m = as_json(run("metrics", "--json", "--from", "2026-03-01", "--to", "2026-03-07"))
+    assert Decimal(m["reference_wage"]) == 15
+    assert Decimal(m["shortfall"]) == 25
+    # on the command line the reference is in the home currency
+    m = as_json(run("metrics", "--json", "--from", "2026-03-01", "--to", "2026-03-07", "--reference-wage", "10"))
+    assert Decimal(m["shortfall"]) == 0  # 10 x 14 = 140 < 185
+
+
+def test_missing_exchange_rate_is_one_clear_line(run):
+    run("settings", "--home-currency", "USD", "--timezone", TZ)
+    run("project", "add", "Remotasks", "Bounding boxes", "--pay-model", "per_task", "--currency", "KES")
+    run("log", "Remotasks", "Bounding boxes", "--start", "2026-03-02 09:00", "--minutes", "30",
+        "--pay", "650", "--currency", "KES")
+    r = run("metrics", "--json", ok=False)
+    assert r.exit_code == 1
+    assert r.stdout == ""
+    err = r.stderr.strip()
+    assert len(err.splitlines()) == 1 and "KES" in err and "2026-03-02" in err
+    assert "Traceback" not in r.output
+    run("fx", "KES", "0.0077", "--on", "2026-03-01")
+    m = as_json(run("metrics", "--json"))
+    assert Decimal(m["earned"]) == Decimal("5.005")  # 650 x 0.0077
+
+
+# -- everyday money: per-task pay, payouts, fees, expenses -------------------------------------
+def test_per_task_pay_payouts_and_expenses_reach_the_figures(run):
+    run("settings", "--home-currency", "USD", "--timezone", TZ)
+    run("project", "add", "MTurk", "Receipts", "--pay-model", "per_task")
+    run("rate", "MTurk", "Receipts", "0.05", "--from", "2026-03-01")
+    run("log", "MTurk", "Receipts", "--start", "2026-03-02 09:00", "--end", "2026-03-02 11:00", "--units", "300")
+    run("log", "MTurk", "--kind", "waiting", "--start", "2026-03-02 11:00", "--minutes", "30")
+    run("payout", "MTurk", "12", "--fee", "0.60", "--method", "PayPal", "--on", "2026-03-03")
+    run("expense", "1.40", "--category", "internet", "--on", "2026-03-02")
+    m = as_json(run("metrics", "--json", "--from", "2026-03-01", "--to", "2026-03-07"))
+    assert Decimal(m["earned"]) == 15  # 300 x 0.05
+    assert m["hours_worked"] == 2.5 and m["hours_paid"] == 2
+    assert Decimal(m["effective_hourly_wage"]) == 6  # 15 / 2.5
+    assert Decimal(m["paid_out"]) == 12 and Decimal(m["fees"]) == Decimal("0.6")
+    assert Decimal(m["outstanding"]) == 3
+    assert Decimal(m["net_hourly_wage"]) == Decimal("5.2")  # (15 - 0.60 - 1.40) / 2.5
+    out = run("entries").output
+    assert "15.00*" in out and "waiting" in out
+
+
+def test_payout_currency_defaults_to_the_platforms_and_received_amount(run):
+    run("settings", "--home-currency", "KES", "--timezone", TZ)
+    run("project", "add", "Outlier", GD, "--currency", "USD")
+    p = as_json(run("payout", "Outlier", "100", "--fee", "2", "--received-amount", "12740", "--json",
+                    "--on", "2026-03-09 10:00"))
+    assert p["currency"] == "USD" and p["received_currency"] == "KES"
+    assert p["paid_at"] == local("2026-03-09 10:00")
+
+
+# -- the clock ----------------------------------------------------------------------------------
+def test_clock_survives_a_new_process_and_makes_one_entry_of_the_right_length(run, db, clock):
+    run("settings", "--timezone", TZ)
+    run("project", "add", "Outlier", GD)
+    clock.now = local("2026-03-10 09:00")
+    run("clock", "start", "Outlier", GD)
+    # another process, another Store: the clock is a row in the logbook
+    with Store(db) as s:
+        running = s.running_clocks()
+    assert [(c["platform"], c["project"], c["kind"], c["started_at"]) for c in running] == \
+        [("Outlier", GD, "tasking", local("2026-03-10 09:00"))]
+    clock.now = local("2026-03-10 10:35")
+    shown = run("clock").output
+    assert "since 09:00" in shown and "1h 35m" in shown
+    out = run("clock", "stop", "--units", "7").output
+    assert "1h 35m" in out
+    with Store(db) as s:
+        assert s.running_clocks() == []
+        work = s.frames().work
+    assert len(work) == 1
+    assert int(work["end"][0]) - int(work["start"][0]) == 95 * 60
+    assert int(work["units"][0]) == 7 and work["source"][0] == "clock"
+
+
+def test_clock_start_and_stop_in_separate_processes(db, tmp_path):
+    def proc(*args):
+        return subprocess.run([sys.executable, "-c", "from taskerlog.cli import main; main()", "--db", db, *args],
+                              capture_output=True, text=True, timeout=120)
+
+    assert proc("settings", "--timezone", TZ).returncode == 0
+    r = proc("clock", "start", "Outlier", "--kind", "waiting", "--at", "2026-03-10 08:00")
+    assert r.returncode == 0, r.stderr
+    r = proc("clock", "stop", "--at", "2026-03-10 08:45", "--json")
+    assert r.returncode == 0, r.stderr
+    entry = json.loads(r.stdout)
+    assert entry["start"] == "2026-03-10T08:00:00+03:00" and entry["end"] == "2026-03-10T08:45:00+03:00"
+    assert entry["kind"] == "waiting" and entry["status"] == "unpaid" and entry["hours"] == 0.75
+
+
+def test_second_clock_is_allowed_but_said_and_stop_asks_which(run):
+    run("settings", "--timezone", TZ)
+    run("clock", "start", "Outlier")
+    out = run("clock", "start", "Remotasks", "--kind", "waiting").output
+    assert "other clock(s) still running" in out and "#1" in out
+    r = run("clock", "stop", ok=False)
+    assert r.exit_code == 1 and "--id" in r.output and "Traceback" not in r.output
+    run("clock", "stop", "--id", "2", "--at", "13:00")
+    assert len(as_json(run("clock", "--json"))) == 1
+
+
+def test_status_shows_running_clock_today_and_this_weeks_wage(run, clock):
+    run("settings", "--timezone", TZ)
+    run("project", "add", "Outlier", GD)
+    run("rate", "Outlier", GD, "20", "--from", "2026-03-01")
+    # Tuesday 2026-03-10; the week is Monday 03-09 to Sunday 03-15
+    run("log", "Outlier", GD, "--start", "2026-03-09 09:00", "--end", "2026-03-09 12:00")  # 3 h paid, $60
+    run("log", "Outlier", GD, "--kind", "instructions", "--start", "08:00", "--end", "09:00")  # today, 1 h unpaid
+    clock.now = local("2026-03-10 11:00")
+    run("clock", "start", "Outlier", GD, "--at", "10:30")
+    s = as_json(run("status", "--json"))
+    assert s["clocks"][0]["elapsed_seconds"] == 1800
+    assert s["today"]["hours_worked"] == 1 and s["today"]["hours_paid"] == 0
+    assert s["week"]["week"] == "2026-W11"
+    assert s["week"]["hours_worked"] == 4 and Decimal(s["week"]["earned"]) == 60
+    assert Decimal(s["week"]["effective_hourly_wage"]) == 15  # 60 / 4
+    out = run("status").output
+    assert "since 10:30" in out and "30m" in out and "15.00 USD/h" in out
+
+
+# -- times as a worker writes them ------------------------------------------------------------
+def test_log_accepts_hh_mm_today_and_yesterday_in_the_logbook_zone(run, clock, db):
+    run("settings", "--timezone", TZ)
+    clock.now = local("2026-03-10 12:00")
+    run("log", "Outlier", "--kind", "admin", "--start", "yesterday 22:30", "--end", "yesterday 23:15")
+    run("log", "Outlier", "--kind", "waiting", "--start", "09:00", "--minutes", "7.5")
+    rows = as_json(run("entries", "--json"))
+    assert [(r["start"], r["end"]) for r in rows] == [
+        ("2026-03-09T22:30:00+03:00", "2026-03-09T23:15:00+03:00"),
+        ("2026-03-10T09:00:00+03:00", "2026-03-10T09:07:30+03:00"),
+    ]
+    assert rows[0]["status"] == "unpaid"
+    only = as_json(run("entries", "--json", "--from", "yesterday", "--to", "yesterday"))
+    assert [r["kind"] for r in only] == ["admin"]
+
+
+def test_times_without_offset_follow_dst_in_the_logbook_zone(run, clock):
+    run("settings", "--timezone", "America/New_York")
+    # 2026-03-08 is the day clocks spring forward in New York: 01:00 EST to 04:00 EDT is 2 hours
+    run("log", "MTurk", "--kind", "waiting", "--start", "2026-03-08 01:00", "--end", "2026-03-08 04:00")
+    row = as_json(run("entries", "--json"))[0]
+    assert row["hours"] == 2.0
+    assert row["start"].endswith("-05:00") and row["end"].endswith("-04:00")
+
+
+# -- edits and deletions leave a trail ----------------------------------------------------------
+def test_edit_and_delete_are_journaled_and_verify_stays_ok(run, db):
+    worked_example(run)
+    rows = as_json(run("entries", "--json"))
+    lost = next(r for r in rows if r["status"] == "lost")
+    assert lost["edited"] is False
+    out = run("edit", str(lost["id"]), "--status", "paid", "--pay", "40", "--note", "paid after a ticket").output
+    assert "edited entry" in out
+    row = next(r for r in as_json(run("entries", "--json")) if r["id"] == lost["id"])
+    assert row["edited"] is True and row["status"] == "paid" and row["pay"] == "40.00"
+    assert "edited 2026" in run("entries").output
+    m = as_json(run("metrics", "--json", "--from", "2026-03-01", "--to", "2026-03-07"))
+    assert Decimal(m["earned"]) == 225 and m["hours_paid"] == 9
+    first = rows[0]["id"]
+    assert "deleted entry" in run("delete", str(first), "--yes").output
+    assert first not in [r["id"] for r in as_json(run("entries", "--json"))]
+    con = sqlite3.connect(db)
+    trail = con.execute("SELECT action, old, new FROM journal WHERE tbl = 'work' AND action != 'insert' ORDER BY seq"
+                        ).fetchall()
+    con.close()
+    assert [a for a, _, _ in trail] == ["update", "delete"]
+    assert json.loads(trail[0][1])["status"] == "lost" and json.loads(trail[0][2])["status"] == "paid"
+    assert json.loads(trail[1][1])["kind"] == "onboarding"
+    v = run("verify", "--json")
+    assert as_json(v)["ok"] is True
+
+
+def test_delete_asks_before_deleting(run):
+    run("settings", "--timezone", TZ)
+    run("log", "Outlier", "--kind", "admin", "--start", "09:00", "--minutes", "10")
+    r = run("delete", "1", input="n\n", ok=False)
+    assert r.exit_code == 1
+    assert len(as_json(run("entries", "--json"))) == 1
+
+
+def test_edit_refuses_an_end_before_the_start(run):
+    run("settings", "--timezone", TZ)
+    run("log", "Outlier", "--kind", "admin", "--start", "09:00", "--minutes", "10")
+    r = run("edit", "1", "--end", "08:00", ok=False)
+    assert r.exit_code == 1 and "end must be after the start" in r.output
+    assert as_json(run("entries", "--json"))[0]["end"].endswith("09:10:00+03:00")
+
+
+# -- projects, eq list, settings, fx --------------------------------------------------------------
+def test_project_list_and_end(run):
+    worked_example(run)
+    out = run("project", "list").output
+    assert GD in out and "20.00/hour" in out
+    run("project", "end", "Outlier", GD, "--reason", "removed", "--on", "2026-03-08")
+    assert GD not in run("project", "list").output
+    rows = as_json(run("project", "list", "--all", "--json"))
+    assert rows[0]["ended_on"] == "2026-03-08" and rows[0]["end_reason"] == "removed"
+
+
+def test_eq_list_counts_days_and_open_periods_to_today(run, clock):
+    run("settings", "--timezone", TZ)
+    run("eq", "start", "Outlier", "--on", "2026-03-01")
+    run("eq", "end", "Outlier", "--on", "2026-03-03")
+    clock.now = local("2026-03-10 12:00")
+    run("eq", "start", "Outlier", "--on", "2026-03-08")
+    rows = as_json(run("eq", "list", "--json"))
+    assert [(r["start_date"], r["end_date"], r["days"], r["open"]) for r in rows] == [
+        ("2026-03-01", "2026-03-03", 3, False), ("2026-03-08", None, 3, True)]
+    r = run("eq", "start", "Outlier", ok=False)
+    assert r.exit_code == 1 and "already in empty queue since 2026-03-08" in r.output
+
+
+def test_settings_show_and_change(run):
+    out = run("settings", "--home-currency", "kes", "--timezone", TZ, "--reference-wage", "120",
+              "--reference-label", "Kenya minimum wage").output
+    assert "KES" in out and "120.00 KES/hour (Kenya minimum wage)" in out
+    s = as_json(run("settings", "--json"))
+    assert s == {"home_currency": "KES", "timezone": TZ, "reference_wage": "120", "reference_currency": None,
+                 "reference_label": "Kenya minimum wage"}
+    run("settings", "--reference-wage", "none")
+    assert as_json(run("settings", "--json"))["reference_wage"] is None
+
+
+def test_fx_records_and_lists(run):
+    run("settings", "--home-currency", "KES", "--timezone", TZ)
+    run("fx", "USD", "129.50", "--on", "2026-03-01")
+    run("fx", "USD", "130", "--on", "2026-03-01")  # a correction of the same day replaces it
+    rows = as_json(run("fx", "--json"))
+    assert rows == [{"date": "2026-03-01", "currency": "USD", "rate": "130"}]
+
+
+def test_rate_change_is_reported_with_its_percentage(run):
+    run("settings", "--timezone", TZ)
+    run("project", "add", "Outlier", GD)
+    run("rate", "Outlier", GD, "35", "--from", "2026-03-02 09:00")
+    out = run("rate", "Outlier", GD, "20", "--from", "2026-03-04", "--note", "announced as a mistake").output
+    assert "was 35.00" in out and "-42.9%" in out
+    out = run("rate", "Outlier", GD, "12", "--applies-to", "training", "--from", "2026-03-04").output
+    assert "for training" in out and "was" not in out
+
+
+# -- bad input: one clear line, non-zero exit, never a traceback -----------------------------------
+@pytest.mark.parametrize("args, needle", [
+    (["log", "Outlier", "--start", "2026-13-45 09:00", "--minutes", "30"], "--start"),
+    (["log", "Outlier", "--start", "25:00", "--minutes", "30"], "--start"),
+    (["log", "Outlier", "Nope", "--start", "09:00", "--minutes", "30"], "no project 'Nope' on Outlier"),
+    (["log", "Outlier", "--kind", "sleeping", "--start", "09:00", "--minutes", "30"], "--kind"),
+    (["log", "Outlier", "--start", "09:00"], "--end TIME or --minutes"),
+    (["log", "Outlier", "--start", "09:00", "--end", "08:00"], "--end"),
+    (["log", "Outlier", "--start", "09:00", "--minutes", "30", "--pay", "-5"], "--pay"),
+    (["log", "Outlier", "--start", "09:00", "--minutes", "30", "--units", "3.5"], "--units"),
+    (["expense", "1,000", "--category", "internet"], "AMOUNT"),
+    (["expense", "10", "--category", "internet", "--on", "03/05/2026"], "--on"),
+    (["payout", "Outlier", "10", "--currency", "dollars"], "--currency"),
+    (["payout", "Outlier", "10", "--fee", "-1"], "--fee"),
+    (["payout", "Outlier", "-5"], "'-5' is negative"),
+    (["expense", "-3", "--category", "internet"], "'-3' is negative"),
+    (["eq", "end", "Outlier"], "no open empty-queue period"),
+    (["rate", "Outlier", "Ghost", "20"], "no project 'Ghost' on Outlier"),
+    (["fx", "USD", "0"], "RATE"),
+    (["settings", "--timezone", "Nairobi"], "--timezone"),
+    (["metrics", "--from", "2026-03-10", "--to", "2026-03-01"], "--to"),
+    (["metrics", "--from", "March"], "--from"),
+    (["edit", "99", "--status", "paid"], "no work entry #99"),
+    (["clock", "stop"], "no clock is running"),
+])
+def test_bad_input_gives_a_clear_error(run, args, needle):
+    run("settings", "--timezone", TZ)
+    run("project", "add", "Outlier", GD)
+    r = run(*args, ok=False)
+    assert r.exit_code != 0
+    assert r.exception is None or isinstance(r.exception, SystemExit), repr(r.exception)
+    assert "Traceback" not in r.output
+    assert needle in r.output, r.output
+
+
+def test_eq_end_before_its_start_is_an_error(run):
+    run("settings", "--timezone", TZ)
+    run("eq", "start", "Outlier", "--on", "2026-03-05")
+    r = run("eq", "end", "Outlier", "--on", "2026-03-04", ok=False)
+    assert r.exit_code == 1 and "before the empty queue started (2026-03-05)" in r.output
+    assert as_json(run("eq", "list", "--json"))[0]["open"] is True
+
+
+def test_every_command_has_help_with_an_example(run):
+    def walk(group, path):
+        for name, cmd in group.commands.items():
+            yield path + [name], cmd
+            if hasattr(cmd, "commands"):
+                yield from walk(cmd, path + [name])
+
+    for path, cmd in walk(cli, []):
+        out = run(*path, "--help").output
+        assert "Example: taskerlog" in out, path
