@@ -428,3 +428,25 @@ def test_every_command_has_help_with_an_example(run):
     for path, cmd in walk(cli, []):
         out = run(*path, "--help").output
         assert "Example: taskerlog" in out, path
+
+
+def test_status_still_shows_the_clock_when_an_exchange_rate_is_missing(run):
+    run("settings", "--home-currency", "USD", "--timezone", TZ)
+    run("log", "Remotasks", "--kind", "tasking", "--start", "09:00", "--minutes", "30", "--pay", "650",
+        "--currency", "KES")
+    run("clock", "start", "Remotasks", "--kind", "waiting", "--at", "11:00")
+    r = run("status")
+    assert "since 11:00" in r.output and "figures unavailable" in r.output and "KES" in r.output
+    assert "no fx rate" in run("entries").output
+
+
+def test_edit_can_clear_pay_so_it_is_derived_from_the_rate_again(run):
+    run("settings", "--timezone", TZ)
+    run("project", "add", "MTurk", "Receipts", "--pay-model", "per_task")
+    out = run("rate", "MTurk", "Receipts", "0.005", "--from", "2026-03-01").output
+    assert "0.005 USD/task" in out  # a sub-cent piece rate is shown with its digits
+    run("log", "MTurk", "Receipts", "--start", "09:00", "--minutes", "60", "--units", "200", "--pay", "2")
+    assert as_json(run("entries", "--json"))[0]["pay_home"] == "2.00"
+    run("edit", "1", "--pay", "")
+    row = as_json(run("entries", "--json"))[0]
+    assert row["pay"] is None and row["pay_from"] == "rate" and row["pay_home"] == "1.00"  # 200 x 0.005
