@@ -1,0 +1,344 @@
+"""The performance bar, measured in one run.
+
+    .venv/bin/python bench/bench.py [--sizes 10000,100000,1000000] [--out docs/performance.md]
+
+For each size it generates a logbook (bench/generate.py) and measures the following.
+- **floor**: the plain ``sqlite3`` ``executemany`` of the same work rows into a fresh
+  file, in a table with the same columns as work.csv, in one transaction. It is shown
+  again with the reading of work.csv by the ``csv`` module added, for reference.
+- **import**: reading the bundle and ``bundle.import_tables`` into a fresh logbook, and
+  the same end to end through the ``taskerlog import`` command. Target: at most 4 × the
+  floor.
+- **frames**: ``store.frames()``, the logbook read into data frames.
+- **metrics**: ``metrics.compute`` over the whole logbook (with breakdowns, as
+  ``metrics --json`` does), after the frames are loaded. Target: under 2 s at 1M.
+
+Then it runs every ``bench/bench_*.py`` module's ``run(results, sizes, workdir)``. The
+other areas (app, pooling, spreadsheet import...) add their own rows there (see
+bench/README.md). It prints one table and writes it, with the machine it ran on, into
+``--out`` between the ``<!-- bench:begin -->`` and ``<!-- bench:end -->`` markers. The
+text around the markers is kept.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import gc
+import importlib.util
+import os
+import platform
+import resource
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(ROOT))
+
+import generate  # noqa: E402
+
+BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
+
+
+class Timer:
+    """``with Timer() as t: ...`` then ``t.seconds`` (wall clock) and ``t.cpu`` (CPU time of
+    this process and of the children it waited for). A GC pass runs first."""
+
+    def __enter__(self):
+        gc.collect()
+        self._cpu = _cpu_now()
+        self.start = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc):
+        self.seconds = time.perf_counter() - self.start
+        self.cpu = _cpu_now() - self._cpu
+
+
+def _cpu_now() -> float:
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def row(results: list[dict], area: str, what: str, size: int, seconds: float | None, target: str = "",
+        note: str = "", cpu: float | None = None) -> dict:
+    r = {"area": area, "what": what, "size": size, "seconds": seconds, "target": target, "note": note}
+    if cpu is not None:
+        r["cpu"] = cpu
+    results.append(r)
+    show(r)
+    return r
+
+
+def show(r: dict) -> None:
+    secs = "—" if r.get("seconds") is None else f"{r['seconds']:9.3f} s"
+    print(f"  {r.get('area', ''):10} {r.get('what', ''):48} {r.get('size', 0):>9,} {secs} "
+          f"{r.get('target', '')} {r.get('note', '')}", flush=True)
+
+
+def _floor_table(path: Path) -> tuple[sqlite3.Connection, str]:
+    """A fresh file with one table of work.csv's columns, and its INSERT statement."""
+    conn = sqlite3.connect(str(path))
+    cols = ", ".join(f'"{c}" TEXT' for c in generate.WORK_COLUMNS)
+    conn.execute(f"CREATE TABLE work (id INTEGER PRIMARY KEY, {cols})")
+    names = ", ".join(f'"{c}"' for c in generate.WORK_COLUMNS)
+    return conn, f"INSERT INTO work ({names}) VALUES ({','.join('?' * len(generate.WORK_COLUMNS))})"
+
+
+def floor_executemany(rows: list[tuple], path: Path) -> Timer:
+    """Plain sqlite3: the generated rows, one transaction, executemany (default pragmas)."""
+    conn, sql = _floor_table(path)
+    try:
+        with Timer() as t:
+            with conn:
+                conn.executemany(sql, rows)
+    finally:
+        conn.close()
+    return t
+
+
+def floor_csv_executemany(csv_path: Path, path: Path) -> Timer:
+    """The same, reading the rows from work.csv with the csv module on the way."""
+    conn, sql = _floor_table(path)
+    try:
+        with Timer() as t:
+            with open(csv_path, newline="", encoding="utf-8") as fh:
+                reader = csv.reader(fh)
+                next(reader)
+                with conn:
+                    conn.executemany(sql, reader)
+    finally:
+        conn.close()
+    return t
+
+
+def verdict(ok: bool) -> str:
+    return "meets" if ok else "**misses**"
+
+
+def core_benchmarks(results: list[dict], sizes: list[int], workdir: Path, *, cli: bool = True) -> None:
+    from taskerlog import bundle, metrics
+    from taskerlog.store import Store
+
+    for n in sizes:
+        print(f"size {n:,}", flush=True)
+        with Timer() as t:
+            g = generate.generate(n)
+            folder = generate.write_bundle(g, workdir / f"bundle-{n}")
+        print(f"  (generated and wrote the bundle in {t.seconds:.1f} s)", flush=True)
+
+        floor = floor_executemany(g.work, workdir / f"floor-{n}.sqlite")
+        row(results, "import", "floor: sqlite3 executemany of the work rows", n, floor.seconds, cpu=floor.cpu)
+        t = floor_csv_executemany(folder / "work.csv", workdir / f"floor-csv-{n}.sqlite")
+        row(results, "import", "floor + csv.reader of work.csv", n, t.seconds, cpu=t.cpu)
+        del g
+        gc.collect()
+
+        store = Store(workdir / f"logbook-{n}.sqlite")
+        with Timer() as t_read:
+            tables, problems = bundle.read_bundle(folder)
+        if problems:
+            raise SystemExit(f"the generated bundle has problems: {[str(p) for p in problems][:5]}")
+        with Timer() as t_import:
+            report = bundle.import_tables(store, tables, source=f"bench-{n}")
+        del tables
+        added = report.tables["work"].added
+        assert added == n, f"imported {added} work rows, expected {n}"
+        row(results, "import", "read_bundle (CSV → string tables)", n, t_read.seconds, cpu=t_read.cpu)
+        row(results, "import", "import_tables (validate + write)", n, t_import.seconds, cpu=t_import.cpu)
+        total, total_cpu = t_read.seconds + t_import.seconds, t_read.cpu + t_import.cpu
+        ratio = total / floor.seconds
+        row(results, "import", "import, in process (read + import_tables)", n, total, "≤ 4× floor",
+            f"{ratio:.1f}× floor: {verdict(ratio <= 4)}", cpu=total_cpu)
+
+        if cli:
+            cli_db = workdir / f"cli-{n}.sqlite"
+            exe = shutil.which("taskerlog", path=str(Path(sys.executable).parent)) or "taskerlog"
+            with Timer() as t:
+                proc = subprocess.run([exe, "--db", str(cli_db), "import", str(folder)],
+                                      capture_output=True, text=True)
+            if proc.returncode != 0:
+                row(results, "import", "taskerlog import (CLI, end to end)", n, None, "≤ 4× floor",
+                    f"FAILED: {(proc.stderr or proc.stdout).strip()[:200]}")
+            else:
+                ratio = t.seconds / floor.seconds
+                row(results, "import", "taskerlog import (CLI, end to end)", n, t.seconds, "≤ 4× floor",
+                    f"{ratio:.1f}× floor: {verdict(ratio <= 4)}", cpu=t.cpu)
+
+        with Timer() as t:
+            frames = store.frames()
+        row(results, "metrics", "store.frames() (load the logbook)", n, t.seconds, cpu=t.cpu)
+        with Timer() as t:
+            figures = metrics.compute(frames)
+        shape = f"{len(figures.get('by_week') or [])} weeks, {len(figures.get('by_project') or [])} projects"
+        if n >= 1_000_000:
+            row(results, "metrics", "metrics.compute (whole logbook, breakdowns)", n, t.seconds, "< 2 s at 1M",
+                f"{verdict(t.seconds < 2)}; {shape}", cpu=t.cpu)
+        else:
+            row(results, "metrics", "metrics.compute (whole logbook, breakdowns)", n, t.seconds, "", shape,
+                cpu=t.cpu)
+        with Timer() as t:
+            metrics.compute(frames, breakdowns=False)
+        row(results, "metrics", "metrics.compute (whole logbook, no breakdowns)", n, t.seconds, cpu=t.cpu)
+        store.close()
+        del frames
+        for f in workdir.glob(f"*-{n}.sqlite*"):
+            f.unlink()
+        gc.collect()
+
+
+def profile(n: int, workdir: Path, out: Path, top: int = 25) -> None:
+    """cProfile of import_tables and metrics.compute at size ``n``, written to ``out``."""
+    import cProfile
+    import io
+    import pstats
+
+    from taskerlog import bundle, metrics
+    from taskerlog.store import Store
+
+    folder = generate.write_bundle(generate.generate(n), workdir / f"profile-bundle-{n}")
+    store = Store(workdir / f"profile-{n}.sqlite")
+    parts = []
+    for label, fn in (("read_bundle + import_tables", lambda: bundle.import_tables(
+                          store, bundle.read_bundle(folder)[0], source="profile")),
+                      ("store.frames", store.frames),
+                      ("metrics.compute", lambda: metrics.compute(store.frames()))):
+        prof = cProfile.Profile()
+        prof.enable()
+        fn()
+        prof.disable()
+        buf = io.StringIO()
+        pstats.Stats(prof, stream=buf).sort_stats("cumulative").print_stats(top)
+        parts.append(f"## {label} at {n:,} entries\n\n{buf.getvalue()}")
+    store.close()
+    out.write_text("\n".join(parts), encoding="utf-8")
+    print(f"wrote the profile to {out}")
+
+
+def plugin_benchmarks(results: list[dict], sizes: list[int], workdir: Path) -> list[str]:
+    """Run every bench/bench_*.py ``run(results, sizes, workdir)``; a failure is a row, not a crash."""
+    ran = []
+    for path in sorted(HERE.glob("bench_*.py")):
+        name = path.stem
+        print(f"{name}", flush=True)
+        before = len(results)
+        try:
+            spec = importlib.util.spec_from_file_location(name, path)
+            mod = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(mod)
+            sub = workdir / name
+            sub.mkdir(exist_ok=True)
+            mod.run(results, sizes, sub)
+        except Exception as exc:  # noqa: BLE001 - one module's failure must not hide the others
+            traceback.print_exc()
+            results.append({"area": name.removeprefix("bench_"), "what": "FAILED", "size": 0, "seconds": None,
+                            "note": f"{type(exc).__name__}: {exc}"[:200]})
+        for r in results[before:]:
+            r.setdefault("area", name.removeprefix("bench_"))
+            r.setdefault("note", "")
+            r.setdefault("target", "")
+            show(r)
+        ran.append(name)
+    return ran
+
+
+def machine() -> dict[str, str]:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    ram = "unknown"
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                ram = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+    except OSError:
+        pass
+    import pandas
+    import numpy
+    return {
+        "date": dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
+        "CPU": cpu, "cores": str(os.cpu_count()), "RAM": ram,
+        "OS": f"{platform.system()} {platform.release()}",
+        "Python": platform.python_version(), "SQLite": sqlite3.sqlite_version,
+        "pandas": pandas.__version__, "numpy": numpy.__version__,
+    }
+
+
+def markdown(results: list[dict], info: dict[str, str], sizes: list[int], plugins: list[str],
+             elapsed: float) -> str:
+    lines = [BEGIN, "", f"Measured {info['date']} by `bench/bench.py --sizes {','.join(map(str, sizes))}` "
+             f"({elapsed / 60:.1f} min in all).", "",
+             "| machine | |", "| --- | --- |"]
+    lines += [f"| {k} | {v} |" for k, v in info.items() if k != "date"]
+    lines += ["", "| area | what | entries | seconds | CPU s | target | note |",
+              "| --- | --- | ---: | ---: | ---: | --- | --- |"]
+    for r in results:
+        secs = "—" if r.get("seconds") is None else f"{r['seconds']:.3f}"
+        cpu = "" if r.get("cpu") is None else f"{r['cpu']:.3f}"
+        lines.append(f"| {r.get('area', '')} | {r.get('what', '')} | {r.get('size', 0):,} | {secs} | {cpu} | "
+                     f"{r.get('target', '')} | {r.get('note', '')} |")
+    lines += ["", f"Modules run: bench.py{''.join(', ' + p + '.py' for p in plugins)}.", "", END]
+    return "\n".join(lines)
+
+
+def write_out(path: Path, block: str) -> None:
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Performance\n\n"
+    if BEGIN in text and END in text:
+        head, rest = text.split(BEGIN, 1)
+        tail = rest.split(END, 1)[1]
+        text = head + block + tail
+    else:
+        text = text.rstrip("\n") + "\n\n" + block + "\n"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sizes", default="10000,100000,1000000", help="comma-separated numbers of work entries")
+    ap.add_argument("--out", default=str(ROOT / "docs" / "performance.md"), help="markdown file to update")
+    ap.add_argument("--workdir", default=None, help="where bundles and logbooks go (default: a temp folder)")
+    ap.add_argument("--no-cli", action="store_true", help="skip the end-to-end `taskerlog import` run")
+    ap.add_argument("--only-core", action="store_true", help="skip bench/bench_*.py modules")
+    ap.add_argument("--profile", metavar="FILE", help="also write a cProfile of import and metrics "
+                    "at the largest size to FILE")
+    args = ap.parse_args(argv)
+    sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
+    workdir = Path(args.workdir) if args.workdir else Path(tempfile.mkdtemp(prefix="taskerlog-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    info = machine()
+    print(f"taskerlog benchmark: sizes {sizes}, workdir {workdir}")
+    print("  " + ", ".join(f"{k} {v}" for k, v in info.items()))
+    results: list[dict] = []
+    started = time.perf_counter()
+    try:
+        core_benchmarks(results, sizes, workdir, cli=not args.no_cli)
+        plugins = [] if args.only_core else plugin_benchmarks(results, sizes, workdir)
+        if args.profile:
+            profile(max(sizes), workdir, Path(args.profile))
+    finally:
+        if not args.workdir:
+            shutil.rmtree(workdir, ignore_errors=True)
+    elapsed = time.perf_counter() - started
+    if args.out:
+        write_out(Path(args.out), markdown(results, info, sizes, plugins, elapsed))
+        print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
