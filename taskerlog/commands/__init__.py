@@ -3,3 +3,4 @@ from . import daily  # noqa: F401
 from . import records  # noqa: F401
 from . import reports  # noqa: F401
 from . import bundle_cmds  # noqa: F401
+from . import pool  # noqa: F401
