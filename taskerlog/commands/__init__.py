@@ -4,3 +4,4 @@ from . import records  # noqa: F401
 from . import reports  # noqa: F401
 from . import bundle_cmds  # noqa: F401
 from . import pool  # noqa: F401
+from . import history  # noqa: F401

@@ -167,3 +167,26 @@ def m002_evidence(db: Database) -> None:
         CREATE INDEX attachments_sha ON attachments(sha256);
         CREATE INDEX attachments_work ON attachments(work_id);
         """)
+
+
+@migrations()
+def m004_importers(db: Database) -> None:
+    """Active-time spans from ActivityWatch: evidence shown beside entries, never hours worked.
+
+    ``kind`` is ``active`` (the AFK watcher saw the worker at the computer), ``window``
+    (the focused app and window title) or ``web`` (the browser tab). Times are epoch
+    seconds UTC. The metrics never read this table.
+    """
+    _run(db, """
+        CREATE TABLE activity (
+            id INTEGER PRIMARY KEY,
+            bucket TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('active','window','web')),
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL CHECK ("end" > start),
+            app TEXT NOT NULL DEFAULT '',
+            title TEXT NOT NULL DEFAULT '',
+            recorded_at INTEGER NOT NULL, edited_at INTEGER, source TEXT NOT NULL,
+            UNIQUE (bucket, start, "end", app, title));
+        CREATE INDEX activity_start ON activity(start)
+        """)

@@ -1,0 +1,115 @@
+"""``taskerlog import-history FORMAT FILE``: bring in another tool's history (docs/importers.md).
+
+The same readers also serve ``taskerlog import FILE --from FORMAT -o key=value``; this
+command adds what that generic hook cannot: named options, the saved column mappings,
+the notes on skipped rows, and the ActivityWatch evidence table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import click
+
+from .. import timeutil
+from ..cli import Context, emit_json, friendly_errors, pass_ctx
+
+
+@click.command("import-history")
+@click.argument("fmt", metavar="FORMAT",
+                type=click.Choice(["spreadsheet", "toggl", "clockify", "mturk", "paypal", "activitywatch"]))
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--mapping", help="Spreadsheet columns to fields, e.g. 'Day=date,Hours=duration,Client=platform'.")
+@click.option("--platform", help="The platform, when the file has no column for it (e.g. Outlier).")
+@click.option("--day-first", type=click.Choice(["yes", "no"]), help="Dates are DD/MM (yes) or MM/DD (no).")
+@click.option("--decimal-comma", type=click.Choice(["yes", "no"]), help="Amounts use a comma for decimals: 12,50.")
+@click.option("--duration-unit", type=click.Choice(["minutes", "hours"]), help="What a plain number duration means.")
+@click.option("--currency", help="Currency of amounts without one (default: the logbook's home currency).")
+@click.option("--timezone", help="Time zone of times in the file (default: the logbook's).")
+@click.option("--kind", help="Kind for rows that do not say (default tasking).")
+@click.option("--pay-model", type=click.Choice(["hourly", "per_task"]), help="For new projects (default hourly).")
+@click.option("--sheet", help="XLSX: the sheet to read (default the first).")
+@click.option("--hit-minutes", type=int, help="MTurk: minutes per HIT when the export has dates but no times.")
+@click.option("--payer", "payers", multiple=True, metavar="NAME=PLATFORM",
+              help="PayPal: a payer that is a platform, e.g. 'Smart Ecosystem=Outlier'; repeat for more.")
+@click.option("--dry-run", is_flag=True, help="Preview: say what would be added and skipped; write nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report (or the problems) as JSON.")
+@pass_ctx
+@friendly_errors
+def import_history(c: Context, fmt: str, file: str, mapping, platform, day_first, decimal_comma, duration_unit,
+                   currency, timezone, kind, pay_model, sheet, hit_minutes, payers, dry_run, as_json) -> None:
+    """Import history from a spreadsheet, Toggl, Clockify, MTurk, PayPal or ActivityWatch.
+
+    Everything is checked first; on any problem nothing is imported and each is printed as
+    file:line: column: message (ambiguous dates or numbers ask for --day-first or
+    --decimal-comma rather than guess). Importing the same file twice adds nothing; an
+    overlapping later export adds only what is new. A spreadsheet's --mapping is saved and
+    reused for the next file with the same columns. ActivityWatch time is kept as evidence
+    beside your entries and never counts as hours worked.
+
+    Example: taskerlog import-history toggl Toggl_time_entries.csv --dry-run
+    """
+    from .. import importers
+    from ..bundle import ImportProblems
+
+    store = c.store
+    mfile = importers.mappings_path(c.db_path)
+    opts = {"mapping": mapping, "platform": platform, "day_first": day_first, "decimal_comma": decimal_comma,
+            "duration_unit": duration_unit, "currency": currency, "timezone": timezone, "kind": kind,
+            "pay_model": pay_model, "sheet": sheet, "hit_minutes": hit_minutes,
+            "payer": ",".join(payers) if payers else None}
+    opts = {k: v for k, v in opts.items() if v not in (None, "")}
+    if fmt == "spreadsheet":
+        opts["mappings_file"] = str(mfile)
+    opts["today"] = _today(store.settings().timezone)
+    res = importers.read_history(fmt, file, store.settings(), **opts)
+    name = Path(file).name
+    problems = list(res.problems)
+    report = counts = None
+    if not problems:
+        try:
+            report, counts = importers.apply(store, res.tables, source=f"import:{fmt}:{name}", dry_run=dry_run)
+        except ImportProblems as exc:
+            problems = exc.problems
+    if problems:
+        for p in problems:
+            click.echo(str(p), err=True)
+        click.echo(f"nothing was imported: {len(problems)} problem(s) in {name}; fix them (or add the option "
+                   "named) and run the import again", err=True)
+        if as_json:
+            emit_json({"imported": False, "problems": [
+                {"file": p.file, "line": p.line, "column": p.column, "message": p.message} for p in problems]})
+        sys.exit(1)
+    if not dry_run and fmt == "spreadsheet":
+        importers.save_mapping(mfile, res)
+    if as_json:
+        emit_json({"imported": not dry_run, "format": fmt, "mapping": res.mapping, "notes": res.notes,
+                   "report": report.to_dict() if report else None,
+                   "activity": None if counts is None else counts.__dict__})
+        return
+    if res.mapping:
+        click.echo("columns used: " + ", ".join(f"{col} → {fld}" for fld, col in res.mapping.items()))
+    if report is not None:
+        click.echo(str(report))
+    if counts is not None and (counts.added or counts.already):
+        verb = "would add" if dry_run else "added"
+        click.echo(f"  active-time evidence: {verb} {counts.added}, already there {counts.already} "
+                   "(kept beside your entries; never counted as hours worked)")
+    for n in res.notes:
+        click.echo(f"  note: {n}")
+
+
+def _today(tz: str) -> dt.date:
+    return timeutil.to_local(timeutil.now_epoch(), tz).date()
+
+
+def _register() -> None:
+    from ..cli import cli
+
+    if "import-history" not in cli.commands:
+        cli.add_command(import_history)
+
+
+_register()

@@ -1,0 +1,227 @@
+"""Bring in the history a worker already has (issue 6).
+
+Each reader turns a file from another tool into the CSV bundle's tables (raw strings,
+interchange.md's columns, plus ``_line`` = the source line and ``attrs["file"]``), so the
+import itself is the bundle's: previewed (dry run), all-or-nothing, idempotent, never
+overwriting the worker's own rows. ActivityWatch is the exception: its ``activity`` table
+is evidence kept apart from work (see activitywatch.py) and is written by :func:`apply`.
+
+``read(fmt, path, settings, **options) -> (tables, problems)`` is the contract with the
+bundle's ``taskerlog import --from FORMAT``; :func:`read_history` returns the same plus
+notes (rows skipped and why) and the spreadsheet mapping used.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..model import KINDS, PAY_MODELS, Logbook
+from . import mappings as _mappings
+from .mappings import mappings_path  # noqa: F401
+from ._common import FormatMismatch, Problem, Tables, header_signature, read_sheet, yes_no
+from .spreadsheet import MappingError, Options, auto_mapping, parse_mapping
+
+FORMATS: tuple[str, ...] = ("spreadsheet", "toggl", "clockify", "mturk", "paypal", "activitywatch")
+
+#: options each format understands (the CLI and the app offer these)
+OPTIONS: dict[str, tuple[str, ...]] = {
+    "spreadsheet": ("mapping", "mappings_file", "platform", "day_first", "decimal_comma", "duration_unit",
+                    "currency", "timezone", "kind", "pay_model", "day_starts_at", "sheet", "today"),
+    "toggl": ("platform", "day_first", "decimal_comma", "timezone", "kind", "today"),
+    "clockify": ("platform", "day_first", "decimal_comma", "timezone", "kind", "today"),
+    "mturk": ("hit_minutes", "timezone", "today"),
+    "paypal": ("payer", "day_first", "decimal_comma", "timezone", "today"),
+    "activitywatch": ("today",),
+}
+
+
+@dataclass
+class HistoryRead:
+    """What a reader found: bundle tables, problems, notes for the preview, the mapping used."""
+
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    mapping: dict[str, str] | None = None
+    signature: str | None = None
+    header: list[str] = field(default_factory=list)
+
+
+def read(fmt: str, path: str | Path, settings: Logbook, **options: Any
+         ) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
+    """The bundle contract: (tables in bundle format with ``_line``, problems)."""
+    r = read_history(fmt, path, settings, **options)
+    return r.tables, r.problems
+
+
+def read_history(fmt: str, path: str | Path, settings: Logbook, **options: Any) -> HistoryRead:
+    path = Path(path)
+    out = HistoryRead()
+    name = path.name
+    if fmt not in FORMATS:
+        out.problems.append(Problem(name, None, "", f"unknown format '{fmt}'; use one of: {', '.join(FORMATS)}"))
+        return out
+    unknown = [k for k, v in options.items() if v not in (None, "", ()) and k not in OPTIONS[fmt]]
+    if unknown:
+        out.problems.append(Problem(name, None, "", f"--from {fmt} does not use "
+                                    + ", ".join("--" + u.replace("_", "-") for u in unknown)))
+        return out
+    if not path.exists():
+        out.problems.append(Problem(name, None, "", f"{path} does not exist; check the file name"))
+        return out
+    try:
+        tables, problems = _dispatch(fmt, path, settings, options, out)
+    except FormatMismatch as exc:
+        out.problems.append(Problem(name, 1, "", str(exc)))
+        return out
+    except (MappingError, ValueError) as exc:
+        out.problems.append(Problem(name, None, "", str(exc)))
+        return out
+    out.tables = tables.frames()
+    for df in out.tables.values():
+        df.attrs["notes"] = list(out.notes)
+    out.problems.extend(problems)
+    if not out.problems and not any(len(df) for df in out.tables.values()):
+        out.notes.append(f"{name}: nothing to import")
+    return out
+
+
+def _options(fmt: str, settings: Logbook, o: dict[str, Any]) -> Options:
+    kind = o.get("kind") or "tasking"
+    if kind not in KINDS:
+        raise ValueError(f"--kind must be one of: {', '.join(KINDS)}")
+    pay_model = o.get("pay_model") or "hourly"
+    if pay_model not in PAY_MODELS:
+        raise ValueError("--pay-model must be hourly or per_task")
+    unit = o.get("duration_unit")
+    if unit not in (None, "", "minutes", "hours"):
+        raise ValueError("--duration-unit must be minutes or hours")
+    starts = o.get("day_starts_at")
+    if isinstance(starts, str) and starts:
+        starts = dt.time.fromisoformat(starts)
+    currency = o.get("currency")
+    if currency:
+        from .. import money
+        currency = money.check_currency(currency)
+    tz = o.get("timezone")
+    if tz:
+        from .. import timeutil
+        timeutil.zone(tz)
+    return Options(platform=(o.get("platform") or None), day_first=yes_no(o.get("day_first"), "day_first"),
+                   decimal_comma=yes_no(o.get("decimal_comma"), "decimal_comma"), duration_unit=unit or None,
+                   currency=currency or None, timezone=tz or None, default_kind=kind, pay_model=pay_model,
+                   day_starts_at=starts or dt.time(9, 0), today=_today(o.get("today")))
+
+
+def _today(v: Any) -> dt.date | None:
+    if v is None or v == "":
+        return None
+    if isinstance(v, dt.datetime):
+        return v.date()
+    if isinstance(v, dt.date):
+        return v
+    return dt.date.fromisoformat(str(v))
+
+
+def _dispatch(fmt: str, path: Path, settings: Logbook, o: dict[str, Any], out: HistoryRead
+              ) -> tuple[Tables, list[Problem]]:
+    if fmt == "mturk":
+        from .mturk import read_mturk
+        minutes = o.get("hit_minutes")
+        if minutes not in (None, ""):
+            minutes = int(minutes)
+            if minutes <= 0:
+                raise ValueError("--hit-minutes must be more than 0")
+        return read_mturk(path, settings, hit_minutes=minutes or None, today=_today(o.get("today")),
+                          timezone=o.get("timezone") or None)
+    if fmt == "activitywatch":
+        from .activitywatch import read_activitywatch
+        return read_activitywatch(path, today=_today(o.get("today")), notes=out.notes)
+    sheet = read_sheet(path, sheet=o.get("sheet") or None)
+    out.header = list(sheet.header)
+    if not sheet.header:
+        raise FormatMismatch(f"{path.name} is empty; export it again (it needs a header row and some rows)")
+    out.signature = header_signature(sheet.header)
+    if fmt == "paypal":
+        from .paypal import parse_payers, read_paypal
+        return read_paypal(sheet, settings, payers=parse_payers(o.get("payer")),
+                           day_first=yes_no(o.get("day_first"), "day_first"),
+                           decimal_comma=yes_no(o.get("decimal_comma"), "decimal_comma"),
+                           today=_today(o.get("today")), timezone=o.get("timezone") or None, notes=out.notes)
+    opts = _options(fmt, settings, o)
+    if fmt in ("toggl", "clockify"):
+        from .timetrackers import read_tracker
+        return read_tracker(sheet, fmt, settings, opts)
+    from .spreadsheet import read_work
+    _refuse_known_exports(sheet.header, path.name)
+    given = parse_mapping(o.get("mapping"))
+    saved = _mappings.lookup(o.get("mappings_file"), out.signature) or {}
+    mapping = {**auto_mapping(sheet.header), **saved, **given}
+    out.mapping = mapping
+    unused = [h for h in sheet.header if h and h not in mapping.values()]
+    if unused:
+        out.notes.append(f"{path.name}: columns not imported: {', '.join(unused)} "
+                         "(map them with --mapping 'Column=field' if they matter)")
+    return read_work(sheet, mapping, settings, opts)
+
+
+def _refuse_known_exports(header: list[str], name: str) -> None:
+    """A PayPal download read as a work spreadsheet would turn payments into hours: refuse it."""
+    from ._common import find_column
+    if find_column(header, "Gross") is not None and find_column(header, "Transaction ID") is not None:
+        raise FormatMismatch(f"{name} looks like a PayPal activity download; import it with --from paypal")
+
+
+def save_mapping(mappings_file: str | Path, result: HistoryRead) -> None:
+    """Remember the mapping a successful spreadsheet import used, for the next file like it."""
+    if result.mapping and result.signature:
+        _mappings.save(mappings_file, result.signature, result.mapping)
+
+
+# -- writing (the bundle's import, plus the activity evidence) ---------------------------
+@dataclass
+class ActivityCounts:
+    added: int = 0
+    already: int = 0
+
+
+def apply(store, tables: dict[str, pd.DataFrame], *, source: str, dry_run: bool = False):
+    """Import ``tables``: the bundle's all-or-nothing import for work/projects/payouts, and
+    the ``activity`` evidence table beside it. Returns (bundle report or None, ActivityCounts)."""
+    from ..bundle.importer import import_tables
+    rest = {k: v for k, v in tables.items() if k != "activity"}
+    activity = tables.get("activity")
+    report = None
+    counts = ActivityCounts()
+    # (a reader yields either bundle tables or activity, never both: each part is all-or-nothing)
+    if rest:
+        report = import_tables(store, rest, source=source, dry_run=dry_run)
+    if activity is not None and len(activity):
+        with store.transaction():
+            counts = _apply_activity(store, activity, source=source, dry_run=dry_run)
+    return report, counts
+
+
+def _apply_activity(store, df: pd.DataFrame, *, source: str, dry_run: bool) -> ActivityCounts:
+    from ..store import activity as act
+    rows = list(zip(df["bucket"].astype(str), df["kind"].astype(str), df["start"].astype(int),
+                    df["end"].astype(int), df["app"].astype(str), df["title"].astype(str)))
+    have = act.existing_keys(store, min(r[2] for r in rows), max(r[2] for r in rows))
+    new, seen = [], set()
+    for r in rows:
+        if r in have or r in seen:
+            continue
+        seen.add(r)
+        new.append(r)
+    if not dry_run and new:
+        act.add_spans(store, new, source)
+    return ActivityCounts(added=len(new), already=len(rows) - len(new))
+
+
+__all__ = ["FORMATS", "OPTIONS", "read", "read_history", "HistoryRead", "apply", "save_mapping",
+           "ActivityCounts", "Problem"]

@@ -1,0 +1,677 @@
+"""Shared parsing for the importers: tolerant of what people and other tools write,
+and asking (a problem that names the option to set) when a value is ambiguous.
+
+Nothing here touches the logbook or the clock. Every parser either returns a value or
+raises :class:`CellError` with a message a worker can act on; the readers turn that into
+a ``Problem(file, line, column, message)``.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Sequence
+
+import pandas as pd
+
+from .. import money, timeutil
+from ..model import BILLABLE_KINDS, KINDS, STATUSES
+
+from ..bundle.problems import Problem  # the bundle's, so both report the same way
+
+
+WORK_COLUMNS = ["platform", "project", "kind", "start", "end", "duration_minutes", "units", "pay",
+                "currency", "status", "external_id", "note"]
+PROJECT_COLUMNS = ["platform", "project", "pay_model", "currency", "advertised_rate", "started_on",
+                   "ended_on", "end_reason", "notes"]
+PAYOUT_COLUMNS = ["platform", "paid_at", "amount", "currency", "fee", "method", "received_amount",
+                  "received_currency", "reference", "note"]
+ACTIVITY_COLUMNS = ["bucket", "kind", "start", "end", "app", "title"]
+
+#: earliest plausible year of crowd work (Mechanical Turk opened in 2005)
+EARLIEST_YEAR = 2005
+
+
+class CellError(ValueError):
+    """One cell's value cannot be read; the message says what to write instead."""
+
+
+class FormatMismatch(ValueError):
+    """The file is not of the format asked for (the message says which it looks like)."""
+
+
+# ---------------------------------------------------------------------------------------
+# reading files
+@dataclass
+class Sheet:
+    """A table read from CSV or XLSX: header and rows with their 1-based line numbers."""
+
+    name: str
+    header: list[str]
+    rows: list[tuple[int, list[Any]]]
+
+
+def _decode(raw: bytes) -> str:
+    for enc in ("utf-8-sig", "utf-16"):
+        try:
+            text = raw.decode(enc)
+            if enc == "utf-16" and not raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+                continue
+            return text
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("cp1252", errors="replace")
+
+
+def read_sheet(path: str | Path, *, sheet: str | None = None) -> Sheet:
+    """Read a CSV (comma, semicolon or tab separated) or an XLSX workbook's first sheet."""
+    path = Path(path)
+    name = path.name
+    if not path.exists():
+        raise FormatMismatch(f"{path} does not exist")
+    raw = path.read_bytes()
+    if raw[:4] == b"PK\x03\x04" or path.suffix.lower() in (".xlsx", ".xlsm"):
+        return _read_xlsx(path, sheet)
+    text = _decode(raw)
+    if not text.strip():
+        return Sheet(name, [], [])
+    first = text.splitlines()[0] if text.splitlines() else ""
+    delim = max((",", ";", "\t"), key=lambda d: first.count(d))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
+    header: list[str] | None = None
+    rows: list[tuple[int, list[Any]]] = []
+    line = 1
+    for rec in reader:
+        start = line
+        line = reader.line_num + 1
+        if header is None:
+            if not any(c.strip() for c in rec):
+                continue
+            header = [c.strip() for c in rec]
+            continue
+        if not any(c.strip() for c in rec):
+            continue
+        rows.append((start, rec))
+    return Sheet(name, header or [], rows)
+
+
+def _read_xlsx(path: Path, sheet: str | None) -> Sheet:
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a broken file
+        raise FormatMismatch(f"{path.name} is not a readable .xlsx workbook ({exc})") from exc
+    try:
+        ws = wb[sheet] if sheet else wb.worksheets[0]
+    except KeyError as exc:
+        raise FormatMismatch(f"{path.name} has no sheet '{sheet}'; it has: {', '.join(wb.sheetnames)}") from exc
+    header: list[str] | None = None
+    rows: list[tuple[int, list[Any]]] = []
+    for i, rec in enumerate(ws.iter_rows(values_only=True), start=1):
+        vals = ["" if v is None else v for v in rec]
+        if not any(str(v).strip() for v in vals):
+            continue
+        if header is None:
+            header = [str(v).strip() for v in vals]
+            while header and not header[-1]:
+                header.pop()
+            continue
+        rows.append((i, vals[: len(header)]))
+    wb.close()
+    return Sheet(path.name, header or [], rows)
+
+
+def header_signature(header: Sequence[str]) -> str:
+    """The key a saved mapping is stored under: the normalised column names, in order."""
+    return "|".join(norm(h) for h in header)
+
+
+def norm(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", str(name).lower()).strip()
+
+
+def currency_in_header(name: str) -> str | None:
+    """``Amount (USD)`` → USD."""
+    m = re.search(r"\(([A-Za-z]{3})\)", str(name))
+    return m.group(1).upper() if m else None
+
+
+def find_column(header: Sequence[str], *candidates: str) -> int | None:
+    """Index of the first header matching a candidate (case/punctuation-insensitive;
+    a trailing currency such as ``(USD)`` is ignored)."""
+    normed = [norm(re.sub(r"\([A-Za-z]{3}\)", "", h)) for h in header]
+    for cand in candidates:
+        c = norm(cand)
+        for i, h in enumerate(normed):
+            if h == c:
+                return i
+    return None
+
+
+# ---------------------------------------------------------------------------------------
+# dates
+_MONTHS = {m: i for i, m in enumerate(
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
+_MONTHS.update({"sept": 9})
+_ISO_D = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
+_NUM_D = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{2,4})$")
+_TXT_D1 = re.compile(r"^(?:[A-Za-z]+,?\s+)?(\d{1,2})[\s-]+([A-Za-z]{3,9})\.?,?[\s-]+(\d{2,4})$")  # 2 Mar 2026
+_TXT_D2 = re.compile(r"^(?:[A-Za-z]+,?\s+)?([A-Za-z]{3,9})\.?\s+(\d{1,2}),?\s+(\d{4})$")  # Mar 2, 2026
+_COMPACT_D = re.compile(r"^(\d{4})(\d{2})(\d{2})$")  # 20260302
+
+
+@dataclass
+class DateText:
+    """A date cell split into parts; ``order`` is None when D/M vs M/D is undecided."""
+
+    a: int
+    b: int
+    year: int
+    ambiguous: bool  # numeric a/b with both <= 12 and a != b
+    fixed: dt.date | None = None  # already decided (ISO, textual, a spreadsheet date)
+
+
+def _year(y: str | int) -> int:
+    yi = int(y)
+    if isinstance(y, str) and len(y) == 2:
+        return 2000 + yi
+    if isinstance(y, str) and len(y) == 3:
+        raise CellError(f"the year '{y}' has three digits; check it (a typo?)")
+    return yi
+
+
+def split_date(value: Any) -> DateText:
+    """Classify one date cell (no decision on day/month order yet)."""
+    if isinstance(value, dt.datetime):
+        d = value.date()
+        return DateText(d.day, d.month, d.year, False, d)
+    if isinstance(value, dt.date):
+        return DateText(value.day, value.month, value.year, False, value)
+    s = str(value).strip()
+    if not s:
+        raise CellError("a date is needed here")
+    m = _ISO_D.match(s) or _COMPACT_D.match(s)
+    if m:
+        return _fixed(int(m.group(1)), int(m.group(2)), int(m.group(3)), s)
+    m = _NUM_D.match(s)
+    if m:
+        a, b, y = int(m.group(1)), int(m.group(2)), _year(m.group(3))
+        if a > 12 and b > 12:
+            raise CellError(f"'{s}' is not a date: neither {a} nor {b} can be a month")
+        if a == 0 or b == 0:
+            raise CellError(f"'{s}' is not a date")
+        return DateText(a, b, y, a <= 12 and b <= 12 and a != b)
+    m = _TXT_D1.match(s)
+    if m:
+        return _fixed(_year(m.group(3)), _month(m.group(2), s), int(m.group(1)), s)
+    m = _TXT_D2.match(s)
+    if m:
+        return _fixed(int(m.group(3)), _month(m.group(1), s), int(m.group(2)), s)
+    raise CellError(f"'{s}' is not a date; write it as 2026-03-02, 02/03/2026 or 2 Mar 2026")
+
+
+def _month(name: str, s: str) -> int:
+    key = name.lower()[:4] if name.lower().startswith("sept") else name.lower()[:3]
+    if key not in _MONTHS:
+        raise CellError(f"'{s}' is not a date: '{name}' is not a month")
+    return _MONTHS[key]
+
+
+def _fixed(y: int, mo: int, d: int, s: str) -> DateText:
+    try:
+        day = dt.date(y, mo, d)
+    except ValueError as exc:
+        raise CellError(f"'{s}' is not a date ({exc})") from exc
+    return DateText(d, mo, y, False, day)
+
+
+def decide_day_first(cells: Iterable[tuple[int, DateText]], option: bool | None,
+                     file: str, column: str) -> tuple[bool | None, list[Problem]]:
+    """Decide D/M or M/D for a whole column, or ask.
+
+    Evidence: a first part above 12 means day first; a second part above 12 means month
+    first. With ``option`` set, contradicting rows are problems. Without it, both kinds of
+    evidence in one column is a problem (mixed formats), and no evidence while some dates
+    are ambiguous is a question (set ``--day-first``)."""
+    problems: list[Problem] = []
+    day_first_lines: list[int] = []
+    month_first_lines: list[int] = []
+    ambiguous_lines: list[int] = []
+    for line, c in cells:
+        if c.fixed is not None:
+            continue
+        if c.a > 12:
+            day_first_lines.append(line)
+        elif c.b > 12:
+            month_first_lines.append(line)
+        elif c.ambiguous:
+            ambiguous_lines.append(line)
+    if option is not None:
+        bad = month_first_lines if option else day_first_lines
+        order = "DD/MM/YYYY (--day-first yes)" if option else "MM/DD/YYYY (--day-first no)"
+        for line in bad:
+            problems.append(Problem(file, line, column,
+                                    f"this date does not fit {order}; fix it or change --day-first"))
+        return option, problems
+    if day_first_lines and month_first_lines:
+        return None, _mixed(file, column, day_first_lines, month_first_lines, "day first (DD/MM)",
+                            "month first (MM/DD)", "mixed date formats: most dates in this column are {} but this "
+                            "one is not; fix it, or set --day-first yes|no to say which is right")
+    if day_first_lines:
+        return True, problems
+    if month_first_lines:
+        return False, problems
+    if ambiguous_lines:
+        problems.append(Problem(file, ambiguous_lines[0], column,
+                                f"dates like this could be day/month or month/day ({len(ambiguous_lines)} such rows); "
+                                "say which with --day-first yes (DD/MM/YYYY) or --day-first no (MM/DD/YYYY)"))
+        return None, problems
+    return None, problems
+
+
+def _mixed(file: str, column: str, a: list[int], b: list[int], a_name: str, b_name: str,
+           template: str) -> list[Problem]:
+    """Both notations in one column: name the rows of the rarer one (at most 20)."""
+    minority, majority = (b, a_name) if len(a) >= len(b) else (a, b_name)
+    return [Problem(file, line, column, template.format(majority)) for line in minority[:20]]
+
+
+def load_json(path: Path, what: str, export_hint: str) -> Any:
+    """A JSON export, or FormatMismatch saying it is empty or not JSON."""
+    text = path.read_text(encoding="utf-8-sig", errors="replace")
+    if not text.strip():
+        raise FormatMismatch(f"{path.name} is empty; {export_hint}")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise FormatMismatch(f"{path.name} is not JSON (line {exc.lineno}: {exc.msg}); the {what} importer reads "
+                             "its JSON export") from exc
+
+
+def resolve_date(c: DateText, day_first: bool | None, *, today: dt.date | None = None) -> dt.date:
+    if c.fixed is not None:
+        day = c.fixed
+    else:
+        if c.ambiguous and day_first is None:
+            raise CellError("day/month order unknown; set --day-first yes|no")
+        if day_first is None:
+            day_first = c.a > 12
+        d, mo = (c.a, c.b) if day_first else (c.b, c.a)
+        try:
+            day = dt.date(c.year, mo, d)
+        except ValueError as exc:
+            raise CellError(f"not a date ({exc})") from exc
+    check_year(day, today)
+    return day
+
+
+def check_year(day: dt.date, today: dt.date | None) -> None:
+    if day.year < EARLIEST_YEAR:
+        raise CellError(f"{day.isoformat()} is before {EARLIEST_YEAR}; check the year (a typo?)")
+    if today is not None and day > today + dt.timedelta(days=1):
+        raise CellError(f"{day.isoformat()} is in the future; check the year (a typo?)")
+    if today is None and day.year > 2100:
+        raise CellError(f"{day.isoformat()} is too far in the future; check the year (a typo?)")
+
+
+# ---------------------------------------------------------------------------------------
+# times of day, date-times, durations
+_TIME = re.compile(r"^(\d{1,2})(?:[:.h](\d{2}))?(?::(\d{2})(?:\.\d+)?)?\s*([AaPp])?\.?\s*([Mm])?\.?$")
+
+
+def parse_time_of_day(value: Any) -> tuple[dt.time, bool]:
+    """``09:00``, ``9:00:00``, ``1:05 PM``, ``9am``, ``13.30`` → (time, had_am_pm)."""
+    if isinstance(value, dt.datetime):
+        return value.time().replace(microsecond=0), False
+    if isinstance(value, dt.time):
+        return value.replace(microsecond=0), False
+    if isinstance(value, float) and 0 <= value < 1:  # a spreadsheet time stored as a day fraction
+        secs = round(value * 86400)
+        return dt.time(secs // 3600 % 24, secs // 60 % 60, secs % 60), False
+    s = str(value).strip()
+    m = _TIME.match(s)
+    if not m or (m.group(4) is None and m.group(5) is not None):
+        raise CellError(f"'{s}' is not a time of day; write it as 09:00, 21:30 or 9:30 PM")
+    h, mi, se = int(m.group(1)), int(m.group(2) or 0), int(m.group(3) or 0)
+    ampm = m.group(4)
+    if m.group(2) is None and ampm is None:
+        raise CellError(f"'{s}' is not a time of day; write it as 09:00, 21:30 or 9:30 PM")
+    if mi > 59 or se > 59:
+        raise CellError(f"'{s}' is not a time of day (minutes or seconds above 59)")
+    if ampm:
+        if h > 12:
+            raise CellError(f"'{s}' mixes a 24-hour time with AM/PM; write {h}:{mi:02d} or {h - 12}:{mi:02d} PM")
+        if h == 0:
+            raise CellError(f"'{s}' is not a time: with AM/PM, hours go from 1 to 12")
+        h = h % 12 + (12 if ampm.lower() == "p" else 0)
+    elif h > 23:
+        raise CellError(f"'{s}' is not a time of day (hour above 23)")
+    return dt.time(h, mi, se), bool(ampm)
+
+
+_DATETIME_SPLIT = re.compile(r"^(\S+(?:\s+[A-Za-z]{3,9}\.?,?\s+\d{2,4}|,?\s+\d{1,2},?\s+\d{4})?)[T\s]+(.+)$")
+
+
+def split_datetime(value: Any) -> tuple[Any, Any | None]:
+    """A cell holding a date and maybe a time → (date part, time part or None)."""
+    if isinstance(value, dt.datetime):
+        return value.date(), value.time()
+    if isinstance(value, dt.date):
+        return value, None
+    s = str(value).strip()
+    if "T" in s and _ISO_D.match(s.split("T", 1)[0]):
+        return s.split("T", 1)
+    parts = s.split()
+    if len(parts) >= 2:
+        # try the longest date prefix that parses, the rest is the time
+        for k in range(min(4, len(parts) - 1), 0, -1):
+            head, tail = " ".join(parts[:k]), " ".join(parts[k:])
+            try:
+                split_date(head)
+            except CellError:
+                continue
+            return head, tail
+    return s, None
+
+
+_ISO_OFFSET = re.compile(r"(Z|[+-]\d{2}:?\d{2})$")
+
+
+def local_epoch(day: dt.date, t: dt.time, tz: str) -> int:
+    return int(dt.datetime.combine(day, t, tzinfo=timeutil.zone(tz)).timestamp())
+
+
+_DUR_HMS = re.compile(r"^(\d+):(\d{1,2})(?::(\d{1,2})(?:\.\d+)?)?$")
+_DUR_UNITS = re.compile(
+    r"^(?:(\d+(?:[.,]\d+)?)\s*(?:h|hr|hrs|hour|hours))?\s*(?:(\d+(?:[.,]\d+)?)\s*(?:m|min|mins|minute|minutes))?"
+    r"\s*(?:(\d+)\s*(?:s|sec|secs|seconds))?$", re.I)
+_PLAIN_NUM = re.compile(r"^\d+(?:[.,]\d+)?$")
+
+
+def parse_duration(value: Any, unit: str | None) -> int:
+    """A duration → seconds. ``1:30`` and ``1:30:00`` are h:mm(:ss); ``1.5h``, ``90m``,
+    ``1h 30m`` carry their unit; a plain number needs ``unit`` (``minutes``/``hours``)."""
+    if isinstance(value, dt.timedelta):
+        return int(value.total_seconds())
+    if isinstance(value, dt.time):
+        return value.hour * 3600 + value.minute * 60 + value.second
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        value = str(value)
+    s = str(value).strip()
+    if not s:
+        raise CellError("a duration is needed here")
+    m = _DUR_HMS.match(s)
+    if m:
+        mins, secs = int(m.group(2)), int(m.group(3) or 0)
+        if mins > 59 or secs > 59:
+            raise CellError(f"'{s}' is not a duration in h:mm")
+        return int(m.group(1)) * 3600 + mins * 60 + secs
+    if _PLAIN_NUM.match(s):
+        if unit not in ("minutes", "hours"):
+            raise CellError(f"'{s}' has no unit: say whether durations are minutes or hours with "
+                            "--duration-unit minutes|hours (or write 90m / 1.5h)")
+        n = Decimal(s.replace(",", "."))
+        return int(n * (60 if unit == "minutes" else 3600))
+    m = _DUR_UNITS.match(s)
+    if m and any(m.groups()):
+        h = Decimal((m.group(1) or "0").replace(",", "."))
+        mi = Decimal((m.group(2) or "0").replace(",", "."))
+        return int(h * 3600 + mi * 60 + int(m.group(3) or 0))
+    raise CellError(f"'{s}' is not a duration; write it as 1:30, 90m or 1.5h")
+
+
+# ---------------------------------------------------------------------------------------
+# money
+_SYMBOLS = {"$": "USD", "US$": "USD", "€": "EUR", "£": "GBP", "₱": "PHP", "₹": "INR", "₺": "TRY",
+            "KSH": "KES", "KSh": "KES", "Ksh": "KES", "₦": "NGN", "R$": "BRL", "¥": "CNY", "Bs": "VES"}
+_SYM_RE = re.compile(r"US\$|R\$|KSh|Ksh|KSH|Bs|[$€£₱₹₺₦¥]|\b[A-Z]{3}\b")
+
+
+@dataclass
+class AmountText:
+    digits: str  # sign-free number text with its separators
+    negative: bool
+    currency: str | None
+    style: str  # 'dot' | 'comma' | 'none' | 'amb'
+
+
+def split_amount(value: Any) -> AmountText | None:
+    """Classify an amount cell: number text, sign, currency and decimal style. Blank → None."""
+    if value is None:
+        return None
+    if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+        d = Decimal(value)
+        return AmountText(format(abs(d), "f"), d < 0, None, "dot")
+    if isinstance(value, float):
+        d = Decimal(repr(value))
+        return AmountText(format(abs(d), "f"), d < 0, None, "dot")
+    s = str(value).strip().replace("\u00a0", " ").replace("\u202f", " ")
+    if not s:
+        return None
+    currency = None
+    for m in _SYM_RE.finditer(s):
+        tok = m.group(0)
+        code = _SYMBOLS.get(tok, tok if re.fullmatch(r"[A-Z]{3}", tok) else None)
+        if code:
+            if currency and currency != code:
+                raise CellError(f"'{s}' names two currencies")
+            currency = code
+    body = _SYM_RE.sub("", s).strip()
+    negative = False
+    if body.startswith("(") and body.endswith(")"):
+        negative, body = True, body[1:-1].strip()
+    if body.startswith("-") or body.startswith("\u2212"):
+        negative, body = True, body[1:].strip()
+    elif body.endswith("-"):
+        negative, body = True, body[:-1].strip()
+    if body.startswith("+"):
+        body = body[1:].strip()
+    body = body.replace(" ", "").replace("'", "")
+    if not re.fullmatch(r"\d[\d.,]*|[.,]\d+", body):
+        raise CellError(f"'{s}' is not an amount; write it like 12.50, $12.50 or 12,50 €")
+    dots, commas = body.count("."), body.count(",")
+    if dots and commas:
+        style = "dot" if body.rfind(".") > body.rfind(",") else "comma"
+    elif dots > 1:
+        style = "comma"  # 1.250.000 : dots are thousands separators
+    elif commas > 1:
+        style = "dot"
+    elif dots == 1 or commas == 1:
+        sep = "." if dots else ","
+        after = body.split(sep)[1]
+        if len(after) == 3 and body.split(sep)[0] not in ("", "0"):
+            style = "amb"
+        else:
+            style = "dot" if sep == "." else "comma"
+    else:
+        style = "none"
+    return AmountText(body, negative, currency, style)
+
+
+def decide_decimal_comma(cells: Iterable[tuple[int, AmountText]], option: bool | None,
+                         file: str, column: str) -> tuple[bool | None, list[Problem]]:
+    """Decide the decimal separator of a whole column, or ask (see :func:`decide_day_first`)."""
+    problems: list[Problem] = []
+    dot, comma, amb = [], [], []
+    for line, c in cells:
+        {"dot": dot, "comma": comma, "amb": amb}.get(c.style, []).append(line)
+    if option is not None:
+        return option, problems
+    if dot and comma:
+        return None, _mixed(file, column, dot, comma, "a dot", "a comma",
+                            "mixed number formats: most amounts in this column use {} for decimals but this one "
+                            "does not; fix it or set --decimal-comma yes|no")
+    if comma:
+        return True, problems
+    if dot:
+        return False, problems
+    if amb:
+        problems.append(Problem(file, amb[0], column,
+                                "an amount like this could be thousands or decimals (1,250 = 1250 or 1.25?); "
+                                "say which with --decimal-comma yes (12,50) or --decimal-comma no (12.50)"))
+    return None, problems
+
+
+def resolve_amount(c: AmountText, decimal_comma: bool | None, *, allow_negative: bool = False) -> Decimal:
+    body = c.digits
+    if c.style == "amb" and decimal_comma is None:
+        raise CellError("decimal separator unknown; set --decimal-comma yes|no")
+    if decimal_comma is None:
+        decimal_comma = c.style == "comma"
+    if decimal_comma:
+        body = body.replace(".", "").replace(",", ".")
+    else:
+        body = body.replace(",", "")
+    try:
+        value = Decimal(body)
+    except InvalidOperation as exc:
+        raise CellError(f"'{c.digits}' is not an amount") from exc
+    if c.negative:
+        value = -value
+    if value < 0 and not allow_negative:
+        raise CellError(f"'-{c.digits}' is negative; pay must be 0 or more")
+    if value.as_tuple().exponent < -6:  # type: ignore[operator]
+        raise CellError(f"'{c.digits}' has more than 6 decimal places")
+    return value
+
+
+def check_currency(code: str) -> str:
+    try:
+        return money.check_currency(code)
+    except money.MoneyError as exc:
+        raise CellError(str(exc)) from exc
+
+
+# ---------------------------------------------------------------------------------------
+# kinds and statuses
+KIND_WORDS: dict[str, str] = {
+    **{k: k for k in KINDS},
+    "task": "tasking", "tasks": "tasking", "work": "tasking", "working": "tasking", "labeling": "tasking",
+    "labelling": "tasking", "annotation": "tasking", "rating": "tasking", "ranking": "tasking",
+    "attempt": "tasking", "attempter": "tasking",
+    "reviewing": "review", "reviewer": "review", "qa": "review", "audit": "review",
+    "train": "training", "training task": "training", "training tasks": "training",
+    "onboard": "onboarding", "course": "onboarding",
+    "test": "assessment", "qual": "assessment", "qualification": "assessment", "quiz": "assessment",
+    "exam": "assessment", "assessments": "assessment",
+    "instruction": "instructions", "reading": "instructions", "docs": "instructions", "guidelines": "instructions",
+    "meetings": "meeting", "call": "meeting", "standup": "meeting", "stand up": "meeting", "webinar": "meeting",
+    "support": "admin", "payment": "admin", "payments": "admin", "ticket": "admin",
+    "wait": "waiting", "searching": "waiting", "search": "waiting", "looking for tasks": "waiting",
+    "queue": "waiting", "eq": "waiting", "refreshing": "waiting",
+}
+STATUS_WORDS: dict[str, str] = {
+    **{s: s for s in STATUSES},
+    "approved": "paid", "accepted": "paid", "done": "paid", "completed": "paid", "complete": "paid",
+    "submitted": "pending", "in review": "pending", "under review": "pending", "awaiting": "pending",
+    "pending approval": "pending", "declined": "rejected", "refused": "rejected", "denied": "rejected",
+    "abandoned": "returned", "expired": "returned", "timed out": "returned", "timeout": "returned",
+    "crashed": "lost", "crash": "lost", "failed": "lost", "error": "lost",
+    "cap": "capped", "over cap": "capped", "over time": "capped", "not paid": "unpaid", "free": "unpaid",
+}
+
+
+def parse_kind(value: Any) -> str | None:
+    s = norm(str(value or ""))
+    if not s:
+        return None
+    k = KIND_WORDS.get(s)
+    if k is None:
+        raise CellError(f"'{value}' is not a kind of work; use one of: {', '.join(KINDS)}")
+    return k
+
+
+def parse_status(value: Any) -> str | None:
+    s = norm(str(value or ""))
+    if not s:
+        return None
+    st = STATUS_WORDS.get(s)
+    if st is None:
+        raise CellError(f"'{value}' is not a status; use one of: {', '.join(STATUSES)}")
+    return st
+
+
+def yes_no(value: Any, name: str) -> bool | None:
+    """Option values yes/no/true/false/1/0 (None stays None)."""
+    if value is None or isinstance(value, bool):
+        return value
+    s = str(value).strip().lower()
+    if s in ("yes", "y", "true", "1", "on"):
+        return True
+    if s in ("no", "n", "false", "0", "off"):
+        return False
+    if s in ("", "auto"):
+        return None
+    raise ValueError(f"--{name.replace('_', '-')} must be yes or no, not '{value}'")
+
+
+# ---------------------------------------------------------------------------------------
+# output
+@dataclass
+class Tables:
+    """Rows collected for the bundle tables (all values strings), with their source lines."""
+
+    file: str
+    rows: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+    columns: dict[str, list[str]] = field(default_factory=dict)
+
+    def add(self, table: str, columns: list[str], line: int, values: dict[str, Any]) -> None:
+        self.columns.setdefault(table, columns)
+        row = {c: _s(values.get(c)) for c in columns}
+        row["_line"] = str(line)
+        self.rows.setdefault(table, []).append(row)
+
+    def frames(self) -> dict[str, pd.DataFrame]:
+        out = {}
+        for table, rows in self.rows.items():
+            cols = self.columns[table] + ["_line"]
+            df = pd.DataFrame(rows, columns=cols, dtype=object).fillna("")
+            df["_line"] = df["_line"].astype(int)
+            df.attrs["file"] = self.file
+            out[table] = df
+        return out
+
+
+def _s(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, Decimal):
+        return money.format_amount(v) or ""
+    return str(v)
+
+
+def iso_local(epoch: int, tz: str) -> str:
+    return timeutil.format_local(epoch, tz) or ""
+
+
+def new_projects(tables: Tables, pairs: dict[tuple[str, str], tuple[int, str, str]]) -> None:
+    """Emit a ``projects`` row for each (platform, project): pay_model and currency given.
+
+    ``pairs`` maps (platform, project) → (first line, pay_model, currency)."""
+    for (platform, project), (line, pay_model, currency) in pairs.items():
+        tables.add("projects", PROJECT_COLUMNS, line,
+                   {"platform": platform, "project": project, "pay_model": pay_model, "currency": currency})
+
+
+def iter_cells(rows: Sequence[tuple[int, list[Any]]], idx: int | None) -> Iterator[tuple[int, Any]]:
+    if idx is None:
+        return
+    for line, rec in rows:
+        v = rec[idx] if idx < len(rec) else ""
+        if v is not None and str(v).strip() != "":
+            yield line, v
+
+
+__all__ = [
+    "Problem", "CellError", "FormatMismatch", "Sheet", "read_sheet", "header_signature", "find_column",
+    "split_date", "decide_day_first", "resolve_date", "parse_time_of_day", "split_datetime", "parse_duration",
+    "split_amount", "decide_decimal_comma", "resolve_amount", "parse_kind", "parse_status", "yes_no",
+    "Tables", "iso_local", "new_projects", "BILLABLE_KINDS",
+]

@@ -1,0 +1,403 @@
+"""Any spreadsheet (CSV or XLSX) of work, once its columns are mapped to logbook fields.
+
+A *mapping* says which column holds which field (``{"date": "Day", "duration": "Hours"}``).
+Columns with obvious names are mapped automatically; the worker can override or complete
+the mapping, and the shells save it beside the logbook keyed by the file's header
+signature, so the next export of the same sheet needs nothing.
+
+The same engine reads the Toggl and Clockify exports with a preset mapping.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Sequence
+
+from ..model import BILLABLE_KINDS, Logbook
+from ._common import (
+    PROJECT_COLUMNS, WORK_COLUMNS, CellError, Problem, Sheet, Tables, check_currency, currency_in_header,
+    decide_day_first, decide_decimal_comma, iso_local, local_epoch, norm, parse_duration, parse_kind,
+    parse_status, parse_time_of_day, resolve_amount, resolve_date, split_amount, split_date, split_datetime,
+)
+
+#: the fields a column can be mapped to, and what each means
+FIELDS: dict[str, str] = {
+    "date": "the day the work started (or put date and time together in start)",
+    "start": "when the work started: a time of day (09:00, 1:05 PM) or a date and time",
+    "end": "when it ended: a time of day or a date and time",
+    "end_date": "the day it ended, when a separate column holds it",
+    "duration": "how long: 1:30, 90m, 1.5h (plain numbers need --duration-unit)",
+    "platform": "the platform (Outlier, Remotasks...); else --platform",
+    "project": "the project's name on that platform",
+    "kind": "tasking, review, training, onboarding, assessment, instructions, meeting, admin, waiting",
+    "tags": "tags; the first one that names a kind sets the kind",
+    "pay": "what the entry earned ($12.50, 12,50 €, KES 1,250)",
+    "currency": "the currency of pay (USD, KES...)",
+    "units": "number of tasks or items",
+    "status": "paid, pending, rejected, returned, lost, capped, unpaid (approved, submitted... are understood)",
+    "external_id": "the platform's task or HIT id",
+    "note": "a note or description",
+}
+
+#: header names recognised without a mapping (compared after normalising case and punctuation)
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "date": ("date", "day", "work date", "start date", "started on"),
+    "start": ("start", "start time", "from", "begin", "began", "started", "started at", "clock in", "time in",
+              "start datetime"),
+    "end": ("end", "end time", "to", "stop", "stop time", "finish", "finished", "ended", "ended at", "clock out",
+            "time out", "end datetime"),
+    "end_date": ("end date", "stop date", "finish date"),
+    "duration": ("duration", "duration h", "hours", "hours worked", "time spent", "minutes", "mins",
+                 "duration minutes", "duration hours", "time worked", "length"),
+    "platform": ("platform", "client", "company", "site", "marketplace"),
+    "project": ("project", "project name", "campaign"),
+    "kind": ("kind", "type", "activity", "work type", "category", "task type", "what"),
+    "tags": ("tags", "tag", "labels"),
+    "pay": ("pay", "earnings", "earned", "amount", "payment", "income", "reward", "billable amount", "paid amount"),
+    "currency": ("currency", "curr"),
+    "units": ("units", "tasks", "items", "count", "tasks done", "quantity", "number of tasks", "tasks completed"),
+    "status": ("status", "state"),
+    "external_id": ("external id", "task id", "hit id", "assignment id", "id"),
+    "note": ("note", "notes", "description", "comment", "comments", "details", "memo"),
+}
+
+
+class MappingError(ValueError):
+    """The mapping names a field or column that does not exist."""
+
+
+def parse_mapping(text: str | dict | None) -> dict[str, str]:
+    """``"Day=date, Hours=duration"`` (column=field) or a dict field→column → dict field→column."""
+    if text is None or text == "":
+        return {}
+    if isinstance(text, dict):
+        out = dict(text)
+    else:
+        out = {}
+        for part in str(text).split(","):
+            if not part.strip():
+                continue
+            if "=" not in part:
+                raise MappingError(f"'{part.strip()}' is not COLUMN=FIELD; write e.g. --mapping 'Day=date,Hours=duration'")
+            col, fld = part.rsplit("=", 1)
+            out[fld.strip()] = col.strip()
+    bad = [f for f in out if f not in FIELDS]
+    if bad:
+        raise MappingError(f"unknown field {', '.join(repr(b) for b in bad)}; fields are: {', '.join(FIELDS)}")
+    return out
+
+
+def auto_mapping(header: Sequence[str]) -> dict[str, str]:
+    """Map columns whose names are obvious (see :data:`SYNONYMS`); first match wins."""
+    out: dict[str, str] = {}
+    used: set[int] = set()
+    normed = [norm(h.replace("(", " ").replace(")", " ")) for h in header]
+    stripped = [norm(_strip_currency(h)) for h in header]
+    for fld, names in SYNONYMS.items():
+        for name in names:
+            hit = next((i for i, (a, b) in enumerate(zip(normed, stripped))
+                        if i not in used and (a == name or b == name)), None)
+            if hit is not None:
+                out[fld] = header[hit]
+                used.add(hit)
+                break
+    return out
+
+
+def _strip_currency(h: str) -> str:
+    import re
+    return re.sub(r"\(([A-Za-z]{3})\)", "", h)
+
+
+@dataclass
+class Options:
+    """What the worker told the importer (each ambiguity has an option to settle it)."""
+
+    platform: str | None = None
+    day_first: bool | None = None
+    decimal_comma: bool | None = None
+    duration_unit: str | None = None  # minutes | hours
+    currency: str | None = None
+    timezone: str | None = None
+    default_kind: str = "tasking"
+    pay_model: str = "hourly"
+    day_starts_at: dt.time = dt.time(9, 0)
+    today: dt.date | None = None
+    kind_from_tags: bool = False
+    zero_pay_is_blank: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+def duration_unit_hint(header_name: str) -> str | None:
+    n = norm(header_name)
+    if any(w in n.split() for w in ("minutes", "mins", "min", "m", "minutos", "minutes", "dakika", "minuto")):
+        return "minutes"
+    if any(w in n.split() for w in ("hours", "hrs", "h", "decimal", "horas", "heures", "saat", "oras")):
+        return "hours"
+    return None
+
+
+def read_work(sheet: Sheet, mapping: dict[str, str], settings: Logbook, opts: Options) -> tuple[Tables, list[Problem]]:
+    """Turn mapped rows into ``work`` (and ``projects``) bundle rows, or problems."""
+    file = sheet.name
+    problems: list[Problem] = []
+    tables = Tables(file)
+    header = sheet.header
+    idx: dict[str, int] = {}
+    for fld, col in mapping.items():
+        if col not in header:
+            problems.append(Problem(file, 1, col, f"the mapping puts {fld} in column '{col}', which this file does "
+                                    f"not have; its columns are: {', '.join(header)}"))
+        else:
+            idx[fld] = header.index(col)
+    if problems:
+        return tables, problems
+    if "date" not in idx and "start" not in idx:
+        return tables, [Problem(file, 1, "", "no column says when the work happened; map one with "
+                                "--mapping 'YourColumn=date' (or =start); columns are: " + ", ".join(header))]
+    if "end" not in idx and "duration" not in idx:
+        return tables, [Problem(file, 1, "", "no column says how long the work took; map an end time or a "
+                                "duration with --mapping 'YourColumn=end' or 'YourColumn=duration'")]
+    if "platform" not in idx and not opts.platform:
+        return tables, [Problem(file, 1, "", "which platform is this work for? add --platform NAME "
+                                "(e.g. --platform Outlier) or map a column with --mapping 'Col=platform'")]
+    tz = opts.timezone or settings.timezone
+    unit = opts.duration_unit or (duration_unit_hint(header[idx["duration"]]) if "duration" in idx else None)
+    header_currency = currency_in_header(header[idx["pay"]]) if "pay" in idx else None
+
+    def cell(rec: list[Any], fld: str) -> Any:
+        i = idx.get(fld)
+        if i is None or i >= len(rec):
+            return ""
+        v = rec[i]
+        return "" if v is None else (v.strip() if isinstance(v, str) else v)
+
+    if "duration" in idx and unit is None:
+        plain = [line for line, rec in sheet.rows if _is_plain_number(cell(rec, "duration"))]
+        if plain:
+            return tables, [Problem(file, plain[0], header[idx["duration"]],
+                                    f"durations like this have no unit ({len(plain)} such rows): say whether they "
+                                    "are minutes or hours with --duration-unit minutes|hours (or write 90m / 1.5h)")]
+
+    # pass 1: split dates and amounts so the whole column decides D/M order and decimal commas
+    date_cells: list[tuple[int, Any]] = []
+    split_cache: dict[Any, Any] = {}
+    parts: list[dict[str, Any]] = []
+    amounts: list[tuple[int, Any]] = []
+    row_errors: dict[int, Problem] = {}
+
+    def sdate(line: int, col: str, value: Any):
+        key = value if isinstance(value, str) else repr(value)
+        got = split_cache.get(key)
+        if got is None:
+            got = split_date(value)
+            split_cache[key] = got
+        date_cells.append((line, got))
+        return got
+
+    for line, rec in sheet.rows:
+        p: dict[str, Any] = {"line": line, "rec": rec}
+        cur = None
+        try:
+            for fld in ("date", "start", "end", "end_date"):
+                cur = fld
+                v = cell(rec, fld)
+                if v == "":
+                    continue
+                if fld in ("start", "end"):
+                    dpart, tpart = split_datetime(v)
+                    if tpart is None:  # only a time of day
+                        p[fld + "_time"] = v
+                    else:
+                        p[fld + "_date"] = sdate(line, header[idx[fld]], dpart)
+                        p[fld + "_time"] = tpart
+                else:
+                    p[fld] = sdate(line, header[idx[fld]], v)
+            cur = "pay"
+            pay = cell(rec, "pay")
+            if pay != "":
+                a = split_amount(pay)
+                if a is not None:
+                    p["pay"] = a
+                    amounts.append((line, a))
+        except CellError as exc:
+            row_errors[line] = Problem(file, line, _colname(cur, header, idx), str(exc))
+        parts.append(p)
+
+    date_col = header[idx["date"]] if "date" in idx else header[idx["start"]]
+    day_first, dp = decide_day_first(date_cells, opts.day_first, file, date_col)
+    problems.extend(dp)
+    pay_col = header[idx["pay"]] if "pay" in idx else "pay"
+    dec_comma, mp = decide_decimal_comma(amounts, opts.decimal_comma, file, pay_col)
+    problems.extend(mp)
+    flagged = {p.line for p in problems}
+
+    # pass 2: build entries
+    stack: dict[tuple[str, dt.date], int] = {}  # where the next untimed entry of a day starts
+    new_projects: dict[tuple[str, str], tuple[int, str, str]] = {}
+    default_currency = opts.currency or header_currency
+    for p in parts:
+        line, rec = p["line"], p["rec"]
+        if line in row_errors:
+            problems.append(row_errors[line])
+            continue
+        if line in flagged:
+            continue
+        col = None
+        try:
+            col = "platform"
+            platform = str(cell(rec, "platform") or opts.platform or "").strip()
+            if not platform:
+                raise CellError("a platform is needed; fill it in or add --platform NAME")
+            col = "project"
+            project = str(cell(rec, "project") or "").strip()
+            col = "kind"
+            kind = None
+            if opts.kind_from_tags:
+                kind = _kind_from_tags(cell(rec, "tags"), cell(rec, "note"))
+            else:
+                kind = parse_kind(cell(rec, "kind"))
+            kind = kind or opts.default_kind
+            col = "status"
+            status = parse_status(cell(rec, "status"))
+            col = "date"
+            day = resolve_date(p["date"], day_first, today=opts.today) if "date" in p else None
+            col = "start"
+            sday = resolve_date(p["start_date"], day_first, today=opts.today) if "start_date" in p else day
+            if sday is None:
+                raise CellError("a date is needed: this row has a time but no day")
+            stime = parse_time_of_day(p["start_time"])[0] if "start_time" in p else None
+            col = "duration"
+            dur = parse_duration(cell(rec, "duration"), unit) if cell(rec, "duration") != "" else None
+            if dur is not None and dur <= 0:
+                raise CellError("the duration is 0; an entry needs some time")
+            col = "end"
+            end = None
+            eday_explicit = "end_date" in p or "end_date" in idx and cell(rec, "end_date") != ""
+            if "end_time" in p:
+                eday = (resolve_date(p["end_date"], day_first, today=opts.today) if "end_date" in p else sday)
+                etime, _ = parse_time_of_day(p["end_time"])
+            note = str(cell(rec, "note") or "").strip()
+            if stime is None:
+                if dur is None:
+                    raise CellError("this row has no start time and no duration; fill one in")
+                key = (platform, sday)
+                start = stack.get(key) or local_epoch(sday, opts.day_starts_at, tz)
+                stack[key] = start + dur
+                note = (note + " " if note else "") + "[time of day not recorded]"
+            else:
+                start = local_epoch(sday, stime, tz)
+            if "end_time" in p and stime is not None:
+                end = local_epoch(eday, etime, tz)
+                if end <= start and not eday_explicit:
+                    overnight = local_epoch(eday + dt.timedelta(days=1), etime, tz)
+                    if overnight - start <= 8 * 3600:
+                        end = overnight  # crossed midnight
+                    else:
+                        raise CellError(f"ends ({_hm(etime)}) before it starts ({_hm(stime)}); an AM/PM slip? "
+                                        "fix the time (work past midnight needs an end date)")
+                elif end <= start:
+                    raise CellError("the end is not after the start")
+                if dur is not None and abs((end - start) - dur) > 60:
+                    col = "duration"
+                    raise CellError(f"the duration ({dur // 60} min) does not match start to end "
+                                    f"({(end - start) // 60} min); fix one of them")
+            elif dur is not None:
+                end = start + dur
+            else:
+                raise CellError("an end time or a duration is needed")
+            if end - start > 7 * 24 * 3600:
+                col = "duration" if dur is not None else "end"
+                raise CellError("an entry longer than 7 days is almost certainly a typo")
+            col = "pay"
+            pay = None
+            currency = None
+            if "pay" in p:
+                pay = resolve_amount(p["pay"], dec_comma)
+                currency = p["pay"].currency
+                if opts.zero_pay_is_blank and pay == 0:
+                    pay = None
+            col = "currency"
+            cur_cell = str(cell(rec, "currency") or "").strip()
+            if cur_cell:
+                code = check_currency(cur_cell)
+                if currency and currency != code:
+                    raise CellError(f"the pay says {currency} but the currency column says {code}")
+                currency = code
+            currency = currency or default_currency
+            if pay is not None and currency is None:
+                currency = settings.home_currency
+            col = "units"
+            units = cell(rec, "units")
+            if units != "":
+                units = _int(units)
+            col = "external_id"
+            ext = str(cell(rec, "external_id") or "").strip()
+        except CellError as exc:
+            msg = str(exc)
+            if ("--day-first" in msg and dp) or ("--decimal-comma" in msg and mp):
+                continue  # the column-level question above already asks
+            problems.append(Problem(file, line, _colname(col, header, idx), msg))
+            continue
+        if project and (platform, project) not in new_projects:
+            new_projects[(platform, project)] = (line, opts.pay_model, currency or default_currency
+                                                 or settings.home_currency)
+        tables.add("work", WORK_COLUMNS, line, {
+            "platform": platform, "project": project, "kind": kind, "start": iso_local(start, tz),
+            "end": iso_local(end, tz), "units": units, "pay": pay, "currency": currency if pay is not None else "",
+            "status": status, "external_id": ext, "note": note})
+    for (platform, project), (line, pay_model, cur) in new_projects.items():
+        tables.add("projects", PROJECT_COLUMNS, line,
+                   {"platform": platform, "project": project, "pay_model": pay_model, "currency": cur})
+    return tables, problems
+
+
+def _is_plain_number(v: Any) -> bool:
+    if isinstance(v, (int, float, Decimal)) and not isinstance(v, bool):
+        return True
+    import re
+    return bool(re.fullmatch(r"\d+(?:[.,]\d+)?", str(v).strip()))
+
+
+def _hm(t: dt.time) -> str:
+    return f"{t.hour:02d}:{t.minute:02d}"
+
+
+def _int(v: Any) -> int:
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
+    s = str(v).strip()
+    if s.isdigit():
+        return int(s)
+    if isinstance(v, (int, Decimal)) and int(v) == v and v >= 0:
+        return int(v)
+    raise CellError(f"'{v}' is not a whole number of tasks")
+
+
+def _kind_from_tags(tags: Any, description: Any) -> str | None:
+    """Toggl/Clockify rule: the first tag naming a kind, else a description that is exactly a kind."""
+    for tag in str(tags or "").replace(";", ",").split(","):
+        try:
+            k = parse_kind(tag)
+        except CellError:
+            continue
+        if k:
+            return k
+    try:
+        return parse_kind(description)
+    except CellError:
+        return None
+
+
+def _colname(fld: str | None, header: Sequence[str], idx: dict[str, int]) -> str | None:
+    if fld in idx:
+        return header[idx[fld]]
+    if fld == "start" and "start" not in idx and "date" in idx:
+        return header[idx["date"]]
+    return fld or ""
+
+
+__all__ = ["FIELDS", "SYNONYMS", "Options", "parse_mapping", "auto_mapping", "read_work", "MappingError",
+           "BILLABLE_KINDS"]
