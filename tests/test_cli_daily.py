@@ -450,3 +450,17 @@ def test_edit_can_clear_pay_so_it_is_derived_from_the_rate_again(run):
     run("edit", "1", "--pay", "")
     row = as_json(run("entries", "--json"))[0]
     assert row["pay"] is None and row["pay_from"] == "rate" and row["pay_home"] == "1.00"  # 200 x 0.005
+
+
+def test_store_frames_can_load_only_some_work_entries(run, db):
+    worked_example(run)
+    with Store(db) as s:
+        whole = s.frames()
+        one = s.frames(work_ids=[3])
+        none = s.frames(work_ids=[])
+        day = s.frames(work_start=(local("2026-03-02 00:00"), local("2026-03-03 00:00")))
+    assert len(whole.work) == 5
+    assert one.work["id"].tolist() == [3] and none.work.empty
+    assert day.work["id"].tolist() == [3]
+    for f in (one, none, day):  # the other tables stay whole: an entry's pay needs them
+        assert len(f.rates) == 2 and len(f.projects) == 1 and len(f.eq) == 1

@@ -125,7 +125,7 @@ def need_project(store: Store, platform: str, project: str | None) -> None:
         return
     if store.project_row(platform, project) is not None:
         return
-    known = store.frames().projects
+    known = store.frames(work_ids=[]).projects
     here = sorted(known.loc[known["platform"] == platform.strip(), "project"].tolist())
     hint = f" (projects on {platform}: {', '.join(here)})" if here else ""
     raise CLIError(

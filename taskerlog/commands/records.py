@@ -84,7 +84,7 @@ def project_list(c: Context, show_all, as_json):
 
     Example: taskerlog project list --all
     """
-    f = c.store.frames()
+    f = c.store.frames(work_ids=[])  # projects and rates; no work entries needed
     rows = []
     for p in f.projects.to_dict("records"):
         if p["ended_on"] is not None and not show_all:
@@ -211,7 +211,7 @@ def _applies(text: str | None):
 def _previous_rate(store, r: Rate) -> Decimal | None:
     """The rate this one replaces (same project, kinds and unit, latest before it)."""
     from ..model import applies_to_text
-    rates = store.frames().rates
+    rates = store.frames(work_ids=[]).rates
     same = rates[(rates["platform"] == r.platform) & (rates["project"] == r.project)
                  & (rates["unit"] == r.unit) & (rates["applies_to"] == applies_to_text(r.applies_to))
                  & (rates["effective_at"] <= r.effective_at)]
@@ -272,7 +272,7 @@ def payout(c: Context, platform, amount, currency, fee, method, received_amount,
 
 
 def _platform_currency(store, platform: str) -> str | None:
-    projects = store.frames().projects
+    projects = store.frames(work_ids=[]).projects
     curs = set(projects.loc[projects["platform"] == platform.strip(), "currency"])
     return curs.pop() if len(curs) == 1 else None
 
@@ -327,7 +327,7 @@ def fx(c: Context, currency, value, on, as_json):
     s = store.settings()
     if currency is None:
         rows = [{"date": r["date"].isoformat(), "currency": r["currency"], "rate": str(r["rate"])}
-                for r in store.frames().fx.to_dict("records")]
+                for r in store.frames(work_ids=[]).fx.to_dict("records")]
         if as_json:
             emit_json(rows)
         else:

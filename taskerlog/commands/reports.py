@@ -188,7 +188,9 @@ def status(c: Context, as_json):
     today = timeutil.to_local(now, tz).date()
     monday = timeutil.week_monday(today)
     clocks = clock_rows(store, now)
-    frames = store.frames()
+    # this week's entries are all the figures below need (quick on a big logbook)
+    frames = store.frames(work_start=(timeutil.local_midnight(monday, tz),
+                                      timeutil.local_midnight(monday + dt.timedelta(days=7), tz)))
     out: dict[str, Any] = {"now": timeutil.format_local(now, tz), "home_currency": s.home_currency,
                            "clocks": clocks, "today": None, "week": None, "problem": None}
     try:

@@ -549,9 +549,27 @@ class Store:
             return self.add_work(entry, source)
 
     # -- frames for the pure logic -------------------------------------------------------
-    def frames(self) -> LogbookFrames:
-        """The whole logbook as data frames (see frames.py)."""
-        q = lambda sql: pd.read_sql_query(sql, self.conn, dtype_backend="numpy_nullable")  # noqa: E731
+    def frames(self, *, work_ids: Sequence[int] | None = None,
+               work_start: tuple[int | None, int | None] | None = None) -> LogbookFrames:
+        """The whole logbook as data frames (see frames.py).
+
+        ``work_ids`` / ``work_start`` (``[from, before)`` epoch seconds) load only those work
+        entries, every other table whole: what one entry's pay needs, fast on a big logbook.
+        """
+        q = lambda sql, params=(): pd.read_sql_query(  # noqa: E731
+            sql, self.conn, params=params, dtype_backend="numpy_nullable")
+        where, params = [], []
+        if work_ids is not None:
+            ids = [int(i) for i in work_ids]
+            where.append(f"w.id IN ({','.join('?' * len(ids))})" if ids else "0")
+            params += ids
+        if work_start is not None:
+            if work_start[0] is not None:
+                where.append("w.start >= ?")
+                params.append(int(work_start[0]))
+            if work_start[1] is not None:
+                where.append("w.start < ?")
+                params.append(int(work_start[1]))
         with self._lock:
             self.conn.execute("BEGIN")
             try:
@@ -560,7 +578,7 @@ class Store:
                     'SELECT w.id, f.name AS platform, p.name AS project, w.kind, w.start, w."end", w.units,'
                     ' w.pay_micros, w.currency, w.status, w.external_id, w.note, w.recorded_at, w.edited_at, w.source'
                     ' FROM work w JOIN platforms f ON f.id = w.platform_id LEFT JOIN projects p ON p.id = w.project_id'
-                    ' ORDER BY w.start, w.id')
+                    + (" WHERE " + " AND ".join(where) if where else "") + ' ORDER BY w.start, w.id', tuple(params))
                 projects = q(
                     "SELECT f.name AS platform, p.name AS project, p.pay_model, p.currency, p.advertised_rate_micros,"
                     " p.started_on, p.ended_on, p.end_reason, p.notes FROM projects p"
