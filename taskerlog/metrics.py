@@ -1,0 +1,899 @@
+"""The figures of shared/docs/metrics.md: pure functions, frames in, figures out.
+
+No I/O, no clock, no streamlit. Money is summed in integer micro-units of the home
+currency; time is measured on the *union* of spans (Hara et al. 2018), vectorised with
+numpy so a million entries take well under the 2 s budget.
+
+Choices where metrics.md is silent (also written down in docs/metrics-choices.md):
+- Derived pay is rounded to the micro-unit (half to even) per entry; conversion to the
+  home currency is rounded the same way, per entry, at the rate of the entry's local date.
+- Platform-level money and queues: payouts, fees, outstanding, EQ and expenses belong to
+  platforms, so a project filter (and each ``by_project`` row) reports its platform's.
+- ``by_week`` lists every ISO week overlapping the period when it has both ends, else every
+  week from the first to the last week with a work entry or an EQ day.
+- An EQ period with no end is open: it runs to ``today`` (the shell passes it), clipped to
+  the period; EQ episodes and their lengths are counted inside the period.
+- ``reference_wage`` in another currency is converted at the rate on or before the
+  period's last day (else the last day with a work entry).
+- Wage-type figures are rounded to 6 decimals for output; sums of money are exact.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from decimal import Decimal, localcontext
+from typing import Any, Collection
+
+import numpy as np
+import pandas as pd
+
+from . import timeutil
+from .frames import LogbookFrames
+from .model import BILLABLE_KINDS, FAILED_STATUSES, KINDS, UNPAID_KEYS
+from .money import MICRO, format_micros
+
+NKEYS = len(UNPAID_KEYS)
+_KEY_INDEX = {k: i for i, k in enumerate(UNPAID_KEYS)}
+_KIND_INDEX = {k: i for i, k in enumerate(KINDS)}
+_EPOCH_DATE = dt.date(1970, 1, 1)
+
+
+class MetricsError(ValueError):
+    """The figures cannot be computed (e.g. a missing exchange rate); the message says what to add."""
+
+
+# ---------------------------------------------------------------------------------------
+# Exchange rates
+# ---------------------------------------------------------------------------------------
+class _Fx:
+    """Most recent rate on or before a date, per currency, as exact fractions."""
+
+    def __init__(self, fx: pd.DataFrame, home: str):
+        self.home = home
+        self.by_cur: dict[str, tuple[np.ndarray, list[Decimal]]] = {}
+        if len(fx):
+            df = fx.sort_values(["currency", "date"])
+            for cur, g in df.groupby("currency", sort=False):
+                days = np.array([_ordinal(d) for d in g["date"]], dtype=np.int64)
+                self.by_cur[str(cur)] = (days, list(g["rate"]))
+
+    def rate(self, currency: str, day: dt.date) -> Decimal:
+        if currency == self.home:
+            return Decimal(1)
+        got = self.by_cur.get(currency)
+        if got is not None:
+            i = int(np.searchsorted(got[0], _ordinal(day), side="right")) - 1
+            if i >= 0:
+                return got[1][i]
+        raise MetricsError(
+            f"no exchange rate for {currency} on or before {day.isoformat()}: add one "
+            f"(fx.csv or `taskerlog fx {currency} RATE --on {day.isoformat()}`) giving one {currency} in {self.home}"
+        )
+
+    def convert(self, micros: np.ndarray, currency: np.ndarray, days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Convert micro-amounts to the home currency, exactly, rounding half-even per amount.
+
+        Returns (converted int64, missing bool): amounts without a rate are marked missing
+        (the caller raises only if it needs them). ``days`` are day ordinals.
+        """
+        out = micros.astype(np.int64).copy()
+        missing = np.zeros(len(micros), dtype=bool)
+        foreign = (currency != self.home) & (micros != 0)
+        if not foreign.any():
+            return out, missing
+        idx = np.flatnonzero(foreign)
+        sub = pd.DataFrame({"i": idx, "cur": currency[idx], "day": days[idx]})
+        for cur, g in sub.groupby("cur", sort=False):
+            got = self.by_cur.get(str(cur))
+            if got is None:
+                missing[g["i"].to_numpy()] = True
+                continue
+            pos = np.searchsorted(got[0], g["day"].to_numpy(), side="right") - 1
+            ok = pos >= 0
+            missing[g["i"].to_numpy()[~ok]] = True
+            gi = g["i"].to_numpy()[ok]
+            gp = pos[ok]
+            for p in np.unique(gp):
+                rows = gi[gp == p]
+                num, den = got[1][p].as_integer_ratio()
+                vals = micros[rows].astype(object) * num
+                out[rows] = np.array([_round_div(int(v), den) for v in vals], dtype=np.int64) if den != 1 \
+                    else np.array(vals, dtype=np.int64)
+        return out, missing
+
+
+def _round_div(n: int, d: int) -> int:
+    q, r = divmod(n, d)
+    if 2 * r > d or (2 * r == d and q % 2 == 1):
+        q += 1
+    return q
+
+
+def _ordinal(d: dt.date) -> int:
+    return d.toordinal()
+
+
+def _fail_missing(missing: np.ndarray, currency: np.ndarray, days: np.ndarray) -> None:
+    if missing.any():
+        i = int(np.flatnonzero(missing)[0])
+        day = dt.date.fromordinal(int(days[i]))
+        raise MetricsError(
+            f"no exchange rate for {currency[i]} on or before {day.isoformat()}: add one "
+            f"(fx.csv or `taskerlog fx {currency[i]} RATE --on {day.isoformat()}`)"
+        )
+
+
+# ---------------------------------------------------------------------------------------
+# Preparation (independent of the filter; cache it)
+# ---------------------------------------------------------------------------------------
+@dataclass
+class Prepared:
+    """The logbook, derived once: pay per entry in home micro-units, local days, keys.
+
+    Work arrays are sorted by start. Platforms and projects are integer codes
+    (``platform_names[code]``, ``project_keys[code] = (platform, project or None)``).
+    """
+
+    home: str
+    tz: str
+    platform_names: list[str]
+    project_keys: list[tuple[str, str | None]]
+    plat: np.ndarray  # platform code per entry
+    pk: np.ndarray  # (platform, project) code per entry
+    start: np.ndarray
+    end: np.ndarray
+    day: np.ndarray  # local day ordinal of start
+    units: np.ndarray  # int64, 0 where blank
+    pay: np.ndarray  # home micro-units
+    pay_missing: np.ndarray  # bool: needed an exchange rate that is missing
+    pay_currency: np.ndarray
+    earning_status: np.ndarray  # status paid/pending
+    pending: np.ndarray
+    earns: np.ndarray
+    key: np.ndarray  # index into UNPAID_KEYS for unpaid attribution
+    kind_order: np.ndarray
+    earned_cum: dict[int, tuple[np.ndarray, np.ndarray]]  # platform code -> (days, cumulative earned)
+    # small tables
+    projects: pd.DataFrame
+    rate_changes: pd.DataFrame  # platform, project, day, old, new, pct
+    first_rates: pd.DataFrame  # platform, project, rate_micros, currency, unit, day
+    eq: pd.DataFrame  # platform, start (ordinal), end (ordinal or NaN)
+    payouts: pd.DataFrame  # platform, day, amount (home micros), fee, missing
+    expenses: pd.DataFrame  # platform (None = shared), day, amount (home micros), missing
+    fx: _Fx
+    last_day: int | None
+
+    def plat_codes(self, names: Collection[str]) -> np.ndarray:
+        return np.array([i for i, n in enumerate(self.platform_names) if n in set(names)], dtype=np.int64)
+
+    def pk_codes(self, keys: Collection[tuple[str, str]]) -> np.ndarray:
+        want = set(keys)
+        return np.array([i for i, k in enumerate(self.project_keys) if k in want], dtype=np.int64)
+
+
+def _local_days(epochs: np.ndarray, tz: str) -> np.ndarray:
+    if len(epochs) == 0:
+        return np.zeros(0, dtype=np.int64)
+    ts = pd.to_datetime(pd.Series(epochs, dtype="int64"), unit="s", utc=True).dt.tz_convert(tz)
+    local = ts.dt.tz_localize(None).to_numpy().astype("datetime64[D]").astype(np.int64)
+    return local + _EPOCH_DATE.toordinal()
+
+
+def _obj(s: pd.Series) -> np.ndarray:
+    return s.astype(object).to_numpy(dtype=object, na_value=None)
+
+
+def _ints(s: pd.Series, fill: int = 0) -> np.ndarray:
+    return pd.to_numeric(s).astype("Int64").fillna(fill).to_numpy(dtype=np.int64)
+
+
+def _vocab_codes(s: pd.Series, vocab: tuple[str, ...]) -> np.ndarray:
+    """Index of each value in ``vocab`` (the records were validated on the way in)."""
+    codes, uniques = pd.factorize(s)
+    lookup = np.array([vocab.index(str(u)) for u in uniques], dtype=np.int64)
+    return lookup[codes] if len(codes) else np.zeros(0, dtype=np.int64)
+
+
+def _codes(s: pd.Series) -> tuple[np.ndarray, list]:
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    return codes.astype(np.int64), [None if v is None or v is pd.NA else str(v) for v in uniques]
+
+
+def prepare(frames: LogbookFrames) -> Prepared:
+    """Derive everything that does not depend on the period or filter."""
+    st = frames.settings
+    home, tz = st.home_currency, st.timezone
+    fx = _Fx(frames.fx, home)
+    w = frames.work
+    if len(w) and not (np.diff(_ints(w["start"])) >= 0).all():
+        w = w.sort_values(["start", "end"], kind="stable")
+    w = w.reset_index(drop=True)
+    n = len(w)
+    plat, platform_names = _codes(w["platform"])
+    proj, proj_names = _codes(w["project"])
+    pk_raw = plat * (len(proj_names) + 1) + (proj + 1)
+    pk, pk_uniq = pd.factorize(pk_raw)
+    pk = pk.astype(np.int64)
+    project_keys = [(platform_names[int(v) // (len(proj_names) + 1)],
+                     proj_names[int(v) % (len(proj_names) + 1) - 1] if int(v) % (len(proj_names) + 1) else None)
+                    for v in pk_uniq]
+    kind_code = _vocab_codes(w["kind"], KINDS)
+    status_code = _vocab_codes(w["status"], ("paid", "pending", "rejected", "returned", "lost", "capped", "unpaid"))
+    start = _ints(w["start"])
+    end = _ints(w["end"])
+    units = _ints(w["units"])
+    rec = pd.to_numeric(w["pay_micros"]).astype("Int64")
+    has_pay = rec.notna().to_numpy()
+    rec_pay = rec.fillna(0).to_numpy(dtype=np.int64)
+    day = _local_days(start, tz)
+
+    projects = frames.projects.copy()
+    proj_cur = {(r.platform, r.project): r.currency for r in projects.itertuples()}
+    pk_cur = np.array([proj_cur.get(k) or home for k in project_keys], dtype=object)
+    cur_codes, cur_names = _codes(w["currency"])
+
+    pay = np.where(has_pay, rec_pay, 0).astype(np.int64)
+    # recorded pay: currency = entry's, else the project's, else home
+    cur_lookup = np.array(cur_names + [None], dtype=object)
+    pay_cur = np.where(cur_codes >= 0, cur_lookup[cur_codes], pk_cur[pk] if n else cur_lookup[:0]).astype(object)
+    earning_status = status_code <= 1
+    billable = kind_code < len(BILLABLE_KINDS)
+    derive = (~has_pay) & earning_status & billable & (proj >= 0)
+    if derive.any() and len(frames.rates):
+        pk_index = {k: i for i, k in enumerate(project_keys)}
+        rates = _expand_rates(frames.rates, pk_index)
+        di = np.flatnonzero(derive)
+        left = pd.DataFrame({"i": di, "start": start[di], "k": pk[di] * 16 + kind_code[di]})
+        merged = pd.merge_asof(left, rates, left_on="start", right_on="effective_at", by="k",
+                               direction="backward", allow_exact_matches=True)
+        merged = merged[merged["rate_micros"].notna()]
+        if len(merged):
+            ii = merged["i"].to_numpy(dtype=np.int64)
+            rate = merged["rate_micros"].to_numpy(dtype=np.int64)
+            is_hour = (merged["unit"] == "hour").to_numpy()
+            secs = end[ii] - start[ii]
+            # hours × rate, rounded half-even to the micro-unit, exactly in integers
+            num = secs * rate  # < 2^63 for any sane rate and entry length (≤ 7 days)
+            q, r = np.divmod(num, 3600)
+            up = (2 * r > 3600) | ((2 * r == 3600) & (q % 2 == 1))
+            pay[ii] = np.where(is_hour, q + up, units[ii] * rate)
+            pay_cur[ii] = merged["currency"].to_numpy(dtype=object)
+    pay_home, missing = fx.convert(pay, pay_cur, day)
+    # an amount that will not be counted as earned does not need a rate
+    missing &= earning_status
+    earns = earning_status & (pay_home > 0)
+    pending = status_code == 1
+    failed = (status_code >= 2) & (status_code <= 5) & billable
+    key = np.where(failed, len(KINDS) + status_code - 2, kind_code).astype(np.int64)
+
+    earned = pay_home * earning_status
+    earned_cum = {}
+    if n:
+        order = np.lexsort((day, plat))
+        ps, ds, es = plat[order], day[order], earned[order]
+        bounds = np.flatnonzero(np.diff(ps)) + 1
+        for chunk_p, chunk_d, chunk_e in zip(np.split(ps, bounds), np.split(ds, bounds), np.split(es, bounds)):
+            earned_cum[int(chunk_p[0])] = (chunk_d, np.cumsum(chunk_e))
+
+    changes, firsts = _rate_history(frames.rates, tz)
+
+    eq = frames.eq
+    eq_df = pd.DataFrame({
+        "platform": eq["platform"].astype(object).to_numpy(),
+        "start": np.array([d.toordinal() for d in eq["start_date"]], dtype=np.int64),
+        "end": np.array([np.nan if d is None else d.toordinal() for d in eq["end_date"]], dtype=float),
+    })
+
+    po = frames.payouts
+    po_days = _local_days(_ints(po["paid_at"]), tz)
+    po_cur = po["currency"].astype(object).to_numpy()
+    amt, m1 = fx.convert(_ints(po["amount_micros"]), po_cur, po_days)
+    fee, m2 = fx.convert(_ints(po["fee_micros"]), po_cur, po_days)
+    payouts = pd.DataFrame({"platform": po["platform"].astype(object).to_numpy(), "day": po_days,
+                            "amount": amt, "fee": fee, "missing": m1 | m2, "currency": po_cur})
+    payouts = payouts.sort_values("day", kind="stable").reset_index(drop=True)
+
+    ex = frames.expenses
+    ex_days = np.array([d.toordinal() for d in ex["date"]], dtype=np.int64)
+    ex_cur = ex["currency"].astype(object).to_numpy()
+    ex_amt, m3 = fx.convert(_ints(ex["amount_micros"]), ex_cur, ex_days)
+    expenses = pd.DataFrame({"platform": _obj(ex["platform"]), "day": ex_days, "amount": ex_amt,
+                             "missing": m3, "currency": ex_cur})
+
+    days_seen = [int(day.max())] if n else []
+    if len(eq_df):
+        days_seen.append(int(np.nanmax(np.concatenate([eq_df["start"].to_numpy(dtype=float),
+                                                       eq_df["end"].to_numpy(dtype=float)]))))
+    return Prepared(home=home, tz=tz, platform_names=platform_names, project_keys=project_keys, plat=plat, pk=pk,
+                    start=start, end=end, day=day, units=units, pay=pay_home, pay_missing=missing,
+                    pay_currency=pay_cur, earning_status=earning_status, pending=pending, earns=earns, key=key,
+                    kind_order=kind_code, earned_cum=earned_cum, projects=projects, rate_changes=changes,
+                    first_rates=firsts, eq=eq_df, payouts=payouts, expenses=expenses, fx=fx,
+                    last_day=max(days_seen) if days_seen else None)
+
+
+def _expand_rates(rates: pd.DataFrame, pk_index: dict[tuple[str, str | None], int]) -> pd.DataFrame:
+    """One row per (project, kind) a rate applies to, keyed ``project code × 16 + kind`` for merge_asof."""
+    rows = []
+    for r in rates.itertuples(index=False):
+        code = pk_index.get((r.platform, r.project))
+        if code is None:
+            continue  # no work on this project
+        kinds = BILLABLE_KINDS if not r.applies_to else tuple(str(r.applies_to).split(";"))
+        for k in kinds:
+            rows.append((code * 16 + _KIND_INDEX[k], int(r.effective_at), int(r.rate_micros), r.unit, r.currency))
+    df = pd.DataFrame(rows, columns=["k", "effective_at", "rate_micros", "unit", "currency"])
+    df["k"] = df["k"].astype(np.int64)
+    # a later rate replaces an earlier one; at the same instant, the one recorded last wins
+    df = df.drop_duplicates(["k", "effective_at"], keep="last")
+    return df.sort_values("effective_at", kind="stable")
+
+
+def _rate_history(rates: pd.DataFrame, tz: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Changes (a rate replacing a previous one for the same project, kind set and unit)."""
+    cols = ["platform", "project", "day", "old", "new", "pct", "unit", "currency", "applies_to", "effective_at"]
+    if not len(rates):
+        empty = pd.DataFrame({c: [] for c in cols + ["pkey"]})
+        return empty, pd.DataFrame({c: [] for c in ["platform", "project", "rate_micros", "currency", "unit", "day"]})
+    df = rates.copy()
+    df["effective_at"] = _ints(df["effective_at"])
+    df["rate_micros"] = _ints(df["rate_micros"])
+    df["day"] = _local_days(df["effective_at"].to_numpy(), tz)
+    df["applies_to"] = df["applies_to"].fillna("").astype(object)
+    df = df.sort_values(["effective_at"], kind="stable")
+    out = []
+    for _, g in df.groupby(["platform", "project", "applies_to", "unit"], sort=False):
+        prev = None
+        for r in g.itertuples(index=False):
+            if prev is not None:
+                old, new = prev.rate_micros, r.rate_micros
+                pct = float((Decimal(new) - Decimal(old)) / Decimal(old) * 100) if old else math.nan
+                out.append((r.platform, r.project, int(r.day), old, new, pct, r.unit, r.currency, r.applies_to,
+                            int(r.effective_at)))
+            prev = r
+    changes = pd.DataFrame(out, columns=cols)
+    changes["pkey"] = changes["platform"].astype(str) + "\x1f" + changes["project"].astype(str)
+    firsts = df.groupby(["platform", "project"], sort=False).head(1)[
+        ["platform", "project", "rate_micros", "currency", "unit", "day"]]
+    return changes, firsts
+
+
+# ---------------------------------------------------------------------------------------
+# Time on the union of spans, per group
+# ---------------------------------------------------------------------------------------
+def _time_figures(p: Prepared, idx: np.ndarray, groups: np.ndarray, ngroups: int):
+    """Seconds worked, paid, and unpaid per key, for each group, on the union of spans."""
+    worked = np.zeros(ngroups, dtype=np.int64)
+    paid = np.zeros(ngroups, dtype=np.int64)
+    unpaid = np.zeros((ngroups, NKEYS), dtype=np.int64)
+    if len(idx) == 0:
+        return worked, paid, unpaid
+    s0 = p.start[idx]
+    base = int(s0.min())
+    span = int(p.end[idx].max()) - base + 1
+    s = (s0 - base) + groups * span
+    e = (p.end[idx] - base) + groups * span
+    earns = p.earns[idx]
+
+    def union_parts(order):
+        ss, ee = s[order], e[order]
+        runmax = np.maximum.accumulate(ee)
+        prev = np.empty_like(runmax)
+        prev[0] = np.iinfo(np.int64).min
+        prev[1:] = runmax[:-1]
+        a = np.maximum(ss, prev)
+        return a, ee, ss, prev
+
+    # worked: all entries, sorted by (group, start) — offsets keep groups apart
+    order = np.arange(len(s)) if (np.diff(s) >= 0).all() else np.argsort(s, kind="stable")  # nearly sorted
+    a, ee, _, _ = union_parts(order)
+    contrib = np.maximum(ee - a, 0)
+    worked += np.bincount(groups[order], weights=contrib, minlength=ngroups).round().astype(np.int64)
+
+    # paid: the union of earning entries, kept as merged segments for the overlap measure
+    pi = np.flatnonzero(earns)
+    seg_start = seg_end = np.zeros(0, dtype=np.int64)
+    if len(pi):
+        porder = pi if (np.diff(s[pi]) >= 0).all() else pi[np.argsort(s[pi], kind="stable")]
+        ps, pe = s[porder], e[porder]
+        runmax = np.maximum.accumulate(pe)
+        prev = np.empty_like(runmax)
+        prev[0] = np.iinfo(np.int64).min
+        prev[1:] = runmax[:-1]
+        new = ps > prev
+        seg_ids = np.cumsum(new) - 1
+        seg_start = ps[new]
+        seg_end = np.maximum.reduceat(pe, np.flatnonzero(new))
+        seg_len = seg_end - seg_start
+        seg_group = groups[porder][new]
+        paid += np.bincount(seg_group, weights=seg_len, minlength=ngroups).round().astype(np.int64)
+        del seg_ids
+
+    # unpaid: each instant not covered by paid time goes to the unpaid entry that started
+    # first (ties: earlier kind in metrics.md's list)
+    ui = np.flatnonzero(~earns)
+    if len(ui):
+        # ties: the earlier kind in metrics.md's list, then the earlier key (rejected < returned ...)
+        comb = (s[ui] * 16 + p.kind_order[idx][ui]) * 16 + p.key[idx][ui]
+        uorder = ui if (np.diff(comb) >= 0).all() else ui[np.argsort(comb, kind="stable")]
+        us, ue = s[uorder], e[uorder]
+        runmax = np.maximum.accumulate(ue)
+        prev = np.empty_like(runmax)
+        prev[0] = np.iinfo(np.int64).min
+        prev[1:] = runmax[:-1]
+        ua = np.maximum(us, prev)
+        ub = ue
+        length = np.maximum(ub - ua, 0)
+        if len(seg_start):
+            cum = np.concatenate([[0], np.cumsum(seg_end - seg_start)])
+
+            def covered(t):
+                j = np.searchsorted(seg_start, t, side="right") - 1
+                jj = np.maximum(j, 0)
+                inside = np.clip(t - seg_start[jj], 0, seg_end[jj] - seg_start[jj])
+                return np.where(j >= 0, cum[jj] + inside, 0)
+
+            overlap = np.where(length > 0, covered(np.maximum(ub, ua)) - covered(ua), 0)
+            length = length - overlap
+        code = groups[uorder] * NKEYS + p.key[idx][uorder]
+        unpaid += np.bincount(code, weights=length, minlength=ngroups * NKEYS).round().astype(np.int64).reshape(
+            ngroups, NKEYS)
+    return worked, paid, unpaid
+
+
+_LIMB = 21
+_LIMB_MASK = (1 << _LIMB) - 1
+
+
+def _sum_by(groups: np.ndarray, values: np.ndarray, ngroups: int) -> np.ndarray:
+    """Exact int64 sums per group.
+
+    ``np.bincount`` adds in float64, so each value is split into 21-bit limbs: a limb's
+    sum over fewer than 2^32 entries stays below 2^53 and is therefore exact, and the
+    limbs are recombined in integers. Negative values take the exact sorting path.
+    """
+    out = np.zeros(ngroups, dtype=np.int64)
+    if not len(values):
+        return out
+    v = values.astype(np.int64)
+    if (v < 0).any():
+        order = np.argsort(groups, kind="stable")
+        g, v = groups[order], v[order]
+        starts = np.flatnonzero(np.concatenate([[True], g[1:] != g[:-1]]))
+        out[g[starts]] = np.add.reduceat(v, starts)
+        return out
+    for shift in (0, _LIMB, 2 * _LIMB):
+        limb = (v >> shift) & _LIMB_MASK
+        if limb.any():
+            out += np.bincount(groups, weights=limb, minlength=ngroups).astype(np.int64) << shift
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# The figures
+# ---------------------------------------------------------------------------------------
+def _hours(seconds: int) -> float:
+    return seconds / 3600
+
+
+def _ratio_money(micros: int, seconds: int) -> str | None:
+    """money per hour (micro-units over seconds) as a 6-decimal string."""
+    if seconds <= 0:
+        return None
+    with localcontext() as ctx:
+        ctx.prec = 40
+        v = Decimal(micros) * 3600 / Decimal(seconds) / MICRO
+    return _fmt_dec(v)
+
+
+def _fmt_dec(v: Decimal | None) -> str | None:
+    if v is None:
+        return None
+    q = v.quantize(Decimal("0.000001"))
+    return format_micros(int(q * MICRO))
+
+
+def _mul_hours(ref_micros: int, seconds: int) -> int:
+    return _round_div(ref_micros * seconds, 3600)
+
+
+@dataclass
+class _Scope:
+    """Which platforms' money and queues a figure covers, and its date bounds."""
+
+    platforms: set[str] | None  # None = all
+    lo: int | None  # inclusive day ordinal
+    hi: int | None  # inclusive day ordinal
+
+
+@dataclass
+class _ScopeTables:
+    """The small tables (payouts, expenses, EQ, rate changes) of one platform/project scope."""
+
+    po_day: np.ndarray
+    po_amount: np.ndarray
+    po_fee: np.ndarray
+    ex_day: np.ndarray
+    ex_amount: np.ndarray
+    eq_spans: list[tuple[int, int | None]]  # merged per platform; None end = open
+    rc_day: np.ndarray
+    rc_old: np.ndarray
+    rc_new: np.ndarray
+    rc_pct: np.ndarray
+
+
+def _scope_tables(p: Prepared, platforms: frozenset[str] | None,
+                  project_set: frozenset[tuple[str, str]] | None, open_end: int | None) -> _ScopeTables:
+    po, ex, eq, ch = p.payouts, p.expenses, p.eq, p.rate_changes
+    if platforms is not None:
+        po = po[po["platform"].isin(platforms)]
+        ex = ex[ex["platform"].isin(platforms)]
+        eq = eq[eq["platform"].isin(platforms)]
+        if len(ch):
+            ch = ch[ch["platform"].isin(platforms)]
+    if project_set is not None and len(ch):
+        ch = ch[ch["pkey"].isin([f"{a}\x1f{b}" for a, b in project_set])]
+    spans: list[tuple[int, int]] = []
+    for _, g in eq.groupby("platform", sort=True):
+        raw = []
+        for st, en in zip(g["start"].to_numpy(), g["end"].to_numpy()):
+            en = int(en) if not math.isnan(en) else (open_end if open_end is not None else int(st))
+            raw.append((int(st), max(int(st), en)))
+        raw.sort()
+        merged: list[list[int]] = []
+        for st, en in raw:  # merge overlapping or adjacent periods
+            if merged and st <= merged[-1][1] + 1:
+                merged[-1][1] = max(merged[-1][1], en)
+            else:
+                merged.append([st, en])
+        spans += [(m[0], m[1]) for m in merged]
+    i64 = lambda df, c: df[c].to_numpy(dtype=np.int64) if len(df) else np.zeros(0, dtype=np.int64)  # noqa: E731
+    return _ScopeTables(
+        po_day=i64(po, "day"), po_amount=i64(po, "amount"), po_fee=i64(po, "fee"),
+        ex_day=i64(ex, "day"), ex_amount=i64(ex, "amount"), eq_spans=spans,
+        rc_day=i64(ch, "day"), rc_old=i64(ch, "old"), rc_new=i64(ch, "new"),
+        rc_pct=ch["pct"].to_numpy(dtype=float) if len(ch) else np.zeros(0))
+
+
+def _eq_figures(t: _ScopeTables, lo: int | None, hi: int | None) -> dict[str, Any]:
+    lo = lo if lo is not None else -10**9
+    hi = hi if hi is not None else 10**9
+    days: set[int] = set()
+    episodes = longest = 0
+    for s, e in t.eq_spans:
+        cs, ce = max(s, lo), min(e, hi)
+        if cs <= ce:
+            episodes += 1
+            longest = max(longest, ce - cs + 1)
+            days.update(range(cs, ce + 1))
+    return {"eq_days": len(days), "eq_episodes": episodes, "longest_eq_days": longest}
+
+
+def _rate_figures(t: _ScopeTables, lo: int | None, hi: int | None) -> dict[str, Any]:
+    m = _in(t.rc_day, lo, hi)
+    new, old, pct = t.rc_new[m], t.rc_old[m], t.rc_pct[m]
+    valid = pct[~np.isnan(pct)]
+    cuts = valid[valid < 0]
+    return {
+        "rate_changes": int(m.sum()),
+        "rate_cuts": int((new < old).sum()),
+        "rate_raises": int((new > old).sum()),
+        "largest_cut_pct": float(cuts.min()) if len(cuts) else 0.0,
+        "mean_abs_change_pct": float(np.abs(valid).mean()) if len(valid) else 0.0,
+    }
+
+
+def _cv(values: list[float]) -> float:
+    if len(values) < 2:
+        return 0.0
+    arr = np.array(values, dtype=float)
+    mean = arr.mean()
+    if mean == 0:
+        return 0.0
+    return float(arr.std(ddof=0) / mean)
+
+
+def compute(frames: LogbookFrames | None = None, *, date_from: dt.date | None = None,
+            date_to: dt.date | None = None, platform: str | None = None, project: str | None = None,
+            projects: Collection[tuple[str, str]] | None = None, reference_wage: Decimal | None = None,
+            reference_currency: str | None = None, breakdowns: bool = True, today: dt.date | None = None,
+            prepared: Prepared | None = None) -> dict[str, Any]:
+    """Every figure of metrics.md for one period and filter, as the JSON of ``metrics --json``.
+
+    ``date_to`` is inclusive. ``reference_wage`` defaults to the logbook's. Pass ``prepared``
+    (from :func:`prepare`) to reuse the derivation across calls.
+    """
+    if prepared is None:
+        if frames is None:
+            raise TypeError("compute() needs frames or prepared")
+        prepared = prepare(frames)
+    p = prepared
+    if date_from and date_to and date_to < date_from:
+        raise MetricsError(f"the period ends ({date_to}) before it starts ({date_from})")
+    lo = date_from.toordinal() if date_from else None
+    hi = date_to.toordinal() if date_to else None
+    today_o = today.toordinal() if today else None
+
+    # reference wage in home micro-units
+    if reference_wage is None and frames is not None:
+        reference_wage = frames.settings.reference_wage
+        reference_currency = reference_currency or frames.settings.reference_currency
+    ref_micros = None
+    if reference_wage is not None:
+        cur = reference_currency or p.home
+        ref_day = hi if hi is not None else (p.last_day or today_o or _EPOCH_DATE.toordinal())
+        rate = p.fx.rate(cur, dt.date.fromordinal(ref_day)) if cur != p.home else Decimal(1)
+        ref_micros = _round_div(*(Decimal(reference_wage) * rate * MICRO).as_integer_ratio())
+
+    # the selection
+    n = len(p.start)
+    mask = np.ones(n, dtype=bool)
+    project_set = None
+    if projects is not None:
+        project_set = {(str(a), str(b)) for a, b in projects}
+    if project is not None:
+        sel = {(a, b) for a, b in zip(p.projects["platform"], p.projects["project"])
+               if b == project and (platform is None or a == platform)}
+        project_set = sel if project_set is None else (project_set & sel)
+    if platform is not None:
+        mask &= np.isin(p.plat, p.plat_codes([platform]))
+    if project_set is not None:
+        mask &= np.isin(p.pk, p.pk_codes(project_set))
+    # entries belong to the day they start on
+    mask &= _in(p.day, lo, hi)
+    idx = np.flatnonzero(mask)
+    _fail_missing(p.pay_missing[idx], p.pay_currency[idx], p.day[idx])
+
+    if platform is not None:
+        platforms: set[str] | None = {platform}
+    elif project_set is not None:
+        platforms = {a for a, _ in project_set}
+    else:
+        platforms = None
+
+    po_sel, ex_sel = p.payouts, p.expenses
+    if platforms is not None:
+        po_sel = po_sel[po_sel["platform"].isin(platforms)]
+        ex_sel = ex_sel[ex_sel["platform"].isin(platforms)]
+    _fail_missing(po_sel["missing"].to_numpy(dtype=bool) & _in(po_sel["day"].to_numpy(), None, hi),
+                  po_sel["currency"].to_numpy(), po_sel["day"].to_numpy())
+    _fail_missing(ex_sel["missing"].to_numpy(dtype=bool) & _in(ex_sel["day"].to_numpy(), lo, hi),
+                  ex_sel["currency"].to_numpy(), ex_sel["day"].to_numpy())
+    # outstanding needs all earnings of the selected platforms up to the period's end
+    if p.pay_missing.any():
+        plat_mask = np.ones(n, dtype=bool) if platforms is None else np.isin(p.plat, p.plat_codes(platforms))
+        _fail_missing(p.pay_missing & plat_mask & _in(p.day, None, hi), p.pay_currency, p.day)
+
+    def earned_upto(sc_platforms, day_hi) -> int:
+        codes = p.earned_cum.keys() if sc_platforms is None else p.plat_codes(sc_platforms)
+        total = 0
+        for c in codes:
+            got = p.earned_cum.get(int(c))
+            if got is None:
+                continue
+            j = len(got[0]) if day_hi is None else int(np.searchsorted(got[0], day_hi, side="right"))
+            if j:
+                total += int(got[1][j - 1])
+        return total
+
+    # weeks
+    week_of = p.day[idx] - ((p.day[idx] - 1) % 7)  # Monday's ordinal (ordinal 1 = Monday 0001-01-01)
+    if lo is not None and hi is not None:
+        w_first, w_last = _monday(lo), _monday(hi)
+    else:
+        marks = [int(week_of.min()), int(week_of.max())] if len(week_of) else []
+        eq_s = p.eq if platforms is None else p.eq[p.eq["platform"].isin(platforms)]
+        if len(eq_s):
+            marks += [_monday(int(x)) for x in eq_s["start"]]
+            open_end = today_o if today_o is not None else (hi if hi is not None else p.last_day)
+            marks += [_monday(int(x) if not math.isnan(x) else int(open_end or 0)) for x in eq_s["end"]]
+        marks = [m for m in marks if (lo is None or m + 6 >= lo) and (hi is None or m <= hi)]
+        if marks:
+            w_first, w_last = min(marks), max(marks)
+            if lo is not None:
+                w_first = max(w_first, _monday(lo))
+            if hi is not None:
+                w_last = min(w_last, _monday(hi))
+        else:
+            w_first = w_last = None
+    nweeks = 0 if w_first is None else (w_last - w_first) // 7 + 1
+    wk = ((week_of - w_first) // 7).astype(np.int64) if nweeks else np.zeros(len(idx), dtype=np.int64)
+
+    # entry aggregates: overall, per week
+    zero = np.zeros(len(idx), dtype=np.int64)
+    tot = _time_figures(p, idx, zero, 1)
+    earned_tot = int(p.pay[idx][p.earning_status[idx]].sum())
+    pending_tot = int(p.pay[idx][p.pending[idx]].sum())
+    wtime = _time_figures(p, idx, wk, max(nweeks, 1))
+    w_earned = _sum_by(wk, p.pay[idx] * p.earning_status[idx], max(nweeks, 1))
+    w_pending = _sum_by(wk, p.pay[idx] * p.pending[idx], max(nweeks, 1))
+    units_tot = int(p.units[idx].sum())
+    w_units = _sum_by(wk, p.units[idx], max(nweeks, 1))
+
+    def weekly_cvs(worked_w: np.ndarray, earned_w: np.ndarray) -> tuple[float, float]:
+        have = np.flatnonzero(worked_w > 0)
+        wage = [earned_w[i] * 3600 / worked_w[i] / MICRO for i in have]
+        if len(have):
+            span = earned_w[have.min():have.max() + 1] / MICRO
+            ecv = _cv(list(span))
+        else:
+            ecv = 0.0
+        return _cv(wage), ecv
+
+    def weekly_shortfall(worked_w, earned_w) -> int | None:
+        if ref_micros is None:
+            return None
+        return int(sum(max(0, _mul_hours(ref_micros, int(s)) - int(e)) for s, e in zip(worked_w, earned_w)))
+
+    cache: dict[tuple, _ScopeTables] = {}
+    open_end = today_o if today_o is not None else (hi if hi is not None else p.last_day)
+
+    def tables(sc_platforms, sc_projects) -> _ScopeTables:
+        k = (None if sc_platforms is None else frozenset(sc_platforms),
+             None if sc_projects is None else frozenset(sc_projects))
+        if k not in cache:
+            cache[k] = _scope_tables(p, k[0], k[1], open_end)
+        return cache[k]
+
+    def figures(worked, paid, unpaid_row, earned, pending, units, sc: _Scope, sc_projects,
+                cvs: tuple[float, float], wshort: int | None, advertised: int | None) -> dict[str, Any]:
+        t = tables(sc.platforms, sc_projects)
+        in_p = _in(t.po_day, sc.lo, sc.hi)
+        paid_out = int(t.po_amount[in_p].sum())
+        fees = int(t.po_fee[in_p].sum())
+        expenses = int(t.ex_amount[_in(t.ex_day, sc.lo, sc.hi)].sum())
+        # outstanding: all earnings minus all payouts up to the period's end, for these platforms
+        paid_upto = int(t.po_amount[_in(t.po_day, None, sc.hi)].sum())
+        eqf = _eq_figures(t, sc.lo, sc.hi)
+        unpaid_s = worked - paid
+        out: dict[str, Any] = {
+            "hours_worked": _hours(worked),
+            "hours_paid": _hours(paid),
+            "hours_unpaid": _hours(unpaid_s),
+            "unpaid_hours_by_kind": {k: _hours(int(v)) for k, v in zip(UNPAID_KEYS, unpaid_row) if v},
+            "unpaid_share": (unpaid_s / worked) if worked else None,
+            "earned": format_micros(earned),
+            "pending": format_micros(pending),
+            "effective_hourly_wage": _ratio_money(earned, worked),
+            "paid_hourly_rate": _ratio_money(earned, paid),
+            "advertised_rate": None if advertised is None else format_micros(advertised),
+            "advertised_gap": None,
+            "paid_out": format_micros(paid_out),
+            "fees": format_micros(fees),
+            "outstanding": format_micros(earned_upto(sc.platforms, sc.hi) - paid_upto),
+            "expenses": format_micros(expenses),
+            "net_hourly_wage": _ratio_money(earned - fees - expenses, worked),
+            "units": units,
+            **eqf,
+            "eq_share": (eqf["eq_days"] / (sc.hi - sc.lo + 1)) if (sc.lo is not None and sc.hi is not None) else None,
+            **_rate_figures(t, sc.lo, sc.hi),
+            "weekly_wage_cv": cvs[0],
+            "weekly_earnings_cv": cvs[1],
+            "reference_wage": None if ref_micros is None else format_micros(ref_micros),
+            "below_reference": None,
+            "shortfall": None,
+            "weekly_shortfall": None if wshort is None else format_micros(wshort),
+        }
+        if advertised is not None and worked:
+            with localcontext() as ctx:
+                ctx.prec = 40
+                eff = Decimal(earned) * 3600 / Decimal(worked)
+                out["advertised_gap"] = _fmt_dec((Decimal(advertised) - eff) / MICRO)
+        if ref_micros is not None:
+            out["below_reference"] = (earned * 3600 < ref_micros * worked) if worked else False
+            out["shortfall"] = format_micros(max(0, _mul_hours(ref_micros, worked) - earned))
+        return out
+
+    top_scope = _Scope(platforms, lo, hi)
+    top_adv = None
+    if project_set is not None:
+        one = project_set
+    else:  # no project filter, but every entry with a project is on the same one
+        one = {p.project_keys[c] for c in np.unique(p.pk[idx])}
+        one = {k for k in one if k[1] is not None}
+    if len(one) == 1:
+        top_adv = _advertised(p, next(iter(one)))
+    result = {
+        "period_from": date_from.isoformat() if date_from else None,
+        "period_to": date_to.isoformat() if date_to else None,
+        "home_currency": p.home,
+        "platform": platform,
+        "project": project,
+        **figures(int(tot[0][0]), int(tot[1][0]), tot[2][0], earned_tot, pending_tot, units_tot, top_scope,
+                  project_set, weekly_cvs(wtime[0][:nweeks], w_earned[:nweeks]),
+                  weekly_shortfall(wtime[0][:nweeks], w_earned[:nweeks]), top_adv),
+    }
+    if not breakdowns:
+        return result
+
+    by_week = []
+    for wi in range(nweeks):
+        mon = w_first + 7 * wi
+        wlo = mon if lo is None else max(mon, lo)
+        whi = mon + 6 if hi is None else min(mon + 6, hi)
+        cv = (0.0, 0.0)
+        ws = None if ref_micros is None else max(0, _mul_hours(ref_micros, int(wtime[0][wi])) - int(w_earned[wi]))
+        row = {"week": timeutil.iso_week_label(dt.date.fromordinal(mon)),
+               "week_start": dt.date.fromordinal(mon).isoformat(),
+               **figures(int(wtime[0][wi]), int(wtime[1][wi]), wtime[2][wi], int(w_earned[wi]), int(w_pending[wi]),
+                         int(w_units[wi]), _Scope(platforms, wlo, whi), project_set, cv, ws, top_adv)}
+        by_week.append(row)
+    result["by_week"] = by_week
+
+    # per project (platform-level time is its own row with project None)
+    used = np.unique(p.pk[idx])
+    uniq = sorted((p.project_keys[c] for c in used), key=lambda t: (t[0], t[1] or ""))
+    codes = {k: i for i, k in enumerate(uniq)}
+    npj = len(uniq)
+    by_project = []
+    if npj:
+        remap = np.zeros(len(p.project_keys), dtype=np.int64)
+        for c in used:
+            remap[c] = codes[p.project_keys[c]]
+        pc = remap[p.pk[idx]]
+        # order by (project, start): a stable sort of small ints is a radix sort, and idx is by start
+        o = np.argsort(pc.astype(np.int16 if npj < 32000 else np.int64), kind="stable")
+        idx, pc, wk = idx[o], pc[o], wk[o]
+        ptime = _time_figures(p, idx, pc, npj)
+        p_earned = _sum_by(pc, p.pay[idx] * p.earning_status[idx], npj)
+        p_pending = _sum_by(pc, p.pay[idx] * p.pending[idx], npj)
+        p_units = _sum_by(pc, p.units[idx], npj)
+        nw = max(nweeks, 1)
+        pw = pc * nw + wk
+        pwtime = _time_figures(p, idx, pw, npj * nw)
+        pw_earned = _sum_by(pw, p.pay[idx] * p.earning_status[idx], npj * nw)
+        for (plat, proj), i in codes.items():
+            ww = pwtime[0][i * nw:(i + 1) * nw][:nweeks]
+            we = pw_earned[i * nw:(i + 1) * nw][:nweeks]
+            sc_projects = {(plat, proj)} if proj is not None else set()
+            row = {"platform": plat, "project": proj,
+                   **figures(int(ptime[0][i]), int(ptime[1][i]), ptime[2][i], int(p_earned[i]), int(p_pending[i]),
+                             int(p_units[i]), _Scope({plat}, lo, hi), sc_projects, weekly_cvs(ww, we),
+                             weekly_shortfall(ww, we), _advertised(p, (plat, proj)) if proj else None)}
+            by_project.append(row)
+    result["by_project"] = by_project
+    return result
+
+
+def _in(days: np.ndarray, lo: int | None, hi: int | None) -> np.ndarray:
+    m = np.ones(len(days), dtype=bool)
+    if lo is not None:
+        m &= days >= lo
+    if hi is not None:
+        m &= days <= hi
+    return m
+
+
+def _monday(ordinal: int) -> int:
+    return ordinal - ((ordinal - 1) % 7)
+
+
+def _advertised(p: Prepared, key: tuple[str, str]) -> int | None:
+    """The project's advertised rate (else its first rate) in home micro-units; hourly projects only."""
+    plat, proj = key
+    pr = p.projects[(p.projects["platform"] == plat) & (p.projects["project"] == proj)]
+    if not len(pr):
+        return None
+    row = pr.iloc[0]
+    if row["pay_model"] != "hourly":
+        return None
+    adv = row["advertised_rate_micros"]
+    currency = row["currency"]
+    day = row["started_on"] if row["started_on"] is not None else None
+    fr = p.first_rates[(p.first_rates["platform"] == plat) & (p.first_rates["project"] == proj)]
+    if adv is None or adv is pd.NA or (isinstance(adv, float) and math.isnan(adv)):
+        if not len(fr):
+            return None
+        adv = int(fr.iloc[0]["rate_micros"])
+        currency = fr.iloc[0]["currency"]
+        day = dt.date.fromordinal(int(fr.iloc[0]["day"]))
+    adv = int(adv)
+    if currency == p.home:
+        return adv
+    if day is None:
+        day = dt.date.fromordinal(int(fr.iloc[0]["day"]) if len(fr) else (p.last_day or _EPOCH_DATE.toordinal()))
+    rate = p.fx.rate(currency, day)
+    num, den = (Decimal(adv) * rate).as_integer_ratio()
+    return _round_div(num, den)

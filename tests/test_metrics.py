@@ -1,0 +1,163 @@
+"""metrics.py against hand calculations (metrics.md's worked example first)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from taskerlog import metrics
+from taskerlog.model import EQPeriod, Expense, FxRate, Logbook, Payout, Project, Rate, WorkEntry
+from taskerlog.timeutil import parse_instant
+
+TZ = "UTC"
+
+
+def t(s: str, tz: str = TZ) -> int:
+    return parse_instant(s, tz)
+
+
+def work(store, start, end, kind="tasking", project="Genesis Dolphin", platform="Outlier", tz=TZ, **kw):
+    return store.add_work(WorkEntry(platform=platform, project=project, kind=kind, start=t(start, tz),
+                                    end=t(end, tz), **kw))
+
+
+@pytest.fixture
+def worked_example(store):
+    """metrics.md: Genesis Dolphin, $35/h then $20/h; 14 h worked, $185 earned."""
+    store.set_settings(Logbook(home_currency="USD", timezone=TZ))
+    store.add_project(Project(platform="Outlier", project="Genesis Dolphin", currency="USD"))
+    store.add_rate(Rate(platform="Outlier", project="Genesis Dolphin", effective_at=t("2026-03-02T09:00"), rate="35"))
+    store.add_rate(Rate(platform="Outlier", project="Genesis Dolphin", effective_at=t("2026-03-04T00:00"), rate="20"))
+    work(store, "2026-03-01T10:00", "2026-03-01T14:00", kind="onboarding")
+    work(store, "2026-03-01T14:00", "2026-03-01T15:00", kind="assessment")
+    work(store, "2026-03-02T09:00", "2026-03-02T12:00")
+    work(store, "2026-03-03T09:00", "2026-03-03T11:00", status="lost")
+    work(store, "2026-03-04T09:00", "2026-03-04T13:00")
+    store.add_eq(EQPeriod(platform="Outlier", start_date=dt.date(2026, 3, 5), end_date=dt.date(2026, 3, 7)))
+    return store
+
+
+def test_worked_example_to_the_cent(worked_example):
+    m = metrics.compute(worked_example.frames(), reference_wage=Decimal(15))
+    assert m["hours_worked"] == 14
+    assert m["hours_paid"] == 7
+    assert m["hours_unpaid"] == 7
+    assert m["unpaid_hours_by_kind"] == {"onboarding": 4, "assessment": 1, "lost": 2}
+    assert Decimal(m["earned"]) == Decimal("185")
+    assert Decimal(m["effective_hourly_wage"]) == Decimal("13.214286")  # 185/14
+    assert Decimal(m["paid_hourly_rate"]) == Decimal("26.428571")  # 185/7
+    assert Decimal(m["advertised_rate"]) == 35  # first recorded rate, one project
+    assert Decimal(m["advertised_gap"]) == Decimal("21.785714")
+    assert m["eq_days"] == 3 and m["eq_episodes"] == 1 and m["longest_eq_days"] == 3
+    assert m["rate_changes"] == 1 and m["rate_cuts"] == 1 and m["rate_raises"] == 0
+    assert m["largest_cut_pct"] == pytest.approx(-42.857142857)
+    assert Decimal(m["shortfall"]) == Decimal(25)
+    assert m["below_reference"] is True
+    assert m["unpaid_share"] == 0.5
+    # two ISO weeks: W09 (Sunday 1 March: 5 unpaid hours), W10 (9 hours, $185)
+    weeks = {w["week"]: w for w in m["by_week"]}
+    assert list(weeks) == ["2026-W09", "2026-W10"]
+    assert weeks["2026-W09"]["hours_worked"] == 5 and Decimal(weeks["2026-W09"]["earned"]) == 0
+    assert weeks["2026-W10"]["hours_worked"] == 9 and weeks["2026-W10"]["eq_days"] == 3
+    # each week measured on its own: 15*5 - 0 = 75 and max(0, 15*9 - 185) = 0
+    assert Decimal(m["weekly_shortfall"]) == 75
+    assert [(r["platform"], r["project"]) for r in m["by_project"]] == [("Outlier", "Genesis Dolphin")]
+
+
+def test_period_filter_counts_entries_by_start_day_and_eq_days_inside(worked_example):
+    m = metrics.compute(worked_example.frames(), date_from=dt.date(2026, 3, 2), date_to=dt.date(2026, 3, 6))
+    assert m["hours_worked"] == 9
+    assert Decimal(m["earned"]) == 185
+    assert m["eq_days"] == 2  # 5 and 6 March fall inside
+    assert m["eq_share"] == pytest.approx(2 / 5)
+
+
+def test_overlapping_entries_count_once_and_paid_wins(store):
+    store.set_settings(Logbook(home_currency="USD", timezone=TZ))
+    store.add_project(Project(platform="MTurk", project="Receipts", pay_model="per_task", currency="USD"))
+    # two HITs overlapping 10:00-10:30 and 10:15-10:45, one paid $0.50, one rejected; waiting 9:50-10:20
+    work(store, "2026-05-04T10:00", "2026-05-04T10:30", project="Receipts", platform="MTurk", pay="0.50")
+    work(store, "2026-05-04T10:15", "2026-05-04T10:45", project="Receipts", platform="MTurk", pay="0.40",
+         status="rejected")
+    work(store, "2026-05-04T09:50", "2026-05-04T10:20", project=None, platform="MTurk", kind="waiting")
+    m = metrics.compute(store.frames())
+    assert m["hours_worked"] == pytest.approx(55 / 60)  # 9:50-10:45
+    assert m["hours_paid"] == pytest.approx(30 / 60)
+    # unpaid: 9:50-10:00 waiting (10 min), 10:30-10:45 rejected (15 min)
+    assert m["unpaid_hours_by_kind"] == pytest.approx({"waiting": 10 / 60, "rejected": 15 / 60})
+    assert Decimal(m["earned"]) == Decimal("0.50")  # rejected pay is not earned
+
+
+def test_unpaid_instant_goes_to_the_entry_that_started_first(store):
+    store.set_settings(Logbook(home_currency="USD", timezone=TZ))
+    work(store, "2026-05-04T10:00", "2026-05-04T11:00", project=None, platform="P", kind="instructions")
+    work(store, "2026-05-04T10:30", "2026-05-04T12:00", project=None, platform="P", kind="admin")
+    # a tie: same start, onboarding is earlier in metrics.md's list than meeting
+    work(store, "2026-05-05T10:00", "2026-05-05T11:00", project=None, platform="P", kind="meeting")
+    work(store, "2026-05-05T10:00", "2026-05-05T11:00", project=None, platform="P", kind="onboarding")
+    m = metrics.compute(store.frames())
+    assert m["unpaid_hours_by_kind"] == {"instructions": 1.0, "admin": 1.0, "onboarding": 1.0}
+
+
+def test_per_task_pay_training_rate_and_currency_conversion(store):
+    store.set_settings(Logbook(home_currency="KES", timezone="Africa/Nairobi"))
+    store.add_project(Project(platform="Remotasks", project="Boxes", pay_model="per_task", currency="USD"))
+    store.add_rate(Rate(platform="Remotasks", project="Boxes", effective_at=t("2026-04-01T00:00", "Africa/Nairobi"),
+                        rate="0.05", unit="task", currency="USD"))
+    store.add_rate(Rate(platform="Remotasks", project="Boxes", effective_at=t("2026-04-01T00:00", "Africa/Nairobi"),
+                        rate="0.02", unit="task", currency="USD", applies_to="training"))
+    store.add_fx(FxRate(date=dt.date(2026, 4, 1), currency="USD", rate="129.50"))
+    store.add_fx(FxRate(date=dt.date(2026, 4, 3), currency="USD", rate="130"))
+    tz = "Africa/Nairobi"
+    work(store, "2026-04-02T08:00", "2026-04-02T10:00", project="Boxes", platform="Remotasks", units=100, tz=tz)
+    work(store, "2026-04-02T10:00", "2026-04-02T11:00", project="Boxes", platform="Remotasks", units=50,
+         kind="training", tz=tz)
+    work(store, "2026-04-03T08:00", "2026-04-03T09:00", project="Boxes", platform="Remotasks", units=10, tz=tz)
+    store.add_payout(Payout(platform="Remotasks", paid_at=t("2026-04-03T12:00", tz), amount="5", currency="USD",
+                            fee="0.30"))
+    store.add_expense(Expense(date=dt.date(2026, 4, 2), category="internet", amount="100", currency="KES"))
+    m = metrics.compute(store.frames())
+    # 100×0.05 + 50×0.02 = 6 USD at 129.50 = 777 KES; 10×0.05 = 0.5 USD at 130 = 65 KES
+    assert Decimal(m["earned"]) == 842
+    assert Decimal(m["paid_out"]) == 650 and Decimal(m["fees"]) == 39
+    assert Decimal(m["outstanding"]) == 842 - 650
+    assert Decimal(m["expenses"]) == 100
+    assert Decimal(m["net_hourly_wage"]) == Decimal(842 - 39 - 100) / 4
+    assert m["units"] == 160
+
+
+def test_missing_exchange_rate_is_an_error_naming_currency_and_date(store):
+    store.set_settings(Logbook(home_currency="KES", timezone="UTC"))
+    store.add_project(Project(platform="R", project="X", currency="USD"))
+    store.add_rate(Rate(platform="R", project="X", effective_at=t("2026-04-01T00:00"), rate="2", currency="USD"))
+    work(store, "2026-04-02T08:00", "2026-04-02T10:00", project="X", platform="R")
+    with pytest.raises(metrics.MetricsError, match="USD on or before 2026-04-02"):
+        metrics.compute(store.frames())
+
+
+def test_weeks_start_monday_in_local_time_across_dst(store):
+    # America/New_York: DST starts Sunday 2026-03-08. 23:30 local Sunday is still week 10.
+    tz = "America/New_York"
+    store.set_settings(Logbook(home_currency="USD", timezone=tz))
+    work(store, "2026-03-08T23:30", "2026-03-09T00:30", project=None, platform="P", kind="waiting", tz=tz)
+    work(store, "2026-03-09T00:30", "2026-03-09T01:30", project=None, platform="P", kind="waiting", tz=tz)
+    m = metrics.compute(store.frames())
+    assert [(w["week"], w["hours_worked"]) for w in m["by_week"]] == [("2026-W10", 1.0), ("2026-W11", 1.0)]
+    m = metrics.compute(store.frames(), date_from=dt.date(2026, 3, 9), date_to=dt.date(2026, 3, 9))
+    assert m["hours_worked"] == 1.0
+
+
+def test_weekly_cvs_by_hand(store):
+    store.set_settings(Logbook(home_currency="USD", timezone=TZ))
+    store.add_project(Project(platform="O", project="A", currency="USD"))
+    store.add_rate(Rate(platform="O", project="A", effective_at=t("2026-01-01T00:00"), rate="10"))
+    work(store, "2026-01-05T09:00", "2026-01-05T11:00", project="A", platform="O")  # W02: $20, 2h
+    work(store, "2026-01-19T09:00", "2026-01-19T10:00", project="A", platform="O")  # W04: $10, 1h
+    work(store, "2026-01-19T10:00", "2026-01-19T11:00", project=None, platform="O", kind="waiting")
+    m = metrics.compute(store.frames())
+    # weekly wages: 10 and 5 -> mean 7.5, pop std 2.5 -> cv 1/3
+    assert m["weekly_wage_cv"] == pytest.approx(1 / 3)
+    # weekly earnings over W02..W04 incl. the empty W03: 20, 0, 10 -> mean 10, std sqrt(200/3)
+    assert m["weekly_earnings_cv"] == pytest.approx((200 / 3) ** 0.5 / 10)
