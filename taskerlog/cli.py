@@ -98,21 +98,32 @@ def backup(c: Context, dest: str | None) -> None:
 
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.option("--anchor", "anchor_texts", multiple=True,
+              help="An anchor line (or hash) you kept elsewhere, from `taskerlog anchor`; may repeat.")
+@click.option("--anchor-file", "anchor_files", multiple=True, type=click.Path(dir_okay=False),
+              help="A text file holding anchor lines you kept (e.g. the email you sent); may repeat.")
 @pass_ctx
 @friendly_errors
-def verify(c: Context, as_json: bool) -> None:
-    """Check the journal's hash chain and every record against it.
+def verify(c: Context, as_json: bool, anchor_texts: tuple[str, ...] = (), anchor_files: tuple[str, ...] = ()) -> None:
+    """Check the journal's hash chain and every record against it, and every anchor.
 
     Exits 1 and names the first problem when something was changed behind taskerlog's back.
 
-    Example: taskerlog verify
+    Example: taskerlog verify --anchor "taskerlog anchor 2026-03-31 · 1,234 entries · 3f9a 1c07 88e2 d410"
     """
+    from .evidence import verify_evidence  # anchors and attachment files (docs/evidence.md)
+
     result = c.store.verify()
+    extra = verify_evidence(c.store, anchor_texts, anchor_files)
+    result.problems.extend(extra.problems)
+    result.ok = not result.problems
     if as_json:
         emit_json({"ok": result.ok, "entries": result.entries, "head": result.head,
-                   "problems": [p.__dict__ for p in result.problems]})
+                   "anchors_recorded": extra.anchors_recorded, "anchors_given": extra.anchors_external,
+                   "attachments": extra.attachments, "problems": [p.__dict__ for p in result.problems]})
     elif result.ok:
         click.echo(f"ok: {result.entries} journal entries, every record matches; head {result.head}")
+        click.echo(f"ok: {extra.summary()}, all match")
     else:
         click.echo(f"NOT OK: {len(result.problems)} problem(s); the first: {result.problems[0].message}", err=True)
         for p in result.problems[1:20]:

@@ -5,3 +5,4 @@ from . import reports  # noqa: F401
 from . import bundle_cmds  # noqa: F401
 from . import pool  # noqa: F401
 from . import history  # noqa: F401
+from . import evidence  # noqa: F401

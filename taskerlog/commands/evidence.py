@@ -1,0 +1,219 @@
+"""Evidence for a wage claim: ``anchor``, ``attach``, ``attachments``, ``statement``,
+``minimums`` and ``evidence`` (the PDF + CSV + manifest zip). Thin shells over
+:mod:`taskerlog.evidence`; the clock is read here and passed in."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .. import timeutil
+from ..cli import CLIError, Context, cli, emit_json, friendly_errors, pass_ctx
+from ..evidence import anchors, attachments, report, save_statement, saved_statement, wages
+from ..evidence.report import EvidenceError
+from ._common import parse_day
+
+JSON_OPT = click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+
+
+@cli.command()
+@click.option("--note", help="Where you are sending it, e.g. 'emailed to the union rep'.")
+@JSON_OPT
+@pass_ctx
+@friendly_errors
+def anchor(c: Context, note: str | None, as_json: bool) -> None:
+    """Print the journal's head hash to keep somewhere else (email it, print it, write it down).
+
+    Later, `taskerlog verify --anchor "<the line>"` shows whether anything recorded up to
+    now was changed or the logbook rebuilt since. The anchor is also recorded in the logbook.
+
+    Example: taskerlog anchor --note "emailed to my union rep"
+    """
+    now = timeutil.now_epoch()
+    try:
+        a, line = anchors.make_anchor(c.store, now, note)
+    except anchors.AnchorError as exc:
+        raise CLIError(str(exc)) from exc
+    if as_json:
+        emit_json({"line": line, "seq": a.seq, "hash": a.hash, "recorded_at": a.recorded_at, "note": a.note})
+        return
+    click.echo(line)
+    click.echo(f"full hash: {a.hash}")
+    click.echo("Keep this line somewhere outside this computer (email it to someone you trust, print it, or "
+               "write it down). Check it later with: taskerlog verify --anchor \"<the line>\"")
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--entry", type=int, help="The work entry it is about (its number, see `taskerlog entries`).")
+@click.option("--platform", help="The platform it is about.")
+@click.option("--project", help="The project it is about (with --platform).")
+@click.option("--note", help="What it shows, e.g. 'rate cut announcement in Slack'.")
+@JSON_OPT
+@pass_ctx
+@friendly_errors
+def attach(c: Context, file: str, entry, platform, project, note, as_json) -> None:
+    """Keep a screenshot, email or message with the logbook, by its SHA-256 hash.
+
+    The file is copied into the folder <logbook>-attachments beside the logbook; attaching
+    the same file again stores nothing new.
+
+    Example: taskerlog attach rate-cut.png --platform Outlier --project "Genesis Dolphin" --note "rate cut notice"
+    """
+    try:
+        got = attachments.attach(c.store, file, entry=entry, platform=platform, project=project, note=note)
+    except attachments.AttachmentError as exc:
+        raise CLIError(str(exc)) from exc
+    if as_json:
+        emit_json(got.__dict__)
+        return
+    if not got.recorded_new:
+        click.echo(f"already attached: {got.filename} to {got.target} (#{got.id}); nothing stored again")
+    else:
+        stored = "stored" if got.stored_new else "the same content was already stored; linked it"
+        click.echo(f"attached {got.filename} ({got.size:,} bytes) to {got.target} as #{got.id}: {stored}")
+    click.echo(f"sha256 {got.sha256}")
+
+
+@cli.command("attachments")
+@JSON_OPT
+@pass_ctx
+@friendly_errors
+def list_attachments(c: Context, as_json: bool) -> None:
+    """List the attached files with their hashes and what they are attached to.
+
+    Example: taskerlog attachments
+    """
+    rows = c.store.rows("attachments")
+    if as_json:
+        emit_json(rows)
+        return
+    if not rows:
+        click.echo("no attachments yet (add one with: taskerlog attach FILE --entry ID)")
+        return
+    tz = c.store.settings().timezone
+    for r in rows:
+        to = (f"entry #{r['work_id']}" if r["work_id"] is not None
+              else "project" if r["project_id"] is not None else "platform" if r["platform_id"] is not None
+              else "logbook")
+        click.echo(f"#{r['id']}  {r['filename']}  {r['size']:,} bytes  added {timeutil.format_local(r['recorded_at'], tz)}"
+                   f"  → {to}  {r['note'] or ''}".rstrip())
+        click.echo(f"     sha256 {r['sha256']}")
+
+
+@cli.command()
+@click.argument("file", required=False, type=click.Path(dir_okay=False, allow_dash=True))
+@pass_ctx
+@friendly_errors
+def statement(c: Context, file: str | None) -> None:
+    """Save your own statement for evidence reports (who you are, where, which platforms), or show it.
+
+    Give a text file (or - to type it in); without one, the saved statement is printed.
+
+    Example: taskerlog statement my-statement.txt
+    """
+    if file is None:
+        text = saved_statement(c.store)
+        click.echo(text if text else "no statement saved yet: taskerlog statement FILE")
+        return
+    text = sys.stdin.read() if file == "-" else _read_text(file, "FILE")
+    if not text.strip():
+        raise CLIError("the statement is empty; write who you are, where you work from and for which platforms")
+    save_statement(c.store, text)
+    click.echo(f"saved your statement ({len(text.strip()):,} characters); evidence reports will include it")
+
+
+def _read_text(path: str, option: str) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise CLIError(f"{option}: there is no file {path}") from exc
+    except UnicodeDecodeError as exc:
+        raise CLIError(f"{option}: {path} is not UTF-8 text; save it as plain text (UTF-8)") from exc
+    except OSError as exc:
+        raise CLIError(f"{option}: cannot read {path}: {exc.strerror}") from exc
+
+
+@cli.command()
+@JSON_OPT
+@friendly_errors
+def minimums(as_json: bool) -> None:
+    """List the legal minimum wages shipped with taskerlog (use the key with evidence --minimum).
+
+    The figures are dated: check the one in force with the source named.
+
+    Example: taskerlog minimums
+    """
+    table = wages.load_table()
+    if as_json:
+        emit_json([{**w.__dict__, "hourly": str(w.hourly)} for w in table])
+        return
+    for w in table:
+        click.echo(f"{w.key:<14} {w.hourly:>10} {w.currency}/h  {w.place}; from {w.effective_from}")
+        click.echo(f"{'':<14} {w.explain()}. Source: {w.source}")
+
+
+@cli.command()
+@click.option("--from", "date_from", required=True, help="First day of the period (YYYY-MM-DD).")
+@click.option("--to", "date_to", required=True, help="Last day of the period, inclusive (YYYY-MM-DD).")
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="The zip file to write.")
+@click.option("--minimum", help="Measure against a legal minimum wage (a key from `taskerlog minimums`).")
+@click.option("--reference-wage", help="Measure against this hourly wage instead (default: the logbook's own).")
+@click.option("--reference-currency", help="Currency of --reference-wage (default: the home currency).")
+@click.option("--statement", "statement_file", type=click.Path(dir_okay=False),
+              help="A text file with your statement (default: the one saved with `taskerlog statement`).")
+@click.option("--anchor", "anchor_texts", multiple=True, help="An anchor line you kept, to check in the report.")
+@click.option("--anchor-file", "anchor_files", multiple=True, type=click.Path(dir_okay=False),
+              help="A file holding anchor lines you kept (an email saved as text).")
+@click.option("--force", is_flag=True, help="Overwrite --out if it exists.")
+@pass_ctx
+@friendly_errors
+def evidence(c: Context, date_from, date_to, out, minimum, reference_wage, reference_currency, statement_file,
+             anchor_texts, anchor_files, force) -> None:
+    """Write an evidence report for a wage claim: a PDF, the entries as CSV and a manifest of hashes, in one zip.
+
+    Example: taskerlog evidence --from 2026-03-01 --to 2026-03-31 --minimum ke-cities --out march-evidence.zip
+    """
+    store = c.store
+    now = timeutil.now_epoch()
+    s = store.settings()
+    d0 = parse_day(date_from, s.timezone, now, option="--from")
+    d1 = parse_day(date_to, s.timezone, now, option="--to")
+    if d1 < d0:
+        raise CLIError(f"--to: {d1} is before --from {d0}; give a later day")
+    out_path = Path(out)
+    if out_path.suffix.lower() != ".zip":
+        raise CLIError(f"--out: {out} should end in .zip (the report is a zip of a PDF, CSV files and a manifest)")
+    if out_path.exists() and not force:
+        raise CLIError(f"--out: {out} already exists; choose another name or add --force")
+    if reference_currency and reference_wage is None:
+        raise CLIError("--reference-currency goes with --reference-wage")
+    try:
+        ref = wages.choose_reference(s, minimum=minimum, reference_wage=reference_wage,
+                                     reference_currency=reference_currency, date_from=d0, date_to=d1)
+        claims = anchors.read_claims(list(anchor_texts), list(anchor_files))
+    except (wages.ReferenceError_, anchors.AnchorError) as exc:
+        raise CLIError(str(exc)) from exc
+    text = _read_text(statement_file, "--statement") if statement_file else saved_statement(store)
+    try:
+        data, manifest, ev = report.make_report(store, date_from=d0, date_to=d1, reference=ref, now=now,
+                                                statement=text, anchor_claims=claims)
+    except EvidenceError as exc:
+        raise CLIError(str(exc)) from exc
+    tmp = out_path.with_name(out_path.name + ".partial")
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp.write_bytes(data)
+    tmp.replace(out_path)
+    m = ev.metrics
+    import hashlib
+
+    click.echo(f"wrote {out_path} ({len(data):,} bytes): {len(manifest['files'])} files, {len(ev.entries)} entries")
+    click.echo(f"hours worked {m['hours_worked']:.2f}, earned {m['earned']} {ev.home}, outstanding {m['outstanding']}"
+               + (f", shortfall {m['shortfall']} (weekly {m['weekly_shortfall']}) against {ref.describe()}"
+                  if ref else "; no reference wage (use --minimum or --reference-wage)"))
+    click.echo(f"journal check: {'OK' if ev.verify_ok else 'FAILED: ' + ev.verify_problems[0]}")
+    click.echo(f"sha256 of the zip: {hashlib.sha256(data).hexdigest()}")
+    if not ev.statement:
+        click.echo("note: no statement was included; add one with `taskerlog statement FILE` or --statement FILE")

@@ -1,0 +1,59 @@
+"""Evidence for a wage claim: anchors of the journal, attachments, reference wages, the report.
+
+- :mod:`.anchors` — the journal head in a form to keep elsewhere, and checks against it;
+- :mod:`.attachments` — files kept by content hash beside the logbook;
+- :mod:`.wages` — the shipped table of legal minimum wages, and choosing a reference;
+- :mod:`.integrity` — contemporaneous / late / imported / edited, and edit trails;
+- :mod:`.report` — the PDF + CSV + manifest zip.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..store.journal import Problem
+from . import anchors, attachments
+
+STATEMENT_KEY = "evidence_statement"
+
+
+@dataclass
+class EvidenceCheck:
+    """What ``taskerlog verify`` adds: anchors and attachment files."""
+
+    anchors_recorded: int = 0
+    anchors_external: int = 0
+    attachments: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+    def summary(self) -> str:
+        parts = [f"{self.anchors_recorded} recorded anchor(s)"]
+        if self.anchors_external:
+            parts.append(f"{self.anchors_external} anchor(s) you kept")
+        parts.append(f"{self.attachments} attachment file(s)")
+        return "checked " + ", ".join(parts)
+
+
+def verify_evidence(store, anchor_texts: list[str] = (), anchor_files: list[str] = ()) -> EvidenceCheck:
+    """Check every recorded anchor, the anchors given (text or files), and attachment files."""
+    claims = anchors.read_claims(list(anchor_texts), list(anchor_files))
+    a = anchors.check_anchors(store, claims)
+    n, file_problems = attachments.check_files(store)
+    return EvidenceCheck(a.recorded, a.external, n, [*a.problems, *file_problems])
+
+
+def saved_statement(store) -> str | None:
+    """The worker's statement kept in the logbook's settings (None if there is none)."""
+    value = store.settings_raw().get(STATEMENT_KEY)
+    return value if value and value.strip() else None
+
+
+def save_statement(store, text: str, source: str = "manual") -> None:
+    """Keep (or replace) the worker's statement; the journal keeps earlier versions."""
+    text = text.strip()
+    with store.transaction():
+        row = next((r for r in store.rows("settings") if r["key"] == STATEMENT_KEY), None)
+        if row is None:
+            store.insert("settings", {"key": STATEMENT_KEY, "value": text}, source)
+        else:
+            store.update("settings", row["id"], {"value": text}, source)

@@ -1,0 +1,141 @@
+"""Attachments: screenshots, emails and messages kept with the logbook, by content hash.
+
+The file's bytes go to ``<logbook stem>-attachments/<first 2 hex digits>/<sha256>`` in
+the logbook's folder, written once (to a temporary name, flushed to disk, then renamed)
+and made read-only. The logbook keeps one journaled ``attachments`` row per link (the
+hash, the original file name, its size, the time it was added, what it is attached to),
+so the journal's hash chain covers the attachment's hash and ``verify`` can re-hash the
+files. The same file attached twice is stored once; attached twice to the same thing, it
+is recorded once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..store.journal import Problem
+
+MAX_BYTES = 100 * 1024 * 1024
+SOURCE = "attach"
+
+
+class AttachmentError(ValueError):
+    """An attachment that cannot be added; the message says what to do."""
+
+
+def folder(store) -> Path:
+    """Where a logbook's attachments live: ``<stem>-attachments`` beside the logbook file."""
+    return store.path.with_name(f"{store.path.stem}-attachments")
+
+
+def blob_path(store, sha256: str) -> Path:
+    return folder(store) / sha256[:2] / sha256
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@dataclass(frozen=True)
+class Attached:
+    """The outcome of ``attach``."""
+
+    id: int
+    sha256: str
+    filename: str
+    size: int
+    stored_new: bool
+    """False when the same content was already in the folder."""
+    recorded_new: bool
+    """False when the same content was already attached to the same thing."""
+    target: str
+
+
+def _write_once(path: Path, data: bytes) -> bool:
+    if path.exists():
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".partial")
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+    try:
+        os.chmod(path, 0o444)
+    except OSError:
+        pass
+    return True
+
+
+def attach(store, file: str | Path, *, entry: int | None = None, platform: str | None = None,
+           project: str | None = None, note: str | None = None) -> Attached:
+    """Keep ``file`` with the logbook, linked to a work entry, a project, a platform or only a note."""
+    path = Path(file)
+    if not path.is_file():
+        raise AttachmentError(f"{file} is not a file")
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise AttachmentError(f"{file} is {size / 1e6:.0f} MB; attachments are limited to"
+                              f" {MAX_BYTES // 1_000_000} MB (save a smaller screenshot or a PDF of the email)")
+    if entry is not None and (platform or project):
+        raise AttachmentError("attach to a work entry (--entry) or to a project/platform, not both")
+    if project and not platform:
+        raise AttachmentError("--project needs --platform (the same project name can exist on two platforms)")
+    data = path.read_bytes()
+    digest = sha256_bytes(data)
+    note = note.strip() if note and note.strip() else None
+    with store.transaction():
+        work_id = platform_id = project_id = None
+        if entry is not None:
+            if store.get("work", entry) is None:
+                raise AttachmentError(f"there is no work entry #{entry}; see the entry numbers in the evidence CSV")
+            work_id, target = entry, f"work entry #{entry}"
+        elif platform:
+            platform_id = store.platform_id(platform, create=False)
+            if platform_id is None:
+                raise AttachmentError(f"there is no platform '{platform}' in this logbook")
+            project_id = store.project_id(platform, project) if project else None
+            target = f"{platform} / {project}" if project else f"platform {platform}"
+        else:
+            if note is None:
+                raise AttachmentError("say what the file is about: --entry ID, --platform/--project, or --note TEXT")
+            target = "the logbook (see its note)"
+        stored_new = _write_once(blob_path(store, digest), data)
+        for row in store.rows("attachments"):
+            if (row["sha256"], row["work_id"], row["platform_id"], row["project_id"]) == (
+                    digest, work_id, platform_id, project_id):
+                return Attached(row["id"], digest, row["filename"], row["size"], stored_new, False, target)
+        media = mimetypes.guess_type(path.name)[0]
+        rid = store.insert("attachments", {
+            "sha256": digest, "filename": path.name, "size": size, "media_type": media, "work_id": work_id,
+            "platform_id": platform_id, "project_id": project_id, "note": note}, SOURCE)
+    return Attached(rid, digest, path.name, size, stored_new, True, target)
+
+
+def read_blob(store, sha256: str) -> bytes:
+    return blob_path(store, sha256).read_bytes()
+
+
+def check_files(store) -> tuple[int, list[Problem]]:
+    """Every attachment's file must exist and still hash to its name."""
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for row in store.rows("attachments"):
+        h = row["sha256"]
+        if h in seen:
+            continue
+        seen.add(h)
+        p = blob_path(store, h)
+        if not p.is_file():
+            problems.append(Problem(None, "attachments", row["id"],
+                                    f"attachment #{row['id']} ({row['filename']}) is missing from {p.parent}"))
+        elif sha256_bytes(p.read_bytes()) != h:
+            problems.append(Problem(None, "attachments", row["id"],
+                                    f"attachment #{row['id']} ({row['filename']}) was changed: its file no"
+                                    " longer matches the hash recorded when it was added"))
+    return len(seen), problems

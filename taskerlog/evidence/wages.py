@@ -1,0 +1,163 @@
+"""Reference wages: the legal minimums shipped in ``data/minimum_wages.csv``, or the worker's own.
+
+Each row of the table is one published figure: the amount in the unit it was published
+in (per hour, day or month), the hours used to turn it into an hourly figure, the date
+it took effect and its source. A place may have several rows; the one in force on a day
+is the latest whose ``effective_from`` is on or before it. The figures are dated: the
+worker must check the current one (docs/evidence.md says so, and so does the report).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, Decimal
+from importlib import resources
+
+from .. import money
+from ..model import Logbook
+
+CENT = Decimal("0.01")
+
+
+class ReferenceError_(ValueError):
+    """A reference wage that cannot be used; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class MinimumWage:
+    """One published legal minimum wage."""
+
+    key: str
+    place: str
+    currency: str
+    amount: Decimal
+    unit: str
+    """``hour``, ``day`` or ``month``: the unit the figure was published in."""
+    hours_per_unit: Decimal
+    hours_basis: str
+    """How ``hours_per_unit`` was chosen (e.g. "8-hour day")."""
+    effective_from: dt.date
+    source: str
+    notes: str
+
+    @property
+    def hourly(self) -> Decimal:
+        """The hourly figure: ``amount ÷ hours_per_unit``, rounded to the cent (half to even)."""
+        return (self.amount / self.hours_per_unit).quantize(CENT, rounding=ROUND_HALF_EVEN)
+
+    def explain(self) -> str:
+        """How the hourly figure was reached, in one line."""
+        if self.unit == "hour":
+            return f"{self.amount} {self.currency} per hour, in force from {self.effective_from}"
+        return (f"{self.amount} {self.currency} per {self.unit} ÷ {self.hours_per_unit} hours"
+                f" ({self.hours_basis}) = {self.hourly} {self.currency} per hour,"
+                f" in force from {self.effective_from}")
+
+
+def load_table(text: str | None = None) -> list[MinimumWage]:
+    """The shipped table (or ``text`` in the same format), validated."""
+    if text is None:
+        text = resources.files("taskerlog").joinpath("data/minimum_wages.csv").read_text(encoding="utf-8")
+    out = []
+    for line, row in enumerate(csv.DictReader(io.StringIO(text)), start=2):
+        try:
+            unit = row["unit"].strip()
+            if unit not in ("hour", "day", "month"):
+                raise ValueError(f"unit '{unit}' is not hour, day or month")
+            hours = Decimal(row["hours_per_unit"])
+            if hours <= 0:
+                raise ValueError("hours_per_unit must be more than 0")
+            out.append(MinimumWage(
+                key=row["key"].strip(), place=row["place"].strip(),
+                currency=money.check_currency(row["currency"]), amount=money.parse_amount(row["amount"]),
+                unit=unit, hours_per_unit=hours, hours_basis=(row["hours_basis"] or "").strip(),
+                effective_from=dt.date.fromisoformat(row["effective_from"].strip()),
+                source=row["source"].strip(), notes=(row["notes"] or "").strip()))
+        except (ValueError, KeyError, ArithmeticError) as exc:
+            raise ReferenceError_(f"minimum_wages.csv:{line}: {exc}") from exc
+    return out
+
+
+def keys(table: list[MinimumWage] | None = None) -> list[str]:
+    table = load_table() if table is None else table
+    return sorted({w.key for w in table})
+
+
+def minimum_wage(key: str, on: dt.date | None, table: list[MinimumWage] | None = None) -> MinimumWage:
+    """The figure for ``key`` in force on ``on`` (the latest one when ``on`` is None)."""
+    table = load_table() if table is None else table
+    rows = sorted((w for w in table if w.key == key), key=lambda w: w.effective_from)
+    if not rows:
+        raise ReferenceError_(f"there is no minimum wage called '{key}'; choose one of: {', '.join(keys(table))}")
+    if on is None:
+        return rows[-1]
+    in_force = [w for w in rows if w.effective_from <= on]
+    if not in_force:
+        raise ReferenceError_(
+            f"the table's first figure for '{key}' took effect on {rows[0].effective_from}, after {on};"
+            " give the figure that applied with --reference-wage")
+    return in_force[-1]
+
+
+@dataclass(frozen=True)
+class Reference:
+    """The hourly wage a report measures against, and where it came from."""
+
+    hourly: Decimal
+    currency: str
+    label: str
+    origin: str
+    """``legal minimum`` (from the table), ``worker's figure`` (logbook settings) or
+    ``given for this report`` (command line / page)."""
+    detail: str
+    source: str = ""
+    effective_from: dt.date | None = None
+    other_figures: tuple[str, ...] = ()
+    """Other figures of the same minimum in force during part of the period."""
+
+    def describe(self) -> str:
+        text = f"{self.label}: {self.hourly} {self.currency} per hour ({self.origin})"
+        if self.source:
+            text += f". Source: {self.source}"
+        return text
+
+
+def choose_reference(settings: Logbook, *, minimum: str | None = None, reference_wage: Decimal | str | None = None,
+                     reference_currency: str | None = None, date_from: dt.date | None = None,
+                     date_to: dt.date | None = None, table: list[MinimumWage] | None = None) -> Reference | None:
+    """Pick the reference: ``--minimum KEY``, else ``--reference-wage``, else the logbook's own.
+
+    A legal minimum is the figure in force on the period's last day; figures of the same
+    minimum that took effect inside the period are listed in ``other_figures``.
+    """
+    if minimum and reference_wage is not None:
+        raise ReferenceError_("choose either a legal minimum (--minimum) or your own figure (--reference-wage), not both")
+    if minimum:
+        table = load_table() if table is None else table
+        w = minimum_wage(minimum, date_to, table)
+        others = []
+        if date_from is not None:
+            try:
+                first = minimum_wage(minimum, date_from, table)
+            except ReferenceError_:
+                first = None
+            same = [o for o in table if o.key == w.key and o is not w]
+            others = [o for o in same if o is first or date_from < o.effective_from <= (date_to or o.effective_from)]
+        others = tuple(o.explain() for o in others)
+        return Reference(hourly=w.hourly, currency=w.currency, label=f"Legal minimum: {w.place}",
+                         origin="legal minimum", detail=w.explain(), source=w.source,
+                         effective_from=w.effective_from, other_figures=others)
+    if reference_wage is not None:
+        amount = money.parse_amount(reference_wage)
+        cur = money.check_currency(reference_currency or settings.home_currency)
+        return Reference(hourly=amount, currency=cur, label="Reference wage given for this report",
+                         origin="given for this report", detail=f"{amount} {cur} per hour")
+    if settings.reference_wage is not None:
+        cur = settings.reference_currency or settings.home_currency
+        label = settings.reference_label or "The worker's own reference wage"
+        return Reference(hourly=settings.reference_wage, currency=cur, label=label, origin="worker's figure",
+                         detail=f"{settings.reference_wage} {cur} per hour, from the logbook's settings")
+    return None
