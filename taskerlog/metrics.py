@@ -363,8 +363,27 @@ def _rate_history(rates: pd.DataFrame, tz: str) -> tuple[pd.DataFrame, pd.DataFr
 # ---------------------------------------------------------------------------------------
 # Time on the union of spans, per group
 # ---------------------------------------------------------------------------------------
+def _prev_max(ends: np.ndarray) -> np.ndarray:
+    """For each span (in order), the latest end among the spans before it (−∞ for the first)."""
+    prev = np.empty_like(ends)
+    if len(ends):
+        prev[0] = np.iinfo(np.int64).min
+        prev[1:] = np.maximum.accumulate(ends)[:-1]
+    return prev
+
+
+def _ordered(keys: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """``rows`` ordered by ``keys`` (already in order almost always: entries are sorted by start)."""
+    return rows if (np.diff(keys) >= 0).all() else rows[np.argsort(keys, kind="stable")]
+
+
 def _time_figures(p: Prepared, idx: np.ndarray, groups: np.ndarray, ngroups: int):
-    """Seconds worked, paid, and unpaid per key, for each group, on the union of spans."""
+    """Seconds worked, paid, and unpaid per key, for each group, on the union of spans.
+
+    Groups are kept apart by offsetting each group's times by ``group × span``, so one
+    pass over sorted spans measures every group's union at once. A span adds the part of
+    it past the latest end before it; that is exactly its share of the union.
+    """
     worked = np.zeros(ngroups, dtype=np.int64)
     paid = np.zeros(ngroups, dtype=np.int64)
     unpaid = np.zeros((ngroups, NKEYS), dtype=np.int64)
@@ -376,67 +395,43 @@ def _time_figures(p: Prepared, idx: np.ndarray, groups: np.ndarray, ngroups: int
     s = (s0 - base) + groups * span
     e = (p.end[idx] - base) + groups * span
     earns = p.earns[idx]
+    # seconds fit float64 exactly (< 2^53), so bincount's sums of them are exact
 
-    def union_parts(order):
-        ss, ee = s[order], e[order]
-        runmax = np.maximum.accumulate(ee)
-        prev = np.empty_like(runmax)
-        prev[0] = np.iinfo(np.int64).min
-        prev[1:] = runmax[:-1]
-        a = np.maximum(ss, prev)
-        return a, ee, ss, prev
-
-    # worked: all entries, sorted by (group, start) — offsets keep groups apart
-    order = np.arange(len(s)) if (np.diff(s) >= 0).all() else np.argsort(s, kind="stable")  # nearly sorted
-    a, ee, _, _ = union_parts(order)
-    contrib = np.maximum(ee - a, 0)
+    # worked: all entries, by (group, start)
+    order = _ordered(s, np.arange(len(s)))
+    contrib = np.maximum(e[order] - np.maximum(s[order], _prev_max(e[order])), 0)
     worked += np.bincount(groups[order], weights=contrib, minlength=ngroups).round().astype(np.int64)
 
     # paid: the union of earning entries, kept as merged segments for the overlap measure
     pi = np.flatnonzero(earns)
     seg_start = seg_end = np.zeros(0, dtype=np.int64)
     if len(pi):
-        porder = pi if (np.diff(s[pi]) >= 0).all() else pi[np.argsort(s[pi], kind="stable")]
+        porder = _ordered(s[pi], pi)
         ps, pe = s[porder], e[porder]
-        runmax = np.maximum.accumulate(pe)
-        prev = np.empty_like(runmax)
-        prev[0] = np.iinfo(np.int64).min
-        prev[1:] = runmax[:-1]
-        new = ps > prev
-        seg_ids = np.cumsum(new) - 1
+        new = ps > _prev_max(pe)
         seg_start = ps[new]
         seg_end = np.maximum.reduceat(pe, np.flatnonzero(new))
-        seg_len = seg_end - seg_start
-        seg_group = groups[porder][new]
-        paid += np.bincount(seg_group, weights=seg_len, minlength=ngroups).round().astype(np.int64)
-        del seg_ids
+        paid += np.bincount(groups[porder][new], weights=seg_end - seg_start,
+                            minlength=ngroups).round().astype(np.int64)
 
     # unpaid: each instant not covered by paid time goes to the unpaid entry that started
-    # first (ties: earlier kind in metrics.md's list)
+    # first (ties: the earlier kind in metrics.md's list, then the earlier key)
     ui = np.flatnonzero(~earns)
     if len(ui):
-        # ties: the earlier kind in metrics.md's list, then the earlier key (rejected < returned ...)
-        comb = (s[ui] * 16 + p.kind_order[idx][ui]) * 16 + p.key[idx][ui]
-        uorder = ui if (np.diff(comb) >= 0).all() else ui[np.argsort(comb, kind="stable")]
-        us, ue = s[uorder], e[uorder]
-        runmax = np.maximum.accumulate(ue)
-        prev = np.empty_like(runmax)
-        prev[0] = np.iinfo(np.int64).min
-        prev[1:] = runmax[:-1]
-        ua = np.maximum(us, prev)
-        ub = ue
+        uorder = _ordered((s[ui] * 16 + p.kind_order[idx][ui]) * 16 + p.key[idx][ui], ui)
+        ua = np.maximum(s[uorder], _prev_max(e[uorder]))
+        ub = e[uorder]
         length = np.maximum(ub - ua, 0)
         if len(seg_start):
             cum = np.concatenate([[0], np.cumsum(seg_end - seg_start)])
 
-            def covered(t):
+            def covered(t):  # paid seconds before instant t
                 j = np.searchsorted(seg_start, t, side="right") - 1
                 jj = np.maximum(j, 0)
                 inside = np.clip(t - seg_start[jj], 0, seg_end[jj] - seg_start[jj])
                 return np.where(j >= 0, cum[jj] + inside, 0)
 
-            overlap = np.where(length > 0, covered(np.maximum(ub, ua)) - covered(ua), 0)
-            length = length - overlap
+            length = length - np.where(length > 0, covered(np.maximum(ub, ua)) - covered(ua), 0)
         code = groups[uorder] * NKEYS + p.key[idx][uorder]
         unpaid += np.bincount(code, weights=length, minlength=ngroups * NKEYS).round().astype(np.int64).reshape(
             ngroups, NKEYS)
