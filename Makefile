@@ -1,0 +1,38 @@
+# Two commands do all the set-up on a fresh machine:
+#   make run    start taskerlog (the app) on your own logbook, at http://localhost:8501
+#   make test   run the whole test suite (installs what it needs first)
+# `make help` lists the rest.
+
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+
+.PHONY: run test setup browser bench lint help
+
+help:
+	@echo "make run    - start the taskerlog app on your logbook (http://localhost:8501)"
+	@echo "make test   - install everything and run the whole test suite"
+	@echo "make bench  - run the benchmark (writes docs/performance.md)"
+	@echo "make setup  - only create .venv and install taskerlog into it"
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+setup: $(STAMP)
+
+run: setup
+	$(VENV)/bin/streamlit run app.py
+
+browser:
+	@scripts/ensure-browser
+
+test: setup browser
+	$(PY) -m pytest
+
+bench: setup
+	$(PY) bench/bench.py
