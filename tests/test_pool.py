@@ -418,3 +418,31 @@ def test_cli_pool_add_and_report_write_csv_and_html(tmp_path):
     assert res.exit_code == 0 and "Nothing can be shown yet" in res.output
     res = run(cli, ["pool", "report", str(tmp_path / "pool"), "--k", "2"])
     assert res.exit_code != 0 and "below the campaign's minimum of 5" in res.output
+
+
+# -- the app page ------------------------------------------------------------------------------------------
+def test_organize_page_renders_and_says_what_is_shared_and_protected(tmp_path, monkeypatch):
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("TASKERLOG_DB", str(tmp_path / "logbook.sqlite"))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    P.init_pool(tmp_path / "pool", campaign())
+    for i in range(6):
+        (tmp_path / "pool" / "contributions" / f"{pseud(i)}.json").write_text(
+            synthetic(pseud(i), [dict(month="2026-02", hours_worked=10, earned=100 + 10 * i)]).to_json())
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    at.switch_page("app_pages/organize.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    text = "\n".join(str(e.value) for e in at.info)
+    assert "What is shared" in text and "What is protected" in text
+    at.text_input(key="pool_dir").set_value(str(tmp_path / "pool")).run()
+    assert not at.exception, [e.value for e in at.exception]
+    shown = at.dataframe[0].value
+    assert shown["workers"].min() >= 5 and "wage_median" in shown.columns
+    assert pseud(0) not in shown.to_csv()
+    st.cache_data.clear()
+    st.cache_resource.clear()

@@ -1,0 +1,166 @@
+"""Pool with others (issue 4): a member's "Contribute" side and an organizer's "Pool" side.
+
+UI only: every figure comes from taskerlog.pool (the same functions as ``taskerlog
+contribute`` and ``taskerlog pool report``).
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+from pydantic import ValidationError
+
+from app_pages import _shared
+from taskerlog import money
+from taskerlog.pool import contribution as C
+from taskerlog.pool import pool as P
+from taskerlog.pool import report as R
+from taskerlog.pool.campaign import Campaign, CampaignError, explain
+
+NOT_SHARED = "(not shared)"
+
+_shared.page_header("Pool with others", "Share what the work really pays with your workers' association, "
+                    "without anyone being singled out.")
+
+
+def _campaign_from_upload(upload) -> Campaign | None:
+    if upload is None:
+        return None
+    try:
+        return Campaign.model_validate(json.loads(upload.getvalue().decode("utf-8")))
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        st.error(f"{upload.name} is not a campaign file (not JSON).")
+    except ValidationError as exc:
+        st.error(explain(exc, upload.name))
+    return None
+
+
+contribute_tab, pool_tab = st.tabs(["Contribute (members)", "Pool (organizers)"])
+
+# -- the member's side ------------------------------------------------------------------------------------
+with contribute_tab:
+    st.info(
+        "**What is shared:** for each finished month of the campaign, per platform and public category: "
+        "hours worked, hours paid, unpaid hours by kind, what you earned (in the campaign's currency), task "
+        "counts, empty-queue days and rate cuts, all rounded (hours to ½ h, money to whole units, tasks to tens).\n\n"
+        "**What is protected:** no notes, task ids, exact dates, project names, file names or your name. The file "
+        "carries a pseudonym made from a secret kept only on this device, different for every campaign. Nothing is "
+        "sent anywhere: you download the file and give it to your organizer yourself. The organizer only ever "
+        "publishes figures about groups of at least k workers."
+    )
+    st.caption("Your file is not anonymous against the platform if it leaks (the platform knows your exact hours): "
+               "give it only to your organizer.")
+    upload = st.file_uploader("Campaign file from your organizer", type=["json"], key="pool_campaign_member")
+    cam = _campaign_from_upload(upload)
+    if cam is not None:
+        store = _shared.current_store()
+        frames = _shared.current_frames()
+        mapping = C.load_mapping(store)
+        keys = C.logbook_projects(frames)
+        st.subheader(f"{cam.name} ({cam.campaign_id})")
+        if not keys:
+            st.write("Your logbook has no projects yet, so there is nothing to contribute.")
+        else:
+            st.write("Put each of your projects in one of the campaign's categories. This stays on your machine.")
+            with st.form("pool_mapping"):
+                chosen_platforms: dict[str, str] = {}
+                for pl in sorted({pl for pl, _ in keys}):
+                    options = [NOT_SHARED, *cam.platforms]
+                    current = mapping.platforms.get(pl) or cam.platform_of(pl) or NOT_SHARED
+                    chosen_platforms[pl] = st.selectbox(f"Your platform “{pl}” is the campaign's", options,
+                                                        index=options.index(current) if current in options else 0,
+                                                        key=f"pool_pl_{pl}")
+                chosen: dict[tuple[str, str], str] = {}
+                for pl, pr in keys:
+                    options = [NOT_SHARED, *cam.categories]
+                    current = mapping.projects.get((pl, pr)) or NOT_SHARED
+                    label = f"{pl} / {pr}" if pr else f"{pl} / time without a project (waiting, admin)"
+                    chosen[(pl, pr)] = st.selectbox(label, options, index=options.index(current) if current in options else 0,
+                                                    key=f"pool_pr_{pl}\t{pr}")
+                saved = st.form_submit_button("Save the categories")
+            if saved:
+                projects = {k: ("-" if v == NOT_SHARED else v) for k, v in chosen.items()}
+                platforms = {k: v for k, v in chosen_platforms.items() if v != NOT_SHARED}
+                new = mapping.with_(projects, platforms)
+                new = C.Mapping({k: v for k, v in new.projects.items() if chosen_platforms.get(k[0]) != NOT_SHARED},
+                                new.platforms)
+                _shared.write(lambda: C.save_mapping(store, new, source=_shared.SOURCE), "Categories saved.")
+            try:
+                secret = C.load_or_create_secret(C.secret_path(_shared.db_path()))
+                result = C.build_contribution(frames, cam, mapping, secret, _shared.now())
+            except (C.ContributionError, CampaignError, ValueError) as exc:
+                st.warning(str(exc))
+                result = None
+            if result is not None:
+                st.markdown("**Preview: exactly the rows that will leave your machine**")
+                st.caption(f"Finished months: {', '.join(result.months) or 'none yet'} · money in {cam.currency} · "
+                           f"pseudonym {result.pseudonym[:12]}…")
+                if result.rows:
+                    st.dataframe(pd.DataFrame(C.preview_rows(result)), hide_index=True)
+                    text = result.to_json()
+                    with st.expander("The file itself"):
+                        st.code(text, language="json")
+                    st.download_button("Download the contribution file", text, file_name=f"contribution-{cam.campaign_id}.json",
+                                       mime="application/json")
+                else:
+                    st.write("No work in the campaign's finished months on the projects you put in a category.")
+
+# -- the organizer's side ------------------------------------------------------------------------------------
+with pool_tab:
+    st.info(
+        "**What members share:** monthly totals per platform and category under a pseudonym, nothing else.\n\n"
+        "**What is protected:** every figure, chart point and download below describes at least k different "
+        "workers. Smaller groups, and groups that would let someone work out a smaller group by subtracting one "
+        "figure from another, are left out. Pseudonyms never appear in a report."
+    )
+    folder = st.text_input("Pool folder on this computer", key="pool_dir",
+                           help="One folder per campaign; contributions are kept there, one file per member.")
+    if folder:
+        pool_dir = Path(folder).expanduser()
+        cam = None
+        try:
+            cam = P.open_pool(pool_dir)
+        except (P.PoolError, CampaignError) as exc:
+            st.write(str(exc))
+            up = st.file_uploader("Campaign file to start this pool", type=["json"], key="pool_campaign_org")
+            new_cam = _campaign_from_upload(up)
+            if new_cam is not None and st.button("Start the pool"):
+                _shared.write(lambda: P.init_pool(pool_dir, new_cam), f"Pool started in {pool_dir}.")
+        if cam is not None:
+            st.subheader(f"{cam.name} ({cam.campaign_id})")
+            files = st.file_uploader("Add members' contribution files", type=["json"], accept_multiple_files=True,
+                                     key="pool_files")
+            if files and st.button("Add to the pool"):
+                with tempfile.TemporaryDirectory() as tmp:
+                    paths = []
+                    for f in files:
+                        p = Path(tmp) / Path(f.name).name
+                        p.write_bytes(f.getvalue())
+                        paths.append(p)
+                    res = P.add_contributions(pool_dir, paths)
+                msg = f"Added {res.added}, replaced {res.replaced}, refused {len(res.problems)}."
+                (st.warning if res.problems else st.success)(msg)
+                for problem in res.problems:
+                    st.error(problem.replace(tmp + "/", ""))
+            c1, c2, c3 = st.columns(3)
+            publish = c1.checkbox(f"Publishing (k = {cam.publish_k})", help="For figures that leave the organization.")
+            k = c2.number_input("k: fewest workers behind a figure", min_value=cam.k, max_value=1000,
+                                value=cam.publish_k if publish else cam.k, disabled=publish)
+            ref_text = c3.text_input(f"Reference wage ({cam.currency}/h, optional)")
+            with _shared.friendly():
+                ref = money.parse_amount(ref_text) if ref_text.strip() else None
+                rows = P.load_rows(pool_dir, cam)
+                rep = P.report(rows, cam, k=None if publish else int(k), publish=publish, reference_wage=ref)
+                if not len(rep.groups):
+                    st.write(f"Nothing can be shown yet: no group has at least {rep.k} workers.")
+                else:
+                    st.altair_chart(R.altair_chart(rep))
+                    st.dataframe(pd.DataFrame(R.records(rep)), hide_index=True)
+                    st.download_button("Download CSV", R.to_csv(rep), file_name=f"{cam.campaign_id}-pool.csv",
+                                       mime="text/csv")
+                    st.download_button("Download the printable page (HTML)", R.to_html(rep),
+                                       file_name=f"{cam.campaign_id}-pool.html", mime="text/html")
