@@ -15,7 +15,7 @@ import streamlit as st
 from app_pages import _shared
 from taskerlog import appsupport
 
-st.set_page_config(page_title="taskerlog", page_icon="🕘", layout="wide",
+st.set_page_config(page_title="taskerlog", page_icon=":material/timer:", layout="wide",
                    initial_sidebar_state="auto")
 
 HERE = Path(__file__).resolve().parent
@@ -42,33 +42,40 @@ except Exception as exc:  # a broken or foreign file: say so, never a traceback
     st.stop()
 
 
-def page(file: str, title: str, icon: str, default: bool = False):
-    return st.Page(str(HERE / "app_pages" / file), title=title, icon=icon, default=default,
-                   url_path=Path(file).stem)
+def page(file: str, title: str, icon: str):
+    return st.Page(str(HERE / "app_pages" / file), title=title, icon=icon, url_path=Path(file).stem)
 
 
-welcome = page("welcome.py", "Welcome", "👋", default=empty)
-log = page("log.py", "Log", "⏱️", default=not empty)
+welcome = page("welcome.py", "Welcome", ":material/waving_hand:")
+log = page("log.py", "Log", ":material/timer:")
+
+
+def home() -> None:
+    # The hidden default page only routes, so every real page keeps its own URL (/log, /welcome…).
+    st.switch_page(welcome if empty else log)
+
+
 sections = {
+    "": [st.Page(home, title="taskerlog", default=True, visibility="hidden")],
     "Daily": ([welcome] if empty or want_sample else []) + [
         log,
-        page("dashboard.py", "Dashboard", "📊"),
-        page("entries.py", "Entries", "📝"),
+        page("dashboard.py", "Dashboard", ":material/monitoring:"),
+        page("entries.py", "Entries", ":material/edit_note:"),
     ],
     "Records": [
-        page("projects.py", "Projects & rates", "🗂️"),
-        page("money_page.py", "Money", "💰"),
+        page("projects.py", "Projects & rates", ":material/folder_open:"),
+        page("money_page.py", "Money", ":material/payments:"),
     ],
 }
-reports = [page(f, t, i) for f, t, i in (("evidence.py", "Evidence report", "⚖️"),
-                                         ("organize.py", "Pool with others", "🤝"),
-                                         ("history.py", "History", "🕰️"))
+reports = [page(f, t, i) for f, t, i in (("evidence.py", "Evidence report", ":material/gavel:"),
+                                         ("organize.py", "Pool with others", ":material/groups:"),
+                                         ("history.py", "History", ":material/history:"))
            if (HERE / "app_pages" / f).exists()]
 if reports:
     sections["Reports"] = reports
 sections["Logbook"] = [
-    page("import_export.py", "Import / export", "📦"),
-    page("settings.py", "Settings", "⚙️"),
+    page("import_export.py", "Import / export", ":material/swap_vert:"),
+    page("settings.py", "Settings", ":material/settings:"),
 ]
 nav = st.navigation(sections)
 

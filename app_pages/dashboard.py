@@ -38,11 +38,12 @@ now = _shared.now()
 today = appsupport.today_in(tz, now)
 
 # -- filters -------------------------------------------------------------------------------
-c1, c2, c3 = st.columns([2, 1, 1])
-period = c1.segmented_control("Period", appsupport.PERIODS, default="This month", key="dash_period") or "This month"
+default = appsupport.default_period(frames.work, tz, today)
+period = st.segmented_control("Period", appsupport.PERIODS, default=default, key="dash_period") or default
 custom = None
 if period == "Custom":
-    custom = c1.date_input("From – to", value=(today - dt.timedelta(days=29), today), key="dash_custom")
+    custom = st.date_input("From – to", value=(today - dt.timedelta(days=29), today), key="dash_custom")
+c2, c3 = st.columns(2)
 platforms = sorted(set(frames.projects["platform"]) | set(frames.work["platform"].dropna()))
 platform = c2.selectbox("Platform", ["All platforms", *platforms], key="dash_platform")
 platform = None if platform == "All platforms" else platform
@@ -109,7 +110,7 @@ r3[3].metric("Expenses", mm(m.get("expenses"), home))
 # -- charts --------------------------------------------------------------------------------
 weeks = pd.DataFrame(m.get("by_week") or [])
 st.subheader("Week by week")
-if len(weeks):
+if len(weeks) and (pd.to_numeric(weeks["hours_worked"], errors="coerce").fillna(0) > 0).any():
     w = weeks[["week"]].copy()
     w["Effective hourly wage"] = pd.to_numeric(weeks["effective_hourly_wage"], errors="coerce")
     w["Paid hourly rate"] = pd.to_numeric(weeks["paid_hourly_rate"], errors="coerce")
@@ -145,7 +146,7 @@ else:
 st.markdown("**Empty queue calendar**")
 eqd = appsupport.eq_days(frames.eq, date_from, date_to, today, platform)
 if len(eqd):
-    st.altair_chart(alt.Chart(eqd).mark_rect(color="#b03a2e").encode(
+    st.altair_chart(alt.Chart(eqd).mark_rect(color="#b03a2e", stroke="white", strokeWidth=2).encode(
         x=alt.X("week:O", title="week starting"),
         y=alt.Y("weekday:O", sort=["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"], title=None),
         tooltip=["date", "platform"]).properties(height=200), width="stretch")
@@ -155,12 +156,16 @@ else:
 st.markdown("**Rates over time** (cuts marked ▼)")
 rh = appsupport.rate_history(frames.rates, tz, platform, project)
 if len(rh):
-    base = alt.Chart(rh).encode(x=alt.X("when:T", title=None), y=alt.Y("rate:Q", title="rate"),
+    until = dt.datetime.combine(min(date_to or today, today) if date_to else today, dt.time(23, 59))
+    drawn = appsupport.extend_steps(rh, until)
+    base = alt.Chart(drawn).encode(x=alt.X("when:T", title=None), y=alt.Y("rate:Q", title="rate"),
                                 color=alt.Color("series:N", legend=alt.Legend(orient="bottom", title=None)))
     line = base.mark_line(interpolate="step-after")
-    pts = base.mark_point(filled=True, size=60).encode(
+    pts = alt.Chart(rh).mark_point(filled=True, size=70).encode(
+        x="when:T", y="rate:Q", color=alt.Color("series:N", legend=None),
         shape=alt.Shape("change:N", scale=alt.Scale(domain=["first", "raise", "same", "cut"],
-                                                     range=["circle", "triangle-up", "circle", "triangle-down"])),
+                                                     range=["circle", "triangle-up", "circle", "triangle-down"]),
+                    legend=alt.Legend(orient="bottom", title=None)),
         tooltip=["series", "when:T", "rate_text", "unit", "currency", "change", "change_pct"])
     cuts = alt.Chart(rh[rh["change"] == "cut"]).mark_rule(color="#b03a2e", strokeDash=[2, 2]).encode(x="when:T")
     st.altair_chart(line + pts + cuts, width="stretch")
@@ -172,10 +177,7 @@ else:
 st.subheader("By project")
 bp = pd.DataFrame(m.get("by_project") or [])
 if len(bp):
-    cols = [c for c in ("platform", "project", "hours_worked", "hours_paid", "unpaid_share", "earned",
-                        "effective_hourly_wage", "paid_hourly_rate", "advertised_rate", "advertised_gap",
-                        "rate_cuts") if c in bp.columns]
-    st.dataframe(bp[cols], hide_index=True, width="stretch")
+    st.dataframe(appsupport.project_table(bp), hide_index=True, width="stretch")
 else:
     st.caption("No project has work in this period.")
 

@@ -54,7 +54,7 @@ if files:
         st.code("\n".join(v["problems"]), language=None)
     elif v:
         st.success(f"{v['label']} is valid. This is what importing it would do:")
-        st.write(appsupport.describe_report(v["report"]))
+        st.code(appsupport.describe_report(v["report"]), language=None)
         if st.button("Import now", type="primary", key="imp_go"):
             def do_import():
                 return bundle.import_tables(store, v["tables"], source=f"import:{v['label']}")
@@ -70,7 +70,7 @@ if files:
                 st.session_state["imp_round"] = st.session_state.get("imp_round", 0) + 1
                 for k in ("imp_sig", "imp_verdict"):
                     st.session_state.pop(k, None)
-                _shared.flash(f"Imported {v['label']}: " + appsupport.describe_report(report))
+                _shared.flash(f"Imported {v['label']}. " + appsupport.describe_report(report).replace("\n", " · "))
                 st.rerun()
 
 st.subheader("Export")

@@ -91,6 +91,12 @@ def period_bounds(choice: str, today: dt.date, custom: tuple[dt.date, dt.date] |
     raise ValueError(f"unknown period {choice!r}")
 
 
+def default_period(work: pd.DataFrame, tz: str, today: dt.date) -> str:
+    """"This month" when there is work in it, else "All time" (a sample, an old import)."""
+    first = timeutil.local_midnight(today.replace(day=1), tz)
+    return "This month" if len(work) and (work["start"] >= first).any() else "All time"
+
+
 def _month_end(first: dt.date) -> dt.date:
     nxt = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
     return nxt - dt.timedelta(days=1)
@@ -332,6 +338,37 @@ def rate_history(rates: pd.DataFrame, tz: str, platform: str | None = None,
                                        "change_pct"])
 
 
+def extend_steps(history: pd.DataFrame, until: dt.datetime) -> pd.DataFrame:
+    """Add one point per series at ``until`` with its last rate, so a step line reaches today
+    (a project with a single rate is still drawn as a line)."""
+    if not len(history):
+        return history
+    last = history.sort_values("when").groupby("series", sort=False).tail(1).copy()
+    last = last[last["when"] < until]
+    last["when"] = until
+    last["change"] = "same"
+    return pd.concat([history, last], ignore_index=True)
+
+
+def project_table(by_project: pd.DataFrame) -> pd.DataFrame:
+    """metrics' ``by_project`` rows for reading: hours to 2 places, shares in %, money to cents."""
+    out = pd.DataFrame({"platform": by_project["platform"],
+                        "project": [p if isinstance(p, str) and p else "(no project)" for p in by_project["project"]]})
+    for col, label in (("hours_worked", "hours worked"), ("hours_paid", "hours paid")):
+        if col in by_project:
+            out[label] = [None if missing(v) else round(float(v), 2) for v in by_project[col]]
+    if "unpaid_share" in by_project:
+        out["unpaid %"] = [None if missing(v) else round(as_share(float(v)) * 100, 1) for v in by_project["unpaid_share"]]
+    for col, label in (("earned", "earned"), ("effective_hourly_wage", "effective wage/h"),
+                       ("paid_hourly_rate", "paid rate/h"), ("advertised_rate", "advertised/h"),
+                       ("advertised_gap", "advertised gap")):
+        if col in by_project:
+            out[label] = [None if missing(v) else money.format_amount(Decimal(str(v)), 2) for v in by_project[col]]
+    if "rate_cuts" in by_project:
+        out["rate cuts"] = by_project["rate_cuts"]
+    return out
+
+
 # -- uploads -------------------------------------------------------------------------------
 class UploadError(ValueError):
     """An upload that cannot be a bundle; the message says what to send instead."""
@@ -374,23 +411,8 @@ def temp_dir(prefix: str = "taskerlog-") -> Path:
 
 
 def describe_report(report: Any) -> str:
-    """An import report as one sentence: what would be (or was) added, per file."""
+    """An import report (``bundle.ImportReport``) as the lines it prints for the CLI."""
     if report is None:
         return "nothing to do"
-    counts = None
-    for attr in ("added", "counts", "inserted", "new"):
-        got = getattr(report, attr, None)
-        if isinstance(got, dict):
-            counts = got
-            break
-    if isinstance(report, dict):
-        counts = report
-    if counts is None:
-        return str(report)
-    parts = [f"{n} new in {name}" for name, n in counts.items() if n]
-    skipped = getattr(report, "skipped", None) or getattr(report, "unchanged", None)
-    if isinstance(skipped, dict) and any(skipped.values()):
-        parts.append("already there: " + ", ".join(f"{n} in {k}" for k, n in skipped.items() if n))
-    elif isinstance(skipped, int) and skipped:
-        parts.append(f"{skipped} already there")
-    return "; ".join(parts) if parts else "nothing new: everything in it is already in the logbook"
+    lines = report.lines() if hasattr(report, "lines") else str(report).splitlines()
+    return "\n".join(line.strip() for line in lines if line.strip())

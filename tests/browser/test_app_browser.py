@@ -1,0 +1,156 @@
+"""The app in a real browser: first run → sample → dashboard equals the CLI; a clock that
+survives a reload; an import with errors imports nothing; two sessions writing at once;
+screenshots of every page at desktop and phone width (artifacts/screenshots/)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from taskerlog import appsupport, timeutil
+from taskerlog.model import Project, Rate
+from taskerlog.store import Store
+
+from .conftest import DESKTOP, PHONE, ROOT, goto, settle, shot
+
+pytestmark = pytest.mark.browser
+
+PAGES = ["welcome", "log", "dashboard", "entries", "projects", "money_page", "import_export", "settings"]
+
+
+def _cli(db: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([str(Path(sys.executable).parent / "taskerlog"), "--db", str(db), *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+
+
+def _open_sample(page, server) -> None:
+    goto(page, server.url)
+    page.get_by_role("button", name="Open the sample logbook").click()
+    page.wait_for_url("**/dashboard?logbook=sample", timeout=60_000)
+    settle(page)
+    page.get_by_text("SAMPLE logbook").first.wait_for()
+
+
+def _project(db: Path) -> None:
+    s = Store(db)
+    s.add_project(Project(platform="Outlier", project="Genesis Dolphin", currency="USD"))
+    s.add_rate(Rate(platform="Outlier", project="Genesis Dolphin", effective_at=1_700_000_000, rate="20",
+                    currency="USD"))
+    s.close()
+
+
+def test_first_run_sample_dashboard_equals_cli_metrics(server, page):
+    goto(page, server.url)
+    page.get_by_text("Explore a sample").wait_for()
+    shot(page, "first-run-desktop")
+    _open_sample(page, server)
+    page.get_by_role("radio", name="All time").or_(page.get_by_role("button", name="All time")).first.click()
+    settle(page)
+    page.get_by_text("These figures as JSON").click()
+    settle(page)
+    blocks = page.locator('[data-testid="stCode"]')
+    cmd = blocks.nth(0).inner_text().strip()
+    shown = json.loads(blocks.nth(1).inner_text())
+    assert cmd == "taskerlog metrics --json"
+    sample = appsupport.sample_db_path(server.db)
+    out = _cli(sample, "metrics", "--json")
+    assert out.returncode == 0, out.stderr
+    assert shown == json.loads(out.stdout)
+    # the headline shows the same effective wage, rounded to cents
+    home = Store(sample).settings().home_currency
+    wage = appsupport.fmt_money(shown["effective_hourly_wage"], home)
+    assert page.locator('[data-testid="stMetric"]', has_text="Effective hourly wage").inner_text().count(wage) == 1
+    # the worker's own logbook is untouched
+    assert Store(server.db).is_empty()
+
+
+def test_clock_in_reload_clock_out_saves_the_entry(server, page):
+    _project(server.db)
+    goto(page, f"{server.url}/log")
+    page.get_by_role("button", name="▶ Clock in").click()
+    settle(page)
+    page.get_by_text("Running").first.wait_for()
+    page.wait_for_timeout(1200)  # a clock must run at least a second
+    page.reload()
+    settle(page)
+    assert page.get_by_text("Running").count() >= 1
+    page.get_by_role("button", name="Clock out").click()
+    settle(page)
+    page.get_by_text("Clocked out").wait_for()
+    s = Store(server.db)
+    assert s.running_clocks() == []
+    w = s.frames().work
+    assert list(w["kind"]) == ["tasking"] and list(w["project"]) == ["Genesis Dolphin"]
+
+
+def test_import_with_errors_lists_them_and_imports_nothing(server, page, tmp_path):
+    _project(server.db)
+    bad = tmp_path / "work.csv"
+    bad.write_text("platform,project,kind,start,end,pay,currency\n"
+                   "Outlier,Genesis Dolphin,tasking,2026-03-02T09:00,2026-03-02T12:00,105,USD\n"
+                   "Outlier,Genesis Dolphin,tasking,2026-03-03T09:00,2026-03-03T08:00,,USD\n"
+                   "Outlier,Genesis Dolphin,napping,2026-03-04T09:00,2026-03-04T10:00,12.5,USD\n")
+    before = Store(server.db).journal_head()
+    goto(page, f"{server.url}/import_export")
+    page.locator('input[type="file"]').set_input_files(str(bad))
+    page.get_by_text("Nothing was imported").wait_for(timeout=60_000)
+    settle(page)
+    text = page.locator('[data-testid="stCode"]').first.inner_text()
+    assert "work.csv:3" in text and "work.csv:4" in text
+    assert "work.csv:2" not in text
+    shot(page, "import-errors-desktop")
+    s = Store(server.db)
+    assert s.journal_head() == before
+    assert len(s.frames().work) == 0
+
+
+def test_two_sessions_writing_at_once_both_saved(server, browser):
+    _project(server.db)
+    pages = []
+    for _ in range(2):
+        ctx = browser.new_context(viewport=DESKTOP)
+        pg = ctx.new_page()
+        pg.set_default_timeout(30_000)
+        goto(pg, f"{server.url}/log")
+        pg.get_by_role("tab", name="Past entry").click()
+        pages.append(pg)
+    for i, pg in enumerate(pages):
+        pg.get_by_label("Note", exact=True).filter(visible=True).first.fill(f"session {i}")
+    # submit both as close together as the browser allows
+    for pg in pages:
+        pg.get_by_role("button", name="Save entry").click(no_wait_after=True)
+    for pg in pages:
+        pg.get_by_text("Saved tasking").wait_for(timeout=60_000)
+    notes = sorted(Store(server.db).frames().work["note"])
+    assert notes == ["session 0", "session 1"]
+    log = server.log()
+    for bad in ("Traceback", "ProgrammingError", "different thread", "database is locked", "Uncaught app"):
+        assert bad not in log, log
+    for pg in pages:
+        pg.context.close()
+
+
+def test_screenshots_of_every_page(server, browser):
+    _open = browser.new_context(viewport=DESKTOP)
+    pg = _open.new_page()
+    pg.set_default_timeout(60_000)
+    _open_sample(pg, server)
+    _open.close()
+    for name, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+        ctx = browser.new_context(viewport=viewport, is_mobile=name == "phone", has_touch=name == "phone")
+        pg = ctx.new_page()
+        pg.set_default_timeout(60_000)
+        for p in PAGES:
+            goto(pg, f"{server.url}/{p}?logbook=sample")
+            assert pg.locator('[data-testid="stException"]').count() == 0, p
+            shot(pg, f"sample-{p}-{name}")
+        goto(pg, f"{server.url}/log")
+        shot(pg, f"mine-empty-log-{name}")
+        ctx.close()
+    assert "Traceback" not in server.log()
