@@ -381,3 +381,20 @@ def test_bundle_problems_of_imported_rows_point_at_the_source_file(nairobi):
     with pytest.raises(ImportProblems) as exc:
         importers.apply(nairobi, r.tables, source="x")
     assert str(exc.value.problems[0]).startswith("toggl_detailed.csv:2: kind:")
+
+
+# -- the app page -----------------------------------------------------------------------
+def test_history_page_renders_each_format_without_an_exception(tmp_path, monkeypatch):
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+    monkeypatch.setenv("TASKERLOG_DB", str(tmp_path / "logbook.sqlite"))
+    st.cache_resource.clear()
+    page = Path(__file__).resolve().parent.parent / "app_pages" / "history.py"
+    at = AppTest.from_file(str(page), default_timeout=60)
+    at.session_state["db_path"] = str(tmp_path / "logbook.sqlite")
+    at.run()
+    assert not at.exception
+    for fmt in importers.FORMATS:
+        at.selectbox(key="hist_fmt").set_value(fmt).run()
+        assert not at.exception, fmt
+    st.cache_resource.clear()

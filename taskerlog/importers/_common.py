@@ -9,6 +9,7 @@ a ``Problem(file, line, column, message)``.
 from __future__ import annotations
 
 import csv
+import functools
 import json
 import datetime as dt
 import io
@@ -328,6 +329,17 @@ _TIME = re.compile(r"^(\d{1,2})(?:[:.h](\d{2}))?(?::(\d{2})(?:\.\d+)?)?\s*([AaPp
 
 def parse_time_of_day(value: Any) -> tuple[dt.time, bool]:
     """``09:00``, ``9:00:00``, ``1:05 PM``, ``9am``, ``13.30`` → (time, had_am_pm)."""
+    if isinstance(value, str):
+        return _time_text(value)
+    return _time_value(value)
+
+
+@functools.lru_cache(maxsize=8192)
+def _time_text(value: str) -> tuple[dt.time, bool]:
+    return _time_value(value)
+
+
+def _time_value(value: Any) -> tuple[dt.time, bool]:
     if isinstance(value, dt.datetime):
         return value.time().replace(microsecond=0), False
     if isinstance(value, dt.time):
@@ -361,6 +373,17 @@ _DATETIME_SPLIT = re.compile(r"^(\S+(?:\s+[A-Za-z]{3,9}\.?,?\s+\d{2,4}|,?\s+\d{1
 
 def split_datetime(value: Any) -> tuple[Any, Any | None]:
     """A cell holding a date and maybe a time → (date part, time part or None)."""
+    if isinstance(value, str):
+        return _split_datetime_text(value)
+    return _split_datetime(value)
+
+
+@functools.lru_cache(maxsize=65536)
+def _split_datetime_text(value: str) -> tuple[Any, Any | None]:
+    return _split_datetime(value)
+
+
+def _split_datetime(value: Any) -> tuple[Any, Any | None]:
     if isinstance(value, dt.datetime):
         return value.date(), value.time()
     if isinstance(value, dt.date):
@@ -385,7 +408,12 @@ _ISO_OFFSET = re.compile(r"(Z|[+-]\d{2}:?\d{2})$")
 
 
 def local_epoch(day: dt.date, t: dt.time, tz: str) -> int:
-    return int(dt.datetime.combine(day, t, tzinfo=timeutil.zone(tz)).timestamp())
+    return int(dt.datetime.combine(day, t, tzinfo=_zone(tz)).timestamp())
+
+
+@functools.lru_cache(maxsize=64)
+def _zone(tz: str):
+    return timeutil.zone(tz)
 
 
 _DUR_HMS = re.compile(r"^(\d+):(\d{1,2})(?::(\d{1,2})(?:\.\d+)?)?$")
@@ -444,6 +472,17 @@ class AmountText:
 
 def split_amount(value: Any) -> AmountText | None:
     """Classify an amount cell: number text, sign, currency and decimal style. Blank → None."""
+    if isinstance(value, str):
+        return _amount_text(value)
+    return _split_amount(value)
+
+
+@functools.lru_cache(maxsize=65536)
+def _amount_text(value: str) -> AmountText | None:
+    return _split_amount(value)
+
+
+def _split_amount(value: Any) -> AmountText | None:
     if value is None:
         return None
     if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
@@ -578,24 +617,32 @@ STATUS_WORDS: dict[str, str] = {
 }
 
 
-def parse_kind(value: Any) -> str | None:
+@functools.lru_cache(maxsize=1024)
+def _kind_text(value: str) -> str | None:
+    return _parse_word(value, KIND_WORDS, "a kind of work", KINDS)
+
+
+@functools.lru_cache(maxsize=1024)
+def _status_text(value: str) -> str | None:
+    return _parse_word(value, STATUS_WORDS, "a status", STATUSES)
+
+
+def _parse_word(value: Any, words: dict[str, str], what: str, allowed) -> str | None:
     s = norm(str(value or ""))
     if not s:
         return None
-    k = KIND_WORDS.get(s)
-    if k is None:
-        raise CellError(f"'{value}' is not a kind of work; use one of: {', '.join(KINDS)}")
-    return k
+    got = words.get(s)
+    if got is None:
+        raise CellError(f"'{value}' is not {what}; use one of: {', '.join(allowed)}")
+    return got
+
+
+def parse_kind(value: Any) -> str | None:
+    return _kind_text(value if isinstance(value, str) else str(value or ""))
 
 
 def parse_status(value: Any) -> str | None:
-    s = norm(str(value or ""))
-    if not s:
-        return None
-    st = STATUS_WORDS.get(s)
-    if st is None:
-        raise CellError(f"'{value}' is not a status; use one of: {', '.join(STATUSES)}")
-    return st
+    return _status_text(value if isinstance(value, str) else str(value or ""))
 
 
 def yes_no(value: Any, name: str) -> bool | None:
@@ -624,15 +671,16 @@ class Tables:
 
     def add(self, table: str, columns: list[str], line: int, values: dict[str, Any]) -> None:
         self.columns.setdefault(table, columns)
-        row = {c: _s(values.get(c)) for c in columns}
-        row["_line"] = str(line)
+        get = values.get
+        row = [_s(get(c)) for c in columns]
+        row.append(line)
         self.rows.setdefault(table, []).append(row)
 
     def frames(self) -> dict[str, pd.DataFrame]:
         out = {}
         for table, rows in self.rows.items():
             cols = self.columns[table] + ["_line"]
-            df = pd.DataFrame(rows, columns=cols, dtype=object).fillna("")
+            df = pd.DataFrame(rows, columns=cols, dtype=object)
             df["_line"] = df["_line"].astype(int)
             df.attrs["file"] = self.file
             out[table] = df
@@ -642,13 +690,16 @@ class Tables:
 def _s(v: Any) -> str:
     if v is None:
         return ""
+    if type(v) is str:
+        return v
     if isinstance(v, Decimal):
         return money.format_amount(v) or ""
     return str(v)
 
 
 def iso_local(epoch: int, tz: str) -> str:
-    return timeutil.format_local(epoch, tz) or ""
+    """Epoch seconds → ISO 8601 local time with its offset (as timeutil.format_local)."""
+    return dt.datetime.fromtimestamp(int(epoch), tz=_zone(tz)).isoformat()
 
 
 def new_projects(tables: Tables, pairs: dict[tuple[str, str], tuple[int, str, str]]) -> None:

@@ -167,15 +167,19 @@ def read_work(sheet: Sheet, mapping: dict[str, str], settings: Logbook, opts: Op
     unit = opts.duration_unit or (duration_unit_hint(header[idx["duration"]]) if "duration" in idx else None)
     header_currency = currency_in_header(header[idx["pay"]]) if "pay" in idx else None
 
-    def cell(rec: list[Any], fld: str) -> Any:
-        i = idx.get(fld)
-        if i is None or i >= len(rec):
-            return ""
-        v = rec[i]
+    def _clean(v: Any) -> Any:
         return "" if v is None else (v.strip() if isinstance(v, str) else v)
 
+    # column-wise: each mapped field's cells, cleaned once
+    colv: dict[str, list[Any]] = {
+        fld: [_clean(rec[i]) if i < len(rec) else "" for _, rec in sheet.rows] for fld, i in idx.items()}
+    blank = [""] * len(sheet.rows)
+
+    def cell(k: int, fld: str) -> Any:
+        return colv.get(fld, blank)[k]
+
     if "duration" in idx and unit is None:
-        plain = [line for line, rec in sheet.rows if _is_plain_number(cell(rec, "duration"))]
+        plain = [line for k, (line, _) in enumerate(sheet.rows) if _is_plain_number(cell(k, "duration"))]
         if plain:
             return tables, [Problem(file, plain[0], header[idx["duration"]],
                                     f"durations like this have no unit ({len(plain)} such rows): say whether they "
@@ -197,13 +201,13 @@ def read_work(sheet: Sheet, mapping: dict[str, str], settings: Logbook, opts: Op
         date_cells.append((line, got))
         return got
 
-    for line, rec in sheet.rows:
-        p: dict[str, Any] = {"line": line, "rec": rec}
+    for k, (line, rec) in enumerate(sheet.rows):
+        p: dict[str, Any] = {"line": line, "k": k}
         cur = None
         try:
             for fld in ("date", "start", "end", "end_date"):
                 cur = fld
-                v = cell(rec, fld)
+                v = cell(k, fld)
                 if v == "":
                     continue
                 if fld in ("start", "end"):
@@ -216,7 +220,7 @@ def read_work(sheet: Sheet, mapping: dict[str, str], settings: Logbook, opts: Op
                 else:
                     p[fld] = sdate(line, header[idx[fld]], v)
             cur = "pay"
-            pay = cell(rec, "pay")
+            pay = cell(k, "pay")
             if pay != "":
                 a = split_amount(pay)
                 if a is not None:
@@ -239,7 +243,7 @@ def read_work(sheet: Sheet, mapping: dict[str, str], settings: Logbook, opts: Op
     new_projects: dict[tuple[str, str], tuple[int, str, str]] = {}
     default_currency = opts.currency or header_currency
     for p in parts:
-        line, rec = p["line"], p["rec"]
+        line, k = p["line"], p["k"]
         if line in row_errors:
             problems.append(row_errors[line])
             continue
@@ -248,20 +252,20 @@ def read_work(sheet: Sheet, mapping: dict[str, str], settings: Logbook, opts: Op
         col = None
         try:
             col = "platform"
-            platform = str(cell(rec, "platform") or opts.platform or "").strip()
+            platform = str(cell(k, "platform") or opts.platform or "").strip()
             if not platform:
                 raise CellError("a platform is needed; fill it in or add --platform NAME")
             col = "project"
-            project = str(cell(rec, "project") or "").strip()
+            project = str(cell(k, "project") or "").strip()
             col = "kind"
             kind = None
             if opts.kind_from_tags:
-                kind = _kind_from_tags(cell(rec, "tags"), cell(rec, "note"))
+                kind = _kind_from_tags(cell(k, "tags"), cell(k, "note"))
             else:
-                kind = parse_kind(cell(rec, "kind"))
+                kind = parse_kind(cell(k, "kind"))
             kind = kind or opts.default_kind
             col = "status"
-            status = parse_status(cell(rec, "status"))
+            status = parse_status(cell(k, "status"))
             col = "date"
             day = resolve_date(p["date"], day_first, today=opts.today) if "date" in p else None
             col = "start"
@@ -270,16 +274,16 @@ def read_work(sheet: Sheet, mapping: dict[str, str], settings: Logbook, opts: Op
                 raise CellError("a date is needed: this row has a time but no day")
             stime = parse_time_of_day(p["start_time"])[0] if "start_time" in p else None
             col = "duration"
-            dur = parse_duration(cell(rec, "duration"), unit) if cell(rec, "duration") != "" else None
+            dur = parse_duration(cell(k, "duration"), unit) if cell(k, "duration") != "" else None
             if dur is not None and dur <= 0:
                 raise CellError("the duration is 0; an entry needs some time")
             col = "end"
             end = None
-            eday_explicit = "end_date" in p or "end_date" in idx and cell(rec, "end_date") != ""
+            eday_explicit = "end_date" in p or "end_date" in idx and cell(k, "end_date") != ""
             if "end_time" in p:
                 eday = (resolve_date(p["end_date"], day_first, today=opts.today) if "end_date" in p else sday)
                 etime, _ = parse_time_of_day(p["end_time"])
-            note = str(cell(rec, "note") or "").strip()
+            note = str(cell(k, "note") or "").strip()
             if stime is None:
                 if dur is None:
                     raise CellError("this row has no start time and no duration; fill one in")
@@ -320,7 +324,7 @@ def read_work(sheet: Sheet, mapping: dict[str, str], settings: Logbook, opts: Op
                 if opts.zero_pay_is_blank and pay == 0:
                     pay = None
             col = "currency"
-            cur_cell = str(cell(rec, "currency") or "").strip()
+            cur_cell = str(cell(k, "currency") or "").strip()
             if cur_cell:
                 code = check_currency(cur_cell)
                 if currency and currency != code:
@@ -330,11 +334,11 @@ def read_work(sheet: Sheet, mapping: dict[str, str], settings: Logbook, opts: Op
             if pay is not None and currency is None:
                 currency = settings.home_currency
             col = "units"
-            units = cell(rec, "units")
+            units = cell(k, "units")
             if units != "":
                 units = _int(units)
             col = "external_id"
-            ext = str(cell(rec, "external_id") or "").strip()
+            ext = str(cell(k, "external_id") or "").strip()
         except CellError as exc:
             msg = str(exc)
             if ("--day-first" in msg and dp) or ("--decimal-comma" in msg and mp):
