@@ -441,7 +441,7 @@ def render_pdf(ev: Evidence) -> bytes:
             ch = "first rate" if r["change_pct"] is None else (
                 f"CUT {r['change_pct']:.1f}%" if r["cut"] else f"+{r['change_pct']:.1f}%")
             per = "hour" if r["unit"] == "hour" else "task"
-            got = (f"{r['entries_at_rate']} entr., {r['hours_at_rate']:.2f} h, "
+            got = (f"{r['entries_at_rate']} entries, {r['hours_at_rate']:.2f} h, paid "
                    f"{amount(money.format_micros(r['paid_at_rate_micros']))}") if r["entries_at_rate"] else "—"
             body.append([f"{r['platform']} / {r['project']}", ev.local(r["effective_at"]),
                          f"{amount(r['rate'], r['currency'])} per {per}", r["applies_to"], ch, got,
@@ -449,7 +449,7 @@ def render_pdf(ev: Evidence) -> bytes:
             if r["cut"]:
                 hl.append(i)
         pdf.grid([["Project", "From", "Rate", "Applies to", "Change", "Paid at this rate", "Note"], *body],
-                 widths=(20, 15, 15, 13, 11, 17, 15), highlight=hl)
+                 widths=(18, 14, 14, 12, 10, 19, 13), highlight=hl)
     else:
         pdf.para("No rates are recorded for the projects worked in this period.")
     projects = [p for p in (m.get("by_project") or [])]
@@ -471,7 +471,7 @@ def render_pdf(ev: Evidence) -> bytes:
     body = [[str(e["id"]), f"{ev.local(e['start'])} – {ev.local(e['end'])[11:]}", f"{e['hours']:.2f}", _who(e),
              e["kind"], e["status"], e["note"] or ""] for e in unpaid]
     pdf.grid([["#", "When", "Hours", "Platform / project", "Kind", "Status", "Note"], *body],
-             widths=(6, 24, 8, 22, 15, 10, 23), aligns=("R", "L", "R", "L", "L", "L", "L"))
+             widths=(6, 28, 9, 22, 14, 9, 22), aligns=("R", "L", "R", "L", "L", "L", "L"))
 
     # 5. EQ
     pdf.section("5. Empty queue: days with no work available")
@@ -580,7 +580,7 @@ def render_pdf(ev: Evidence) -> bytes:
         body = [[str(a["id"]), a["filename"], f"{a['size']:,} bytes", ev.local(a["recorded_at"]), a["target"],
                  a["note"] or "", group_hash(a["sha256"])] for a in ev.attachments]
         pdf.grid([["#", "File", "Size", "Added", "Attached to", "Note", "SHA-256"], *body],
-                 widths=(5, 18, 11, 15, 14, 16, 21))
+                 widths=(4, 15, 9, 12, 13, 24, 23))
     else:
         pdf.para("No files are attached to the entries of this period.")
     return bytes(pdf.output())
