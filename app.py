@@ -103,4 +103,8 @@ with st.sidebar:
     else:
         st.caption("No clock running.")
 
-nav.run()
+try:
+    nav.run()
+finally:
+    # After the page is built (so it does not compete with it): get the Dashboard's figures ready.
+    _shared.warm_up(str(_shared.db_path()), _shared.head(), settings.timezone)

@@ -13,9 +13,11 @@ from taskerlog.model import BILLABLE_KINDS, Payout, Rate
 from taskerlog.store import Store
 
 
-def platforms(frames: LogbookFrames) -> list[str]:
-    return sorted(set(frames.projects["platform"]) | set(frames.work["platform"].dropna())
-                  | set(frames.payouts["platform"]))
+def platforms(frames: LogbookFrames, extra: list[str] | tuple[str, ...] = ()) -> list[str]:
+    import pandas as pd
+
+    return appsupport.names(frames.projects["platform"], frames.work["platform"], frames.payouts["platform"],
+                            pd.Series(list(extra), dtype=object))
 
 
 def rate_form(store: Store, frames: LogbookFrames, key: str, today: dt.date) -> None:
@@ -44,12 +46,13 @@ def rate_form(store: Store, frames: LogbookFrames, key: str, today: dt.date) -> 
             f"Rate {rate}/{unit} on {pair[1]} from {day} saved.")
 
 
-def payout_form(store: Store, frames: LogbookFrames, key: str, today: dt.date) -> None:
+def payout_form(store: Store, frames: LogbookFrames, key: str, today: dt.date,
+                platform_names: list[str] | tuple[str, ...] = ()) -> None:
     """A payout: gross amount, fee, and (optionally) what arrived after conversion."""
     tz, home = frames.settings.timezone, frames.settings.home_currency
     with st.form(key, clear_on_submit=True):
         c1, c2 = st.columns(2)
-        plat = c1.selectbox("Platform", platforms(frames), index=None, accept_new_options=True,
+        plat = c1.selectbox("Platform", platforms(frames, platform_names), index=None, accept_new_options=True,
                             key=f"{key}_platform", placeholder="Outlier, Remotasks…")
         day = c2.date_input("Paid on", value=today, key=f"{key}_day")
         c3, c4, c5 = st.columns(3)

@@ -8,13 +8,16 @@ engineers can call :func:`current_store` / :func:`current_frames` or read that k
 from __future__ import annotations
 
 import contextlib
+import logging
+import threading
+import time
 from pathlib import Path
 from typing import Any, Iterator
 
 import streamlit as st
 from pydantic import ValidationError
 
-from taskerlog import appsupport, money, timeutil
+from taskerlog import appsupport, metrics, money, timeutil
 from taskerlog.cli import explain_validation
 from taskerlog.frames import LogbookFrames
 from taskerlog.store import Store, StoreError
@@ -32,7 +35,78 @@ def _store(path: str) -> Store:
 @st.cache_resource(show_spinner="Reading the logbook…", max_entries=4)
 def _frames(path: str, head: tuple[int, str]) -> LogbookFrames:
     # Keyed on the journal head: any write anywhere (app, CLI, import) makes a new key.
-    return _store(path).frames()
+    # Read on a connection of its own (WAL: readers never block the writer), so a long read
+    # of a big logbook does not hold the shared Store's lock while other sessions log work.
+    with Store(Path(path)) as reader:
+        return reader.frames()
+
+
+@st.cache_resource(show_spinner="Preparing the figures…", max_entries=4)
+def _prepared(path: str, head: tuple[int, str]):
+    return metrics.prepare(_frames(path, head))
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)  # resource: no pickling of a big dict; never mutated
+def figures(path: str, head: tuple[int, str], date_from, date_to, platform, project, today) -> dict:
+    """``metrics.compute`` for one filter — the JSON ``taskerlog metrics --json`` prints."""
+    return metrics.compute(_frames(path, head), date_from=date_from, date_to=date_to, platform=platform,
+                           project=project, today=today, prepared=_prepared(path, head))
+
+
+class _QuietWarmUp(logging.Filter):
+    """The warm-up thread has no script run context by design; don't log that it hasn't."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.threadName == "taskerlog-warm-up" and "ScriptRunContext" in record.getMessage())
+
+
+for _name in ("streamlit.runtime.scriptrunner_utils.script_run_context",
+              "streamlit.runtime.caching.cache_data_api"):
+    logging.getLogger(_name).addFilter(_QuietWarmUp())
+
+_warming: set[tuple[str, tuple[int, str]]] = set()
+_warming_lock = threading.Lock()
+
+
+def warm_up(path: str, head: tuple[int, str], tz: str) -> None:
+    """Read the logbook and work out the Dashboard's default figures (all platforms, then each
+    platform) in a background thread, so that a large logbook is ready by the time the
+    worker opens the Dashboard or picks a platform."""
+    key = (path, head)
+    with _warming_lock:
+        if key in _warming:
+            return
+        _warming.add(key)
+
+    def work() -> None:
+        time.sleep(0.5)  # let the run that started it send its page first
+        try:
+            frames = _frames(path, head)
+            _prepared(path, head)
+            today = appsupport.today_in(tz, now())
+            date_from, date_to = appsupport.period_bounds(appsupport.default_period(frames.work, tz, today), today)
+            figures(path, head, date_from, date_to, None, None, today)
+            # the platform filter is the one most picked next: have each ready
+            for platform in appsupport.names(frames.projects["platform"], frames.work["platform"]):
+                figures(path, head, date_from, date_to, platform, None, today)
+        except Exception:  # the page that needs the figures will show the error itself
+            with _warming_lock:
+                _warming.discard(key)
+
+    threading.Thread(target=work, name="taskerlog-warm-up", daemon=True).start()
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _light(path: str, head: tuple[int, str]) -> tuple[LogbookFrames, list[str]]:
+    s = _store(path)
+    platforms = s.rows("platforms")
+    return (appsupport.light_frames(s.settings(), s.rows("projects"), platforms, s.rows("eq")),
+            sorted(p["name"] for p in platforms))
+
+
+def light_frames() -> tuple[LogbookFrames, list[str]]:
+    """Projects, EQ and platform names without the work entries: fast on any logbook size."""
+    return _light(str(db_path()), head())
 
 
 def db_path() -> Path:

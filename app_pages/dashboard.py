@@ -18,18 +18,6 @@ from taskerlog import appsupport, metrics
 from taskerlog.model import UNPAID_KEYS
 
 
-@st.cache_resource(show_spinner="Preparing the figures…", max_entries=4)
-def _prepared(path: str, head: tuple[int, str]):
-    return metrics.prepare(_shared._frames(path, head))
-
-
-@st.cache_data(show_spinner=False, max_entries=256)
-def _figures(path: str, head: tuple[int, str], date_from, date_to, platform, project, today) -> dict:
-    frames = _shared._frames(path, head)
-    return metrics.compute(frames, date_from=date_from, date_to=date_to, platform=platform, project=project,
-                           today=today, prepared=_prepared(path, head))
-
-
 _shared.page_header("Dashboard")
 frames = _shared.current_frames()
 s = frames.settings
@@ -44,11 +32,11 @@ custom = None
 if period == "Custom":
     custom = st.date_input("From – to", value=(today - dt.timedelta(days=29), today), key="dash_custom")
 c2, c3 = st.columns(2)
-platforms = sorted(set(frames.projects["platform"]) | set(frames.work["platform"].dropna()))
+platforms = appsupport.names(frames.projects["platform"], frames.work["platform"])
 platform = c2.selectbox("Platform", ["All platforms", *platforms], key="dash_platform")
 platform = None if platform == "All platforms" else platform
-projs = sorted(set(frames.projects[frames.projects["platform"] == platform]["project"] if platform
-                   else frames.projects["project"]))
+projs = appsupport.names(frames.projects[frames.projects["platform"] == platform]["project"] if platform
+                         else frames.projects["project"])
 project = c3.selectbox("Project", ["All projects", *projs], key="dash_project")
 project = None if project == "All projects" else project
 
@@ -64,7 +52,7 @@ if len(frames.work) == 0 and len(frames.eq) == 0:
 
 path, head = str(_shared.db_path()), _shared.head()
 try:
-    m = _figures(path, head, date_from, date_to, platform, project, today)
+    m = _shared.figures(path, head, date_from, date_to, platform, project, today)
 except metrics.MetricsError as exc:
     st.error(f"The figures cannot be worked out yet: {exc}")
     st.stop()
@@ -108,8 +96,13 @@ r3[2].metric("Outstanding", mm(m.get("outstanding"), home),
 r3[3].metric("Expenses", mm(m.get("expenses"), home))
 
 # -- charts --------------------------------------------------------------------------------
-weeks = pd.DataFrame(m.get("by_week") or [])
+MAX_WEEKS = 104  # two years of weeks is what a chart can show; earlier ones: pick a period
+all_weeks = m.get("by_week") or []
+shown_weeks = all_weeks[-MAX_WEEKS:]
+weeks = pd.DataFrame(shown_weeks)
 st.subheader("Week by week")
+if len(all_weeks) > MAX_WEEKS:
+    st.caption(f"The last {MAX_WEEKS} of {len(all_weeks)} weeks; pick a period to see earlier ones.")
 if len(weeks) and (pd.to_numeric(weeks["hours_worked"], errors="coerce").fillna(0) > 0).any():
     w = weeks[["week"]].copy()
     w["Effective hourly wage"] = pd.to_numeric(weeks["effective_hourly_wage"], errors="coerce")
@@ -127,7 +120,7 @@ if len(weeks) and (pd.to_numeric(weeks["hours_worked"], errors="coerce").fillna(
     st.altair_chart(chart, width="stretch")
 
     rows = []
-    for r in m.get("by_week") or []:
+    for r in shown_weeks:
         for k, h in (r.get("unpaid_hours_by_kind") or {}).items():
             if h:
                 rows.append({"week": r["week"], "why unpaid": k, "hours": h})
@@ -181,6 +174,6 @@ if len(bp):
 else:
     st.caption("No project has work in this period.")
 
-with st.expander("These figures as JSON (identical to the command line)"):
+if st.toggle("Show these figures as JSON (identical to the command line)", key="dash_json"):
     st.code(appsupport.cli_command(date_from, date_to, platform, project, None), language="bash")
     st.code(json.dumps(m, indent=2, ensure_ascii=False, default=str), language="json")

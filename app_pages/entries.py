@@ -24,9 +24,9 @@ with st.expander("Find", expanded=True):
     until = c2.date_input("To", value=None, key="ent_to")
     text = c3.text_input("Note or task id contains", key="ent_text")
     c4, c5, c6, c7 = st.columns(4)
-    plats = sorted(set(frames.work["platform"].dropna()))
+    plats = appsupport.names(frames.work["platform"])
     platform = c4.selectbox("Platform", ["(any)", *plats], key="ent_platform")
-    projs = sorted(set(frames.work["project"].dropna()))
+    projs = appsupport.names(frames.work["project"])
     project = c5.selectbox("Project", ["(any)", *projs], key="ent_project")
     kind = c6.selectbox("Kind", ["(any)", *KINDS], key="ent_kind")
     status = c7.selectbox("Status", ["(any)", *STATUSES], key="ent_status")
@@ -36,7 +36,7 @@ f = appsupport.EntryFilter(date_from=since, date_to=until, platform=any_(platfor
                            kind=any_(kind), status=any_(status), text=text.strip())
 table = appsupport.find_entries(frames.work, tz, f, limit=500)
 st.caption(f"{len(table)} entr{'y' if len(table) == 1 else 'ies'} shown (newest first, at most 500) "
-           f"of {len(frames.work)} in the logbook.")
+           f"of {len(frames.work)} in the logbook. Tick a row to fix or delete it.")
 picked = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun",
                       selection_mode="single-row", key="ent_table",
                       column_config={"id": st.column_config.NumberColumn("#", width="small")})

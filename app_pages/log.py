@@ -14,12 +14,12 @@ _shared.page_header("Log", "Clock in when you start, out when you stop — the c
                            "so closing the tab or restarting keeps it running.")
 
 store = _shared.current_store()
-frames = _shared.current_frames()
+frames, platform_names = _shared.light_frames()  # no work entries: logging stays instant
 tz = frames.settings.timezone
 home = frames.settings.home_currency
 now = _shared.now()
 today = appsupport.today_in(tz, now)
-choices = appsupport.project_choices(frames)
+choices = appsupport.project_choices(frames, platform_names)
 
 # -- running clocks ------------------------------------------------------------------------
 clocks = store.running_clocks()
@@ -96,7 +96,7 @@ with t_past:
                     source=_shared.SOURCE)
             _shared.write(save_past, f"Saved {kind} on {appsupport.choice_label(pair)} {day} {start:%H:%M}-{end:%H:%M}.")
 
-platforms = _forms.platforms(frames)
+platforms = _forms.platforms(frames, platform_names)
 
 with t_eq:
     open_eq = [r for r in frames.eq.itertuples(index=False) if r.end_date is None]
@@ -133,4 +133,4 @@ with t_rate:
     _forms.rate_form(store, frames, "rate_change", today)
 
 with t_pay:
-    _forms.payout_form(store, frames, "payout", today)
+    _forms.payout_form(store, frames, "payout", today, platform_names)

@@ -15,11 +15,9 @@ from taskerlog.model import Expense, FxRate
 @st.cache_data(show_spinner=False, max_entries=16)
 def _outstanding(path: str, head: tuple[int, str], today: dt.date) -> list[dict]:
     frames = _shared._frames(path, head)
-    prepared = metrics.prepare(frames)
-    plats = sorted(set(frames.projects["platform"]) | set(frames.work["platform"].dropna())
-                   | set(frames.payouts["platform"]))
+    prepared = _shared._prepared(path, head)
     out = []
-    for p in plats:
+    for p in _forms.platforms(frames):
         m = metrics.compute(frames, platform=p, breakdowns=False, today=today, prepared=prepared)
         out.append({"platform": p, "earned": m.get("earned"), "pending": m.get("pending"),
                     "paid out": m.get("paid_out"), "fees": m.get("fees"), "outstanding": m.get("outstanding")})

@@ -114,6 +114,7 @@ def test_sample_dashboard_figures_are_the_metrics_json(db):
     at.run()
     at = _run("app_pages/dashboard.py", query={"logbook": "sample"})
     at.segmented_control(key="dash_period").set_value("All time").run()
+    at.toggle(key="dash_json").set_value(True).run()
     assert not at.exception
     from taskerlog import metrics
     s = Store(appsupport.sample_db_path(db))

@@ -52,7 +52,7 @@ def test_first_run_sample_dashboard_equals_cli_metrics(server, page):
     _open_sample(page, server)
     page.get_by_role("radio", name="All time").or_(page.get_by_role("button", name="All time")).first.click()
     settle(page)
-    page.get_by_text("These figures as JSON").click()
+    page.get_by_text("Show these figures as JSON").click()
     settle(page)
     blocks = page.locator('[data-testid="stCode"]')
     cmd = blocks.nth(0).inner_text().strip()

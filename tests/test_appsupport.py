@@ -1,0 +1,192 @@
+"""The app's glue (taskerlog/appsupport.py): periods, uploads, entry lists, charts' data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from taskerlog import appsupport as A
+from taskerlog.model import EQPeriod, Logbook, Project, Rate, WorkEntry
+
+NAIROBI = "Africa/Nairobi"
+
+
+def test_period_bounds_are_inclusive_calendar_ranges():
+    wed = dt.date(2026, 3, 4)
+    assert A.period_bounds("This week", wed) == (dt.date(2026, 3, 2), dt.date(2026, 3, 8))
+    assert A.period_bounds("Last week", wed) == (dt.date(2026, 2, 23), dt.date(2026, 3, 1))
+    assert A.period_bounds("This month", wed) == (dt.date(2026, 3, 1), dt.date(2026, 3, 31))
+    assert A.period_bounds("Last month", wed) == (dt.date(2026, 2, 1), dt.date(2026, 2, 28))
+    assert A.period_bounds("Last month", dt.date(2026, 1, 15)) == (dt.date(2025, 12, 1), dt.date(2025, 12, 31))
+    assert A.period_bounds("This month", dt.date(2028, 2, 10)) == (dt.date(2028, 2, 1), dt.date(2028, 2, 29))
+    assert A.period_bounds("All time", wed) == (None, None)
+    assert A.period_bounds("Custom", wed, (dt.date(2026, 1, 1), dt.date(2026, 1, 9))) == (
+        dt.date(2026, 1, 1), dt.date(2026, 1, 9))
+    with pytest.raises(ValueError, match="before the start"):
+        A.period_bounds("Custom", wed, (dt.date(2026, 1, 9), dt.date(2026, 1, 1)))
+    with pytest.raises(ValueError, match="pick a start and an end"):
+        A.period_bounds("Custom", wed, (dt.date(2026, 1, 9),))
+
+
+def test_default_period_is_this_month_only_when_it_has_work():
+    tz = "UTC"
+    start = int(dt.datetime(2026, 3, 4, 9, tzinfo=dt.timezone.utc).timestamp())
+    work = pd.DataFrame({"start": pd.array([start], dtype="Int64")})
+    assert A.default_period(work, tz, dt.date(2026, 3, 20)) == "This month"
+    assert A.default_period(work, tz, dt.date(2026, 4, 2)) == "All time"
+    assert A.default_period(work.iloc[0:0], tz, dt.date(2026, 3, 20)) == "All time"
+
+
+def test_cli_command_names_the_same_filter():
+    assert A.cli_command(None, None, None, None, None) == "taskerlog metrics --json"
+    assert A.cli_command(dt.date(2026, 3, 1), dt.date(2026, 3, 31), "Outlier", "Genesis Dolphin", Decimal("15")) == (
+        "taskerlog metrics --json --from 2026-03-01 --to 2026-03-31 --platform Outlier "
+        "--project 'Genesis Dolphin' --reference-wage 15")
+
+
+def test_formatting_rounds_for_reading_and_shows_undefined_as_a_dash():
+    assert A.fmt_money("13.214285", "USD") == "USD 13.21"
+    assert A.fmt_money("0.005", "USD") == "USD 0.00"  # half to even
+    assert A.fmt_money("0.015", "USD") == "USD 0.02"
+    assert A.fmt_money(None, "KES") == "—"
+    assert A.fmt_pct(0.5, share=True) == "50.0%"
+    assert A.fmt_pct(-42.857) == "-42.9%"
+    assert A.as_share(0.158) == 0.158 and A.as_share(15.8) == pytest.approx(0.158)
+    assert A.fmt_duration(3 * 3600 + 62) == "3:01:02"
+
+
+def test_local_instant_is_wall_clock_in_the_logbook_zone():
+    # 09:00 in Nairobi (UTC+3) is 06:00 UTC
+    got = A.local_instant(dt.date(2026, 3, 4), dt.time(9, 0), NAIROBI)
+    assert got == int(dt.datetime(2026, 3, 4, 6, tzinfo=dt.timezone.utc).timestamp())
+    # New York on the day clocks go forward: 09:00 is EDT (UTC-4)
+    got = A.local_instant(dt.date(2026, 3, 8), dt.time(9, 0), "America/New_York")
+    assert got == int(dt.datetime(2026, 3, 8, 13, tzinfo=dt.timezone.utc).timestamp())
+
+
+def test_parse_units_refuses_what_is_not_a_whole_number():
+    assert A.parse_units("") is None and A.parse_units(" 12 ") == 12
+    with pytest.raises(ValueError, match="not a whole number"):
+        A.parse_units("1.5")
+
+
+def _loaded(store):
+    store.set_settings(Logbook(home_currency="USD", timezone=NAIROBI))
+    store.add_project(Project(platform="Outlier", project="Genesis Dolphin"))
+    store.add_rate(Rate(platform="Outlier", project="Genesis Dolphin", rate="35",
+                        effective_at=A.local_instant(dt.date(2026, 3, 2), dt.time(9), NAIROBI)))
+    store.add_rate(Rate(platform="Outlier", project="Genesis Dolphin", rate="20",
+                        effective_at=A.local_instant(dt.date(2026, 3, 4), dt.time(0), NAIROBI)))
+    for day, kind, status, note in ((1, "onboarding", None, "read the 120-page guide"),
+                                    (2, "tasking", None, None), (3, "tasking", "lost", "crashed on submit")):
+        s = A.local_instant(dt.date(2026, 3, day), dt.time(9), NAIROBI)
+        store.add_work(WorkEntry(platform="Outlier", project="Genesis Dolphin", kind=kind, status=status,
+                                 start=s, end=s + 2 * 3600, note=note))
+    store.add_eq(EQPeriod(platform="Outlier", start_date=dt.date(2026, 3, 5), end_date=dt.date(2026, 3, 7)))
+    store.add_eq(EQPeriod(platform="Remotasks", start_date=dt.date(2026, 3, 30)))
+    return store.frames()
+
+
+def test_find_entries_filters_and_shows_recorded_and_edited(store):
+    fr = _loaded(store)
+    t = A.find_entries(fr.work, NAIROBI, A.EntryFilter())
+    assert list(t["kind"]) == ["tasking", "tasking", "onboarding"]  # newest first
+    assert list(t["start"]) == ["2026-03-03 09:00", "2026-03-02 09:00", "2026-03-01 09:00"]
+    assert set(t["edited"]) == {"no"} and t["recorded"].notna().all()
+    assert list(A.find_entries(fr.work, NAIROBI, A.EntryFilter(status="lost"))["note"]) == ["crashed on submit"]
+    assert list(A.find_entries(fr.work, NAIROBI, A.EntryFilter(text="GUIDE"))["kind"]) == ["onboarding"]
+    one_day = A.EntryFilter(date_from=dt.date(2026, 3, 2), date_to=dt.date(2026, 3, 2))
+    assert list(A.find_entries(fr.work, NAIROBI, one_day)["start"]) == ["2026-03-02 09:00"]
+    wid = int(t.iloc[0]["id"])
+    store.update("work", wid, {"note": "fixed"}, "app")
+    t2 = A.find_entries(store.frames().work, NAIROBI, A.EntryFilter())
+    assert t2.iloc[0]["edited"] != "no"
+
+
+def test_rate_history_marks_the_cut(store):
+    fr = _loaded(store)
+    rh = A.rate_history(fr.rates, NAIROBI)
+    assert list(rh["change"]) == ["first", "cut"]
+    assert list(rh["rate_text"]) == ["35.00", "20.00"]
+    assert rh.iloc[1]["change_pct"] == pytest.approx(-42.857, abs=1e-3)
+    drawn = A.extend_steps(rh, dt.datetime(2026, 3, 31, 23, 59))
+    assert len(drawn) == 3 and drawn.iloc[-1]["rate"] == 20.0
+
+
+def test_eq_days_counts_calendar_days_inside_the_period_and_open_runs_to_today(store):
+    fr = _loaded(store)
+    d = A.eq_days(fr.eq, dt.date(2026, 3, 1), dt.date(2026, 3, 31), today=dt.date(2026, 4, 3))
+    assert sorted(d[d["platform"] == "Outlier"]["date"]) == ["2026-03-05", "2026-03-06", "2026-03-07"]
+    assert sorted(d[d["platform"] == "Remotasks"]["date"]) == ["2026-03-30", "2026-03-31"]
+    assert len(A.eq_days(fr.eq, None, None, today=dt.date(2026, 4, 3), platform="Remotasks")) == 5
+
+
+def test_project_choices_list_projects_then_platforms(store):
+    fr = _loaded(store)
+    choices = A.project_choices(fr, ["Remotasks"])
+    assert choices == [("Outlier", "Genesis Dolphin"), ("Outlier", None), ("Remotasks", None)]
+    assert A.choice_label(choices[0]) == "Outlier · Genesis Dolphin"
+
+
+def test_light_frames_carry_projects_and_eq_without_work(store):
+    _loaded(store)
+    light = A.light_frames(store.settings(), store.rows("projects"), store.rows("platforms"), store.rows("eq"))
+    assert list(light.projects["project"]) == ["Genesis Dolphin"]
+    assert list(light.projects["platform"]) == ["Outlier"]
+    assert len(light.work) == 0
+    assert [e for e in light.eq["end_date"]] == [dt.date(2026, 3, 7), None]
+
+
+def _zip(files: dict[str, str]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for name, text in files.items():
+            z.writestr(name, text)
+    return buf.getvalue()
+
+
+def test_unpack_upload_keeps_csvs_by_base_name_and_a_zip_as_is(tmp_path):
+    out = A.unpack_upload([("../../etc/work.csv", b"a\n1\n"), ("fx.csv", b"b\n")], tmp_path / "u")
+    assert sorted(p.name for p in Path(out).iterdir()) == ["fx.csv", "work.csv"]
+    z = A.unpack_upload([("bundle.zip", _zip({"work.csv": "a\n"}))], tmp_path / "z")
+    assert z.name == "bundle.zip" and zipfile.is_zipfile(z)
+
+
+@pytest.mark.parametrize("files, message", [
+    ([], "choose a bundle"),
+    ([("notes.txt", b"x")], "only .zip bundles and .csv files"),
+    ([("a.zip", b"PK"), ("work.csv", b"a\n")], "one .zip bundle on its own"),
+    ([("a.zip", b"not a zip at all")], "not a readable .zip"),
+])
+def test_unpack_upload_refuses_what_is_not_a_bundle(tmp_path, files, message):
+    with pytest.raises(A.UploadError, match=message):
+        A.unpack_upload(files, tmp_path / "x")
+
+
+def test_sample_bundles_and_the_sample_file_next_to_the_real_one(tmp_path):
+    (tmp_path / "one").mkdir()
+    (tmp_path / "one" / "work.csv").write_text("x\n")
+    (tmp_path / "two.zip").write_bytes(_zip({"work.csv": "x\n"}))
+    (tmp_path / "empty").mkdir()
+    assert list(A.sample_bundles(tmp_path)) == ["one", "two"]
+    assert A.sample_db_path(Path("/data/logbook.sqlite")) == Path("/data/logbook.SAMPLE.sqlite")
+    assert A.sample_bundles(), "the repository ships sample bundles in sample_data/"
+
+
+def test_project_table_is_for_reading():
+    bp = pd.DataFrame([{"platform": "Outlier", "project": None, "hours_worked": 17.75, "hours_paid": 0,
+                        "unpaid_share": 1, "earned": "0.00", "effective_hourly_wage": "0.000000"},
+                       {"platform": "Outlier", "project": "Genesis Dolphin", "hours_worked": 128.16667,
+                        "hours_paid": 124, "unpaid_share": 0.0325, "earned": "2540.00",
+                        "effective_hourly_wage": "19.817945"}])
+    t = A.project_table(bp)
+    assert list(t["project"]) == ["(no project)", "Genesis Dolphin"]
+    assert list(t["hours worked"]) == [17.75, 128.17]
+    assert list(t["unpaid %"]) == [100.0, 3.2]
+    assert list(t["effective wage/h"]) == ["0.00", "19.82"]
