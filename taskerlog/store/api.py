@@ -9,6 +9,8 @@ touches an existing logbook, a verified backup is taken.
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import operator
 import datetime as dt
 import json
 import os
@@ -206,33 +208,42 @@ class Store:
         if missing:
             raise StoreError(f"{table} has no column {', '.join(missing)}")
         at = self.now()
+        fixed = {"recorded_at": at, "source": source, "edited_at": None}
+        free = [c for c in cols if c not in fixed or c in given]
+        if sorted(free) != sorted(given):
+            raise StoreError(f"{table} needs values for {', '.join(c for c in free if c not in given)}")
+        # build each stored row as (given values in table order) + trailing fixed values
+        # with C-level tools; the fixed columns are the last ones in every table
+        tail_cols = cols[len(free):]
+        if free != cols[:len(free)] or any(c not in fixed for c in tail_cols):
+            raise StoreError(f"{table}: recorded_at, edited_at and source must be its last columns")
+        tail = tuple(fixed[c] for c in tail_cols)
+        if given == free:
+            full = [tuple(r) + tail for r in rows]
+        else:
+            pick = operator.itemgetter(*[given.index(c) for c in free])
+            full = [(pick(r) if len(free) > 1 else (pick(r),)) + tail for r in rows]
+        if not full:
+            return []
+        sha = hashlib.sha256
+        hashes = [sha(repr(v).encode("utf-8")).digest()[:16] for v in full]  # = journal.row_hash
         with self.transaction():
             start_id = (self.conn.execute(f'SELECT max(id) FROM "{table}"').fetchone()[0] or 0) + 1
-            pos = {c: i for i, c in enumerate(given)}
-            order = [pos.get(c) for c in cols]
-            full: list[tuple] = []
-            hashes: list[bytes] = []
-            rh = jr.row_hash
-            fixed = {"recorded_at": at, "source": source, "edited_at": None}
-            for row in rows:
-                values = tuple(row[i] if i is not None else fixed.get(c) for c, i in zip(cols, order))
-                full.append(values)
-                hashes.append(rh(values))
-            if not full:
-                return []
-            ids = list(range(start_id, start_id + len(full)))
-            placeholders = ",".join("?" * (len(cols) + 1))
-            colsql = ",".join(f'"{c}"' for c in ["id", *cols])
+            ids = range(start_id, start_id + len(full))
+            placeholders = ",".join("?" * len(cols))
+            colsql = ",".join(f'"{c}"' for c in cols)
             try:
-                self.conn.executemany(
-                    f'INSERT INTO "{table}" ({colsql}) VALUES ({placeholders})',
-                    ((i, *v) for i, v in zip(ids, full)),
-                )
+                # SQLite gives a rowid table max(id)+1 for each new row; inside this
+                # transaction nobody else writes, so the ids are start_id, start_id+1, ...
+                self.conn.executemany(f'INSERT INTO "{table}" ({colsql}) VALUES ({placeholders})', full)
             except sqlite3.IntegrityError as exc:
                 raise StoreError(f"could not save to {table}: {exc}") from exc
+            last = self.conn.execute(f'SELECT max(id) FROM "{table}"').fetchone()[0]
+            if last != ids[-1]:
+                raise StoreError(f"{table}: row ids were not assigned in order (got {last}, expected {ids[-1]})")
             new = json.dumps(dict(zip(cols, full[0])), sort_keys=True) if (journal_values or len(full) == 1) else None
             self._append_journal(table, "insert", source, ids, hashes, None, new, at)
-        return ids
+        return list(ids)
 
     def insert(self, table: str, values: dict[str, Any], source: str) -> int:
         return self.insert_many(table, list(values), [tuple(values.values())], source)[0]

@@ -17,13 +17,13 @@ behind taskerlog's back is named.
 from __future__ import annotations
 
 import hashlib
-import struct
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+from typing import Sequence
+
+import numpy as np
 
 GENESIS = "0" * 64
 DELETED = b"\x00" * 16
-_REC = struct.Struct(">q16s")
 
 
 def row_hash(values: Sequence) -> bytes:
@@ -31,12 +31,19 @@ def row_hash(values: Sequence) -> bytes:
     return hashlib.sha256(repr(tuple(values)).encode("utf-8")).digest()[:16]
 
 
-def pack_rows(ids: Iterable[int], hashes: Iterable[bytes]) -> bytes:
-    return b"".join(_REC.pack(i, h) for i, h in zip(ids, hashes))
+_DTYPE = np.dtype([("id", ">i8"), ("h", "S16")])
+
+
+def pack_rows(ids: Sequence[int], hashes: Sequence[bytes]) -> bytes:
+    arr = np.empty(len(hashes), dtype=_DTYPE)
+    arr["id"] = np.asarray(ids, dtype=np.int64)
+    arr["h"] = np.frombuffer(b"".join(hashes), dtype="S16") if len(hashes) else arr["h"]
+    return arr.tobytes()
 
 
 def unpack_rows(blob: bytes) -> list[tuple[int, bytes]]:
-    return [_REC.unpack_from(blob, o) for o in range(0, len(blob), _REC.size)]
+    arr = np.frombuffer(blob, dtype=_DTYPE)
+    return list(zip(arr["id"].tolist(), [bytes(h).ljust(16, b"\x00") for h in arr["h"]]))
 
 
 def entry_hash(prev_hash: str, seq: int, recorded_at: int, tbl: str, action: str, source: str,
