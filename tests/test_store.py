@@ -1,0 +1,166 @@
+"""The store: journaled writes, verify, backups, migrations, frames, two writers at once."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from decimal import Decimal
+
+import pytest
+
+from taskerlog.model import EQPeriod, Logbook, Project, Rate, WorkEntry
+from taskerlog.store import Store, StoreError
+from taskerlog.store import schema
+from taskerlog.timeutil import parse_instant
+
+T = lambda s: parse_instant(s, "UTC")  # noqa: E731
+
+
+def fill(store: Store) -> int:
+    store.set_settings(Logbook(home_currency="USD", timezone="UTC"))
+    store.add_project(Project(platform="Outlier", project="Genesis Dolphin"))
+    store.add_rate(Rate(platform="Outlier", project="Genesis Dolphin", effective_at=T("2026-03-02T09:00"), rate="35"))
+    store.add_eq(EQPeriod.model_validate({"platform": "Outlier", "start_date": "2026-03-05"}))
+    return store.add_work(WorkEntry(platform="Outlier", project="Genesis Dolphin", kind="tasking",
+                                    start=T("2026-03-02T09:00"), end=T("2026-03-02T12:00"), note="first"))
+
+
+def test_every_write_is_journaled_and_verify_passes(store):
+    wid = fill(store)
+    store.update("work", wid, {"note": "fixed"}, "manual")
+    store.delete("work", wid, "manual")
+    result = store.verify()
+    assert result.ok, result.problems
+    actions = [r[0] for r in store.conn.execute("SELECT action FROM journal WHERE tbl = 'work' ORDER BY seq")]
+    assert actions == ["insert", "update", "delete"]
+    old, new = store.conn.execute("SELECT old, new FROM journal WHERE action = 'update'").fetchone()
+    assert '"first"' in old and '"fixed"' in new
+
+
+@pytest.mark.parametrize("tamper, named", [
+    ("UPDATE work SET note = 'changed' WHERE id = 1", "work #1 was changed"),
+    ("DELETE FROM work WHERE id = 1", "work #1 was deleted"),
+    ("INSERT INTO work (platform_id, kind, start, \"end\", status, recorded_at, source)"
+     " VALUES (1, 'tasking', 1, 2, 'paid', 1, 'x')", "work #2 was added"),
+])
+def test_editing_the_database_behind_taskerlogs_back_fails_verify(store, tamper, named):
+    fill(store)
+    store.conn.execute(tamper)
+    result = store.verify()
+    assert not result.ok
+    assert named in result.problems[0].message
+
+
+def test_a_rewritten_journal_entry_breaks_the_chain(store):
+    fill(store)
+    store.conn.execute("DROP TRIGGER journal_no_update")
+    store.conn.execute("UPDATE journal SET source = 'forged' WHERE seq = 3")
+    result = store.verify()
+    assert not result.ok and "journal entry 3" in result.problems[0].message
+
+
+def test_the_journal_refuses_updates_and_deletes(store):
+    fill(store)
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        store.conn.execute("DELETE FROM journal")
+
+
+def test_a_failed_write_leaves_nothing(store):
+    fill(store)
+    before = store.conn.execute("SELECT count(*) FROM journal").fetchone()[0]
+    with pytest.raises(ValueError):
+        with store.transaction():
+            store.add_work(WorkEntry(platform="Outlier", kind="waiting", start=1, end=2))
+            raise ValueError("boom")
+    assert store.conn.execute("SELECT count(*) FROM journal").fetchone()[0] == before
+    assert store.conn.execute("SELECT count(*) FROM work").fetchone()[0] == 1
+
+
+def test_backup_taken_while_the_wal_holds_recent_commits_has_all_of_them(tmp_path):
+    s = Store(tmp_path / "log.sqlite")
+    fill(s)
+    for i in range(50):
+        s.add_work(WorkEntry(platform="Outlier", kind="waiting", start=1000 + i * 10, end=1005 + i * 10))
+    wal = tmp_path / "log.sqlite-wal"
+    assert wal.exists() and wal.stat().st_size > 0  # the commits are still in the WAL
+    dest = s.backup(tmp_path / "copy.sqlite")
+    copy = Store(dest)
+    assert copy.conn.execute("SELECT count(*) FROM work").fetchone()[0] == 51
+    assert copy.verify().ok
+    assert not (tmp_path / "copy.sqlite.partial").exists()
+
+
+def test_a_pending_migration_backs_up_first(tmp_path, monkeypatch):
+    path = tmp_path / "log.sqlite"
+    s = Store(path)
+    fill(s)
+    s.close()
+
+    @schema.migrations(name="m999_test_only")
+    def m999(db):
+        db.execute("CREATE TABLE extra_test (id INTEGER PRIMARY KEY, recorded_at INTEGER NOT NULL,"
+                   " edited_at INTEGER, source TEXT NOT NULL)")
+
+    try:
+        Store(path).close()
+        backups = list(tmp_path.glob("log.before-m999_test_only-*.sqlite"))
+        assert len(backups) == 1
+        old = sqlite3.connect(backups[0])
+        assert old.execute("SELECT count(*) FROM work").fetchone()[0] == 1
+        assert "extra_test" not in {r[0] for r in old.execute("SELECT name FROM sqlite_master")}
+    finally:
+        schema.migrations._migrations.pop()
+
+
+def test_frames_carry_every_value_and_nulls(store):
+    wid = fill(store)
+    store.add_work(WorkEntry(platform="Outlier", kind="waiting", start=T("2026-03-01T08:00"),
+                             end=T("2026-03-01T09:00"), units=3, pay=Decimal("0.005"), currency="KES"))
+    store.update("work", wid, {"status": "pending"}, "manual")
+    w = store.frames().work
+    assert list(w["kind"]) == ["waiting", "tasking"]  # by start
+    assert list(w["project"]) == [None, "Genesis Dolphin"]
+    assert w["units"].tolist()[0] == 3 and w["units"].isna().tolist() == [False, True]
+    assert w["pay_micros"].tolist()[0] == 5000 and w["pay_micros"].isna().tolist() == [False, True]
+    assert list(w["currency"]) == ["KES", None]
+    assert list(w["status"]) == ["paid", "pending"]
+    assert list(w["note"]) == [None, "first"]
+    assert w["edited_at"].isna().tolist() == [True, False]
+    light = store.frames(detail=False).work
+    assert list(light["note"]) == [None, None] and list(light["kind"]) == ["waiting", "tasking"]
+
+
+def test_two_writers_at_once_both_land(tmp_path):
+    path = tmp_path / "log.sqlite"
+    fill(Store(path))
+    errors = []
+
+    def writer(n):
+        try:
+            s = Store(path)
+            for i in range(40):
+                s.add_work(WorkEntry(platform="Outlier", kind="waiting", start=n * 100000 + i * 100,
+                                     end=n * 100000 + i * 100 + 50))
+        except Exception as exc:  # pragma: no cover - the assertion shows it
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in (1, 2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    s = Store(path)
+    assert s.conn.execute("SELECT count(*) FROM work").fetchone()[0] == 81
+    assert s.verify().ok
+
+
+def test_stopping_a_clock_makes_one_entry(store):
+    fill(store)
+    store.clock_start("Outlier", "Genesis Dolphin", "tasking", at=T("2026-03-03T09:00"))
+    with pytest.raises(StoreError, match="before it started"):
+        store.clock_stop(at=T("2026-03-03T08:00"))
+    wid = store.clock_stop(at=T("2026-03-03T10:30"))
+    row = store.get("work", wid)
+    assert row["end"] - row["start"] == 90 * 60 and row["source"] == "clock"
+    assert store.running_clocks() == []
