@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
 from typing import Any, Collection
 
@@ -164,6 +164,7 @@ class Prepared:
     expenses: pd.DataFrame  # platform (None = shared), day, amount (home micros), missing
     fx: _Fx
     last_day: int | None
+    advertised_cache: dict = field(default_factory=dict)
 
     def plat_codes(self, names: Collection[str]) -> np.ndarray:
         return np.array([i for i, n in enumerate(self.platform_names) if n in set(names)], dtype=np.int64)
@@ -520,16 +521,28 @@ class _ScopeTables:
 
 
 def _scope_tables(p: Prepared, platforms: frozenset[str] | None,
-                  project_set: frozenset[tuple[str, str]] | None, open_end: int | None) -> _ScopeTables:
-    po, ex, eq, ch = p.payouts, p.expenses, p.eq, p.rate_changes
+                  project_set: frozenset[tuple[str, str]] | None, open_end: int | None,
+                  base: _ScopeTables | None = None) -> _ScopeTables:
+    """Filter the small tables to a scope. ``base`` (same platforms) saves redoing money and EQ."""
+    ch = p.rate_changes
+    if len(ch):
+        m = np.ones(len(ch), dtype=bool)
+        if platforms is not None:
+            m &= np.isin(ch["platform"].to_numpy(dtype=object), list(platforms))
+        if project_set is not None:
+            m &= np.isin(ch["pkey"].to_numpy(dtype=object), [f"{a}\x1f{b}" for a, b in project_set])
+        ch = ch[m]
+    i64 = lambda df, c: df[c].to_numpy(dtype=np.int64) if len(df) else np.zeros(0, dtype=np.int64)  # noqa: E731
+    rates = dict(rc_day=i64(ch, "day"), rc_old=i64(ch, "old"), rc_new=i64(ch, "new"),
+                 rc_pct=ch["pct"].to_numpy(dtype=float) if len(ch) else np.zeros(0))
+    if base is not None:
+        return _ScopeTables(po_day=base.po_day, po_amount=base.po_amount, po_fee=base.po_fee, ex_day=base.ex_day,
+                            ex_amount=base.ex_amount, eq_spans=base.eq_spans, **rates)
+    po, ex, eq = p.payouts, p.expenses, p.eq
     if platforms is not None:
         po = po[po["platform"].isin(platforms)]
         ex = ex[ex["platform"].isin(platforms)]
         eq = eq[eq["platform"].isin(platforms)]
-        if len(ch):
-            ch = ch[ch["platform"].isin(platforms)]
-    if project_set is not None and len(ch):
-        ch = ch[ch["pkey"].isin([f"{a}\x1f{b}" for a, b in project_set])]
     spans: list[tuple[int, int]] = []
     for _, g in eq.groupby("platform", sort=True):
         raw = []
@@ -544,12 +557,9 @@ def _scope_tables(p: Prepared, platforms: frozenset[str] | None,
             else:
                 merged.append([st, en])
         spans += [(m[0], m[1]) for m in merged]
-    i64 = lambda df, c: df[c].to_numpy(dtype=np.int64) if len(df) else np.zeros(0, dtype=np.int64)  # noqa: E731
     return _ScopeTables(
         po_day=i64(po, "day"), po_amount=i64(po, "amount"), po_fee=i64(po, "fee"),
-        ex_day=i64(ex, "day"), ex_amount=i64(ex, "amount"), eq_spans=spans,
-        rc_day=i64(ch, "day"), rc_old=i64(ch, "old"), rc_new=i64(ch, "new"),
-        rc_pct=ch["pct"].to_numpy(dtype=float) if len(ch) else np.zeros(0))
+        ex_day=i64(ex, "day"), ex_amount=i64(ex, "amount"), eq_spans=spans, **rates)
 
 
 def _eq_figures(t: _ScopeTables, lo: int | None, hi: int | None) -> dict[str, Any]:
@@ -580,10 +590,10 @@ def _rate_figures(t: _ScopeTables, lo: int | None, hi: int | None) -> dict[str, 
     }
 
 
-def _cv(values: list[float]) -> float:
+def _cv(values) -> float:
     if len(values) < 2:
         return 0.0
-    arr = np.array(values, dtype=float)
+    arr = np.asarray(values, dtype=float)
     mean = arr.mean()
     if mean == 0:
         return 0.0
@@ -709,18 +719,19 @@ def compute(frames: LogbookFrames | None = None, *, date_from: dt.date | None = 
 
     def weekly_cvs(worked_w: np.ndarray, earned_w: np.ndarray) -> tuple[float, float]:
         have = np.flatnonzero(worked_w > 0)
-        wage = [earned_w[i] * 3600 / worked_w[i] / MICRO for i in have]
-        if len(have):
-            span = earned_w[have.min():have.max() + 1] / MICRO
-            ecv = _cv(list(span))
-        else:
-            ecv = 0.0
-        return _cv(wage), ecv
+        if not len(have):
+            return 0.0, 0.0
+        wage = earned_w[have] * 3600 / worked_w[have] / MICRO
+        span = earned_w[have.min():have.max() + 1] / MICRO
+        return _cv(wage), _cv(span)
 
-    def weekly_shortfall(worked_w, earned_w) -> int | None:
+    def weekly_shortfall(worked_w: np.ndarray, earned_w: np.ndarray) -> int | None:
+        """Sum over weeks of max(0, reference × hours − earned), in exact integers."""
         if ref_micros is None:
             return None
-        return int(sum(max(0, _mul_hours(ref_micros, int(s)) - int(e)) for s, e in zip(worked_w, earned_w)))
+        q, r = np.divmod(worked_w.astype(np.int64) * ref_micros, 3600)
+        owed = q + ((2 * r > 3600) | ((2 * r == 3600) & (q % 2 == 1)))
+        return int(np.maximum(owed - earned_w, 0).sum())
 
     cache: dict[tuple, _ScopeTables] = {}
     open_end = today_o if today_o is not None else (hi if hi is not None else p.last_day)
@@ -729,7 +740,8 @@ def compute(frames: LogbookFrames | None = None, *, date_from: dt.date | None = 
         k = (None if sc_platforms is None else frozenset(sc_platforms),
              None if sc_projects is None else frozenset(sc_projects))
         if k not in cache:
-            cache[k] = _scope_tables(p, k[0], k[1], open_end)
+            base = next((t for (pl, _), t in cache.items() if pl == k[0]), None)
+            cache[k] = _scope_tables(p, k[0], k[1], open_end, base)
         return cache[k]
 
     def figures(worked, paid, unpaid_row, earned, pending, units, sc: _Scope, sc_projects,
@@ -867,28 +879,28 @@ def _monday(ordinal: int) -> int:
 
 def _advertised(p: Prepared, key: tuple[str, str]) -> int | None:
     """The project's advertised rate (else its first rate) in home micro-units; hourly projects only."""
-    plat, proj = key
-    pr = p.projects[(p.projects["platform"] == plat) & (p.projects["project"] == proj)]
-    if not len(pr):
-        return None
-    row = pr.iloc[0]
-    if row["pay_model"] != "hourly":
-        return None
-    adv = row["advertised_rate_micros"]
-    currency = row["currency"]
-    day = row["started_on"] if row["started_on"] is not None else None
-    fr = p.first_rates[(p.first_rates["platform"] == plat) & (p.first_rates["project"] == proj)]
-    if adv is None or adv is pd.NA or (isinstance(adv, float) and math.isnan(adv)):
-        if not len(fr):
-            return None
-        adv = int(fr.iloc[0]["rate_micros"])
-        currency = fr.iloc[0]["currency"]
-        day = dt.date.fromordinal(int(fr.iloc[0]["day"]))
-    adv = int(adv)
-    if currency == p.home:
-        return adv
-    if day is None:
-        day = dt.date.fromordinal(int(fr.iloc[0]["day"]) if len(fr) else (p.last_day or _EPOCH_DATE.toordinal()))
-    rate = p.fx.rate(currency, day)
-    num, den = (Decimal(adv) * rate).as_integer_ratio()
-    return _round_div(num, den)
+    if key in p.advertised_cache:
+        return p.advertised_cache[key]
+    if not p.advertised_cache:  # first call: index the small tables once
+        p.advertised_cache["__projects__"] = {(r.platform, r.project): r for r in p.projects.itertuples(index=False)}
+        p.advertised_cache["__firsts__"] = {(r.platform, r.project): r for r in p.first_rates.itertuples(index=False)}
+    row = p.advertised_cache["__projects__"].get(key)
+    fr = p.advertised_cache["__firsts__"].get(key)
+    value = None
+    if row is not None and row.pay_model == "hourly":
+        adv, currency, day = row.advertised_rate_micros, row.currency, row.started_on
+        if adv is None or adv is pd.NA or (isinstance(adv, float) and math.isnan(adv)):
+            adv = None
+            if fr is not None:
+                adv, currency, day = int(fr.rate_micros), fr.currency, dt.date.fromordinal(int(fr.day))
+        if adv is not None:
+            adv = int(adv)
+            if currency == p.home:
+                value = adv
+            else:
+                if day is None:
+                    day = dt.date.fromordinal(int(fr.day) if fr is not None else (p.last_day or _EPOCH_DATE.toordinal()))
+                num, den = (Decimal(adv) * p.fx.rate(currency, day)).as_integer_ratio()
+                value = _round_div(num, den)
+    p.advertised_cache[key] = value
+    return value
