@@ -22,14 +22,15 @@ HERE = Path(__file__).resolve().parent
 
 # -- which logbook is open (kept in the URL so a reload keeps it) -----------------------------
 mine = appsupport.my_db_path()
-sample = appsupport.sample_db_path(mine)
 if "logbook_choice" not in st.session_state:  # a new session (or a reload): the URL decides
     st.session_state["logbook_choice"] = st.query_params.get("logbook", "mine")
-want_sample = st.session_state["logbook_choice"] == "sample" and sample.exists()
+sample_label, open_path = appsupport.logbook_choice(st.session_state["logbook_choice"], mine,
+                                                    appsupport.sample_bundles())
+want_sample = sample_label is not None
 if want_sample:
-    st.query_params["logbook"] = "sample"
+    st.query_params["logbook"] = appsupport.SAMPLE_PREFIX + sample_label
 st.session_state["is_sample"] = want_sample
-st.session_state["db_path"] = str(sample if want_sample else mine)
+st.session_state["db_path"] = str(open_path)
 
 try:
     store = _shared.current_store()
@@ -67,27 +68,41 @@ sections = {
         page("money_page.py", "Money", ":material/payments:"),
     ],
 }
-reports = [page(f, t, i) for f, t, i in (("evidence.py", "Evidence report", ":material/gavel:"),
-                                         ("organize.py", "Pool with others", ":material/groups:"),
-                                         ("history.py", "History", ":material/history:"))
-           if (HERE / "app_pages" / f).exists()]
+
+
+def optional(file: str, title: str, icon: str) -> list:
+    """Pages of later features (evidence, pooling, importers) appear once their file exists."""
+    return [page(file, title, icon)] if (HERE / "app_pages" / file).exists() else []
+
+
+reports = (optional("evidence.py", "Evidence report", ":material/gavel:")
+           + optional("organize.py", "Pool with others", ":material/groups:"))
 if reports:
     sections["Reports"] = reports
 sections["Logbook"] = [
+    *optional("history.py", "Bring in your history", ":material/history:"),
     page("import_export.py", "Import / export", ":material/swap_vert:"),
     page("settings.py", "Settings", ":material/settings:"),
 ]
 nav = st.navigation(sections)
 
 # -- the shared sidebar -------------------------------------------------------------------
+def back_to_mine() -> None:
+    st.session_state["logbook_choice"] = "mine"
+    st.query_params.pop("logbook", None)
+
+
+if want_sample:  # above every page, so a phone (sidebar folded away) sees it too
+    c1, c2 = st.columns([4, 1], vertical_alignment="center")
+    c1.warning(f"**SAMPLE logbook** ({sample_label}) — a made-up person's data in its own file. "
+               "Nothing you do here touches your own logbook.")
+    c2.button("← My logbook", key="banner_back_to_mine", on_click=back_to_mine, width="stretch")
+
 with st.sidebar:
     if want_sample:
         st.warning("**SAMPLE logbook** — a made-up person's data, kept in its own file. "
                    "Nothing you do here touches your own logbook.")
-        if st.button("← Back to my logbook", key="sidebar_back_to_mine", width="stretch"):
-            st.session_state["logbook_choice"] = "mine"
-            st.query_params.pop("logbook", None)
-            st.rerun()
+        st.button("← Back to my logbook", key="sidebar_back_to_mine", on_click=back_to_mine, width="stretch")
     else:
         st.markdown("**My logbook**")
     st.caption(f"`{_shared.db_path()}`  \n{settings.home_currency} · {settings.timezone}")

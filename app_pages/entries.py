@@ -18,7 +18,7 @@ frames = _shared.current_frames()
 tz = frames.settings.timezone
 today = appsupport.today_in(tz, _shared.now())
 
-with st.expander("Find", expanded=True):
+with st.expander("Find by date, project, kind, status or text"):
     c1, c2, c3 = st.columns(3)
     since = c1.date_input("From", value=None, key="ent_from")
     until = c2.date_input("To", value=None, key="ent_to")

@@ -51,7 +51,7 @@ if files:
     if v and v["problems"]:
         st.error(f"**Nothing was imported.** {len(v['problems'])} problem(s) in {v['label']}; fix them in the "
                  "file and upload it again:")
-        st.code("\n".join(v["problems"]), language=None)
+        st.code("\n".join(v["problems"]), language=None, wrap_lines=True)
     elif v:
         st.success(f"{v['label']} is valid. This is what importing it would do:")
         st.code(appsupport.describe_report(v["report"]), language=None)
@@ -65,7 +65,7 @@ if files:
                     ok = True
                 except bundle.ImportProblems as exc:
                     st.error("**Nothing was imported:**")
-                    st.code("\n".join(str(p) for p in exc.problems), language=None)
+                    st.code("\n".join(str(p) for p in exc.problems), language=None, wrap_lines=True)
             if ok:
                 st.session_state["imp_round"] = st.session_state.get("imp_round", 0) + 1
                 for k in ("imp_sig", "imp_verdict"):

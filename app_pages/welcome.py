@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from app_pages import _shared
@@ -13,18 +15,12 @@ _shared.page_header("Welcome to taskerlog",
                     "Your own logbook of AI-training gig work — and what it really pays once the unpaid "
                     "hours are counted. Everything stays on this computer.")
 
-if _shared.is_sample():
-    st.info("You are exploring the **sample** logbook. Use **← Back to my logbook** in the sidebar "
-            "to return to your own data (it was never touched).")
 
 store = _shared.current_store()
 settings = store.settings()
 
-c1, c2, c3 = st.columns(3)
 
-with c1:
-    st.subheader("1 · Start logging")
-    st.write("Name your first project and its rate; then clock in with one click.")
+def _start_form() -> None:
     with st.form("welcome_start", clear_on_submit=False):
         platform = st.text_input("Platform", placeholder="Outlier, Remotasks, MTurk…")
         project = st.text_input("Project", placeholder="Genesis Dolphin")
@@ -56,11 +52,26 @@ with c1:
             _shared.flash(f"Project {project} on {platform} is ready: clock in below.")
             st.switch_page("app_pages/log.py")
 
+
+c1, c2, c3 = st.columns(3)
+
+with c1:
+    st.subheader("1 · Start logging")
+    if _shared.is_sample():
+        st.write("You are in a sample logbook: go back to your own logbook (**← My logbook** above) "
+                 "to start logging your own work.")
+    else:
+        st.write("Name your first project and its rate; then clock in with one click.")
+        _start_form()
+
 with c2:
     st.subheader("2 · Import a spreadsheet")
-    st.write("Already keep a sheet, or have an export from another tool? Bring it in as CSV files "
-             "(the format is in docs/interchange). Nothing is imported until every row is valid.")
-    if st.button("Go to Import / export", key="welcome_import"):
+    st.write("Already keep a sheet, or have an export from Toggl, Clockify, MTurk or PayPal? Bring it in; "
+             "nothing is imported until every row is valid, and you see a preview first.")
+    history = Path(__file__).resolve().parent / "history.py"
+    if history.exists() and st.button("Bring in your history", key="welcome_history", type="primary"):
+        st.switch_page("app_pages/history.py")
+    if st.button("Import a taskerlog bundle (CSV files)", key="welcome_import"):
         st.switch_page("app_pages/import_export.py")
 
 with c3:
@@ -75,7 +86,7 @@ with c3:
         if st.button("Open the sample logbook", key="welcome_open_sample", type="secondary"):
             from taskerlog import bundle
 
-            path = appsupport.sample_db_path(appsupport.my_db_path())
+            path = appsupport.sample_db_path(appsupport.my_db_path(), label)
             with _shared.friendly():
                 sample_store = _shared._store(str(path))
                 if sample_store.is_empty():
@@ -83,6 +94,7 @@ with c3:
                     if problems:
                         raise ValueError("the sample bundle has problems: " + "; ".join(str(p) for p in problems))
                     bundle.import_tables(sample_store, tables, source=f"sample:{label}")
-                st.session_state["logbook_choice"] = "sample"
+                choice = appsupport.SAMPLE_PREFIX + label
+                st.session_state["logbook_choice"] = choice
                 _shared.flash(f"This is the SAMPLE logbook ({label}). Your own logbook is untouched.")
-                st.switch_page("app_pages/dashboard.py", query_params={"logbook": "sample"})
+                st.switch_page("app_pages/dashboard.py", query_params={"logbook": choice})

@@ -39,10 +39,24 @@ def my_db_path() -> Path:
     return default_db_path()
 
 
-def sample_db_path(real: Path | None = None) -> Path:
-    """The sample logbook lives next to the real one, in its own file, named as a sample."""
+def sample_db_path(real: Path | None, label: str) -> Path:
+    """A sample logbook lives next to the real one, in its own file, named as a sample."""
     real = Path(real) if real is not None else my_db_path()
-    return real.with_name(f"{real.stem}.SAMPLE{real.suffix or '.sqlite'}")
+    safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in label)
+    return real.with_name(f"{real.stem}.SAMPLE-{safe}{real.suffix or '.sqlite'}")
+
+
+SAMPLE_PREFIX = "sample-"
+
+
+def logbook_choice(query_value: str | None, real: Path, samples: dict[str, Path]) -> tuple[str | None, Path]:
+    """``?logbook=sample-<label>`` → (label, its sample file) when that sample exists, else (None, real)."""
+    if query_value and query_value.startswith(SAMPLE_PREFIX):
+        label = query_value[len(SAMPLE_PREFIX):]
+        path = sample_db_path(real, label)
+        if label in samples and path.exists():
+            return label, path
+    return None, real
 
 
 def sample_bundles(sample_dir: Path = SAMPLE_DIR) -> dict[str, Path]:

@@ -20,6 +20,8 @@ ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
 PAGES = ["app_pages/log.py", "app_pages/dashboard.py", "app_pages/entries.py", "app_pages/projects.py",
          "app_pages/money_page.py", "app_pages/import_export.py", "app_pages/settings.py"]
+# pages of other features, smoke-tested here too once they exist
+PAGES += [f"app_pages/{f}" for f in ("evidence.py", "organize.py", "history.py") if (ROOT / "app_pages" / f).exists()]
 TIMEOUT = 60
 
 
@@ -95,29 +97,45 @@ def test_start_logging_from_the_welcome_page_creates_the_project(db):
 # -- the sample logbook -------------------------------------------------------------------
 def test_sample_opens_in_its_own_file_and_every_page_renders(db):
     at = _run()
+    label = at.selectbox(key="welcome_sample").value
+    options = at.selectbox(key="welcome_sample").options
     at.button(key="welcome_open_sample").click()
     at.run()
     assert not at.exception, [e.value for e in at.exception]
-    sample = appsupport.sample_db_path(db)
-    assert sample.exists() and sample != db
+    sample = appsupport.sample_db_path(db, label)
+    assert sample.exists() and sample != db and "SAMPLE" in sample.name
     # the worker's own logbook got nothing
     assert Store(db).is_empty()
     assert not Store(sample).is_empty()
     for page in PAGES:
-        at2 = _run(page, query={"logbook": "sample"})
+        at2 = _run(page, query={"logbook": f"sample-{label}"})
         assert "SAMPLE logbook" in _texts(at2)
+    # a second sample goes to a file of its own; going back shows my (empty) logbook again
+    other = [o for o in options if o != label][0]
+    at = _run("app_pages/welcome.py", query={"logbook": f"sample-{label}"})
+    at.selectbox(key="welcome_sample").set_value(other)
+    at.button(key="welcome_open_sample").click()
+    at.run()
+    assert appsupport.sample_db_path(db, other).exists()
+    at = _run("app_pages/log.py", query={"logbook": f"sample-{other}"})
+    at.button(key="banner_back_to_mine").click()
+    at.run()
+    assert "My logbook" in _texts(at) and "SAMPLE logbook" not in _texts(at)
+    # an unknown sample in the address opens my logbook, not an error
+    assert "My logbook" in _texts(_run(query={"logbook": "sample-nope"}))
 
 
 def test_sample_dashboard_figures_are_the_metrics_json(db):
     at = _run()
+    label = at.selectbox(key="welcome_sample").value
     at.button(key="welcome_open_sample").click()
     at.run()
-    at = _run("app_pages/dashboard.py", query={"logbook": "sample"})
+    at = _run("app_pages/dashboard.py", query={"logbook": f"sample-{label}"})
     at.segmented_control(key="dash_period").set_value("All time").run()
     at.toggle(key="dash_json").set_value(True).run()
     assert not at.exception
     from taskerlog import metrics
-    s = Store(appsupport.sample_db_path(db))
+    s = Store(appsupport.sample_db_path(db, label))
     fr = s.frames()
     today = appsupport.today_in(fr.settings.timezone, appsupport.timeutil.now_epoch())
     expected = metrics.compute(fr, today=today)
@@ -209,3 +227,27 @@ def test_settings_saves_reference_wage(db):
     at.run()
     assert not at.exception
     assert str(Store(db).settings().reference_wage) == "15"
+
+
+def test_runs_with_no_arguments_on_the_default_logbook(tmp_path, monkeypatch):
+    monkeypatch.delenv("TASKERLOG_DB", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = _run()
+    default = tmp_path / "data" / "taskerlog" / "logbook.sqlite"
+    assert default.exists()
+    assert str(default) in _texts(at)
+    st.cache_resource.clear()
+
+
+def test_config_keeps_the_server_local_and_quiet():
+    import tomllib
+
+    cfg = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert cfg["server"]["address"] == "127.0.0.1"
+    assert set(cfg["server"]["allowedHosts"]) == {"localhost", "127.0.0.1"}
+    assert cfg["server"]["enableXsrfProtection"] is True and cfg["server"]["enableCORS"] is True
+    assert cfg["server"]["maxUploadSize"] <= 50
+    assert cfg["browser"]["gatherUsageStats"] is False
+    assert cfg["server"]["headless"] is True

@@ -175,7 +175,15 @@ def test_sample_bundles_and_the_sample_file_next_to_the_real_one(tmp_path):
     (tmp_path / "two.zip").write_bytes(_zip({"work.csv": "x\n"}))
     (tmp_path / "empty").mkdir()
     assert list(A.sample_bundles(tmp_path)) == ["one", "two"]
-    assert A.sample_db_path(Path("/data/logbook.sqlite")) == Path("/data/logbook.SAMPLE.sqlite")
+    real = tmp_path / "logbook.sqlite"
+    assert A.sample_db_path(real, "kenya-kes") == tmp_path / "logbook.SAMPLE-kenya-kes.sqlite"
+    assert A.sample_db_path(real, "../x") == tmp_path / "logbook.SAMPLE-___x.sqlite"
+    samples = A.sample_bundles(tmp_path)
+    assert A.logbook_choice("sample-one", real, samples) == (None, real)  # not loaded yet
+    A.sample_db_path(real, "one").write_bytes(b"")
+    assert A.logbook_choice("sample-one", real, samples) == ("one", A.sample_db_path(real, "one"))
+    assert A.logbook_choice("sample-nope", real, samples) == (None, real)
+    assert A.logbook_choice(None, real, samples) == (None, real)
     assert A.sample_bundles(), "the repository ships sample bundles in sample_data/"
 
 

@@ -22,6 +22,7 @@ from .conftest import DESKTOP, PHONE, ROOT, goto, settle, shot
 pytestmark = pytest.mark.browser
 
 PAGES = ["welcome", "log", "dashboard", "entries", "projects", "money_page", "import_export", "settings"]
+PAGES += [p for p in ("evidence", "organize", "history") if (ROOT / "app_pages" / f"{p}.py").exists()]
 
 
 def _cli(db: Path, *args: str) -> subprocess.CompletedProcess:
@@ -32,7 +33,7 @@ def _cli(db: Path, *args: str) -> subprocess.CompletedProcess:
 def _open_sample(page, server) -> None:
     goto(page, server.url)
     page.get_by_role("button", name="Open the sample logbook").click()
-    page.wait_for_url("**/dashboard?logbook=sample", timeout=60_000)
+    page.wait_for_url("**/dashboard?logbook=sample-*", timeout=60_000)
     settle(page)
     page.get_by_text("SAMPLE logbook").first.wait_for()
 
@@ -58,7 +59,7 @@ def test_first_run_sample_dashboard_equals_cli_metrics(server, page):
     cmd = blocks.nth(0).inner_text().strip()
     shown = json.loads(blocks.nth(1).inner_text())
     assert cmd == "taskerlog metrics --json"
-    sample = appsupport.sample_db_path(server.db)
+    sample = appsupport.sample_db_path(server.db, page.url.split("logbook=sample-")[1])
     out = _cli(sample, "metrics", "--json")
     assert out.returncode == 0, out.stderr
     assert shown == json.loads(out.stdout)
@@ -141,13 +142,14 @@ def test_screenshots_of_every_page(server, browser):
     pg = _open.new_page()
     pg.set_default_timeout(60_000)
     _open_sample(pg, server)
+    label = pg.url.split("logbook=")[1]
     _open.close()
     for name, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
         ctx = browser.new_context(viewport=viewport, is_mobile=name == "phone", has_touch=name == "phone")
         pg = ctx.new_page()
         pg.set_default_timeout(60_000)
         for p in PAGES:
-            goto(pg, f"{server.url}/{p}?logbook=sample")
+            goto(pg, f"{server.url}/{p}?logbook={label}")
             assert pg.locator('[data-testid="stException"]').count() == 0, p
             shot(pg, f"sample-{p}-{name}")
         goto(pg, f"{server.url}/log")
