@@ -2,13 +2,15 @@
 
 Targets (at 1M entries): the dashboard's first load < 5 s, a filter change < 1 s.
 
-- **first load**: a new session opens the Dashboard with every cache empty (the Store is
-  opened, the logbook read into frames, ``metrics.prepare`` and ``metrics.compute`` run,
-  the page and its charts are built). Timed from the switch to the Dashboard page to the
-  end of that script run.
-- **filter change**: the same session picks a platform (a new ``metrics.compute`` on the
-  cached frames and preparation, and the page re-built).
-- **period change**: then picks "Last month".
+- **cold**: a fresh server, the Dashboard's address opened directly: the Store is opened,
+  the logbook read into frames, ``metrics.prepare`` and ``metrics.compute`` run, the page
+  and its charts are built, all in that one script run.
+- **opens**: the usual path — the app opens on the Log page, which reads only projects and
+  EQ; after the page is sent, a background thread reads the logbook and works out the
+  Dashboard's default figures (all platforms, then each platform). **ready** is when that
+  thread is done; **first** is the Dashboard's load after that.
+- **filter change**: the same session picks a platform, then a project (computed on
+  demand), then "Last month".
 
 ``bench/bench.py`` discovers this module and calls :func:`run`; it also runs alone:
 
@@ -69,15 +71,14 @@ def measure(db: Path) -> dict[str, float]:
     at.run()
     opens = time.perf_counter() - t0
     _check(at)
-    time.sleep(15)  # some seconds on the Log page, while the figures are worked out behind it
+    _wait_for_warm_up()  # the worker is on the Log page while the figures are worked out behind it
+    ready = time.perf_counter() - t0
     t0 = time.perf_counter()
     at.switch_page("app_pages/dashboard.py")
     at.run()
     first = time.perf_counter() - t0
     _check(at)
     platforms = [o for o in at.selectbox(key="dash_platform").options if o != "All platforms"]
-    while any(t.name == "taskerlog-warm-up" for t in threading.enumerate()):
-        time.sleep(0.1)
     t0 = time.perf_counter()
     at.selectbox(key="dash_platform").set_value(platforms[0]).run()
     change = time.perf_counter() - t0
@@ -91,8 +92,13 @@ def measure(db: Path) -> dict[str, float]:
     at.segmented_control(key="dash_period").set_value("Last month").run()
     period = time.perf_counter() - t0
     _check(at)
-    return {"cold": cold, "opens": opens, "first": first, "filter": change, "project": project_change,
+    return {"cold": cold, "opens": opens, "ready": ready, "first": first, "filter": change, "project": project_change,
             "period": period}
+
+
+def _wait_for_warm_up() -> None:
+    while any(t.name == "taskerlog-warm-up" for t in threading.enumerate()):
+        time.sleep(0.05)
 
 
 def _clear() -> None:
@@ -100,8 +106,7 @@ def _clear() -> None:
 
     from app_pages import _shared
 
-    while any(t.name == "taskerlog-warm-up" for t in threading.enumerate()):
-        time.sleep(0.1)  # a warm-up left from the previous step would compete for the CPU
+    _wait_for_warm_up()  # a warm-up left from the previous step would compete for the CPU
     st.cache_data.clear()
     st.cache_resource.clear()
     _shared._warming.clear()
@@ -124,13 +129,15 @@ def run(results: list[dict], sizes: list[int], workdir: Path) -> None:
         verdict = lambda s, t: ("meets" if s < t else "MISSES") + ("" if big else " (target is set at 1M)")  # noqa: E731
         row(results, "app", "app opens (Log page, caches empty)", n, m["opens"], "< 5 s at 1M",
             verdict(m["opens"], TARGET_FIRST))
-        row(results, "app", "dashboard first load, 15 s after the app opened", n, m["first"], "< 5 s at 1M",
+        row(results, "app", "figures ready in the background, after the app opened", n, m["ready"], "",
+            "the Dashboard's default period, all platforms and each platform")
+        row(results, "app", "dashboard first load, once the figures are ready", n, m["first"], "< 5 s at 1M",
             verdict(m["first"], TARGET_FIRST))
         row(results, "app", "dashboard first load, its address opened on a fresh server", n, m["cold"],
             "< 5 s at 1M", verdict(m["cold"], TARGET_FIRST))
-        row(results, "app", "dashboard platform filter change", n, m["filter"], "< 1 s at 1M",
+        row(results, "app", "dashboard platform filter change (prepared in the background)", n, m["filter"], "< 1 s at 1M",
             verdict(m["filter"], TARGET_CHANGE))
-        row(results, "app", "dashboard project filter change (then)", n, m["project"], "< 1 s at 1M",
+        row(results, "app", "dashboard project filter change (computed on demand)", n, m["project"], "< 1 s at 1M",
             verdict(m["project"], TARGET_CHANGE))
         row(results, "app", "dashboard period change (then)", n, m["period"], "< 1 s at 1M",
             verdict(m["period"], TARGET_CHANGE))

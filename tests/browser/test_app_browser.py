@@ -156,3 +156,28 @@ def test_screenshots_of_every_page(server, browser):
         shot(pg, f"mine-empty-log-{name}")
         ctx.close()
     assert "Traceback" not in server.log()
+
+
+def test_import_a_valid_bundle_after_its_preview_then_export_it(server, page):
+    sample = ROOT / "sample_data" / "hourly-usd"
+    files = sorted(str(p) for p in sample.glob("*.csv"))
+    goto(page, f"{server.url}/import_export")
+    page.locator('input[type="file"]').set_input_files(files)
+    page.get_by_text("is valid").wait_for(timeout=60_000)
+    settle(page)
+    assert Store(server.db).is_empty()  # the preview wrote nothing
+    page.get_by_role("button", name="Import now").click()
+    page.get_by_text("Imported").first.wait_for(timeout=60_000)
+    settle(page)
+    n = sum(1 for _ in open(sample / "work.csv", encoding="utf-8")) - 1
+    assert len(Store(server.db).frames().work) == n
+    page.get_by_role("button", name="Prepare the export").click()
+    settle(page)
+    with page.expect_download() as dl:
+        page.get_by_role("button", name="Download taskerlog-bundle.zip").click()
+    import zipfile
+    with zipfile.ZipFile(dl.value.path()) as z:
+        names = {Path(n).name for n in z.namelist()}
+        assert {"work.csv", "projects.csv", "rates.csv"} <= names
+        work = next(n for n in z.namelist() if n.endswith("work.csv"))
+        assert len(z.read(work).decode().strip().splitlines()) == n + 1
