@@ -43,7 +43,7 @@ for c in clocks:
                 f"Clocked out: {what} saved as an entry.")
 
 # -- clock in ------------------------------------------------------------------------------
-st.subheader("Clock in")
+st.subheader("Switch to" if clocks else "Clock in")
 if not choices:
     st.info("Add your first project on **Projects & rates** (or the Welcome page) to clock in on it.")
 else:
@@ -53,12 +53,24 @@ else:
         pair = st.selectbox("Project", choices, index=idx, format_func=appsupport.choice_label, key="clock_project")
         kind = st.pills("Doing", KINDS, default="tasking", key="clock_kind")
         note = st.text_input("Note (optional)", key="clock_note")
+        switch = bool(clocks) and st.checkbox("Stop the running clock at the same moment", value=True,
+                                              key="clock_switch",
+                                              help="One click between two tasks: the running clock is saved "
+                                                   "as an entry ending exactly when the new one starts.")
         go = st.form_submit_button("▶ Clock in", type="primary", width="stretch")
     if go:
         st.session_state["log_last_choice"] = pair
-        _shared.write(lambda: store.clock_start(pair[0], pair[1], kind or "tasking",
-                                                note=appsupport.blank(note), source=_shared.SOURCE),
-                      f"Clocked in on {appsupport.choice_label(pair)} ({kind or 'tasking'}).")
+
+        def clock_in():
+            at = _shared.now()
+            with store.transaction():
+                if switch:
+                    for c in store.running_clocks():
+                        store.clock_stop(clock_id=c["id"], at=at, source=_shared.SOURCE)
+                return store.clock_start(pair[0], pair[1], kind or "tasking", note=appsupport.blank(note),
+                                         at=at, source=_shared.SOURCE)
+        _shared.write(clock_in, ("Switched: the last clock is saved; " if switch else "")
+                      + f"clocked in on {appsupport.choice_label(pair)} ({kind or 'tasking'}).")
 
 # -- quick forms ---------------------------------------------------------------------------
 st.subheader("Add")

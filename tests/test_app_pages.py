@@ -251,3 +251,39 @@ def test_config_keeps_the_server_local_and_quiet():
     assert cfg["server"]["maxUploadSize"] <= 50
     assert cfg["browser"]["gatherUsageStats"] is False
     assert cfg["server"]["headless"] is True
+
+
+def test_switching_tasks_stops_the_running_clock_at_the_same_instant(db):
+    s = _load(db)
+    s.add_project(Project(platform="Outlier", project="Jellyfish IF", currency="USD"))
+    s.clock_start("Outlier", "Genesis Dolphin", "onboarding", at=appsupport.timeutil.now_epoch() - 1800)
+    s.close()
+    at = _run("app_pages/log.py")
+    at.selectbox(key="clock_project").set_value(("Outlier", "Jellyfish IF"))
+    assert at.checkbox(key="clock_switch").value is True
+    at.button(key="FormSubmitter:clock_in-▶ Clock in").click()
+    at.run()
+    assert not at.exception
+    s = Store(db)
+    clocks = s.running_clocks()
+    assert [(c["project"], c["kind"]) for c in clocks] == [("Jellyfish IF", "tasking")]
+    w = s.frames().work
+    assert list(w["kind"]) == ["onboarding"]
+    assert int(w["end"][0]) == clocks[0]["started_at"]  # no gap, no overlap
+
+
+def test_deleting_an_entry_is_journaled(db):
+    s = _load(db)
+    start = int(dt.datetime(2026, 3, 4, 9, tzinfo=dt.timezone.utc).timestamp())
+    wid = s.add_work(WorkEntry(platform="Outlier", project="Genesis Dolphin", kind="waiting",
+                               start=start, end=start + 600))
+    s.close()
+    at = _run("app_pages/entries.py")
+    at.number_input(key="ent_id").set_value(wid).run()
+    at.button(key=f"del_{wid}").click()
+    at.run()
+    assert not at.exception
+    s = Store(db)
+    assert s.get("work", wid) is None
+    assert [e["action"] for e in s.journal_entries("work")] == ["insert", "delete"]
+    assert s.verify().ok
