@@ -82,7 +82,7 @@ r2[1].metric("Unpaid share", appsupport.fmt_pct(share, share=True),
              help=f"{appsupport.fmt_hours(m.get('hours_unpaid'))} of the time worked earned nothing")
 r2[2].metric("Empty-queue days", m.get("eq_days", 0),
              help=f"{m.get('eq_episodes', 0)} episode(s); longest {m.get('longest_eq_days', 0)} day(s)")
-ref = s.reference_wage
+ref = s.reference_wage if m.get("reference_wage") is not None else None
 r2[3].metric("Shortfall vs reference", mm(m.get("shortfall"), home) if ref is not None else "—",
              help=(f"what would have brought the period up to {s.reference_label or 'the reference'} "
                    f"({s.reference_currency or home} {ref}/h); week by week: "
@@ -112,7 +112,7 @@ if len(weeks) and (pd.to_numeric(weeks["hours_worked"], errors="coerce").fillna(
         x=alt.X("week:N", title="ISO week"), y=alt.Y(f"{home}:Q", title=f"{home} per hour"),
         color=alt.Color("figure:N", legend=alt.Legend(orient="bottom", title=None)),
         tooltip=["week", "figure", alt.Tooltip(f"{home}:Q", format=".2f")])
-    ref_home = m.get("reference_wage_home") or (str(ref) if ref is not None and (s.reference_currency in (None, home)) else None)
+    ref_home = m.get("reference_wage")  # metrics gives it in the home currency
     if ref_home is not None:
         rule = alt.Chart(pd.DataFrame({"y": [float(ref_home)], "label": [s.reference_label or "reference wage"]})
                          ).mark_rule(strokeDash=[6, 4], color="#b03a2e").encode(y="y:Q", tooltip=["label", "y"])

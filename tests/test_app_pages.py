@@ -287,3 +287,19 @@ def test_deleting_an_entry_is_journaled(db):
     assert s.get("work", wid) is None
     assert [e["action"] for e in s.journal_entries("work")] == ["insert", "delete"]
     assert s.verify().ok
+
+
+@pytest.mark.parametrize("label", list(appsupport.sample_bundles()))
+def test_every_shipped_sample_opens_and_its_dashboard_shows_figures(db, label):
+    at = _run()
+    at.selectbox(key="welcome_sample").set_value(label)
+    at.button(key="welcome_open_sample").click()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    for page in ("app_pages/dashboard.py", "app_pages/money_page.py", "app_pages/entries.py"):
+        at = _run(page, query={"logbook": f"sample-{label}"})
+        assert not at.error, [e.value for e in at.error]
+    at = _run("app_pages/dashboard.py", query={"logbook": f"sample-{label}"})
+    wage = [mt for mt in at.metric if mt.label == "Effective hourly wage"][0]
+    home = Store(appsupport.sample_db_path(db, label)).settings().home_currency
+    assert wage.value.startswith(home + " ")
