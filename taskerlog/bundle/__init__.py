@@ -1,0 +1,33 @@
+"""The CSV bundle (format 1, shared/docs/interchange.md): read, import, export.
+
+``read_bundle(path) -> (tables, problems)`` reads a folder or ``.zip`` into raw string
+tables and writes nothing; ``import_tables(store, tables, source=...)`` validates them all
+and writes them in one transaction (or raises ``ImportProblems``); ``export_bundle(store,
+out)`` writes every file. See docs/bundle.md.
+"""
+
+from .exporter import ExportError, bundle_frames, export_bundle  # noqa: F401
+from .importer import ImportReport, TableCounts, import_tables  # noqa: F401
+from .problems import ImportProblems, Problem  # noqa: F401
+from .reader import read_bundle  # noqa: F401
+from .spec import FILES, ORDER  # noqa: F401
+
+
+def import_path(store, path, *, source: str | None = None, dry_run: bool = False) -> ImportReport:
+    """Read a bundle and import it; raises ``ImportProblems`` (nothing written) on any problem."""
+    from pathlib import Path
+
+    return import_read(store, read_bundle(path), source=source or f"import:{Path(path).name}", dry_run=dry_run)
+
+
+def import_read(store, read_result, *, source: str, dry_run: bool = False) -> ImportReport:
+    """Import ``(tables, problems)`` from a reader; reading problems are reported together
+    with every problem of the tables that could be read (nothing is written)."""
+    tables, problems = read_result
+    if problems:
+        try:
+            import_tables(store, tables, source=source, dry_run=True)
+        except ImportProblems as exc:
+            problems = list(problems) + exc.problems
+        raise ImportProblems(problems)
+    return import_tables(store, tables, source=source, dry_run=dry_run)

@@ -1,0 +1,219 @@
+"""Reading a bundle (a folder or a ``.zip``) into raw string tables, safely.
+
+A zip is checked before any member is decompressed: total uncompressed size, each
+member's compression ratio (zip bombs), absolute paths and ``..`` (path traversal),
+symlinks, duplicate names, and that every ``.csv`` is one of the bundle's files at the
+top level or inside one top folder. Files that are not ``.csv`` (a README, ``.DS_Store``,
+``__MACOSX/``) are ignored; an unknown ``.csv`` is a problem (a typo would otherwise
+silently drop records).
+
+Each table is a DataFrame of strings (blank cells are ``""``) with a ``_line`` column
+(the header is line 1) and ``df.attrs["file"]`` naming the file for messages.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import stat
+import zipfile
+from pathlib import Path, PurePosixPath
+
+import pandas as pd
+
+from .problems import Problem
+from .spec import FILE_ATTR, FILES, LINE
+
+MAX_TOTAL_BYTES = 512 * 1024 * 1024
+"""Largest total uncompressed size of a zip (about 5 million work rows)."""
+MAX_RATIO = 200
+"""Largest compression ratio of one member bigger than RATIO_FLOOR (CSV rarely passes 20)."""
+RATIO_FLOOR = 1024 * 1024
+MAX_MEMBERS = 1000
+
+_KNOWN = {spec.filename: name for name, spec in FILES.items()}
+
+
+def read_bundle(path: str | Path) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
+    """A folder or ``.zip`` → ``({"work": frame, ...}, problems)``. Writes nothing."""
+    path = Path(path)
+    label = path.name or str(path)
+    if not path.exists():
+        return {}, [Problem(label, None, "", f"there is no file or folder called {path}")]
+    if path.is_dir():
+        members, problems = _folder_members(path)
+        read = lambda p: p.read_bytes()  # noqa: E731
+    else:
+        try:
+            zf = zipfile.ZipFile(path)
+        except (zipfile.BadZipFile, OSError) as exc:
+            return {}, [Problem(label, None, "", f"is not a folder or a readable .zip file ({exc}); "
+                                                 "give the folder of CSV files or the .zip that export wrote")]
+        with zf:
+            members, problems = _zip_members(zf, label)
+            if problems:
+                return {}, problems
+            contents = {}
+            for name, info in members.items():
+                data, problem = _read_member(zf, info, label)
+                if problem:
+                    problems.append(problem)
+                else:
+                    contents[name] = data
+        if problems:
+            return {}, problems
+        members = {n: n for n in contents}
+        read = contents.__getitem__
+    tables: dict[str, pd.DataFrame] = {}
+    for name, src in members.items():
+        df, file_problems = parse_csv(read(src), FILES[name].filename)
+        problems.extend(file_problems)
+        if df is not None:
+            tables[name] = df
+    return tables, problems
+
+
+def _folder_members(path: Path) -> tuple[dict[str, Path], list[Problem]]:
+    csvs = [p for p in path.iterdir() if p.suffix.lower() == ".csv" and p.is_file()]
+    subdirs = [p for p in path.iterdir() if p.is_dir() and not p.name.startswith((".", "__MACOSX"))]
+    if not csvs and len(subdirs) == 1:  # a bundle unzipped into its own folder
+        path = subdirs[0]
+        csvs = [p for p in path.iterdir() if p.suffix.lower() == ".csv" and p.is_file()]
+    problems = [_unknown(p.name, path.name) for p in sorted(csvs) if p.name not in _KNOWN]
+    if not csvs:
+        problems.append(Problem(path.name, None, "", "has no bundle files; expected some of "
+                                + ", ".join(s.filename for s in FILES.values())))
+    return {_KNOWN[p.name]: p for p in sorted(csvs) if p.name in _KNOWN}, problems
+
+
+def _unknown(name: str, where: str) -> Problem:
+    return Problem(name, None, "", f"is not a bundle file (in {where}); rename it to one of "
+                   + ", ".join(s.filename for s in FILES.values()) + " or remove it")
+
+
+def _zip_members(zf: zipfile.ZipFile, label: str) -> tuple[dict[str, zipfile.ZipInfo], list[Problem]]:
+    problems: list[Problem] = []
+    infos = zf.infolist()
+    if len(infos) > MAX_MEMBERS:
+        return {}, [Problem(label, None, "", f"holds {len(infos)} files; a bundle has at most {len(_KNOWN)}")]
+    total = 0
+    seen: set[str] = set()
+    files: list[tuple[PurePosixPath, zipfile.ZipInfo]] = []
+    for info in infos:
+        raw = info.filename
+        name = raw.replace("\\", "/")
+        parts = PurePosixPath(name).parts
+        if name.startswith("/") or re.match(r"^[A-Za-z]:", name) or ".." in parts:
+            problems.append(Problem(label, None, "", f"member '{raw}' points outside the bundle (absolute path or "
+                                                     "'..'); refusing to read this zip"))
+            continue
+        mode = info.external_attr >> 16
+        if stat.S_ISLNK(mode):
+            problems.append(Problem(label, None, "", f"member '{raw}' is a symbolic link; "
+                                                     "a bundle holds plain CSV files only"))
+            continue
+        if name in seen:
+            problems.append(Problem(label, None, "", f"member '{raw}' appears twice; refusing to guess which one"))
+            continue
+        seen.add(name)
+        if info.is_dir():
+            continue
+        total += info.file_size
+        if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            problems.append(Problem(label, None, "", f"member '{raw}' would expand {info.file_size} bytes from "
+                                                     f"{info.compress_size} (a zip bomb?); refusing to read it"))
+        files.append((PurePosixPath(name), info))
+    if total > MAX_TOTAL_BYTES:
+        problems.append(Problem(label, None, "", f"would expand to {total // (1024 * 1024)} MiB, more than the "
+                                                 f"{MAX_TOTAL_BYTES // (1024 * 1024)} MiB a bundle may hold"))
+    csvs = [(p, i) for p, i in files if p.suffix.lower() == ".csv" and "__MACOSX" not in p.parts]
+    tops = {p.parts[0] for p, _ in csvs if len(p.parts) > 1}
+    members: dict[str, zipfile.ZipInfo] = {}
+    for p, info in csvs:
+        nested_ok = len(p.parts) == 2 and len(tops) == 1 and not any(len(q.parts) == 1 for q, _ in csvs)
+        if len(p.parts) > 1 and not nested_ok:
+            problems.append(Problem(label, None, "", f"member '{info.filename}' is in a sub-folder; put the CSV files "
+                                                     "at the top of the zip or inside one folder"))
+        elif p.name not in _KNOWN:
+            problems.append(_unknown(p.name, label))
+        else:
+            members[_KNOWN[p.name]] = info
+    if not csvs and not problems:
+        problems.append(Problem(label, None, "", "has no bundle files; expected some of "
+                                + ", ".join(s.filename for s in FILES.values())))
+    return members, problems
+
+
+def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, label: str) -> tuple[bytes, Problem | None]:
+    """Decompress at most the declared size (a lying header cannot inflate past the cap)."""
+    chunks, size = [], 0
+    try:
+        with zf.open(info) as fh:
+            while True:
+                chunk = fh.read(1 << 20)
+                if not chunk:
+                    break
+                size += len(chunk)
+                if size > info.file_size:
+                    return b"", Problem(label, None, "", f"member '{info.filename}' is larger than its header says; "
+                                                         "the zip is damaged or crafted")
+                chunks.append(chunk)
+    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as exc:
+        return b"", Problem(label, None, "", f"member '{info.filename}' cannot be read ({exc})")
+    return b"".join(chunks), None
+
+
+def parse_csv(data: bytes, file: str) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """Bytes of one CSV file → (string frame with ``_line``, problems)."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        return None, [Problem(file, line, "", "is not UTF-8 text; in your spreadsheet choose "
+                                              "'Save as CSV UTF-8' (or export as UTF-8) and try again")]
+    if not text.strip():
+        return None, [Problem(file, 1, "", "is empty; it needs a header row naming its columns, e.g. "
+                                           + ",".join(FILES[_KNOWN[file]].columns) if file in _KNOWN else
+                              "is empty; it needs a header row naming its columns")]
+    first = text.split("\n", 1)[0]
+    header = next(csv.reader([first]))
+    names = [h.strip().lower() for h in header]
+    problems = []
+    dups = sorted({n for n in names if names.count(n) > 1 and n})
+    for d in dups:
+        problems.append(Problem(file, 1, d, "this column appears more than once in the header; keep one"))
+    if any(not n for n in names):
+        problems.append(Problem(file, 1, "", "the header has a column with no name; name it or delete it"))
+    if problems:
+        return None, problems
+    try:
+        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False,
+                         skip_blank_lines=False, header=0, names=names, engine="c")
+    except pd.errors.ParserError as exc:
+        m = re.search(r"line (\d+)", str(exc))
+        line = int(m.group(1)) if m else None
+        return None, [Problem(file, line, "", f"cannot be read as CSV ({exc}); check quotes and commas "
+                                              "on that line")]
+    df = df.fillna("")
+    n = len(df)
+    if n and text.count("\n") - (0 if text.endswith("\n") else -1) - 1 != n:
+        # some cell holds a line break (quoted): count physical lines the slow way
+        lines = []
+        reader = csv.reader(io.StringIO(text))
+        next(reader)
+        start = reader.line_num + 1
+        for _ in reader:
+            lines.append(start)
+            start = reader.line_num + 1
+        df[LINE] = lines[:n] if len(lines) >= n else range(2, n + 2)
+    else:
+        df[LINE] = range(2, n + 2)
+    if n:
+        cols = [c for c in df.columns if c != LINE]
+        blank = (df[cols] == "").all(axis=1)
+        if blank.any():
+            df = df.loc[~blank]
+    df = df.reset_index(drop=True)
+    df.attrs[FILE_ATTR] = file
+    return df, []

@@ -1,0 +1,103 @@
+"""``taskerlog import`` and ``taskerlog export``: the CSV bundle in and out (docs/bundle.md)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..cli import CLIError, Context, emit_json, friendly_errors, pass_ctx
+
+
+def _options(pairs: tuple[str, ...]) -> dict[str, str]:
+    out = {}
+    for pair in pairs:
+        if "=" not in pair:
+            raise CLIError(f"--option '{pair}': write it as KEY=VALUE, e.g. --option platform=Outlier")
+        k, v = pair.split("=", 1)
+        out[k.strip().replace("-", "_")] = v.strip()
+    return out
+
+
+@click.command("import")
+@click.argument("source", type=click.Path(exists=False))
+@click.option("--from", "fmt", default="bundle", show_default=True,
+              help="What SOURCE is: a taskerlog bundle, or another tool's export "
+                   "(spreadsheet, toggl, clockify, mturk, paypal, activitywatch).")
+@click.option("--option", "-o", "options", multiple=True, metavar="KEY=VALUE",
+              help="An option of the --from format (e.g. -o platform=Outlier); repeat for more.")
+@click.option("--dry-run", is_flag=True, help="Check everything and say what would be added; write nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report (or the problems) as JSON.")
+@pass_ctx
+@friendly_errors
+def import_(c: Context, source: str, fmt: str, options: tuple[str, ...], dry_run: bool, as_json: bool) -> None:
+    """Import a CSV bundle (folder or .zip), all or nothing.
+
+    Every row is checked first; on any bad row nothing is imported and every problem is
+    printed as file:line: column: message. Importing the same bundle again adds nothing,
+    and rows you already have are never overwritten (counted as "kept yours").
+
+    Example: taskerlog import my-logbook.zip --dry-run
+    """
+    from ..bundle import ImportProblems, import_read, read_bundle
+
+    store = c.store
+    name = Path(source).name
+    if fmt == "bundle":
+        if options:
+            raise CLIError("--option is for --from formats other than bundle")
+        read = read_bundle(source)
+    else:
+        try:
+            from .. import importers
+        except ImportError:
+            raise CLIError(f"unknown format '{fmt}'; use --from bundle") from None
+        read = importers.read(fmt, source, store.settings(), **_options(options))
+    src = f"import:{name}" if fmt == "bundle" else f"import:{fmt}:{name}"
+    try:
+        report = import_read(store, read, source=src, dry_run=dry_run)
+    except ImportProblems as exc:
+        for p in exc.problems:
+            click.echo(str(p), err=True)
+        click.echo(f"nothing was imported: {len(exc.problems)} problem(s) in {name}; fix them and run the "
+                   "import again", err=True)
+        if as_json:
+            emit_json({"imported": False, "problems": [
+                {"file": p.file, "line": p.line, "column": p.column, "message": p.message} for p in exc.problems]})
+        sys.exit(1)
+    if as_json:
+        emit_json({"imported": not dry_run, **report.to_dict()})
+    else:
+        click.echo(str(report))
+
+
+@click.command("export")
+@click.argument("out", type=click.Path())
+@pass_ctx
+@friendly_errors
+def export(c: Context, out: str) -> None:
+    """Export the whole logbook as a CSV bundle: a .zip by the name, else a new folder.
+
+    Every file of the bundle format is written (logbook, projects, rates, work, eq,
+    payouts, expenses, fx), ready for a spreadsheet or for taskerlog import.
+
+    Example: taskerlog export ~/taskerlog-2026-03.zip
+    """
+    from ..bundle import ExportError, export_bundle
+
+    try:
+        counts = export_bundle(c.store, out)
+    except ExportError as exc:
+        raise CLIError(str(exc)) from exc
+    click.echo(f"exported to {out}: " + ", ".join(f"{n} {k}" for k, n in counts.items() if k != "logbook"))
+
+
+def _register() -> None:
+    from ..cli import cli
+
+    cli.add_command(import_)
+    cli.add_command(export)
+
+
+_register()
