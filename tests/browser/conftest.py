@@ -109,6 +109,8 @@ def page(browser):
 def settle(page) -> None:
     """Wait until Streamlit has finished the script run: no running status, no skeletons."""
     page.wait_for_selector('[data-testid="stApp"]', timeout=30_000)
+    # every page starts with a title: on a fresh server the first run takes a while to send it
+    page.wait_for_selector('[data-testid="stMain"] h1', timeout=60_000)
     page.wait_for_timeout(400)
     quiet = 0
     for _ in range(300):
