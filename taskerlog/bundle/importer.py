@@ -449,8 +449,12 @@ def _dedupe(new: pd.DataFrame, old: pd.DataFrame, key: list[str], vals: list[str
 def _py(s: pd.Series) -> list:
     """A column as plain Python values for the store: ints, strs, None (never numpy scalars)."""
     if isinstance(s.dtype, pd.Int64Dtype) or pd.api.types.is_integer_dtype(s.dtype):
-        return s.astype("Int64").astype(object).where(s.notna(), None).tolist()
-    return [v if isinstance(v, str) and v != "" else None for v in s.astype(object).tolist()]
+        mask = s.isna().to_numpy()
+        values = s.to_numpy(dtype=np.int64, na_value=0).tolist()
+        for i in np.flatnonzero(mask).tolist():
+            values[i] = None
+        return values
+    return [v or None for v in s.fillna("").astype(str).tolist()]
 
 
 def _write(store: Store, plan: dict[str, pd.DataFrame], new_platforms: list[str], source: str) -> None:

@@ -100,30 +100,47 @@ class Checker:
         return s
 
     def _decimal_parts(self, col: str, positive_msg: str | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """→ (integer part, six-digit fraction, ok mask) of a plain non-negative decimal column."""
-        s = self.cell(col)
-        if self.n == 0:
-            empty = np.zeros(0, dtype=np.int64)
-            return empty, empty, np.zeros(0, dtype=bool)
-        blank = (s == "").to_numpy()
-        ok = s.str.fullmatch(_AMOUNT).to_numpy() & ~blank
-        neg = s.str.fullmatch("-" + _AMOUNT[3:]).to_numpy() & ~blank
-        self.fail(col, neg, lambda v: f"'{v}' is negative; amounts here must be 0 or more")
-        self.fail(col, ~ok & ~neg & ~blank,
-                  lambda v: f"'{v}' is not an amount; write it as a plain number like 12.50 "
-                            "(a dot for decimals, no currency sign, no thousands separator)")
-        t = s.where(ok, "0").str.lstrip("+")
-        parts = t.str.partition(".")
+        """→ (integer part, six-digit fraction, ok mask) of a plain non-negative decimal column.
+
+        Only the non-blank cells are looked at (pay, units and durations are often sparse).
+        """
+        whole_all = np.zeros(self.n, dtype=np.int64)
+        frac_all = np.zeros(self.n, dtype=np.int64)
+        ok_all = np.zeros(self.n, dtype=bool)
+        full = self.cell(col)
+        filled = np.flatnonzero((full != "").to_numpy())
+        if len(filled) == 0:
+            return whole_all, frac_all, ok_all
+
+        def spread(sub_mask) -> np.ndarray:
+            m = np.zeros(self.n, dtype=bool)
+            m[filled[np.asarray(sub_mask, dtype=bool)]] = True
+            return m
+
+        s = full.iloc[filled] if len(filled) < self.n else full
+        ok = s.str.fullmatch(_AMOUNT).to_numpy()
+        if not ok.all():
+            neg = s.str.fullmatch("-" + _AMOUNT[3:]).to_numpy()
+            self.fail(col, spread(neg), lambda v: f"'{v}' is negative; amounts here must be 0 or more")
+            self.fail(col, spread(~ok & ~neg),
+                      lambda v: f"'{v}' is not an amount; write it as a plain number like 12.50 "
+                                "(a dot for decimals, no currency sign, no thousands separator)")
+            s = s.where(ok, "0")
+        parts = s.str.lstrip("+").str.partition(".")
         whole = parts[0].str.lstrip("0")
         frac = parts[2]
         too_precise = ok & (frac.str.len() > 6).to_numpy()
-        self.fail(col, too_precise, lambda v: f"'{v}' has more than 6 decimal places")
         too_big = ok & (whole.str.len() > _MAX_INT_DIGITS).to_numpy()
-        self.fail(col, too_big, lambda v: f"'{v}' is too large to be an amount")
-        ok = ok & ~too_precise & ~too_big
+        if too_precise.any() or too_big.any():
+            self.fail(col, spread(too_precise), lambda v: f"'{v}' has more than 6 decimal places")
+            self.fail(col, spread(too_big), lambda v: f"'{v}' is too large to be an amount")
+            ok = ok & ~too_precise & ~too_big
         whole = whole.where(ok & (whole != "").to_numpy(), "0").astype("int64").to_numpy()
         frac = frac.where(ok, "").str.slice(0, 6).str.pad(6, side="right", fillchar="0").astype("int64").to_numpy()
-        return whole, frac, ok
+        whole_all[filled] = whole
+        frac_all[filled] = frac
+        ok_all[filled] = ok
+        return whole_all, frac_all, ok_all
 
     def micros(self, col: str, *, required: str | None = None) -> pd.Series:
         """Amount → nullable Int64 micro-units (blank → <NA>)."""
