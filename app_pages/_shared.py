@@ -33,23 +33,24 @@ def _store(path: str) -> Store:
 
 
 @st.cache_resource(show_spinner="Reading the logbook…", max_entries=4)
-def _frames(path: str, head: tuple[int, str]) -> LogbookFrames:
+def _frames(path: str, head: tuple[int, str], detail: bool = True) -> LogbookFrames:
     # Keyed on the journal head: any write anywhere (app, CLI, import) makes a new key.
     # Read on a connection of its own (WAL: readers never block the writer), so a long read
     # of a big logbook does not hold the shared Store's lock while other sessions log work.
+    # detail=False leaves out entries' notes and ids: the figures never need them.
     with Store(Path(path)) as reader:
-        return reader.frames()
+        return reader.frames(detail=detail)
 
 
 @st.cache_resource(show_spinner="Preparing the figures…", max_entries=4)
 def _prepared(path: str, head: tuple[int, str]):
-    return metrics.prepare(_frames(path, head))
+    return metrics.prepare(_frames(path, head, False))
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)  # resource: no pickling of a big dict; never mutated
 def figures(path: str, head: tuple[int, str], date_from, date_to, platform, project, today) -> dict:
     """``metrics.compute`` for one filter — the JSON ``taskerlog metrics --json`` prints."""
-    return metrics.compute(_frames(path, head), date_from=date_from, date_to=date_to, platform=platform,
+    return metrics.compute(_frames(path, head, False), date_from=date_from, date_to=date_to, platform=platform,
                            project=project, today=today, prepared=_prepared(path, head))
 
 
@@ -81,7 +82,7 @@ def warm_up(path: str, head: tuple[int, str], tz: str) -> None:
     def work() -> None:
         time.sleep(0.5)  # let the run that started it send its page first
         try:
-            frames = _frames(path, head)
+            frames = _frames(path, head, False)
             _prepared(path, head)
             today = appsupport.today_in(tz, now())
             date_from, date_to = appsupport.period_bounds(appsupport.default_period(frames.work, tz, today), today)
@@ -126,8 +127,9 @@ def head() -> tuple[int, str]:
     return tuple(current_store().journal_head())  # type: ignore[return-value]
 
 
-def current_frames() -> LogbookFrames:
-    return _frames(str(db_path()), head())
+def current_frames(detail: bool = True) -> LogbookFrames:
+    """The open logbook as frames; ``detail=False`` (figures, charts) skips entries' free text."""
+    return _frames(str(db_path()), head(), detail)
 
 
 def now() -> int:

@@ -19,7 +19,7 @@ from taskerlog.model import UNPAID_KEYS
 
 
 _shared.page_header("Dashboard")
-frames = _shared.current_frames()
+frames = _shared.current_frames(detail=False)
 s = frames.settings
 home, tz = s.home_currency, s.timezone
 now = _shared.now()

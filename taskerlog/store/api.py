@@ -9,6 +9,7 @@ touches an existing logbook, a verified backup is taken.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import operator
 import datetime as dt
@@ -87,6 +88,17 @@ def backup_to(conn: sqlite3.Connection, dest: Path) -> Path:
     except OSError:
         pass
     return dest
+
+
+def _locked(method):
+    """Run a read on the shared connection under the store's lock (sessions share one Store)."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    return wrapper
 
 
 class Store:
@@ -249,6 +261,7 @@ class Store:
     def insert(self, table: str, values: dict[str, Any], source: str) -> int:
         return self.insert_many(table, list(values), [tuple(values.values())], source)[0]
 
+    @_locked
     def get(self, table: str, row_id: int) -> dict[str, Any] | None:
         cur = self.conn.execute(f'SELECT * FROM "{table}" WHERE id = ?', (row_id,))
         row = cur.fetchone()
@@ -350,6 +363,7 @@ class Store:
                 problems.append(jr.Problem(None, tbl, rid, f"{tbl} #{rid} was deleted outside taskerlog"))
         return jr.VerifyResult(ok=not problems, entries=n, head=prev, problems=problems)
 
+    @_locked
     def journal_head(self) -> tuple[int, str]:
         row = self.conn.execute("SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1").fetchone()
         return (row[0], row[1]) if row else (0, jr.GENESIS)
@@ -398,6 +412,7 @@ class Store:
     # -- settings ------------------------------------------------------------------
     SETTING_KEYS = ("home_currency", "timezone", "reference_wage", "reference_currency", "reference_label")
 
+    @_locked
     def settings_raw(self) -> dict[str, str | None]:
         return {k: v for k, v in self.conn.execute("SELECT key, value FROM settings")}
 
@@ -431,6 +446,7 @@ class Store:
                 else:
                     self.insert("settings", {"key": key, "value": value}, source)
 
+    @_locked
     def is_empty(self) -> bool:
         """No work, projects, payouts or EQ yet (a first run)."""
         return not any(self.conn.execute(f'SELECT 1 FROM "{t}" LIMIT 1').fetchone()
@@ -448,6 +464,7 @@ class Store:
             raise StoreError("a platform name is needed")
         return self.insert("platforms", {"name": name}, source)
 
+    @_locked
     def project_row(self, platform: str, project: str) -> dict[str, Any] | None:
         cur = self.conn.execute(
             "SELECT p.* FROM projects p JOIN platforms f ON f.id = p.platform_id WHERE f.name = ? AND p.name = ?",
@@ -515,6 +532,7 @@ class Store:
             return self.insert("clock", {"platform_id": fid, "project_id": pid, "kind": kind,
                                          "started_at": at, "note": note}, source)
 
+    @_locked
     def eq_periods(self, platform: str | None = None) -> list[dict[str, Any]]:
         """EQ periods with their ids (to close or edit one), oldest first; ``end_date`` None = still empty."""
         sql = ("SELECT e.id, f.name AS platform, e.start_date, e.end_date, e.note FROM eq e"
@@ -527,6 +545,7 @@ class Store:
         names = [d[0] for d in cur.description]
         return [dict(zip(names, r)) for r in cur]
 
+    @_locked
     def running_clocks(self) -> list[dict[str, Any]]:
         cur = self.conn.execute(
             "SELECT c.id, f.name AS platform, p.name AS project, c.kind, c.started_at, c.note FROM clock c"
