@@ -464,7 +464,7 @@ def _write(store: Store, plan: dict[str, pd.DataFrame], new_platforms: list[str]
     pid = {n: store.platform_id(n, create=False) for n in names}
 
     def platform_ids(df: pd.DataFrame) -> list:
-        return [pid.get(p) if p else None for p in df["platform"].astype(object).tolist()]
+        return _py(df["platform"].map(pid).astype("Int64"))
 
     def insert(table: str, df: pd.DataFrame, cols: dict[str, list]) -> None:
         if len(df):
@@ -482,8 +482,8 @@ def _write(store: Store, plan: dict[str, pd.DataFrame], new_platforms: list[str]
     proj = {f"{a}\x1f{b}": store.project_id(a, b) for a, b in pairs}
 
     def project_ids(df: pd.DataFrame) -> list:
-        keys = (df["platform"].astype(str) + "\x1f" + df["project"].astype(str)).tolist()
-        return [proj.get(k) if pj else None for k, pj in zip(keys, df["project"].tolist())]
+        keys = df["platform"].astype(str) + "\x1f" + df["project"].fillna("").astype(str)
+        return _py(keys.map(proj).astype("Int64"))
 
     cols = {
         "rates": lambda d: {"project_id": project_ids(d), **{c: _py(d[c]) for c in (

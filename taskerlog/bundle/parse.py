@@ -24,7 +24,11 @@ _MAX_INT_DIGITS = 12  # 10^12 currency units is more than any pay; int64 micros 
 
 def unescape(s: pd.Series) -> pd.Series:
     """Undo the exporter's spreadsheet guard: one leading ``'`` before ``= + - @ tab CR``."""
-    mask = s.str.match(_DANGER)
+    quoted = s.str.startswith("'").to_numpy()
+    if not quoted.any():
+        return s
+    mask = np.zeros(len(s), dtype=bool)
+    mask[quoted] = s[quoted].str.match(_DANGER).to_numpy()
     if mask.any():
         s = s.copy()
         s[mask] = s[mask].str.slice(1)
