@@ -255,6 +255,9 @@ BAD = [
      "work.csv:1: end: missing column; add an 'end' or a 'duration_minutes' column"),
     ({"work.csv": "platform,kind,start,end,note,note\n"}, "work.csv:1: note: this column appears more than once"),
     ({"works.csv": "platform\n"}, "works.csv: is not a bundle file"),
+    ({"work.csv": "platform,kind,start,end\nA,tasking,2026-03-02T09:00,2026-03-02T10:00\n"
+                  "A,tasking,2026-03-02T11:00,2026-03-02T12:00,oops\n"},
+     "work.csv:3: cannot be read as CSV"),
     ({"work.csv": ""}, "work.csv:1: is empty; it needs a header row"),
     ({"work.csv": (W + "Outlier,,tasking,2026-03-02T09:00,2026-03-02T10:00,,,,,\n"
                    "Outlier,,tasking,2026-03-02T09:00,2026-03-02T10:00,,,,,caf\u00e9\n").encode("latin-1")},
