@@ -47,6 +47,11 @@ def _prepared(path: str, head: tuple[int, str]):
     return metrics.prepare(_frames(path, head, False))
 
 
+def prepared(path: str, head: tuple[int, str]) -> metrics.Prepared:
+    """The figures' derivation of the open logbook (cached; local days, codes, pay)."""
+    return _prepared(path, head)
+
+
 @st.cache_resource(show_spinner=False, max_entries=256)  # resource: no pickling of a big dict; never mutated
 def figures(path: str, head: tuple[int, str], date_from, date_to, platform, project, today) -> dict:
     """``metrics.compute`` for one filter — the JSON ``taskerlog metrics --json`` prints."""

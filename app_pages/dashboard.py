@@ -10,6 +10,7 @@ import datetime as dt
 import json
 
 import altair as alt
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -138,11 +139,21 @@ else:
 
 st.markdown("**Empty queue calendar**")
 eqd = appsupport.eq_days(frames.eq, date_from, date_to, today, platform)
-if len(eqd):
-    st.altair_chart(alt.Chart(eqd).mark_rect(color="#b03a2e", stroke="white", strokeWidth=2).encode(
-        x=alt.X("week:O", title="week starting"),
+prep = _shared.prepared(path, head)
+worked = prep.day if platform is None else prep.day[prep.plat == (prep.platform_names.index(platform)
+                                                                  if platform in prep.platform_names else -2)]
+cal = appsupport.calendar(eqd, (dt.date.fromordinal(int(o)) for o in np.unique(worked)), date_from, date_to, today)
+if len(cal) and (cal["state"] != "nothing logged").any():
+    st.altair_chart(alt.Chart(cal).mark_rect(stroke="white", strokeWidth=1.5).encode(
+        x=alt.X("week:O", title="week starting", axis=alt.Axis(labelAngle=-90, labelOverlap=True)),
         y=alt.Y("weekday:O", sort=["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"], title=None),
-        tooltip=["date", "platform"]).properties(height=200), width="stretch")
+        color=alt.Color("state:N", scale=alt.Scale(domain=["empty queue", "worked", "nothing logged"],
+                                                   range=["#b03a2e", "#5b9c83", "#ececec"]),
+                        legend=alt.Legend(title=None)),  # a bottom legend collapses this chart's height
+        tooltip=["date", "state"]).properties(height=alt.Step(18)), width="stretch")
+    if len(eqd):
+        st.caption(f"{m['eq_days']} empty-queue day(s) in {m['eq_episodes']} episode(s); "
+                   f"the longest lasted {m['longest_eq_days']} day(s).")
 else:
     st.caption("No empty-queue days in this period.")
 

@@ -346,6 +346,28 @@ def eq_days(eq: pd.DataFrame, date_from: dt.date | None, date_to: dt.date | None
     return df
 
 
+def calendar(eq_days_df: pd.DataFrame, worked_days: Iterable[dt.date], date_from: dt.date | None,
+             date_to: dt.date | None, today: dt.date, max_weeks: int = 53) -> pd.DataFrame:
+    """Every day of the period (at most ``max_weeks`` weeks, ending at its last day) marked
+    ``empty queue``, ``worked`` or ``nothing logged`` — the EQ calendar's cells."""
+    worked = set(worked_days)
+    eq = set(eq_days_df["day"]) if len(eq_days_df) else set()
+    last = date_to or today
+    known = sorted(worked | eq)
+    first = date_from or (known[0] if known else last)
+    first = max(first, timeutil.week_monday(last) - dt.timedelta(weeks=max_weeks - 1))
+    if first > last:
+        return pd.DataFrame(columns=["date", "week", "weekday", "state"])
+    rows = []
+    d = first
+    while d <= last:
+        state = "empty queue" if d in eq else ("worked" if d in worked else "nothing logged")
+        rows.append({"date": d.isoformat(), "week": timeutil.week_monday(d).isoformat(),
+                     "weekday": d.strftime("%a"), "state": state})
+        d += dt.timedelta(days=1)
+    return pd.DataFrame(rows)
+
+
 def rate_history(rates: pd.DataFrame, tz: str, platform: str | None = None,
                  project: str | None = None) -> pd.DataFrame:
     """Each project's rates over time, with ``change`` = cut / raise / first (for the step chart).
@@ -401,7 +423,7 @@ def project_table(by_project: pd.DataFrame) -> pd.DataFrame:
                        ("paid_hourly_rate", "paid rate/h"), ("advertised_rate", "advertised/h"),
                        ("advertised_gap", "advertised gap")):
         if col in by_project:
-            out[label] = [None if missing(v) else money.format_amount(Decimal(str(v)), 2) for v in by_project[col]]
+            out[label] = ["—" if missing(v) else money.format_amount(Decimal(str(v)), 2) for v in by_project[col]]
     if "rate_cuts" in by_project:
         out["rate cuts"] = by_project["rate_cuts"]
     return out
