@@ -198,3 +198,21 @@ def test_project_table_is_for_reading():
     assert list(t["hours worked"]) == [17.75, 128.17]
     assert list(t["unpaid %"]) == [100.0, 3.2]
     assert list(t["effective wage/h"]) == ["0.00", "19.82"]
+
+
+def test_calendar_marks_every_day_of_the_period():
+    import datetime as _dt
+
+    import pandas as _pd
+
+    from taskerlog import appsupport as _a
+
+    eq = _pd.DataFrame({"platform": ["O", "O"], "day": [_dt.date(2026, 3, 5), _dt.date(2026, 3, 6)]})
+    cal = _a.calendar(eq, [_dt.date(2026, 3, 2), _dt.date(2026, 3, 5)], _dt.date(2026, 3, 2), _dt.date(2026, 3, 8),
+                      today=_dt.date(2026, 11, 23))
+    assert list(cal["date"]) == [f"2026-03-0{d}" for d in range(2, 9)]
+    assert dict(zip(cal["date"], cal["state"])) == {
+        "2026-03-02": "worked", "2026-03-03": "nothing logged", "2026-03-04": "nothing logged",
+        "2026-03-05": "empty queue",  # an EQ day wins over a stray entry on it
+        "2026-03-06": "empty queue", "2026-03-07": "nothing logged", "2026-03-08": "nothing logged"}
+    assert set(cal["week"]) == {"2026-03-02"}
