@@ -4,7 +4,6 @@ idempotent and never overwrite the worker's rows; export → import is exact."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 import os
 import stat
 import subprocess

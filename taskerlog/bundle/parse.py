@@ -103,7 +103,7 @@ class Checker:
                                       "such as USD, KES, PHP, INR, EUR")
         return s
 
-    def _decimal_parts(self, col: str, positive_msg: str | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _decimal_parts(self, col: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """→ (integer part, six-digit fraction, ok mask) of a plain non-negative decimal column.
 
         Only the non-blank cells are looked at (pay, units and durations are often sparse).
@@ -150,13 +150,13 @@ class Checker:
         """Amount → nullable Int64 micro-units (blank → <NA>)."""
         if required:
             self.require(col, required)
-        whole, frac, ok = self._decimal_parts(col, None)
+        whole, frac, ok = self._decimal_parts(col)
         vals = whole * 1_000_000 + frac
         return pd.Series(pd.array(vals, dtype="Int64"), index=self.df.index).where(ok, pd.NA)
 
     def duration_seconds(self, col: str) -> pd.Series:
         """Decimal minutes → whole seconds (half to even), nullable Int64; must be more than 0."""
-        whole, frac, ok = self._decimal_parts(col, None)
+        whole, frac, ok = self._decimal_parts(col)
         micro_minutes = whole * 1_000_000 + frac
         too_long = ok & (whole > 10 * 24 * 60)
         n = micro_minutes * 60
