@@ -258,6 +258,8 @@ BAD = [
                   "A,tasking,2026-03-02T11:00,2026-03-02T12:00,oops\n"},
      "work.csv:3: cannot be read as CSV"),
     ({"work.csv": ""}, "work.csv:1: is empty; it needs a header row"),
+    ({"work.csv": "platform;kind;start;end\nA;tasking;2026-03-02T09:00;2026-03-02T10:00\n"},
+     "work.csv:1: separates its cells with ';'; a bundle uses commas"),
     ({"work.csv": (W + "Outlier,,tasking,2026-03-02T09:00,2026-03-02T10:00,,,,,\n"
                    "Outlier,,tasking,2026-03-02T09:00,2026-03-02T10:00,,,,,caf\u00e9\n").encode("latin-1")},
      "work.csv:3: is not UTF-8 text; in your spreadsheet choose 'Save as CSV UTF-8'"),

@@ -202,6 +202,10 @@ def parse_csv(data: bytes, file: str) -> tuple[pd.DataFrame | None, list[Problem
     header = next(csv.reader([first]))
     names = [h.strip().lower() for h in header]
     problems = []
+    if len(names) == 1 and (";" in names[0] or "\t" in names[0]):
+        sep = "';'" if ";" in names[0] else "tabs"
+        return None, [Problem(file, 1, "", f"separates its cells with {sep}; a bundle uses commas: in your "
+                                           "spreadsheet save it as 'CSV UTF-8 (comma delimited)'")]
     dups = sorted({n for n in names if names.count(n) > 1 and n})
     for d in dups:
         problems.append(Problem(file, 1, d, "this column appears more than once in the header; keep one"))
