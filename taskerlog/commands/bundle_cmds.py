@@ -49,12 +49,24 @@ def import_(c: Context, source: str, fmt: str, options: tuple[str, ...], dry_run
             raise CLIError("--option is for --from formats other than bundle")
         read = read_bundle(source)
     else:
-        try:
-            from .. import importers
-        except ImportError:
-            raise CLIError(f"unknown format '{fmt}'; use --from bundle") from None
-        read = importers.read(fmt, source, store.settings(), **_options(options))
-    src = f"import:{name}" if fmt == "bundle" else f"import:{fmt}:{name}"
+        # another tool's export: the same path as `taskerlog import-history` (its notes,
+        # saved column mappings and ActivityWatch evidence included)
+        from .history import import_history
+
+        formats = import_history.params[0].type.choices
+        if fmt not in formats:
+            raise CLIError(f"unknown format '{fmt}'; use --from bundle or one of: {', '.join(formats)}")
+        names = {p.name for p in import_history.params}
+        kwargs = {p.name: () if p.multiple else None for p in import_history.params}
+        for key, value in _options(options).items():
+            key = key.replace("-", "_")
+            if key not in names or key in ("fmt", "file", "dry_run", "as_json"):
+                raise CLIError(f"--from {fmt} has no option '{key}'; see taskerlog import-history --help")
+            kwargs[key] = (value,) if key == "payers" else (int(value) if key == "hit_minutes" else value)
+        kwargs.update(fmt=fmt, file=source, dry_run=dry_run, as_json=as_json)
+        click.get_current_context().invoke(import_history, **kwargs)
+        return
+    src = f"import:{name}"
     try:
         report = import_read(store, read, source=src, dry_run=dry_run)
     except ImportProblems as exc:
