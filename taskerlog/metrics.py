@@ -53,6 +53,7 @@ class _Fx:
     def __init__(self, fx: pd.DataFrame, home: str):
         self.home = home
         self.by_cur: dict[str, tuple[np.ndarray, list[Decimal]]] = {}
+        self._frac: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         if len(fx):
             df = fx.sort_values(["currency", "date"])
             for cur, g in df.groupby("currency", sort=False):
@@ -71,6 +72,16 @@ class _Fx:
             f"no exchange rate for {currency} on or before {day.isoformat()}: add one "
             f"(fx.csv or `taskerlog fx {currency} RATE --on {day.isoformat()}`) giving one {currency} in {self.home}"
         )
+
+    def _fractions(self, cur: str) -> tuple[np.ndarray, np.ndarray]:
+        """Each rate of ``cur`` as an exact fraction num/den (int64; Python ints if huge)."""
+        if cur not in self._frac:
+            pairs = [r.as_integer_ratio() for r in self.by_cur[cur][1]]
+            big = any(abs(a) >= 2**62 or b >= 2**62 for a, b in pairs)
+            dtype = object if big else np.int64
+            self._frac[cur] = (np.array([a for a, _ in pairs], dtype=dtype),
+                               np.array([b for _, b in pairs], dtype=dtype))
+        return self._frac[cur]
 
     def convert(self, micros: np.ndarray, currency: np.ndarray, days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Convert micro-amounts to the home currency, exactly, rounding half-even per amount.
@@ -95,12 +106,17 @@ class _Fx:
             missing[g["i"].to_numpy()[~ok]] = True
             gi = g["i"].to_numpy()[ok]
             gp = pos[ok]
-            for p in np.unique(gp):
-                rows = gi[gp == p]
-                num, den = got[1][p].as_integer_ratio()
-                vals = micros[rows].astype(object) * num
-                out[rows] = np.array([_round_div(int(v), den) for v in vals], dtype=np.int64) if den != 1 \
-                    else np.array(vals, dtype=np.int64)
+            if not len(gi):
+                continue
+            nums, dens = self._fractions(str(cur))
+            num, den = nums[gp], dens[gp]
+            m = micros[gi].astype(np.int64)
+            if num.dtype != object and int(np.abs(m).max()) * int(np.abs(num).max()) < 2**62:  # exact in int64
+                q, r = np.divmod(m * num, den)
+                out[gi] = q + ((2 * r > den) | ((2 * r == den) & (q % 2 == 1)))
+            else:  # too big for int64: Python integers
+                out[gi] = np.array([_round_div(int(a) * int(b), int(c)) for a, b, c in zip(m, num, den)],
+                                   dtype=np.int64)
         return out, missing
 
 
@@ -344,17 +360,25 @@ def _rate_history(rates: pd.DataFrame, tz: str) -> tuple[pd.DataFrame, pd.DataFr
     df["day"] = _local_days(df["effective_at"].to_numpy(), tz)
     df["applies_to"] = df["applies_to"].fillna("").astype(object)
     df = df.sort_values(["effective_at"], kind="stable")
-    out = []
-    for _, g in df.groupby(["platform", "project", "applies_to", "unit"], sort=False):
-        prev = None
-        for r in g.itertuples(index=False):
-            if prev is not None:
-                old, new = prev.rate_micros, r.rate_micros
-                pct = float((Decimal(new) - Decimal(old)) / Decimal(old) * 100) if old else math.nan
-                out.append((r.platform, r.project, int(r.day), old, new, pct, r.unit, r.currency, r.applies_to,
-                            int(r.effective_at)))
-            prev = r
-    changes = pd.DataFrame(out, columns=cols)
+    # a change: a rate after an earlier one in the same (project, kind set, unit) series
+    df["_series"] = df.groupby(["platform", "project", "applies_to", "unit"], sort=False).ngroup()
+    df = df.sort_values(["_series", "effective_at"], kind="stable")
+    prev = df.groupby("_series", sort=False)["rate_micros"].shift(1)
+    has_prev = prev.notna().to_numpy()
+    ch = df[has_prev]
+    old = prev[has_prev].astype(np.int64).to_numpy()
+    new = ch["rate_micros"].to_numpy(dtype=np.int64)
+    pct = [float((Decimal(int(n)) - Decimal(int(o))) / Decimal(int(o)) * 100) if o else math.nan
+           for o, n in zip(old, new)]
+    changes = pd.DataFrame({"platform": ch["platform"].to_numpy(dtype=object),
+                            "project": ch["project"].to_numpy(dtype=object),
+                            "day": ch["day"].to_numpy(dtype=np.int64), "old": old, "new": new,
+                            "pct": np.array(pct, dtype=float), "unit": ch["unit"].to_numpy(dtype=object),
+                            "currency": ch["currency"].to_numpy(dtype=object),
+                            "applies_to": ch["applies_to"].to_numpy(dtype=object),
+                            "effective_at": ch["effective_at"].to_numpy(dtype=np.int64)}, columns=cols)
+    changes = changes.sort_values("effective_at", kind="stable").reset_index(drop=True)
+    df = df.sort_values(["effective_at"], kind="stable")
     changes["pkey"] = changes["platform"].astype(str) + "\x1f" + changes["project"].astype(str)
     firsts = df.groupby(["platform", "project"], sort=False).head(1)[
         ["platform", "project", "rate_micros", "currency", "unit", "day"]]

@@ -161,3 +161,18 @@ def test_weekly_cvs_by_hand(store):
     assert m["weekly_wage_cv"] == pytest.approx(1 / 3)
     # weekly earnings over W02..W04 incl. the empty W03: 20, 0, 10 -> mean 10, std sqrt(200/3)
     assert m["weekly_earnings_cv"] == pytest.approx((200 / 3) ** 0.5 / 10)
+
+
+def test_conversion_is_exact_and_rounds_half_to_even(store):
+    # 0.000005 GBP × 1.5 = 0.0000075 USD -> 0.000008 (half to even: 7.5 micro -> 8)
+    # 0.000003 GBP × 1.5 = 0.0000045 USD -> 0.000004 (4.5 micro -> 4)
+    # 1234.567891 GBP × 1.27123456789 = 1569.4118... computed exactly
+    store.set_settings(Logbook(home_currency="USD", timezone="UTC"))
+    store.add_fx(FxRate(date=dt.date(2026, 1, 1), currency="GBP", rate="1.5"))
+    store.add_fx(FxRate(date=dt.date(2026, 2, 1), currency="GBP", rate="1.27123456789"))
+    for i, (day, pay) in enumerate([("2026-01-05", "0.000005"), ("2026-01-06", "0.000003"),
+                                    ("2026-02-02", "1234.567891")]):
+        work(store, f"{day}T09:00", f"{day}T10:00", project=None, platform="Prolific", pay=pay, currency="GBP")
+    m = metrics.compute(store.frames(), breakdowns=False)
+    exact = (Decimal("1234.567891") * Decimal("1.27123456789")).quantize(Decimal("0.000001"))
+    assert Decimal(m["earned"]) == Decimal("0.000008") + Decimal("0.000004") + exact
