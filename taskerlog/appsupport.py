@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import shutil
 import tempfile
 import zipfile
 from dataclasses import dataclass

@@ -31,7 +31,7 @@ import pandas as pd
 
 from . import timeutil
 from .frames import LogbookFrames
-from .model import BILLABLE_KINDS, FAILED_STATUSES, KINDS, UNPAID_KEYS
+from .model import BILLABLE_KINDS, KINDS, UNPAID_KEYS
 from .money import MICRO, format_micros
 
 NKEYS = len(UNPAID_KEYS)

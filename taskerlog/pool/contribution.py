@@ -18,7 +18,6 @@ part of the logbook mapped to one platform × category, one calendar month at a 
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import hmac
 import json

@@ -4,16 +4,14 @@ screenshots of every page at desktop and phone width (artifacts/screenshots/).""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
 
-from taskerlog import appsupport, timeutil
+from taskerlog import appsupport
 from taskerlog.model import Project, Rate
 from taskerlog.store import Store
 
