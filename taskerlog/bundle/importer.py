@@ -18,6 +18,8 @@ from decimal import Decimal
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from pydantic import ValidationError
 
 from .. import money
@@ -446,59 +448,63 @@ def _dedupe(new: pd.DataFrame, old: pd.DataFrame, key: list[str], vals: list[str
 
 
 # -- writing ---------------------------------------------------------------------------
-def _py(s: pd.Series) -> list:
-    """A column as plain Python values for the store: ints, strs, None (never numpy scalars)."""
+def _column(s: pd.Series) -> pa.Array:
+    """A column as the store takes it: integers as int64, text with blanks as NULL."""
     if isinstance(s.dtype, pd.Int64Dtype) or pd.api.types.is_integer_dtype(s.dtype):
-        mask = s.isna().to_numpy()
-        values = s.to_numpy(dtype=np.int64, na_value=0).tolist()
-        for i in np.flatnonzero(mask).tolist():
-            values[i] = None
-        return values
-    return [v or None for v in s.fillna("").astype(str).tolist()]
+        return pa.array(s, type=pa.int64(), from_pandas=True)
+    arr = pa.array(s.astype("str"), type=pa.string(), from_pandas=True)
+    return pc.if_else(pc.equal(arr, ""), pa.scalar(None, pa.string()), arr)
+
+
+def _ids(keys: list[pd.Series], lookup) -> pa.Array:
+    """``lookup(*values)`` for each row's values in ``keys``, called once per distinct
+    combination; blank or NaN → NULL."""
+    codes = np.zeros(len(keys[0]), dtype=np.int64)
+    uniques = []
+    for s in keys:
+        c, u = pd.factorize(s.fillna(""), sort=False)
+        codes = codes * max(len(u), 1) + c
+        uniques.append(u)
+    combo, first = np.unique(codes, return_index=True)
+    out = np.full(len(combo), -1, dtype=np.int64)
+    for i, row in enumerate(first.tolist()):
+        found = lookup(*(s.iloc[row] for s in keys))
+        if found is not None:
+            out[i] = found
+    ids = out[np.searchsorted(combo, codes)]
+    return pa.array(ids, mask=ids < 0)
 
 
 def _write(store: Store, plan: dict[str, pd.DataFrame], new_platforms: list[str], source: str) -> None:
     if new_platforms:
         store.insert_many("platforms", ["name"], [(n,) for n in new_platforms], source)
-    names = {p for df in plan.values() if "platform" in df.columns for p in df["platform"].dropna().unique() if p}
-    pid = {n: store.platform_id(n, create=False) for n in names}
 
-    def platform_ids(df: pd.DataFrame) -> list:
-        return _py(df["platform"].map(pid).astype("Int64"))
+    def platform_ids(df: pd.DataFrame) -> pa.Array:
+        return _ids([df["platform"]], lambda n: store.platform_id(n, create=False) if n else None)
 
-    def insert(table: str, df: pd.DataFrame, cols: dict[str, list]) -> None:
-        if len(df):
-            store.insert_many(table, list(cols), zip(*cols.values()), source)
+    def project_ids(df: pd.DataFrame) -> pa.Array:
+        return _ids([df["platform"], df["project"]], store.project_id)
 
-    p = plan.get("projects")
-    if p is not None:
-        insert("projects", p, {"platform_id": platform_ids(p), "name": _py(p["project"]),
-                               **{c: _py(p[c]) for c in KEYS["projects"][1]}})
-    pairs: set[tuple[str, str]] = set()
-    for name in ("rates", "work"):
-        if name in plan:
-            d = plan[name]
-            pairs |= {(a, b) for a, b in zip(d["platform"].tolist(), d["project"].tolist()) if b}
-    proj = {f"{a}\x1f{b}": store.project_id(a, b) for a, b in pairs}
-
-    def project_ids(df: pd.DataFrame) -> list:
-        keys = df["platform"].astype(str) + "\x1f" + df["project"].fillna("").astype(str)
-        return _py(keys.map(proj).astype("Int64"))
+    def text(d: pd.DataFrame, *names: str) -> dict[str, pa.Array]:
+        return {c: _column(d[c]) for c in names}
 
     cols = {
-        "rates": lambda d: {"project_id": project_ids(d), **{c: _py(d[c]) for c in (
-            "effective_at", "rate_micros", "unit", "currency")}, "applies_to": d["applies_to"].astype(str).tolist(),
-            "note": _py(d["note"])},
-        "work": lambda d: {"platform_id": platform_ids(d), "project_id": project_ids(d), **{c: _py(d[c]) for c in (
-            "kind", "start", "end", "units", "pay_micros", "currency", "status", "external_id", "note")}},
-        "eq": lambda d: {"platform_id": platform_ids(d), **{c: _py(d[c]) for c in ("start_date", "end_date", "note")}},
-        "payouts": lambda d: {"platform_id": platform_ids(d), **{c: _py(d[c]) for c in (
-            "paid_at", "amount_micros", "currency", "fee_micros", "method", "received_amount_micros",
-            "received_currency", "reference", "note")}},
-        "expenses": lambda d: {**{c: _py(d[c]) for c in ("date", "category", "amount_micros", "currency")},
-                               "platform_id": platform_ids(d), "note": _py(d["note"])},
-        "fx": lambda d: {c: _py(d[c]) for c in ("date", "currency", "rate")},
+        "projects": lambda d: {"platform_id": platform_ids(d), "name": _column(d["project"]),
+                               **text(d, *KEYS["projects"][1])},
+        "rates": lambda d: {"project_id": project_ids(d), **text(d, "effective_at", "rate_micros", "unit", "currency"),
+                            "applies_to": pa.array(d["applies_to"].astype("str"), type=pa.string()),
+                            **text(d, "note")},
+        "work": lambda d: {"platform_id": platform_ids(d), "project_id": project_ids(d), **text(
+            d, "kind", "start", "end", "units", "pay_micros", "currency", "status", "external_id", "note")},
+        "eq": lambda d: {"platform_id": platform_ids(d), **text(d, "start_date", "end_date", "note")},
+        "payouts": lambda d: {"platform_id": platform_ids(d), **text(
+            d, "paid_at", "amount_micros", "currency", "fee_micros", "method", "received_amount_micros",
+            "received_currency", "reference", "note")},
+        "expenses": lambda d: {**text(d, "date", "category", "amount_micros", "currency"),
+                               "platform_id": platform_ids(d), **text(d, "note")},
+        "fx": lambda d: text(d, "date", "currency", "rate"),
     }
-    for name in ORDER[2:]:
-        if name in plan:
-            insert(name, plan[name], cols[name](plan[name]))
+    for name in ORDER[1:]:  # projects before what refers to them
+        d = plan.get(name)
+        if d is not None and len(d):
+            store.insert_columns(name, cols[name](d), source)

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import hashlib
-import operator
+import itertools
 import datetime as dt
 import json
 import os
@@ -23,6 +22,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import platformdirs
 from sqlite_utils import Database
 
@@ -35,6 +35,9 @@ from . import journal as jr
 from .schema import DATA_TABLES, migrations
 
 ENV_VAR = "TASKERLOG_DB"
+_DEFER_INDEXES = 50_000
+_VERIFY_BATCH = 100_000
+"""Rows inserted at once into an empty table from which its indexes are built afterwards."""
 
 
 class StoreError(Exception):
@@ -197,16 +200,17 @@ class Store:
 
     # -- journaled writes --------------------------------------------------------
     def _append_journal(self, tbl: str, action: str, source: str, ids: Sequence[int],
-                        hashes: Sequence[bytes], old: str | None, new: str | None, at: int) -> None:
+                        hashes: Sequence[bytes] | bytes, old: str | None, new: str | None, at: int) -> None:
         head = self.conn.execute("SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1").fetchone()
         seq, prev = (head[0] + 1, head[1]) if head else (1, jr.GENESIS)
         cols = ",".join(self.columns(tbl))
         rows = jr.pack_rows(ids, hashes)
-        h = jr.entry_hash(prev, seq, at, tbl, action, source, cols, len(ids), rows, old, new)
+        fmt = jr.ROW_FORMAT
+        h = jr.entry_hash(prev, seq, at, tbl, action, source, cols, len(ids), rows, old, new, fmt)
         self.conn.execute(
-            "INSERT INTO journal (seq, recorded_at, tbl, action, source, cols, row_count, rows, old, new, prev_hash, hash)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-            (seq, at, tbl, action, source, cols, len(ids), rows, old, new, prev, h),
+            "INSERT INTO journal (seq, recorded_at, tbl, action, source, cols, row_count, rows, old, new, prev_hash,"
+            " hash, row_format) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (seq, at, tbl, action, source, cols, len(ids), rows, old, new, prev, h, fmt),
         )
 
     def insert_many(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]],
@@ -215,8 +219,24 @@ class Store:
 
         One journal entry covers them all. Values must be Python ints, strs or None.
         """
+        rows = list(rows)
+        by_col = [list(c) for c in zip(*rows)] if rows else [[] for _ in columns]
+        return list(self.insert_columns(table, dict(zip(columns, by_col)), source, journal_values=journal_values,
+                                        count=len(rows)))
+
+    def insert_columns(self, table: str, values: dict[str, Any], source: str, *,
+                       journal_values: bool = False, count: int | None = None) -> range:
+        """Insert rows given column by column: ``{column: values}``, each a list of Python
+        ints/strs/None or a pyarrow array (nulls stored as NULL) of the same length.
+
+        ``recorded_at``, ``edited_at`` and ``source`` are filled in. One journal entry
+        covers every row, with each row's hash (format 2, computed a column at a time).
+        Into an empty table, a large batch is written before the table's indexes are
+        built (SQLite sorts once instead of updating the index row by row), all inside
+        the same transaction. Returns the new rows' ids.
+        """
         cols = self.columns(table)
-        given = list(columns)
+        given = list(values)
         missing = [c for c in given if c not in cols]
         if missing:
             raise StoreError(f"{table} has no column {', '.join(missing)}")
@@ -225,38 +245,50 @@ class Store:
         free = [c for c in cols if c not in fixed or c in given]
         if sorted(free) != sorted(given):
             raise StoreError(f"{table} needs values for {', '.join(c for c in free if c not in given)}")
-        # build each stored row as (given values in table order) + trailing fixed values
-        # with C-level tools; the fixed columns are the last ones in every table
         tail_cols = cols[len(free):]
         if free != cols[:len(free)] or any(c not in fixed for c in tail_cols):
             raise StoreError(f"{table}: recorded_at, edited_at and source must be its last columns")
-        tail = tuple(fixed[c] for c in tail_cols)
-        if given == free:
-            full = [tuple(r) + tail for r in rows]
-        else:
-            pick = operator.itemgetter(*[given.index(c) for c in free])
-            full = [(pick(r) if len(free) > 1 else (pick(r),)) + tail for r in rows]
-        if not full:
-            return []
-        sha = hashlib.sha256
-        hashes = [sha(repr(v).encode("utf-8")).digest()[:16] for v in full]  # = journal.row_hash
+        arrays = [values[c] for c in free]
+        n = count if count is not None else (len(arrays[0]) if arrays else 0)
+        if any(len(a) != n for a in arrays):
+            raise StoreError(f"{table}: the columns given have different lengths")
+        if n == 0:
+            return range(0)
+        lists = [a.to_pylist() if isinstance(a, (pa.Array, pa.ChunkedArray)) else a for a in arrays]
+        tail = [fixed[c] for c in tail_cols]
+        hashes = jr.row_hashes([*arrays, *(pa.repeat(v, n) for v in tail)], n)
         with self.transaction():
             start_id = (self.conn.execute(f'SELECT max(id) FROM "{table}"').fetchone()[0] or 0) + 1
-            ids = range(start_id, start_id + len(full))
+            ids = range(start_id, start_id + n)
             placeholders = ",".join("?" * len(cols))
             colsql = ",".join(f'"{c}"' for c in cols)
+            deferred = self._drop_indexes(table) if start_id == 1 and n >= _DEFER_INDEXES else []
             try:
                 # SQLite gives a rowid table max(id)+1 for each new row; inside this
                 # transaction nobody else writes, so the ids are start_id, start_id+1, ...
-                self.conn.executemany(f'INSERT INTO "{table}" ({colsql}) VALUES ({placeholders})', full)
+                self.conn.executemany(f'INSERT INTO "{table}" ({colsql}) VALUES ({placeholders})',
+                                      zip(*lists, *(itertools.repeat(v, n) for v in tail)))
+                for sql in deferred:
+                    self.conn.execute(sql)
             except sqlite3.IntegrityError as exc:
                 raise StoreError(f"could not save to {table}: {exc}") from exc
             last = self.conn.execute(f'SELECT max(id) FROM "{table}"').fetchone()[0]
             if last != ids[-1]:
                 raise StoreError(f"{table}: row ids were not assigned in order (got {last}, expected {ids[-1]})")
-            new = json.dumps(dict(zip(cols, full[0])), sort_keys=True) if (journal_values or len(full) == 1) else None
+            new = None
+            if journal_values or n == 1:
+                new = json.dumps(dict(zip(cols, [*(c[0] for c in lists), *tail])), sort_keys=True)
             self._append_journal(table, "insert", source, ids, hashes, None, new, at)
-        return list(ids)
+        return ids
+
+    def _drop_indexes(self, table: str) -> list[str]:
+        """Drop the table's own indexes (inside the caller's transaction); → the SQL that
+        builds them again."""
+        found = self.conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ?"
+                                  " AND sql IS NOT NULL", (table,)).fetchall()
+        for name, _sql in found:
+            self.conn.execute(f'DROP INDEX "{name}"')
+        return [sql for _name, sql in found]
 
     def insert(self, table: str, values: dict[str, Any], source: str) -> int:
         return self.insert_many(table, list(values), [tuple(values.values())], source)[0]
@@ -314,22 +346,22 @@ class Store:
         """Re-walk the hash chain, then check every live row against the journal."""
         problems: list[jr.Problem] = []
         prev = jr.GENESIS
-        expected: dict[str, dict[int, bytes]] = {}
+        expected: dict[str, dict[int, tuple[bytes, int]]] = {}
         entry_cols: dict[str, str] = {}
         n = 0
         chain_ok = True
         cur = self.conn.execute(
-            "SELECT seq, recorded_at, tbl, action, source, cols, row_count, rows, old, new, prev_hash, hash"
+            "SELECT seq, recorded_at, tbl, action, source, cols, row_count, rows, old, new, prev_hash, hash, row_format"
             " FROM journal ORDER BY seq")
         last_seq = 0
-        for (seq, at, tbl, action, source, cols, count, rows, old, new, prev_hash, h) in cur:
+        for (seq, at, tbl, action, source, cols, count, rows, old, new, prev_hash, h, fmt) in cur:
             n += 1
             if chain_ok:
                 if seq != last_seq + 1:
                     problems.append(jr.Problem(seq, tbl, None, f"journal entry {last_seq + 1} is missing"))
                     chain_ok = False
                 elif prev_hash != prev or jr.entry_hash(prev, seq, at, tbl, action, source, cols, count,
-                                                        rows, old, new) != h:
+                                                        rows, old, new, fmt) != h:
                     problems.append(jr.Problem(seq, tbl, None,
                                                f"journal entry {seq} ({action} in {tbl}) does not match its hash:"
                                                " it was changed after it was written"))
@@ -342,7 +374,7 @@ class Store:
                 if rhash == jr.DELETED:
                     table_rows.pop(rid, None)
                 else:
-                    table_rows[rid] = rhash
+                    table_rows[rid] = (rhash, fmt)
         for tbl in sorted(set(DATA_TABLES) | self.extra_tables()):
             cols = self.columns(tbl)
             want = expected.get(tbl, {})
@@ -351,14 +383,18 @@ class Store:
                 continue
             colsql = ",".join(f'"{c}"' for c in cols)
             seen = set()
-            for row in self.conn.execute(f'SELECT id, {colsql} FROM "{tbl}" ORDER BY id'):
-                rid = row[0]
-                seen.add(rid)
-                h = want.get(rid)
-                if h is None:
-                    problems.append(jr.Problem(None, tbl, rid, f"{tbl} #{rid} was added outside taskerlog"))
-                elif h != jr.row_hash(row[1:]):
-                    problems.append(jr.Problem(None, tbl, rid, f"{tbl} #{rid} was changed outside taskerlog"))
+            cur = self.conn.execute(f'SELECT id, {colsql} FROM "{tbl}" ORDER BY id')
+            while batch := cur.fetchmany(_VERIFY_BATCH):
+                columns = [list(c) for c in zip(*batch)]
+                now = jr.row_hashes(columns[1:], len(batch))
+                for i, row in enumerate(batch):
+                    rid = row[0]
+                    seen.add(rid)
+                    h = want.get(rid)
+                    if h is None:
+                        problems.append(jr.Problem(None, tbl, rid, f"{tbl} #{rid} was added outside taskerlog"))
+                    elif h[0] != (now[16 * i:16 * i + 16] if h[1] == jr.ROW_FORMAT else jr.row_hash(row[1:], h[1])):
+                        problems.append(jr.Problem(None, tbl, rid, f"{tbl} #{rid} was changed outside taskerlog"))
             for rid in sorted(set(want) - seen):
                 problems.append(jr.Problem(None, tbl, rid, f"{tbl} #{rid} was deleted outside taskerlog"))
         return jr.VerifyResult(ok=not problems, entries=n, head=prev, problems=problems)

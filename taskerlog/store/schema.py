@@ -190,3 +190,13 @@ def m004_importers(db: Database) -> None:
             UNIQUE (bucket, start, "end", app, title));
         CREATE INDEX activity_start ON activity(start)
         """)
+
+
+@migrations()
+def m005_journal_row_format(db: Database) -> None:
+    """``journal.row_format``: how a row's values become the bytes of its hash (store/journal.py).
+
+    Entries written before this migration keep format 1 (their hashes are unchanged and
+    still checked); new entries use format 2, which whole columns can be hashed in.
+    """
+    db.execute("ALTER TABLE journal ADD COLUMN row_format INTEGER NOT NULL DEFAULT 1")

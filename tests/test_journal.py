@@ -1,0 +1,104 @@
+"""The journal's row hashes: the column-at-a-time encoding (format 2) and old logbooks (format 1)."""
+
+from __future__ import annotations
+
+import hashlib
+import struct
+
+import pyarrow as pa
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from taskerlog.store import Store
+from taskerlog.store import journal as jr
+
+INT64 = st.integers(min_value=-(2**63), max_value=2**63 - 1)
+VALUE = st.one_of(st.none(), INT64, st.text(max_size=30), st.floats(allow_nan=False), st.binary(max_size=10))
+
+
+def test_format_2_is_the_documented_encoding():
+    # written out by hand from the journal module's docstring, so an inspector can redo it
+    row = (7, None, "Łódź ₱", 1.5, b"\x01")
+    expected = (b"\x01" + (7).to_bytes(8, "little", signed=True) + b"\x00"
+                + b"\x03" + len("Łódź ₱".encode()).to_bytes(4, "little") + "Łódź ₱".encode()
+                + b"\x02" + struct.pack("<d", 1.5) + b"\x04" + (1).to_bytes(4, "little") + b"\x01")
+    assert jr.row_hash(row) == hashlib.sha256(expected).digest()[:16]
+    assert jr.row_hash(row, 1) == hashlib.sha256(repr(row).encode()).digest()[:16]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(min_value=1, max_value=3).flatmap(lambda width: st.lists(
+    st.tuples(*[st.sampled_from(["int", "str", "mixed"]) for _ in range(width)]), min_size=1, max_size=1)),
+    st.data())
+def test_whole_columns_hash_like_one_row_at_a_time(shape, data):
+    kinds = shape[0]
+    n = data.draw(st.integers(min_value=60, max_value=140))  # over the value-by-value cut-off
+    pools = {"int": st.one_of(st.none(), INT64), "str": st.one_of(st.none(), st.text(max_size=20)), "mixed": VALUE}
+    columns = [data.draw(st.lists(pools[k], min_size=n, max_size=n)) for k in kinds]
+    one_by_one = b"".join(jr.row_hash(r) for r in zip(*columns))
+    assert jr.row_hashes(columns, n) == one_by_one
+    typed = []
+    for k, c in zip(kinds, columns):
+        typed.append(pa.array(c, type={"int": pa.int64(), "str": pa.string()}[k]) if k != "mixed" else c)
+    assert jr.row_hashes(typed, n) == one_by_one
+
+
+def test_ints_mixed_with_reals_keep_their_types():
+    # SQLite lets a column hold both; arrow would turn the ints into reals
+    col = [1, 2.0, None] * 30
+    assert jr.row_hashes([col], 90) == b"".join(jr.row_hash((v,)) for v in col)
+    assert jr.row_hash((1,)) != jr.row_hash((1.0,))
+
+
+WORK = ["platform_id", "project_id", "kind", "start", "end", "units", "pay_micros", "currency", "status",
+        "external_id", "note"]
+
+
+def work(start: int, end: int) -> tuple:
+    return (1, None, "tasking", start, end, None, None, None, "paid", None, None)
+
+
+def _add_format_1_entry(store: Store) -> int:
+    """A work row and its journal entry as a logbook written before format 2 has them."""
+    cols = store.columns("work")
+    values = (1, None, "tasking", 100, 200, None, None, None, "paid", None, "old", 5, None, "manual")
+    with store.transaction():
+        rid = store.conn.execute(f"INSERT INTO work ({','.join(repr(c) for c in cols)}) VALUES "
+                                 f"({','.join('?' * len(cols))})", values).lastrowid
+        seq, prev = store.journal_head()
+        rows = jr.pack_rows([rid], [jr.row_hash_v1(values)])
+        h = jr.entry_hash(prev, seq + 1, 5, "work", "insert", "manual", ",".join(cols), 1, rows, None, None)
+        store.conn.execute("INSERT INTO journal (seq, recorded_at, tbl, action, source, cols, row_count, rows,"
+                           " prev_hash, hash, row_format) VALUES (?,?,?,?,?,?,?,?,?,?,1)",
+                           (seq + 1, 5, "work", "insert", "manual", ",".join(cols), 1, rows, prev, h))
+    return rid
+
+
+def test_rows_hashed_by_an_older_taskerlog_still_verify_and_tampering_is_named(store):
+    store.insert("platforms", {"name": "Outlier"}, "manual")
+    rid = _add_format_1_entry(store)
+    store.insert_many("work", WORK, [work(300 + i, 400 + i) for i in range(100)], "import:x")
+    assert store.verify().ok, store.verify().problems
+    store.update("work", rid, {"note": "edited in taskerlog"}, "manual")  # re-hashed in format 2
+    assert store.verify().ok
+    store.conn.execute("UPDATE work SET note = 'edited behind its back' WHERE id = ?", (rid,))
+    store.conn.execute("UPDATE work SET start = 1 WHERE id = ?", (rid + 50,))
+    messages = [p.message for p in store.verify().problems]
+    assert messages == [f"work #{rid} was changed outside taskerlog", f"work #{rid + 50} was changed outside taskerlog"]
+
+
+def test_a_large_insert_into_an_empty_table_builds_its_indexes(store, monkeypatch):
+    monkeypatch.setattr("taskerlog.store.api._DEFER_INDEXES", 10)
+    store.insert("platforms", {"name": "Outlier"}, "manual")
+    indexes = lambda: sorted(r[0] for r in store.conn.execute(  # noqa: E731
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'work' AND sql IS NOT NULL"))
+    before = indexes()
+    with pytest.raises(Exception, match="could not save"):  # the end is before the start on the last row
+        store.insert_many("work", WORK, [work(10, 20)] * 20 + [work(30, 20)], "x")
+    assert indexes() == before and store.conn.execute("SELECT count(*) FROM work").fetchone()[0] == 0
+    store.insert_many("work", WORK, [work(10 + i, 20 + i) for i in range(20)], "x")
+    assert indexes() == before
+    plan = " ".join(r[-1] for r in store.conn.execute("EXPLAIN QUERY PLAN SELECT id FROM work WHERE start > 15"))
+    assert "work_start" in plan
+    assert store.verify().ok
