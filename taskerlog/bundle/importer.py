@@ -27,6 +27,7 @@ from ..model import (
     BILLABLE_KINDS, END_REASONS, KINDS, PAY_MODELS, RATE_UNITS, STATUSES, Logbook, applies_to_text,
     parse_applies_to,
 )
+from ..frames import LogbookFrames
 from ..store import Store
 from .parse import NULL_INT, Checker
 from .problems import ImportProblems, Problem
@@ -52,6 +53,8 @@ INT_COLS = {"effective_at", "start", "end", "units", "pay_micros", "rate_micros"
             "paid_at", "amount_micros", "fee_micros", "received_amount_micros"}
 #: tables whose key is unique in the logbook: a key twice in one file must be the same row
 UNIQUE = {"projects", "fx"}
+DATA = ("platforms", "projects", "rates", "work", "eq", "payouts", "expenses", "fx")
+"""The tables an import compares against: none holds a row in a new logbook."""
 
 
 @dataclass
@@ -142,7 +145,7 @@ def import_tables(store: Store, tables: dict[str, pd.DataFrame], *, source: str,
 
     for _attempt in range(5):
         head = store.journal_head()
-        frames = store.frames()
+        frames = store.frames() if store.has_rows(*DATA) else LogbookFrames(settings)  # dedupe against these
         resolved, ref_problems = _resolve(parsed, frames, tables, home)
         all_problems = problems + ref_problems
         if all_problems:

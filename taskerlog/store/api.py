@@ -493,6 +493,12 @@ class Store:
         return not any(self.conn.execute(f'SELECT 1 FROM "{t}" LIMIT 1').fetchone()
                        for t in ("work", "projects", "payouts", "eq", "clock", "expenses"))
 
+    @_locked
+    def has_rows(self, *tables: str) -> bool:
+        """Whether any of these tables holds a row."""
+        return any(self.conn.execute(f'SELECT 1 FROM "{t}" LIMIT 1').fetchone()
+                   for t in tables if self.columns(t))
+
     # -- names -------------------------------------------------------------------
     def platform_id(self, name: str, *, create: bool = True, source: str = "manual") -> int | None:
         name = name.strip()
