@@ -102,3 +102,11 @@ def test_a_large_insert_into_an_empty_table_builds_its_indexes(store, monkeypatc
     plan = " ".join(r[-1] for r in store.conn.execute("EXPLAIN QUERY PLAN SELECT id FROM work WHERE start > 15"))
     assert "work_start" in plan
     assert store.verify().ok
+
+
+def test_a_source_with_quotes_is_stored_as_given(store):
+    store.insert("platforms", {"name": "Outlier"}, "manual")
+    source = "import:O'Brien's bundle; DROP TABLE work; --.zip"
+    ids = store.insert_many("work", WORK, [work(10 + i, 20 + i) for i in range(70)], source)
+    assert {r["source"] for r in store.rows("work")} == {source} and len(ids) == 70
+    assert store.verify().ok
