@@ -1,15 +1,26 @@
 """Vectorised cell parsers: a column of strings in, typed values and problems out.
 
-Each parser works on a whole column with pandas/numpy (a million work rows must import
-in seconds) and applies the same rules as ``model.py``/``money.py``/``timeutil.py``,
-with the same wording, so a bad cell reads the same whether typed or imported. Only the
-failing rows are turned into messages.
+Each parser works on a whole column and applies the same rules as
+``model.py``/``money.py``/``timeutil.py``, with the same wording, so a bad cell reads the
+same whether typed or imported. Only the failing rows are turned into messages.
+
+A million work rows must import in seconds, so every parser has two halves. A fast path
+takes the shape nearly every cell has (``2026-03-02T09:00:00``, ``12.50``, ``17``) and
+reads it straight from the UTF-8 bytes with pyarrow and numpy. Every other non-blank cell
+goes to the careful path: the original pandas rules, run on just those rows, which decide
+what they mean and word their problems. The fast path only accepts cells the careful path
+would read the same way, so the two halves together behave exactly like the careful path
+alone (tests/test_parse_fast.py checks this against a frozen copy of it).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .problems import Problem
 from .spec import FILE_ATTR, LINE
@@ -21,18 +32,401 @@ _DANGER = r"'+[=+\-@\t\r]"
 _AMOUNT = r"\+?(?:\d+(?:\.\d*)?|\.\d+)"
 _MAX_INT_DIGITS = 12  # 10^12 currency units is more than any pay; int64 micros hold 9.2e12
 
+_STR = pd.StringDtype("pyarrow", na_value=np.nan)
+"""pandas' default ``str`` dtype: what ``astype(str)`` gives and every text column here is."""
+_FAST_YEARS = (1900, 2199)
+"""Years the fast date/time path reads itself (well inside what pandas parses in any unit)."""
+
+
+def _month_table() -> tuple[np.ndarray, np.ndarray]:
+    """(days from 1970-01-01 to the 1st, days in the month) for each month of _FAST_YEARS."""
+    first = (np.arange((_FAST_YEARS[1] - _FAST_YEARS[0] + 1) * 12 + 1) + (_FAST_YEARS[0] - 1970) * 12)
+    days = first.astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
+    return days[:-1], np.diff(days)
+
+
+_MONTH_START, _MONTH_DAYS = _month_table()
+_SCORE = np.full(256, 2, dtype=np.uint8)
+_SCORE[ord("0"):ord("9") + 1] = 0
+_SCORE[ord(".")] = 1
+"""Per byte: 0 for an ASCII digit, 1 for '.', 2 for anything else (see _plain_numbers)."""
+
+
+# -- pyarrow plumbing ---------------------------------------------------------------------
+# A column is a pyarrow large_string Array or ChunkedArray (as the CSV reader left it:
+# joining the chunks would copy all the text). The helpers read the UTF-8 bytes in place.
+Column = pa.Array | pa.ChunkedArray
+
+
+def _arrow(s: pd.Series) -> Column:
+    """A column's cells as pyarrow ``large_string`` (what ``astype(str)`` holds), no copy."""
+    a = pa.array((s if s.dtype == _STR else s.astype(str)).array)
+    return a if a.type == pa.large_string() else a.cast(pa.large_string())
+
+
+def _series(a: Column, index: pd.Index, name: str | None = None) -> pd.Series:
+    return pd.Series(pd.arrays.ArrowStringArray(a, dtype=_STR), index=index, name=name, copy=False)
+
+
+def _np(mask: Column, null: bool = False) -> np.ndarray:
+    """A pyarrow boolean column → numpy bool (nulls become ``null``)."""
+    if mask.null_count:
+        mask = mask.fill_null(null)
+    return mask.to_numpy(zero_copy_only=False)
+
+
+def _chunks(a: Column) -> list[tuple[int, pa.Array]]:
+    """(first row, chunk) for each non-empty chunk."""
+    if not isinstance(a, pa.ChunkedArray):
+        return [(0, a)] if len(a) else []
+    starts = np.cumsum([0] + [len(c) for c in a.chunks])
+    return [(int(s), c) for s, c in zip(starts, a.chunks) if len(c)]
+
+
+def _bytes(a: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """(offsets, data) of one ``large_string`` chunk without copying: row i is
+    ``data[offsets[i]:offsets[i + 1]]`` (a missing row's bytes are meaningless)."""
+    _, off_buf, data_buf = a.buffers()
+    if off_buf is None:
+        return np.zeros(len(a) + 1, np.int64), np.zeros(0, np.uint8)
+    offsets = np.frombuffer(off_buf, dtype=np.int64, count=len(a) + 1, offset=a.offset * 8)
+    base, size = int(offsets[0]), int(offsets[-1] - offsets[0])
+    data = np.frombuffer(data_buf, dtype=np.uint8, count=size, offset=base) if size else np.zeros(0, np.uint8)
+    return (offsets - base if base else offsets), data
+
+
+def _lengths(a: Column) -> np.ndarray:
+    """Each cell's length in bytes; -1 for a missing cell."""
+    return pc.binary_length(a).fill_null(-1).to_numpy(zero_copy_only=False)
+
+
+def _gather(a: Column, rows: np.ndarray, at: int) -> np.ndarray:
+    """For each of ``rows`` (sorted row numbers), the byte ``at`` bytes into its cell (the
+    cells must be long enough)."""
+    parts = []
+    for first, chunk in _chunks(a):
+        lo, hi = np.searchsorted(rows, [first, first + len(chunk)])
+        if lo < hi:
+            offsets, data = _bytes(chunk)
+            parts.append(data[offsets[rows[lo:hi] - first] + at])
+    return np.concatenate(parts) if parts else np.zeros(0, np.uint8)
+
+
+def _only(a: pa.Array, rows: np.ndarray) -> pa.Array:
+    """``a`` with every row outside the bool mask ``rows`` missing (no copy of the text)."""
+    bits = np.concatenate([np.zeros(a.offset, dtype=bool), rows]) if a.offset else rows
+    _, off_buf, data_buf = a.buffers()
+    validity = pa.py_buffer(np.packbits(bits, bitorder="little"))
+    return pa.Array.from_buffers(a.type, len(a), [validity, off_buf, data_buf], offset=a.offset)
+
+
+_BATCH = 1 << 16
+"""Rows the fast paths read at a time: their temporaries stay small (in cache, and memory
+is reused rather than fresh pages from the system)."""
+
+
+def _batches(a: Column) -> Iterator[tuple[int, pa.Array]]:
+    """(first row, contiguous array) for each batch of _BATCH rows."""
+    for first in range(0, len(a), _BATCH):
+        part = a.slice(first, _BATCH)
+        if isinstance(part, pa.ChunkedArray):
+            part = part.chunk(0) if part.num_chunks == 1 else part.combine_chunks()
+        yield first, part
+
+
+def _blank_strings(n: int) -> pa.Array:
+    return pa.Array.from_buffers(pa.large_string(), n, [None, pa.py_buffer(np.zeros(n + 1, np.int64)),
+                                                        pa.py_buffer(b"")])
+
+
+def _unescaped(a: Column) -> Column:
+    """Drop the exporter's spreadsheet guard: one leading ``'`` before ``= + - @ tab CR``."""
+    if not pc.any(pc.starts_with(a, "'")).as_py():
+        return a
+    guarded = pc.match_substring_regex(a, "^" + _DANGER).fill_null(False)
+    if not pc.any(guarded).as_py():
+        return a
+    return pc.if_else(guarded, pc.utf8_slice_codeunits(a, 1), a)
+
+
+def _clean(a: Column) -> Column:
+    """Cells stripped of white space and unescaped. The first and last byte of each cell
+    tell whether either can change anything; usually neither can, and both passes are skipped."""
+    printable = np.uint8(0x7F - 0x21)  # bytes 0x21-0x7e cannot be (part of) white space
+    quoted = False
+    for _, chunk in _chunks(a):
+        offsets, data = _bytes(chunk)
+        if data.size:
+            first = np.take(data, offsets[:-1], mode="clip")  # an empty cell reads a neighbour: harmless
+            last = np.take(data, offsets[1:] - 1, mode="clip")
+            if ((first - np.uint8(0x21)) > printable).any() or ((last - np.uint8(0x21)) > printable).any():
+                return _unescaped(pc.utf8_trim_whitespace(a))
+            quoted = quoted or bool((first == ord("'")).any())
+    return _unescaped(a) if quoted else a
+
 
 def unescape(s: pd.Series) -> pd.Series:
     """Undo the exporter's spreadsheet guard: one leading ``'`` before ``= + - @ tab CR``."""
-    quoted = s.str.startswith("'").to_numpy()
-    if not quoted.any():
-        return s
-    mask = np.zeros(len(s), dtype=bool)
-    mask[quoted] = s[quoted].str.match(_DANGER).to_numpy()
-    if mask.any():
-        s = s.copy()
-        s[mask] = s[mask].str.slice(1)
-    return s
+    return _series(_unescaped(_arrow(s)), s.index, s.name)
+
+
+def _is_ascii(a: Column) -> bool:
+    return all(int(data.max()) < 0x80 for data in (_bytes(c)[1] for _, c in _chunks(a)) if data.size)
+
+
+def _word_tests(pattern: str, start: int) -> tuple[int, int, int, int]:
+    """Tests for the 8 bytes of ``pattern`` from ``start``, read as a little-endian uint64
+    ``x``: they fit iff ``x & keep == want`` and ``(x & low + six) & carry == 0``. The first
+    checks the exact bytes and that digits are 0x3_; the second that a digit's low nibble
+    is at most 9 (adding 6 to 10-15 carries into bit 4; no carry crosses a byte)."""
+    keep = want = low = six = 0
+    for i, c in enumerate(pattern[start:start + 8]):
+        if c == "9":
+            keep, want, low, six = keep | 0xF0 << 8 * i, want | 0x30 << 8 * i, low | 0x0F << 8 * i, six | 6 << 8 * i
+        elif c != "?":
+            keep, want = keep | 0xFF << 8 * i, want | ord(c) << 8 * i
+    return keep, want, low, six
+
+
+class _Fixed:
+    """Every cell of ``a`` as ``len(pattern)`` (>= 8) bytes: the cells in the bool mask
+    ``rows`` are that long, the others read as zero bytes. ``ok``: the cells in ``rows``
+    that fit ``pattern`` ('9' an ASCII digit, '?' any byte, else that byte)."""
+
+    def __init__(self, a: pa.Array, rows: np.ndarray, pattern: str):
+        n, width = len(a), len(pattern)
+        if a.null_count or not rows.all():
+            a = _only(a, rows)
+        fixed = a.cast(pa.large_binary()).cast(pa.binary(width))  # checks no byte lengths of missing rows
+        buf, start = fixed.buffers()[1], fixed.offset * width
+        self.m = np.frombuffer(buf, dtype=np.uint8, count=n * width, offset=start).reshape(n, width)
+        self.ok = rows.copy()
+        word, test = np.empty(n, dtype=np.uint64), np.empty(n, dtype=bool)
+        for at in sorted({*range(0, width - 7, 8), width - 8}):  # 8-byte words covering the cell; may overlap
+            x = np.ndarray((n,), dtype="<u8", buffer=buf, offset=start + at, strides=(width,))
+            keep, want, low, six = (np.uint64(v) for v in _word_tests(pattern, at))
+            self.ok &= np.equal(np.bitwise_and(x, keep, out=word), want, out=test)
+            if six:
+                np.bitwise_and(x, low, out=word)
+                word += six
+                word &= np.uint64(0x1010101010101010)
+                self.ok &= np.equal(word, 0, out=test)
+
+    def byte(self, i: int) -> np.ndarray:
+        return self.m[:, i]
+
+    def two(self, i: int) -> np.ndarray:
+        """The two-digit number at byte ``i`` (int16; meaningless where not digits)."""
+        v = self.m[:, i].astype(np.int16)
+        v *= 10
+        v += self.m[:, i + 1]
+        v -= 11 * ord("0")
+        return v
+
+    def ymd(self) -> tuple[np.ndarray, np.ndarray]:
+        """Cells starting ``YYYY-MM-DD`` (digits checked) → (a real calendar day in
+        _FAST_YEARS, days since 1970-01-01)."""
+        year = self.two(0).astype(np.int32)
+        year *= 100
+        year += self.two(2)
+        month, day = self.two(5), self.two(8)
+        ok = (year >= _FAST_YEARS[0]) & (year <= _FAST_YEARS[1]) & (month >= 1) & (month <= 12) & (day >= 1)
+        i = year - _FAST_YEARS[0]
+        i *= 12
+        i += month - 1
+        i[~ok] = 0
+        ok &= day <= _MONTH_DAYS[i]
+        days = _MONTH_START[i]
+        days += day - 1
+        return ok, days
+
+
+def _fast_dates(a: Column) -> np.ndarray:
+    """Rows that are exactly a valid ``YYYY-MM-DD`` (ASCII) → bool mask."""
+    ok = _lengths(a) == 10
+    for first, part in _batches(a) if ok.any() else ():
+        rows = ok[first:first + len(part)]
+        cells = _Fixed(part, rows, "9999-99-99")
+        rows &= cells.ok & cells.ymd()[0]
+    return ok
+
+
+_INSTANT_SHAPES = {len(p): p for p in (
+    date + clock + zone for date in ("9999-99-99?99:99",) for clock in ("", ":99")
+    for zone in ("", "Z", "?99:99", "?9999"))}
+"""The date-time shapes the fast path reads, by length: ``T`` or space between date and
+time, seconds or not, then no offset (local time), ``Z``, ``±HH:MM`` or ``±HHMM``."""
+
+
+def _fast_instants(a: Column, tz: str) -> tuple[np.ndarray, np.ndarray]:
+    """→ (the rows the fast path reads, their epoch seconds UTC; NULL_INT for a local time
+    in a DST gap, and elsewhere)."""
+    fast = np.zeros(len(a), dtype=bool)
+    out = np.full(len(a), NULL_INT, dtype=np.int64)
+    for first, part in _batches(a):
+        rows, secs, offset = _instants(part)
+        if rows.size:
+            if not offset.all():
+                secs[~offset] = _localize(secs[~offset], tz)
+            fast[first + rows] = True
+            out[first + rows] = secs
+    return fast, out
+
+
+def _instants(a: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rows in one of _INSTANT_SHAPES, ASCII, with a real date, clock time and offset →
+    (row numbers, seconds since 1970-01-01 00:00 on the wall clock minus any offset,
+    whether the row had an offset)."""
+    lengths = pc.binary_length(a).fill_null(-1).to_numpy(zero_copy_only=False)
+    found: list[tuple[np.ndarray, np.ndarray, bool]] = []
+    for width, pattern in _INSTANT_SHAPES.items():
+        rows = lengths == width
+        if not rows.any():
+            continue
+        cells = _Fixed(a, rows, pattern)
+        base = 19 if pattern[16:17] == ":" else 16  # where the offset starts
+        sep = cells.byte(10)
+        ok, secs = cells.ymd()
+        hour, minute = cells.two(11), cells.two(14)
+        ok &= cells.ok & ((sep == ord("T")) | (sep == ord(" "))) & (hour <= 23) & (minute <= 59)
+        if base == 19:
+            second = cells.two(17)
+            ok &= second <= 59
+        if width - base > 1:  # ±HH:MM or ±HHMM
+            off_h, off_m, sign = cells.two(base + 1), cells.two(width - 2), cells.byte(base)
+            ok &= ((sign == ord("+")) | (sign == ord("-"))) & (off_h <= 23) & (off_m <= 59)
+        rows = np.flatnonzero(ok)
+        secs = secs[rows] * 86400 + (hour[rows].astype(np.int32) * 3600 + minute[rows] * 60)
+        if base == 19:
+            secs += second[rows]
+        if width - base > 1:
+            offset = off_h[rows].astype(np.int32) * 3600 + off_m[rows] * 60
+            secs -= np.where(sign[rows] == ord("+"), offset, -offset)
+        found.append((rows, secs, width > base))
+    if not found:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, bool)
+    return (np.concatenate([r for r, _, _ in found]), np.concatenate([s for _, s, _ in found]),
+            np.concatenate([np.full(len(r), o) for r, _, o in found]))
+
+
+def _localize(local: np.ndarray, tz: str) -> np.ndarray:
+    """Wall-clock seconds in ``tz`` → epoch seconds UTC. A repeated time (DST fold) is its
+    first occurrence; a skipped one (DST gap) is NULL_INT."""
+    idx = pd.DatetimeIndex(local.astype("datetime64[s]"))
+    return idx.tz_localize(tz, ambiguous=np.ones(len(local), dtype=bool), nonexistent="NaT").as_unit("s").asi8
+
+
+def _plain_numbers(a: Column, max_int: int, max_frac: int) -> tuple[np.ndarray, np.ndarray]:
+    """Rows that are plain ASCII ``[0-9]*(.[0-9]*)?`` with at least one digit, at most
+    ``max_int`` digits before the dot and ``max_frac`` after (0: no dot) → (mask, value ×
+    10**max_frac as int64). Decimals are parsed as float64, exact while value × 10**max_frac
+    stays below 10**15; rows with more integer digits than that allows are not taken."""
+    ok = np.zeros(len(a), dtype=bool)
+    values = np.zeros(len(a), dtype=np.int64)
+    for first, part in _batches(a):
+        rows = ok[first:first + len(part)]
+        offsets, data = _bytes(part)
+        lengths = np.diff(offsets)
+        cum = np.zeros(data.size + 1, dtype=np.int32)
+        np.cumsum(_SCORE[data], out=cum[1:], dtype=np.int32)
+        score = cum[offsets[1:]] - cum[offsets[:-1]]  # per cell: dots + 2 × other bytes
+        rows[:] = (score <= (1 if max_frac else 0)) & (lengths > score)
+        if part.null_count:
+            rows &= _np(part.is_valid())
+        if not rows.any():
+            continue
+        if max_frac:
+            dot = pc.find_substring(_only(part, rows), ".").fill_null(-1).to_numpy(zero_copy_only=False)
+            int_digits = np.where(dot >= 0, dot, lengths)
+            rows &= (int_digits <= min(max_int, 15 - max_frac)) & (lengths - int_digits - 1 <= max_frac)
+            parsed = pc.cast(_only(part, rows), pa.float64()).fill_null(0).to_numpy(zero_copy_only=False)
+            values[first:first + len(part)] = np.rint(parsed * 10.0 ** max_frac)
+        else:
+            rows &= lengths <= max_int
+            values[first:first + len(part)] = pc.cast(_only(part, rows), pa.int64()).fill_null(0).to_numpy(
+                zero_copy_only=False)
+    return ok, values
+
+
+def _codes(a: Column) -> np.ndarray:
+    """Rows that are exactly three ASCII capitals (``[A-Z]{3}``)."""
+    ok = _lengths(a) == 3
+    rows = np.flatnonzero(ok)
+    for i in range(3 if rows.size else 0):
+        ok[rows] &= (_gather(a, rows, i) - np.uint8(ord("A"))) < 26
+    return ok
+
+
+def _int_series(values: np.ndarray, ok: np.ndarray, index: pd.Index) -> pd.Series:
+    """int64 values → nullable Int64 (``ok`` False → <NA>)."""
+    np.putmask(values, ~ok, 0)  # (the caller's array)
+    return pd.Series(pd.arrays.IntegerArray(values, ~ok), index=index, copy=False)
+
+
+# -- the careful path: the original rules, for the rows the fast path leaves --------------------
+def _careful_decimals(s: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[np.ndarray]]:
+    """Non-blank cells → (integer part, six-digit fraction, ok, masks of the problems
+    negative / not an amount / too precise / too large)."""
+    ok = s.str.fullmatch(_AMOUNT).to_numpy()
+    neg = np.zeros(len(s), dtype=bool)
+    if not ok.all():
+        neg = s.str.fullmatch("-" + _AMOUNT[3:]).to_numpy()
+        s = s.where(ok, "0")
+    parts = s.str.lstrip("+").str.partition(".")
+    whole = parts[0].str.lstrip("0")
+    frac = parts[2]
+    too_precise = ok & (frac.str.len() > 6).to_numpy()
+    too_big = ok & (whole.str.len() > _MAX_INT_DIGITS).to_numpy()
+    problems = [neg, ~ok & ~neg, too_precise, too_big]
+    ok = ok & ~too_precise & ~too_big
+    whole = whole.where(ok & (whole != "").to_numpy(), "0").astype("int64").to_numpy()
+    frac = frac.where(ok, "").str.slice(0, 6).str.pad(6, side="right", fillchar="0").astype("int64").to_numpy()
+    return whole, frac, ok, problems
+
+
+def _careful_instants(s: pd.Series, tz: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Non-blank cells → (epoch seconds, ok, date without a time, DST gap)."""
+    n = len(s)
+    out = np.full(n, NULL_INT, dtype=np.int64)
+    good = np.zeros(n, dtype=bool)
+    gap = np.zeros(n, dtype=bool)
+    date_only = s.str.fullmatch(r"\d{4}-\d{2}-\d{2}").to_numpy()
+    shaped = s.str.match(r"\d{4}-\d{2}-\d{2}[Tt ]\d").to_numpy() & ~date_only
+    offset = s.str.contains(r"(?:[Zz]|[+-]\d\d(?::?\d\d)?)$", regex=True).to_numpy() & shaped
+    naive = shaped & ~offset
+    if offset.any():
+        d = pd.to_datetime(s[offset], format="ISO8601", utc=True, errors="coerce")
+        ok = d.notna().to_numpy()
+        idx = np.flatnonzero(offset)
+        out[idx[ok]] = _epoch(d[ok])
+        good[idx[ok]] = True
+    if naive.any():
+        d = pd.to_datetime(s[naive], format="ISO8601", errors="coerce")
+        parsed = d.notna().to_numpy()
+        local = d.dt.tz_localize(tz, ambiguous=np.ones(len(d), dtype=bool), nonexistent="NaT")
+        ok = local.notna().to_numpy()
+        idx = np.flatnonzero(naive)
+        out[idx[ok]] = _epoch(local[ok])
+        good[idx[ok]] = True
+        gap[idx[parsed & ~ok]] = True
+    return out, good, date_only, gap
+
+
+def _careful_dates(s: pd.Series) -> np.ndarray:
+    shaped = s.str.fullmatch(r"\d{4}-\d{2}-\d{2}").to_numpy()
+    parsed = pd.to_datetime(s.where(shaped, None), format="%Y-%m-%d", errors="coerce").notna().to_numpy()
+    return shaped & parsed
+
+
+def _careful_integers(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    ok = s.str.fullmatch(r"\+?\d{1,15}").to_numpy()
+    return s.where(ok, "0").str.lstrip("+").astype("int64").to_numpy(), ok
+
+
+def _epoch(d: pd.Series) -> np.ndarray:
+    """Tz-aware datetimes → int64 epoch seconds (fractions of a second dropped)."""
+    utc = d.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy().astype("datetime64[us]")
+    return utc.astype(np.int64) // 1_000_000
 
 
 class Checker:
@@ -45,17 +439,29 @@ class Checker:
         self.n = len(df)
         self.problems: list[Problem] = []
         self._cache: dict[str, pd.Series] = {}
+        self._arrays: dict[str, Column] = {}
+        self._blanks: dict[str, np.ndarray] = {}
 
     # -- plumbing ---------------------------------------------------------------
+    def cells(self, col: str) -> Column:
+        """The column's cells, stripped and unescaped, as a pyarrow array; all blank when
+        the column is absent."""
+        if col not in self._arrays:
+            if col in self.df.columns:
+                self._arrays[col] = _clean(_arrow(self.df[col]))
+            else:
+                self._arrays[col] = _blank_strings(self.n)
+        return self._arrays[col]
+
     def cell(self, col: str) -> pd.Series:
         """The column's cells, stripped and unescaped; all blank when the column is absent."""
         if col not in self._cache:
-            if col in self.df.columns:
-                s = self.df[col].astype(str).str.strip()
-                self._cache[col] = unescape(s)
-            else:
-                self._cache[col] = pd.Series([""] * self.n, index=self.df.index, dtype=str)
+            self._cache[col] = _series(self.cells(col), self.df.index, self._name(col))
         return self._cache[col]
+
+    def _name(self, col: str) -> str | None:
+        """The name of the column's Series (as pandas gives it: None when absent)."""
+        return col if col in self.df.columns else None
 
     def fail(self, col: str, mask, message) -> None:
         """Add a problem for each row where ``mask``; ``message(value)`` or a fixed string."""
@@ -63,96 +469,91 @@ class Checker:
         if not mask.any():
             return
         idx = np.flatnonzero(mask)
-        values = self.cell(col).to_numpy()[idx] if callable(message) else None
+        values = None
+        if callable(message):  # a missing cell reads 'nan', as pandas shows it
+            values = [np.nan if v is None else v for v in self.cells(col).take(pa.array(idx)).to_pylist()]
         for j, i in enumerate(idx):
             msg = message(values[j]) if values is not None else message
             self.problems.append(Problem(self.file, int(self.lines[i]), col, msg))
 
     def blank(self, col: str) -> np.ndarray:
-        return (self.cell(col) == "").to_numpy()
+        if col not in self._blanks:
+            self._blanks[col] = _lengths(self.cells(col)) == 0
+        return self._blanks[col]
 
     def require(self, col: str, what: str) -> np.ndarray:
         b = self.blank(col)
         self.fail(col, b, f"is blank; {what} is needed here")
         return b
 
+    def _careful(self, col: str, rows: np.ndarray) -> pd.Series:
+        """The cells of ``rows`` (a bool mask), for the careful path."""
+        return self.cell(col)[rows]
+
+    def _spread(self, rows: np.ndarray, part: np.ndarray) -> np.ndarray:
+        """A mask over ``rows`` (a bool mask of the table) → a mask over the table."""
+        out = np.zeros(self.n, dtype=bool)
+        out[np.flatnonzero(rows)[part]] = True
+        return out
+
     # -- parsers ---------------------------------------------------------------------
     def text(self, col: str, *, required: str | None = None, max_len: int | None = None) -> pd.Series:
         """Text; blank → None. ``required``: what to call it in the message when blank."""
-        s = self.cell(col)
         if required:
             self.require(col, required)
-        if max_len:
-            self.fail(col, (s.str.len() > max_len).to_numpy(), f"is longer than {max_len} characters; shorten it")
-        return s
+        if max_len and (_lengths(self.cells(col)) > max_len).any():  # else no cell has so many characters
+            self.fail(col, _np(pc.greater(pc.utf8_length(self.cells(col)), max_len)),
+                      f"is longer than {max_len} characters; shorten it")
+        return self.cell(col)
+
+    def _coded(self, col: str, upper: bool, required: str | None,
+               ok: Callable[[pa.Array], np.ndarray]) -> tuple[pd.Series, np.ndarray]:
+        """(the cells in lower or upper case, mask of non-blank cells that are not ``ok``).
+        Changing case never empties a cell, so blank after is blank before."""
+        a = self.cells(col)
+        if _is_ascii(a):  # the same result, many times faster
+            a = pc.ascii_upper(a) if upper else pc.ascii_lower(a)
+        else:
+            a = pc.utf8_upper(a) if upper else pc.utf8_lower(a)
+        if required:
+            self.require(col, required)
+        return _series(a, self.df.index, self._name(col)), ~ok(a) & ~self.blank(col)
 
     def choice(self, col: str, allowed: tuple[str, ...], *, required: str | None = None) -> pd.Series:
-        s = self.cell(col).str.lower()
-        if required:
-            self.require(col, required)
-        bad = (~s.isin(allowed) & (s != "")).to_numpy()
+        s, bad = self._coded(col, False, required,
+                             lambda a: _np(pc.is_in(a, value_set=pa.array(allowed, pa.large_string()))))
         self.fail(col, bad, lambda v: f"'{v}' is not one of: {', '.join(allowed)}")
         return s
 
     def currency(self, col: str, *, required: bool = False) -> pd.Series:
-        s = self.cell(col).str.upper()
-        if required:
-            self.require(col, "a currency code (USD, KES, PHP, ...)")
-        bad = (~s.str.fullmatch(r"[A-Z]{3}") & (s != "")).to_numpy()
+        s, bad = self._coded(col, True, "a currency code (USD, KES, PHP, ...)" if required else None, _codes)
         self.fail(col, bad, lambda v: f"'{v}' is not a currency code; use the three-letter ISO 4217 code "
                                       "such as USD, KES, PHP, INR, EUR")
         return s
 
     def _decimal_parts(self, col: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """→ (integer part, six-digit fraction, ok mask) of a plain non-negative decimal column.
-
-        Only the non-blank cells are looked at (pay, units and durations are often sparse).
-        """
-        whole_all = np.zeros(self.n, dtype=np.int64)
-        frac_all = np.zeros(self.n, dtype=np.int64)
-        ok_all = np.zeros(self.n, dtype=bool)
-        full = self.cell(col)
-        filled = np.flatnonzero((full != "").to_numpy())
-        if len(filled) == 0:
-            return whole_all, frac_all, ok_all
-
-        def spread(sub_mask) -> np.ndarray:
-            m = np.zeros(self.n, dtype=bool)
-            m[filled[np.asarray(sub_mask, dtype=bool)]] = True
-            return m
-
-        s = full.iloc[filled] if len(filled) < self.n else full
-        ok = s.str.fullmatch(_AMOUNT).to_numpy()
-        if not ok.all():
-            neg = s.str.fullmatch("-" + _AMOUNT[3:]).to_numpy()
-            self.fail(col, spread(neg), lambda v: f"'{v}' is negative; amounts here must be 0 or more")
-            self.fail(col, spread(~ok & ~neg),
-                      lambda v: f"'{v}' is not an amount; write it as a plain number like 12.50 "
-                                "(a dot for decimals, no currency sign, no thousands separator)")
-            s = s.where(ok, "0")
-        parts = s.str.lstrip("+").str.partition(".")
-        whole = parts[0].str.lstrip("0")
-        frac = parts[2]
-        too_precise = ok & (frac.str.len() > 6).to_numpy()
-        too_big = ok & (whole.str.len() > _MAX_INT_DIGITS).to_numpy()
-        if too_precise.any() or too_big.any():
-            self.fail(col, spread(too_precise), lambda v: f"'{v}' has more than 6 decimal places")
-            self.fail(col, spread(too_big), lambda v: f"'{v}' is too large to be an amount")
-            ok = ok & ~too_precise & ~too_big
-        whole = whole.where(ok & (whole != "").to_numpy(), "0").astype("int64").to_numpy()
-        frac = frac.where(ok, "").str.slice(0, 6).str.pad(6, side="right", fillchar="0").astype("int64").to_numpy()
-        whole_all[filled] = whole
-        frac_all[filled] = frac
-        ok_all[filled] = ok
-        return whole_all, frac_all, ok_all
+        """→ (integer part, six-digit fraction, ok mask) of a plain non-negative decimal column."""
+        ok, micros = _plain_numbers(self.cells(col), _MAX_INT_DIGITS, 6)
+        whole, frac = np.divmod(np.where(ok, micros, 0), 1_000_000)
+        rest = ~ok & ~self.blank(col)
+        if rest.any():
+            w, f, o, problems = _careful_decimals(self._careful(col, rest))
+            whole[rest], frac[rest], ok[rest] = w, f, o
+            for mask, message in zip(problems, (
+                    lambda v: f"'{v}' is negative; amounts here must be 0 or more",
+                    lambda v: f"'{v}' is not an amount; write it as a plain number like 12.50 "
+                              "(a dot for decimals, no currency sign, no thousands separator)",
+                    lambda v: f"'{v}' has more than 6 decimal places",
+                    lambda v: f"'{v}' is too large to be an amount")):
+                self.fail(col, self._spread(rest, mask), message)
+        return whole, frac, ok
 
     def micros(self, col: str, *, required: str | None = None) -> pd.Series:
         """Amount → nullable Int64 micro-units (blank → <NA>)."""
         if required:
             self.require(col, required)
         whole, frac, ok = self._decimal_parts(col)
-        vals = whole * 1_000_000 + frac
-        return pd.Series(pd.array(vals, dtype="Int64"), index=self.df.index).where(ok, pd.NA)
+        return _int_series(whole * 1_000_000 + frac, ok, self.df.index)
 
     def duration_seconds(self, col: str) -> pd.Series:
         """Decimal minutes → whole seconds (half to even), nullable Int64; must be more than 0."""
@@ -164,27 +565,27 @@ class Checker:
         q = q + ((2 * r > 1_000_000) | ((2 * r == 1_000_000) & (q % 2 == 1)))
         zero = ok & (q <= 0) & ~too_long
         self.fail(col, zero, lambda v: f"'{v}' minutes is no time at all; give a duration above 0")
-        return pd.Series(pd.array(q, dtype="Int64"), index=self.df.index).where(ok & ~zero, pd.NA)
+        return _int_series(q, ok & ~zero, self.df.index)
 
     def integer(self, col: str) -> pd.Series:
-        s = self.cell(col)
-        blank = (s == "").to_numpy()
-        ok = s.str.fullmatch(r"\+?\d{1,15}").to_numpy() & ~blank
-        self.fail(col, ~ok & ~blank, lambda v: f"'{v}' is not a whole number of 0 or more")
-        vals = s.where(ok, "0").str.lstrip("+").astype("int64").to_numpy()
-        return pd.Series(pd.array(vals, dtype="Int64"), index=self.df.index).where(ok, pd.NA)
+        ok, vals = _plain_numbers(self.cells(col), 15, 0)
+        rest = ~ok & ~self.blank(col)
+        if rest.any():
+            vals[rest], ok[rest] = _careful_integers(self._careful(col, rest))
+            self.fail(col, rest & ~ok, lambda v: f"'{v}' is not a whole number of 0 or more")
+        return _int_series(vals, ok, self.df.index)
 
     def date(self, col: str, *, required: str | None = None) -> pd.Series:
         """YYYY-MM-DD → the same text (blank → ""); an impossible date is a problem."""
-        s = self.cell(col)
+        a = self.cells(col)
         if required:
             self.require(col, required)
-        blank = (s == "").to_numpy()
-        shaped = s.str.fullmatch(r"\d{4}-\d{2}-\d{2}").to_numpy()
-        parsed = pd.to_datetime(s.where(shaped, None), format="%Y-%m-%d", errors="coerce").notna().to_numpy()
-        self.fail(col, ~blank & ~(shaped & parsed),
-                  lambda v: f"'{v}' is not a date; write it as YYYY-MM-DD, e.g. 2026-03-05")
-        return s.where(shaped & parsed, "")
+        ok = _fast_dates(a)
+        rest = ~ok & ~self.blank(col)
+        if rest.any():
+            ok[rest] = _careful_dates(self._careful(col, rest))
+            self.fail(col, rest & ~ok, lambda v: f"'{v}' is not a date; write it as YYYY-MM-DD, e.g. 2026-03-05")
+        return _series(pc.if_else(pa.array(ok), a, ""), self.df.index, self._name(col))
 
     def instant(self, col: str, tz: str, *, required: str | None = None) -> pd.Series:
         """ISO 8601 date-time → epoch seconds UTC (nullable Int64).
@@ -192,46 +593,22 @@ class Checker:
         No offset: local time in ``tz``. A local time the clocks skipped (DST gap) is a
         problem; a repeated one (DST fold) is the first occurrence, as in timeutil.
         """
-        s = self.cell(col)
+        a = self.cells(col)
         if required:
             self.require(col, required)
-        blank = (s == "").to_numpy()
-        out = np.full(self.n, NULL_INT, dtype=np.int64)
-        date_only = s.str.fullmatch(r"\d{4}-\d{2}-\d{2}").to_numpy()
+        blank = self.blank(col)
+        fast, out = _fast_instants(a, tz)
+        good = fast & (out != NULL_INT)
+        gap = fast & ~good
+        date_only = np.zeros(self.n, dtype=bool)
+        rest = ~blank & ~fast
+        if rest.any():
+            out[rest], good[rest], date_only[rest], gap[rest] = _careful_instants(self._careful(col, rest), tz)
         self.fail(col, date_only, lambda v: f"'{v}' is a date without a time of day; add one, e.g. {v}T09:00")
-        shaped = s.str.match(r"\d{4}-\d{2}-\d{2}[Tt ]\d").to_numpy() & ~date_only
-        offset = s.str.contains(r"(?:[Zz]|[+-]\d\d(?::?\d\d)?)$", regex=True).to_numpy() & shaped
-        naive = shaped & ~offset
-        good = np.zeros(self.n, dtype=bool)
-        if offset.any():
-            d = pd.to_datetime(s[offset], format="ISO8601", utc=True, errors="coerce")
-            ok = d.notna().to_numpy()
-            idx = np.flatnonzero(offset)
-            out[idx[ok]] = _epoch(d[ok])
-            good[idx[ok]] = True
-        if naive.any():
-            d = pd.to_datetime(s[naive], format="ISO8601", errors="coerce")
-            parsed = d.notna().to_numpy()
-            local = d.dt.tz_localize(tz, ambiguous=np.ones(len(d), dtype=bool), nonexistent="NaT")
-            ok = local.notna().to_numpy()
-            idx = np.flatnonzero(naive)
-            out[idx[ok]] = _epoch(local[ok])
-            good[idx[ok]] = True
-            gap = np.zeros(self.n, dtype=bool)
-            gap[idx[parsed & ~ok]] = True
-            self.fail(col, gap, lambda v: f"'{v}' does not exist in {tz}: the clocks jumped forward over it "
-                                          "(daylight saving); add the UTC offset the clock had (e.g. "
-                                          f"{v}+03:00) or write the time the clock showed after the jump")
-            good_or_gap = good | gap
-        else:
-            good_or_gap = good
-        self.fail(col, ~blank & ~date_only & ~good_or_gap,
+        self.fail(col, gap, lambda v: f"'{v}' does not exist in {tz}: the clocks jumped forward over it "
+                                      "(daylight saving); add the UTC offset the clock had (e.g. "
+                                      f"{v}+03:00) or write the time the clock showed after the jump")
+        self.fail(col, ~blank & ~date_only & ~(good | gap),
                   lambda v: f"'{v}' is not a time; write it as 2026-03-02T09:00 or 2026-03-02 09:00 "
                             "(add +03:00 or Z for an explicit offset)")
-        return pd.Series(pd.array(out, dtype="Int64"), index=self.df.index).where(good, pd.NA)
-
-
-def _epoch(d: pd.Series) -> np.ndarray:
-    """Tz-aware datetimes → int64 epoch seconds (fractions of a second dropped)."""
-    utc = d.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy().astype("datetime64[us]")
-    return utc.astype(np.int64) // 1_000_000
+        return _int_series(out, good, self.df.index)

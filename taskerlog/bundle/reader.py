@@ -20,6 +20,7 @@ import stat
 import zipfile
 from pathlib import Path, PurePosixPath
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
@@ -45,7 +46,7 @@ def read_bundle(path: str | Path) -> tuple[dict[str, pd.DataFrame], list[Problem
         return {}, [Problem(label, None, "", f"there is no file or folder called {path}")]
     if path.is_dir():
         members, problems = _folder_members(path)
-        read = lambda p: p.read_bytes()  # noqa: E731
+        read = lambda p: p.read_bytes()
     else:
         try:
             zf = zipfile.ZipFile(path)
@@ -166,21 +167,42 @@ def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, label: str) -> tupl
     return b"".join(chunks), None
 
 
-def _fast_read(data: bytes, names: list[str], text: str) -> pd.DataFrame | None:
+def _utf8(data: bytes) -> bool:
+    """Whether ``data`` is valid UTF-8 (pyarrow checks it in place, far faster than decoding)."""
+    offsets = pa.py_buffer(np.array([0, len(data)], dtype=np.int64))
+    try:
+        pa.Array.from_buffers(pa.large_binary(), 1, [None, offsets, pa.py_buffer(data)]).cast(pa.large_string())
+    except pa.ArrowInvalid:
+        return False
+    return True
+
+
+def _newlines(data: bytes) -> int:
+    view, step = np.frombuffer(data, dtype=np.uint8), 1 << 22  # a slice at a time: no huge temporary
+    return sum(int(np.count_nonzero(view[i:i + step] == 10)) for i in range(0, len(view), step))
+
+
+def _fast_read(data: bytes, names: list[str]) -> pd.DataFrame | None:
     """pyarrow's CSV reader, when every record is one physical line with no blank lines
-    (then line numbers are simply row + 2); None means: take the careful path."""
+    (then line numbers are simply row + 2); None means: take the careful path.
+    ``data`` is valid UTF-8."""
+    body = pa.py_buffer(data)
     if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+        body = body.slice(3)
     try:
         table = pacsv.read_csv(
-            io.BytesIO(data),
-            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1),
-            parse_options=pacsv.ParseOptions(newlines_in_values=True),
-            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
-                                                 strings_can_be_null=False, quoted_strings_can_be_null=False))
+            pa.BufferReader(body),
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=1 << 22),
+            # without a quote no cell can hold a line break, and the reader can split the
+            # file anywhere (faster)
+            parse_options=pacsv.ParseOptions(newlines_in_values=b'"' in data),
+            # large_string: what pandas' str columns hold, so to_pandas need not convert them
+            convert_options=pacsv.ConvertOptions(column_types={n: pa.large_string() for n in names},
+                                                 check_utf8=False, strings_can_be_null=False,
+                                                 quoted_strings_can_be_null=False))
     except (pa.ArrowInvalid, pa.ArrowTypeError, ValueError):
         return None
-    physical = text.count("\n") + (0 if text.endswith("\n") else 1) - 1
+    physical = _newlines(data) + (0 if data.endswith(b"\n") else 1) - 1
     if table.num_rows != physical:
         return None
     return table.to_pandas()
@@ -188,17 +210,23 @@ def _fast_read(data: bytes, names: list[str], text: str) -> pd.DataFrame | None:
 
 def parse_csv(data: bytes, file: str) -> tuple[pd.DataFrame | None, list[Problem]]:
     """Bytes of one CSV file → (string frame with ``_line``, problems)."""
+    text = None  # the whole file decoded, only where the careful path needs it
     try:
-        text = data.decode("utf-8-sig")
+        if not _utf8(data):
+            text = data.decode("utf-8-sig")  # raises, with the position
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         return None, [Problem(file, line, "", "is not UTF-8 text; in your spreadsheet choose "
                                               "'Save as CSV UTF-8' (or export as UTF-8) and try again")]
-    if not text.strip():
-        return None, [Problem(file, 1, "", "is empty; it needs a header row naming its columns, e.g. "
-                                           + ",".join(FILES[_KNOWN[file]].columns) if file in _KNOWN else
-                              "is empty; it needs a header row naming its columns")]
-    first = text.split("\n", 1)[0]
+    body = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    end = data.find(b"\n", body)
+    first = data[body:end if end >= 0 else len(data)].decode("utf-8")
+    if not first.strip():  # the first line is blank: look at the rest
+        text = data.decode("utf-8-sig") if text is None else text
+        if not text.strip():
+            return None, [Problem(file, 1, "", "is empty; it needs a header row naming its columns, e.g. "
+                                               + ",".join(FILES[_KNOWN[file]].columns) if file in _KNOWN else
+                                  "is empty; it needs a header row naming its columns")]
     header = next(csv.reader([first]))
     names = [h.strip().lower() for h in header]
     problems = []
@@ -213,11 +241,12 @@ def parse_csv(data: bytes, file: str) -> tuple[pd.DataFrame | None, list[Problem
         problems.append(Problem(file, 1, "", "the header has a column with no name; name it or delete it"))
     if problems:
         return None, problems
-    df = _fast_read(data, names, text)
+    df = _fast_read(data, names)
     if df is not None:
         df[LINE] = range(2, len(df) + 2)
         df.attrs[FILE_ATTR] = file
         return df, []
+    text = data.decode("utf-8-sig") if text is None else text
     try:
         df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False,
                          skip_blank_lines=False, header=0, names=names, engine="c")
