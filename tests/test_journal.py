@@ -110,3 +110,28 @@ def test_a_source_with_quotes_is_stored_as_given(store):
     ids = store.insert_many("work", WORK, [work(10 + i, 20 + i) for i in range(70)], source)
     assert {r["source"] for r in store.rows("work")} == {source} and len(ids) == 70
     assert store.verify().ok
+
+
+def fk_on(store: Store) -> bool:
+    return store.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+
+
+def test_a_bulk_transaction_still_refuses_dangling_references(store):
+    store.insert("platforms", {"name": "Outlier"}, "manual")
+    dangling = [work(10 + i, 20 + i) for i in range(80)] + [(99, *work(5, 6)[1:])]  # platform 99 does not exist
+    with pytest.raises(Exception, match="FOREIGN KEY"):
+        with store.transaction(bulk=True):
+            store.insert_many("work", WORK, [work(1, 2)], "x")
+            store.insert_many("work", WORK, dangling, "x")
+    assert fk_on(store) and store.conn.execute("SELECT count(*) FROM work").fetchone()[0] == 0
+    with store.transaction(bulk=True):
+        store.insert_many("work", WORK, dangling[:-1], "x")
+    assert fk_on(store) and store.conn.execute("SELECT count(*) FROM work").fetchone()[0] == 80
+    with pytest.raises(Exception, match="FOREIGN KEY"):  # a row deleted from under its references
+        with store.transaction(bulk=True):
+            store.delete("platforms", 1, "manual")
+    assert fk_on(store) and store.rows("platforms")[0]["name"] == "Outlier"
+    with pytest.raises(Exception, match="FOREIGN KEY"):  # an edit to a dangling reference
+        with store.transaction(bulk=True):
+            store.update("work", 1, {"platform_id": 42}, "manual")
+    assert store.get("work", 1)["platform_id"] == 1 and store.verify().ok

@@ -162,7 +162,7 @@ def import_tables(store: Store, tables: dict[str, pd.DataFrame], *, source: str,
         report.platforms_added = [n for n in names if store.platform_id(n, create=False) is None]
         if dry_run:
             return report
-        with store.transaction():
+        with store.transaction(bulk=True):
             if store.journal_head() != head:
                 continue  # someone wrote meanwhile: read again
             if applied:

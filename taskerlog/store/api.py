@@ -120,6 +120,8 @@ class Store:
         self.db = Database(self.conn)
         self._lock = threading.RLock()
         self._depth = 0
+        self._bulk: set[str] | None = None
+        """In a bulk transaction: the tables edited or deleted from so far."""
         self._columns: dict[str, list[str]] = {}
         self._migrate()
 
@@ -155,22 +157,41 @@ class Store:
 
     # -- transactions ------------------------------------------------------------
     @contextlib.contextmanager
-    def transaction(self) -> Iterator["Store"]:
-        """All writes inside commit together or not at all. Nested calls are savepoints."""
+    def transaction(self, *, bulk: bool = False) -> Iterator[Store]:
+        """All writes inside commit together or not at all. Nested calls are savepoints.
+
+        ``bulk``: for a large import. SQLite's per-row foreign-key lookups are switched
+        off for the transaction and the store checks the same constraints set-wise
+        instead: each ``insert_columns`` checks its new rows' references in one query,
+        and a table edited or deleted from is checked (with the tables that refer to it)
+        before COMMIT. Any violation rolls everything back, as SQLite's own check would.
+        Only an outermost transaction can be bulk (SQLite cannot switch foreign keys
+        inside one); nested, the flag changes nothing.
+        """
         with self._lock:
             if self._depth == 0:
-                self.conn.execute("BEGIN IMMEDIATE")
-                self._depth += 1
+                if bulk:
+                    self.conn.execute("PRAGMA foreign_keys = OFF")
+                    self._bulk = set()
                 try:
-                    yield self
-                except BaseException:
-                    if self.conn.in_transaction:
-                        self.conn.execute("ROLLBACK")
-                    raise
-                else:
-                    self.conn.execute("COMMIT")
+                    self.conn.execute("BEGIN IMMEDIATE")
+                    self._depth += 1
+                    try:
+                        yield self
+                        if self._bulk:
+                            self._check_references(self._bulk)
+                    except BaseException:
+                        if self.conn.in_transaction:
+                            self.conn.execute("ROLLBACK")
+                        raise
+                    else:
+                        self.conn.execute("COMMIT")
+                    finally:
+                        self._depth -= 1
                 finally:
-                    self._depth -= 1
+                    if bulk:
+                        self._bulk = None
+                        self.conn.execute("PRAGMA foreign_keys = ON")
             else:
                 name = f"sp{self._depth}"
                 self.conn.execute(f"SAVEPOINT {name}")
@@ -185,6 +206,33 @@ class Store:
                     self.conn.execute(f"RELEASE {name}")
                 finally:
                     self._depth -= 1
+
+    def _references(self, table: str) -> list[tuple[str, str, str]]:
+        """The table's foreign keys: (column, parent table, parent column)."""
+        return [(r[3], r[2], r[4] or "id") for r in self.conn.execute(f'PRAGMA foreign_key_list("{table}")')]
+
+    def _check_new_references(self, table: str, first: int, last: int) -> None:
+        """In a bulk transaction: the rows first..last of ``table`` refer to rows that exist."""
+        refs = self._references(table)
+        if not refs:
+            return
+        bad = " OR ".join(f'("{c}" IS NOT NULL AND "{c}" NOT IN (SELECT "{pc}" FROM "{pt}"))' for c, pt, pc in refs)
+        row = self.conn.execute(f'SELECT id FROM "{table}" WHERE id BETWEEN ? AND ? AND ({bad}) LIMIT 1',
+                                (first, last)).fetchone()
+        if row is not None:
+            raise StoreError(f"could not save to {table}: FOREIGN KEY constraint failed (row {row[0]})")
+
+    def _check_references(self, edited: set[str]) -> None:
+        """Before a bulk transaction commits: the tables edited or deleted from, and the
+        tables that refer to them, hold no dangling reference."""
+        tables = set(edited)
+        for t in set(DATA_TABLES) | self.extra_tables():
+            if any(parent in edited for _c, parent, _pc in self._references(t)):
+                tables.add(t)
+        for t in sorted(tables):
+            found = self.conn.execute(f'PRAGMA foreign_key_check("{t}")').fetchone()
+            if found is not None:
+                raise StoreError(f"could not save to {t}: FOREIGN KEY constraint failed (row {found[1]})")
 
     def columns(self, table: str) -> list[str]:
         """The table's columns except ``id``, in schema order (the journal's ``cols``)."""
@@ -274,6 +322,8 @@ class Store:
                 # transaction nobody else writes, so the ids are start_id, start_id+1, ...
                 self.conn.executemany(f'INSERT INTO "{table}" ({colsql}) VALUES ({placeholders})',
                                       zip(*lists) if len(lists) > 1 else ((v,) for v in lists[0]))
+                if self._bulk is not None:
+                    self._check_new_references(table, ids[0], ids[-1])
                 for sql in deferred:
                     self.conn.execute(sql)
             except sqlite3.IntegrityError as exc:
@@ -321,6 +371,8 @@ class Store:
             new = {**old, **changes, "edited_at": at}
             if all(old[c] == new[c] for c in changes):
                 return
+            if self._bulk is not None:
+                self._bulk.add(table)
             sets = ",".join(f'"{c}" = ?' for c in [*changes, "edited_at"])
             try:
                 self.conn.execute(f'UPDATE "{table}" SET {sets} WHERE id = ?',
@@ -340,6 +392,8 @@ class Store:
             old = self.get(table, row_id)
             if old is None:
                 raise StoreError(f"{table} #{row_id} does not exist")
+            if self._bulk is not None:
+                self._bulk.add(table)
             try:
                 self.conn.execute(f'DELETE FROM "{table}" WHERE id = ?', (row_id,))
             except sqlite3.IntegrityError as exc:
