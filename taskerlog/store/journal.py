@@ -29,8 +29,10 @@ from __future__ import annotations
 
 import hashlib
 import struct
+import subprocess
+import sys
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import Iterator, Sequence
 
 import numpy as np
 import pyarrow as pa
@@ -74,35 +76,132 @@ def row_hash(values: Sequence, row_format: int = ROW_FORMAT) -> bytes:
     return hashlib.sha256(b"".join(map(encode_value, values))).digest()[:16]
 
 
+@dataclass(frozen=True)
+class Same:
+    """A column whose every row holds ``value`` (encoded once, not per row)."""
+
+    value: object
+
+
 def row_hashes(columns: Sequence, n: int) -> bytes:
     """Format 2 hashes of ``n`` rows given column by column, packed 16 bytes a row.
 
-    Each column is a pyarrow array, or a list of Python values. Whole columns are
-    encoded with pyarrow; a list arrow cannot type exactly (ints mixed with reals or
-    text, as SQLite allows) is encoded value by value. Same bytes as :func:`row_hash`.
+    Each column is a pyarrow array, a list of Python values, or :class:`Same`. Whole
+    columns are encoded with pyarrow; a list arrow cannot type exactly (ints mixed with
+    reals or text, as SQLite allows) is encoded value by value. Same bytes as
+    :func:`row_hash`.
     """
     if n == 0:
         return b""
     if n < 64:  # a few rows: the value-by-value encoding is quicker than setting up arrow
-        lists = [c.to_pylist() if isinstance(c, (pa.Array, pa.ChunkedArray)) else c for c in columns]
+        lists = [[c.value] * n if isinstance(c, Same) else c.to_pylist() if isinstance(c, (pa.Array, pa.ChunkedArray))
+                 else c for c in columns]
         return b"".join(row_hash(r) for r in zip(*lists)) if lists else row_hash(()) * n
-    out = []
+    return b"".join(_digests(offsets, data) for offsets, data in _encoded(columns, n))
+
+
+def start_row_hashes(columns: Sequence, n: int) -> PendingHashes:
+    """:func:`row_hashes`, computed while the caller goes on (see :class:`PendingHashes`)."""
+    return PendingHashes(columns, n)
+
+
+class PendingHashes:
+    """Row hashes on their way: call the object for them, ``cancel()`` when not needed.
+
+    A big batch is encoded here, then hashed by a helper Python process on another core
+    (the hashing is a loop over rows that holds the interpreter lock) while this one
+    writes the rows to SQLite. If the helper cannot run or answers wrong, the hashes are
+    computed here instead: the bytes are the same either way.
+    """
+
+    def __init__(self, columns: Sequence, n: int):
+        self.n, self.proc, self.done = n, None, None
+        if n < PARALLEL_ROWS or not sys.executable:
+            self.done = row_hashes(columns, n)
+            return
+        self.chunks = list(_encoded(columns, n))
+        try:
+            self.proc = subprocess.Popen([sys.executable, "-I", "-S", "-c", _HELPER], stdin=subprocess.PIPE,
+                                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+            for offsets, data in self.chunks:
+                self.proc.stdin.write(struct.pack("=QQ", len(offsets) - 1, len(data)))
+                self.proc.stdin.write(offsets.astype(np.uint32).tobytes())
+                self.proc.stdin.write(data)
+            self.proc.stdin.close()
+        except OSError:
+            self.cancel()
+
+    def __call__(self) -> bytes:
+        if self.done is None:
+            out = b""
+            if self.proc is not None:
+                out = self.proc.stdout.read()
+                self.proc.stdout.close()
+                if self.proc.wait() != 0:
+                    out = b""
+                self.proc = None
+            if len(out) != 16 * self.n:  # no helper, or a wrong answer: hash here
+                out = b"".join(_digests(o, d) for o, d in self.chunks)
+            self.done, self.chunks = out, None
+        return self.done
+
+    def cancel(self) -> None:
+        """Stop the helper process, if one runs (the write it served failed)."""
+        if self.proc is not None:
+            self.proc.kill()
+            self.proc.wait()
+            for f in (self.proc.stdin, self.proc.stdout):
+                if f and not f.closed:
+                    try:
+                        f.close()
+                    except OSError:
+                        pass
+            self.proc = None
+
+
+PARALLEL_ROWS = 50_000
+"""Batches from this size are hashed by a helper process (start-up ~30 ms)."""
+
+_HELPER = r"""
+import hashlib, struct, sys
+inp, out, sha = sys.stdin.buffer, sys.stdout.buffer, hashlib.sha256
+chunks = []
+while True:  # read everything before writing anything: the parent writes it all first
+    head = inp.read(16)
+    if len(head) < 16:
+        break
+    n, size = struct.unpack("=QQ", head)
+    o = memoryview(inp.read(4 * (n + 1))).cast("B").cast("I").tolist() if n else [0]
+    chunks.append((o, memoryview(inp.read(size))))
+for o, data in chunks:
+    out.write(b"".join([sha(data[a:b]).digest()[:16] for a, b in zip(o, o[1:])]))
+out.flush()
+"""
+"""The helper process: chunks of (row count, byte count, native uint32 offsets, bytes) in,
+16-byte row hashes out."""
+
+
+def _encoded(columns: Sequence, n: int) -> Iterator[tuple[np.ndarray, memoryview]]:
+    """The rows' format 2 bytes, a chunk at a time: (offsets from 0, the bytes)."""
     for lo in range(0, n, _CHUNK):
         hi = min(n, lo + _CHUNK)
-        pieces = [_encode_column(c[lo:hi], hi - lo) for c in columns]
-        if not pieces:
-            out.append(row_hash(()) * (hi - lo))
-            continue
+        pieces = [pa.scalar(encode_value(c.value), pa.binary()) if isinstance(c, Same) else
+                  _encode_column(c[lo:hi], hi - lo) for c in columns]
+        if not any(isinstance(p, (pa.Array, pa.ChunkedArray)) for p in pieces):
+            pieces.append(pa.array([b""] * (hi - lo), type=pa.binary()))  # something to give the row count
         joined = pc.binary_join_element_wise(*pieces, b"") if len(pieces) > 1 else pieces[0]
         if isinstance(joined, pa.ChunkedArray):
             joined = joined.combine_chunks()
         offsets = np.frombuffer(joined.buffers()[1], dtype=np.int32)[joined.offset:joined.offset + len(joined) + 1]
-        data = memoryview(joined.buffers()[2] or b"")
-        o = offsets.tolist()
-        sha = hashlib.sha256
-        digests = b"".join([sha(data[a:b]).digest() for a, b in zip(o, o[1:])])
-        out.append(np.frombuffer(digests, dtype=np.uint8).reshape(-1, 32)[:, :16].tobytes())
-    return b"".join(out)
+        data = memoryview(joined.buffers()[2] or b"")[offsets[0]:offsets[-1]]
+        yield offsets - offsets[0], data
+
+
+def _digests(offsets: np.ndarray, data: memoryview) -> bytes:
+    o = offsets.tolist()
+    sha = hashlib.sha256
+    digests = b"".join([sha(data[a:b]).digest() for a, b in zip(o, o[1:])])
+    return np.frombuffer(digests, dtype=np.uint8).reshape(-1, 32)[:, :16].tobytes()
 
 
 _FIXED = {  # arrow type test → (tag, numpy dtype of the value)
