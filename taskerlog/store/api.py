@@ -306,38 +306,35 @@ class Store:
             return range(0)
         lists = [a.to_pylist() if isinstance(a, (pa.Array, pa.ChunkedArray)) else a for a in arrays]
         tail = [fixed[c] for c in tail_cols]
-        hashes = jr.start_row_hashes([*arrays, *(jr.Same(v) for v in tail)], n)  # hashed while SQLite writes
-        try:
-            with self.transaction():
-                start_id = (self.conn.execute(f'SELECT max(id) FROM "{table}"').fetchone()[0] or 0) + 1
-                ids = range(start_id, start_id + n)
-                # the values every row shares go into the statement once: binding them per row
-                # was a quarter of executemany's time
-                placeholders = ",".join(["?"] * len(free) + [_sql_literal(v) for v in tail])
-                colsql = ",".join(f'"{c}"' for c in cols)
-                deferred = []
-                if n >= _DEFER_INDEXES and n >= self.conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]:
-                    deferred = self._drop_indexes(table)
-                try:
-                    # SQLite gives a rowid table max(id)+1 for each new row; inside this
-                    # transaction nobody else writes, so the ids are start_id, start_id+1, ...
-                    self.conn.executemany(f'INSERT INTO "{table}" ({colsql}) VALUES ({placeholders})',
-                                          zip(*lists) if len(lists) > 1 else ((v,) for v in lists[0]))
-                    if self._bulk is not None:
-                        self._check_new_references(table, ids[0], ids[-1])
-                    for sql in deferred:
-                        self.conn.execute(sql)
-                except sqlite3.IntegrityError as exc:
-                    raise StoreError(f"could not save to {table}: {exc}") from exc
-                last = self.conn.execute(f'SELECT max(id) FROM "{table}"').fetchone()[0]
-                if last != ids[-1]:
-                    raise StoreError(f"{table}: row ids were not assigned in order (got {last}, expected {ids[-1]})")
-                new = None
-                if journal_values or n == 1:
-                    new = json.dumps(dict(zip(cols, [*(c[0] for c in lists), *tail])), sort_keys=True)
-                self._append_journal(table, "insert", source, ids, hashes(), None, new, at)
-        finally:
-            hashes.cancel()
+        hashes = jr.row_hashes([*arrays, *(jr.Same(v) for v in tail)], n)
+        with self.transaction():
+            start_id = (self.conn.execute(f'SELECT max(id) FROM "{table}"').fetchone()[0] or 0) + 1
+            ids = range(start_id, start_id + n)
+            # the values every row shares go into the statement once: binding them per row
+            # was a quarter of executemany's time
+            placeholders = ",".join(["?"] * len(free) + [_sql_literal(v) for v in tail])
+            colsql = ",".join(f'"{c}"' for c in cols)
+            deferred = []
+            if n >= _DEFER_INDEXES and n >= self.conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]:
+                deferred = self._drop_indexes(table)
+            try:
+                # SQLite gives a rowid table max(id)+1 for each new row; inside this
+                # transaction nobody else writes, so the ids are start_id, start_id+1, ...
+                self.conn.executemany(f'INSERT INTO "{table}" ({colsql}) VALUES ({placeholders})',
+                                      zip(*lists) if len(lists) > 1 else ((v,) for v in lists[0]))
+                if self._bulk is not None:
+                    self._check_new_references(table, ids[0], ids[-1])
+                for sql in deferred:
+                    self.conn.execute(sql)
+            except sqlite3.IntegrityError as exc:
+                raise StoreError(f"could not save to {table}: {exc}") from exc
+            last = self.conn.execute(f'SELECT max(id) FROM "{table}"').fetchone()[0]
+            if last != ids[-1]:
+                raise StoreError(f"{table}: row ids were not assigned in order (got {last}, expected {ids[-1]})")
+            new = None
+            if journal_values or n == 1:
+                new = json.dumps(dict(zip(cols, [*(c[0] for c in lists), *tail])), sort_keys=True)
+            self._append_journal(table, "insert", source, ids, hashes, None, new, at)
         return ids
 
     def _drop_indexes(self, table: str) -> list[str]:

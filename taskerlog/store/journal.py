@@ -29,8 +29,6 @@ from __future__ import annotations
 
 import hashlib
 import struct
-import subprocess
-import sys
 from dataclasses import dataclass, field
 from typing import Iterator, Sequence
 
@@ -98,87 +96,6 @@ def row_hashes(columns: Sequence, n: int) -> bytes:
                  else c for c in columns]
         return b"".join(row_hash(r) for r in zip(*lists)) if lists else row_hash(()) * n
     return b"".join(_digests(offsets, data) for offsets, data in _encoded(columns, n))
-
-
-def start_row_hashes(columns: Sequence, n: int) -> PendingHashes:
-    """:func:`row_hashes`, computed while the caller goes on (see :class:`PendingHashes`)."""
-    return PendingHashes(columns, n)
-
-
-class PendingHashes:
-    """Row hashes on their way: call the object for them, ``cancel()`` when not needed.
-
-    A big batch is encoded here, then hashed by a helper Python process on another core
-    (the hashing is a loop over rows that holds the interpreter lock) while this one
-    writes the rows to SQLite. If the helper cannot run or answers wrong, the hashes are
-    computed here instead: the bytes are the same either way.
-    """
-
-    def __init__(self, columns: Sequence, n: int):
-        self.n, self.proc, self.done = n, None, None
-        if n < PARALLEL_ROWS or not sys.executable:
-            self.done = row_hashes(columns, n)
-            return
-        self.chunks = list(_encoded(columns, n))
-        try:
-            self.proc = subprocess.Popen([sys.executable, "-I", "-S", "-c", _HELPER], stdin=subprocess.PIPE,
-                                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-            for offsets, data in self.chunks:
-                self.proc.stdin.write(struct.pack("=QQ", len(offsets) - 1, len(data)))
-                self.proc.stdin.write(offsets.astype(np.uint32).tobytes())
-                self.proc.stdin.write(data)
-            self.proc.stdin.close()
-        except OSError:
-            self.cancel()
-
-    def __call__(self) -> bytes:
-        if self.done is None:
-            out = b""
-            if self.proc is not None:
-                out = self.proc.stdout.read()
-                self.proc.stdout.close()
-                if self.proc.wait() != 0:
-                    out = b""
-                self.proc = None
-            if len(out) != 16 * self.n:  # no helper, or a wrong answer: hash here
-                out = b"".join(_digests(o, d) for o, d in self.chunks)
-            self.done, self.chunks = out, None
-        return self.done
-
-    def cancel(self) -> None:
-        """Stop the helper process, if one runs (the write it served failed)."""
-        if self.proc is not None:
-            self.proc.kill()
-            self.proc.wait()
-            for f in (self.proc.stdin, self.proc.stdout):
-                if f and not f.closed:
-                    try:
-                        f.close()
-                    except OSError:
-                        pass
-            self.proc = None
-
-
-PARALLEL_ROWS = 50_000
-"""Batches from this size are hashed by a helper process (start-up ~30 ms)."""
-
-_HELPER = r"""
-import hashlib, struct, sys
-inp, out, sha = sys.stdin.buffer, sys.stdout.buffer, hashlib.sha256
-chunks = []
-while True:  # read everything before writing anything: the parent writes it all first
-    head = inp.read(16)
-    if len(head) < 16:
-        break
-    n, size = struct.unpack("=QQ", head)
-    o = memoryview(inp.read(4 * (n + 1))).cast("B").cast("I").tolist() if n else [0]
-    chunks.append((o, memoryview(inp.read(size))))
-for o, data in chunks:
-    out.write(b"".join([sha(data[a:b]).digest()[:16] for a, b in zip(o, o[1:])]))
-out.flush()
-"""
-"""The helper process: chunks of (row count, byte count, native uint32 offsets, bytes) in,
-16-byte row hashes out."""
 
 
 def _encoded(columns: Sequence, n: int) -> Iterator[tuple[np.ndarray, memoryview]]:
