@@ -172,6 +172,12 @@ P = "platform,project,pay_model,currency,advertised_rate,started_on,ended_on,end
 OK_P = "Outlier,Wolf,hourly,USD,,,,\n"
 
 BAD = [
+    ({"work.csv": W + "Outlier,,tasking,2026-03-02T09:00+3:00,2026-03-02T10:00,,,,,\n"},  # pandas used to raise
+     "work.csv:2: start: '2026-03-02T09:00+3:00' is not a time"),
+    ({"work.csv": W + "Outlier,,tasking,2026-03-02T09:00,0226-03-02T10:00,,,,,\n"},
+     "work.csv:2: end: '0226-03-02T10:00' is not in the years 1900 to 2199; check the year"),
+    ({"work.csv": W + "Outlier,,tasking,9999-12-31T23:00,9999-12-31T23:59:59,,,,,\n"},
+     "work.csv:2: start: '9999-12-31T23:00' is not"),
     ({"work.csv": W + "Outlier,,tasking,2026-13-01 09:00,2026-03-02T10:00,,,,,\n"},
      "work.csv:2: start: '2026-13-01 09:00' is not a time; write it as 2026-03-02T09:00"),
     ({"work.csv": W + "Outlier,,tasking,2026-03-02,2026-03-02T10:00,,,,,\n"},

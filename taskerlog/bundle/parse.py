@@ -35,7 +35,10 @@ _MAX_INT_DIGITS = 12  # 10^12 currency units is more than any pay; int64 micros 
 _STR = pd.StringDtype("pyarrow", na_value=np.nan)
 """pandas' default ``str`` dtype: what ``astype(str)`` gives and every text column here is."""
 _FAST_YEARS = (1900, 2199)
-"""Years the fast date/time path reads itself (well inside what pandas parses in any unit)."""
+"""Years the fast date/time path reads itself (well inside what pandas parses in any unit),
+and the years a time may be in at all."""
+_INSTANT_RANGE = (-2208988800, 7258118400)
+"""Epoch seconds of 1900-01-01 and 2200-01-01 UTC."""
 
 
 def _month_table() -> tuple[np.ndarray, np.ndarray]:
@@ -394,22 +397,53 @@ def _careful_instants(s: pd.Series, tz: str) -> tuple[np.ndarray, np.ndarray, np
     shaped = s.str.match(r"\d{4}-\d{2}-\d{2}[Tt ]\d").to_numpy() & ~date_only
     offset = s.str.contains(r"(?:[Zz]|[+-]\d\d(?::?\d\d)?)$", regex=True).to_numpy() & shaped
     naive = shaped & ~offset
-    if offset.any():
-        d = pd.to_datetime(s[offset], format="ISO8601", utc=True, errors="coerce")
-        ok = d.notna().to_numpy()
-        idx = np.flatnonzero(offset)
-        out[idx[ok]] = _epoch(d[ok])
-        good[idx[ok]] = True
-    if naive.any():
-        d = pd.to_datetime(s[naive], format="ISO8601", errors="coerce")
-        parsed = d.notna().to_numpy()
-        local = d.dt.tz_localize(tz, ambiguous=np.ones(len(d), dtype=bool), nonexistent="NaT")
-        ok = local.notna().to_numpy()
-        idx = np.flatnonzero(naive)
-        out[idx[ok]] = _epoch(local[ok])
-        good[idx[ok]] = True
-        gap[idx[parsed & ~ok]] = True
+    for rows, read in ((offset, _offset_instants), (naive, lambda cells: _naive_instants(cells, tz))):
+        if rows.any():
+            idx = np.flatnonzero(rows)
+            values, ok, skipped = _each_if_needed(read, s[rows])
+            out[idx[ok]] = values[ok]
+            good[idx[ok]] = True
+            gap[idx[skipped]] = True
     return out, good, date_only, gap
+
+
+def _offset_instants(cells: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Cells with a UTC offset → (epoch seconds, parsed, in a DST gap: never)."""
+    d = pd.to_datetime(cells, format="ISO8601", utc=True, errors="coerce")
+    ok = d.notna().to_numpy()
+    out = np.full(len(cells), NULL_INT, dtype=np.int64)
+    out[ok] = _epoch(d[ok])
+    return out, ok, np.zeros(len(cells), dtype=bool)
+
+
+def _naive_instants(cells: pd.Series, tz: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Local times in ``tz`` → (epoch seconds, parsed and real, skipped by a DST jump)."""
+    d = pd.to_datetime(cells, format="ISO8601", errors="coerce")
+    parsed = d.notna().to_numpy()
+    local = d.dt.tz_localize(tz, ambiguous=np.ones(len(d), dtype=bool), nonexistent="NaT")
+    ok = local.notna().to_numpy()
+    out = np.full(len(cells), NULL_INT, dtype=np.int64)
+    out[ok] = _epoch(local[ok])
+    return out, ok, parsed & ~ok
+
+
+def _each_if_needed(read, cells: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``read(cells)``; if pandas raises on some odd cell (an offset like ``+3:00``, a
+    year it cannot place in a time zone), read them one by one and let the cells that
+    still raise count as unreadable, so they get a message instead of a traceback."""
+    try:
+        return read(cells)
+    except (ValueError, TypeError, OverflowError, NotImplementedError, pd.errors.OutOfBoundsDatetime):
+        pass
+    n = len(cells)
+    out, ok, gap = np.full(n, NULL_INT, dtype=np.int64), np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+    for i in range(n):
+        try:
+            o, k, g = read(cells.iloc[i:i + 1])
+        except (ValueError, TypeError, OverflowError, NotImplementedError, pd.errors.OutOfBoundsDatetime):
+            continue
+        out[i], ok[i], gap[i] = o[0], k[0], g[0]
+    return out, ok, gap
 
 
 def _careful_dates(s: pd.Series) -> np.ndarray:
@@ -604,11 +638,16 @@ class Checker:
         rest = ~blank & ~fast
         if rest.any():
             out[rest], good[rest], date_only[rest], gap[rest] = _careful_instants(self._careful(col, rest), tz)
+        far = good & ((out < _INSTANT_RANGE[0]) | (out >= _INSTANT_RANGE[1]))
+        if far.any():  # a typo in the year (0226, 9999) would otherwise be taken as written
+            good &= ~far
+            self.fail(col, far, lambda v: f"'{v}' is not in the years {_FAST_YEARS[0]} to {_FAST_YEARS[1]}; "
+                                          "check the year")
         self.fail(col, date_only, lambda v: f"'{v}' is a date without a time of day; add one, e.g. {v}T09:00")
         self.fail(col, gap, lambda v: f"'{v}' does not exist in {tz}: the clocks jumped forward over it "
                                       "(daylight saving); add the UTC offset the clock had (e.g. "
                                       f"{v}+03:00) or write the time the clock showed after the jump")
-        self.fail(col, ~blank & ~date_only & ~(good | gap),
+        self.fail(col, ~blank & ~date_only & ~(good | gap | far),
                   lambda v: f"'{v}' is not a time; write it as 2026-03-02T09:00 or 2026-03-02 09:00 "
                             "(add +03:00 or Z for an explicit offset)")
         return _int_series(out, good, self.df.index)
