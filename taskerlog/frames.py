@@ -46,7 +46,7 @@ FX_COLUMNS = ["date", "currency", "rate"]
 
 
 def _empty(cols: list[str]) -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series([], dtype=object) for c in cols})
+    return pd.DataFrame(columns=cols, dtype=object)
 
 
 @dataclass

@@ -356,6 +356,8 @@ _PARSERS = {"projects": _projects, "rates": _rates, "work": _work, "eq": _eq, "p
 # -- cross-file checks and defaults that depend on the logbook ---------------------------
 def _unique_rows(name: str, df: pd.DataFrame, raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
     key, vals = KEYS[name]
+    if not df[key].fillna("").duplicated().any():  # the usual case, without the normalising
+        return df, []
     norm = _norm(df, key + vals)
     if not norm.duplicated(key).any():
         return df, []
