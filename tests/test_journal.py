@@ -142,3 +142,11 @@ def test_columns_every_row_shares_hash_like_the_rest():
     columns = [pa.array(range(n)), jr.Same("import:bundle.zip"), jr.Same(None), jr.Same(7)]
     assert jr.row_hashes(columns, n) == b"".join(jr.row_hash((i, "import:bundle.zip", None, 7)) for i in range(n))
     assert jr.row_hashes([jr.Same("x")], n) == jr.row_hash(("x",)) * n
+
+
+def test_rows_in_a_table_the_journal_never_saw_are_named(store):
+    store.insert("platforms", {"name": "Outlier"}, "manual")
+    store.conn.execute("INSERT INTO fx (date, currency, rate, recorded_at, source) VALUES ('2026-03-02', 'KES', '0.0077', 1, 'x')")
+    store.conn.execute("DELETE FROM platforms")
+    assert [p.message for p in store.verify().problems] == ["fx #1 was added outside taskerlog",
+                                                           "platforms #1 was deleted outside taskerlog"]

@@ -406,7 +406,7 @@ class Store:
         """Re-walk the hash chain, then check every live row against the journal."""
         problems: list[jr.Problem] = []
         prev = jr.GENESIS
-        expected: dict[str, dict[int, tuple[bytes, int]]] = {}
+        touched: dict[str, list[tuple[np.ndarray, np.ndarray, int]]] = {}
         entry_cols: dict[str, str] = {}
         n = 0
         chain_ok = True
@@ -428,34 +428,34 @@ class Store:
                     chain_ok = False
             last_seq = seq
             prev = h
-            table_rows = expected.setdefault(tbl, {})
             entry_cols[tbl] = cols
-            for rid, rhash in jr.unpack_rows(rows):
-                if rhash == jr.DELETED:
-                    table_rows.pop(rid, None)
-                else:
-                    table_rows[rid] = (rhash, fmt)
+            ids, hashes = jr.unpack_arrays(rows)
+            touched.setdefault(tbl, []).append((ids, hashes, fmt))
         for tbl in sorted(set(DATA_TABLES) | self.extra_tables()):
             cols = self.columns(tbl)
-            want = expected.get(tbl, {})
             if tbl in entry_cols and entry_cols[tbl] != ",".join(cols):
                 problems.append(jr.Problem(None, tbl, None, f"the columns of {tbl} changed outside taskerlog"))
                 continue
+            want_ids, want_h, want_fmt = jr.replay(touched.get(tbl, []))
+            seen = np.zeros(len(want_ids), dtype=bool)
             colsql = ",".join(f'"{c}"' for c in cols)
-            seen = set()
             cur = self.conn.execute(f'SELECT id, {colsql} FROM "{tbl}" ORDER BY id')
             while batch := cur.fetchmany(_VERIFY_BATCH):
                 columns = [list(c) for c in zip(*batch)]
-                now = jr.row_hashes(columns[1:], len(batch))
-                for i, row in enumerate(batch):
-                    rid = row[0]
-                    seen.add(rid)
-                    h = want.get(rid)
-                    if h is None:
-                        problems.append(jr.Problem(None, tbl, rid, f"{tbl} #{rid} was added outside taskerlog"))
-                    elif h[0] != (now[16 * i:16 * i + 16] if h[1] == jr.ROW_FORMAT else jr.row_hash(row[1:], h[1])):
-                        problems.append(jr.Problem(None, tbl, rid, f"{tbl} #{rid} was changed outside taskerlog"))
-            for rid in sorted(set(want) - seen):
+                ids = np.asarray(columns[0], dtype=np.int64)
+                now = np.frombuffer(jr.row_hashes(columns[1:], len(batch)), dtype="<u8").reshape(-1, 2)
+                pos = np.minimum(np.searchsorted(want_ids, ids), max(len(want_ids) - 1, 0))
+                found = (want_ids[pos] == ids) if len(want_ids) else np.zeros(len(ids), dtype=bool)
+                seen[pos[found]] = True
+                current = found & (want_fmt[pos] == jr.ROW_FORMAT) if len(want_ids) else found
+                wrong = current & (now != want_h[pos]).any(axis=1) if len(want_ids) else found
+                for i in np.flatnonzero(found & ~current):  # hashed by an older taskerlog
+                    expected = want_h[pos[i]].astype("<u8").tobytes()
+                    wrong[i] = jr.row_hash(batch[i][1:], int(want_fmt[pos[i]])) != expected
+                for i in np.flatnonzero(~found | wrong).tolist():
+                    what = "changed" if found[i] else "added"
+                    problems.append(jr.Problem(None, tbl, int(ids[i]), f"{tbl} #{ids[i]} was {what} outside taskerlog"))
+            for rid in want_ids[~seen].tolist():
                 problems.append(jr.Problem(None, tbl, rid, f"{tbl} #{rid} was deleted outside taskerlog"))
         return jr.VerifyResult(ok=not problems, entries=n, head=prev, problems=problems)
 

@@ -204,6 +204,27 @@ def unpack_rows(blob: bytes) -> list[tuple[int, bytes]]:
     return list(zip(arr["id"].tolist(), [raw[i:i + 16] for i in range(0, len(raw), 16)]))
 
 
+def unpack_arrays(blob: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """A packed ``rows`` blob → (row ids int64, hashes as an (n, 2) uint64 array)."""
+    raw = np.frombuffer(blob, dtype=np.uint8).reshape(-1, 24)
+    ids = raw[:, :8].copy().view(">i8").ravel().astype(np.int64)
+    return ids, raw[:, 8:].copy().view("<u8").reshape(-1, 2)
+
+
+def replay(entries: list[tuple[np.ndarray, np.ndarray, int]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One table's journal entries in order → (live row ids, sorted; the hash each must
+    have; the row format of that hash): the last entry touching a row decides, and a
+    delete (the all-zero hash) removes it."""
+    if not entries:
+        return np.zeros(0, np.int64), np.zeros((0, 2), np.uint64), np.zeros(0, np.int64)
+    ids = np.concatenate([e[0] for e in entries])[::-1]
+    hashes = np.concatenate([e[1] for e in entries])[::-1]
+    fmts = np.concatenate([np.full(len(e[0]), e[2], dtype=np.int64) for e in entries])[::-1]
+    live_ids, last = np.unique(ids, return_index=True)  # reversed: the first seen is the latest
+    keep = (hashes[last] != 0).any(axis=1)
+    return live_ids[keep], hashes[last][keep], fmts[last][keep]
+
+
 def entry_hash(prev_hash: str, seq: int, recorded_at: int, tbl: str, action: str, source: str,
                cols: str, row_count: int, rows: bytes, old: str | None, new: str | None,
                row_format: int = 1) -> str:
