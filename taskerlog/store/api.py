@@ -22,6 +22,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import platformdirs
 from sqlite_utils import Database
 
@@ -211,16 +212,26 @@ class Store:
         """The table's foreign keys: (column, parent table, parent column)."""
         return [(r[3], r[2], r[4] or "id") for r in self.conn.execute(f'PRAGMA foreign_key_list("{table}")')]
 
-    def _check_new_references(self, table: str, first: int, last: int) -> None:
-        """In a bulk transaction: the rows first..last of ``table`` refer to rows that exist."""
-        refs = self._references(table)
-        if not refs:
-            return
-        bad = " OR ".join(f'("{c}" IS NOT NULL AND "{c}" NOT IN (SELECT "{pc}" FROM "{pt}"))' for c, pt, pc in refs)
-        row = self.conn.execute(f'SELECT id FROM "{table}" WHERE id BETWEEN ? AND ? AND ({bad}) LIMIT 1',
-                                (first, last)).fetchone()
-        if row is not None:
-            raise StoreError(f"could not save to {table}: FOREIGN KEY constraint failed (row {row[0]})")
+    def _check_new_references(self, table: str, values: dict[str, Any]) -> None:
+        """In a bulk transaction: every value about to go into a foreign-key column of
+        ``table`` names a row that exists (checked once per distinct value)."""
+        for col, parent, parent_col in self._references(table):
+            column = values.get(col)
+            if column is None:
+                continue
+            if isinstance(column, (pa.Array, pa.ChunkedArray)):
+                distinct = pc.unique(column).drop_null().to_pylist()
+            else:
+                distinct = list({v for v in column if v is not None})
+            for lo in range(0, len(distinct), 500):
+                part = distinct[lo:lo + 500]
+                found = {r[0] for r in self.conn.execute(
+                    f'SELECT "{parent_col}" FROM "{parent}" WHERE "{parent_col}" IN ({",".join("?" * len(part))})',
+                    part)}
+                missing = [v for v in part if v not in found]
+                if missing:
+                    raise StoreError(f"could not save to {table}: FOREIGN KEY constraint failed "
+                                     f"({col} {missing[0]!r} is not in {parent})")
 
     def _check_references(self, edited: set[str]) -> None:
         """Before a bulk transaction commits: the tables edited or deleted from, and the
@@ -314,6 +325,8 @@ class Store:
             # was a quarter of executemany's time
             placeholders = ",".join(["?"] * len(free) + [_sql_literal(v) for v in tail])
             colsql = ",".join(f'"{c}"' for c in cols)
+            if self._bulk is not None:
+                self._check_new_references(table, values)
             deferred = []
             if n >= _DEFER_INDEXES and n >= self.conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]:
                 deferred = self._drop_indexes(table)
@@ -322,8 +335,6 @@ class Store:
                 # transaction nobody else writes, so the ids are start_id, start_id+1, ...
                 self.conn.executemany(f'INSERT INTO "{table}" ({colsql}) VALUES ({placeholders})',
                                       zip(*lists) if len(lists) > 1 else ((v,) for v in lists[0]))
-                if self._bulk is not None:
-                    self._check_new_references(table, ids[0], ids[-1])
                 for sql in deferred:
                     self.conn.execute(sql)
             except sqlite3.IntegrityError as exc:
