@@ -465,11 +465,9 @@ def _ids(keys: list[pd.Series], lookup) -> pa.Array:
     """``lookup(*values)`` for each row's values in ``keys``, called once per distinct
     combination; blank or NaN → NULL."""
     codes = np.zeros(len(keys[0]), dtype=np.int64)
-    uniques = []
     for s in keys:
         c, u = pd.factorize(s.fillna(""), sort=False)
         codes = codes * max(len(u), 1) + c
-        uniques.append(u)
     combo, first = np.unique(codes, return_index=True)
     out = np.full(len(combo), -1, dtype=np.int64)
     for i, row in enumerate(first.tolist()):

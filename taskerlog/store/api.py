@@ -27,7 +27,7 @@ import platformdirs
 from sqlite_utils import Database
 
 from .. import money, timeutil
-from ..frames import LogbookFrames
+from ..frames import WORK_COLUMNS, LogbookFrames
 from ..model import (
     KINDS, STATUSES, EQPeriod, Expense, FxRate, Logbook, Payout, Project, Rate, WorkEntry, applies_to_text,
 )
@@ -163,9 +163,9 @@ class Store:
 
         ``bulk``: for a large import. SQLite's per-row foreign-key lookups are switched
         off for the transaction and the store checks the same constraints set-wise
-        instead: each ``insert_columns`` checks its new rows' references in one query,
-        and a table edited or deleted from is checked (with the tables that refer to it)
-        before COMMIT. Any violation rolls everything back, as SQLite's own check would.
+        instead: each ``insert_columns`` looks up every distinct id its rows refer to once,
+        before inserting, and a table edited or deleted from is checked (with the tables
+        that refer to it) before COMMIT. Any violation rolls everything back, as SQLite's own check would.
         Only an outermost transaction can be bulk (SQLite cannot switch foreign keys
         inside one); nested, the flag changes nothing.
         """
@@ -461,7 +461,7 @@ class Store:
                 current = found & (want_fmt[pos] == jr.ROW_FORMAT) if len(want_ids) else found
                 wrong = current & (now != want_h[pos]).any(axis=1) if len(want_ids) else found
                 for i in np.flatnonzero(found & ~current):  # hashed by an older taskerlog
-                    expected = want_h[pos[i]].astype("<u8").tobytes()
+                    expected = want_h[pos[i]].tobytes()
                     wrong[i] = jr.row_hash(batch[i][1:], int(want_fmt[pos[i]])) != expected
                 for i in np.flatnonzero(~found | wrong).tolist():
                     what = "changed" if found[i] else "added"
@@ -769,9 +769,7 @@ class Store:
         sel = ", ".join(f"group_concat({x}, ',')" for x in ints) + ", group_concat(coalesce(w.currency, ''), ',')"
         row = self.conn.execute(f"SELECT {sel} FROM work w{where}", params).fetchone()
         if row[0] is None:
-            cols = ["id", "platform", "project", "kind", "start", "end", "units", "pay_micros", "currency", "status",
-                    "external_id", "note", "recorded_at", "edited_at", "source"]
-            out = pd.DataFrame({c: pd.Series([], dtype=object) for c in cols})
+            out = pd.DataFrame(columns=WORK_COLUMNS, dtype=object)
             for c in ("id", "start", "end", "units", "pay_micros", "recorded_at", "edited_at"):
                 out[c] = out[c].astype("Int64")
             return out
