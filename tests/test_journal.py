@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from taskerlog.store import Store
+from taskerlog.store import Store, StoreError
 from taskerlog.store import journal as jr
 
 INT64 = st.integers(min_value=-(2**63), max_value=2**63 - 1)
@@ -106,6 +106,23 @@ def test_a_large_insert_into_an_empty_table_builds_its_indexes(store, monkeypatc
     assert dropped == ["work", "work"]  # 12 rows into a table of 20: the indexes are kept up row by row
     plan = " ".join(r[-1] for r in store.conn.execute("EXPLAIN QUERY PLAN SELECT id FROM work WHERE start > 15"))
     assert "work_start" in plan
+    assert store.verify().ok
+
+
+def test_an_index_that_cannot_be_rebuilt_undoes_the_whole_batch(store, monkeypatch):
+    # the indexes are rebuilt on a helper thread while the rows are hashed; its failure must
+    # reach the caller as a store error and roll back the rows with it
+    monkeypatch.setattr("taskerlog.store.api._DEFER_INDEXES", 10)
+    store.insert("platforms", {"name": "Outlier"}, "manual")
+    head = store.journal_head()
+    real_drop = store._drop_indexes
+    monkeypatch.setattr(store, "_drop_indexes", lambda t: [*real_drop(t), 'CREATE UNIQUE INDEX one_kind ON work(kind)'])
+    with pytest.raises(StoreError, match="could not save to work: UNIQUE constraint failed"):
+        store.insert_many("work", WORK, [work(10 + i, 20 + i) for i in range(20)], "x")
+    assert store.conn.execute("SELECT count(*) FROM work").fetchone()[0] == 0
+    assert store.journal_head() == head
+    assert {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE tbl_name = 'work'"
+                                             " AND type = 'index'")} == {"work_start", "work_platform"}
     assert store.verify().ok
 
 

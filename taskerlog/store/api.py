@@ -96,6 +96,38 @@ def backup_to(conn: sqlite3.Connection, dest: Path) -> Path:
     return dest
 
 
+class _Background:
+    """Run SQL statements on ``conn`` in a helper thread while the caller does Python work
+    that does not touch ``conn`` (SQLite releases the GIL for each statement, so the two
+    use both cores). ``result()`` re-raises what the statements raised."""
+
+    def __init__(self, conn: sqlite3.Connection, statements: Sequence[str]):
+        self.conn, self.statements = conn, list(statements)
+        self.error: BaseException | None = None
+        self.thread: threading.Thread | None = None
+
+    def _run(self) -> None:
+        try:
+            for sql in self.statements:
+                self.conn.execute(sql)
+        except BaseException as exc:  # handed to the caller's thread by result()
+            self.error = exc
+
+    def __enter__(self) -> _Background:
+        if self.statements:
+            self.thread = threading.Thread(target=self._run, name="taskerlog-sql", daemon=True)
+            self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.thread is not None:
+            self.thread.join()
+
+    def result(self) -> None:
+        if self.error is not None:
+            raise self.error
+
+
 def _locked(method):
     """Run a read on the shared connection under the store's lock (sessions share one Store)."""
 
@@ -317,7 +349,6 @@ class Store:
             return range(0)
         lists = [a.to_pylist() if isinstance(a, (pa.Array, pa.ChunkedArray)) else a for a in arrays]
         tail = [fixed[c] for c in tail_cols]
-        hashes = jr.row_hashes([*arrays, *(jr.Same(v) for v in tail)], n)
         with self.transaction():
             start_id = (self.conn.execute(f'SELECT max(id) FROM "{table}"').fetchone()[0] or 0) + 1
             ids = range(start_id, start_id + n)
@@ -335,8 +366,13 @@ class Store:
                 # transaction nobody else writes, so the ids are start_id, start_id+1, ...
                 self.conn.executemany(f'INSERT INTO "{table}" ({colsql}) VALUES ({placeholders})',
                                       zip(*lists) if len(lists) > 1 else ((v,) for v in lists[0]))
-                for sql in deferred:
-                    self.conn.execute(sql)
+            except sqlite3.IntegrityError as exc:
+                raise StoreError(f"could not save to {table}: {exc}") from exc
+            # SQLite builds the indexes without holding the GIL: hash the rows meanwhile
+            with _Background(self.conn, deferred) as building:
+                hashes = jr.row_hashes([*arrays, *(jr.Same(v) for v in tail)], n)
+            try:
+                building.result()
             except sqlite3.IntegrityError as exc:
                 raise StoreError(f"could not save to {table}: {exc}") from exc
             last = self.conn.execute(f'SELECT max(id) FROM "{table}"').fetchone()[0]
@@ -566,6 +602,15 @@ class Store:
                    for t in tables if self.columns(t))
 
     # -- names -------------------------------------------------------------------
+    @_locked
+    def name_ids(self) -> tuple[dict[str, int], dict[tuple[str, str], int]]:
+        """Every platform's id by name, and every project's id by (platform, project):
+        two queries, for callers that resolve many names at once."""
+        platforms = dict(self.conn.execute("SELECT name, id FROM platforms"))
+        projects = {(pf, pj): i for pf, pj, i in self.conn.execute(
+            "SELECT f.name, p.name, p.id FROM projects p JOIN platforms f ON f.id = p.platform_id")}
+        return platforms, projects
+
     def platform_id(self, name: str, *, create: bool = True, source: str = "manual") -> int | None:
         name = name.strip()
         row = self.conn.execute("SELECT id FROM platforms WHERE name = ?", (name,)).fetchone()

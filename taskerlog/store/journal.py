@@ -192,7 +192,8 @@ def pack_rows(ids: Sequence[int], hashes: Sequence[bytes] | bytes) -> bytes:
     """``hashes``: one 16-byte hash per id, as a list or already packed."""
     packed = hashes if isinstance(hashes, (bytes, bytearray)) else b"".join(hashes)
     arr = np.empty(len(ids), dtype=_DTYPE)
-    arr["id"] = np.asarray(ids, dtype=np.int64)
+    arr["id"] = np.arange(ids.start, ids.stop, ids.step, dtype=np.int64) if isinstance(ids, range) else \
+        np.asarray(ids, dtype=np.int64)
     if len(ids):
         arr["h"] = np.frombuffer(packed, dtype="S16")
     return arr.tobytes()
