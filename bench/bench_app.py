@@ -52,7 +52,6 @@ def _logbook(n: int, workdir: Path) -> Path:
 
 
 def measure(db: Path) -> dict[str, float]:
-    import streamlit as st
     from streamlit.testing.v1 import AppTest
 
     os.environ["TASKERLOG_DB"] = str(db)

@@ -604,3 +604,19 @@ def test_import_tables_accepts_tables_from_other_readers(store):
     with pytest.raises(ImportProblems) as exc:
         import_tables(store, {"work": bad}, source="import:mturk")
     assert str(exc.value.problems[0]).startswith("mturk-earnings.csv:7: pay: 'ten cents' is not an amount")
+
+
+def test_names_become_ids_once_per_name_and_unknown_ones_are_refused():
+    import pyarrow as pa
+
+    from taskerlog.bundle.importer import _ids
+    from taskerlog.store import StoreError
+
+    # a str column pandas holds in several arrow chunks, as a big CSV gives it
+    platform = pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([["Outlier", "MTurk"], ["Outlier", "MTurk"]])))
+    project = pd.Series(["White Wolf", "", "Genesis Dolphin", None], dtype="str")
+    ids = {("Outlier", "White Wolf"): 7, ("Outlier", "Genesis Dolphin"): 9}
+    assert _ids([platform, project], ids, "project").to_pylist() == [7, None, 9, None]  # blank project: NULL
+    assert _ids([platform], {"Outlier": 1, "MTurk": 2}, "platform").to_pylist() == [1, 2, 1, 2]
+    with pytest.raises(StoreError, match="there is no platform MTurk in the logbook"):
+        _ids([platform], {"Outlier": 1}, "platform")

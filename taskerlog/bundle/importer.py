@@ -13,8 +13,11 @@ the write transaction and re-reads if the journal moved in between.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Iterator
 
 import numpy as np
 import pandas as pd
@@ -28,7 +31,7 @@ from ..model import (
     parse_applies_to,
 )
 from ..frames import LogbookFrames
-from ..store import Store
+from ..store import Store, StoreError
 from .parse import NULL_INT, Checker
 from .problems import ImportProblems, Problem
 from .spec import FILE_ATTR, FILES, LINE, ORDER
@@ -120,6 +123,26 @@ def import_tables(store: Store, tables: dict[str, pd.DataFrame], *, source: str,
 
     Raises :class:`ImportProblems` listing every problem, with nothing written.
     """
+    with _gc_paused():
+        return _import_tables(store, tables, source=source, dry_run=dry_run)
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Python's cycle collector off for the import: it builds millions of short-lived
+    objects (cells, rows) that hold no cycles, and each automatic collection would walk
+    everything the process holds. Switched back on after, if it was on; the nesting of
+    concurrent imports in the app's sessions leaves it on."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _import_tables(store: Store, tables: dict[str, pd.DataFrame], *, source: str, dry_run: bool) -> ImportReport:
     problems: list[Problem] = []
     tables = {k: v for k, v in tables.items()}
     for name in list(tables):
@@ -461,32 +484,43 @@ def _column(s: pd.Series) -> pa.Array:
     return pc.if_else(pc.equal(arr, ""), pa.scalar(None, pa.string()), arr)
 
 
-def _ids(keys: list[pd.Series], lookup) -> pa.Array:
-    """``lookup(*values)`` for each row's values in ``keys``, called once per distinct
-    combination; blank or NaN → NULL."""
+def _ids(keys: list[pd.Series], ids: dict, what: str) -> pa.Array:
+    """Each row's id in ``ids``, keyed by the row's value in ``keys`` (one key: the value;
+    more: the tuple), looked up once per distinct combination. A blank last key → NULL;
+    a name that is not in ``ids`` is an error (the import checked them all before)."""
     codes = np.zeros(len(keys[0]), dtype=np.int64)
     for s in keys:
-        c, u = pd.factorize(s.fillna(""), sort=False)
-        codes = codes * max(len(u), 1) + c
-    combo, first = np.unique(codes, return_index=True)
-    out = np.full(len(combo), -1, dtype=np.int64)
+        a = pa.array(s, type=pa.large_string(), from_pandas=True)
+        enc = pc.dictionary_encode((a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a).fill_null(""))
+        codes = codes * max(len(enc.dictionary), 1) + enc.indices.to_numpy(zero_copy_only=False)
+    combo, first, inverse = np.unique(codes, return_index=True, return_inverse=True)
+    found = np.full(len(combo), -1, dtype=np.int64)
     for i, row in enumerate(first.tolist()):
-        found = lookup(*(s.iloc[row] for s in keys))
-        if found is not None:
-            out[i] = found
-    ids = out[np.searchsorted(combo, codes)]
-    return pa.array(ids, mask=ids < 0)
+        key = tuple("" if pd.isna(v := s.iloc[row]) else v for s in keys)
+        if key[-1]:
+            if (key if len(key) > 1 else key[0]) not in ids:
+                raise StoreError(f"there is no {what} {' / '.join(key)} in the logbook")
+            found[i] = ids[key if len(key) > 1 else key[0]]
+    out = found[inverse.ravel()]
+    return pa.array(out, mask=out < 0)
 
 
 def _write(store: Store, plan: dict[str, pd.DataFrame], new_platforms: list[str], source: str) -> None:
     if new_platforms:
         store.insert_many("platforms", ["name"], [(n,) for n in new_platforms], source)
+    names: tuple[dict, dict] | None = None  # (platform ids, project ids), read when first needed
+
+    def known() -> tuple[dict, dict]:
+        nonlocal names
+        if names is None:
+            names = store.name_ids()
+        return names
 
     def platform_ids(df: pd.DataFrame) -> pa.Array:
-        return _ids([df["platform"]], lambda n: store.platform_id(n, create=False) if n else None)
+        return _ids([df["platform"]], known()[0], "platform")
 
     def project_ids(df: pd.DataFrame) -> pa.Array:
-        return _ids([df["platform"], df["project"]], store.project_id)
+        return _ids([df["platform"], df["project"]], known()[1], "project")
 
     def text(d: pd.DataFrame, *names: str) -> dict[str, pa.Array]:
         return {c: _column(d[c]) for c in names}
@@ -511,3 +545,5 @@ def _write(store: Store, plan: dict[str, pd.DataFrame], new_platforms: list[str]
         d = plan.get(name)
         if d is not None and len(d):
             store.insert_columns(name, cols[name](d), source)
+            if name == "projects":
+                names = None  # the new projects have ids now
