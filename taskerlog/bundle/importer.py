@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import contextlib
 import gc
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Iterator
 
 import numpy as np
 import pandas as pd
@@ -26,11 +26,11 @@ import pyarrow.compute as pc
 from pydantic import ValidationError
 
 from .. import money
+from ..frames import LogbookFrames
 from ..model import (
     BILLABLE_KINDS, END_REASONS, KINDS, PAY_MODELS, RATE_UNITS, STATUSES, Logbook, applies_to_text,
     parse_applies_to,
 )
-from ..frames import LogbookFrames
 from ..store import Store, StoreError
 from .parse import NULL_INT, Checker
 from .problems import ImportProblems, Problem
@@ -168,7 +168,7 @@ def _import_tables(store: Store, tables: dict[str, pd.DataFrame], *, source: str
 
     for _attempt in range(5):
         head = store.journal_head()
-        frames = store.frames() if store.has_rows(*DATA) else LogbookFrames(settings)  # dedupe against these
+        frames = store.frames() if store.has_rows(*DATA) else None  # dedupe against these; None: nothing yet
         resolved, ref_problems = _resolve(parsed, frames, tables, home)
         all_problems = problems + ref_problems
         if all_problems:
@@ -177,7 +177,7 @@ def _import_tables(store: Store, tables: dict[str, pd.DataFrame], *, source: str
         plan = {}
         for name, df in resolved.items():
             key, vals = KEYS[name]
-            add, already, kept = _dedupe(df, getattr(frames, name), key, vals)
+            add, already, kept = _dedupe(df, None if frames is None else getattr(frames, name), key, vals)
             plan[name] = add
             report.tables[name] = TableCounts(len(add), already, kept)
         names = sorted({p for df in plan.values() if "platform" in df.columns
@@ -399,10 +399,11 @@ def _unique_rows(name: str, df: pd.DataFrame, raw: pd.DataFrame) -> tuple[pd.Dat
     return df.loc[~exact].reset_index(drop=True), problems
 
 
-def _resolve(parsed: dict[str, pd.DataFrame], frames, tables, home: str) -> tuple[dict, list[Problem]]:
+def _resolve(parsed: dict[str, pd.DataFrame], frames: LogbookFrames | None, tables, home: str
+             ) -> tuple[dict, list[Problem]]:
     """Check project references and fill rate defaults from the project."""
     problems: list[Problem] = []
-    known: dict[tuple[str, str], tuple[str, str]] = {
+    known: dict[tuple[str, str], tuple[str, str]] = {} if frames is None else {
         (r.platform, r.project): (r.pay_model, r.currency)
         for r in frames.projects[["platform", "project", "pay_model", "currency"]].itertuples()}
     if "projects" in parsed:
@@ -453,12 +454,10 @@ def _norm(df: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-def _dedupe(new: pd.DataFrame, old: pd.DataFrame, key: list[str], vals: list[str]
+def _dedupe(new: pd.DataFrame, old: pd.DataFrame | None, key: list[str], vals: list[str]
             ) -> tuple[pd.DataFrame, int, int]:
     """→ (rows to add, count already there, count kept yours). See the module docstring."""
-    if len(new) == 0:
-        return new, 0, 0
-    if len(old) == 0:
+    if len(new) == 0 or old is None or len(old) == 0:
         return new, 0, 0
     n = _norm(new, key + vals)
     o = _norm(old, key + vals)
