@@ -6,6 +6,7 @@ import sqlite3
 import threading
 from decimal import Decimal
 
+import pandas as pd
 import pytest
 
 from taskerlog.model import EQPeriod, Logbook, Project, Rate, WorkEntry
@@ -164,3 +165,59 @@ def test_stopping_a_clock_makes_one_entry(store):
     row = store.get("work", wid)
     assert row["end"] - row["start"] == 90 * 60 and row["source"] == "clock"
     assert store.running_clocks() == []
+
+
+def _many_entries(store: Store, n: int) -> None:
+    fill(store)
+    for i in range(n):
+        store.add_work(WorkEntry(platform="Outlier", project="Genesis Dolphin" if i % 3 else None,
+                                 kind="tasking" if i % 2 else "assessment", start=T("2026-03-03T09:00") + 600 * i,
+                                 end=T("2026-03-03T09:05") + 600 * i, pay="0.5" if i % 2 else None,
+                                 units=i % 4 or None, note=f"n{i}"))
+    store.update("work", 3, {"note": "edited"}, "manual")
+
+
+def test_a_big_logbook_is_read_in_two_halves_with_the_same_result(store, monkeypatch):
+    _many_entries(store, 40)
+    one_go = store.frames()
+    monkeypatch.setattr("taskerlog.store.api._READ_IN_HALVES", 10)
+    halves = []
+    real = store._read_halves
+    monkeypatch.setattr(store, "_read_halves", lambda sql: halves.append(r := real(sql)) or r)
+    both = store.frames()
+    assert len(halves) == 1 and halves[0] is not None and len(halves[0]) == 2  # it did read in halves
+    pd.testing.assert_frame_equal(both.work, one_go.work)
+    edited = both.work.set_index("id").loc[3]
+    assert len(both.work) == 41 and edited["note"] == "edited" and not pd.isna(edited["edited_at"])
+
+
+def test_the_light_read_leaves_when_recorded_blank_and_the_rest_equal(store, monkeypatch):
+    _many_entries(store, 12)
+    full, light = store.frames(), store.frames(detail=False)
+    figures = ["id", "platform", "project", "kind", "start", "end", "units", "pay_micros", "currency", "status"]
+    pd.testing.assert_frame_equal(light.work[figures], full.work[figures])
+    assert light.work["recorded_at"].isna().all() and light.work["note"].isna().all()
+    assert full.work["recorded_at"].notna().all()
+
+
+def test_a_write_between_the_two_snapshots_means_one_read_instead(store, monkeypatch, tmp_path):
+    _many_entries(store, 12)
+    monkeypatch.setattr("taskerlog.store.api._READ_IN_HALVES", 10)
+    other = Store(tmp_path / "logbook.sqlite")
+    real_connect = sqlite3.connect
+
+    def connect_after_a_write(*args, **kwargs):  # the second snapshot starts after another commit
+        other.add_eq(EQPeriod.model_validate({"platform": "Outlier", "start_date": "2026-04-01"}))
+        return real_connect(*args, **kwargs)
+
+    monkeypatch.setattr("taskerlog.store.api.sqlite3.connect", connect_after_a_write)
+    with store._lock:
+        store.conn.execute("BEGIN")
+        store.conn.execute("SELECT 1 FROM journal").fetchone()  # the caller's snapshot
+        try:
+            assert store._read_halves("SELECT count(*) FROM work w") is None
+        finally:
+            store.conn.execute("COMMIT")
+    other.close()
+    monkeypatch.undo()
+    assert len(store.frames().work) == 13

@@ -39,6 +39,8 @@ _DEFER_INDEXES = 5_000
 """A batch of at least this many rows, and at least as many as the table holds, is
 inserted before the table's indexes are built again (one sort instead of a B-tree update
 per row: 10k rows into an empty table take 40 ms instead of 75)."""
+_READ_IN_HALVES = 200_000
+"""Work entries from which ``frames()`` reads the table in two halves at once, one per core."""
 _VERIFY_BATCH = 100_000
 """Rows ``verify`` reads and hashes at a time."""
 
@@ -99,17 +101,20 @@ def backup_to(conn: sqlite3.Connection, dest: Path) -> Path:
 class _Background:
     """Run SQL statements on ``conn`` in a helper thread while the caller does Python work
     that does not touch ``conn`` (SQLite releases the GIL for each statement, so the two
-    use both cores). ``result()`` re-raises what the statements raised."""
+    use both cores). ``result()`` re-raises what the statements raised, else returns each
+    statement's first row."""
 
-    def __init__(self, conn: sqlite3.Connection, statements: Sequence[str]):
-        self.conn, self.statements = conn, list(statements)
+    def __init__(self, conn: sqlite3.Connection, statements: Sequence[str | tuple[str, tuple]]):
+        self.conn = conn
+        self.statements = [(s, ()) if isinstance(s, str) else s for s in statements]
+        self.rows: list[tuple | None] = []
         self.error: BaseException | None = None
         self.thread: threading.Thread | None = None
 
     def _run(self) -> None:
         try:
-            for sql in self.statements:
-                self.conn.execute(sql)
+            for sql, params in self.statements:
+                self.rows.append(self.conn.execute(sql, params).fetchone())
         except BaseException as exc:  # handed to the caller's thread by result()
             self.error = exc
 
@@ -123,9 +128,10 @@ class _Background:
         if self.thread is not None:
             self.thread.join()
 
-    def result(self) -> None:
+    def result(self) -> list[tuple | None]:
         if self.error is not None:
             raise self.error
+        return self.rows
 
 
 def _locked(method):
@@ -744,8 +750,9 @@ class Store:
 
         ``work_ids`` / ``work_start`` (``[from, before)`` epoch seconds) load only those work
         entries, every other table whole: what one entry's pay needs, fast on a big logbook.
-        ``detail=False`` leaves the work entries' free text (external_id, note, source) out:
-        the figures never read it, and a million notes take seconds to load.
+        ``detail=False`` leaves out what the figures never read and a million entries take
+        seconds to load: the entries' free text (external_id, note, source) and when each was
+        recorded and edited (those columns are there, blank).
         """
         q = lambda sql, params=(): pd.read_sql_query(  # noqa: E731
             sql, self.conn, params=params, dtype_backend="numpy_nullable")
@@ -798,6 +805,34 @@ class Store:
         return LogbookFrames(settings=settings, work=work, projects=projects, rates=rates, eq=eq,
                              payouts=payouts, expenses=expenses, fx=fx)
 
+    def _read_halves(self, select: str) -> list[tuple] | None:
+        """``select`` (one row of whole-table aggregates of ``work w``) for the lower and the
+        upper half of the ids, read at once on this connection and a second read-only one:
+        on a big logbook the two cores share SQLite's work. Both must see the same commit
+        (the caller's read transaction is open; every write appends to the journal, so equal
+        journal heads mean the same snapshot). None: read it in one go instead (small, in
+        memory, or a write came between the two snapshots)."""
+        lo, hi, n = self.conn.execute("SELECT min(id), max(id), count(*) FROM work").fetchone()
+        if n < _READ_IN_HALVES or str(self.path) == ":memory:":
+            return None
+        try:
+            other = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
+        except sqlite3.Error:
+            return None
+        try:
+            head = "SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1"
+            other.execute("BEGIN")
+            if other.execute(head).fetchone() != self.conn.execute(head).fetchone():
+                return None
+            mid = (lo + hi) // 2
+            with _Background(other, [(f"{select} WHERE w.id > ?", (mid,))]) as upper:
+                first = self.conn.execute(f"{select} WHERE w.id <= ?", (mid,)).fetchone()
+            return [first, *upper.result()]
+        except sqlite3.OperationalError:  # the second connection could not read: one go
+            return None
+        finally:
+            other.close()
+
     def _work_frame(self, where: str, params: tuple, detail: bool) -> pd.DataFrame:
         """Work entries, read column by column as integers (a million rows in about a second).
 
@@ -809,17 +844,22 @@ class Store:
         status_case = "CASE w.status " + " ".join(f"WHEN '{k}' THEN {i}" for i, k in enumerate(STATUSES)) \
             + " ELSE -1 END"
         ints = ["w.id", "w.platform_id", "coalesce(w.project_id, -1)", "w.start", 'w."end"',
-                "coalesce(w.units, -1)", "coalesce(w.pay_micros, -1)", "w.recorded_at",
-                "coalesce(w.edited_at, -1)", kind_case, status_case]
+                "coalesce(w.units, -1)", "coalesce(w.pay_micros, -1)", kind_case, status_case]
+        if detail:  # when each entry was recorded and edited: the entries' story, not the figures
+            ints += ["w.recorded_at", "coalesce(w.edited_at, -1)"]
         sel = ", ".join(f"group_concat({x}, ',')" for x in ints) + ", group_concat(coalesce(w.currency, ''), ',')"
-        row = self.conn.execute(f"SELECT {sel} FROM work w{where}", params).fetchone()
-        if row[0] is None:
+        parts = None if where else self._read_halves(f"SELECT {sel} FROM work w")
+        if parts is None:
+            parts = [self.conn.execute(f"SELECT {sel} FROM work w{where}", params).fetchone()]
+        parts = [p for p in parts if p[0] is not None]
+        if not parts:
             out = pd.DataFrame(columns=WORK_COLUMNS, dtype=object)
             for c in ("id", "start", "end", "units", "pay_micros", "recorded_at", "edited_at"):
                 out[c] = out[c].astype("Int64")
             return out
-        arr = [np.fromstring(x, dtype=np.int64, sep=",") for x in row[:-1]]  # text mode: not deprecated
-        wid, plat, proj, start, end, units, pay, rec, edited, kind, status = arr
+        arr = [np.concatenate([np.fromstring(p[i], dtype=np.int64, sep=",") for p in parts])  # text mode: not deprecated
+               for i in range(len(ints))]
+        wid, plat, proj, start, end, units, pay, kind, status = arr[:9]
         order = np.lexsort((wid, start))
         names = dict(self.conn.execute("SELECT id, name FROM platforms"))
         pnames = dict(self.conn.execute("SELECT id, name FROM projects"))
@@ -829,7 +869,7 @@ class Store:
         proj_lut = np.array([None] * (max(pnames, default=0) + 2), dtype=object)  # index -1 = last = None
         for k, v in pnames.items():
             proj_lut[k] = v
-        currency = np.array(row[-1].split(","), dtype=object)
+        currency = np.array([c for p in parts for c in p[-1].split(",")], dtype=object)
         currency[currency == ""] = None
 
         def nullable(a: np.ndarray) -> pd.Series:
@@ -854,8 +894,11 @@ class Store:
             ext = note = source = np.full(len(order), None, dtype=object)
         out["external_id"] = pd.Series(ext, dtype=object)
         out["note"] = pd.Series(note, dtype=object)
-        out["recorded_at"] = pd.Series(rec[order], dtype="Int64")
-        out["edited_at"] = nullable(edited)
+        if detail:
+            out["recorded_at"] = pd.Series(arr[9][order], dtype="Int64")
+            out["edited_at"] = nullable(arr[10])
+        else:
+            out["recorded_at"] = out["edited_at"] = pd.Series(pd.NA, index=out.index, dtype="Int64")
         out["source"] = pd.Series(source, dtype=object)
         return out
 
