@@ -26,7 +26,6 @@ from ..model import EARNING_STATUSES, UNPAID_KEYS
 from . import anchors as anc
 from . import attachments as att
 from . import integrity as ig
-from .pdf import RED, ReportPDF
 from .wages import Reference
 
 FORMAT = "taskerlog-evidence-1"
@@ -342,6 +341,8 @@ def _who(e: dict[str, Any]) -> str:
 
 def render_pdf(ev: Evidence) -> bytes:
     """The report as PDF bytes (pure: the same Evidence gives the same document)."""
+    from .pdf import RED, ReportPDF  # fpdf and its fonts take half a second to load: only when a PDF is made
+
     m = ev.metrics
     period = f"{ev.date_from.isoformat()} to {ev.date_to.isoformat()}"
     pdf = ReportPDF(f"taskerlog evidence report · {period}")
