@@ -8,6 +8,7 @@ import streamlit as st
 
 from app_pages import _shared
 from taskerlog import appsupport
+from taskerlog.evidence import attachments
 from taskerlog.model import Logbook
 
 _shared.page_header("Settings")
@@ -46,7 +47,11 @@ c1, c2 = st.columns(2)
 if c1.button("Back up now", key="settings_backup", type="primary"):
     with _shared.friendly():
         dest = store.backup()
-        st.success(f"Backed up to {dest} (checked: the copy is complete).")
+        files, problems = attachments.backup_files(store, dest)
+        st.success(f"Backed up to {dest} (checked: the copy is complete)"
+                   + (f", and {files} attachment file(s) beside it." if files else "."))
+        for p in problems:
+            st.warning(p)
 if c2.button("Check the logbook", key="settings_verify"):
     with _shared.friendly():
         r = store.verify()

@@ -88,12 +88,20 @@ def emit_json(obj) -> None:
 @pass_ctx
 @friendly_errors
 def backup(c: Context, dest: str | None) -> None:
-    """Copy the logbook to a verified backup file (default: a dated file in backups/).
+    """Copy the logbook to a verified backup file (default: a dated file in backups/), and
+    its attachment files into a folder beside it (<backup name>-attachments/).
 
     Example: taskerlog backup ~/taskerlog-backup.sqlite
     """
+    from .evidence import attachments
+
     path = c.store.backup(dest)
     click.echo(f"backed up to {path}")
+    files, problems = attachments.backup_files(c.store, path)
+    if files:
+        click.echo(f"and {files} attachment file(s) to {path.with_name(path.stem + '-attachments')}")
+    for p in problems:
+        click.echo(f"warning: {p}", err=True)
 
 
 @cli.command()

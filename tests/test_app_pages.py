@@ -228,6 +228,24 @@ def test_settings_saves_reference_wage(db):
     assert str(Store(db).settings().reference_wage) == "15"
 
 
+def test_back_up_now_copies_the_logbook_and_its_attachments(db, tmp_path):
+    from taskerlog.evidence import attachments
+
+    s = _load(db)
+    shot = tmp_path / "rate-cut.png"
+    shot.write_bytes(b"the rate cut notice")
+    got = attachments.attach(s, shot, platform="Outlier", project="Genesis Dolphin")
+    s.close()
+    at = _run("app_pages/settings.py")
+    at.button(key="settings_backup").click().run()
+    assert not at.exception
+    [done] = [str(e.value) for e in at.success]
+    assert "Backed up to" in done and "1 attachment file(s) beside it" in done
+    [backup] = (db.parent / "backups").glob("*.sqlite")
+    copy = backup.with_name(backup.stem + "-attachments") / got.sha256[:2] / got.sha256
+    assert copy.read_bytes() == shot.read_bytes()
+
+
 def test_runs_with_no_arguments_on_the_default_logbook(tmp_path, monkeypatch):
     monkeypatch.delenv("TASKERLOG_DB", raising=False)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))

@@ -363,6 +363,41 @@ def test_an_attachment_changed_on_disk_fails_verify(book, tmp_path):
     assert res.exit_code == 1 and "no longer matches the hash" in res.output
 
 
+def test_a_backup_carries_the_attachments_and_verifies_on_its_own(book, tmp_path):
+    s, _, ids = book
+    shot, mail = tmp_path / "crash.png", tmp_path / "removal.eml"
+    shot.write_bytes(b"\x89PNG the submission crashed")
+    mail.write_text("Your account was removed for a quality issue.\n", encoding="utf-8")
+    a = attachments.attach(s, shot, entry=ids["lost"])
+    b = attachments.attach(s, mail, platform="Outlier", note="removal")
+    dest = tmp_path / "safe" / "logbook-copy.sqlite"
+    res = CliRunner().invoke(cli, ["--db", str(s.path), "backup", str(dest)])
+    assert res.exit_code == 0, res.output
+    assert "2 attachment file(s)" in res.output
+    folder = tmp_path / "safe" / "logbook-copy-attachments"
+    for got, src in ((a, shot), (b, mail)):
+        copy = folder / got.sha256[:2] / got.sha256
+        assert copy.read_bytes() == src.read_bytes()
+        assert copy.stat().st_mode & 0o222 == 0  # read-only, as in the logbook's own folder
+    # the backup is a logbook of its own: opened, it finds its attachments and verifies
+    res = CliRunner().invoke(cli, ["--db", str(dest), "verify"])
+    assert res.exit_code == 0 and "2 attachment" in res.output, res.output
+    with Store(dest) as copy:
+        assert attachments.check_files(copy) == (2, [])
+
+
+def test_a_backup_names_an_attachment_it_could_not_carry(book, tmp_path):
+    s, _, ids = book
+    f = tmp_path / "crash.png"
+    f.write_bytes(b"the submission crashed")
+    got = attachments.attach(s, f, entry=ids["lost"])
+    os.chmod(attachments.blob_path(s, got.sha256), 0o644)
+    attachments.blob_path(s, got.sha256).unlink()
+    res = CliRunner().invoke(cli, ["--db", str(s.path), "backup", str(tmp_path / "b.sqlite")])
+    assert res.exit_code == 0 and (tmp_path / "b.sqlite").is_file()  # the logbook itself is backed up
+    assert f"attachment #{got.id} (crash.png) is missing" in res.output and "not in the backup" in res.output
+
+
 def test_attach_refuses_unclear_targets(book, tmp_path):
     s, _, _ = book
     f = tmp_path / "x.txt"

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import mimetypes
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -121,9 +122,9 @@ def read_blob(store, sha256: str) -> bytes:
     return blob_path(store, sha256).read_bytes()
 
 
-def check_files(store) -> tuple[int, list[Problem]]:
-    """Every attachment's file must exist and still hash to its name."""
-    problems: list[Problem] = []
+def _each_file(store) -> Iterator[tuple[dict, Path, bytes | None, str | None]]:
+    """Each attachment file once: (the first row naming it, its path, its bytes when present
+    and still matching the hash, else None, and then what is wrong: "missing" or "changed")."""
     seen: set[str] = set()
     for row in store.rows("attachments"):
         h = row["sha256"]
@@ -132,10 +133,44 @@ def check_files(store) -> tuple[int, list[Problem]]:
         seen.add(h)
         p = blob_path(store, h)
         if not p.is_file():
+            yield row, p, None, "missing"
+            continue
+        data = p.read_bytes()
+        yield (row, p, data, None) if sha256_bytes(data) == h else (row, p, None, "changed")
+
+
+def check_files(store) -> tuple[int, list[Problem]]:
+    """Every attachment's file must exist and still hash to its name."""
+    problems: list[Problem] = []
+    count = 0
+    for row, p, _data, wrong in _each_file(store):
+        count += 1
+        if wrong == "missing":
             problems.append(Problem(None, "attachments", row["id"],
                                     f"attachment #{row['id']} ({row['filename']}) is missing from {p.parent}"))
-        elif sha256_bytes(p.read_bytes()) != h:
+        elif wrong == "changed":
             problems.append(Problem(None, "attachments", row["id"],
                                     f"attachment #{row['id']} ({row['filename']}) was changed: its file no"
                                     " longer matches the hash recorded when it was added"))
-    return len(seen), problems
+    return count, problems
+
+
+def backup_files(store, backup: str | Path) -> tuple[int, list[str]]:
+    """Copy every attachment file beside a backup of the logbook, where a logbook opened
+    from ``backup`` looks for them (``<backup stem>-attachments/``), so that the backup is
+    whole and ``verify`` on it re-hashes them. Each file is checked against its hash before
+    it is copied, written once and made read-only. → (files in the backup's folder, a
+    sentence for each file that could not be backed up: missing or changed)."""
+    dest = Path(backup).with_name(f"{Path(backup).stem}-attachments")
+    copied, problems = 0, []
+    for row, p, data, wrong in _each_file(store):
+        name = f"attachment #{row['id']} ({row['filename']})"
+        if wrong == "missing":
+            problems.append(f"{name} is missing from {p.parent}; it is not in the backup")
+        elif wrong == "changed":
+            problems.append(f"{name} was changed on disk since it was added; it is not in the backup "
+                            "(taskerlog verify names it too)")
+        else:
+            _write_once(dest / row["sha256"][:2] / row["sha256"], data)
+            copied += 1
+    return copied, problems
