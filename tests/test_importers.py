@@ -288,6 +288,61 @@ def test_mturk_import_is_idempotent_and_rejected_time_counts_as_unpaid(nairobi):
     assert Decimal(m["pending"]) == Decimal("0.02")
 
 
+def _later_export(tmp_path, states: dict[str, str]):
+    import json
+    hits = json.loads((F / "mturk_hits.json").read_text(encoding="utf-8"))
+    for k, v in states.items():
+        hits[k]["state"] = v
+    later = tmp_path / "mturk_hits_later.json"
+    later.write_text(json.dumps(hits), encoding="utf-8")
+    return later
+
+
+def test_a_later_mturk_export_settles_the_pending_hit_through_the_journal(nairobi, tmp_path):
+    from taskerlog import metrics
+    run(nairobi, "mturk", "mturk_hits.json")
+    [pending] = [w for w in nairobi.rows("work") if w["external_id"] == "3AAA333ASSIGN"]
+    assert pending["status"] == "pending"
+    later = _later_export(tmp_path, {"3AAA333ASSIGN": "Approved"})
+    r = importers.read_history("mturk", later, nairobi.settings(), today=TODAY)
+    preview, _ = importers.apply(nairobi, r.tables, source="import:mturk:later", dry_run=True)
+    assert preview.tables["work"].settled == 1 and "would settle 1" in str(preview)
+    assert nairobi.get("work", pending["id"])["status"] == "pending"  # a dry run writes nothing
+    report, _ = importers.apply(nairobi, r.tables, source="import:mturk:later")
+    counts = report.tables["work"]
+    assert (counts.added, counts.already, counts.settled, counts.kept_yours) == (0, 3, 1, 0)
+    assert "settled 1 (pending in the logbook, now settled by the platform" in str(report)
+    row = nairobi.get("work", pending["id"])
+    assert row["status"] == "paid" and row["pay_micros"] == 20_000 and row["edited_at"] is not None
+    m = metrics.compute(nairobi.frames())
+    assert (Decimal(m["earned"]), Decimal(m["pending"])) == (Decimal("1.52"), Decimal("0"))
+    # the edit trail shows where the new status came from, and the journal still verifies
+    entry = nairobi.conn.execute("SELECT source, old, new FROM journal WHERE tbl = 'work' AND action = 'update'"
+                                 ).fetchall()
+    assert entry == [("import:mturk:later", '{"status": "pending"}', '{"status": "paid"}')]
+    assert nairobi.verify().ok
+    again, _ = importers.apply(nairobi, r.tables, source="import:mturk:later")
+    assert (again.tables["work"].settled, again.added) == (0, 0)  # importing twice changes nothing
+
+
+def test_a_hit_the_worker_edited_or_a_bundle_import_is_never_settled(nairobi, tmp_path):
+    from taskerlog.bundle import import_tables
+    run(nairobi, "mturk", "mturk_hits.json")
+    [pending] = [w for w in nairobi.rows("work") if w["external_id"] == "3AAA333ASSIGN"]
+    later = importers.read_history("mturk", _later_export(tmp_path, {"3AAA333ASSIGN": "Rejected"}),
+                                   nairobi.settings(), today=TODAY)
+    # the CSV bundle keeps its contract: a differing row is the worker's, kept
+    report = import_tables(nairobi, {k: v for k, v in later.tables.items()}, source="import:bundle")
+    assert (report.tables["work"].kept_yours, report.tables["work"].settled) == (1, 0)
+    # an entry the worker changed by hand is theirs: kept, even from the platform's export
+    # (here changed and changed back, so that only the edit tells it apart)
+    nairobi.update("work", pending["id"], {"note": "asked the requester about it"}, "manual")
+    nairobi.update("work", pending["id"], {"note": pending["note"]}, "manual")
+    report, _ = importers.apply(nairobi, later.tables, source="import:mturk:later")
+    assert (report.tables["work"].kept_yours, report.tables["work"].settled) == (1, 0)
+    assert nairobi.get("work", pending["id"])["status"] == "pending"
+
+
 def test_mturk_hits_with_only_a_date_ask_for_minutes_once():
     r = read("mturk", "mturk_dates_only.json")
     assert len(r.problems) == 1 and "--hit-minutes" in r.problems[0].message

@@ -67,6 +67,9 @@ class TableCounts:
     """Skipped: the same row is already in the logbook."""
     kept_yours: int = 0
     """Skipped: a row with the same key but other values is in the logbook; it was kept."""
+    settled: int = 0
+    """Work the logbook had as pending that the platform's later export settles (paid,
+    rejected ...): the logbook's row was updated, through the journal. History imports only."""
 
 
 @dataclass
@@ -96,14 +99,18 @@ class ImportReport:
         if self.platforms_added:
             out.append(f"  platforms: {verb} {len(self.platforms_added)} ({', '.join(self.platforms_added)})")
         for name, c in self.tables.items():
-            if c.added or c.already or c.kept_yours:
+            if c.added or c.already or c.kept_yours or c.settled:
                 line = f"  {name}: {verb} {c.added}, already there {c.already}"
+                if c.settled:
+                    line += (f", {'would settle' if self.dry_run else 'settled'} {c.settled} "
+                             "(pending in the logbook, now settled by the platform: status updated)")
                 if c.kept_yours:
                     line += f", kept yours {c.kept_yours} (the logbook's differing rows were kept, not overwritten)"
                 out.append(line)
         if len(out) == 1:
             out.append("  the bundle has no rows")
-        elif self.added == 0 and not self.settings_applied and not self.platforms_added:
+        elif self.added == 0 and not self.settings_applied and not self.platforms_added and not any(
+                c.settled for c in self.tables.values()):
             out.append("  nothing new: everything in the bundle is already in the logbook")
         return out
 
@@ -118,13 +125,18 @@ class ImportReport:
 
 # -- the entry point -------------------------------------------------------------------
 def import_tables(store: Store, tables: dict[str, pd.DataFrame], *, source: str,
-                  dry_run: bool = False) -> ImportReport:
+                  dry_run: bool = False, settle_pending: bool = False) -> ImportReport:
     """Validate every table, then write them all in one transaction (or, dry run, count only).
+
+    ``settle_pending`` (imports of a platform's or tool's own export, never the CSV bundle):
+    a work entry the logbook has as ``pending``, written by an import and never edited by
+    the worker, whose row in this export is the same but for a settled status (and the pay
+    that goes with it), is updated through the journal instead of counted as "kept yours".
 
     Raises :class:`ImportProblems` listing every problem, with nothing written.
     """
     with _gc_paused():
-        return _import_tables(store, tables, source=source, dry_run=dry_run)
+        return _import_tables(store, tables, source=source, dry_run=dry_run, settle_pending=settle_pending)
 
 
 @contextlib.contextmanager
@@ -142,7 +154,8 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _import_tables(store: Store, tables: dict[str, pd.DataFrame], *, source: str, dry_run: bool) -> ImportReport:
+def _import_tables(store: Store, tables: dict[str, pd.DataFrame], *, source: str, dry_run: bool,
+                   settle_pending: bool) -> ImportReport:
     problems: list[Problem] = []
     tables = {k: v for k, v in tables.items()}
     for name in list(tables):
@@ -175,11 +188,17 @@ def _import_tables(store: Store, tables: dict[str, pd.DataFrame], *, source: str
             raise ImportProblems(_sorted(all_problems))
         report = ImportReport(source=source, dry_run=dry_run, settings_applied=applied)
         plan = {}
+        settle: list[tuple[int, dict]] = []
         for name, df in resolved.items():
             key, vals = KEYS[name]
-            add, already, kept = _dedupe(df, None if frames is None else getattr(frames, name), key, vals)
+            old = None if frames is None else getattr(frames, name)
+            add, already, kept = _dedupe(df, old, key, vals)
+            settled = 0
+            if name == "work" and settle_pending and kept:
+                settle = _settled(df, old, key, vals)
+                settled = len(settle)
             plan[name] = add
-            report.tables[name] = TableCounts(len(add), already, kept)
+            report.tables[name] = TableCounts(len(add), already, kept - settled, settled)
         names = sorted({p for df in plan.values() if "platform" in df.columns
                         for p in df["platform"].dropna().unique().tolist() if p})
         report.platforms_added = [n for n in names if store.platform_id(n, create=False) is None]
@@ -191,6 +210,8 @@ def _import_tables(store: Store, tables: dict[str, pd.DataFrame], *, source: str
             if applied:
                 store.set_settings(settings, source)
             _write(store, plan, report.platforms_added, source)
+            for row_id, changes in settle:
+                store.update("work", row_id, changes, source)
             return report
     raise ImportProblems([Problem("logbook", None, "", "the logbook kept changing during the import; "
                                                       "close other taskerlog windows and try again")])
@@ -454,16 +475,21 @@ def _norm(df: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
+def _ranked(df: pd.DataFrame, key: list[str], vals: list[str]) -> pd.DataFrame:
+    """The comparable form of ``key + vals``, with ``_rank``: the row's place among the rows
+    of its key (the n-th copy of a row matches the n-th copy in the logbook)."""
+    out = _norm(df, key + vals)
+    out["_rank"] = out.groupby(key, sort=False).cumcount().to_numpy()
+    return out
+
+
 def _dedupe(new: pd.DataFrame, old: pd.DataFrame | None, key: list[str], vals: list[str]
             ) -> tuple[pd.DataFrame, int, int]:
     """→ (rows to add, count already there, count kept yours). See the module docstring."""
     if len(new) == 0 or old is None or len(old) == 0:
         return new, 0, 0
-    n = _norm(new, key + vals)
-    o = _norm(old, key + vals)
+    n, o = _ranked(new, key, vals), _ranked(old, key, vals)
     n["_i"] = np.arange(len(n))
-    n["_rank"] = n.groupby(key, sort=False).cumcount().to_numpy()
-    o["_rank"] = o.groupby(key, sort=False).cumcount().to_numpy()
     m = n.merge(o, on=key + ["_rank"], how="left", suffixes=("", "_old"), indicator=True)
     matched = (m["_merge"] == "both").to_numpy()
     differs = np.zeros(len(m), dtype=bool)
@@ -472,6 +498,31 @@ def _dedupe(new: pd.DataFrame, old: pd.DataFrame | None, key: list[str], vals: l
     differs &= matched
     add = np.sort(m.loc[~matched, "_i"].to_numpy())
     return new.iloc[add], int((matched & ~differs).sum()), int(differs.sum())
+
+
+def _settled(new: pd.DataFrame, old: pd.DataFrame, key: list[str], vals: list[str]) -> list[tuple[int, dict]]:
+    """Work rows matched as "kept yours" that a platform's later export settles: the logbook
+    has them ``pending``, written by an import (its source starts ``import:``) and never
+    edited, and the export has the same row but for another status and its pay.
+    → [(the logbook row's id, {status, pay_micros}), ...]."""
+    n, o = _ranked(new, key, vals), _ranked(old, key, vals)
+    o["_id"] = old["id"].to_numpy()
+    o["_ours"] = (old["source"].astype(object).fillna("").astype(str).str.startswith("import:").to_numpy()
+                  & old["edited_at"].isna().to_numpy())
+    m = n.merge(o, on=key + ["_rank"], how="inner", suffixes=("", "_old"))
+    ok = (m["status_old"] == "pending").to_numpy() & (m["status"] != "pending").to_numpy() & m["_ours"].to_numpy()
+    for v in vals:
+        if v not in ("status", "pay_micros"):
+            ok &= (m[v] == m[v + "_old"]).to_numpy()
+    out = []
+    hit = m.loc[ok]
+    for row_id, status, pay, pay_old in zip(hit["_id"].tolist(), hit["status"].tolist(), hit["pay_micros"].tolist(),
+                                            hit["pay_micros_old"].tolist()):
+        changes: dict = {"status": status}
+        if pay != pay_old:
+            changes["pay_micros"] = None if pay == NULL_INT else int(pay)
+        out.append((int(row_id), changes))
+    return out
 
 
 # -- writing ---------------------------------------------------------------------------

@@ -200,7 +200,8 @@ def apply(store, tables: dict[str, pd.DataFrame], *, source: str, dry_run: bool 
     counts = ActivityCounts()
     # (a reader yields either bundle tables or activity, never both: each part is all-or-nothing)
     if rest:
-        report = import_tables(store, rest, source=source, dry_run=dry_run)
+        # a platform's own export: a HIT it had pending and now settles updates the logbook's row
+        report = import_tables(store, rest, source=source, dry_run=dry_run, settle_pending=True)
     if activity is not None and len(activity):
         with store.transaction():
             counts = _apply_activity(store, activity, source=source, dry_run=dry_run)
