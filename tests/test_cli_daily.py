@@ -16,9 +16,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
-from click.testing import CliRunner
 
-from taskerlog import timeutil
 from taskerlog.cli import cli
 from taskerlog.store import Store
 
@@ -30,37 +28,7 @@ def local(text: str, tz: str = TZ) -> int:
     return int(dt.datetime.fromisoformat(text).replace(tzinfo=ZoneInfo(tz)).timestamp())
 
 
-class Clock:
-    def __init__(self, now: int):
-        self.now = now
-
-    def __call__(self) -> int:
-        return self.now
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    c = Clock(local("2026-03-10 12:00"))
-    monkeypatch.setattr(timeutil, "now_epoch", c)
-    return c
-
-
-@pytest.fixture
-def db(tmp_path):
-    return str(tmp_path / "logbook.sqlite")
-
-
-@pytest.fixture
-def run(db, clock):
-    runner = CliRunner()
-
-    def _run(*args: str, ok: bool = True, input: str | None = None):
-        result = runner.invoke(cli, ["--db", db, *args], input=input)
-        if ok:
-            assert result.exit_code == 0, f"{args} -> {result.exit_code}: {result.output}"
-        return result
-
-    return _run
+# the clock, db and run fixtures (a fixed clock, a logbook path, the CLI) are in conftest.py
 
 
 def as_json(result):

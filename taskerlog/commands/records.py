@@ -15,6 +15,7 @@ import pandas as pd
 from .. import money, render, timeutil
 from ..cli import CLIError, Context, cli, emit_json, friendly_errors, pass_ctx
 from ..model import END_REASONS, KINDS, PAY_MODELS, RATE_UNITS, Expense, FxRate, Logbook, Payout, Project, Rate
+from ..store import records
 from ._common import (
     need_project, new_platform_note, parse_currency, parse_day, parse_fx_rate, parse_money, parse_when,
 )
@@ -398,3 +399,84 @@ def settings(c: Context, home_currency, timezone, reference_wage, reference_curr
         click.echo("saved.")
     click.echo(render.pairs([("home currency", current.home_currency), ("time zone", current.timezone),
                              ("reference wage", ref), ("logbook", str(store.path))], indent=""))
+
+
+# -- fixing and deleting records ------------------------------------------------------
+@cli.group()
+def record() -> None:
+    """Fix or delete a project, rate, payout, expense, empty-queue period or exchange rate.
+
+    Fields are named as the CSV bundle's columns (see `taskerlog export`). Every change is
+    journaled with the old values; work entries have `taskerlog edit` and `taskerlog delete`.
+
+    Example: taskerlog record edit payouts 3 amount=125.00
+    """
+
+
+TABLE_ARG = click.argument("table", metavar="KIND", type=click.Choice(records.TABLES))
+
+
+@record.command("list")
+@TABLE_ARG
+@JSON_OPT
+@pass_ctx
+@friendly_errors
+def record_list(c: Context, table: str, as_json: bool) -> None:
+    """List the records of one kind with their numbers.
+
+    Example: taskerlog record list payouts
+    """
+    rows = records.listing(c.store, table)
+    if as_json:
+        emit_json(rows)
+        return
+    fields = ["id", *records.SPECS[table].fields]
+    click.echo(render.table(fields, [[r[f] for f in fields] for r in rows], empty=f"no {table} yet"))
+
+
+@record.command("edit")
+@TABLE_ARG
+@click.argument("record_id", metavar="ID", type=int)
+@click.argument("changes", metavar="FIELD=VALUE...", nargs=-1, required=True)
+@JSON_OPT
+@pass_ctx
+@friendly_errors
+def record_edit(c: Context, table: str, record_id: int, changes: tuple[str, ...], as_json: bool) -> None:
+    """Change fields of a record (FIELD= with nothing after it clears a field).
+
+    Example: taskerlog record edit payouts 3 amount=125.00 note="typo: was 1250"
+    """
+    parsed = {}
+    for item in changes:
+        field, sep, value = item.partition("=")
+        if not sep:
+            raise CLIError(f"'{item}' is not FIELD=VALUE; e.g. amount=125.00")
+        parsed[field.strip()] = value
+    after = records.edit(c.store, table, record_id, parsed, "manual")
+    if as_json:
+        emit_json({"id": record_id, **after})
+    else:
+        click.echo(f"{records.SPECS[table].what} #{record_id} is now: "
+                   + ", ".join(f"{k}={v}" for k, v in after.items() if v) + " (the journal keeps the old values)")
+
+
+@record.command("delete")
+@TABLE_ARG
+@click.argument("record_id", metavar="ID", type=int)
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@pass_ctx
+@friendly_errors
+def record_delete(c: Context, table: str, record_id: int, yes: bool) -> None:
+    """Delete a record; the journal keeps its values, so the deletion can be seen and checked.
+
+    Example: taskerlog record delete expenses 4 --yes
+    """
+    what = records.SPECS[table].what
+    shown = records.shown(c.store, table, record_id) if c.store.get(table, record_id) else None
+    if shown is None:
+        raise CLIError(f"there is no {what} #{record_id}; see the numbers with: taskerlog record list {table}")
+    text = ", ".join(f"{k}={v}" for k, v in shown.items() if v)
+    if not yes:
+        click.confirm(f"delete {what} #{record_id} ({text})?", abort=True)
+    records.delete(c.store, table, record_id, "manual")
+    click.echo(f"deleted {what} #{record_id} ({text}); the journal keeps its values")

@@ -1,0 +1,213 @@
+"""Fixing and deleting the records other than work entries: projects, rates, payouts,
+expenses, EQ periods and exchange rates.
+
+A record is shown and changed by the names of its CSV bundle columns (interchange.md:
+``amount``, ``paid_at``, ``platform`` ...), so what a worker sees in an export is what they
+type here. A change is checked as a whole by the record's model, exactly as when the record
+was first entered, and saved through :meth:`Store.update`: the journal keeps the old and
+the new values. Work entries have their own commands (``taskerlog edit`` / ``delete``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .. import money, timeutil
+from ..model import EQPeriod, Expense, FxRate, Payout, Project, Rate
+from .api import (
+    Store, StoreError, eq_values, expense_values, fx_values, payout_values, project_values, rate_values,
+)
+
+
+@dataclass(frozen=True)
+class Spec:
+    model: type[BaseModel]
+    values: Callable[..., dict[str, Any]]
+    """model → row values, given the ids it refers to (api.py's *_values)."""
+    fields: dict[str, tuple[str, str]]
+    """bundle column → (table column, kind: text, money, date, instant, platform, project)."""
+    what: str
+
+
+SPECS: dict[str, Spec] = {
+    "projects": Spec(Project, project_values, {
+        "platform": ("platform_id", "platform"), "project": ("name", "text"), "pay_model": ("pay_model", "text"),
+        "currency": ("currency", "text"), "advertised_rate": ("advertised_rate_micros", "money"),
+        "started_on": ("started_on", "date"), "ended_on": ("ended_on", "date"), "end_reason": ("end_reason", "text"),
+        "notes": ("notes", "text")}, "project"),
+    "rates": Spec(Rate, rate_values, {
+        "platform": ("project_id", "platform"), "project": ("project_id", "project"),
+        "effective_at": ("effective_at", "instant"), "rate": ("rate_micros", "money"), "unit": ("unit", "text"),
+        "currency": ("currency", "text"), "applies_to": ("applies_to", "text"), "note": ("note", "text")}, "rate"),
+    "payouts": Spec(Payout, payout_values, {
+        "platform": ("platform_id", "platform"), "paid_at": ("paid_at", "instant"),
+        "amount": ("amount_micros", "money"), "currency": ("currency", "text"), "fee": ("fee_micros", "money"),
+        "method": ("method", "text"), "received_amount": ("received_amount_micros", "money"),
+        "received_currency": ("received_currency", "text"), "reference": ("reference", "text"),
+        "note": ("note", "text")}, "payout"),
+    "expenses": Spec(Expense, expense_values, {
+        "date": ("date", "date"), "category": ("category", "text"), "amount": ("amount_micros", "money"),
+        "currency": ("currency", "text"), "platform": ("platform_id", "platform"), "note": ("note", "text")},
+        "expense"),
+    "eq": Spec(EQPeriod, eq_values, {
+        "platform": ("platform_id", "platform"), "start_date": ("start_date", "date"),
+        "end_date": ("end_date", "date"), "note": ("note", "text")}, "empty-queue period"),
+    "fx": Spec(FxRate, fx_values, {"date": ("date", "date"), "currency": ("currency", "text"),
+                                   "rate": ("rate", "text")}, "exchange rate"),
+}
+TABLES = tuple(SPECS)
+
+
+class RecordError(ValueError):
+    """A record that cannot be changed as asked; the message says what to do."""
+
+
+def _spec(table: str) -> Spec:
+    if table not in SPECS:
+        hint = " (work entries: taskerlog edit / taskerlog delete)" if table in ("work", "entries") else ""
+        raise RecordError(f"'{table}' is not a kind of record; use one of: {', '.join(TABLES)}{hint}")
+    return SPECS[table]
+
+
+def _row(store: Store, table: str, row_id: int) -> dict[str, Any]:
+    row = store.get(table, row_id)
+    if row is None:
+        raise RecordError(f"there is no {SPECS[table].what} #{row_id}; see the numbers with: "
+                          f"taskerlog record list {table}")
+    return row
+
+
+def current(store: Store, table: str, row_id: int) -> dict[str, Any]:
+    """The record as its model's fields (the bundle's column names), Python values."""
+    spec, row = _spec(table), _row(store, table, row_id)
+    out: dict[str, Any] = {}
+    project = store.get("projects", row["project_id"]) if "project_id" in row else None
+    for name, (col, kind) in spec.fields.items():
+        v = row[col]
+        if kind == "platform":
+            pid = project["platform_id"] if project is not None else v
+            out[name] = None if pid is None else store.get("platforms", pid)["name"]
+        elif kind == "project":
+            out[name] = project["name"]
+        elif kind == "money":
+            out[name] = money.from_micros(v)
+        elif kind == "date":
+            out[name] = None if v is None else dt.date.fromisoformat(v)
+        else:
+            out[name] = v
+    if table == "rates":
+        out["applies_to"] = out["applies_to"] or None  # blank: every billable kind
+    return out
+
+
+def shown(store: Store, table: str, row_id: int) -> dict[str, str]:
+    """The record as text, the way an export writes it (local times, plain amounts)."""
+    tz = store.settings().timezone
+    out = {}
+    for name, value in current(store, table, row_id).items():
+        kind = SPECS[table].fields[name][1]
+        if value is None:
+            out[name] = ""
+        elif kind == "instant":
+            out[name] = timeutil.format_local(int(value), tz)
+        elif kind == "money":
+            out[name] = money.format_amount(value)
+        else:
+            out[name] = str(value)
+    return out
+
+
+def listing(store: Store, table: str) -> list[dict[str, str]]:
+    """Every record of ``table`` as text, with its number (``id``), oldest first."""
+    _spec(table)
+    return [{"id": str(r["id"]), **shown(store, table, r["id"])} for r in store.rows(table)]
+
+
+def _parse(store: Store, table: str, name: str, text: str) -> Any:
+    kind = SPECS[table].fields[name][1]
+    text = text.strip()
+    if text == "":
+        return None
+    if kind == "instant":
+        try:
+            return timeutil.parse_instant(text, store.settings().timezone)
+        except (timeutil.TimeError, ValueError) as exc:
+            raise RecordError(f"{name}: {exc}") from exc
+    return text
+
+
+def edit(store: Store, table: str, row_id: int, changes: dict[str, str], source: str) -> dict[str, str]:
+    """Change some of a record's fields (text, as typed; blank clears); → the record after.
+
+    The whole record is checked again by its model, so a change cannot leave it invalid.
+    """
+    spec = _spec(table)
+    unknown = [k for k in changes if k not in spec.fields]
+    if unknown:
+        raise RecordError(f"a {spec.what} has no field {', '.join(unknown)}; its fields are: "
+                          + ", ".join(spec.fields))
+    if not changes:
+        raise RecordError(f"nothing to change; give FIELD=VALUE, e.g. {next(iter(spec.fields))}=...")
+    old_row = _row(store, table, row_id)
+    fields = current(store, table, row_id)
+    fields.update({k: _parse(store, table, k, v) for k, v in changes.items()})
+    try:
+        record = spec.model(**{k: v for k, v in fields.items() if v is not None})
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(x) for x in err.get("loc", ())) or "the record"
+        raise RecordError(f"{where}: {err.get('msg', 'invalid').removeprefix('Value error, ')}") from exc
+    values = spec.values(record, *_ids(store, table, record))
+    new = {c: v for c, v in values.items() if old_row[c] != v}
+    if new:
+        try:
+            store.update(table, row_id, new, source)
+        except StoreError as exc:
+            raise RecordError(_clash(table, str(exc))) from exc
+    return shown(store, table, row_id)
+
+
+def _ids(store: Store, table: str, record: BaseModel) -> tuple:
+    platform = getattr(record, "platform", None)
+    if table == "fx":
+        return ()
+    pid = None
+    if platform:
+        pid = store.platform_id(platform, create=False)
+        if pid is None:
+            raise RecordError(f"there is no platform '{platform}' in this logbook; check the spelling")
+    if table == "rates":
+        row = store.project_row(platform, record.project)
+        if row is None:
+            raise RecordError(f"there is no project '{record.project}' on {platform}; check the spelling")
+        return (row["id"],)
+    return (pid,)
+
+
+def _clash(table: str, message: str) -> str:
+    if "UNIQUE" in message:
+        return {"projects": "that platform already has a project of that name",
+                "fx": "there is already an exchange rate for that currency on that day"}.get(table, message)
+    return message
+
+
+def delete(store: Store, table: str, row_id: int, source: str) -> dict[str, str]:
+    """Delete a record (the journal keeps its values); → the record as it was."""
+    spec = _spec(table)
+    before = shown(store, table, row_id)
+    if table == "projects":
+        used = {t: store.conn.execute(f'SELECT count(*) FROM "{t}" WHERE project_id = ?', (row_id,)).fetchone()[0]
+                for t in ("work", "rates")}
+        if any(used.values()):
+            raise RecordError(f"project #{row_id} still has {used['work']} work entries and {used['rates']} rates; "
+                              "move or delete them first (or record that it ended: taskerlog project end)")
+    try:
+        store.delete(table, row_id, source)
+    except StoreError as exc:
+        raise RecordError(f"{spec.what} #{row_id} is still used by other records; delete those first") from exc
+    return before
