@@ -66,6 +66,7 @@ sections = {
     "Records": [
         page("projects.py", "Projects & rates", ":material/folder_open:"),
         page("money_page.py", "Money", ":material/payments:"),
+        page("fix_records.py", "Fix records", ":material/build:"),
     ],
 }
 

@@ -18,7 +18,8 @@ from taskerlog.store import Store
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
 PAGES = ["app_pages/log.py", "app_pages/dashboard.py", "app_pages/entries.py", "app_pages/projects.py",
-         "app_pages/money_page.py", "app_pages/import_export.py", "app_pages/settings.py"]
+         "app_pages/money_page.py", "app_pages/fix_records.py", "app_pages/import_export.py",
+         "app_pages/settings.py"]
 # pages of other features, smoke-tested here too once they exist
 PAGES += [f"app_pages/{f}" for f in ("evidence.py", "organize.py", "history.py") if (ROOT / "app_pages" / f).exists()]
 TIMEOUT = 60
@@ -244,6 +245,29 @@ def test_back_up_now_copies_the_logbook_and_its_attachments(db, tmp_path):
     [backup] = (db.parent / "backups").glob("*.sqlite")
     copy = backup.with_name(backup.stem + "-attachments") / got.sha256[:2] / got.sha256
     assert copy.read_bytes() == shot.read_bytes()
+
+
+def test_fix_records_corrects_a_payout_and_refuses_a_bad_amount(db):
+    from taskerlog.model import Payout
+
+    s = _load(db)
+    pid = s.add_payout(Payout(platform="Outlier", paid_at=1_772_800_000, amount="1850", currency="USD"))
+    s.close()
+    at = _run("app_pages/fix_records.py")
+    at.number_input(key="rec_id_payouts").set_value(pid).run()
+    at.text_input(key=f"rec_payouts_{pid}_amount").set_value("-185")
+    [b for b in at.button if b.label == "Save changes"][0].click().run()
+    assert not at.exception
+    assert any("negative" in str(e.value) for e in at.error)
+    assert Store(db).get("payouts", pid)["amount_micros"] == 1_850_000_000  # nothing saved
+    at.text_input(key=f"rec_payouts_{pid}_amount").set_value("185")
+    [b for b in at.button if b.label == "Save changes"][0].click().run()
+    assert not at.exception
+    assert Store(db).get("payouts", pid)["amount_micros"] == 185_000_000
+    assert any(f"Payout #{pid} saved" in str(e.value) for e in at.success)
+    at.button(key=f"rec_del_payouts_{pid}").click().run()
+    assert not at.exception and Store(db).get("payouts", pid) is None
+    assert Store(db).verify().ok
 
 
 def test_runs_with_no_arguments_on_the_default_logbook(tmp_path, monkeypatch):

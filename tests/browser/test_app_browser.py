@@ -19,7 +19,8 @@ from .conftest import DESKTOP, PHONE, ROOT, goto, settle, shot
 
 pytestmark = pytest.mark.browser
 
-PAGES = ["welcome", "log", "dashboard", "entries", "projects", "money_page", "import_export", "settings"]
+PAGES = ["welcome", "log", "dashboard", "entries", "projects", "money_page", "fix_records", "import_export",
+         "settings"]
 PAGES += [p for p in ("evidence", "organize", "history") if (ROOT / "app_pages" / f"{p}.py").exists()]
 
 
@@ -184,3 +185,32 @@ def test_import_a_valid_bundle_after_its_preview_then_export_it(server, page):
         assert {"work.csv", "projects.csv", "rates.csv"} <= names
         work = next(n for n in z.namelist() if n.endswith("work.csv"))
         assert len(z.read(work).decode().strip().splitlines()) == n + 1
+
+
+def test_fix_a_payout_typed_ten_times_too_big(server, page):
+    _project(server.db)
+    from taskerlog.model import Payout
+    with Store(server.db) as s:
+        pid = s.add_payout(Payout(platform="Outlier", paid_at=1_772_800_000, amount="1850", currency="USD",
+                                  method="PayPal"))
+    goto(page, f"{server.url}/fix_records")
+    assert page.locator('[data-testid="stDataFrame"]').count() == 1  # the payouts, in a grid
+    page.get_by_label("Tick a row above, or type its number").fill(str(pid))
+    page.keyboard.press("Enter")
+    settle(page)
+    amount = page.get_by_label("amount", exact=True)
+    assert amount.input_value() == "1850.00"
+    amount.fill("-185")
+    page.get_by_role("button", name="Save changes").click()
+    settle(page)
+    page.get_by_text("is negative").first.wait_for()
+    shot(page, "fix-records-refused")
+    assert Store(server.db).get("payouts", pid)["amount_micros"] == 1_850_000_000
+    page.get_by_label("amount", exact=True).fill("185")
+    page.get_by_role("button", name="Save changes").click()
+    settle(page)
+    page.get_by_text(f"Payout #{pid} saved").wait_for()
+    shot(page, "fix-records-saved")
+    assert Store(server.db).get("payouts", pid)["amount_micros"] == 185_000_000
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert "Traceback" not in server.log()
