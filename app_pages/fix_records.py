@@ -19,12 +19,13 @@ _shared.page_header("Fix records", "A payout typed wrong, a rate that started a 
 store = _shared.current_store()
 table = st.segmented_control("Kind of record", list(KINDS), format_func=KINDS.get, default="payouts",
                              key="rec_kind") or "payouts"
-rows = records.listing(store, table)
+rows = records.listing(store, table)[::-1]  # newest first: a typo is usually recent
 if not rows:
     st.info(f"No {KINDS[table].lower()} yet.")
     st.stop()
 fields = list(records.SPECS[table].fields)
 frame = pd.DataFrame(rows, columns=["id", *fields])
+st.caption(f"{len(rows)} {KINDS[table].lower()}, the newest first. Tick one to fix or delete it.")
 picked = st.dataframe(frame, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
                       key=f"rec_table_{table}", column_config={"id": st.column_config.TextColumn("#", width="small")})
 chosen = picked.selection.rows if picked is not None and hasattr(picked, "selection") else []
