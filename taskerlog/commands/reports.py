@@ -55,7 +55,7 @@ def metrics(c: Context, date_from, date_to, platform, project, reference_wage, b
     d1 = None if date_to is None else parse_day(date_to, s.timezone, now, option="--to")
     if d0 and d1 and d1 < d0:
         raise CLIError(f"--to: {d1} is before --from {d0}; give a later day")
-    frames = store.frames()
+    frames = store.frames(detail=False)  # the figures never read notes, ids or when entries were recorded
     if platform is not None and platform not in set(frames.work["platform"]) | set(frames.projects["platform"]) \
             | set(frames.eq["platform"]) | set(frames.payouts["platform"]):
         raise CLIError(f"--platform: no records for '{platform}'; platforms in this logbook: "
