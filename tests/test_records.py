@@ -105,6 +105,8 @@ def test_a_project_in_use_is_not_deleted_and_names_clash(run, db):
     assert "still has 5 work entries and 2 rates" in r.output
     r = run("record", "edit", "projects", projects["White Wolf"], f"project={GD}", ok=False)
     assert "that platform already has a project of that name" in r.output
+    r = run("record", "edit", "projects", projects[GD], "platform=Remotasks", ok=False)
+    assert "a project stays on its platform (Outlier)" in r.output  # its work entries name Outlier
     run("record", "edit", "projects", projects["White Wolf"], "project=White Wolf II", "advertised_rate=18")
     assert {p["project"]: p["advertised_rate"] for p in as_json(run("record", "list", "projects", "--json"))} == {
         GD: "", "White Wolf II": "18.00"}

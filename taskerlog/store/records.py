@@ -155,7 +155,12 @@ def edit(store: Store, table: str, row_id: int, changes: dict[str, str], source:
         raise RecordError(f"nothing to change; give FIELD=VALUE, e.g. {next(iter(spec.fields))}=...")
     old_row = _row(store, table, row_id)
     fields = current(store, table, row_id)
-    fields.update({k: _parse(store, table, k, v) for k, v in changes.items()})
+    new_fields = {k: _parse(store, table, k, v) for k, v in changes.items()}
+    if table == "projects" and "platform" in new_fields and new_fields["platform"] != fields["platform"]:
+        # its work entries name the platform too: moving only the project would split them
+        raise RecordError(f"a project stays on its platform ({fields['platform']}); add the project on "
+                          f"{new_fields['platform'] or 'the other platform'} instead (taskerlog project add)")
+    fields.update(new_fields)
     try:
         record = spec.model(**{k: v for k, v in fields.items() if v is not None})
     except ValidationError as exc:
