@@ -8,6 +8,7 @@ import streamlit as st
 from app_pages import _shared
 from taskerlog import appsupport, money, timeutil
 from taskerlog.model import KINDS, STATUSES, WorkEntry
+from taskerlog.store import activity
 from taskerlog.store.api import work_values
 
 _shared.page_header("Entries", "Find an entry, fix it or delete it. The logbook keeps every version: "
@@ -57,6 +58,11 @@ st.subheader(f"Entry #{entry_id}")
 st.caption(f"recorded {local(r['recorded_at']):%Y-%m-%d %H:%M} from {r['source']}"
            + (" · never edited" if appsupport.missing(r["edited_at"])
               else f" · last edited {local(r['edited_at']):%Y-%m-%d %H:%M}"))
+
+evidence = appsupport.activity_note(activity.spans(store, int(r["start"]), int(r["end"])), int(r["start"]),
+                                    int(r["end"]))
+if evidence:  # ActivityWatch spans in this entry's time: shown beside it, never counted as hours
+    st.info(evidence)
 
 choices = appsupport.project_choices(frames)
 cur_pair = (r["platform"], None if appsupport.missing(r["project"]) else r["project"])

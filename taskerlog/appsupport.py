@@ -21,6 +21,7 @@ import pandas as pd
 
 from . import money, timeutil
 from .frames import LogbookFrames
+from .importers.activitywatch import active_seconds
 from .store import default_db_path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -166,6 +167,23 @@ def fmt_duration(seconds: int) -> str:
     h, rem = divmod(seconds, 3600)
     m, s = divmod(rem, 60)
     return f"{h}:{m:02d}:{s:02d}"
+
+
+def activity_note(spans: pd.DataFrame, start: int, end: int) -> str | None:
+    """ActivityWatch evidence for an entry's span [start, end), as a sentence: how long the
+    worker was active at the computer, and the apps or sites in focus longest. None when
+    nothing was recorded then."""
+    if spans is None or spans.empty:
+        return None
+    active = active_seconds(spans, start, end)
+    focus = spans[spans["kind"].isin(["window", "web"])]
+    focus = (focus["end"].clip(upper=end) - focus["start"].clip(lower=start)).groupby(focus["app"]).sum()
+    top = focus[focus > 0].sort_values(ascending=False, kind="stable").head(3)
+    text = (f"**ActivityWatch:** active at the computer for {fmt_duration(active)} of this entry's "
+            f"{fmt_duration(end - start)}")
+    if len(top):
+        text += " · in focus: " + ", ".join(f"{app} {fmt_duration(int(s))}" for app, s in top.items())
+    return text + ". Evidence beside the entry; it never changes the hours counted."
 
 
 def as_share(value: float | None) -> float | None:

@@ -219,6 +219,24 @@ def test_editing_an_entry_is_journaled_and_shown_as_edited(db):
     assert at.dataframe[0].value.iloc[0]["edited"] != "no"
 
 
+def test_an_entry_shows_the_activitywatch_time_inside_it(db):
+    from taskerlog.store import activity
+
+    s = _load(db)
+    start = int(dt.datetime(2026, 3, 4, 9, tzinfo=dt.timezone.utc).timestamp())
+    wid = s.add_work(WorkEntry(platform="Outlier", project="Genesis Dolphin", kind="tasking",
+                               start=start, end=start + 2 * 3600))
+    activity.add_spans(s, [("aw-watcher-afk", "active", start + 600, start + 6000, "", ""),
+                           ("aw-watcher-window", "window", start, start + 3600, "firefox", "Outlier - Task")],
+                       "import:aw")
+    s.close()
+    at = _run("app_pages/entries.py")
+    at.number_input(key="ent_id").set_value(wid).run()
+    assert not at.exception
+    [note] = [str(e.value) for e in at.info if "ActivityWatch" in str(e.value)]
+    assert "active at the computer for 1:30:00 of this entry's 2:00:00 · in focus: firefox 1:00:00" in note
+
+
 def test_settings_saves_reference_wage(db):
     _run("app_pages/settings.py")
     at = _run("app_pages/settings.py")

@@ -216,3 +216,24 @@ def test_calendar_marks_every_day_of_the_period():
         "2026-03-05": "empty queue",  # an EQ day wins over a stray entry on it
         "2026-03-06": "empty queue", "2026-03-07": "nothing logged", "2026-03-08": "nothing logged"}
     assert set(cal["week"]) == {"2026-03-02"}
+
+
+def test_activity_note_sums_active_time_and_names_what_was_in_focus():
+    from taskerlog.appsupport import activity_note
+
+    t = 1_772_442_000  # an entry from t to t + 2 h
+    spans = pd.DataFrame([
+        # active 09:00-10:30 and 10:40-12:20 (runs past the entry's end: clipped), an overlap counted once
+        {"kind": "active", "start": t, "end": t + 5400, "app": "", "title": ""},
+        {"kind": "active", "start": t + 5000, "end": t + 5400, "app": "", "title": ""},
+        {"kind": "active", "start": t + 6000, "end": t + 12000, "app": "", "title": ""},
+        {"kind": "window", "start": t - 600, "end": t + 1800, "app": "firefox", "title": "Outlier - Task"},
+        {"kind": "window", "start": t + 1800, "end": t + 2400, "app": "slack", "title": "#project"},
+        {"kind": "web", "start": t + 2400, "end": t + 4200, "app": "app.outlier.ai", "title": "Task"},
+    ])
+    note = activity_note(spans, t, t + 7200)
+    # active: 5400 s + (7200 - 6000) s = 6600 s = 1:50:00 of 2:00:00
+    assert note.startswith("**ActivityWatch:** active at the computer for 1:50:00 of this entry's 2:00:00")
+    # in focus, clipped to the entry: the site 30 min, firefox 30 min, slack 10 min (longest first; ties by name)
+    assert "in focus: app.outlier.ai 0:30:00, firefox 0:30:00, slack 0:10:00." in note
+    assert activity_note(spans.iloc[0:0], t, t + 7200) is None

@@ -214,3 +214,25 @@ def test_fix_a_payout_typed_ten_times_too_big(server, page):
     assert Store(server.db).get("payouts", pid)["amount_micros"] == 185_000_000
     assert page.locator('[data-testid="stException"]').count() == 0
     assert "Traceback" not in server.log()
+
+
+def test_an_entry_shows_its_activitywatch_time(server, page):
+    import datetime as dt
+
+    from taskerlog.model import WorkEntry
+    from taskerlog.store import activity
+    _project(server.db)
+    start = int(dt.datetime(2026, 3, 4, 9, tzinfo=dt.timezone.utc).timestamp())
+    with Store(server.db) as s:
+        wid = s.add_work(WorkEntry(platform="Outlier", project="Genesis Dolphin", kind="tasking", start=start,
+                                   end=start + 2 * 3600))
+        activity.add_spans(s, [("aw-watcher-afk", "active", start + 600, start + 6000, "", ""),
+                               ("aw-watcher-window", "window", start, start + 3600, "firefox", "Outlier - Task")],
+                           "import:aw")
+    goto(page, f"{server.url}/entries")
+    page.get_by_label("…or type an entry number to fix").fill(str(wid))
+    page.keyboard.press("Enter")
+    settle(page)
+    page.get_by_text("active at the computer for 1:30:00").wait_for()
+    shot(page, "entry-with-activitywatch")
+    assert page.locator('[data-testid="stException"]').count() == 0
