@@ -218,6 +218,30 @@ def test_entries_csv_holds_every_entry_with_its_record_class(book):
     assert by_id[ids["paid1"]]["pay_counted_USD"] == "105.00" and by_id[ids["lost"]]["earned"] == "no"
 
 
+def test_entries_csv_gives_the_activitywatch_time_inside_each_entry(book):
+    from taskerlog.store import activity
+    s, _, ids = book
+    import csv
+    data, _, _ = make(s, own_reference(s))
+    rows = list(csv.DictReader(io.StringIO(zipfile.ZipFile(io.BytesIO(data)).read("entries.csv").decode())))
+    assert {r["activitywatch_active_minutes"] for r in rows} == {""}  # none imported: blank, not 0
+    # active 09:10-10:30 and 10:00-11:30 (overlapping: counted once) on the 2 March entry (09:00-12:00),
+    # 09:30-09:45 on the crashed one (3 March, 09:00-11:00); a window span is not activity
+    activity.add_spans(s, [("aw-watcher-afk", "active", t("2026-03-02T09:10"), t("2026-03-02T10:30"), "", ""),
+                           ("aw-watcher-afk", "active", t("2026-03-02T10:00"), t("2026-03-02T11:30"), "", ""),
+                           ("aw-watcher-afk", "active", t("2026-03-03T09:30"), t("2026-03-03T09:45"), "", ""),
+                           ("aw-watcher-window", "window", t("2026-03-04T09:00"), t("2026-03-04T10:00"), "x", "")],
+                       "import:aw")
+    data, _, ev = make(s, own_reference(s))
+    rows = list(csv.DictReader(io.StringIO(zipfile.ZipFile(io.BytesIO(data)).read("entries.csv").decode())))
+    got = {int(r["id"]): r["activitywatch_active_minutes"] for r in rows}
+    assert got[ids["paid1"]] == "140.0" and got[ids["lost"]] == "15.0" and got[ids["paid2"]] == "0.0"
+    # the PDF's integrity section sums it: 155 min = 2.58 h of the 14 h of entries
+    assert report._activity_pair(ev.entries) == [(
+        "ActivityWatch", "active at the computer 2.58 h of the 14.00 h of entries (2 of 5 entries overlap "
+                         "recorded activity; per entry in entries.csv). Supporting evidence, not counted as hours.")]
+
+
 # -- record integrity -------------------------------------------------------------------------
 @pytest.mark.parametrize("source,start,end,recorded,klass", [
     ("clock", 0, 3600, 3600, ig.CLOCK),

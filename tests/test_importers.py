@@ -11,8 +11,11 @@ import shutil
 from decimal import Decimal
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from taskerlog import importers, timeutil
 from taskerlog.bundle.problems import ImportProblems
@@ -453,3 +456,23 @@ def test_history_page_renders_each_format_without_an_exception(tmp_path, monkeyp
         at.selectbox(key="hist_fmt").set_value(fmt).run()
         assert not at.exception, fmt
     st.cache_resource.clear()
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 300), st.integers(1, 120), st.sampled_from(["active", "window"])),
+                max_size=12),
+       st.lists(st.tuples(st.integers(0, 400), st.integers(0, 200)), min_size=1, max_size=6))
+def test_active_time_inside_entries_is_the_union_counted_second_by_second(raw_spans, raw_entries):
+    import numpy as np
+
+    from taskerlog.importers.activitywatch import active_within
+    spans = pd.DataFrame([{"kind": k, "start": a, "end": a + d, "app": "", "title": ""} for a, d, k in raw_spans],
+                         columns=["kind", "start", "end", "app", "title"])
+    starts = [a for a, _ in raw_entries]
+    ends = [a + d for a, d in raw_entries]
+    got = active_within(spans, starts, ends)
+    covered = np.zeros(800, dtype=bool)
+    for a, d, k in raw_spans:
+        if k == "active":
+            covered[a:a + d] = True
+    assert got.tolist() == [int(covered[s:e].sum()) for s, e in zip(starts, ends)]

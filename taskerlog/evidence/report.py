@@ -22,7 +22,9 @@ from typing import Any
 import numpy as np
 
 from .. import metrics, money, timeutil
+from ..importers.activitywatch import active_within
 from ..model import EARNING_STATUSES, UNPAID_KEYS
+from ..store import activity
 from . import anchors as anc
 from . import attachments as att
 from . import integrity as ig
@@ -261,6 +263,12 @@ def gather(store, *, date_from: dt.date, date_to: dt.date, reference: Reference 
             "source": r["source"], "class": klass, "lag": lag, "contemporaneous": klass in ig.CONTEMPORANEOUS,
             "edits": trail.get(rid, []), "attachments": att_by_work.get(rid, []),
         })
+    if entries:  # ActivityWatch time at the computer inside each entry, where any was imported
+        spans = activity.spans(store, min(e["start"] for e in entries), max(e["end"] for e in entries))
+        active = active_within(spans, [e["start"] for e in entries], [e["end"] for e in entries]) \
+            if (spans["kind"] == "active").any() else None
+        for i, e in enumerate(entries):
+            e["active_seconds"] = None if active is None else int(active[i])
     ids = {e["id"] for e in entries}
     edits = [c for rid in sorted(ids) for c in trail.get(rid, [])]
     deleted = []
@@ -521,6 +529,7 @@ def render_pdf(ev: Evidence) -> bytes:
         ("Imported", str(counts[ig.IMPORTED])),
         ("Edited after recording", str(n_edit)),
         ("Deleted (period's entries)", str(len(ev.deleted))),
+        *_activity_pair(ev.entries),
     ], widths=(30, 70))
     body, hl = [], []
     for i, e in enumerate(ev.entries):
@@ -587,6 +596,19 @@ def render_pdf(ev: Evidence) -> bytes:
     return bytes(pdf.output())
 
 
+def _activity_pair(entries: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """One line on ActivityWatch, when the worker imported any for the period."""
+    with_data = [e for e in entries if e.get("active_seconds") is not None]
+    if not with_data:
+        return []
+    active = sum(e["active_seconds"] for e in with_data) / 3600
+    claimed = sum(e["hours"] for e in with_data)
+    some = sum(1 for e in with_data if e["active_seconds"] > 0)
+    return [("ActivityWatch", f"active at the computer {active:.2f} h of the {claimed:.2f} h of entries "
+                              f"({some} of {len(with_data)} entries overlap recorded activity; per entry in "
+                              "entries.csv). Supporting evidence, not counted as hours.")]
+
+
 # -- the CSV files and the zip ----------------------------------------------------------------
 def _csv(header: list[str], rows: list[list[Any]]) -> bytes:
     buf = io.StringIO()
@@ -604,13 +626,14 @@ def csv_files(ev: Evidence) -> dict[str, bytes]:
             ["id", "platform", "project", "kind", "status", "start", "end", "hours", "units", "pay_recorded",
              "pay_currency", f"pay_counted_{ev.home}", "earned", "external_id", "note", "recorded_at",
              "record_class", "contemporaneous", "minutes_after_end", "source", "edited_at", "edits",
-             "attachment_sha256"],
+             "attachment_sha256", "activitywatch_active_minutes"],
             [[e["id"], e["platform"], e["project"], e["kind"], e["status"], iso(e["start"]), iso(e["end"]),
               f"{e['hours']:.4f}", e["units"], e["pay_recorded"], e["currency"],
               money.format_micros(e["pay_home_micros"]), "yes" if e["earning"] else "no", e["external_id"],
               e["note"], iso(e["recorded_at"]), e["class"], "yes" if e["contemporaneous"] else "no",
               None if e["lag"] is None else e["lag"] // 60, e["source"],
-              iso(e["edited_at"]) if e["edited_at"] else None, len(e["edits"]), ";".join(e["attachments"])]
+              iso(e["edited_at"]) if e["edited_at"] else None, len(e["edits"]), ";".join(e["attachments"]),
+              None if e.get("active_seconds") is None else f"{e['active_seconds'] / 60:.1f}"]
              for e in ev.entries]),
         "edits.csv": _csv(["entry_id", "changed_at", "field", "old", "new", "source", "journal_seq"],
                           [[c.row_id, iso(c.at), c.field, c.old, c.new, c.source, c.seq] for c in ev.edits]),
