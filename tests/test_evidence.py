@@ -448,6 +448,11 @@ def test_minimum_wage_table_is_complete_and_dated():
     ref = wages.choose_reference(Logbook(), minimum="ph-ncr", date_from=dt.date(2025, 7, 1),
                                  date_to=dt.date(2025, 7, 31), table=table)
     assert ref.hourly == wages.Decimal("86.88") and len(ref.other_figures) == 1  # 645 applied until 17 July
+    # Kenya's 2024 order (a 6% rise from 1 November 2024): 16,113.75 a month over 52 h × 52 ÷ 12 = 225.33 h
+    ke = wages.minimum_wage("ke-cities", dt.date(2026, 3, 1), table)
+    assert (ke.amount, ke.effective_from, ke.hourly) == (wages.Decimal("16113.75"), dt.date(2024, 11, 1),
+                                                         wages.Decimal("71.51"))
+    assert wages.minimum_wage("ke-cities", dt.date(2024, 10, 31), table).amount == wages.Decimal("15201.65")
 
 
 def test_logbooks_own_reference_is_used_and_said(book):
