@@ -453,6 +453,10 @@ def test_minimum_wage_table_is_complete_and_dated():
     assert (ke.amount, ke.effective_from, ke.hourly) == (wages.Decimal("16113.75"), dt.date(2024, 11, 1),
                                                          wages.Decimal("71.51"))
     assert wages.minimum_wage("ke-cities", dt.date(2024, 10, 31), table).amount == wages.Decimal("15201.65")
+    assert [wages.minimum_wage(k, d, table).amount for k, d in (
+        ("us-california", dt.date(2025, 12, 31)), ("us-california", dt.date(2026, 1, 1)),
+        ("uk", dt.date(2026, 3, 31)), ("uk", dt.date(2026, 4, 1)))] == [
+        wages.Decimal(x) for x in ("16.50", "16.90", "12.21", "12.71")]
 
 
 def test_logbooks_own_reference_is_used_and_said(book):
