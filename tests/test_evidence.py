@@ -457,6 +457,10 @@ def test_minimum_wage_table_is_complete_and_dated():
         ("us-california", dt.date(2025, 12, 31)), ("us-california", dt.date(2026, 1, 1)),
         ("uk", dt.date(2026, 3, 31)), ("uk", dt.date(2026, 4, 1)))] == [
         wages.Decimal(x) for x in ("16.50", "16.90", "12.21", "12.71")]
+    # brought up to date for 2026 too; Brazil's decree gives R$ 7.37 an hour itself (1,621 ÷ 220)
+    on = dt.date(2026, 6, 1)
+    assert [str(wages.minimum_wage(k, on, table).hourly) for k in ("fr", "br", "za", "co")] == [
+        "12.02", "7.37", "30.23", "7958.66"]  # Colombia: 1,750,905 ÷ 220
 
 
 def test_logbooks_own_reference_is_used_and_said(book):
