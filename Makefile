@@ -26,7 +26,7 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 
 run: setup
-	$(VENV)/bin/streamlit run app.py
+	$(VENV)/bin/taskerlog app
 
 browser:
 	@scripts/ensure-browser

@@ -6,3 +6,4 @@ from . import bundle_cmds  # noqa: F401
 from . import pool  # noqa: F401
 from . import history  # noqa: F401
 from . import evidence  # noqa: F401
+from . import app_cmd  # noqa: F401

@@ -1,0 +1,75 @@
+"""`taskerlog app` (what `make run` runs): the app on this computer only, modules loaded first."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from taskerlog.commands import app_cmd
+
+
+def test_streamlit_is_told_to_stay_local_and_quiet_whatever_config_it_finds():
+    argv = app_cmd.streamlit_argv(Path("/x/app.py"), 8600)
+    flags = dict(zip(argv[3::2], argv[4::2]))
+    assert argv[:3] == ["streamlit", "run", "/x/app.py"]
+    assert flags == {"--server.address": "127.0.0.1", "--server.headless": "true",
+                     "--browser.gatherUsageStats": "false", "--server.port": "8600"}
+    assert app_cmd.APP.name == "app.py" and app_cmd.APP.is_file()
+
+
+def test_taskerlog_app_starts_the_server_on_localhost(tmp_path):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    db = tmp_path / "mine.sqlite"
+    exe = Path(sys.executable).parent / "taskerlog"
+    log = open(tmp_path / "app.log", "wb")
+    proc = subprocess.Popen([str(exe), "--db", str(db), "app", "--port", str(port)], cwd=tmp_path,
+                            stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "TASKERLOG_DB": ""})
+    try:
+        deadline, ok = time.time() + 60, False
+        while time.time() < deadline and not ok:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
+                    ok = r.status == 200
+            except OSError:
+                time.sleep(0.3)
+        assert ok, (tmp_path / "app.log").read_text()
+        out = (tmp_path / "app.log").read_text()
+        assert f"127.0.0.1:{port}" in out  # it listens on this computer only
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as r:
+            assert r.status == 200
+    finally:
+        proc.terminate()
+        proc.wait(10)
+        log.close()
+
+
+def test_taskerlog_app_opens_the_logbook_it_is_given_with_the_modules_loaded(tmp_path, monkeypatch):
+    import streamlit.web.cli as streamlit_cli
+    from click.testing import CliRunner
+
+    from taskerlog.cli import cli
+
+    seen = {}
+
+    def fake_main():  # what streamlit would start with
+        seen.update(argv=list(sys.argv), db=os.environ.get("TASKERLOG_DB"), cwd=os.getcwd(),
+                    loaded=[m for m in app_cmd.APP_MODULES if m in sys.modules])
+        return 0
+
+    monkeypatch.setattr(streamlit_cli, "main", fake_main)
+    monkeypatch.setattr(sys, "argv", list(sys.argv))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("TASKERLOG_DB", "")
+    result = CliRunner().invoke(cli, ["--db", str(tmp_path / "mine.sqlite"), "app", "--port", "8601"])
+    assert result.exit_code == 0, result.output
+    assert seen["db"] == str(tmp_path / "mine.sqlite")
+    assert seen["cwd"] == str(app_cmd.APP.parent)  # its .streamlit/config.toml applies
+    assert seen["argv"][:3] == ["streamlit", "run", str(app_cmd.APP)] and "8601" in seen["argv"]
+    assert seen["loaded"] == list(app_cmd.APP_MODULES)
