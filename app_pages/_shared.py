@@ -11,6 +11,7 @@ import contextlib
 import logging
 import threading
 import time
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -32,19 +33,64 @@ def _store(path: str) -> Store:
     return Store(Path(path))
 
 
+_read_ahead: dict[str, Future] = {}
+
+
+def read_ahead(path: str) -> None:
+    """Called by ``taskerlog app`` as the server starts: read the logbook's light frames and
+    work out their derivation on a helper thread, so that the first Dashboard finds them
+    ready (or waits for this read rather than starting another). Nothing of Streamlit is
+    touched: :func:`_frames` and :func:`_prepared` take the result only when the logbook's
+    journal head is still the one it was read at (the same before and after the read)."""
+    fut: Future = Future()
+    _read_ahead[path] = fut
+
+    def work() -> None:
+        try:
+            with Store(Path(path)) as s:
+                if s.is_empty():
+                    fut.set_result(None)
+                    return
+                before = tuple(s.journal_head())
+                frames = s.frames(detail=False)
+                after = tuple(s.journal_head())
+            fut.set_result((before, frames, metrics.prepare(frames)) if before == after else None)
+        except Exception:  # the page that needs the frames reads them itself, and says what is wrong
+            fut.set_result(None)
+
+    threading.Thread(target=work, name="taskerlog-warm-up", daemon=True).start()
+
+
+def _ahead(path: str, head: tuple[int, str]):
+    """(frames, prepared) read ahead at server start for this state of the logbook, or None."""
+    fut = _read_ahead.get(path)
+    got = fut.result() if fut is not None else None
+    if got is None or got[0] != tuple(head):
+        _read_ahead.pop(path, None)
+        return None
+    return got[1], got[2]
+
+
 @st.cache_resource(show_spinner="Reading the logbook…", max_entries=4)
 def _frames(path: str, head: tuple[int, str], detail: bool = True) -> LogbookFrames:
     # Keyed on the journal head: any write anywhere (app, CLI, import) makes a new key.
     # Read on a connection of its own (WAL: readers never block the writer), so a long read
     # of a big logbook does not hold the shared Store's lock while other sessions log work.
     # detail=False leaves out entries' notes and ids: the figures never need them.
+    if not detail and (ahead := _ahead(path, head)) is not None:
+        return ahead[0]
     with Store(Path(path)) as reader:
         return reader.frames(detail=detail)
 
 
 @st.cache_resource(show_spinner="Preparing the figures…", max_entries=4)
 def _prepared(path: str, head: tuple[int, str]):
-    return metrics.prepare(_frames(path, head, False))
+    frames = _frames(path, head, False)
+    ahead = _ahead(path, head)
+    _read_ahead.pop(path, None)  # used once: the caches hold it from now on
+    if ahead is not None and ahead[0] is frames:
+        return ahead[1]
+    return metrics.prepare(frames)
 
 
 def prepared(path: str, head: tuple[int, str]) -> metrics.Prepared:

@@ -6,7 +6,8 @@ Targets (at 1M entries): the dashboard's first load < 5 s, a filter change < 1 s
   the logbook read into frames, ``metrics.prepare`` and ``metrics.compute`` run, the page
   and its charts are built, all in that one script run, in a fresh Python process. Started
   the documented way (``make run`` = ``taskerlog app``, which imports the pages' modules
-  before the server listens), and, for comparison, as a bare ``streamlit run app.py``.
+  and starts reading the logbook before the server listens; the Dashboard is opened the
+  moment it listens), and, for comparison, as a bare ``streamlit run app.py``.
   Three processes each; the fastest counts.
 - **opens**: the usual path — the app opens on the Log page, which reads only projects and
   EQ; after the page is sent, a background thread reads the logbook and works out the
@@ -61,15 +62,17 @@ COLD_RUNS = 3
 def cold_load(db: Path, preloaded: bool) -> float:
     """A fresh server, the Dashboard's address opened directly: nothing cached. With
     ``preloaded``, the server was started the documented way (``make run`` = ``taskerlog
-    app``), which imports the pages' modules before it listens; without, it is a bare
+    app``), which imports the pages' modules and starts reading the logbook before it
+    listens, and the Dashboard is opened at once (the read not yet done); without, it is a bare
     ``streamlit run app.py`` and the first page imports them. Run in this process
     (``--cold``); :func:`measure` starts one process per try."""
     from streamlit.testing.v1 import AppTest
 
-    if preloaded:
+    os.environ["TASKERLOG_DB"] = str(db)
+    if preloaded:  # as `taskerlog app` does before its server listens; the page is opened at once
         from taskerlog.commands import app_cmd
         app_cmd.preload()
-    os.environ["TASKERLOG_DB"] = str(db)
+        app_cmd.read_ahead()
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
     at.switch_page("app_pages/dashboard.py")
     t0 = time.perf_counter()

@@ -73,3 +73,37 @@ def test_taskerlog_app_opens_the_logbook_it_is_given_with_the_modules_loaded(tmp
     assert seen["cwd"] == str(app_cmd.APP.parent)  # its .streamlit/config.toml applies
     assert seen["argv"][:3] == ["streamlit", "run", str(app_cmd.APP)] and "8601" in seen["argv"]
     assert seen["loaded"] == list(app_cmd.APP_MODULES)
+
+
+def test_the_logbook_read_ahead_at_server_start_is_used_only_while_it_is_current(tmp_path):
+    import datetime as dt
+
+    import streamlit as st
+
+    from app_pages import _shared
+    from taskerlog.model import WorkEntry
+    from taskerlog.store import Store
+
+    path = tmp_path / "mine.sqlite"
+    with Store(path) as s:
+        start = int(dt.datetime(2026, 3, 2, 9, tzinfo=dt.timezone.utc).timestamp())
+        s.add_work(WorkEntry(platform="Outlier", kind="tasking", start=start, end=start + 3600))
+        head = tuple(s.journal_head())
+    st.cache_resource.clear()
+    try:
+        _shared.read_ahead(str(path))
+        _, frames, prepared = _shared._read_ahead[str(path)].result(timeout=60)
+        assert _shared._frames(str(path), head, False) is frames  # taken, not read again
+        assert _shared._prepared(str(path), head) is prepared
+        assert str(path) not in _shared._read_ahead  # used once
+        # a write after the read: the read-ahead is stale and is not used
+        _shared.read_ahead(str(path))
+        _shared._read_ahead[str(path)].result(timeout=60)
+        with Store(path) as s:
+            s.add_work(WorkEntry(platform="Outlier", kind="tasking", start=start + 7200, end=start + 9000))
+            new_head = tuple(s.journal_head())
+        stale = _shared._read_ahead[str(path)].result()[1]
+        fresh = _shared._frames(str(path), new_head, False)
+        assert fresh is not stale and len(fresh.work) == 2 and str(path) not in _shared._read_ahead
+    finally:
+        st.cache_resource.clear()

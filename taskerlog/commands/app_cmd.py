@@ -2,7 +2,8 @@
 
 It loads the modules the pages need before the server starts listening, so that the first
 page a browser opens (even a big logbook's Dashboard, straight away) does not also pay for
-importing pandas, pyarrow and altair: about 1.5 s on a small machine. Then it runs
+importing pandas, pyarrow and altair: about 1.5 s on a small machine. It starts reading
+the worker's logbook for the Dashboard on a helper thread at the same time. Then it runs
 Streamlit in this process with the repository's ``.streamlit/config.toml`` (this computer
 only, no usage statistics), and passes those two settings on the command line as well.
 """
@@ -29,6 +30,17 @@ def preload() -> None:
         importlib.import_module(name)
 
 
+def read_ahead() -> None:
+    """Start reading the worker's logbook for the Dashboard while the server starts (see
+    ``app_pages._shared.read_ahead``): opened a few seconds later, it is ready."""
+    if str(APP.parent) not in sys.path:
+        sys.path.insert(0, str(APP.parent))
+    from app_pages import _shared
+    from taskerlog import appsupport
+
+    _shared.read_ahead(str(appsupport.my_db_path()))
+
+
 def streamlit_argv(app: Path, port: int | None) -> list[str]:
     """``streamlit run`` for the app, local only and quiet whatever config is found."""
     argv = ["streamlit", "run", str(app), "--server.address", "127.0.0.1", "--server.headless", "true",
@@ -52,6 +64,7 @@ def app(c: Context, port: int | None) -> None:
     os.environ["TASKERLOG_DB"] = str(c.db_path)
     os.chdir(APP.parent)  # its .streamlit/config.toml applies
     preload()
+    read_ahead()
     from streamlit.web import cli as streamlit_cli
 
     sys.argv = streamlit_argv(APP, port)
