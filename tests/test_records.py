@@ -46,8 +46,8 @@ def test_a_bad_change_is_refused_with_a_sentence_and_changes_nothing(run, db):
     before = as_json(run("record", "list", "payouts", "--json"))
     for args, message in [
         (("amount=-5",), "negative"),
-        (("amount=12,50",), "amount"),
-        (("currency=dollars",), "currency"),
+        (("amount=12,50",), "amount: '12,50' is not an amount"),
+        (("currency=dollars",), "currency: 'dollars' is not a currency code"),
         (("paid_at=yesterday-ish",), "paid_at: 'yesterday-ish' is not a time"),
         (("platform=Remotaskz",), "there is no platform 'Remotaskz'"),
         (("amout=5",), "a payout has no field amout; its fields are: platform, paid_at, amount"),
@@ -71,7 +71,7 @@ def test_a_rate_typed_wrong_is_fixed_and_the_pay_is_worked_out_again(run, db):
     run("record", "edit", "rates", rates[1]["id"], "effective_at=2026-03-05T00:00")  # the cut came a day later
     assert Decimal(figures(run)["earned"]) == Decimal("245")  # all 7 paid hours at 35
     r = run("record", "edit", "rates", rates[1]["id"], "unit=minute", ok=False)
-    assert "unit" in r.output and r.exit_code != 0
+    assert "unit: Input should be 'hour' or 'task'" in r.output and r.exit_code != 0
 
 
 def test_an_eq_period_and_an_expense_are_fixed_or_deleted(run, db):
@@ -80,6 +80,8 @@ def test_an_eq_period_and_an_expense_are_fixed_or_deleted(run, db):
     assert (e["start_date"], e["end_date"]) == ("2026-03-05", "2026-03-07")
     r = run("record", "edit", "eq", e["id"], "end_date=2026-03-01", ok=False)
     assert "end_date is before start_date" in r.output
+    r = run("record", "edit", "eq", e["id"], "end_date=2026-13-01", ok=False)
+    assert "end_date: '2026-13-01' is not a date; write it as YYYY-MM-DD" in r.output
     run("record", "edit", "eq", e["id"], "end_date=2026-03-06")
     assert figures(run)["eq_days"] == 2
     run("expense", "12.50", "--category", "internet", "--platform", "Outlier", "--on", "2026-03-03")

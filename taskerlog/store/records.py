@@ -105,9 +105,9 @@ def current(store: Store, table: str, row_id: int) -> dict[str, Any]:
     return out
 
 
-def shown(store: Store, table: str, row_id: int) -> dict[str, str]:
+def shown(store: Store, table: str, row_id: int, tz: str | None = None) -> dict[str, str]:
     """The record as text, the way an export writes it (local times, plain amounts)."""
-    tz = store.settings().timezone
+    tz = tz or store.settings().timezone
     out = {}
     for name, value in current(store, table, row_id).items():
         kind = SPECS[table].fields[name][1]
@@ -125,7 +125,8 @@ def shown(store: Store, table: str, row_id: int) -> dict[str, str]:
 def listing(store: Store, table: str) -> list[dict[str, str]]:
     """Every record of ``table`` as text, with its number (``id``), oldest first."""
     _spec(table)
-    return [{"id": str(r["id"]), **shown(store, table, r["id"])} for r in store.rows(table)]
+    tz = store.settings().timezone
+    return [{"id": str(r["id"]), **shown(store, table, r["id"], tz)} for r in store.rows(table)]
 
 
 def _parse(store: Store, table: str, name: str, text: str) -> Any:
@@ -138,6 +139,11 @@ def _parse(store: Store, table: str, name: str, text: str) -> Any:
             return timeutil.parse_instant(text, store.settings().timezone)
         except (timeutil.TimeError, ValueError) as exc:
             raise RecordError(f"{name}: {exc}") from exc
+    if kind == "date":  # the bundle's wording, not the model's
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError as exc:
+            raise RecordError(f"{name}: '{text}' is not a date; write it as YYYY-MM-DD, e.g. 2026-03-05") from exc
     return text
 
 
