@@ -59,8 +59,13 @@ def test_taskerlog_app_opens_the_logbook_it_is_given_with_the_modules_loaded(tmp
     seen = {}
 
     def fake_main():  # what streamlit would start with
+        from sqlite_utils import Database
+
+        from taskerlog.store.schema import migrations
+        db = tmp_path / "mine.sqlite"
         seen.update(argv=list(sys.argv), db=os.environ.get("TASKERLOG_DB"), cwd=os.getcwd(),
-                    loaded=[m for m in app_cmd.APP_MODULES if m in sys.modules])
+                    loaded=[m for m in app_cmd.APP_MODULES if m in sys.modules],
+                    migrated=db.is_file() and not migrations.pending(Database(db)))
         return 0
 
     monkeypatch.setattr(streamlit_cli, "main", fake_main)
@@ -73,6 +78,7 @@ def test_taskerlog_app_opens_the_logbook_it_is_given_with_the_modules_loaded(tmp
     assert seen["cwd"] == str(app_cmd.APP.parent)  # its .streamlit/config.toml applies
     assert seen["argv"][:3] == ["streamlit", "run", str(app_cmd.APP)] and "8601" in seen["argv"]
     assert seen["loaded"] == list(app_cmd.APP_MODULES)
+    assert seen["migrated"]  # brought up to date before the read-ahead and the first page open it
 
 
 def test_the_logbook_read_ahead_at_server_start_is_used_only_while_it_is_current(tmp_path):

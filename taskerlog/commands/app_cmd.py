@@ -64,6 +64,9 @@ def app(c: Context, port: int | None) -> None:
     os.environ["TASKERLOG_DB"] = str(c.db_path)
     os.chdir(APP.parent)  # its .streamlit/config.toml applies
     preload()
+    # bring the logbook up to date (a backup first, if an upgrade needs one) before anything
+    # else opens it: the read-ahead thread and the first page would otherwise both try
+    c.store.close()
     read_ahead()
     from streamlit.web import cli as streamlit_cli
 
