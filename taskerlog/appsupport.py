@@ -21,8 +21,8 @@ import pandas as pd
 
 from . import money, timeutil
 from .frames import LogbookFrames
-from .importers.activitywatch import active_seconds
 from .store import default_db_path
+from .store.activity import active_seconds
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_DIR = REPO_ROOT / "sample_data"

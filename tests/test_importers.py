@@ -21,9 +21,9 @@ from taskerlog import importers, timeutil
 from taskerlog.bundle.problems import ImportProblems
 from taskerlog.cli import cli
 from taskerlog.importers import _common as c
-from taskerlog.importers.activitywatch import active_seconds
 from taskerlog.model import Logbook
 from taskerlog.store import activity as act_store
+from taskerlog.store.activity import active_seconds
 
 F = Path(__file__).parent / "fixtures" / "importers"
 NAIROBI = Logbook(home_currency="USD", timezone="Africa/Nairobi")
@@ -465,7 +465,7 @@ def test_history_page_renders_each_format_without_an_exception(tmp_path, monkeyp
 def test_active_time_inside_entries_is_the_union_counted_second_by_second(raw_spans, raw_entries):
     import numpy as np
 
-    from taskerlog.importers.activitywatch import active_within
+    from taskerlog.store.activity import active_within
     spans = pd.DataFrame([{"kind": k, "start": a, "end": a + d, "app": "", "title": ""} for a, d, k in raw_spans],
                          columns=["kind", "start", "end", "app", "title"])
     starts = [a for a, _ in raw_entries]

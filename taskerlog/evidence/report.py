@@ -22,9 +22,9 @@ from typing import Any
 import numpy as np
 
 from .. import metrics, money, timeutil
-from ..importers.activitywatch import active_within
 from ..model import EARNING_STATUSES, UNPAID_KEYS
 from ..store import activity
+from ..store.activity import active_within
 from . import anchors as anc
 from . import attachments as att
 from . import integrity as ig

@@ -20,9 +20,6 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-import pandas as pd
-
 from ._common import ACTIVITY_COLUMNS, CellError, FormatMismatch, Problem, Tables, check_year, load_json
 
 TYPES = {"afkstatus": "active", "currentwindow": "window", "web.tab.current": "web"}
@@ -112,35 +109,3 @@ def read_activitywatch(path: Path, *, today: dt.date | None = None,
     if n == 0:
         raise FormatMismatch(f"{file} holds no events")
     return tables, problems
-
-
-def active_within(spans: pd.DataFrame, starts, ends) -> np.ndarray:
-    """For each span [starts[i], ends[i]): the seconds covered by the union of ``active``
-    spans (time at the computer counted once however many spans overlap), as int64."""
-    starts, ends = np.asarray(starts, dtype=np.int64), np.asarray(ends, dtype=np.int64)
-    if spans is None or spans.empty:
-        return np.zeros(len(starts), dtype=np.int64)
-    a = spans[spans["kind"] == "active"]
-    if a.empty:
-        return np.zeros(len(starts), dtype=np.int64)
-    s, e = a["start"].to_numpy(dtype=np.int64), a["end"].to_numpy(dtype=np.int64)
-    order = np.argsort(s, kind="stable")
-    s, e = s[order], e[order]
-    reach = np.maximum.accumulate(e)
-    new = np.concatenate([[True], s[1:] > reach[:-1]])  # a span past everything before it starts a segment
-    seg_start = s[new]
-    seg_end = np.maximum.reduceat(e, np.flatnonzero(new))
-    cum = np.concatenate([[0], np.cumsum(seg_end - seg_start)])
-
-    def covered(t: np.ndarray) -> np.ndarray:  # active seconds before instant t
-        j = np.searchsorted(seg_start, t, side="right") - 1
-        jj = np.maximum(j, 0)
-        inside = np.clip(t - seg_start[jj], 0, seg_end[jj] - seg_start[jj])
-        return np.where(j >= 0, cum[jj] + inside, 0)
-
-    return np.maximum(covered(ends) - covered(starts), 0).astype(np.int64)
-
-
-def active_seconds(spans: pd.DataFrame, start: int, end: int) -> int:
-    """Seconds of [start, end) covered by the union of ``active`` spans (for display beside an entry)."""
-    return int(active_within(spans, [start], [end])[0])
