@@ -144,11 +144,15 @@ def frame(cells: list, *, missing: bool = False, chunks: int = 1) -> pd.DataFram
 
 
 layout = st.fixed_dictionaries({"missing": st.integers(0, 9).map(lambda i: i == 0), "chunks": st.integers(1, 4),
-                                "batch": st.sampled_from([parse._BATCH, 1, 5])})
+                                "batch": st.sampled_from([parse._BATCH, 1, 5]),
+                                "small": st.sampled_from([parse.SMALL, 0])})
+"""``batch``: rows the fast paths read at a time; ``small``: the most cells a column may have
+for the few-cells way (0: always the numpy way)."""
 
 
-def same(method: str, df: pd.DataFrame, *args, batch: int = parse._BATCH, **kwargs) -> None:
-    with mock.patch.object(parse, "_BATCH", batch):
+def same(method: str, df: pd.DataFrame, *args, batch: int = parse._BATCH, small: int = parse.SMALL,
+         **kwargs) -> None:
+    with mock.patch.object(parse, "_BATCH", batch), mock.patch.object(parse, "SMALL", small):
         _same(method, df, *args, **kwargs)
 
 
@@ -189,37 +193,39 @@ def _same(method: str, df: pd.DataFrame, *args, **kwargs) -> None:
 @SETTINGS
 @given(column(instant_cells), st.sampled_from(ZONES), st.booleans(), layout)
 @example(["2026-03-29T01:30", "2026-10-25T01:30:00", "2026-03-29 00:59", "2026-03-29T02:00"], "Europe/London",
-         True, {"missing": False, "chunks": 2, "batch": 3})
+         True, {"missing": False, "chunks": 2, "batch": 3, "small": 0})
 @example(["2026-03-08T02:30", "2026-11-01T01:30", "2026-11-01 01:59:59", "2026-03-08T03:00"], "America/New_York",
-         False, {"missing": False, "chunks": 1, "batch": 1})
+         False, {"missing": False, "chunks": 1, "batch": 1, "small": 256})
 def test_instant_is_unchanged(cells, tz, required, layout):
     same("instant", frame(cells, missing=layout["missing"], chunks=layout["chunks"]), tz,
-         required="the start time" if required else None, batch=layout["batch"])
+         required="the start time" if required else None, batch=layout["batch"], small=layout["small"])
 
 
 @SETTINGS
 @given(column(number_cells), st.booleans(), layout)
 def test_amounts_are_unchanged(cells, required, layout):
     df = frame(cells, missing=layout["missing"], chunks=layout["chunks"])
-    same("micros", df, required="the rate" if required else None, batch=layout["batch"])
-    same("duration_seconds", df, batch=layout["batch"])
-    same("_decimal_parts", df, batch=layout["batch"])
+    same("micros", df, required="the rate" if required else None, batch=layout["batch"], small=layout["small"])
+    same("duration_seconds", df, batch=layout["batch"], small=layout["small"])
+    same("_decimal_parts", df, batch=layout["batch"], small=layout["small"])
 
 
 @SETTINGS
 @given(column(number_cells), layout)
 def test_integers_are_unchanged(cells, layout):
-    same("integer", frame(cells, missing=layout["missing"], chunks=layout["chunks"]), batch=layout["batch"])
+    same("integer", frame(cells, missing=layout["missing"], chunks=layout["chunks"]), batch=layout["batch"],
+         small=layout["small"])
 
 
 @SETTINGS
 @given(column(any_cells), st.booleans(), layout)
 def test_dates_and_codes_are_unchanged(cells, required, layout):
     df = frame(cells, missing=layout["missing"], chunks=layout["chunks"])
-    same("date", df, required="the date" if required else None, batch=layout["batch"])
-    same("currency", df, required=required)
-    same("choice", df, ("tasking", "paid", "ß"), required="the kind" if required else None)
-    same("text", df, required="a name" if required else None, max_len=20)
+    same("date", df, required="the date" if required else None, batch=layout["batch"], small=layout["small"])
+    for small in (parse.SMALL, 0):
+        same("currency", df, required=required, small=small)
+        same("choice", df, ("tasking", "paid", "ß"), required="the kind" if required else None, small=small)
+        same("text", df, required="a name" if required else None, max_len=20, small=small)
 
 
 @SETTINGS

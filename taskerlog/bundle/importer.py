@@ -32,7 +32,7 @@ from ..model import (
     parse_applies_to,
 )
 from ..store import Store, StoreError
-from .parse import NULL_INT, Checker
+from .parse import NULL_INT, STR, Checker, or_default
 from .problems import ImportProblems, Problem
 from .spec import FILE_ATTR, FILES, LINE, ORDER
 
@@ -274,8 +274,12 @@ def _logbook(store: Store, df: pd.DataFrame | None) -> tuple[Logbook, dict, list
 
 
 # -- per-file parsing (vectorised) ------------------------------------------------------
-def _base(ck: Checker) -> dict[str, object]:
-    return {LINE: ck.lines}
+def _frame(ck: Checker, columns: dict[str, pd.Series | np.ndarray]) -> pd.DataFrame:
+    """The parsed table: ``columns`` (each a row per row of the file, on the file's index)
+    and the file's line numbers. Built from the columns' arrays: pandas would otherwise
+    align every Series on its index again, a good part of a small table's time."""
+    cols = {k: v.array if isinstance(v, pd.Series) else v for k, v in columns.items()}
+    return pd.DataFrame({**cols, LINE: ck.lines}, index=ck.df.index)
 
 
 def _projects(ck: Checker, tz: str, home: str) -> pd.DataFrame:
@@ -284,15 +288,15 @@ def _projects(ck: Checker, tz: str, home: str) -> pd.DataFrame:
             "is before started_on; fix one of the two dates")
     currency = ck.currency("currency")
     pay_model = ck.choice("pay_model", PAY_MODELS)
-    return pd.DataFrame({
+    return _frame(ck, {
         "platform": ck.text("platform", required="the platform's name", max_len=MAX_NAME),
         "project": ck.text("project", required="the project's name", max_len=MAX_NAME),
-        "pay_model": pay_model.where(pay_model != "", "hourly"),
-        "currency": currency.where(currency != "", home),
+        "pay_model": or_default(pay_model, "hourly"),
+        "currency": or_default(currency, home),
         "advertised_rate_micros": ck.micros("advertised_rate"),
         "started_on": started, "ended_on": ended,
         "end_reason": ck.choice("end_reason", END_REASONS),
-        "notes": ck.text("notes"), **_base(ck)})
+        "notes": ck.text("notes")})
 
 
 def _rates(ck: Checker, tz: str, home: str) -> pd.DataFrame:
@@ -304,7 +308,7 @@ def _rates(ck: Checker, tz: str, home: str) -> pd.DataFrame:
         except ValueError as exc:
             canon[v] = None
             ck.fail("applies_to", (raw == v).to_numpy(), str(exc))
-    return pd.DataFrame({
+    return _frame(ck, {
         "platform": ck.text("platform", required="the platform's name"),
         "project": ck.text("project", required="the project's name"),
         "effective_at": ck.instant("effective_at", tz, required="the time the rate starts"),
@@ -312,7 +316,7 @@ def _rates(ck: Checker, tz: str, home: str) -> pd.DataFrame:
         "unit": ck.choice("unit", RATE_UNITS),
         "currency": ck.currency("currency"),
         "applies_to": raw.map(canon).fillna(""),
-        "note": ck.text("note"), **_base(ck)})
+        "note": ck.text("note")})
 
 
 def _work(ck: Checker, tz: str, home: str) -> pd.DataFrame:
@@ -334,28 +338,28 @@ def _work(ck: Checker, tz: str, home: str) -> pd.DataFrame:
             "makes an entry longer than 7 days, almost certainly a typo; split it or fix the dates")
     pay = ck.micros("pay")
     status = ck.choice("status", STATUSES)
-    default = np.where(kind.isin(BILLABLE_KINDS).to_numpy() | pay.notna().to_numpy(), "paid", "unpaid")
-    return pd.DataFrame({
+    default = pc.if_else(pa.array(kind.isin(BILLABLE_KINDS).to_numpy() | pay.notna().to_numpy()), "paid", "unpaid")
+    return _frame(ck, {
         "platform": ck.text("platform", required="the platform's name"),
         "project": ck.text("project"),
         "kind": kind, "start": start, "end": end,
         "units": ck.integer("units"), "pay_micros": pay,
         "currency": ck.currency("currency"),
-        "status": status.where(status != "", pd.Series(default, index=status.index)),
-        "external_id": ck.text("external_id"), "note": ck.text("note"), **_base(ck)})
+        "status": or_default(status, default),
+        "external_id": ck.text("external_id"), "note": ck.text("note")})
 
 
 def _eq(ck: Checker, tz: str, home: str) -> pd.DataFrame:
     start, end = ck.date("start_date", required="the first day"), ck.date("end_date")
     ck.fail("end_date", ((start != "") & (end != "") & (end < start)).to_numpy(),
             "is before start_date; fix one of the two dates")
-    return pd.DataFrame({"platform": ck.text("platform", required="the platform's name"),
-                         "start_date": start, "end_date": end, "note": ck.text("note"), **_base(ck)})
+    return _frame(ck, {"platform": ck.text("platform", required="the platform's name"),
+                         "start_date": start, "end_date": end, "note": ck.text("note")})
 
 
 def _payouts(ck: Checker, tz: str, home: str) -> pd.DataFrame:
     fee = ck.micros("fee")
-    return pd.DataFrame({
+    return _frame(ck, {
         "platform": ck.text("platform", required="the platform's name"),
         "paid_at": ck.instant("paid_at", tz, required="the time it was paid"),
         "amount_micros": ck.micros("amount", required="the amount paid (before fees)"),
@@ -363,16 +367,16 @@ def _payouts(ck: Checker, tz: str, home: str) -> pd.DataFrame:
         "fee_micros": fee.fillna(0), "method": ck.text("method"),
         "received_amount_micros": ck.micros("received_amount"),
         "received_currency": ck.currency("received_currency"),
-        "reference": ck.text("reference"), "note": ck.text("note"), **_base(ck)})
+        "reference": ck.text("reference"), "note": ck.text("note")})
 
 
 def _expenses(ck: Checker, tz: str, home: str) -> pd.DataFrame:
-    return pd.DataFrame({
+    return _frame(ck, {
         "date": ck.date("date", required="the date"),
         "category": ck.text("category", required="a category (internet, electricity, equipment ...)"),
         "amount_micros": ck.micros("amount", required="the amount"),
         "currency": ck.currency("currency", required=True),
-        "platform": ck.text("platform"), "note": ck.text("note"), **_base(ck)})
+        "platform": ck.text("platform"), "note": ck.text("note")})
 
 
 def _fx(ck: Checker, tz: str, home: str) -> pd.DataFrame:
@@ -388,9 +392,9 @@ def _fx(ck: Checker, tz: str, home: str) -> pd.DataFrame:
         except money.MoneyError as exc:
             canon[v] = ""
             ck.fail("rate", (raw == v).to_numpy(), str(exc))
-    return pd.DataFrame({"date": ck.date("date", required="the date"),
+    return _frame(ck, {"date": ck.date("date", required="the date"),
                          "currency": ck.currency("currency", required=True),
-                         "rate": raw.map(canon), **_base(ck)})
+                         "rate": raw.map(canon)})
 
 
 _PARSERS = {"projects": _projects, "rates": _rates, "work": _work, "eq": _eq, "payouts": _payouts,
@@ -400,7 +404,7 @@ _PARSERS = {"projects": _projects, "rates": _rates, "work": _work, "eq": _eq, "p
 # -- cross-file checks and defaults that depend on the logbook ---------------------------
 def _unique_rows(name: str, df: pd.DataFrame, raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
     key, vals = KEYS[name]
-    if not df[key].fillna("").duplicated().any():  # the usual case, without the normalising
+    if len(np.unique(_key_codes([df[c] for c in key]))) == len(df):  # the usual case, without the normalising
         return df, []
     norm = _norm(df, key + vals)
     if not norm.duplicated(key).any():
@@ -437,8 +441,8 @@ def _resolve(parsed: dict[str, pd.DataFrame], frames: LogbookFrames | None, tabl
             continue
         df = parsed[name]
         file = tables[name].attrs.get(FILE_ATTR, FILES[name].filename)
-        pairs = df[["platform", "project"]].drop_duplicates()
-        missing = [(pf, pj) for pf, pj in zip(pairs["platform"], pairs["project"])
+        first = np.unique(_key_codes([df["platform"], df["project"]]), return_index=True)[1]
+        missing = [(pf, pj) for pf, pj in zip(df["platform"].iloc[first].tolist(), df["project"].iloc[first].tolist())
                    if pj and pf and (pf, pj) not in known]
         if missing:
             miss = pd.MultiIndex.from_tuples(missing)
@@ -453,8 +457,8 @@ def _resolve(parsed: dict[str, pd.DataFrame], frames: LogbookFrames | None, tabl
             info = [known.get((pf, pj), ("hourly", home)) for pf, pj in zip(df["platform"], df["project"])]
             unit_default = pd.Series(["task" if pm == "per_task" else "hour" for pm, _ in info], index=df.index)
             cur_default = pd.Series([c for _, c in info], index=df.index)
-            df["unit"] = df["unit"].where(df["unit"] != "", unit_default)
-            df["currency"] = df["currency"].where(df["currency"] != "", cur_default)
+            df["unit"] = or_default(df["unit"], unit_default)
+            df["currency"] = or_default(df["currency"], cur_default)
             out[name] = df
     return out, problems
 
@@ -530,20 +534,33 @@ def _column(s: pd.Series) -> pa.Array:
     """A column as the store takes it: integers as int64, text with blanks as NULL."""
     if isinstance(s.dtype, pd.Int64Dtype) or pd.api.types.is_integer_dtype(s.dtype):
         return pa.array(s, type=pa.int64(), from_pandas=True)
-    arr = pa.array(s.astype("str"), type=pa.string(), from_pandas=True)
-    return pc.if_else(pc.equal(arr, ""), pa.scalar(None, pa.string()), arr)
+    arr = pa.array((s if s.dtype == STR else s.astype(STR)).array)  # no copy of the text
+    return pc.if_else(pc.equal(arr, ""), pa.scalar(None, arr.type), arr)
+
+
+def _key_codes(keys: list[pd.Series]) -> np.ndarray:
+    """One int64 per row, equal for two rows exactly when all their ``keys`` are (a blank
+    or missing text counts as ""): the rows' combination of keys, as a number."""
+    codes = np.zeros(len(keys[0]), dtype=np.int64)
+    for s in keys:
+        a = pa.array(s.array if isinstance(s.dtype, pd.StringDtype) else s, from_pandas=True)
+        a = a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a
+        if pa.types.is_string(a.type) or pa.types.is_large_string(a.type) or pa.types.is_null(a.type):
+            enc = pc.dictionary_encode(a.cast(pa.large_string()).fill_null(""))
+        else:
+            enc = pc.dictionary_encode(a, null_encoding="encode")
+        size = max(len(enc.dictionary), 1)
+        if len(codes) and int(codes.max()) >= (1 << 62) // size:  # keep the product in int64
+            codes = np.unique(codes, return_inverse=True)[1].astype(np.int64).ravel()
+        codes = codes * size + enc.indices.to_numpy(zero_copy_only=False)
+    return codes
 
 
 def _ids(keys: list[pd.Series], ids: dict, what: str) -> pa.Array:
     """Each row's id in ``ids``, keyed by the row's value in ``keys`` (one key: the value;
     more: the tuple), looked up once per distinct combination. A blank last key → NULL;
     a name that is not in ``ids`` is an error (the import checked them all before)."""
-    codes = np.zeros(len(keys[0]), dtype=np.int64)
-    for s in keys:
-        a = pa.array(s, type=pa.large_string(), from_pandas=True)
-        enc = pc.dictionary_encode((a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a).fill_null(""))
-        codes = codes * max(len(enc.dictionary), 1) + enc.indices.to_numpy(zero_copy_only=False)
-    combo, first, inverse = np.unique(codes, return_index=True, return_inverse=True)
+    combo, first, inverse = np.unique(_key_codes(keys), return_index=True, return_inverse=True)
     found = np.full(len(combo), -1, dtype=np.int64)
     for i, row in enumerate(first.tolist()):
         key = tuple("" if pd.isna(v := s.iloc[row]) else v for s in keys)

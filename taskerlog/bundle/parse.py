@@ -32,7 +32,7 @@ _DANGER = r"'+[=+\-@\t\r]"
 _AMOUNT = r"\+?(?:\d+(?:\.\d*)?|\.\d+)"
 _MAX_INT_DIGITS = 12  # 10^12 currency units is more than any pay; int64 micros hold 9.2e12
 
-_STR = pd.StringDtype("pyarrow", na_value=np.nan)
+STR = pd.StringDtype("pyarrow", na_value=np.nan)
 """pandas' default ``str`` dtype: what ``astype(str)`` gives and every text column here is."""
 _FAST_YEARS = (1900, 2199)
 """Years the fast date/time path reads itself (well inside what pandas parses in any unit),
@@ -63,12 +63,21 @@ Column = pa.Array | pa.ChunkedArray
 
 def _arrow(s: pd.Series) -> Column:
     """A column's cells as pyarrow ``large_string`` (what ``astype(str)`` holds), no copy."""
-    a = pa.array((s if s.dtype == _STR else s.astype(str)).array)
+    a = pa.array((s if s.dtype == STR else s.astype(str)).array)
     return a if a.type == pa.large_string() else a.cast(pa.large_string())
 
 
 def _series(a: Column, index: pd.Index, name: str | None = None) -> pd.Series:
-    return pd.Series(pd.arrays.ArrowStringArray(a, dtype=_STR), index=index, name=name, copy=False)
+    return pd.Series(pd.arrays.ArrowStringArray(a, dtype=STR), index=index, name=name, copy=False)
+
+
+def or_default(s: pd.Series, default: str | pd.Series | pa.Array) -> pd.Series:
+    """Text cells with every blank one ("") replaced by ``default`` (one text, or a text per
+    row); what ``s.where(s != "", default)`` gives, without pandas' per-call cost."""
+    a = _arrow(s)
+    d = (pa.scalar(default, pa.large_string()) if isinstance(default, str) else
+         _arrow(default) if isinstance(default, pd.Series) else default.cast(pa.large_string()))
+    return _series(pc.if_else(pc.equal(a, ""), d, a), s.index, s.name)
 
 
 def _np(mask: Column, null: bool = False) -> np.ndarray:
@@ -100,7 +109,8 @@ def _bytes(a: pa.Array) -> tuple[np.ndarray, np.ndarray]:
 
 def _lengths(a: Column) -> np.ndarray:
     """Each cell's length in bytes; -1 for a missing cell."""
-    return pc.binary_length(a).fill_null(-1).to_numpy(zero_copy_only=False)
+    lengths = pc.binary_length(a)
+    return (lengths.fill_null(-1) if lengths.null_count else lengths).to_numpy(zero_copy_only=False)
 
 
 def _gather(a: Column, rows: np.ndarray, at: int) -> np.ndarray:
@@ -123,6 +133,9 @@ def _only(a: pa.Array, rows: np.ndarray) -> pa.Array:
     return pa.Array.from_buffers(a.type, len(a), [validity, off_buf, data_buf], offset=a.offset)
 
 
+SMALL = 256
+"""Columns of at most this many cells take the quicker way for a few cells where there is
+one (the numpy set-up costs more than the work)."""
 _BATCH = 1 << 16
 """Rows the fast paths read at a time: their temporaries stay small (in cache, and memory
 is reused rather than fresh pages from the system)."""
@@ -155,6 +168,11 @@ def _unescaped(a: Column) -> Column:
 def _clean(a: Column) -> Column:
     """Cells stripped of white space and unescaped. The first and last byte of each cell
     tell whether either can change anything; usually neither can, and both passes are skipped."""
+    if len(a) <= SMALL:  # the same test on the characters: quicker than numpy for a few cells
+        ends = "".join(c[0] + c[-1] for c in a.to_pylist() if c)
+        if ends.isascii() and ends.isprintable() and " " not in ends:
+            return _unescaped(a) if "'" in ends[::2] else a
+        return _unescaped(pc.utf8_trim_whitespace(a))
     printable = np.uint8(0x7F - 0x21)  # bytes 0x21-0x7e cannot be (part of) white space
     quoted = False
     for _, chunk in _chunks(a):
