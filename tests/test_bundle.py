@@ -606,6 +606,24 @@ def test_import_tables_accepts_tables_from_other_readers(store):
     assert str(exc.value.problems[0]).startswith("mturk-earnings.csv:7: pay: 'ten cents' is not an amount")
 
 
+def test_a_missing_project_from_another_reader_is_no_project(store):
+    """A reader that leaves an empty cell as None (not "") means "no project", as a blank
+    cell in the bundle does; it used to be reported as a project called 'nan'."""
+    store.set_settings(Logbook(timezone="UTC"))
+    df = pd.DataFrame({"platform": ["MTurk", "MTurk"], "project": [None, "Nope"], "kind": ["tasking"] * 2,
+                       "start": ["2026-03-02T09:00", "2026-03-02T10:00"], "duration_minutes": ["5", "6"],
+                       "_line": [7, 8]}, dtype=object)
+    df.attrs["file"] = "mturk-earnings.csv"
+    with pytest.raises(ImportProblems) as exc:
+        import_tables(store, {"work": df}, source="import:mturk")
+    assert [str(p) for p in exc.value.problems] == [
+        "mturk-earnings.csv:8: project: there is no project 'Nope' on MTurk; add it to projects.csv "
+        "(or to the logbook) first, or check the spelling"]
+    r = import_tables(store, {"work": df.iloc[:1]}, source="import:mturk")
+    assert r.tables["work"].added == 1
+    assert store.rows("work")[0]["project_id"] is None
+
+
 def test_names_become_ids_once_per_name_and_unknown_ones_are_refused():
     import pyarrow as pa
 

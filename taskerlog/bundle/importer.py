@@ -199,8 +199,8 @@ def _import_tables(store: Store, tables: dict[str, pd.DataFrame], *, source: str
                 settled = len(settle)
             plan[name] = add
             report.tables[name] = TableCounts(len(add), already, kept - settled, settled)
-        names = sorted({p for df in plan.values() if "platform" in df.columns
-                        for p in df["platform"].dropna().unique().tolist() if p})
+        names = sorted({p for df in plan.values() if "platform" in df.columns and len(df)
+                        for p in pc.unique(_column(df["platform"])).drop_null().to_pylist()})
         report.platforms_added = [n for n in names if store.platform_id(n, create=False) is None]
         if dry_run:
             return report
@@ -433,7 +433,7 @@ def _resolve(parsed: dict[str, pd.DataFrame], frames: LogbookFrames | None, tabl
         for r in frames.projects[["platform", "project", "pay_model", "currency"]].itertuples()}
     if "projects" in parsed:
         p = parsed["projects"]
-        for pf, pj, pm, cur in zip(p["platform"], p["project"], p["pay_model"], p["currency"]):
+        for pf, pj, pm, cur in zip(*(p[c].tolist() for c in ("platform", "project", "pay_model", "currency"))):
             known.setdefault((pf, pj), (pm, cur))
     out = dict(parsed)
     for name in ("rates", "work"):
@@ -442,7 +442,7 @@ def _resolve(parsed: dict[str, pd.DataFrame], frames: LogbookFrames | None, tabl
         df = parsed[name]
         file = tables[name].attrs.get(FILE_ATTR, FILES[name].filename)
         first = np.unique(_key_codes([df["platform"], df["project"]]), return_index=True)[1]
-        missing = [(pf, pj) for pf, pj in zip(df["platform"].iloc[first].tolist(), df["project"].iloc[first].tolist())
+        missing = [(pf, pj) for pf, pj in zip(_at(df["platform"], first), _at(df["project"], first))
                    if pj and pf and (pf, pj) not in known]
         if missing:
             miss = pd.MultiIndex.from_tuples(missing)
@@ -454,7 +454,7 @@ def _resolve(parsed: dict[str, pd.DataFrame], frames: LogbookFrames | None, tabl
                                         "(or to the logbook) first, or check the spelling"))
         if name == "rates":
             df = df.copy()
-            info = [known.get((pf, pj), ("hourly", home)) for pf, pj in zip(df["platform"], df["project"])]
+            info = [known.get((pf, pj), ("hourly", home)) for pf, pj in zip(df["platform"].tolist(), df["project"].tolist())]
             unit_default = pd.Series(["task" if pm == "per_task" else "hour" for pm, _ in info], index=df.index)
             cur_default = pd.Series([c for _, c in info], index=df.index)
             df["unit"] = or_default(df["unit"], unit_default)
@@ -538,15 +538,26 @@ def _column(s: pd.Series) -> pa.Array:
     return pc.if_else(pc.equal(arr, ""), pa.scalar(None, arr.type), arr)
 
 
+def _arrow_of(s: pd.Series) -> pa.Array:
+    """A column as one pyarrow array (missing values as nulls), without copying text."""
+    a = pa.array(s.array if isinstance(s.dtype, pd.StringDtype) else s, from_pandas=True)
+    return a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a
+
+
+def _at(s: pd.Series, rows: np.ndarray) -> list:
+    """The column's values in ``rows``, as Python values ("" for a missing one)."""
+    return ["" if v is None else v for v in _arrow_of(s).take(pa.array(rows)).to_pylist()]
+
+
 def _key_codes(keys: list[pd.Series]) -> np.ndarray:
     """One int64 per row, equal for two rows exactly when all their ``keys`` are (a blank
     or missing text counts as ""): the rows' combination of keys, as a number."""
     codes = np.zeros(len(keys[0]), dtype=np.int64)
     for s in keys:
-        a = pa.array(s.array if isinstance(s.dtype, pd.StringDtype) else s, from_pandas=True)
-        a = a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a
+        a = _arrow_of(s)
         if pa.types.is_string(a.type) or pa.types.is_large_string(a.type) or pa.types.is_null(a.type):
-            enc = pc.dictionary_encode(a.cast(pa.large_string()).fill_null(""))
+            a = a if a.type == pa.large_string() else a.cast(pa.large_string())
+            enc = pc.dictionary_encode(a.fill_null("") if a.null_count else a)
         else:
             enc = pc.dictionary_encode(a, null_encoding="encode")
         size = max(len(enc.dictionary), 1)
@@ -562,8 +573,7 @@ def _ids(keys: list[pd.Series], ids: dict, what: str) -> pa.Array:
     a name that is not in ``ids`` is an error (the import checked them all before)."""
     combo, first, inverse = np.unique(_key_codes(keys), return_index=True, return_inverse=True)
     found = np.full(len(combo), -1, dtype=np.int64)
-    for i, row in enumerate(first.tolist()):
-        key = tuple("" if pd.isna(v := s.iloc[row]) else v for s in keys)
+    for i, key in enumerate(zip(*(_at(s, first) for s in keys))):
         if key[-1]:
             if (key if len(key) > 1 else key[0]) not in ids:
                 raise StoreError(f"there is no {what} {' / '.join(key)} in the logbook")

@@ -15,6 +15,8 @@ alone (tests/test_parse_fast.py checks this against a frozen copy of it).
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Callable, Iterator
 
 import numpy as np
@@ -262,8 +264,75 @@ class _Fixed:
         return ok, days
 
 
+# -- the same for a few cells: a column of at most SMALL cells is read cell by cell in Python.
+# Each reader takes only cells of the shapes above and gives them the same values (exact
+# integer arithmetic); any other cell is left to the careful path, as the numpy readers do.
+_FEW_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})", re.ASCII)
+_FEW_INSTANT = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})[T ]([0-9]{2}):([0-9]{2})(?::([0-9]{2}))?"
+                          r"(?:(Z)|([+-])([0-9]{2}):?([0-9]{2}))?", re.ASCII)
+_FEW_NUMBER = re.compile(r"([0-9]*)(?:(\.)([0-9]*))?", re.ASCII)
+_FEW_CODE = re.compile(r"[A-Z]{3}", re.ASCII)
+_EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
+
+
+def _few_days(cell: str | None) -> int | None:
+    """A ``YYYY-MM-DD`` cell of a real day in _FAST_YEARS → days since 1970-01-01."""
+    m = _FEW_DATE.fullmatch(cell) if cell else None
+    if m is None or not _FAST_YEARS[0] <= int(m[1]) <= _FAST_YEARS[1]:
+        return None
+    try:
+        return dt.date(int(m[1]), int(m[2]), int(m[3])).toordinal() - _EPOCH_ORDINAL
+    except ValueError:
+        return None
+
+
+def _few_instants(a: Column, tz: str) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_fast_instants` for a few cells."""
+    fast = np.zeros(len(a), dtype=bool)
+    out = np.full(len(a), NULL_INT, dtype=np.int64)
+    local: list[int] = []
+    for i, cell in enumerate(a.to_pylist()):
+        m = _FEW_INSTANT.fullmatch(cell) if cell else None
+        if m is None or (days := _few_days(m[1])) is None:
+            continue
+        hour, minute, second = int(m[2]), int(m[3]), int(m[4] or 0)
+        if hour > 23 or minute > 59 or second > 59:
+            continue
+        secs = days * 86400 + hour * 3600 + minute * 60 + second
+        if m[6]:
+            off_h, off_m = int(m[7]), int(m[8])
+            if off_h > 23 or off_m > 59:
+                continue
+            secs -= (off_h * 3600 + off_m * 60) * (1 if m[6] == "+" else -1)
+        elif not m[5]:
+            local.append(i)
+        fast[i], out[i] = True, secs
+    if local:
+        out[local] = _localize(out[local], tz)
+    return fast, out
+
+
+def _few_numbers(a: Column, max_int: int, max_frac: int) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_plain_numbers` for a few cells."""
+    ok = np.zeros(len(a), dtype=bool)
+    values = np.zeros(len(a), dtype=np.int64)
+    for i, cell in enumerate(a.to_pylist()):
+        m = _FEW_NUMBER.fullmatch(cell) if cell else None
+        if m is None:
+            continue
+        whole, dot, frac = m[1], m[2], m[3] or ""
+        if not (whole or frac) or (dot and not max_frac):
+            continue
+        if len(whole) > (min(max_int, 15 - max_frac) if max_frac else max_int) or len(frac) > max_frac:
+            continue
+        ok[i], values[i] = True, int(whole or 0) * 10 ** max_frac + int(frac.ljust(max_frac, "0") or 0)
+    return ok, values
+
+
 def _fast_dates(a: Column) -> np.ndarray:
     """Rows that are exactly a valid ``YYYY-MM-DD`` (ASCII) → bool mask."""
+    if len(a) <= SMALL:
+        return np.array([_few_days(c) is not None for c in a.to_pylist()], dtype=bool)
     ok = _lengths(a) == 10
     for first, part in _batches(a) if ok.any() else ():
         rows = ok[first:first + len(part)]
@@ -282,6 +351,8 @@ time, seconds or not, then no offset (local time), ``Z``, ``±HH:MM`` or ``±HHM
 def _fast_instants(a: Column, tz: str) -> tuple[np.ndarray, np.ndarray]:
     """→ (the rows the fast path reads, their epoch seconds UTC; NULL_INT for a local time
     in a DST gap, and elsewhere)."""
+    if len(a) <= SMALL:
+        return _few_instants(a, tz)
     fast = np.zeros(len(a), dtype=bool)
     out = np.full(len(a), NULL_INT, dtype=np.int64)
     for first, part in _batches(a):
@@ -342,6 +413,8 @@ def _plain_numbers(a: Column, max_int: int, max_frac: int) -> tuple[np.ndarray, 
     ``max_int`` digits before the dot and ``max_frac`` after (0: no dot) → (mask, value ×
     10**max_frac as int64). Decimals are parsed as float64, exact while value × 10**max_frac
     stays below 10**15; rows with more integer digits than that allows are not taken."""
+    if len(a) <= SMALL:
+        return _few_numbers(a, max_int, max_frac)
     ok = np.zeros(len(a), dtype=bool)
     values = np.zeros(len(a), dtype=np.int64)
     for first, part in _batches(a):
@@ -371,6 +444,8 @@ def _plain_numbers(a: Column, max_int: int, max_frac: int) -> tuple[np.ndarray, 
 
 def _codes(a: Column) -> np.ndarray:
     """Rows that are exactly three ASCII capitals (``[A-Z]{3}``)."""
+    if len(a) <= SMALL:
+        return np.array([c is not None and _FEW_CODE.fullmatch(c) is not None for c in a.to_pylist()], dtype=bool)
     ok = _lengths(a) == 3
     rows = np.flatnonzero(ok)
     for i in range(3 if rows.size else 0):
