@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import enum
 import hashlib
 import struct
+from decimal import Decimal
+from unittest import mock
 
 import pyarrow as pa
 import pytest
@@ -27,21 +30,34 @@ def test_format_2_is_the_documented_encoding():
     assert jr.row_hash(row, 1) == hashlib.sha256(repr(row).encode()).digest()[:16]
 
 
+def test_subclasses_encode_as_their_base_type_and_others_are_refused():
+    class Label(str):
+        pass
+
+    assert jr.encode_value(True) == jr.encode_value(1)
+    assert jr.encode_value(enum.IntEnum("N", "A B").B) == jr.encode_value(2)
+    assert jr.encode_value(Label("x")) == jr.encode_value("x")
+    with pytest.raises(TypeError, match="cannot store a Decimal"):
+        jr.encode_value(Decimal("1.5"))
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.integers(min_value=1, max_value=3).flatmap(lambda width: st.lists(
     st.tuples(*[st.sampled_from(["int", "str", "mixed"]) for _ in range(width)]), min_size=1, max_size=1)),
     st.data())
 def test_whole_columns_hash_like_one_row_at_a_time(shape, data):
     kinds = shape[0]
-    n = data.draw(st.integers(min_value=60, max_value=140))  # over the value-by-value cut-off
+    n = data.draw(st.integers(min_value=1, max_value=140))
     pools = {"int": st.one_of(st.none(), INT64), "str": st.one_of(st.none(), st.text(max_size=20)), "mixed": VALUE}
     columns = [data.draw(st.lists(pools[k], min_size=n, max_size=n)) for k in kinds]
     one_by_one = b"".join(jr.row_hash(r) for r in zip(*columns))
-    assert jr.row_hashes(columns, n) == one_by_one
     typed = []
     for k, c in zip(kinds, columns):
         typed.append(pa.array(c, type={"int": pa.int64(), "str": pa.string()}[k]) if k != "mixed" else c)
-    assert jr.row_hashes(typed, n) == one_by_one
+    for few in (0, jr._FEW_ROWS):  # whole columns with arrow, and value by value
+        with mock.patch.object(jr, "_FEW_ROWS", few):
+            assert jr.row_hashes(columns, n) == one_by_one
+            assert jr.row_hashes([*typed, jr.Same(7)], n) == b"".join(jr.row_hash((*r, 7)) for r in zip(*columns))
 
 
 def test_ints_mixed_with_reals_keep_their_types():

@@ -32,7 +32,7 @@ from ..model import (
     parse_applies_to,
 )
 from ..store import Store, StoreError
-from .parse import NULL_INT, STR, Checker, or_default
+from .parse import NULL_INT, SMALL, STR, Checker, or_default
 from .problems import ImportProblems, Problem
 from .spec import FILE_ATTR, FILES, LINE, ORDER
 
@@ -247,7 +247,7 @@ def _logbook(store: Store, df: pd.DataFrame | None) -> tuple[Logbook, dict, list
         return current, {}, [Problem(file, int(ck.lines[1]), "", "logbook.csv has one row of settings; "
                                                                  "delete the extra rows")]
     line = int(ck.lines[0])
-    given = {c: ck.cell(c).iloc[0] for c in FILES["logbook"].columns if c in df.columns and ck.cell(c).iloc[0]}
+    given = {c: v for c in FILES["logbook"].columns if c in df.columns and (v := ck.cells(c)[0].as_py())}
     merged = current.model_dump()
     merged.update(given)
     try:
@@ -530,8 +530,11 @@ def _settled(new: pd.DataFrame, old: pd.DataFrame, key: list[str], vals: list[st
 
 
 # -- writing ---------------------------------------------------------------------------
-def _column(s: pd.Series) -> pa.Array:
-    """A column as the store takes it: integers as int64, text with blanks as NULL."""
+def _column(s: pd.Series) -> pa.Array | list:
+    """A column as the store takes it: integers as int64, text with blanks as NULL (a few
+    rows as a list of Python values: quicker than building an array)."""
+    if len(s) <= SMALL:
+        return [None if v is None or v is pd.NA or v != v or v == "" else v for v in s.tolist()]
     if isinstance(s.dtype, pd.Int64Dtype) or pd.api.types.is_integer_dtype(s.dtype):
         return pa.array(s, type=pa.int64(), from_pandas=True)
     arr = pa.array((s if s.dtype == STR else s.astype(STR)).array)  # no copy of the text

@@ -13,11 +13,13 @@ Each table is a DataFrame of strings (blank cells are ``""``) with a ``_line`` c
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import re
 import stat
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path, PurePosixPath
 
 import numpy as np
@@ -69,9 +71,20 @@ def read_bundle(path: str | Path) -> tuple[dict[str, pd.DataFrame], list[Problem
             return {}, problems
         members = {n: n for n in contents}
         read = contents.__getitem__
+    data = {name: read(src) for name, src in members.items()}
+    big = [name for name, d in data.items() if len(d) > SMALL_FILE]
+    parsed = {}
+    # pyarrow reads a big file without holding the GIL: the small ones are read meanwhile
+    with ThreadPoolExecutor(max_workers=1) if big and len(data) > 1 else contextlib.nullcontext() as pool:
+        later = {name: pool.submit(parse_csv, data[name], FILES[name].filename) for name in big} if pool else {}
+        for name in data:
+            if name not in later:
+                parsed[name] = parse_csv(data[name], FILES[name].filename)
+        for name, future in later.items():
+            parsed[name] = future.result()
     tables: dict[str, pd.DataFrame] = {}
-    for name, src in members.items():
-        df, file_problems = parse_csv(read(src), FILES[name].filename)
+    for name in data:  # in the members' order, as before
+        df, file_problems = parsed[name]
         problems.extend(file_problems)
         if df is not None:
             tables[name] = df

@@ -162,6 +162,7 @@ class Store:
         self._bulk: set[str] | None = None
         """In a bulk transaction: the tables edited or deleted from so far."""
         self._columns: dict[str, list[str]] = {}
+        self._refs: dict[str, list[tuple[str, str, str]]] = {}
         self._migrate()
 
     # -- lifecycle ---------------------------------------------------------------
@@ -247,8 +248,12 @@ class Store:
                     self._depth -= 1
 
     def _references(self, table: str) -> list[tuple[str, str, str]]:
-        """The table's foreign keys: (column, parent table, parent column)."""
-        return [(r[3], r[2], r[4] or "id") for r in self.conn.execute(f'PRAGMA foreign_key_list("{table}")')]
+        """The table's foreign keys: (column, parent table, parent column); read once, like
+        :meth:`columns` (the schema changes only in migrations, when the store opens)."""
+        if table not in self._refs:
+            self._refs[table] = [(r[3], r[2], r[4] or "id")
+                                 for r in self.conn.execute(f'PRAGMA foreign_key_list("{table}")')]
+        return self._refs[table]
 
     def _check_new_references(self, table: str, values: dict[str, Any]) -> None:
         """In a bulk transaction: every value about to go into a foreign-key column of

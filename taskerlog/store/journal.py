@@ -40,6 +40,8 @@ GENESIS = "0" * 64
 DELETED = b"\x00" * 16
 ROW_FORMAT = 2
 """The row encoding written now (see the module docstring)."""
+_FEW_ROWS = 256
+"""Up to this many rows, ``row_hashes`` encodes value by value."""
 _CHUNK = 1 << 17
 """Rows hashed per batch (keeps the encoded batch small and its offsets 32-bit)."""
 
@@ -50,21 +52,33 @@ def row_hash_v1(values: Sequence) -> bytes:
     return hashlib.sha256(repr(tuple(values)).encode("utf-8")).digest()[:16]
 
 
+def _encode_int(v: int) -> bytes:
+    return b"\x01" + int(v).to_bytes(8, "little", signed=True)
+
+
+def _encode_text(v: str) -> bytes:
+    b = v.encode("utf-8")
+    return b"\x03" + len(b).to_bytes(4, "little") + b
+
+
+def _encode_blob(v) -> bytes:
+    b = bytes(v)
+    return b"\x04" + len(b).to_bytes(4, "little") + b
+
+
+_ENCODERS = {type(None): lambda v: b"\x00", int: _encode_int, bool: _encode_int,  # SQLite stores a bool as an int
+             float: lambda v: b"\x02" + struct.pack("<d", v), str: _encode_text,
+             bytes: _encode_blob, bytearray: _encode_blob, memoryview: _encode_blob}
+
+
 def encode_value(v) -> bytes:
     """Format 2 encoding of one SQLite value."""
-    if v is None:
-        return b"\x00"
-    if isinstance(v, int):  # bool is an int; SQLite stores it as one
-        return b"\x01" + int(v).to_bytes(8, "little", signed=True)
-    if isinstance(v, float):
-        return b"\x02" + struct.pack("<d", v)
-    if isinstance(v, str):
-        b = v.encode("utf-8")
-        return b"\x03" + len(b).to_bytes(4, "little") + b
-    if isinstance(v, (bytes, bytearray, memoryview)):
-        b = bytes(v)
-        return b"\x04" + len(b).to_bytes(4, "little") + b
-    raise TypeError(f"cannot store a {type(v).__name__} ({v!r}) in the logbook")
+    encode = _ENCODERS.get(type(v))
+    if encode is None:  # a subclass of one of the types: the nearest base decides
+        encode = next((e for t, e in _ENCODERS.items() if t is not type(None) and isinstance(v, t)), None)
+        if encode is None:
+            raise TypeError(f"cannot store a {type(v).__name__} ({v!r}) in the logbook")
+    return encode(v)
 
 
 def row_hash(values: Sequence, row_format: int = ROW_FORMAT) -> bytes:
@@ -91,10 +105,13 @@ def row_hashes(columns: Sequence, n: int) -> bytes:
     """
     if n == 0:
         return b""
-    if n < 64:  # a few rows: the value-by-value encoding is quicker than setting up arrow
-        lists = [[c.value] * n if isinstance(c, Same) else c.to_pylist() if isinstance(c, (pa.Array, pa.ChunkedArray))
-                 else c for c in columns]
-        return b"".join(row_hash(r) for r in zip(*lists)) if lists else row_hash(()) * n
+    if n <= _FEW_ROWS:  # the value-by-value encoding is quicker than setting up arrow
+        if not columns:
+            return row_hash(()) * n
+        pieces = [[encode_value(c.value)] * n if isinstance(c, Same) else list(map(encode_value, (
+            c.to_pylist() if isinstance(c, (pa.Array, pa.ChunkedArray)) else c))) for c in columns]
+        sha = hashlib.sha256
+        return b"".join([sha(b"".join(row)).digest()[:16] for row in zip(*pieces)])
     return b"".join(_digests(offsets, data) for offsets, data in _encoded(columns, n))
 
 
