@@ -32,7 +32,7 @@ from ..model import (
     parse_applies_to,
 )
 from ..store import Store, StoreError
-from .parse import NULL_INT, SMALL, STR, Checker, or_default
+from .parse import NULL_INT, SMALL, STR, Checker, int_series, or_default
 from .problems import ImportProblems, Problem
 from .spec import FILE_ATTR, FILES, LINE, ORDER
 
@@ -282,10 +282,17 @@ def _frame(ck: Checker, columns: dict[str, pd.Series | np.ndarray]) -> pd.DataFr
     return pd.DataFrame({**cols, LINE: ck.lines}, index=ck.df.index)
 
 
+def _before(later: pd.Series, earlier: pd.Series) -> np.ndarray:
+    """Rows where two dates (``YYYY-MM-DD`` text, blank "") are both given and ``later`` is
+    the earlier one (the text compares as the dates do)."""
+    a, b = (pa.array(s.array) for s in (later, earlier))
+    both = pc.and_kleene(pc.and_kleene(pc.not_equal(a, ""), pc.not_equal(b, "")), pc.less(a, b))
+    return both.fill_null(False).to_numpy(zero_copy_only=False)
+
+
 def _projects(ck: Checker, tz: str, home: str) -> pd.DataFrame:
     started, ended = ck.date("started_on"), ck.date("ended_on")
-    ck.fail("ended_on", ((started != "") & (ended != "") & (ended < started)).to_numpy(),
-            "is before started_on; fix one of the two dates")
+    ck.fail("ended_on", _before(ended, started), "is before started_on; fix one of the two dates")
     currency = ck.currency("currency")
     pay_model = ck.choice("pay_model", PAY_MODELS)
     return _frame(ck, {
@@ -326,19 +333,20 @@ def _work(ck: Checker, tz: str, home: str) -> pd.DataFrame:
     dur = ck.duration_seconds("duration_minutes")
     end_blank, dur_blank = ck.blank("end"), ck.blank("duration_minutes")
     ck.fail("end", end_blank & dur_blank, "is blank; give the end time or the duration_minutes")
-    by_dur = start + dur
-    both = (~end_blank & ~dur_blank & start.notna() & end.notna() & dur.notna()).to_numpy()
-    ck.fail("duration_minutes", both & (by_dur != end).fillna(False).to_numpy(),
+    (s_ok, e_ok, d_ok), (s_v, e_v, d_v) = zip(*(_int_parts(x) for x in (start, end, dur)))
+    by_dur, by_ok = s_v + d_v, s_ok & d_ok
+    ck.fail("duration_minutes", ~end_blank & ~dur_blank & s_ok & e_ok & d_ok & (by_dur != e_v),
             lambda v: f"'{v}' minutes does not match the start and end; give one of end or duration_minutes")
-    end = end.where(end.notna(), by_dur)
-    span = end - start
-    ck.fail("end", (span <= 0).fillna(False).to_numpy() & ~end_blank,
-            "is not after the start; the end must be after the start")
-    ck.fail("end", (span > MAX_ENTRY_SECONDS).fillna(False).to_numpy(),
+    end_v, end_ok = np.where(e_ok, e_v, by_dur), e_ok | by_ok
+    span, span_ok = end_v - s_v, end_ok & s_ok
+    ck.fail("end", span_ok & (span <= 0) & ~end_blank, "is not after the start; the end must be after the start")
+    ck.fail("end", span_ok & (span > MAX_ENTRY_SECONDS),
             "makes an entry longer than 7 days, almost certainly a typo; split it or fix the dates")
+    end = int_series(end_v, end_ok, end.index)
     pay = ck.micros("pay")
     status = ck.choice("status", STATUSES)
-    default = pc.if_else(pa.array(kind.isin(BILLABLE_KINDS).to_numpy() | pay.notna().to_numpy()), "paid", "unpaid")
+    billable = pc.is_in(pa.array(kind.array), value_set=pa.array(BILLABLE_KINDS, pa.large_string())).fill_null(False)
+    default = pc.if_else(pa.array(billable.to_numpy(zero_copy_only=False) | pay.notna().to_numpy()), "paid", "unpaid")
     return _frame(ck, {
         "platform": ck.text("platform", required="the platform's name"),
         "project": ck.text("project"),
@@ -349,10 +357,14 @@ def _work(ck: Checker, tz: str, home: str) -> pd.DataFrame:
         "external_id": ck.text("external_id"), "note": ck.text("note")})
 
 
+def _int_parts(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """A nullable Int64 column → (which rows have a value, the values; 0 where none)."""
+    return s.notna().to_numpy(), s.to_numpy(dtype=np.int64, na_value=0)
+
+
 def _eq(ck: Checker, tz: str, home: str) -> pd.DataFrame:
     start, end = ck.date("start_date", required="the first day"), ck.date("end_date")
-    ck.fail("end_date", ((start != "") & (end != "") & (end < start)).to_numpy(),
-            "is before start_date; fix one of the two dates")
+    ck.fail("end_date", _before(end, start), "is before start_date; fix one of the two dates")
     return _frame(ck, {"platform": ck.text("platform", required="the platform's name"),
                          "start_date": start, "end_date": end, "note": ck.text("note")})
 

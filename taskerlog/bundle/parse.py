@@ -16,6 +16,7 @@ alone (tests/test_parse_fast.py checks this against a frozen copy of it).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable, Iterator
 
@@ -275,6 +276,7 @@ _FEW_CODE = re.compile(r"[A-Z]{3}", re.ASCII)
 _EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 
 
+@functools.lru_cache(maxsize=1 << 12)  # the same days come again and again
 def _few_days(cell: str | None) -> int | None:
     """A ``YYYY-MM-DD`` cell of a real day in _FAST_YEARS → days since 1970-01-01."""
     m = _FEW_DATE.fullmatch(cell) if cell else None
@@ -453,7 +455,7 @@ def _codes(a: Column) -> np.ndarray:
     return ok
 
 
-def _int_series(values: np.ndarray, ok: np.ndarray, index: pd.Index) -> pd.Series:
+def int_series(values: np.ndarray, ok: np.ndarray, index: pd.Index) -> pd.Series:
     """int64 values → nullable Int64 (``ok`` False → <NA>)."""
     np.putmask(values, ~ok, 0)  # (the caller's array)
     return pd.Series(pd.arrays.IntegerArray(values, ~ok), index=index, copy=False)
@@ -680,7 +682,7 @@ class Checker:
         if required:
             self.require(col, required)
         whole, frac, ok = self._decimal_parts(col)
-        return _int_series(whole * 1_000_000 + frac, ok, self.df.index)
+        return int_series(whole * 1_000_000 + frac, ok, self.df.index)
 
     def duration_seconds(self, col: str) -> pd.Series:
         """Decimal minutes → whole seconds (half to even), nullable Int64; must be more than 0."""
@@ -692,7 +694,7 @@ class Checker:
         q = q + ((2 * r > 1_000_000) | ((2 * r == 1_000_000) & (q % 2 == 1)))
         zero = ok & (q <= 0) & ~too_long
         self.fail(col, zero, lambda v: f"'{v}' minutes is no time at all; give a duration above 0")
-        return _int_series(q, ok & ~zero, self.df.index)
+        return int_series(q, ok & ~zero, self.df.index)
 
     def integer(self, col: str) -> pd.Series:
         ok, vals = _plain_numbers(self.cells(col), 15, 0)
@@ -700,7 +702,7 @@ class Checker:
         if rest.any():
             vals[rest], ok[rest] = _careful_integers(self._careful(col, rest))
             self.fail(col, rest & ~ok, lambda v: f"'{v}' is not a whole number of 0 or more")
-        return _int_series(vals, ok, self.df.index)
+        return int_series(vals, ok, self.df.index)
 
     def date(self, col: str, *, required: str | None = None) -> pd.Series:
         """YYYY-MM-DD → the same text (blank → ""); an impossible date is a problem."""
@@ -743,4 +745,4 @@ class Checker:
         self.fail(col, ~blank & ~date_only & ~(good | gap | far),
                   lambda v: f"'{v}' is not a time; write it as 2026-03-02T09:00 or 2026-03-02 09:00 "
                             "(add +03:00 or Z for an explicit offset)")
-        return _int_series(out, good, self.df.index)
+        return int_series(out, good, self.df.index)
