@@ -638,3 +638,15 @@ def test_names_become_ids_once_per_name_and_unknown_ones_are_refused():
     assert _ids([platform], {"Outlier": 1, "MTurk": 2}, "platform").to_pylist() == [1, 2, 1, 2]
     with pytest.raises(StoreError, match="there is no platform MTurk in the logbook"):
         _ids([platform], {"Outlier": 1}, "platform")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 40), max_size=60) | st.lists(st.integers(0, 2**40), max_size=60))
+def test_distinct_keys_are_numbered_as_numpy_unique_numbers_them(codes):
+    import numpy as np
+
+    from taskerlog.bundle.importer import _distinct
+    codes = np.array(codes, dtype=np.int64)
+    _, first, inverse = np.unique(codes, return_index=True, return_inverse=True)
+    got_first, got_inverse = _distinct(codes)
+    assert got_first.tolist() == first.tolist() and got_inverse.tolist() == inverse.ravel().tolist()

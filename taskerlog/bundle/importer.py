@@ -200,7 +200,7 @@ def _import_tables(store: Store, tables: dict[str, pd.DataFrame], *, source: str
             plan[name] = add
             report.tables[name] = TableCounts(len(add), already, kept - settled, settled)
         names = sorted({p for df in plan.values() if "platform" in df.columns and len(df)
-                        for p in pc.unique(_column(df["platform"])).drop_null().to_pylist()})
+                        for p in pc.unique(_arrow_of(df["platform"])).drop_null().to_pylist() if p})
         report.platforms_added = [n for n in names if store.platform_id(n, create=False) is None]
         if dry_run:
             return report
@@ -416,7 +416,7 @@ _PARSERS = {"projects": _projects, "rates": _rates, "work": _work, "eq": _eq, "p
 # -- cross-file checks and defaults that depend on the logbook ---------------------------
 def _unique_rows(name: str, df: pd.DataFrame, raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
     key, vals = KEYS[name]
-    if len(np.unique(_key_codes([df[c] for c in key]))) == len(df):  # the usual case, without the normalising
+    if len(_distinct(_key_codes([df[c] for c in key]))[0]) == len(df):  # the usual case, without the normalising
         return df, []
     norm = _norm(df, key + vals)
     if not norm.duplicated(key).any():
@@ -453,7 +453,7 @@ def _resolve(parsed: dict[str, pd.DataFrame], frames: LogbookFrames | None, tabl
             continue
         df = parsed[name]
         file = tables[name].attrs.get(FILE_ATTR, FILES[name].filename)
-        first = np.unique(_key_codes([df["platform"], df["project"]]), return_index=True)[1]
+        first = _distinct(_key_codes([df["platform"], df["project"]]))[0]
         missing = [(pf, pj) for pf, pj in zip(_at(df["platform"], first), _at(df["project"], first))
                    if pj and pf and (pf, pj) not in known]
         if missing:
@@ -582,18 +582,33 @@ def _key_codes(keys: list[pd.Series]) -> np.ndarray:
     return codes
 
 
+def _distinct(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(each distinct code's first row, each row's distinct number), numbered in the codes'
+    order: what ``np.unique`` gives with ``return_index`` and ``return_inverse``, without
+    its sort when the codes are few (as names' codes are)."""
+    n = len(codes)
+    top = int(codes.max()) + 1 if n else 0
+    if top > 4 * n + 1024:
+        _, first, inverse = np.unique(codes, return_index=True, return_inverse=True)
+        return first, inverse.ravel()
+    first_at = np.full(top, n, dtype=np.int64)
+    np.minimum.at(first_at, codes, np.arange(n))
+    present = first_at < n
+    return first_at[present], (np.cumsum(present) - 1)[codes]
+
+
 def _ids(keys: list[pd.Series], ids: dict, what: str) -> pa.Array:
     """Each row's id in ``ids``, keyed by the row's value in ``keys`` (one key: the value;
     more: the tuple), looked up once per distinct combination. A blank last key → NULL;
     a name that is not in ``ids`` is an error (the import checked them all before)."""
-    combo, first, inverse = np.unique(_key_codes(keys), return_index=True, return_inverse=True)
-    found = np.full(len(combo), -1, dtype=np.int64)
+    first, inverse = _distinct(_key_codes(keys))
+    found = np.full(len(first), -1, dtype=np.int64)
     for i, key in enumerate(zip(*(_at(s, first) for s in keys))):
         if key[-1]:
             if (key if len(key) > 1 else key[0]) not in ids:
                 raise StoreError(f"there is no {what} {' / '.join(key)} in the logbook")
             found[i] = ids[key if len(key) > 1 else key[0]]
-    out = found[inverse.ravel()]
+    out = found[inverse]
     return pa.array(out, mask=out < 0)
 
 
