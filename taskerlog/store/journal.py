@@ -119,14 +119,16 @@ def _encoded(columns: Sequence, n: int) -> Iterator[tuple[np.ndarray, memoryview
     """The rows' format 2 bytes, a chunk at a time: (offsets from 0, the bytes)."""
     for lo in range(0, n, _CHUNK):
         hi = min(n, lo + _CHUNK)
-        pieces = [pa.scalar(encode_value(c.value), pa.binary()) if isinstance(c, Same) else
-                  _encode_column(c[lo:hi], hi - lo) for c in columns]
+        pieces = [piece for c in columns for piece in (
+            [pa.scalar(encode_value(c.value), pa.large_binary())] if isinstance(c, Same) else
+            _encode_column(c[lo:hi], hi - lo))]
         if not any(isinstance(p, (pa.Array, pa.ChunkedArray)) for p in pieces):
-            pieces.append(pa.array([b""] * (hi - lo), type=pa.binary()))  # something to give the row count
-        joined = pc.binary_join_element_wise(*pieces, b"") if len(pieces) > 1 else pieces[0]
+            pieces.append(pa.array([b""] * (hi - lo), type=pa.large_binary()))  # something to give the row count
+        joined = (pc.binary_join_element_wise(*pieces, pa.scalar(b"", pa.large_binary())) if len(pieces) > 1
+                  else pieces[0])
         if isinstance(joined, pa.ChunkedArray):
             joined = joined.combine_chunks()
-        offsets = np.frombuffer(joined.buffers()[1], dtype=np.int32)[joined.offset:joined.offset + len(joined) + 1]
+        offsets = np.frombuffer(joined.buffers()[1], dtype=np.int64)[joined.offset:joined.offset + len(joined) + 1]
         data = memoryview(joined.buffers()[2] or b"")[offsets[0]:offsets[-1]]
         yield offsets - offsets[0], data
 
@@ -138,67 +140,63 @@ def _digests(offsets: np.ndarray, data: memoryview) -> bytes:
     return np.frombuffer(digests, dtype=np.uint8).reshape(-1, 32)[:, :16].tobytes()
 
 
-_FIXED = {  # arrow type test → (tag, numpy dtype of the value)
-    "int": (1, "<i8"), "float": (2, "<f8"),
-}
-
-
-def _fixed_pieces(valid: np.ndarray, values: np.ndarray, tag: int, dtype: str) -> pa.Array:
+def _fixed_pieces(valid: np.ndarray, values: np.ndarray, tag: int, dtype: str) -> list[pa.Array]:
     """tag + 8 value bytes per valid row; ``00`` per null."""
     n = len(values)
     rec = np.empty(n, dtype=[("t", "u1"), ("v", dtype)])
     rec["t"] = tag
     rec["v"] = values
-    fixed = pa.FixedSizeBinaryArray.from_buffers(pa.binary(9), n, [None, pa.py_buffer(rec.tobytes())])
-    pieces = fixed.cast(pa.binary())
-    if valid.all():
-        return pieces
-    return pc.if_else(pa.array(valid), pieces, pa.scalar(b"\x00", pa.binary()))
+    return [_heads(rec, valid)]
 
 
-def _sized_pieces(arr: pa.Array, tag: int) -> pa.Array:
-    """tag + 4-byte length + bytes per valid row; ``00`` per null."""
-    arr = arr.cast(pa.binary())
-    n = len(arr)
-    rec = np.empty(n, dtype=[("t", "u1"), ("n", "<u4")])
+def _sized_pieces(arr: pa.Array, tag: int) -> list[pa.Array]:
+    """tag + 4-byte length per valid row (``00`` per null), then the bytes: two pieces, so
+    that one join of every column's pieces puts each row together."""
+    data = arr.cast(pa.large_binary())
+    valid = data.is_valid().to_numpy(zero_copy_only=False)
+    rec = np.empty(len(data), dtype=[("t", "u1"), ("n", "<u4")])
     rec["t"] = tag
-    rec["n"] = pc.fill_null(pc.binary_length(arr), 0).to_numpy(zero_copy_only=False)
-    prefix = pa.FixedSizeBinaryArray.from_buffers(pa.binary(5), n, [None, pa.py_buffer(rec.tobytes())])
-    joined = pc.binary_join_element_wise(prefix.cast(pa.binary()), arr, b"")
-    return pc.fill_null(joined, pa.scalar(b"\x00", pa.binary()))
+    rec["n"] = pc.binary_length(data).fill_null(0).to_numpy(zero_copy_only=False)
+    return [_heads(rec, valid), data.fill_null(b"") if data.null_count else data]
 
 
-def _encode_column(col, n: int) -> pa.Array:
-    """One column → a binary array of each value's format 2 encoding."""
+def _heads(rec: np.ndarray, valid: np.ndarray) -> pa.Array:
+    """Each row's fixed-size record as bytes (large_binary); ``00`` where not ``valid``."""
+    n, width = len(rec), rec.dtype.itemsize
+    heads = pa.FixedSizeBinaryArray.from_buffers(pa.binary(width), n, [None, pa.py_buffer(rec.tobytes())])
+    heads = heads.cast(pa.large_binary())
+    return heads if valid.all() else pc.if_else(pa.array(valid), heads, pa.scalar(b"\x00", pa.large_binary()))
+
+
+def _encode_column(col, n: int) -> list[pa.Array]:
+    """One column → binary arrays whose row-wise join is each value's format 2 encoding."""
     arr = col
     if not isinstance(arr, (pa.Array, pa.ChunkedArray)):
         try:
             arr = pa.array(col)
         except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError, TypeError):
-            return pa.array([encode_value(v) for v in col], type=pa.binary())
+            return [pa.array([encode_value(v) for v in col], type=pa.large_binary())]
         if pa.types.is_floating(arr.type) and any(type(v) is int for v in col):
-            return pa.array([encode_value(v) for v in col], type=pa.binary())  # ints mixed with reals
+            return [pa.array([encode_value(v) for v in col], type=pa.large_binary())]  # ints mixed with reals
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks()
     t = arr.type
     if pa.types.is_dictionary(t):
         arr, t = arr.dictionary_decode(), t.value_type
     if pa.types.is_null(t):
-        return pa.array([b"\x00"] * n, type=pa.binary())
+        return [pa.scalar(b"\x00", pa.large_binary())]
     if pa.types.is_boolean(t):
         arr, t = arr.cast(pa.int64()), pa.int64()
     if pa.types.is_integer(t) or pa.types.is_floating(t):
-        kind = "int" if pa.types.is_integer(t) else "float"
-        tag, dtype = _FIXED[kind]
+        tag, dtype, as_type = (1, "<i8", pa.int64()) if pa.types.is_integer(t) else (2, "<f8", pa.float64())
         valid = arr.is_valid().to_numpy(zero_copy_only=False)
-        values = pc.fill_null(arr.cast(pa.int64() if kind == "int" else pa.float64()), 0).to_numpy(
-            zero_copy_only=False)
+        values = pc.fill_null(arr.cast(as_type), 0).to_numpy(zero_copy_only=False)
         return _fixed_pieces(valid, values, tag, dtype)
     if pa.types.is_string(t) or pa.types.is_large_string(t):
         return _sized_pieces(arr, 3)
     if pa.types.is_binary(t) or pa.types.is_large_binary(t):
         return _sized_pieces(arr, 4)
-    return pa.array([encode_value(v) for v in arr.to_pylist()], type=pa.binary())
+    return [pa.array([encode_value(v) for v in arr.to_pylist()], type=pa.large_binary())]
 
 
 # -- entries ------------------------------------------------------------------------
