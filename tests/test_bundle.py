@@ -650,3 +650,17 @@ def test_distinct_keys_are_numbered_as_numpy_unique_numbers_them(codes):
     _, first, inverse = np.unique(codes, return_index=True, return_inverse=True)
     got_first, got_inverse = _distinct(codes)
     assert got_first.tolist() == first.tolist() and got_inverse.tolist() == inverse.ravel().tolist()
+
+
+@pytest.mark.parametrize("rows", [3, 3000])
+def test_columns_reach_the_store_with_blanks_as_null(rows):
+    """Few rows go as a list, many as an arrow array; either way a blank or missing text is
+    NULL, text is kept as given and integers stay integers."""
+    from taskerlog.bundle.importer import _column
+    text = pd.Series((["a", "", None, "Łódź"] * rows)[:rows * 4], dtype=object)
+    ints = pd.Series(([1, None, 3] * rows)[:rows * 3], dtype="Int64")
+    got_text, got_ints = _column(text), _column(ints)
+    as_list = lambda v: v if isinstance(v, list) else v.to_pylist()  # noqa: E731
+    assert as_list(got_text) == ["a", None, None, "Łódź"] * rows
+    assert as_list(got_ints) == [1, None, 3] * rows
+    assert isinstance(got_text, list) == (rows * 4 <= 256)

@@ -32,7 +32,7 @@ from ..model import (
     parse_applies_to,
 )
 from ..store import Store, StoreError
-from .parse import NULL_INT, SMALL, STR, Checker, int_series, or_default
+from .parse import NULL_INT, SMALL, STR, Checker, blank_as_null, int_series, or_default
 from .problems import ImportProblems, Problem
 from .spec import FILE_ATTR, FILES, LINE, ORDER
 
@@ -465,13 +465,11 @@ def _resolve(parsed: dict[str, pd.DataFrame], frames: LogbookFrames | None, tabl
                                         f"there is no project '{pj}' on {pf}; add it to projects.csv "
                                         "(or to the logbook) first, or check the spelling"))
         if name == "rates":
-            df = df.copy()
             info = [known.get((pf, pj), ("hourly", home)) for pf, pj in zip(df["platform"].tolist(), df["project"].tolist())]
-            unit_default = pd.Series(["task" if pm == "per_task" else "hour" for pm, _ in info], index=df.index)
-            cur_default = pd.Series([c for _, c in info], index=df.index)
-            df["unit"] = or_default(df["unit"], unit_default)
-            df["currency"] = or_default(df["currency"], cur_default)
-            out[name] = df
+            unit_default = pa.array(["task" if pm == "per_task" else "hour" for pm, _ in info], pa.large_string())
+            cur_default = pa.array([c for _, c in info], pa.large_string())
+            out[name] = df.assign(unit=or_default(df["unit"], unit_default),
+                                  currency=or_default(df["currency"], cur_default))
     return out, problems
 
 
@@ -549,8 +547,7 @@ def _column(s: pd.Series) -> pa.Array | list:
         return [None if v is None or v is pd.NA or v != v or v == "" else v for v in s.tolist()]
     if isinstance(s.dtype, pd.Int64Dtype) or pd.api.types.is_integer_dtype(s.dtype):
         return pa.array(s, type=pa.int64(), from_pandas=True)
-    arr = pa.array((s if s.dtype == STR else s.astype(STR)).array)  # no copy of the text
-    return pc.if_else(pc.equal(arr, ""), pa.scalar(None, arr.type), arr)
+    return blank_as_null(pa.array((s if s.dtype == STR else s.astype(STR)).array))
 
 
 def _arrow_of(s: pd.Series) -> pa.Array:

@@ -136,6 +136,12 @@ def _only(a: pa.Array, rows: np.ndarray) -> pa.Array:
     return pa.Array.from_buffers(a.type, len(a), [validity, off_buf, data_buf], offset=a.offset)
 
 
+def blank_as_null(a: Column) -> pa.Array:
+    """Text with every blank ("") or missing cell missing, the text itself not copied."""
+    a = a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a
+    return _only(a, _lengths(a) > 0)
+
+
 SMALL = 256
 """Columns of at most this many cells take the quicker way for a few cells where there is
 one (the numpy set-up costs more than the work)."""

@@ -609,8 +609,11 @@ class Store:
     @_locked
     def has_rows(self, *tables: str) -> bool:
         """Whether any of these tables holds a row."""
-        return any(self.conn.execute(f'SELECT 1 FROM "{t}" LIMIT 1').fetchone()
-                   for t in tables if self.columns(t))
+        present = [t for t in tables if self.columns(t)]
+        if not present:
+            return False
+        return bool(self.conn.execute("SELECT " + " OR ".join(f'EXISTS (SELECT 1 FROM "{t}")' for t in present))
+                    .fetchone()[0])
 
     # -- names -------------------------------------------------------------------
     @_locked
