@@ -603,8 +603,7 @@ class Store:
     @_locked
     def is_empty(self) -> bool:
         """No work, projects, payouts or EQ yet (a first run)."""
-        return not any(self.conn.execute(f'SELECT 1 FROM "{t}" LIMIT 1').fetchone()
-                       for t in ("work", "projects", "payouts", "eq", "clock", "expenses"))
+        return not self.has_rows("work", "projects", "payouts", "eq", "clock", "expenses")
 
     @_locked
     def has_rows(self, *tables: str) -> bool:
