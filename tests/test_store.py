@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from decimal import Decimal
 
 import pandas as pd
@@ -109,6 +110,46 @@ def test_a_pending_migration_backs_up_first(tmp_path, monkeypatch):
         old = sqlite3.connect(backups[0])
         assert old.execute("SELECT count(*) FROM work").fetchone()[0] == 1
         assert "extra_test" not in {r[0] for r in old.execute("SELECT name FROM sqlite_master")}
+    finally:
+        schema.migrations._migrations.pop()
+
+
+def test_two_openers_of_an_old_logbook_migrate_it_once(tmp_path):
+    """Two windows (or the app and the command line) opening a logbook that needs a
+    migration at the same moment: one backs up and migrates, the other waits and finds
+    it done, instead of failing on a table that already exists."""
+    path = tmp_path / "log.sqlite"
+    s = Store(path)
+    fill(s)
+    s.close()
+    started = threading.Event()
+
+    @schema.migrations(name="m999_test_only")
+    def m999(db):
+        started.set()
+        time.sleep(0.5)  # the second opener arrives meanwhile
+        db.execute("CREATE TABLE extra_test (id INTEGER PRIMARY KEY, recorded_at INTEGER NOT NULL,"
+                   " edited_at INTEGER, source TEXT NOT NULL)")
+
+    errors: list[BaseException] = []
+
+    def open_it():
+        try:
+            Store(path).close()
+        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+
+    try:
+        first = threading.Thread(target=open_it)
+        first.start()
+        assert started.wait(10)
+        open_it()
+        first.join()
+        assert errors == []
+        assert len(list(tmp_path.glob("log.before-m999_test_only-*.sqlite"))) == 1
+        with Store(path) as again:
+            assert "extra_test" in again.db.table_names()
+            assert again.verify().ok
     finally:
         schema.migrations._migrations.pop()
 

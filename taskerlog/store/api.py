@@ -167,16 +167,32 @@ class Store:
 
     # -- lifecycle ---------------------------------------------------------------
     def _migrate(self) -> None:
-        pending = migrations.pending(self.db)
-        if not pending:
+        if not migrations.pending(self.db):
             return
-        has_data = bool(self.db.table_names())
-        if has_data:
-            stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-            backup_to(self.conn, self.path.with_name(
-                f"{self.path.stem}.before-{pending[0].name}-{stamp}{self.path.suffix or '.sqlite'}"))
         with self._lock:
-            migrations.apply(self.db)
+            # Another process (a second window, the command line) may be opening the same
+            # logbook: take the write lock, then look again, so that exactly one of them
+            # backs up and migrates and the others find it done.
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                pending = migrations.pending(self.db)
+                if pending and self.db.table_names():
+                    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+                    # read through a second connection: SQLite's backup cannot read from one
+                    # that holds the write lock
+                    source = sqlite3.connect(str(self.path), timeout=30)
+                    try:
+                        backup_to(source, self.path.with_name(
+                            f"{self.path.stem}.before-{pending[0].name}-{stamp}{self.path.suffix or '.sqlite'}"))
+                    finally:
+                        source.close()
+                if pending:
+                    migrations.apply(self.db)  # each migration a savepoint inside this transaction
+            except BaseException:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise
+            self.conn.execute("COMMIT")
 
     def close(self) -> None:
         self.conn.close()
