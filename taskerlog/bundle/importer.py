@@ -182,7 +182,8 @@ def _import_tables(store: Store, tables: dict[str, pd.DataFrame], *, source: str
     for _attempt in range(5):
         head = store.journal_head()
         frames = store.frames() if store.has_rows(*DATA) else None  # dedupe against these; None: nothing yet
-        resolved, ref_problems = _resolve(parsed, frames, tables, home)
+        codes: dict = {}  # each name column's codes, worked out once (see _key_codes)
+        resolved, ref_problems = _resolve(parsed, frames, tables, home, codes)
         all_problems = problems + ref_problems
         if all_problems:
             raise ImportProblems(_sorted(all_problems))
@@ -209,7 +210,7 @@ def _import_tables(store: Store, tables: dict[str, pd.DataFrame], *, source: str
                 continue  # someone wrote meanwhile: read again
             if applied:
                 store.set_settings(settings, source)
-            _write(store, plan, report.platforms_added, source)
+            _write(store, plan, report.platforms_added, source, codes)
             for row_id, changes in settle:
                 store.update("work", row_id, changes, source)
             return report
@@ -436,8 +437,8 @@ def _unique_rows(name: str, df: pd.DataFrame, raw: pd.DataFrame) -> tuple[pd.Dat
     return df.loc[~exact].reset_index(drop=True), problems
 
 
-def _resolve(parsed: dict[str, pd.DataFrame], frames: LogbookFrames | None, tables, home: str
-             ) -> tuple[dict, list[Problem]]:
+def _resolve(parsed: dict[str, pd.DataFrame], frames: LogbookFrames | None, tables, home: str,
+             codes: dict | None = None) -> tuple[dict, list[Problem]]:
     """Check project references and fill rate defaults from the project."""
     problems: list[Problem] = []
     known: dict[tuple[str, str], tuple[str, str]] = {} if frames is None else {
@@ -453,7 +454,7 @@ def _resolve(parsed: dict[str, pd.DataFrame], frames: LogbookFrames | None, tabl
             continue
         df = parsed[name]
         file = tables[name].attrs.get(FILE_ATTR, FILES[name].filename)
-        first = _distinct(_key_codes([df["platform"], df["project"]]))[0]
+        first = _distinct(_key_codes([df["platform"], df["project"]], codes))[0]
         missing = [(pf, pj) for pf, pj in zip(_at(df["platform"], first), _at(df["project"], first))
                    if pj and pf and (pf, pj) not in known]
         if missing:
@@ -561,22 +562,36 @@ def _at(s: pd.Series, rows: np.ndarray) -> list:
     return ["" if v is None else v for v in _arrow_of(s).take(pa.array(rows)).to_pylist()]
 
 
-def _key_codes(keys: list[pd.Series]) -> np.ndarray:
+def _key_codes(keys: list[pd.Series], memo: dict | None = None) -> np.ndarray:
     """One int64 per row, equal for two rows exactly when all their ``keys`` are (a blank
-    or missing text counts as ""): the rows' combination of keys, as a number."""
+    or missing text counts as ""): the rows' combination of keys, as a number.
+
+    ``memo`` (one dict for one import) keeps each column's codes by the column's data, so
+    the same names are encoded once for the reference check and the ids."""
     codes = np.zeros(len(keys[0]), dtype=np.int64)
     for s in keys:
-        a = _arrow_of(s)
-        if pa.types.is_string(a.type) or pa.types.is_large_string(a.type) or pa.types.is_null(a.type):
-            a = a if a.type == pa.large_string() else a.cast(pa.large_string())
-            enc = pc.dictionary_encode(a.fill_null("") if a.null_count else a)
-        else:
-            enc = pc.dictionary_encode(a, null_encoding="encode")
-        size = max(len(enc.dictionary), 1)
+        column, size = _column_codes(s, memo)
         if len(codes) and int(codes.max()) >= (1 << 62) // size:  # keep the product in int64
             codes = np.unique(codes, return_inverse=True)[1].astype(np.int64).ravel()
-        codes = codes * size + enc.indices.to_numpy(zero_copy_only=False)
+        codes = codes * size + column
     return codes
+
+
+def _column_codes(s: pd.Series, memo: dict | None) -> tuple[np.ndarray, int]:
+    """(each row's number among the column's distinct values, how many there are)."""
+    key = id(s.array)
+    if memo is not None and key in memo:
+        return memo[key][1]
+    a = _arrow_of(s)
+    if pa.types.is_string(a.type) or pa.types.is_large_string(a.type) or pa.types.is_null(a.type):
+        a = a if a.type == pa.large_string() else a.cast(pa.large_string())
+        enc = pc.dictionary_encode(a.fill_null("") if a.null_count else a)
+    else:
+        enc = pc.dictionary_encode(a, null_encoding="encode")
+    found = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64), max(len(enc.dictionary), 1)
+    if memo is not None:
+        memo[key] = (s.array, found)  # the array kept alive: its id cannot name another meanwhile
+    return found
 
 
 def _distinct(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -594,11 +609,11 @@ def _distinct(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return first_at[present], (np.cumsum(present) - 1)[codes]
 
 
-def _ids(keys: list[pd.Series], ids: dict, what: str) -> pa.Array:
+def _ids(keys: list[pd.Series], ids: dict, what: str, memo: dict | None = None) -> pa.Array:
     """Each row's id in ``ids``, keyed by the row's value in ``keys`` (one key: the value;
     more: the tuple), looked up once per distinct combination. A blank last key → NULL;
     a name that is not in ``ids`` is an error (the import checked them all before)."""
-    first, inverse = _distinct(_key_codes(keys))
+    first, inverse = _distinct(_key_codes(keys, memo))
     found = np.full(len(first), -1, dtype=np.int64)
     for i, key in enumerate(zip(*(_at(s, first) for s in keys))):
         if key[-1]:
@@ -609,7 +624,8 @@ def _ids(keys: list[pd.Series], ids: dict, what: str) -> pa.Array:
     return pa.array(out, mask=out < 0)
 
 
-def _write(store: Store, plan: dict[str, pd.DataFrame], new_platforms: list[str], source: str) -> None:
+def _write(store: Store, plan: dict[str, pd.DataFrame], new_platforms: list[str], source: str,
+           codes: dict | None = None) -> None:
     if new_platforms:
         store.insert_many("platforms", ["name"], [(n,) for n in new_platforms], source)
     names: tuple[dict, dict] | None = None  # (platform ids, project ids), read when first needed
@@ -621,10 +637,10 @@ def _write(store: Store, plan: dict[str, pd.DataFrame], new_platforms: list[str]
         return names
 
     def platform_ids(df: pd.DataFrame) -> pa.Array:
-        return _ids([df["platform"]], known()[0], "platform")
+        return _ids([df["platform"]], known()[0], "platform", codes)
 
     def project_ids(df: pd.DataFrame) -> pa.Array:
-        return _ids([df["platform"], df["project"]], known()[1], "project")
+        return _ids([df["platform"], df["project"]], known()[1], "project", codes)
 
     def text(d: pd.DataFrame, *names: str) -> dict[str, pa.Array]:
         return {c: _column(d[c]) for c in names}
