@@ -71,7 +71,9 @@ def test_a_rate_typed_wrong_is_fixed_and_the_pay_is_worked_out_again(run, db):
     run("record", "edit", "rates", rates[1]["id"], "effective_at=2026-03-05T00:00")  # the cut came a day later
     assert Decimal(figures(run)["earned"]) == Decimal("245")  # all 7 paid hours at 35
     r = run("record", "edit", "rates", rates[1]["id"], "unit=minute", ok=False)
-    assert "unit: Input should be 'hour' or 'task'" in r.output and r.exit_code != 0
+    assert "unit: 'minute' is not one of: hour, task" in r.output and r.exit_code != 0  # the bundle's words
+    run("record", "edit", "rates", rates[1]["id"], "unit=Task")  # read as the bundle reads it
+    assert as_json(run("record", "list", "rates", "--json"))[1]["unit"] == "task"
 
 
 def test_an_eq_period_and_an_expense_are_fixed_or_deleted(run, db):

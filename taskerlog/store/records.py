@@ -11,6 +11,7 @@ the new values. Work entries have their own commands (``taskerlog edit`` / ``del
 from __future__ import annotations
 
 import datetime as dt
+import typing
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -144,7 +145,29 @@ def _parse(store: Store, table: str, name: str, text: str) -> Any:
             return dt.date.fromisoformat(text)
         except ValueError as exc:
             raise RecordError(f"{name}: '{text}' is not a date; write it as YYYY-MM-DD, e.g. 2026-03-05") from exc
+    choices = _choices(SPECS[table].model, name)
+    if choices and text.lower() in choices:  # as the bundle reads it: "Hour" is hour
+        return text.lower()
     return text
+
+
+def _choices(model: type[BaseModel], name: str) -> tuple[str, ...]:
+    """The values a field allows, when it is a choice (a Literal, maybe optional)."""
+    field = model.model_fields.get(name)
+    annotation = field.annotation if field is not None else None
+    for option in (annotation, *typing.get_args(annotation)):
+        if typing.get_origin(option) is typing.Literal:
+            return typing.get_args(option)
+    return ()
+
+
+def _sentence(spec: Spec, err: dict) -> str:
+    """A model's complaint in the bundle's words (interchange.md's messages)."""
+    where = ".".join(str(x) for x in err.get("loc", ())) or "the record"
+    choices = _choices(spec.model, where)
+    if err.get("type") == "literal_error" and choices:
+        return f"{where}: '{err.get('input')}' is not one of: {', '.join(choices)}"
+    return f"{where}: {err.get('msg', 'invalid').removeprefix('Value error, ')}"
 
 
 def edit(store: Store, table: str, row_id: int, changes: dict[str, str], source: str) -> dict[str, str]:
@@ -170,9 +193,7 @@ def edit(store: Store, table: str, row_id: int, changes: dict[str, str], source:
     try:
         record = spec.model(**{k: v for k, v in fields.items() if v is not None})
     except ValidationError as exc:
-        err = exc.errors()[0]
-        where = ".".join(str(x) for x in err.get("loc", ())) or "the record"
-        raise RecordError(f"{where}: {err.get('msg', 'invalid').removeprefix('Value error, ')}") from exc
+        raise RecordError(_sentence(spec, exc.errors()[0])) from exc
     values = spec.values(record, *_ids(store, table, record))
     new = {c: v for c, v in values.items() if old_row[c] != v}
     if new:
