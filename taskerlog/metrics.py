@@ -181,6 +181,7 @@ class Prepared:
     fx: _Fx
     last_day: int | None
     advertised_cache: dict = field(default_factory=dict)
+    rate_columns: dict = field(default_factory=dict)  # rate_changes as arrays, filled when first needed
 
     def plat_codes(self, names: Collection[str]) -> np.ndarray:
         return np.array([i for i, n in enumerate(self.platform_names) if n in set(names)], dtype=np.int64)
@@ -548,17 +549,15 @@ def _scope_tables(p: Prepared, platforms: frozenset[str] | None,
                   project_set: frozenset[tuple[str, str]] | None, open_end: int | None,
                   base: _ScopeTables | None = None) -> _ScopeTables:
     """Filter the small tables to a scope. ``base`` (same platforms) saves redoing money and EQ."""
-    ch = p.rate_changes
-    if len(ch):
-        m = np.ones(len(ch), dtype=bool)
-        if platforms is not None:
-            m &= np.isin(ch["platform"].to_numpy(dtype=object), list(platforms))
-        if project_set is not None:
-            m &= np.isin(ch["pkey"].to_numpy(dtype=object), [f"{a}\x1f{b}" for a, b in project_set])
-        ch = ch[m]
+    rc = _rate_columns(p)
+    m = np.ones(len(rc["day"]), dtype=bool)
+    if len(m) and platforms is not None:
+        m &= np.fromiter((x in platforms for x in rc["platform"]), dtype=bool, count=len(m))
+    if len(m) and project_set is not None:
+        keys = {f"{a}\x1f{b}" for a, b in project_set}
+        m &= np.fromiter((x in keys for x in rc["pkey"]), dtype=bool, count=len(m))
+    rates = dict(rc_day=rc["day"][m], rc_old=rc["old"][m], rc_new=rc["new"][m], rc_pct=rc["pct"][m])
     i64 = lambda df, c: df[c].to_numpy(dtype=np.int64) if len(df) else np.zeros(0, dtype=np.int64)  # noqa: E731
-    rates = dict(rc_day=i64(ch, "day"), rc_old=i64(ch, "old"), rc_new=i64(ch, "new"),
-                 rc_pct=ch["pct"].to_numpy(dtype=float) if len(ch) else np.zeros(0))
     if base is not None:
         return _ScopeTables(po_day=base.po_day, po_amount=base.po_amount, po_fee=base.po_fee, ex_day=base.ex_day,
                             ex_amount=base.ex_amount, eq_spans=base.eq_spans, **rates)
@@ -586,18 +585,38 @@ def _scope_tables(p: Prepared, platforms: frozenset[str] | None,
         ex_day=i64(ex, "day"), ex_amount=i64(ex, "amount"), eq_spans=spans, **rates)
 
 
+def _rate_columns(p: Prepared) -> dict[str, np.ndarray]:
+    """The rate changes' columns as arrays, read once per :class:`Prepared` (every scope of
+    a computation filters them)."""
+    if not p.rate_columns:
+        ch = p.rate_changes
+        n = len(ch)
+        p.rate_columns.update(
+            platform=ch["platform"].to_numpy(dtype=object) if n else np.zeros(0, dtype=object),
+            pkey=ch["pkey"].to_numpy(dtype=object) if n else np.zeros(0, dtype=object),
+            **{c: ch[c].to_numpy(dtype=np.int64) if n else np.zeros(0, dtype=np.int64) for c in ("day", "old", "new")},
+            pct=ch["pct"].to_numpy(dtype=float) if n else np.zeros(0))
+    return p.rate_columns
+
+
 def _eq_figures(t: _ScopeTables, lo: int | None, hi: int | None) -> dict[str, Any]:
+    """EQ days (the union of the spans within lo..hi), episodes and the longest, in days."""
     lo = lo if lo is not None else -10**9
     hi = hi if hi is not None else 10**9
-    days: set[int] = set()
-    episodes = longest = 0
-    for s, e in t.eq_spans:
-        cs, ce = max(s, lo), min(e, hi)
-        if cs <= ce:
-            episodes += 1
-            longest = max(longest, ce - cs + 1)
-            days.update(range(cs, ce + 1))
-    return {"eq_days": len(days), "eq_episodes": episodes, "longest_eq_days": longest}
+    clipped = sorted((max(s, lo), min(e, hi)) for s, e in t.eq_spans if max(s, lo) <= min(e, hi))
+    days = 0
+    run_start = run_end = None
+    for cs, ce in clipped:  # spans of different platforms may overlap: count each day once
+        if run_end is None or cs > run_end:
+            if run_end is not None:
+                days += run_end - run_start + 1
+            run_start, run_end = cs, ce
+        else:
+            run_end = max(run_end, ce)
+    if run_end is not None:
+        days += run_end - run_start + 1
+    longest = max((ce - cs + 1 for cs, ce in clipped), default=0)
+    return {"eq_days": days, "eq_episodes": len(clipped), "longest_eq_days": longest}
 
 
 def _rate_figures(t: _ScopeTables, lo: int | None, hi: int | None) -> dict[str, Any]:

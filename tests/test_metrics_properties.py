@@ -108,3 +108,20 @@ def test_breakdowns_add_up(entries):
     m = metrics.compute(frames_of(entries))
     assert sum(Decimal(w["earned"]) for w in m["by_week"]) == Decimal(m["earned"])
     assert sum(Decimal(r["earned"]) for r in m["by_project"]) == Decimal(m["earned"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 60), st.integers(0, 20)), max_size=8),
+       st.one_of(st.none(), st.integers(-5, 70)), st.one_of(st.none(), st.integers(-5, 70)))
+def test_eq_days_are_the_days_in_any_span_counted_once(spans, lo, hi):
+    """EQ spans of several platforms may overlap; a day counts once (checked day by day)."""
+    import numpy as np
+    spans = [(s, s + d) for s, d in spans]
+    t = metrics._ScopeTables(*(np.zeros(0, dtype=np.int64),) * 5, eq_spans=spans,
+                             rc_day=np.zeros(0, dtype=np.int64), rc_old=np.zeros(0, dtype=np.int64),
+                             rc_new=np.zeros(0, dtype=np.int64), rc_pct=np.zeros(0))
+    low, high = -10**9 if lo is None else lo, 10**9 if hi is None else hi
+    inside = [(max(s, low), min(e, high)) for s, e in spans if max(s, low) <= min(e, high)]
+    days = {d for s, e in inside for d in range(s, e + 1)}
+    assert metrics._eq_figures(t, lo, hi) == {"eq_days": len(days), "eq_episodes": len(inside),
+                                              "longest_eq_days": max((e - s + 1 for s, e in inside), default=0)}
