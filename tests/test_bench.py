@@ -85,3 +85,26 @@ def test_small_sizes_still_make_a_valid_logbook(tmp_path, n):
     store = Store(tmp_path / "l.sqlite", now=lambda: 1_780_000_000)
     assert bundle.import_tables(store, tables, source="bench").tables["work"].added == n
     store.close()
+
+
+def test_compare_import_finds_a_changed_import_and_no_change(tmp_path, monkeypatch):
+    """bench/compare_import.py's dump: the same bundle twice gives the same record, and an
+    import that parses differently does not (the check a speed change must pass)."""
+    import pickle
+
+    import compare_import
+    folder = Path(__file__).resolve().parents[1] / "sample_data" / "kenya-kes"
+    one, two, three = (tmp_path / n for n in ("one", "two", "three"))
+    for d in (one, two, three):
+        d.mkdir()
+    compare_import.dump(one / "d.pkl", [folder], one)
+    compare_import.dump(two / "d.pkl", [folder], two)
+    from taskerlog.bundle import importer
+    real = importer._PARSERS["projects"]
+    monkeypatch.setitem(importer._PARSERS, "projects",
+                        lambda ck, tz, home: real(ck, tz, home).assign(notes="changed"))
+    compare_import.dump(three / "d.pkl", [folder], three)
+    first, second, third = (pickle.loads((d / "d.pkl").read_bytes())[str(folder)] for d in (one, two, three))
+    assert first == second
+    assert first["report"]["added"] > 0 and first["again"]["added"] == 0
+    assert first["parse projects UTC"] != third["parse projects UTC"] and first["rows"] != third["rows"]
