@@ -12,7 +12,7 @@ import pytest
 
 from taskerlog.model import EQPeriod, Logbook, Project, Rate, WorkEntry
 from taskerlog.store import Store, StoreError
-from taskerlog.store import schema
+from taskerlog.store import api, schema
 from taskerlog.timeutil import parse_instant
 
 T = lambda s: parse_instant(s, "UTC")  # noqa: E731
@@ -92,44 +92,53 @@ def test_backup_taken_while_the_wal_holds_recent_commits_has_all_of_them(tmp_pat
     assert not (tmp_path / "copy.sqlite.partial").exists()
 
 
-def test_a_pending_migration_backs_up_first(tmp_path, monkeypatch):
+@pytest.fixture
+def old_logbook(tmp_path):
+    """A logbook with one work entry, and ``upgrade(fn)``: registers ``fn`` as a test-only
+    migration the logbook then needs (removed again after the test)."""
     path = tmp_path / "log.sqlite"
-    s = Store(path)
-    fill(s)
-    s.close()
+    with Store(path) as s:
+        fill(s)
+    added = []
 
-    @schema.migrations(name="m999_test_only")
-    def m999(db):
-        db.execute("CREATE TABLE extra_test (id INTEGER PRIMARY KEY, recorded_at INTEGER NOT NULL,"
-                   " edited_at INTEGER, source TEXT NOT NULL)")
+    def upgrade(fn):
+        schema.migrations(name="m999_test_only")(fn)
+        added.append(fn)
+        return fn
 
-    try:
-        Store(path).close()
-        backups = list(tmp_path.glob("log.before-m999_test_only-*.sqlite"))
-        assert len(backups) == 1
-        old = sqlite3.connect(backups[0])
-        assert old.execute("SELECT count(*) FROM work").fetchone()[0] == 1
-        assert "extra_test" not in {r[0] for r in old.execute("SELECT name FROM sqlite_master")}
-    finally:
+    yield path, upgrade
+    for _ in added:
         schema.migrations._migrations.pop()
 
 
-def test_two_openers_of_an_old_logbook_migrate_it_once(tmp_path):
+def _extra_table(db) -> None:
+    db.execute("CREATE TABLE extra_test (id INTEGER PRIMARY KEY, recorded_at INTEGER NOT NULL,"
+               " edited_at INTEGER, source TEXT NOT NULL)")
+
+
+def test_a_pending_migration_backs_up_first(old_logbook, tmp_path):
+    path, upgrade = old_logbook
+    upgrade(_extra_table)
+    Store(path).close()
+    backups = list(tmp_path.glob("log.before-m999_test_only-*.sqlite"))
+    assert len(backups) == 1
+    old = sqlite3.connect(backups[0])
+    assert old.execute("SELECT count(*) FROM work").fetchone()[0] == 1
+    assert "extra_test" not in {r[0] for r in old.execute("SELECT name FROM sqlite_master")}
+
+
+def test_two_openers_of_an_old_logbook_migrate_it_once(old_logbook, tmp_path):
     """Two windows (or the app and the command line) opening a logbook that needs a
     migration at the same moment: one backs up and migrates, the other waits and finds
     it done, instead of failing on a table that already exists."""
-    path = tmp_path / "log.sqlite"
-    s = Store(path)
-    fill(s)
-    s.close()
+    path, upgrade = old_logbook
     started = threading.Event()
 
-    @schema.migrations(name="m999_test_only")
+    @upgrade
     def m999(db):
         started.set()
         time.sleep(0.5)  # the second opener arrives meanwhile
-        db.execute("CREATE TABLE extra_test (id INTEGER PRIMARY KEY, recorded_at INTEGER NOT NULL,"
-                   " edited_at INTEGER, source TEXT NOT NULL)")
+        _extra_table(db)
 
     errors: list[BaseException] = []
 
@@ -139,19 +148,34 @@ def test_two_openers_of_an_old_logbook_migrate_it_once(tmp_path):
         except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
             errors.append(exc)
 
+    first = threading.Thread(target=open_it)
+    first.start()
+    assert started.wait(10)
+    open_it()
+    first.join()
+    assert errors == []
+    assert len(list(tmp_path.glob("log.before-m999_test_only-*.sqlite"))) == 1
+    with Store(path) as again:
+        assert "extra_test" in again.db.table_names()
+        assert again.verify().ok
+
+
+def test_an_upgrade_blocked_by_another_program_says_so(old_logbook, tmp_path, monkeypatch):
+    """A logbook that needs an upgrade while another program holds its write lock the
+    whole wait: a sentence saying what to do, not a traceback, and nothing changed."""
+    path, upgrade = old_logbook
+    upgrade(_extra_table)
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    monkeypatch.setattr(api, "BUSY_TIMEOUT_MS", 200)
     try:
-        first = threading.Thread(target=open_it)
-        first.start()
-        assert started.wait(10)
-        open_it()
-        first.join()
-        assert errors == []
-        assert len(list(tmp_path.glob("log.before-m999_test_only-*.sqlite"))) == 1
-        with Store(path) as again:
-            assert "extra_test" in again.db.table_names()
-            assert again.verify().ok
+        with pytest.raises(StoreError, match="needs an upgrade, but another program holds it.*close other taskerlog"):
+            Store(path)
     finally:
-        schema.migrations._migrations.pop()
+        other.execute("ROLLBACK")
+        other.close()
+    assert not list(tmp_path.glob("log.before-*"))
+    assert "extra_test" not in {r[0] for r in sqlite3.connect(path).execute("SELECT name FROM sqlite_master")}
 
 
 def test_frames_carry_every_value_and_nulls(store):

@@ -57,9 +57,13 @@ def default_db_path() -> Path:
     return Path(platformdirs.user_data_dir("taskerlog", appauthor=False)) / "logbook.sqlite"
 
 
+BUSY_TIMEOUT_MS = 30_000
+"""How long a connection waits for another one's write lock before giving up."""
+
+
 def _connect(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=30)
-    conn.execute("PRAGMA busy_timeout = 30000")
+    conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
     if str(mode).lower() != "wal" and str(path) != ":memory:":
         raise StoreError(f"could not switch {path} to write-ahead logging (got {mode})")
@@ -173,14 +177,18 @@ class Store:
             # Another process (a second window, the command line) may be opening the same
             # logbook: take the write lock, then look again, so that exactly one of them
             # backs up and migrates and the others find it done.
-            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:  # locked the whole wait long
+                raise StoreError(f"{self.path} needs an upgrade, but another program holds it ({exc}); "
+                                 "close other taskerlog windows and commands, then try again") from exc
             try:
                 pending = migrations.pending(self.db)
                 if pending and self.db.table_names():
                     stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
                     # read through a second connection: SQLite's backup cannot read from one
                     # that holds the write lock
-                    source = sqlite3.connect(str(self.path), timeout=30)
+                    source = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_MS / 1000)
                     try:
                         backup_to(source, self.path.with_name(
                             f"{self.path.stem}.before-{pending[0].name}-{stamp}{self.path.suffix or '.sqlite'}"))

@@ -43,7 +43,7 @@ ROW_FORMAT = 2
 _FEW_ROWS = 256
 """Up to this many rows, ``row_hashes`` encodes value by value."""
 _CHUNK = 1 << 17
-"""Rows hashed per batch (keeps the encoded batch small and its offsets 32-bit)."""
+"""Rows hashed per batch (keeps the encoded batch, about 15 MB, small)."""
 
 
 # -- row hashes ---------------------------------------------------------------------
