@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import threading
 import time
@@ -111,6 +112,18 @@ def old_logbook(tmp_path):
         schema.migrations._migrations.pop()
 
 
+@contextlib.contextmanager
+def _held(path):
+    """Another program holding the logbook's write lock meanwhile."""
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+
+
 def _extra_table(db) -> None:
     db.execute("CREATE TABLE extra_test (id INTEGER PRIMARY KEY, recorded_at INTEGER NOT NULL,"
                " edited_at INTEGER, source TEXT NOT NULL)")
@@ -165,17 +178,25 @@ def test_an_upgrade_blocked_by_another_program_says_so(old_logbook, tmp_path, mo
     whole wait: a sentence saying what to do, not a traceback, and nothing changed."""
     path, upgrade = old_logbook
     upgrade(_extra_table)
-    other = sqlite3.connect(path, isolation_level=None)
-    other.execute("BEGIN IMMEDIATE")
     monkeypatch.setattr(api, "BUSY_TIMEOUT_MS", 200)
-    try:
-        with pytest.raises(StoreError, match="needs an upgrade, but another program holds it.*close other taskerlog"):
-            Store(path)
-    finally:
-        other.execute("ROLLBACK")
-        other.close()
+    with _held(path), pytest.raises(StoreError, match="needs an upgrade, but another program holds it.*"
+                                                      "close other taskerlog"):
+        Store(path)
     assert not list(tmp_path.glob("log.before-*"))
     assert "extra_test" not in {r[0] for r in sqlite3.connect(path).execute("SELECT name FROM sqlite_master")}
+
+
+def test_a_write_blocked_by_another_program_says_so(tmp_path, monkeypatch):
+    """The same for any write: another program holding the logbook's write lock the whole
+    wait gives a sentence, and the entry is not half written."""
+    path = tmp_path / "log.sqlite"
+    Store(path).close()
+    monkeypatch.setattr(api, "BUSY_TIMEOUT_MS", 200)
+    s = Store(path)
+    with _held(path), pytest.raises(StoreError, match="is being written by another program.*close other taskerlog"):
+        fill(s)
+    assert s.rows("work") == [] and s.verify().ok
+    s.close()
 
 
 def test_frames_carry_every_value_and_nulls(store):

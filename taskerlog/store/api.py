@@ -177,11 +177,7 @@ class Store:
             # Another process (a second window, the command line) may be opening the same
             # logbook: take the write lock, then look again, so that exactly one of them
             # backs up and migrates and the others find it done.
-            try:
-                self.conn.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError as exc:  # locked the whole wait long
-                raise StoreError(f"{self.path} needs an upgrade, but another program holds it ({exc}); "
-                                 "close other taskerlog windows and commands, then try again") from exc
+            self._begin(f"{self.path} needs an upgrade, but another program holds it")
             try:
                 pending = migrations.pending(self.db)
                 if pending and self.db.table_names():
@@ -201,6 +197,16 @@ class Store:
                     self.conn.execute("ROLLBACK")
                 raise
             self.conn.execute("COMMIT")
+
+    def _begin(self, busy: str) -> None:
+        """Take the write lock (BEGIN IMMEDIATE), waiting up to BUSY_TIMEOUT_MS for another
+        program's write to end; if it never does, a StoreError that says ``busy`` and what to do."""
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            raise StoreError(f"{busy} ({exc}); close other taskerlog windows and commands, then try again") from exc
 
     def close(self) -> None:
         self.conn.close()
@@ -238,7 +244,7 @@ class Store:
                     self.conn.execute("PRAGMA foreign_keys = OFF")
                     self._bulk = set()
                 try:
-                    self.conn.execute("BEGIN IMMEDIATE")
+                    self._begin(f"{self.path} is being written by another program")
                     self._depth += 1
                     try:
                         yield self
