@@ -31,6 +31,7 @@ import pandas as pd
 
 from . import timeutil
 from .frames import LogbookFrames
+from .intervals import Union, clip, merge, prev_max
 from .model import BILLABLE_KINDS, KINDS, UNPAID_KEYS
 from .money import MICRO, format_micros
 
@@ -389,15 +390,6 @@ def _rate_history(rates: pd.DataFrame, tz: str) -> tuple[pd.DataFrame, pd.DataFr
 # ---------------------------------------------------------------------------------------
 # Time on the union of spans, per group
 # ---------------------------------------------------------------------------------------
-def _prev_max(ends: np.ndarray) -> np.ndarray:
-    """For each span (in order), the latest end among the spans before it (−∞ for the first)."""
-    prev = np.empty_like(ends)
-    if len(ends):
-        prev[0] = np.iinfo(np.int64).min
-        prev[1:] = np.maximum.accumulate(ends)[:-1]
-    return prev
-
-
 def _ordered(keys: np.ndarray, rows: np.ndarray) -> np.ndarray:
     """``rows`` ordered by ``keys`` (already in order almost always: entries are sorted by start)."""
     return rows if (np.diff(keys) >= 0).all() else rows[np.argsort(keys, kind="stable")]
@@ -425,19 +417,16 @@ def _time_figures(p: Prepared, idx: np.ndarray, groups: np.ndarray, ngroups: int
 
     # worked: all entries, by (group, start)
     order = _ordered(s, np.arange(len(s)))
-    contrib = np.maximum(e[order] - np.maximum(s[order], _prev_max(e[order])), 0)
+    contrib = np.maximum(e[order] - np.maximum(s[order], prev_max(e[order])), 0)
     worked += np.bincount(groups[order], weights=contrib, minlength=ngroups).round().astype(np.int64)
 
     # paid: the union of earning entries, kept as merged segments for the overlap measure
     pi = np.flatnonzero(earns)
-    seg_start = seg_end = np.zeros(0, dtype=np.int64)
     if len(pi):
-        porder = _ordered(s[pi], pi)
-        ps, pe = s[porder], e[porder]
-        new = ps > _prev_max(pe)
-        seg_start = ps[new]
-        seg_end = np.maximum.reduceat(pe, np.flatnonzero(new))
-        paid += np.bincount(groups[porder][new], weights=seg_end - seg_start,
+        # groups are offset apart, so no segment spans two groups: its group is its start's
+        paid_union = Union(s[pi], e[pi])
+        seg_group = (paid_union.starts // span).astype(np.int64)
+        paid += np.bincount(seg_group, weights=paid_union.ends - paid_union.starts,
                             minlength=ngroups).round().astype(np.int64)
 
     # unpaid: each instant not covered by paid time goes to the unpaid entry that started
@@ -445,19 +434,11 @@ def _time_figures(p: Prepared, idx: np.ndarray, groups: np.ndarray, ngroups: int
     ui = np.flatnonzero(~earns)
     if len(ui):
         uorder = _ordered((s[ui] * 16 + p.kind_order[idx][ui]) * 16 + p.key[idx][ui], ui)
-        ua = np.maximum(s[uorder], _prev_max(e[uorder]))
+        ua = np.maximum(s[uorder], prev_max(e[uorder]))
         ub = e[uorder]
         length = np.maximum(ub - ua, 0)
-        if len(seg_start):
-            cum = np.concatenate([[0], np.cumsum(seg_end - seg_start)])
-
-            def covered(t):  # paid seconds before instant t
-                j = np.searchsorted(seg_start, t, side="right") - 1
-                jj = np.maximum(j, 0)
-                inside = np.clip(t - seg_start[jj], 0, seg_end[jj] - seg_start[jj])
-                return np.where(j >= 0, cum[jj] + inside, 0)
-
-            length = length - np.where(length > 0, covered(np.maximum(ub, ua)) - covered(ua), 0)
+        if len(pi):
+            length = length - paid_union.within(ua, ub)
         code = groups[uorder] * NKEYS + p.key[idx][uorder]
         unpaid += np.bincount(code, weights=length, minlength=ngroups * NKEYS).round().astype(np.int64).reshape(
             ngroups, NKEYS)
@@ -538,7 +519,8 @@ class _ScopeTables:
     po_fee: np.ndarray
     ex_day: np.ndarray
     ex_amount: np.ndarray
-    eq_spans: list[tuple[int, int | None]]  # merged per platform; None end = open
+    eq_start: np.ndarray  # merged per platform: days [eq_start, eq_end), an open period ended at open_end
+    eq_end: np.ndarray
     rc_day: np.ndarray
     rc_old: np.ndarray
     rc_new: np.ndarray
@@ -560,29 +542,24 @@ def _scope_tables(p: Prepared, platforms: frozenset[str] | None,
     i64 = lambda df, c: df[c].to_numpy(dtype=np.int64) if len(df) else np.zeros(0, dtype=np.int64)  # noqa: E731
     if base is not None:
         return _ScopeTables(po_day=base.po_day, po_amount=base.po_amount, po_fee=base.po_fee, ex_day=base.ex_day,
-                            ex_amount=base.ex_amount, eq_spans=base.eq_spans, **rates)
+                            ex_amount=base.ex_amount, eq_start=base.eq_start, eq_end=base.eq_end, **rates)
     po, ex, eq = p.payouts, p.expenses, p.eq
     if platforms is not None:
         po = po[po["platform"].isin(platforms)]
         ex = ex[ex["platform"].isin(platforms)]
         eq = eq[eq["platform"].isin(platforms)]
-    spans: list[tuple[int, int]] = []
-    for _, g in eq.groupby("platform", sort=True):
-        raw = []
-        for st, en in zip(g["start"].to_numpy(), g["end"].to_numpy()):
-            en = int(en) if not math.isnan(en) else (open_end if open_end is not None else int(st))
-            raw.append((int(st), max(int(st), en)))
-        raw.sort()
-        merged: list[list[int]] = []
-        for st, en in raw:  # merge overlapping or adjacent periods
-            if merged and st <= merged[-1][1] + 1:
-                merged[-1][1] = max(merged[-1][1], en)
-            else:
-                merged.append([st, en])
-        spans += [(m[0], m[1]) for m in merged]
+    eq_start, eq_end = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
+    for _, g in eq.groupby("platform", sort=True):  # merge overlapping or adjacent periods, per platform
+        st = g["start"].to_numpy(dtype=np.int64)
+        en = g["end"].to_numpy(dtype=float)
+        last = np.where(np.isnan(en), st if open_end is None else open_end, np.nan_to_num(en)).astype(np.int64)
+        ms, me = merge(st, np.maximum(st, last) + 1)  # inclusive days as [first, last + 1)
+        eq_start.append(ms)
+        eq_end.append(me)
     return _ScopeTables(
         po_day=i64(po, "day"), po_amount=i64(po, "amount"), po_fee=i64(po, "fee"),
-        ex_day=i64(ex, "day"), ex_amount=i64(ex, "amount"), eq_spans=spans, **rates)
+        ex_day=i64(ex, "day"), ex_amount=i64(ex, "amount"),
+        eq_start=np.concatenate(eq_start), eq_end=np.concatenate(eq_end), **rates)
 
 
 def _rate_columns(p: Prepared) -> dict[str, np.ndarray]:
@@ -600,23 +577,11 @@ def _rate_columns(p: Prepared) -> dict[str, np.ndarray]:
 
 
 def _eq_figures(t: _ScopeTables, lo: int | None, hi: int | None) -> dict[str, Any]:
-    """EQ days (the union of the spans within lo..hi), episodes and the longest, in days."""
-    lo = lo if lo is not None else -10**9
-    hi = hi if hi is not None else 10**9
-    clipped = sorted((max(s, lo), min(e, hi)) for s, e in t.eq_spans if max(s, lo) <= min(e, hi))
-    days = 0
-    run_start = run_end = None
-    for cs, ce in clipped:  # spans of different platforms may overlap: count each day once
-        if run_end is None or cs > run_end:
-            if run_end is not None:
-                days += run_end - run_start + 1
-            run_start, run_end = cs, ce
-        else:
-            run_end = max(run_end, ce)
-    if run_end is not None:
-        days += run_end - run_start + 1
-    longest = max((ce - cs + 1 for cs, ce in clipped), default=0)
-    return {"eq_days": days, "eq_episodes": len(clipped), "longest_eq_days": longest}
+    """EQ days (the union of the spans within lo..hi, inclusive days), episodes and the
+    longest, in days."""
+    s, e = clip(t.eq_start, t.eq_end, lo, None if hi is None else hi + 1)
+    return {"eq_days": Union(s, e).length, "eq_episodes": len(s),  # platforms' spans may overlap: a day once
+            "longest_eq_days": int((e - s).max()) if len(s) else 0}
 
 
 def _rate_figures(t: _ScopeTables, lo: int | None, hi: int | None) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 """Imports flow one way: core ← logic ← edges ← shells (docs/architecture in README).
 
-core   money, timeutil, model, frames, store.journal (pure hashing)
+core   money, timeutil, model, frames, intervals, store.journal (pure hashing)
 logic  metrics, render, evidence.{integrity,wages,pdf}, pool.campaign
 edges  store, bundle, importers, evidence.{anchors,attachments,report}, pool.{contribution,pool,report}
        (files and the logbook in, files out)
@@ -24,7 +24,7 @@ def layer_of(module: str) -> str:
     table = [
         ("taskerlog.store.journal", "core"),
         ("taskerlog.money", "core"), ("taskerlog.timeutil", "core"), ("taskerlog.model", "core"),
-        ("taskerlog.frames", "core"), ("taskerlog.metrics", "logic"), ("taskerlog.render", "logic"),
+        ("taskerlog.frames", "core"), ("taskerlog.intervals", "core"), ("taskerlog.metrics", "logic"), ("taskerlog.render", "logic"),
         ("taskerlog.evidence.integrity", "logic"), ("taskerlog.evidence.wages", "logic"),
         ("taskerlog.evidence.pdf", "logic"), ("taskerlog.pool.campaign", "logic"),
         ("taskerlog.store", "edges"), ("taskerlog.bundle", "edges"), ("taskerlog.importers", "edges"),

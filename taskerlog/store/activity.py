@@ -11,6 +11,7 @@ from typing import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
+from ..intervals import Union
 from .api import Store
 
 COLUMNS = ("bucket", "kind", "start", "end", "app", "title")
@@ -59,22 +60,8 @@ def active_within(spans: pd.DataFrame, starts, ends) -> np.ndarray:
     a = spans[spans["kind"] == "active"]
     if a.empty:
         return np.zeros(len(starts), dtype=np.int64)
-    s, e = a["start"].to_numpy(dtype=np.int64), a["end"].to_numpy(dtype=np.int64)
-    order = np.argsort(s, kind="stable")
-    s, e = s[order], e[order]
-    reach = np.maximum.accumulate(e)
-    new = np.concatenate([[True], s[1:] > reach[:-1]])  # a span past everything before it starts a segment
-    seg_start = s[new]
-    seg_end = np.maximum.reduceat(e, np.flatnonzero(new))
-    cum = np.concatenate([[0], np.cumsum(seg_end - seg_start)])
-
-    def covered(t: np.ndarray) -> np.ndarray:  # active seconds before instant t
-        j = np.searchsorted(seg_start, t, side="right") - 1
-        jj = np.maximum(j, 0)
-        inside = np.clip(t - seg_start[jj], 0, seg_end[jj] - seg_start[jj])
-        return np.where(j >= 0, cum[jj] + inside, 0)
-
-    return np.maximum(covered(ends) - covered(starts), 0).astype(np.int64)
+    active = Union(a["start"].to_numpy(dtype=np.int64), a["end"].to_numpy(dtype=np.int64))
+    return np.maximum(active.within(starts, ends), 0).astype(np.int64)
 
 
 def active_seconds(spans: pd.DataFrame, start: int, end: int) -> int:
