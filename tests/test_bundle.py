@@ -262,7 +262,20 @@ BAD = [
     ({"works.csv": "platform\n"}, "works.csv: is not a bundle file"),
     ({"work.csv": "platform,kind,start,end\nA,tasking,2026-03-02T09:00,2026-03-02T10:00\n"
                   "A,tasking,2026-03-02T11:00,2026-03-02T12:00,oops\n"},
-     "work.csv:3: cannot be read as CSV"),
+     "work.csv:3: has 5 cells but the header names 4 columns; the extra cell 'oops' has no column"),
+    # a wide first row: pandas once took the first column as an index and shifted the rest
+    ({"projects.csv": "platform,project,notes\nOutlier,Nova,great pay, fast reviews\nOutlier,Orion,ok\n"},
+     "projects.csv:2: has 4 cells but the header names 3 columns; the extra cell ' fast reviews'"),
+    ({"work.csv": "platform,kind,start,end,note\nA,tasking,2026-03-02T09:00,2026-03-02T10:00,\"two\nlines\"\n"
+                  "A,tasking,2026-03-02T11:00,2026-03-02T12:00,x,y\n"},
+     "work.csv:4: has 6 cells"),  # the line the editor shows, after a cell holding a line break
+    ({"work.csv": "platform,kind,start,end,note\nA,tasking,2026-03-02T09:00,2026-03-02T10:00,\"open\n"
+                  "A,tasking,2026-03-02T11:00,2026-03-02T12:00,x\n"},
+     "work.csv:2: a quoted cell that starts on this line is never closed"),
+    ({"work.csv": "\nplatform,kind,start,end\nA,tasking,2026-03-02T09:00,2026-03-02T10:00\n"},
+     "work.csv:1: the first line is blank"),
+    ({"work.csv": "platform,kind,start,end\nA,tasking,2026-03-02T09:00,2026-03-02T10:00\n".encode("utf-16-le")},
+     "work.csv:1: is not UTF-8 text (it looks like UTF-16)"),
     ({"work.csv": ""}, "work.csv:1: is empty; it needs a header row"),
     ({"work.csv": "platform;kind;start;end\nA;tasking;2026-03-02T09:00;2026-03-02T10:00\n"},
      "work.csv:1: separates its cells with ';'; a bundle uses commas"),
@@ -280,6 +293,28 @@ def test_bad_input_names_the_place_and_writes_nothing(store, tmp_path, files, ex
     store.set_settings(Logbook(timezone="UTC"))
     found = problems_of(store, bundle(tmp_path, files))
     assert any(p.startswith(expected) for p in found), found
+
+
+def test_every_wide_row_is_reported_and_blank_extra_cells_are_a_spreadsheets_empty_columns(store, tmp_path):
+    store.set_settings(Logbook(timezone="UTC"))
+    head = "platform,kind,start,end\n"
+    found = problems_of(store, bundle(tmp_path, {"work.csv": head + "A,tasking,2026-03-02T09:00,2026-03-02T10:00,x\n"
+                                                 "A,tasking,2026-03-02T10:00,2026-03-02T11:00\n"
+                                                 "A,tasking,2026-03-02T11:00,2026-03-02T12:00,,y\n"}))
+    assert [p.split(": ")[0] for p in found] == ["work.csv:2", "work.csv:4"]
+    ok = bundle(tmp_path, {"work.csv": head + "A,tasking,2026-03-02T09:00,2026-03-02T10:00,,\n"
+                                              "A,tasking,2026-03-02T10:00,2026-03-02T11:00, ,\n"}, name="ok")
+    assert import_path(store, ok).tables["work"].added == 2
+
+
+@pytest.mark.parametrize("newline", ["\r", "\r\n", "\n"])
+def test_any_line_ending_reads_alike(store, tmp_path, newline):
+    """Excel for Mac's old 'CSV (Macintosh)' ends lines with a lone CR."""
+    store.set_settings(Logbook(timezone="UTC"))
+    text = newline.join(["platform,kind,start,end,note", "A,tasking,2026-03-02T09:00,2026-03-02T10:00,x",
+                         'A,tasking,2026-03-02T11:00,2026-03-02T12:00,"two' + newline + 'lines"', ""])
+    assert import_path(store, bundle(tmp_path, {"work.csv": text})).tables["work"].added == 2
+    assert store.frames().work["note"].tolist() == ["x", "two" + newline + "lines"]
 
 
 def test_every_problem_is_reported_not_just_the_first(store, tmp_path):
@@ -366,6 +401,26 @@ def test_zip_with_one_top_folder_and_a_readme_imports(store, tmp_path):
                                       ("export-2026/README.txt", b"hi")])
     assert import_path(store, z).tables["work"].added == 1
     assert store.frames().work["start"].tolist() == [utc("2026-03-02T09:00")]
+
+
+def test_a_password_protected_zip_is_refused_in_words(store, tmp_path):
+    z = make_zip(tmp_path / "b.zip", [("work.csv", GOOD_WORK)])
+    raw = bytearray(z.read_bytes())  # mark the member encrypted, as `zip -P` does (bit 0 of its flags)
+    for signature, at in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        raw[raw.index(signature) + at] |= 0x1
+    z.write_bytes(bytes(raw))
+    assert problems_of(store, z) == ["b.zip: member 'work.csv' is protected by a password; "
+                                     "make the zip again without a password"]
+
+
+def test_a_zip_with_damaged_data_is_refused_in_words(store, tmp_path):
+    z = make_zip(tmp_path / "b.zip", [("work.csv", GOOD_WORK * 50)])
+    raw = bytearray(z.read_bytes())
+    at = raw.index(b"work.csv") + len("work.csv") + 5  # inside the deflated data of the first member
+    raw[at:at + 8] = b"\xff" * 8
+    z.write_bytes(bytes(raw))
+    found = problems_of(store, z)
+    assert len(found) == 1 and "member 'work.csv' cannot be read" in found[0] and "damaged" in found[0], found
 
 
 def test_not_a_zip(store, tmp_path):

@@ -14,17 +14,20 @@ Each table is a DataFrame of strings (blank cells are ``""``) with a ``_line`` c
 from __future__ import annotations
 
 import contextlib
+import functools
 import csv
 import io
 import re
 import stat
 import zipfile
+import zlib
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path, PurePosixPath
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from .parse import STR
@@ -176,8 +179,14 @@ def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, label: str) -> tupl
                     return b"", Problem(label, None, "", f"member '{info.filename}' is larger than its header says; "
                                                          "the zip is damaged or crafted")
                 chunks.append(chunk)
-    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as exc:
+    except RuntimeError as exc:  # zipfile's word for a password-protected member
+        if info.flag_bits & 0x1:
+            return b"", Problem(label, None, "", f"member '{info.filename}' is protected by a password; "
+                                                 "make the zip again without a password")
         return b"", Problem(label, None, "", f"member '{info.filename}' cannot be read ({exc})")
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError) as exc:
+        return b"", Problem(label, None, "", f"member '{info.filename}' cannot be read ({exc}); the zip is "
+                                             "damaged: make it again, or give the folder of CSV files")
     return b"".join(chunks), None
 
 
@@ -203,15 +212,15 @@ few hundred rows that is far quicker than setting up pyarrow's reader (about 1 m
 
 def _split_small(data: bytes, names: list[str]) -> pd.DataFrame | None:
     """What pyarrow's reader gives for a small file without quotes (every cell is then the
-    text between two commas), or None: a line is blank or has another number of cells than
-    the header (pyarrow would skip the one, refuse the other: the careful path decides)."""
+    text between two commas), or None: a line is blank (or only commas) or has another number
+    of cells than the header (the careful path decides)."""
     text = data.decode("utf-8-sig").replace("\r\n", "\n")
     lines = text.split("\n")[1:]
     if text.endswith("\n"):
         lines.pop()
     width = len(names)
     rows = [line.split(",") for line in lines]
-    if any(len(r) != width for r in rows) or (width == 1 and any(not r[0] for r in rows)):
+    if any(len(r) != width for r in rows) or any(not any(r) for r in rows):
         return None
     cols = list(zip(*rows)) if rows else [()] * width
     return pd.DataFrame({**{n: pd.array(c, dtype=STR) for n, c in zip(names, cols)},
@@ -222,7 +231,9 @@ def _fast_read(data: bytes, names: list[str]) -> pd.DataFrame | None:
     """pyarrow's CSV reader, when every record is one physical line with no blank lines
     (then line numbers are simply row + 2, in the ``_line`` column); None means: take the
     careful path. ``data`` is valid UTF-8."""
-    if len(data) <= SMALL_FILE and b'"' not in data and data.count(b"\r") == data.count(b"\r\n"):
+    if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
+        return None  # a lone CR ends a line too (old Excel for Mac): lines are counted the careful way
+    if len(data) <= SMALL_FILE and b'"' not in data:
         return _split_small(data, names)
     body = pa.py_buffer(data)
     if data.startswith(b"\xef\xbb\xbf"):
@@ -243,7 +254,17 @@ def _fast_read(data: bytes, names: list[str]) -> pd.DataFrame | None:
     physical = _newlines(data) + (0 if data.endswith(b"\n") else 1) - 1
     if table.num_rows != physical:
         return None
-    return table.append_column(LINE, pa.array(np.arange(2, physical + 2, dtype=np.int64))).to_pandas()
+    table = table.append_column(LINE, pa.array(np.arange(2, physical + 2, dtype=np.int64)))
+    if physical and pc.any(pc.equal(table.column(0), "")).as_py():  # rows of blank cells (",,,"): skipped
+        blank = functools.reduce(pc.and_, [pc.equal(table.column(i), "") for i in range(len(names))])
+        table = table.filter(pc.invert(blank))
+    return table.to_pandas()
+
+
+def _first_line(data: bytes, body: int) -> bytes:
+    """The header line: up to the first line break, LF, CRLF or a lone CR alike."""
+    ends = [i for i in (data.find(b"\n", body), data.find(b"\r", body)) if i >= 0]
+    return data[body:min(ends) if ends else len(data)]
 
 
 def parse_csv(data: bytes, file: str) -> tuple[pd.DataFrame | None, list[Problem]]:
@@ -257,15 +278,24 @@ def parse_csv(data: bytes, file: str) -> tuple[pd.DataFrame | None, list[Problem
         return None, [Problem(file, line, "", "is not UTF-8 text; in your spreadsheet choose "
                                               "'Save as CSV UTF-8' (or export as UTF-8) and try again")]
     body = 3 if data.startswith(b"\xef\xbb\xbf") else 0
-    end = data.find(b"\n", body)
-    first = data[body:end if end >= 0 else len(data)].decode("utf-8")
-    if not first.strip():  # the first line is blank: look at the rest
+    raw_first = _first_line(data, body)
+    if b"\x00" in raw_first:  # UTF-16 without its byte-order mark: every other byte is 0
+        return None, [Problem(file, 1, "", "is not UTF-8 text (it looks like UTF-16); in your spreadsheet choose "
+                                           "'Save as CSV UTF-8' (or export as UTF-8) and try again")]
+    first = raw_first.decode("utf-8")
+    if not first.strip():  # the first line is blank
         text = data.decode("utf-8-sig") if text is None else text
         if not text.strip():
             return None, [Problem(file, 1, "", "is empty; it needs a header row naming its columns, e.g. "
                                                + ",".join(FILES[_KNOWN[file]].columns) if file in _KNOWN else
                                   "is empty; it needs a header row naming its columns")]
-    header = next(csv.reader([first]))
+        return None, [Problem(file, 1, "", "the first line is blank; the header row naming the columns must be "
+                                           "the first line: delete the blank line(s) above it")]
+    try:
+        header = next(csv.reader([first], strict=True))
+    except csv.Error:
+        return None, [Problem(file, 1, "", "the header row has a quote (\") out of place; it should name the "
+                                           "columns, separated by commas")]
     names = [h.strip().lower() for h in header]
     problems = []
     if len(names) == 1 and (";" in names[0] or "\t" in names[0]):
@@ -280,37 +310,66 @@ def parse_csv(data: bytes, file: str) -> tuple[pd.DataFrame | None, list[Problem
     if problems:
         return None, problems
     df = _fast_read(data, names)
-    if df is not None:
-        df.attrs[FILE_ATTR] = file
-        return df, []
-    text = data.decode("utf-8-sig") if text is None else text
-    try:
-        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False,
-                         skip_blank_lines=False, header=0, names=names, engine="c")
-    except pd.errors.ParserError as exc:
-        m = re.search(r"line (\d+)", str(exc))
-        line = int(m.group(1)) if m else None
-        return None, [Problem(file, line, "", f"cannot be read as CSV ({exc}); check quotes and commas "
-                                              "on that line")]
-    df = df.fillna("")
-    n = len(df)
-    if n and text.count("\n") - (0 if text.endswith("\n") else -1) - 1 != n:
-        # some cell holds a line break (quoted): count physical lines the slow way
-        lines = []
-        reader = csv.reader(io.StringIO(text))
-        next(reader)
-        start = reader.line_num + 1
-        for _ in reader:
-            lines.append(start)
-            start = reader.line_num + 1
-        df[LINE] = lines[:n] if len(lines) >= n else range(2, n + 2)
-    else:
-        df[LINE] = range(2, n + 2)
-    if n:
-        cols = [c for c in df.columns if c != LINE]
-        blank = (df[cols] == "").all(axis=1)
-        if blank.any():
-            df = df.loc[~blank]
-    df = df.reset_index(drop=True)
+    if df is None:
+        df, problems = _careful_read(data.decode("utf-8-sig") if text is None else text, names, file)
+        if problems:
+            return None, problems
     df.attrs[FILE_ATTR] = file
     return df, []
+
+
+def _records(text: str, strict: bool) -> list[tuple[int, list[str]]]:
+    """Every record after the header, with the line it starts on."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=strict)
+    next(reader)  # the header, read already
+    out, line = [], reader.line_num + 1
+    for record in reader:
+        out.append((line, record))
+        line = reader.line_num + 1
+    return out
+
+
+def _careful_read(text: str, names: list[str], file: str) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """Every record with the line it starts on, by Python's csv module (any line ending,
+    line breaks inside quoted cells). A short record is padded with blanks; extra cells
+    past the header's are dropped when blank (a spreadsheet's empty columns) and a problem
+    otherwise, on every line that has them; a record whose cells are all blank is skipped.
+    A quoted cell never closed is a problem; a stray quote after a quoted cell (``"a"b``)
+    is read as pyarrow's fast path reads it (``ab``)."""
+    width = len(names)
+    try:
+        records = _records(text, strict=True)
+    except csv.Error as exc:
+        if "end of data" in str(exc):  # a quote opened and never closed: the rest of the file is one cell
+            starts = _records(text, strict=False)
+            return None, [Problem(file, starts[-1][0] if starts else 2, "", (
+                "a quoted cell that starts on this line is never closed, so the rest of the file would be one "
+                "cell; add the missing quote (\")"))]
+        records = _records(text, strict=False)
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    problems: list[Problem] = []
+    for at, record in records:
+        if len(record) > width:
+            extra = [c for c in record[width:] if c.strip()]
+            if extra:
+                problems.append(Problem(file, at, "", (
+                    f"has {len(record)} cells but the header names {width} columns; the extra cell "
+                    f"'{_short(extra[0])}' has no column. Put quotes around a cell that holds a comma "
+                    "(a spreadsheet does this when it saves as CSV), or delete the extra cell")))
+                continue
+            record = record[:width]
+        if all(c == "" for c in record):
+            continue
+        rows.append(record + [""] * (width - len(record)))
+        lines.append(at)
+    if problems:
+        return None, problems
+    cols = list(zip(*rows)) if rows else [()] * width
+    return pd.DataFrame({**{n: pd.array(list(c), dtype=STR) for n, c in zip(names, cols)},
+                         LINE: np.array(lines, dtype=np.int64)}), []
+
+
+def _short(cell: str, most: int = 40) -> str:
+    cell = cell.replace("\n", " ").replace("\r", " ")
+    return cell if len(cell) <= most else cell[:most - 1] + "…"
