@@ -74,6 +74,14 @@ class _Fx:
             f"(fx.csv or `taskerlog fx {currency} RATE --on {day.isoformat()}`) giving one {currency} in {self.home}"
         )
 
+    def rate_from(self, currency: str, day: dt.date) -> Decimal:
+        """The rate in force on ``day``, else (none recorded that early) the first one after
+        it: for a figure that is not an amount earned on a day (an advertised rate)."""
+        got = self.by_cur.get(currency)
+        if currency != self.home and got is not None and len(got[0]) and _ordinal(day) < int(got[0][0]):
+            return got[1][0]
+        return self.rate(currency, day)
+
     def _fractions(self, cur: str) -> tuple[np.ndarray, np.ndarray]:
         """Each rate of ``cur`` as an exact fraction num/den (int64; Python ints if huge)."""
         if cur not in self._frac:
@@ -84,17 +92,22 @@ class _Fx:
                                np.array([b for _, b in pairs], dtype=dtype))
         return self._frac[cur]
 
-    def convert(self, micros: np.ndarray, currency: np.ndarray, days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Convert micro-amounts to the home currency, exactly, rounding half-even per amount.
+    def convert(self, micros: np.ndarray, currency: np.ndarray, days: np.ndarray,
+                ticks: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Convert amounts to the home currency, exactly.
 
-        Returns (converted int64, missing bool): amounts without a rate are marked missing
-        (the caller raises only if it needs them). ``days`` are day ordinals.
+        An amount is ``micros + ticks / TICKS`` micro-units (``ticks`` None: all 0). Returns
+        (micros int64, ticks int64, missing bool): each converted amount rounded half-even to
+        the micro-unit, plus what that rounding left out, in ticks (rounded to the tick), so
+        that sums can be exact. Amounts without a rate are marked missing (the caller raises
+        only if it needs them). ``days`` are day ordinals.
         """
         out = micros.astype(np.int64).copy()
+        out_ticks = np.zeros(len(micros), dtype=np.int64) if ticks is None else ticks.astype(np.int64).copy()
         missing = np.zeros(len(micros), dtype=bool)
-        foreign = (currency != self.home) & (micros != 0)
+        foreign = (currency != self.home) & ((micros != 0) | (out_ticks != 0))
         if not foreign.any():
-            return out, missing
+            return out, out_ticks, missing
         idx = np.flatnonzero(foreign)
         sub = pd.DataFrame({"i": idx, "cur": currency[idx], "day": days[idx]})
         for cur, g in sub.groupby("cur", sort=False):
@@ -111,14 +124,39 @@ class _Fx:
                 continue
             nums, dens = self._fractions(str(cur))
             num, den = nums[gp], dens[gp]
-            m = micros[gi].astype(np.int64)
-            if num.dtype != object and int(np.abs(m).max()) * int(np.abs(num).max()) < 2**62:  # exact in int64
-                q, r = np.divmod(m * num, den)
-                out[gi] = q + ((2 * r > den) | ((2 * r == den) & (q % 2 == 1)))
+            v = micros[gi].astype(np.int64) * TICKS + out_ticks[gi]  # the amount in ticks
+            # the amount in the home currency is exactly v × num / den ticks: rounded once to
+            # the micro-unit, and what is left rounded to the tick (no double rounding)
+            if (num.dtype != object and int(np.abs(v).max()) * int(np.abs(num).max()) < 2**62
+                    and int(den.max()) < 2**62 // TICKS):  # exact in int64
+                exact = v * num
+                out[gi] = _round_div_array(exact, den * TICKS)
+                out_ticks[gi] = _round_div_array(exact - out[gi] * den * TICKS, den)
             else:  # too big for int64: Python integers
-                out[gi] = np.array([_round_div(int(a) * int(b), int(c)) for a, b, c in zip(m, num, den)],
-                                   dtype=np.int64)
-        return out, missing
+                for j, a, b, c in zip(gi.tolist(), v.tolist(), num.tolist(), den.tolist()):
+                    exact = int(a) * int(b)
+                    out[j] = _round_div(exact, int(c) * TICKS)
+                    out_ticks[j] = _round_div(exact - int(out[j]) * int(c) * TICKS, int(c))
+        return out, out_ticks, missing
+
+
+TICKS = 3600
+"""Sub-units of a micro-unit in which sums of money are exact: hours × rate is a whole
+number of ticks for any whole number of seconds (metrics.md: "Money is exact")."""
+
+
+def _round_div_array(n: np.ndarray, d) -> np.ndarray:
+    """``n / d`` rounded half-even, element-wise, in int64."""
+    q, r = np.divmod(n, d)
+    return q + ((2 * r > d) | ((2 * r == d) & (q % 2 == 1)))
+
+
+def _exact(micros, ticks):
+    """Sums of rounded micro-units and of the ticks their rounding left out → the exact sum
+    rounded half-even to the micro-unit (Python ints or int64 arrays alike)."""
+    if isinstance(micros, np.ndarray):
+        return micros + _round_div_array(ticks, TICKS)
+    return int(micros) + _round_div(int(ticks), TICKS)
 
 
 def _round_div(n: int, d: int) -> int:
@@ -163,7 +201,8 @@ class Prepared:
     end: np.ndarray
     day: np.ndarray  # local day ordinal of start
     units: np.ndarray  # int64, 0 where blank
-    pay: np.ndarray  # home micro-units
+    pay: np.ndarray  # home micro-units, each entry's rounded half-even
+    pay_ticks: np.ndarray  # what that rounding left out, in ticks (exact sums: see TICKS)
     pay_missing: np.ndarray  # bool: needed an exchange rate that is missing
     pay_currency: np.ndarray
     earning_status: np.ndarray  # status paid/pending
@@ -171,7 +210,8 @@ class Prepared:
     earns: np.ndarray
     key: np.ndarray  # index into UNPAID_KEYS for unpaid attribution
     kind_order: np.ndarray
-    earned_cum: dict[int, tuple[np.ndarray, np.ndarray]]  # platform code -> (days, cumulative earned)
+    earned_cum: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]]  # platform code -> (days, cumulative
+    # earned micro-units, cumulative ticks)
     # small tables
     projects: pd.DataFrame
     rate_changes: pd.DataFrame  # platform, project, day, old, new, pct
@@ -254,6 +294,7 @@ def prepare(frames: LogbookFrames) -> Prepared:
     cur_codes, cur_names = _codes(w["currency"])
 
     pay = np.where(has_pay, rec_pay, 0).astype(np.int64)
+    ticks = np.zeros(n, dtype=np.int64)
     # recorded pay: currency = entry's, else the project's, else home
     cur_lookup = np.array(cur_names + [None], dtype=object)
     pay_cur = np.where(cur_codes >= 0, cur_lookup[cur_codes], pk_cur[pk] if n else cur_lookup[:0]).astype(object)
@@ -273,16 +314,18 @@ def prepare(frames: LogbookFrames) -> Prepared:
             rate = merged["rate_micros"].to_numpy(dtype=np.int64)
             is_hour = (merged["unit"] == "hour").to_numpy()
             secs = end[ii] - start[ii]
-            # hours × rate, rounded half-even to the micro-unit, exactly in integers
+            # hours × rate is exact in ticks (1/3600 of a micro-unit); each entry's pay is that
+            # rounded half-even to the micro-unit, and the ticks left out are kept for exact sums
             num = secs * rate  # < 2^63 for any sane rate and entry length (≤ 7 days)
-            q, r = np.divmod(num, 3600)
-            up = (2 * r > 3600) | ((2 * r == 3600) & (q % 2 == 1))
-            pay[ii] = np.where(is_hour, q + up, units[ii] * rate)
+            rounded = _round_div_array(num, TICKS)
+            pay[ii] = np.where(is_hour, rounded, units[ii] * rate)
+            ticks[ii] = np.where(is_hour, num - rounded * TICKS, 0)
             pay_cur[ii] = merged["currency"].to_numpy(dtype=object)
-    pay_home, missing = fx.convert(pay, pay_cur, day)
+    pay_home, ticks_home, missing = fx.convert(pay, pay_cur, day, ticks)
     # an amount that will not be counted as earned does not need a rate
     missing &= earning_status
     earns = earning_status & (pay_home > 0)
+    ticks_home = np.where(earns, ticks_home, 0)  # an entry that does not earn adds nothing, not even ticks
     pending = status_code == 1
     failed = (status_code >= 2) & (status_code <= 5) & billable
     key = np.where(failed, len(KINDS) + status_code - 2, kind_code).astype(np.int64)
@@ -291,10 +334,11 @@ def prepare(frames: LogbookFrames) -> Prepared:
     earned_cum = {}
     if n:
         order = np.lexsort((day, plat))
-        ps, ds, es = plat[order], day[order], earned[order]
+        ps, ds, es, ts = plat[order], day[order], earned[order], ticks_home[order]
         bounds = np.flatnonzero(np.diff(ps)) + 1
-        for chunk_p, chunk_d, chunk_e in zip(np.split(ps, bounds), np.split(ds, bounds), np.split(es, bounds)):
-            earned_cum[int(chunk_p[0])] = (chunk_d, np.cumsum(chunk_e))
+        for chunk_p, chunk_d, chunk_e, chunk_t in zip(np.split(ps, bounds), np.split(ds, bounds),
+                                                      np.split(es, bounds), np.split(ts, bounds)):
+            earned_cum[int(chunk_p[0])] = (chunk_d, np.cumsum(chunk_e), np.cumsum(chunk_t))
 
     changes, firsts = _rate_history(frames.rates, tz)
 
@@ -308,8 +352,8 @@ def prepare(frames: LogbookFrames) -> Prepared:
     po = frames.payouts
     po_days = _local_days(_ints(po["paid_at"]), tz)
     po_cur = po["currency"].astype(object).to_numpy()
-    amt, m1 = fx.convert(_ints(po["amount_micros"]), po_cur, po_days)
-    fee, m2 = fx.convert(_ints(po["fee_micros"]), po_cur, po_days)
+    amt, _, m1 = fx.convert(_ints(po["amount_micros"]), po_cur, po_days)
+    fee, _, m2 = fx.convert(_ints(po["fee_micros"]), po_cur, po_days)
     payouts = pd.DataFrame({"platform": po["platform"].astype(object).to_numpy(), "day": po_days,
                             "amount": amt, "fee": fee, "missing": m1 | m2, "currency": po_cur})
     payouts = payouts.sort_values("day", kind="stable").reset_index(drop=True)
@@ -317,7 +361,7 @@ def prepare(frames: LogbookFrames) -> Prepared:
     ex = frames.expenses
     ex_days = np.array([d.toordinal() for d in ex["date"]], dtype=np.int64)
     ex_cur = ex["currency"].astype(object).to_numpy()
-    ex_amt, m3 = fx.convert(_ints(ex["amount_micros"]), ex_cur, ex_days)
+    ex_amt, _, m3 = fx.convert(_ints(ex["amount_micros"]), ex_cur, ex_days)
     expenses = pd.DataFrame({"platform": _obj(ex["platform"]), "day": ex_days, "amount": ex_amt,
                              "missing": m3, "currency": ex_cur})
 
@@ -326,7 +370,7 @@ def prepare(frames: LogbookFrames) -> Prepared:
         days_seen.append(int(np.nanmax(np.concatenate([eq_df["start"].to_numpy(dtype=float),
                                                        eq_df["end"].to_numpy(dtype=float)]))))
     return Prepared(home=home, tz=tz, platform_names=platform_names, project_keys=project_keys, plat=plat, pk=pk,
-                    start=start, end=end, day=day, units=units, pay=pay_home, pay_missing=missing,
+                    start=start, end=end, day=day, units=units, pay=pay_home, pay_ticks=ticks_home, pay_missing=missing,
                     pay_currency=pay_cur, earning_status=earning_status, pending=pending, earns=earns, key=key,
                     kind_order=kind_code, earned_cum=earned_cum, projects=projects, rate_changes=changes,
                     first_rates=firsts, eq=eq_df, payouts=payouts, expenses=expenses, fx=fx,
@@ -471,6 +515,24 @@ def _sum_by(groups: np.ndarray, values: np.ndarray, ngroups: int) -> np.ndarray:
         if limb.any():
             out += np.bincount(groups, weights=limb, minlength=ngroups).astype(np.int64) << shift
     return out
+
+
+def _money_sum(p: Prepared, idx: np.ndarray, which: np.ndarray, groups: np.ndarray | None = None,
+               ngroups: int = 1):
+    """The exact pay of the entries ``idx`` where ``which``, rounded half-even to the
+    micro-unit once per total (not per entry): one int, or one per group."""
+    sel = which[idx]
+    if groups is None:
+        return _exact(int(p.pay[idx][sel].sum()), int(p.pay_ticks[idx][sel].sum()))
+    return _exact(_sum_by(groups, p.pay[idx] * sel, ngroups), _sum_by_signed(groups, p.pay_ticks[idx] * sel, ngroups))
+
+
+def _sum_by_signed(groups: np.ndarray, values: np.ndarray, ngroups: int) -> np.ndarray:
+    """Exact int64 sums per group of small values of either sign (ticks: |v| ≤ TICKS / 2)."""
+    if not len(values):
+        return np.zeros(ngroups, dtype=np.int64)
+    # |sum| ≤ 1800 × entries < 2^53: bincount's float64 sums are exact
+    return np.bincount(groups, weights=values, minlength=ngroups).round().astype(np.int64)
 
 
 # ---------------------------------------------------------------------------------------
@@ -681,7 +743,7 @@ def compute(frames: LogbookFrames | None = None, *, date_from: dt.date | None = 
 
     def earned_upto(sc_platforms, day_hi) -> int:
         codes = p.earned_cum.keys() if sc_platforms is None else p.plat_codes(sc_platforms)
-        total = 0
+        total = total_ticks = 0
         for c in codes:
             got = p.earned_cum.get(int(c))
             if got is None:
@@ -689,7 +751,8 @@ def compute(frames: LogbookFrames | None = None, *, date_from: dt.date | None = 
             j = len(got[0]) if day_hi is None else int(np.searchsorted(got[0], day_hi, side="right"))
             if j:
                 total += int(got[1][j - 1])
-        return total
+                total_ticks += int(got[2][j - 1])
+        return _exact(total, total_ticks)
 
     # weeks
     week_of = p.day[idx] - ((p.day[idx] - 1) % 7)  # Monday's ordinal (ordinal 1 = Monday 0001-01-01)
@@ -717,11 +780,11 @@ def compute(frames: LogbookFrames | None = None, *, date_from: dt.date | None = 
     # entry aggregates: overall, per week
     zero = np.zeros(len(idx), dtype=np.int64)
     tot = _time_figures(p, idx, zero, 1)
-    earned_tot = int(p.pay[idx][p.earning_status[idx]].sum())
-    pending_tot = int(p.pay[idx][p.pending[idx]].sum())
+    earned_tot = _money_sum(p, idx, p.earning_status)
+    pending_tot = _money_sum(p, idx, p.pending)
     wtime = _time_figures(p, idx, wk, max(nweeks, 1))
-    w_earned = _sum_by(wk, p.pay[idx] * p.earning_status[idx], max(nweeks, 1))
-    w_pending = _sum_by(wk, p.pay[idx] * p.pending[idx], max(nweeks, 1))
+    w_earned = _money_sum(p, idx, p.earning_status, wk, max(nweeks, 1))
+    w_pending = _money_sum(p, idx, p.pending, wk, max(nweeks, 1))
     units_tot = int(p.units[idx].sum())
     w_units = _sum_by(wk, p.units[idx], max(nweeks, 1))
 
@@ -852,13 +915,13 @@ def compute(frames: LogbookFrames | None = None, *, date_from: dt.date | None = 
         o = np.argsort(pc.astype(np.int16 if npj < 32000 else np.int64), kind="stable")
         idx, pc, wk = idx[o], pc[o], wk[o]
         ptime = _time_figures(p, idx, pc, npj)
-        p_earned = _sum_by(pc, p.pay[idx] * p.earning_status[idx], npj)
-        p_pending = _sum_by(pc, p.pay[idx] * p.pending[idx], npj)
+        p_earned = _money_sum(p, idx, p.earning_status, pc, npj)
+        p_pending = _money_sum(p, idx, p.pending, pc, npj)
         p_units = _sum_by(pc, p.units[idx], npj)
         nw = max(nweeks, 1)
         pw = pc * nw + wk
         pwtime = _time_figures(p, idx, pw, npj * nw)
-        pw_earned = _sum_by(pw, p.pay[idx] * p.earning_status[idx], npj * nw)
+        pw_earned = _money_sum(p, idx, p.earning_status, pw, npj * nw)
         for (plat, proj), i in codes.items():
             ww = pwtime[0][i * nw:(i + 1) * nw][:nweeks]
             we = pw_earned[i * nw:(i + 1) * nw][:nweeks]
@@ -908,7 +971,7 @@ def _advertised(p: Prepared, key: tuple[str, str]) -> int | None:
             else:
                 if day is None:
                     day = dt.date.fromordinal(int(fr.day) if fr is not None else (p.last_day or _EPOCH_DATE.toordinal()))
-                num, den = (Decimal(adv) * p.fx.rate(currency, day)).as_integer_ratio()
+                num, den = (Decimal(adv) * p.fx.rate_from(currency, day)).as_integer_ratio()
                 value = _round_div(num, den)
     p.advertised_cache[key] = value
     return value

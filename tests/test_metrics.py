@@ -176,3 +176,32 @@ def test_conversion_is_exact_and_rounds_half_to_even(store):
     m = metrics.compute(store.frames(), breakdowns=False)
     exact = (Decimal("1234.567891") * Decimal("1.27123456789")).quantize(Decimal("0.000001"))
     assert Decimal(m["earned"]) == Decimal("0.000008") + Decimal("0.000004") + exact
+
+
+def test_derived_pay_adds_up_exactly_not_entry_by_entry(store):
+    """Three 7-minute entries and one of 3 minutes at $35/h are 0.4 h × 35 = $14.00 exactly.
+    Rounding each entry to the millionth first (4.083333 × 3 + 1.75) gave 13.999999, and
+    put a worker paid exactly the reference 'below' it."""
+    store.set_settings(Logbook(home_currency="USD", timezone=TZ))
+    store.add_project(Project(platform="S", project="Sx", currency="USD"))
+    store.add_rate(Rate(platform="S", project="Sx", effective_at=t("2026-01-01T00:00"), rate="35"))
+    for start, end in [("09:00", "09:07"), ("10:00", "10:07"), ("11:00", "11:07"), ("12:00", "12:03")]:
+        work(store, f"2026-03-02T{start}", f"2026-03-02T{end}", project="Sx", platform="S")
+    m = metrics.compute(store.frames(), reference_wage=Decimal(35))
+    assert (m["earned"], m["effective_hourly_wage"], m["paid_hourly_rate"]) == ("14.00", "35.00", "35.00")
+    assert m["below_reference"] is False and m["shortfall"] == "0.00" and m["weekly_shortfall"] == "0.00"
+    assert m["outstanding"] == "14.00"
+    assert [w["earned"] for w in m["by_week"]] == ["14.00"] and [r["earned"] for r in m["by_project"]] == ["14.00"]
+
+
+def test_converted_derived_pay_is_exact_too(store):
+    """KES home, $10/h paid in USD, three 20-minute entries on a day USD is 129.5 KES:
+    1 h × 10 × 129.5 = 1,295 KES (each entry alone is 431.666…)."""
+    store.set_settings(Logbook(home_currency="KES", timezone="Africa/Nairobi"))
+    store.add_project(Project(platform="R", project="Lidar", currency="USD"))
+    store.add_rate(Rate(platform="R", project="Lidar", effective_at=t("2026-01-01T00:00"), rate="10", currency="USD"))
+    store.add_fx(FxRate(date=dt.date(2026, 3, 1), currency="USD", rate="129.5"))
+    for start, end in [("09:00", "09:20"), ("10:00", "10:20"), ("11:00", "11:20")]:
+        work(store, f"2026-03-02T{start}", f"2026-03-02T{end}", project="Lidar", platform="R")
+    m = metrics.compute(store.frames(), breakdowns=False)
+    assert m["earned"] == "1295.00" and m["effective_hourly_wage"] == "1295.00"

@@ -3,7 +3,7 @@ minute-by-minute sweep of the same definitions."""
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 
 import pandas as pd
 from hypothesis import given, settings
@@ -81,7 +81,8 @@ def test_figures_match_a_brute_force_sweep(entries):
     assert round(m["hours_worked"] * 60) == worked
     assert round(m["hours_paid"] * 60) == paid
     assert {k: round(v * 60) for k, v in m["unpaid_hours_by_kind"].items()} == by_key
-    assert abs(Decimal(m["earned"]) - earned) <= Decimal("0.000001") * len(entries)
+    # exact: the sum of hours × rate, rounded half-even to the millionth once, not per entry
+    assert Decimal(m["earned"]) == earned.quantize(Decimal("0.000001"), rounding=ROUND_HALF_EVEN)
 
 
 @settings(max_examples=80, deadline=None)
