@@ -388,7 +388,8 @@ def _expand_rates(rates: pd.DataFrame, pk_index: dict[tuple[str, str | None], in
         for k in kinds:
             rows.append((code * 16 + _KIND_INDEX[k], int(r.effective_at), int(r.rate_micros), r.unit, r.currency))
     df = pd.DataFrame(rows, columns=["k", "effective_at", "rate_micros", "unit", "currency"])
-    df["k"] = df["k"].astype(np.int64)
+    for c in ("k", "effective_at", "rate_micros"):  # typed even when empty (no rate for any worked project)
+        df[c] = df[c].astype(np.int64)
     # a later rate replaces an earlier one; at the same instant, the one recorded last wins
     df = df.drop_duplicates(["k", "effective_at"], keep="last")
     return df.sort_values("effective_at", kind="stable")

@@ -432,3 +432,17 @@ def test_store_frames_can_load_only_some_work_entries(run, db):
     assert day.work["id"].tolist() == [3]
     for f in (one, none, day):  # the other tables stay whole: an entry's pay needs them
         assert len(f.rates) == 2 and len(f.projects) == 1 and len(f.eq) == 1
+
+
+def test_logging_on_a_project_with_no_rate_yet_saves_once_and_says_so(run, db):
+    """It used to save the entry and then fail (exit 1) working out its pay: a retry saved it twice."""
+    run("settings", "--home-currency", "USD", "--timezone", TZ)
+    run("project", "add", "Outlier", "Plain New")
+    run("project", "add", "Outlier", GD)
+    run("rate", "Outlier", GD, "35", "--from", "2026-03-02 09:00")  # a rate, but none for Plain New
+    out = run("log", "Outlier", "Plain New", "--start", "2026-03-09 09:00", "--minutes", "5").output
+    assert out.startswith("logged entry #1: 2026-03-09 09:00–09:05 (5m) Outlier / Plain New (tasking), paid")
+    rows = as_json(run("entries", "--project", "Plain New", "--json"))
+    assert [r["id"] for r in rows] == [1] and rows[0]["pay_home"] == "0.00"
+    m = as_json(run("metrics", "--json", "--project", "Plain New"))
+    assert m["hours_worked"] == pytest.approx(5 / 60) and m["earned"] == "0.00"

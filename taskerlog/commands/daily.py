@@ -149,7 +149,17 @@ def clock_stop(c: Context, clock_id, at, units, pay, status, note, as_json):
 
 
 def _report_saved(store: Store, wid: int, tz: str, now: int, as_json: bool, verb: str) -> None:
-    row = entry_rows(store, ids={wid})[0]
+    """Confirm a saved entry. The entry is written already: whatever goes wrong in working
+    out its pay for the confirmation must not look like a failed save (a retry would
+    record it twice)."""
+    try:
+        row = entry_rows(store, ids={wid})[0]
+    except Exception as exc:  # noqa: BLE001
+        if as_json:
+            emit_json({"id": wid, "saved": True, "pay_home": None})
+        else:
+            click.echo(f"{verb} entry #{wid} (its pay could not be shown: {exc}; see `taskerlog entries`)")
+        return
     if as_json:
         emit_json(row)
         return
