@@ -2,7 +2,8 @@
 
 Instants are stored as integer seconds since the Unix epoch (UTC). A time written
 without an offset is local time in the logbook's time zone; DST gaps and folds are
-resolved the way ``zoneinfo`` does (``fold=0``: the first of two repeated hours).
+resolved as the bundle resolves them: a time the clocks jumped over is refused, a repeated
+one is the first of the two (``fold=0``).
 """
 
 from __future__ import annotations
@@ -51,8 +52,44 @@ def system_timezone() -> str:
     return "UTC"
 
 
+YEARS = (1900, 2199)
+"""The years a time may fall in: a year like 0226 or 9999 is a typo, named as one."""
+
+
+def offset_text(offset: dt.timedelta) -> str:
+    """A UTC offset as ISO 8601 writes it: ``+03:00``, ``-05:00``, ``+05:30``."""
+    minutes = int(offset.total_seconds()) // 60
+    sign = "-" if minutes < 0 else "+"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def skipped_message(text: str, tz: str) -> str:
+    """What to say of a local time the clocks jumped over (a DST gap) in ``tz``."""
+    example = "+03:00"
+    try:
+        naive = dt.datetime.fromisoformat(str(text).strip()).replace(tzinfo=None)
+        example = offset_text(naive.replace(tzinfo=zone(tz)).utcoffset())  # fold=0: the offset before the jump
+    except (ValueError, TypeError, TimeError):
+        pass
+    return (f"'{text}' does not exist in {tz}: the clocks jumped forward over it (daylight saving); "
+            f"add the UTC offset the clock had (e.g. {str(text).strip()}{example}) or write the time "
+            "the clock showed after the jump")
+
+
+def in_gap(naive: dt.datetime, tz: str) -> bool:
+    """Whether the wall-clock time ``naive`` never happened in ``tz`` (the clocks jumped over it)."""
+    z = zone(tz)
+    there = naive.replace(tzinfo=z)
+    back = dt.datetime.fromtimestamp(there.timestamp(), tz=z).replace(tzinfo=None)
+    return back != naive
+
+
 def parse_instant(text: str, tz: str) -> int:
-    """ISO 8601 date-time → epoch seconds. No offset means local time in ``tz``."""
+    """ISO 8601 date-time → epoch seconds. No offset means local time in ``tz``.
+
+    A local time the clocks skipped (a DST gap) is refused, as the bundle refuses it; a
+    repeated one (a fold) is its first occurrence. The year must be in :data:`YEARS`.
+    """
     s = str(text).strip()
     if not s:
         raise TimeError("a time is needed here")
@@ -67,7 +104,11 @@ def parse_instant(text: str, tz: str) -> int:
         ) from exc
     if len(s) <= 10:
         raise TimeError(f"'{text}' is a date without a time of day; add one, e.g. {s}T09:00")
+    if not YEARS[0] <= value.year <= YEARS[1]:
+        raise TimeError(f"'{text}' is not in the years {YEARS[0]} to {YEARS[1]}; check the year")
     if value.tzinfo is None:
+        if in_gap(value, tz):
+            raise TimeError(skipped_message(text, tz))
         value = value.replace(tzinfo=zone(tz))
     return int(value.timestamp())
 

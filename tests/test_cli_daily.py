@@ -446,3 +446,17 @@ def test_logging_on_a_project_with_no_rate_yet_saves_once_and_says_so(run, db):
     assert [r["id"] for r in rows] == [1] and rows[0]["pay_home"] == "0.00"
     m = as_json(run("metrics", "--json", "--project", "Plain New"))
     assert m["hours_worked"] == pytest.approx(5 / 60) and m["earned"] == "0.00"
+
+
+@pytest.mark.parametrize("start,says", [
+    ("2026-03-08T02:30", "--start: '2026-03-08T02:30' does not exist in America/New_York: the clocks jumped forward "
+                         "over it (daylight saving); add the UTC offset the clock had (e.g. 2026-03-08T02:30-05:00)"),
+    ("9999-08-10T10:00", "--start: '9999-08-10T10:00' is not in the years 1900 to 2199; check the year"),
+])
+def test_log_refuses_what_the_bundle_refuses(run, start, says):
+    """A time the clocks skipped was stored an hour later, a year 9999 as written."""
+    run("settings", "--home-currency", "USD", "--timezone", "America/New_York")
+    run("project", "add", "Outlier", GD)
+    r = run("log", "Outlier", GD, "--start", start, "--minutes", "5", ok=False)
+    assert r.exit_code != 0 and says in r.output
+    assert as_json(run("entries", "--json")) == []

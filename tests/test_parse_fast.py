@@ -28,6 +28,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from taskerlog import timeutil
 from taskerlog.bundle import parse
 from taskerlog.bundle.problems import Problem
 from taskerlog.bundle.importer import _PARSERS
@@ -181,6 +182,9 @@ def _same(method: str, df: pd.DataFrame, *args, **kwargs) -> None:
         expected_problems += [Problem("t.csv", int(lines[i]), "c", f"'{cells[i]}' is not in the years 1900 to 2199; "
                                       "check the year") for i in np.flatnonzero(far)]
         want = want.where(~far, pd.NA)
+        # a time the clocks jumped over: the suggested offset is now the zone's own, not +03:00
+        expected_problems = [Problem(q.file, q.line, q.column, timeutil.skipped_message(q.message.split("'")[1], args[0]))
+                             if "does not exist in" in q.message else q for q in expected_problems]
     if isinstance(want, tuple):
         for g, w in zip(got, want):
             np.testing.assert_array_equal(g, w)

@@ -25,6 +25,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .. import timeutil
 from .problems import Problem
 from .spec import FILE_ATTR, LINE
 
@@ -37,7 +38,7 @@ _MAX_INT_DIGITS = 12  # 10^12 currency units is more than any pay; int64 micros 
 
 STR = pd.StringDtype("pyarrow", na_value=np.nan)
 """pandas' default ``str`` dtype: what ``astype(str)`` gives and every text column here is."""
-_FAST_YEARS = (1900, 2199)
+_FAST_YEARS = timeutil.YEARS
 """Years the fast date/time path reads itself (well inside what pandas parses in any unit),
 and the years a time may be in at all."""
 _INSTANT_RANGE = (-2208988800, 7258118400)
@@ -745,9 +746,7 @@ class Checker:
             self.fail(col, far, lambda v: f"'{v}' is not in the years {_FAST_YEARS[0]} to {_FAST_YEARS[1]}; "
                                           "check the year")
         self.fail(col, date_only, lambda v: f"'{v}' is a date without a time of day; add one, e.g. {v}T09:00")
-        self.fail(col, gap, lambda v: f"'{v}' does not exist in {tz}: the clocks jumped forward over it "
-                                      "(daylight saving); add the UTC offset the clock had (e.g. "
-                                      f"{v}+03:00) or write the time the clock showed after the jump")
+        self.fail(col, gap, lambda v: timeutil.skipped_message(v, tz))
         self.fail(col, ~blank & ~date_only & ~(good | gap | far),
                   lambda v: f"'{v}' is not a time; write it as 2026-03-02T09:00 or 2026-03-02 09:00 "
                             "(add +03:00 or Z for an explicit offset)")

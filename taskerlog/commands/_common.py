@@ -45,12 +45,14 @@ def parse_when(text: str, tz: str, now: int, *, option: str, allow_date: bool = 
         if hour > 23 or minute > 59:
             raise CLIError(f"{option}: '{text}' is not a time of day; write HH:MM from 00:00 to 23:59")
         day = today(now, tz) - dt.timedelta(days=1 if m.group(1) == "yesterday" else 0)
-        return int(dt.datetime.combine(day, dt.time(hour, minute), tzinfo=timeutil.zone(tz)).timestamp())
-    if allow_date and re.fullmatch(r"\d{4}-\d{2}-\d{2}", s):
+        s = dt.datetime.combine(day, dt.time(hour, minute)).isoformat(timespec="minutes")
+    elif allow_date and re.fullmatch(r"\d{4}-\d{2}-\d{2}", s):
         return timeutil.local_midnight(parse_day(s, tz, now, option=option), tz)
     try:
-        return timeutil.parse_instant(s, tz)
+        return timeutil.parse_instant(s, tz)  # a time the clocks skipped, or year 9999, is refused here too
     except ValueError as exc:
+        if "is not a time;" not in str(exc):  # it is a time, but not one that happened: say why
+            raise _named(option, exc) from exc
         raise CLIError(
             f"{option}: '{text}' is not a time; write 14:30 (today), 'yesterday 14:30', "
             "or 2026-03-02T09:00 (add +03:00 or Z for an explicit offset)"
