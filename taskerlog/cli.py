@@ -47,20 +47,49 @@ def friendly_errors(fn):
             raise CLIError(explain_validation(exc)) from exc
         except (StoreError, money.MoneyError, timeutil.TimeError, ValueError) as exc:
             raise CLIError(str(exc)) from exc
+        except OSError as exc:  # a folder that cannot be written, a full disk, a file in the way
+            raise CLIError(os_sentence(exc)) from exc
 
     return wrapper
 
 
+def os_sentence(exc: OSError) -> str:
+    """An operating-system error as a sentence that names the file and what to do."""
+    where = exc.filename or "a file"
+    why = (exc.strerror or str(exc)).rstrip(".").lower()
+    return (f"{where}: {why}; nothing more was written there. Choose a place you can write to "
+            "(your home folder, say) or free some space, then try again")
+
+
 class Context:
     def __init__(self, db: str | None):
+        self.chosen = bool(db)
         self.db_path = Path(db).expanduser() if db else default_db_path()
         self._store: Store | None = None
+        self.created = False
+        """Whether this command made the logbook file (it did not exist before)."""
 
     @property
     def store(self) -> Store:
         if self._store is None:
+            if self.chosen and not self.db_path.parent.is_dir():
+                # the default folder is made as needed; a folder typed with --db is not (a typo
+                # would otherwise start a new, empty logbook somewhere unexpected)
+                raise CLIError(f"--db: there is no folder {self.db_path.parent}; create it first, or check the path")
+            self.created = not self.db_path.exists()
             self._store = Store(self.db_path)
         return self._store
+
+    def discard_if_created(self) -> None:
+        """Remove the logbook this command made, when nothing was written to it after all
+        (a dry run, a refused import): looking must not leave an empty logbook behind."""
+        if not self.created or self._store is None:
+            return
+        self._store.close()
+        self._store = None
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(self.db_path) + suffix).unlink(missing_ok=True)
+        self.created = False
 
 
 pass_ctx = click.make_pass_decorator(Context)

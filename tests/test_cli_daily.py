@@ -460,3 +460,42 @@ def test_log_refuses_what_the_bundle_refuses(run, start, says):
     r = run("log", "Outlier", GD, "--start", start, "--minutes", "5", ok=False)
     assert r.exit_code != 0 and says in r.output
     assert as_json(run("entries", "--json")) == []
+
+
+def test_a_db_in_a_folder_that_does_not_exist_is_refused_not_made(tmp_path, clock):
+    from click.testing import CliRunner
+    missing = tmp_path / "typo" / "log.sqlite"
+    r = CliRunner().invoke(cli, ["--db", str(missing), "status"])
+    assert r.exit_code == 1 and f"--db: there is no folder {missing.parent}" in r.output
+    assert not missing.parent.exists()
+
+
+def test_looking_at_an_import_leaves_no_logbook_behind(tmp_path, clock):
+    """A dry run, or a refused import, into a new --db used to leave an empty logbook file."""
+    from click.testing import CliRunner
+    good = tmp_path / "good"
+    good.mkdir()
+    (good / "work.csv").write_text("platform,kind,start,end\nOutlier,admin,2026-03-02T09:00Z,2026-03-02T10:00Z\n")
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "work.csv").write_text("platform,kind,start,end\nOutlier,nap,2026-03-02T09:00Z,2026-03-02T10:00Z\n")
+    new = tmp_path / "new.sqlite"
+    assert CliRunner().invoke(cli, ["--db", str(new), "import", str(good), "--dry-run"]).exit_code == 0
+    assert CliRunner().invoke(cli, ["--db", str(new), "import", str(bad)]).exit_code == 1
+    assert list(tmp_path.glob("new.sqlite*")) == []
+    assert CliRunner().invoke(cli, ["--db", str(new), "import", str(good)]).exit_code == 0
+    assert new.exists() and len(Store(new).rows("work")) == 1
+
+
+def test_export_to_a_place_that_cannot_be_written_is_a_sentence(run, tmp_path, monkeypatch):
+    run("settings", "--home-currency", "USD", "--timezone", TZ)
+    r = run("export", str(tmp_path / "nowhere" / "x.zip"), ok=False)
+    assert r.exit_code == 1 and "there is no folder" in r.output and not (tmp_path / "nowhere").exists()
+    import tempfile
+
+    def refuse(*a, **k):
+        raise PermissionError(13, "Permission denied", str(tmp_path / ".x.zip.abc.partial"))
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    r = run("export", str(tmp_path / "x.zip"), ok=False)
+    assert r.exit_code == 1 and f"{tmp_path / 'x.zip'}: permission denied" in r.output
+    assert "Traceback" not in r.output

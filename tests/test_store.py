@@ -199,6 +199,19 @@ def test_a_write_blocked_by_another_program_says_so(tmp_path, monkeypatch):
     s.close()
 
 
+def test_a_logbook_that_cannot_be_written_says_so(tmp_path):
+    """A logbook on a read-only disk (or an immutable file) used to end in SQLite's
+    'attempt to write a readonly database' traceback."""
+    s = Store(tmp_path / "log.sqlite")
+    fill(s)
+    s.conn.execute("PRAGMA query_only = ON")  # SQLite refuses every write, as on a read-only disk
+    with pytest.raises(StoreError, match="can be read but not written.*nothing was written.*Copy the logbook"):
+        fill(s)
+    s.conn.execute("PRAGMA query_only = OFF")
+    assert len(s.rows("work")) == 1 and s.verify().ok
+    s.close()
+
+
 def test_frames_carry_every_value_and_nulls(store):
     wid = fill(store)
     store.add_work(WorkEntry(platform="Outlier", kind="waiting", start=T("2026-03-01T08:00"),

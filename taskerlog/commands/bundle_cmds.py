@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..cli import CLIError, Context, emit_json, friendly_errors, pass_ctx
+from ..cli import CLIError, Context, emit_json, friendly_errors, os_sentence, pass_ctx
 
 
 def _options(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -69,7 +69,10 @@ def import_(c: Context, source: str, fmt: str, options: tuple[str, ...], dry_run
     src = f"import:{name}"
     try:
         report = import_read(store, read, source=src, dry_run=dry_run)
+        if dry_run:
+            c.discard_if_created()
     except ImportProblems as exc:
+        c.discard_if_created()
         for p in exc.problems:
             click.echo(str(p), err=True)
         click.echo(f"nothing was imported: {len(exc.problems)} problem(s) in {name}; fix them and run the "
@@ -98,10 +101,16 @@ def export(c: Context, out: str) -> None:
     """
     from ..bundle import ExportError, export_bundle
 
+    parent = Path(out).expanduser().absolute().parent
+    if not parent.is_dir():
+        raise CLIError(f"there is no folder {parent} to export into; create it first, or check the path")
     try:
         counts = export_bundle(c.store, out)
     except ExportError as exc:
         raise CLIError(str(exc)) from exc
+    except OSError as exc:  # the error names the hidden file the export is first written to
+        exc.filename = out
+        raise CLIError(os_sentence(exc)) from exc
     click.echo(f"exported to {out}: " + ", ".join(f"{n} {k}" for k, n in counts.items() if k != "logbook"))
 
 

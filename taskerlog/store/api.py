@@ -72,6 +72,19 @@ def _connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
+def _unwritable(path: Path, exc: sqlite3.OperationalError) -> StoreError | None:
+    """SQLite's word for a logbook it may read but not write, as a sentence (None: another error)."""
+    text = str(exc)
+    if "readonly" in text or "read-only" in text:
+        return StoreError(f"{path} can be read but not written (the file or its folder is read-only, or on a "
+                          "read-only disk); nothing was written. Copy the logbook somewhere you can write "
+                          "and use --db with the copy")
+    if "disk is full" in text or "disk I/O error" in text:
+        return StoreError(f"{path} could not be written ({text}); nothing was written. Free some disk space "
+                          "or check the disk, then try again")
+    return None
+
+
 def backup_to(conn: sqlite3.Connection, dest: Path) -> Path:
     """Copy a live database with SQLite's backup API, integrity-check it, rename into place."""
     dest = Path(dest)
@@ -159,7 +172,11 @@ class Store:
         try:
             self.conn = _connect(self.path)
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{self.path} is not a taskerlog logbook ({exc})") from exc
+            if "unable to open" in str(exc):
+                raise StoreError(f"{self.path} cannot be opened or created ({exc}): check that its folder exists "
+                                 "and that you may write to it") from exc
+            raise _unwritable(self.path, exc) if isinstance(exc, sqlite3.OperationalError) and _unwritable(
+                self.path, exc) else StoreError(f"{self.path} is not a taskerlog logbook ({exc})") from exc
         self.db = Database(self.conn)
         self._lock = threading.RLock()
         self._depth = 0
@@ -205,7 +222,7 @@ class Store:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
             if "locked" not in str(exc) and "busy" not in str(exc):
-                raise
+                raise _unwritable(self.path, exc) or exc
             raise StoreError(f"{busy} ({exc}); close other taskerlog windows and commands, then try again") from exc
 
     def close(self) -> None:
@@ -250,12 +267,13 @@ class Store:
                         yield self
                         if self._bulk:
                             self._check_references(self._bulk)
-                    except BaseException:
+                        self.conn.execute("COMMIT")
+                    except BaseException as exc:
                         if self.conn.in_transaction:
                             self.conn.execute("ROLLBACK")
+                        if isinstance(exc, sqlite3.OperationalError):
+                            raise _unwritable(self.path, exc) or exc
                         raise
-                    else:
-                        self.conn.execute("COMMIT")
                     finally:
                         self._depth -= 1
                 finally:
