@@ -52,7 +52,7 @@ def parse_applies_to(text: str | None) -> tuple[str, ...]:
     """``"training;review"`` → ('review', 'training') in KINDS order; blank → all billable kinds."""
     if text is None or not str(text).strip():
         return BILLABLE_KINDS
-    parts = [p.strip() for p in str(text).split(";") if p.strip()]
+    parts = [p.strip().lower() for p in str(text).split(";") if p.strip()]  # any case, as kind is read
     bad = [p for p in parts if p not in KINDS]
     if bad:
         raise ValueError(

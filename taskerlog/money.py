@@ -8,6 +8,7 @@ Binary floating point never holds money.
 
 from __future__ import annotations
 
+import functools
 import re
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
@@ -106,14 +107,25 @@ def format_micros(micros: int | None, places: int | None = None) -> str | None:
     return format_amount(from_micros(micros), places)
 
 
+CURRENCY_MESSAGE = ("'{v}' is not a currency code; use the three-letter ISO 4217 code such as USD, KES, "
+                    "PHP, INR, EUR (check the spelling)")
+
+
+@functools.cache
+def currency_codes() -> frozenset[str]:
+    """Every ISO 4217 code, current and withdrawn (HRK, BGN, VEF...: old records keep
+    theirs), from the Unicode CLDR data that Babel ships."""
+    from babel.numbers import list_currencies
+
+    return frozenset(list_currencies())
+
+
 def check_currency(code: str) -> str:
-    """Validate an ISO 4217 code (three capital letters) and return it upper-cased."""
+    """Validate an ISO 4217 code and return it upper-cased. A typo such as ``UDS`` is
+    refused here: later, every figure would fail for want of its exchange rate."""
     c = (code or "").strip().upper()
-    if not _CURRENCY_RE.match(c):
-        raise MoneyError(
-            f"'{code}' is not a currency code; use the three-letter ISO 4217 code "
-            "such as USD, KES, PHP, INR, EUR"
-        )
+    if not _CURRENCY_RE.match(c) or c not in currency_codes():
+        raise MoneyError(CURRENCY_MESSAGE.format(v=code))
     return c
 
 

@@ -251,6 +251,11 @@ BAD = [
      "fx.csv:3: currency: 2026-03-05 / KES is already on line 2 with other values"),
     ({"logbook.csv": "home_currency,timezone\nUSD,Mars/Olympus\n"}, "logbook.csv:2: timezone: 'Mars/Olympus' is not a time zone"),
     ({"logbook.csv": "home_currency,timezone\nshillings,UTC\n"}, "logbook.csv:2: home_currency: 'shillings' is not a currency"),
+    # three capitals are not enough: a typo would make every figure fail for want of its exchange rate
+    ({"payouts.csv": "platform,paid_at,amount,currency\nOutlier,2026-03-06T10:00,10,UDS\n"},
+     "payouts.csv:2: currency: 'UDS' is not a currency code"),
+    ({"work.csv": W + "Outlier,,tasking,2026-03-02T09:00,2026-03-02T10:00,,,5,XYZ,\n"},
+     "work.csv:2: currency: 'XYZ' is not a currency code"),
     ({"logbook.csv": "home_currency\nUSD\nKES\n"}, "logbook.csv:3: logbook.csv has one row of settings"),
     ({"work.csv": "platform,kind,start,end,hours\nOutlier,tasking,2026-03-02T09:00,2026-03-02T10:00,1\n"},
      "work.csv:1: hours: unknown column 'hours'; the columns of work.csv are: platform, project, kind"),
@@ -315,6 +320,15 @@ def test_any_line_ending_reads_alike(store, tmp_path, newline):
                          'A,tasking,2026-03-02T11:00,2026-03-02T12:00,"two' + newline + 'lines"', ""])
     assert import_path(store, bundle(tmp_path, {"work.csv": text})).tables["work"].added == 2
     assert store.frames().work["note"].tolist() == ["x", "two" + newline + "lines"]
+
+
+def test_withdrawn_currencies_of_old_records_are_accepted(store, tmp_path):
+    """Croatia's kuna (until 2023) and Bulgaria's lev (until 2026) are still ISO 4217 codes
+    for the years they were paid in."""
+    store.set_settings(Logbook(timezone="UTC", home_currency="EUR"))
+    files = {"fx.csv": "date,currency,rate\n2022-05-01,HRK,0.133\n2025-05-01,bgn,0.511\n"}
+    assert import_path(store, bundle(tmp_path, files)).tables["fx"].added == 2
+    assert sorted(store.frames().fx["currency"]) == ["BGN", "HRK"]
 
 
 def test_every_problem_is_reported_not_just_the_first(store, tmp_path):
@@ -719,3 +733,11 @@ def test_columns_reach_the_store_with_blanks_as_null(rows):
     assert as_list(got_text) == ["a", None, None, "Łódź"] * rows
     assert as_list(got_ints) == [1, None, 3] * rows
     assert isinstance(got_text, list) == (rows * 4 <= 256)
+
+
+def test_applies_to_reads_kinds_in_any_case_as_kind_does(store, tmp_path):
+    store.set_settings(Logbook(timezone="UTC"))
+    files = {"projects.csv": "platform,project\nOutlier,Wolf\n",
+             "rates.csv": "platform,project,effective_at,rate,applies_to\nOutlier,Wolf,2026-03-01T00:00,20,Training; Review\n"}
+    import_path(store, bundle(tmp_path, files))
+    assert store.frames().rates["applies_to"].tolist() == ["review;training"]

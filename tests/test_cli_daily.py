@@ -499,3 +499,14 @@ def test_export_to_a_place_that_cannot_be_written_is_a_sentence(run, tmp_path, m
     r = run("export", str(tmp_path / "x.zip"), ok=False)
     assert r.exit_code == 1 and f"{tmp_path / 'x.zip'}: permission denied" in r.output
     assert "Traceback" not in r.output
+
+
+def test_a_currency_typo_is_refused_by_every_command(run):
+    run("settings", "--home-currency", "USD", "--timezone", TZ)
+    run("project", "add", "Outlier", GD)
+    for args in (["payout", "Outlier", "10", "--currency", "UDS"], ["fx", "XYZ", "1.5"],
+                 ["log", "Outlier", GD, "--start", "2026-03-09 09:00", "--minutes", "5", "--pay", "1",
+                  "--currency", "XYZ"]):
+        r = run(*args, ok=False)
+        assert r.exit_code != 0 and "is not a currency code" in r.output, (args, r.output)
+    assert as_json(run("entries", "--json")) == []

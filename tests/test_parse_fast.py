@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from itertools import pairwise
 from unittest import mock
 
@@ -28,7 +29,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from taskerlog import timeutil
+from taskerlog import money, timeutil
 from taskerlog.bundle import parse
 from taskerlog.bundle.problems import Problem
 from taskerlog.bundle.importer import _PARSERS
@@ -185,6 +186,15 @@ def _same(method: str, df: pd.DataFrame, *args, **kwargs) -> None:
         # a time the clocks jumped over: the suggested offset is now the zone's own, not +03:00
         expected_problems = [Problem(q.file, q.line, q.column, timeutil.skipped_message(q.message.split("'")[1], args[0]))
                              if "does not exist in" in q.message else q for q in expected_problems]
+    if method == "currency":  # three capitals that are no ISO 4217 code (XYZ, UDS) are now refused too
+        message = "is not a currency code; use the three-letter ISO 4217 code such as USD, KES, PHP, INR, EUR"
+        expected_problems = [Problem(q.file, q.line, q.column, q.message + " (check the spelling)")
+                             if q.message.endswith(message) else q for q in expected_problems]
+        cells, lines = old.cell("c").to_numpy(), df["_line"].to_numpy()
+        unknown = [i for i, v in enumerate(want.tolist()) if isinstance(v, str)
+                   and re.fullmatch("[A-Z]{3}", v) and v not in money.currency_codes()]
+        expected_problems += [Problem("t.csv", int(lines[i]), "c", money.CURRENCY_MESSAGE.format(v=cells[i]))
+                              for i in unknown]
     if isinstance(want, tuple):
         for g, w in zip(got, want):
             np.testing.assert_array_equal(g, w)

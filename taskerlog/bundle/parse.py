@@ -25,7 +25,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .. import timeutil
+from .. import money, timeutil
 from .problems import Problem
 from .spec import FILE_ATTR, LINE
 
@@ -452,14 +452,23 @@ def _plain_numbers(a: Column, max_int: int, max_frac: int) -> tuple[np.ndarray, 
 
 
 def _codes(a: Column) -> np.ndarray:
-    """Rows that are exactly three ASCII capitals (``[A-Z]{3}``)."""
+    """Rows that are ISO 4217 currency codes (three ASCII capitals that ISO 4217 has)."""
+    known = money.currency_codes()
     if len(a) <= SMALL:
-        return np.array([c is not None and _FEW_CODE.fullmatch(c) is not None for c in a.to_pylist()], dtype=bool)
+        return np.array([c is not None and c in known and _FEW_CODE.fullmatch(c) is not None
+                         for c in a.to_pylist()], dtype=bool)
     ok = _lengths(a) == 3
     rows = np.flatnonzero(ok)
     for i in range(3 if rows.size else 0):
         ok[rows] &= (_gather(a, rows, i) - np.uint8(ord("A"))) < 26
+    if ok.any():
+        ok &= _np(pc.is_in(a, value_set=_known_codes()))
     return ok
+
+
+@functools.cache
+def _known_codes() -> pa.Array:
+    return pa.array(sorted(money.currency_codes()), pa.large_string())
 
 
 def int_series(values: np.ndarray, ok: np.ndarray, index: pd.Index) -> pd.Series:
@@ -663,8 +672,7 @@ class Checker:
 
     def currency(self, col: str, *, required: bool = False) -> pd.Series:
         s, bad = self._coded(col, True, "a currency code (USD, KES, PHP, ...)" if required else None, _codes)
-        self.fail(col, bad, lambda v: f"'{v}' is not a currency code; use the three-letter ISO 4217 code "
-                                      "such as USD, KES, PHP, INR, EUR")
+        self.fail(col, bad, lambda v: money.CURRENCY_MESSAGE.format(v=v))
         return s
 
     def _decimal_parts(self, col: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
