@@ -73,6 +73,8 @@ def import_history(c: Context, fmt: str, file: str, mapping, platform, day_first
             report, counts = importers.apply(store, res.tables, source=f"import:{fmt}:{name}", dry_run=dry_run)
         except ImportProblems as exc:
             problems = exc.problems
+    if problems or dry_run:
+        c.discard_if_created()  # looking leaves no empty logbook behind
     if problems:
         for p in problems:
             click.echo(str(p), err=True)
