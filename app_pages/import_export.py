@@ -27,14 +27,12 @@ def _check(files) -> None:
         src = appsupport.unpack_upload([(f.name, f.getvalue()) for f in files], tmp)
         tables, problems = bundle.read_bundle(src)
         label = ", ".join(f.name for f in files)
-        verdict = {"label": label, "problems": [str(p) for p in problems], "report": None, "tables": None}
-        if not problems:
-            try:
-                report = bundle.import_tables(store, tables, source=f"import:{label}", dry_run=True)
-                verdict["report"] = report
-                verdict["tables"] = tables
-            except bundle.ImportProblems as exc:
-                verdict["problems"] = [str(p) for p in exc.problems]
+        verdict = {"label": label, "problems": [], "report": None, "tables": None}
+        try:  # as the command line does: reading problems listed with those of the rows that could be read
+            verdict["report"] = bundle.import_read(store, (tables, problems), source=f"import:{label}", dry_run=True)
+            verdict["tables"] = tables
+        except bundle.ImportProblems as exc:
+            verdict["problems"] = [str(p) for p in exc.problems]
         st.session_state["imp_verdict"] = verdict
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -29,5 +29,7 @@ def import_read(store, read_result, *, source: str, dry_run: bool = False) -> Im
             import_tables(store, tables, source=source, dry_run=True)
         except ImportProblems as exc:
             problems = list(problems) + exc.problems
-        raise ImportProblems(problems)
+        # each file's problems by line (a file's reading problems come first otherwise)
+        order = {f: i for i, f in reversed(list(enumerate(p.file for p in problems)))}
+        raise ImportProblems(sorted(problems, key=lambda p: (order[p.file], p.line or 0)))
     return import_tables(store, tables, source=source, dry_run=dry_run)

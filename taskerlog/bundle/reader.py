@@ -312,10 +312,10 @@ def parse_csv(data: bytes, file: str) -> tuple[pd.DataFrame | None, list[Problem
     df = _fast_read(data, names)
     if df is None:
         df, problems = _careful_read(data.decode("utf-8-sig") if text is None else text, names, file)
-        if problems:
+        if df is None:
             return None, problems
     df.attrs[FILE_ATTR] = file
-    return df, []
+    return df, problems
 
 
 def _records(text: str, strict: bool) -> list[tuple[int, list[str]]]:
@@ -333,7 +333,8 @@ def _careful_read(text: str, names: list[str], file: str) -> tuple[pd.DataFrame 
     """Every record with the line it starts on, by Python's csv module (any line ending,
     line breaks inside quoted cells). A short record is padded with blanks; extra cells
     past the header's are dropped when blank (a spreadsheet's empty columns) and a problem
-    otherwise, on every line that has them; a record whose cells are all blank is skipped.
+    otherwise, on every line that has them (the other rows are still returned, to be
+    checked); a record whose cells are all blank is skipped.
     A quoted cell never closed is a problem; a stray quote after a quoted cell (``"a"b``)
     is read as pyarrow's fast path reads it (``ab``)."""
     width = len(names)
@@ -363,11 +364,11 @@ def _careful_read(text: str, names: list[str], file: str) -> tuple[pd.DataFrame 
             continue
         rows.append(record + [""] * (width - len(record)))
         lines.append(at)
-    if problems:
-        return None, problems
     cols = list(zip(*rows)) if rows else [()] * width
+    # the rows that could be read are checked too (their problems are listed with these),
+    # though nothing is imported while any problem remains
     return pd.DataFrame({**{n: pd.array(list(c), dtype=STR) for n, c in zip(names, cols)},
-                         LINE: np.array(lines, dtype=np.int64)}), []
+                         LINE: np.array(lines, dtype=np.int64)}), problems
 
 
 def _short(cell: str, most: int = 40) -> str:

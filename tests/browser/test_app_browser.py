@@ -95,7 +95,8 @@ def test_import_with_errors_lists_them_and_imports_nothing(server, page, tmp_pat
     bad.write_text("platform,project,kind,start,end,pay,currency\n"
                    "Outlier,Genesis Dolphin,tasking,2026-03-02T09:00,2026-03-02T12:00,105,USD\n"
                    "Outlier,Genesis Dolphin,tasking,2026-03-03T09:00,2026-03-03T08:00,,USD\n"
-                   "Outlier,Genesis Dolphin,napping,2026-03-04T09:00,2026-03-04T10:00,12.5,USD\n")
+                   "Outlier,Genesis Dolphin,napping,2026-03-04T09:00,2026-03-04T10:00,12.5,USD\n"
+                   "Outlier,Genesis Dolphin,tasking,2026-03-05T09:00,2026-03-05T10:00,1,250.00,USD\n")
     before = Store(server.db).journal_head()
     goto(page, f"{server.url}/import_export")
     page.locator('input[type="file"]').set_input_files(str(bad))
@@ -103,6 +104,7 @@ def test_import_with_errors_lists_them_and_imports_nothing(server, page, tmp_pat
     settle(page)
     text = page.locator('[data-testid="stCode"]').first.inner_text()
     assert "work.csv:3" in text and "work.csv:4" in text
+    assert "work.csv:5: has 8 cells but the header names 7 columns; the extra cell 'USD'" in text
     assert "work.csv:2" not in text
     shot(page, "import-errors-desktop")
     s = Store(server.db)
