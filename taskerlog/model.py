@@ -293,6 +293,14 @@ class Expense(BaseModel):
         return None if v is None or str(v).strip() == "" else v
 
 
+def home_rate_problem(currency: str, rate: Decimal, home: str) -> str | None:
+    """An exchange rate for the home currency itself is 1 by definition; any other is a mistake."""
+    if currency == home and rate != 1:
+        return (f"{currency} is the logbook's home currency: one {currency} is always 1 {home}. An exchange "
+                f"rate gives one unit of another currency in {home}; delete this one or fix its currency")
+    return None
+
+
 class FxRate(BaseModel):
     """One unit of ``currency`` is worth ``rate`` units of the home currency from ``date`` on."""
 

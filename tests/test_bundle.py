@@ -247,6 +247,7 @@ BAD = [
     ({"expenses.csv": "date,category,amount,currency\n2026-03-05,,10,KES\n"}, "expenses.csv:2: category: is blank"),
     ({"fx.csv": "date,currency,rate\n2026-03-05,KES,0\n"}, "fx.csv:2: rate: '0' must be more than 0"),
     ({"fx.csv": "date,currency,rate\n2026-03-05,KES,abc\n"}, "fx.csv:2: rate: 'abc' is not an exchange rate"),
+    ({"fx.csv": "date,currency,rate\n2026-06-01,USD,2\n"}, "fx.csv:2: currency: USD is the logbook's home currency"),
     ({"fx.csv": "date,currency,rate\n2026-03-05,KES,0.0077\n2026-03-05,KES,0.008\n"},
      "fx.csv:3: currency: 2026-03-05 / KES is already on line 2 with other values"),
     ({"logbook.csv": "home_currency,timezone\nUSD,Mars/Olympus\n"}, "logbook.csv:2: timezone: 'Mars/Olympus' is not a time zone"),

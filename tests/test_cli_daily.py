@@ -510,3 +510,22 @@ def test_a_currency_typo_is_refused_by_every_command(run):
         r = run(*args, ok=False)
         assert r.exit_code != 0 and "is not a currency code" in r.output, (args, r.output)
     assert as_json(run("entries", "--json")) == []
+
+
+def test_an_exchange_rate_for_the_home_currency_itself_is_refused(run):
+    run("settings", "--home-currency", "USD", "--timezone", TZ)
+    r = run("fx", "USD", "2", ok=False)
+    assert r.exit_code == 1 and "USD is your home currency; it needs no exchange rate" in r.output
+
+
+def test_the_store_refuses_a_home_currency_rate_other_than_1(tmp_path):
+    """What the app's Money page writes through."""
+    import datetime as dt
+
+    from taskerlog.model import FxRate, Logbook
+    from taskerlog.store import StoreError
+    s = Store(tmp_path / "log.sqlite")
+    s.set_settings(Logbook(home_currency="KES", timezone=TZ))
+    with pytest.raises(StoreError, match="KES is the logbook's home currency"):
+        s.add_fx(FxRate(date=dt.date(2026, 3, 1), currency="KES", rate="129.5"))
+    assert s.rows("fx") == []

@@ -29,7 +29,7 @@ from .. import money
 from ..frames import LogbookFrames
 from ..model import (
     BILLABLE_KINDS, END_REASONS, KINDS, PAY_MODELS, RATE_UNITS, STATUSES, Logbook, applies_to_text,
-    parse_applies_to,
+    home_rate_problem, parse_applies_to,
 )
 from ..store import Store, StoreError
 from .parse import NULL_INT, SMALL, STR, Checker, blank_as_null, int_series, or_default
@@ -405,9 +405,13 @@ def _fx(ck: Checker, tz: str, home: str) -> pd.DataFrame:
         except money.MoneyError as exc:
             canon[v] = ""
             ck.fail("rate", (raw == v).to_numpy(), str(exc))
-    return _frame(ck, {"date": ck.date("date", required="the date"),
-                         "currency": ck.currency("currency", required=True),
-                         "rate": raw.map(canon)})
+    currency = ck.currency("currency", required=True)
+    for cur, r in {(c, v) for c, v in zip(currency.tolist(), raw.map(canon).tolist()) if c == home and v}:
+        problem = home_rate_problem(cur, Decimal(r), home)
+        if problem:
+            ck.fail("currency", ((currency == cur) & (raw.map(canon) == r)).to_numpy(dtype=bool), problem)
+    return _frame(ck, {"date": ck.date("date", required="the date"), "currency": currency,
+                       "rate": raw.map(canon)})
 
 
 _PARSERS = {"projects": _projects, "rates": _rates, "work": _work, "eq": _eq, "payouts": _payouts,

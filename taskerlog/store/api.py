@@ -30,6 +30,7 @@ from .. import money, timeutil
 from ..frames import WORK_COLUMNS, LogbookFrames
 from ..model import (
     KINDS, STATUSES, EQPeriod, Expense, FxRate, Logbook, Payout, Project, Rate, WorkEntry, applies_to_text,
+    home_rate_problem,
 )
 from . import journal as jr
 from .schema import DATA_TABLES, migrations
@@ -731,6 +732,9 @@ class Store:
             return self.insert("expenses", expense_values(e, pid), source)
 
     def add_fx(self, f: FxRate, source: str = "manual") -> int:
+        problem = home_rate_problem(f.currency, f.rate, self.settings().home_currency)
+        if problem:
+            raise StoreError(problem)
         with self.transaction():
             row = self.conn.execute("SELECT id, rate FROM fx WHERE date = ? AND currency = ?",
                                     (f.date.isoformat(), f.currency)).fetchone()
