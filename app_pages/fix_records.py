@@ -26,6 +26,7 @@ if not rows:
 fields = list(records.SPECS[table].fields)
 frame = pd.DataFrame(rows, columns=["id", *fields])
 st.caption(f"{len(rows)} {KINDS[table].lower()}, the newest first. Tick one to fix or delete it.")
+st.space("small")  # room for the table's hover toolbar, which otherwise covers this line on a phone
 picked = st.dataframe(frame, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
                       key=f"rec_table_{table}", column_config={"id": st.column_config.TextColumn("#", width="small")})
 chosen = picked.selection.rows if picked is not None and hasattr(picked, "selection") else []
