@@ -80,6 +80,15 @@ class Context:
             self._store = Store(self.db_path)
         return self._store
 
+    @property
+    def existing_store(self) -> Store:
+        """The store, for a command that only reads: a --db that names no file is a typo to
+        point out, not a new, empty logbook to report on (or export) as if it were yours."""
+        if self._store is None and self.chosen and not self.db_path.exists():
+            raise CLIError(f"there is no logbook at {self.db_path}; check the path (a new logbook starts with "
+                           "the first thing you log or import)")
+        return self.store
+
     def discard_if_created(self) -> None:
         """Remove the logbook this command made, when nothing was written to it after all
         (a dry run, a refused import): looking must not leave an empty logbook behind."""
@@ -150,7 +159,7 @@ def verify(c: Context, as_json: bool, anchor_texts: tuple[str, ...] = (), anchor
     """
     from .evidence import verify_evidence  # anchors and attachment files (docs/evidence.md)
 
-    result = c.store.verify()
+    result = c.existing_store.verify()
     extra = verify_evidence(c.store, anchor_texts, anchor_files)
     result.problems.extend(extra.problems)
     result.ok = not result.problems

@@ -317,6 +317,11 @@ def prepare(frames: LogbookFrames) -> Prepared:
             # hours × rate is exact in ticks (1/3600 of a micro-unit); each entry's pay is that
             # rounded half-even to the micro-unit, and the ticks left out are kept for exact sums
             num = secs * rate  # < 2^63 for any sane rate and entry length (≤ 7 days)
+            per_task = ~is_hour & (units[ii] > 0)
+            if per_task.any() and (units[ii][per_task] > (2**62) // np.maximum(rate[per_task], 1)).any():
+                j = int(ii[per_task][np.flatnonzero(units[ii][per_task] > (2**62) // np.maximum(rate[per_task], 1))[0]])
+                raise MetricsError(f"an entry of {int(units[j]):,} tasks at the rate in effect would pay more "
+                                   "than any amount the logbook can hold; check its number of tasks and the rate")
             rounded = _round_div_array(num, TICKS)
             pay[ii] = np.where(is_hour, rounded, units[ii] * rate)
             ticks[ii] = np.where(is_hour, num - rounded * TICKS, 0)

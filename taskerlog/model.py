@@ -13,9 +13,15 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from . import money, timeutil
+
+MAX_UNITS = 10_000_000
+"""The most tasks or items one entry may hold (more is a typo, and would overflow its pay)."""
+
+Day = Annotated[dt.date, AfterValidator(lambda d: timeutil.check_year(d))]
+"""A calendar day in the years a logbook holds (1900-2199: 9999 is a typo)."""
 
 BILLABLE_KINDS: tuple[str, ...] = ("tasking", "review", "training")
 UNPAID_KINDS: tuple[str, ...] = (
@@ -112,8 +118,8 @@ class Project(BaseModel):
     """Currency the project pays in."""
     advertised_rate: Decimal | None = None
     """What the project was advertised at; blank: its first recorded rate stands for it."""
-    started_on: dt.date | None = None
-    ended_on: dt.date | None = None
+    started_on: Day | None = None
+    ended_on: Day | None = None
     end_reason: Literal["finished", "removed", "quit", "paused"] | None = None
     """Why it ended: finished, removed (e.g. "quality issue"), quit, paused."""
     notes: str | None = None
@@ -206,6 +212,8 @@ class WorkEntry(BaseModel):
     def _units(cls, v):
         if v is not None and v < 0:
             raise ValueError("units must be 0 or more")
+        if v is not None and v > MAX_UNITS:
+            raise ValueError(f"{v} tasks in one entry is more than {MAX_UNITS:,}: almost certainly a typo")
         return v
 
     @model_validator(mode="after")
@@ -224,8 +232,8 @@ class EQPeriod(BaseModel):
 
     model_config = _FROZEN
     platform: Annotated[str, Field(min_length=1)]
-    start_date: dt.date
-    end_date: dt.date | None = None
+    start_date: Day
+    end_date: Day | None = None
     """Blank: the queue is still empty."""
     note: str | None = None
 
@@ -272,7 +280,7 @@ class Expense(BaseModel):
     """A cost of doing the work (internet bundle, electricity, equipment, cybercafé)."""
 
     model_config = _FROZEN
-    date: dt.date
+    date: Day
     category: Annotated[str, Field(min_length=1)]
     amount: Decimal
     currency: str
@@ -305,7 +313,7 @@ class FxRate(BaseModel):
     """One unit of ``currency`` is worth ``rate`` units of the home currency from ``date`` on."""
 
     model_config = _FROZEN
-    date: dt.date
+    date: Day
     currency: str
     rate: Decimal
 

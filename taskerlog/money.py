@@ -114,10 +114,15 @@ CURRENCY_MESSAGE = ("'{v}' is not a currency code; use the three-letter ISO 4217
 @functools.cache
 def currency_codes() -> frozenset[str]:
     """Every ISO 4217 code, current and withdrawn (HRK, BGN, VEF...: old records keep
-    theirs), from the Unicode CLDR data that Babel ships."""
+    theirs), from the Unicode CLDR data that Babel ships (which also has CNH, the offshore
+    yuan)."""
     from babel.numbers import list_currencies
 
-    return frozenset(list_currencies())
+    return frozenset(list_currencies()) - _NO_MONEY
+
+
+_NO_MONEY = frozenset({"XXX", "XTS"})
+"""ISO 4217's "no currency" and "for testing" codes: no one is paid in them."""
 
 
 def check_currency(code: str) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
+import re
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 _zones = functools.cache(available_timezones)
@@ -53,7 +54,14 @@ def system_timezone() -> str:
 
 
 YEARS = (1900, 2199)
-"""The years a time may fall in: a year like 0226 or 9999 is a typo, named as one."""
+"""The years a time or a date may fall in: a year like 0226 or 9999 is a typo, named as one."""
+INSTANTS = (-2208988800, 7258118400)
+"""Epoch seconds of 1900-01-01 and 2200-01-01 UTC: an instant is checked against these
+(in UTC), so that whatever is stored is read back by an import of its export."""
+_ISO_SHAPE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[Tt ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?"
+                        r"(?:[Zz]|[+-]\d{2}:?\d{2}(?::?\d{2})?)?)?")
+"""What the bundle reads as a time: YYYY-MM-DD, then T or a space and HH:MM[:SS], then an
+offset. Python would also take 20260601T0900 or week dates; the bundle does not."""
 
 
 def offset_text(offset: dt.timedelta) -> str:
@@ -96,6 +104,8 @@ def parse_instant(text: str, tz: str) -> int:
     if s.endswith("Z") or s.endswith("z"):
         s = s[:-1] + "+00:00"
     try:
+        if not _ISO_SHAPE.fullmatch(s):
+            raise ValueError(s)
         value = dt.datetime.fromisoformat(s)
     except ValueError as exc:
         raise TimeError(
@@ -110,15 +120,30 @@ def parse_instant(text: str, tz: str) -> int:
         if in_gap(value, tz):
             raise TimeError(skipped_message(text, tz))
         value = value.replace(tzinfo=zone(tz))
-    return int(value.timestamp())
+    epoch = int(value.timestamp())
+    if not INSTANTS[0] <= epoch < INSTANTS[1]:
+        raise TimeError(f"'{text}' is not in the years {YEARS[0]} to {YEARS[1]}; check the year")
+    return epoch
 
 
 def parse_date(text: str) -> dt.date:
     s = str(text).strip()
     try:
-        return dt.date.fromisoformat(s)
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", s):
+            raise ValueError(s)
+        day = dt.date.fromisoformat(s)
     except ValueError as exc:
         raise TimeError(f"'{text}' is not a date; write it as YYYY-MM-DD, e.g. 2026-03-05") from exc
+    return check_year(day, text)
+
+
+def check_year(day: dt.date, text=None) -> dt.date:
+    """``day`` if its year is in :data:`YEARS`; a year like 0226 or 9999 is named as a typo
+    (an empty-queue period to 9999 would otherwise make every weekly figure run for ever)."""
+    if not YEARS[0] <= day.year <= YEARS[1]:
+        raise TimeError(f"'{text if text is not None else day}' is not in the years {YEARS[0]} to {YEARS[1]}; "
+                        "check the year")
+    return day
 
 
 def to_local(epoch: int, tz: str) -> dt.datetime:

@@ -248,6 +248,16 @@ BAD = [
     ({"fx.csv": "date,currency,rate\n2026-03-05,KES,0\n"}, "fx.csv:2: rate: '0' must be more than 0"),
     ({"fx.csv": "date,currency,rate\n2026-03-05,KES,abc\n"}, "fx.csv:2: rate: 'abc' is not an exchange rate"),
     ({"fx.csv": "date,currency,rate\n2026-06-01,USD,2\n"}, "fx.csv:2: currency: USD is the logbook's home currency"),
+    # a year typo in a day: an empty queue to 9999 made every weekly figure run for 44 s
+    ({"eq.csv": "platform,start_date\nOutlier,9999-12-30\n"}, "eq.csv:2: start_date: '9999-12-30' is not in the years 1900 to 2199"),
+    ({"expenses.csv": "date,category,amount,currency\n0226-03-05,internet,10,USD\n"},
+     "expenses.csv:2: date: '0226-03-05' is not in the years 1900 to 2199"),
+    ({"work.csv": "platform,kind,start,end\nOutlier,admin,1899-12-31T23:59,1900-01-01T00:30\n"},
+     "work.csv:2: start: '1899-12-31T23:59' is not in the years 1900 to 2199"),
+    ({"work.csv": W + "Outlier,,tasking,2026-03-02T09:00,2026-03-02T10:00,,20000000000000,,,\n"},
+     "work.csv:2: units: '20000000000000' tasks in one entry is more than 10,000,000"),
+    ({"payouts.csv": "platform,paid_at,amount,currency\nOutlier,2026-03-06T10:00,10,XTS\n"},
+     "payouts.csv:2: currency: 'XTS' is not a currency code"),
     ({"fx.csv": "date,currency,rate\n2026-03-05,KES,0.0077\n2026-03-05,KES,0.008\n"},
      "fx.csv:3: currency: 2026-03-05 / KES is already on line 2 with other values"),
     ({"logbook.csv": "home_currency,timezone\nUSD,Mars/Olympus\n"}, "logbook.csv:2: timezone: 'Mars/Olympus' is not a time zone"),
@@ -280,6 +290,31 @@ BAD = [
      "work.csv:2: a quoted cell that starts on this line is never closed"),
     ({"work.csv": "\nplatform,kind,start,end\nA,tasking,2026-03-02T09:00,2026-03-02T10:00\n"},
      "work.csv:1: the first line is blank"),
+    # an unclosed quote on the last line swallows no line, but would take the cell to the end
+    ({"work.csv": "platform,kind,start,end,note\nA,admin,2026-03-02T09:00,2026-03-02T10:00,ok\n"
+                  "A,admin,2026-03-03T09:00,2026-03-03T10:00,\"never closed\n"},
+     "work.csv:3: a quoted cell that starts on this line is never closed"),
+    ({"work.csv": "platform,kind,start,end,note\nA,admin,2026-03-02T09:00,2026-03-02T10:00,ok\n"
+                  "A,admin,2026-03-03T09:00,2026-03-03T10:00,\"never closed"},
+     "work.csv:3: a quoted cell that starts on this line is never closed"),
+    # ...and one closed only by a later cell's quotes would read the lines between into one note
+    ({"work.csv": "platform,kind,start,end,note\nA,admin,2026-03-02T09:00,2026-03-02T10:00,\"never closed\n"
+                  "A,admin,2026-13-03T09:00,2026-03-03T10:00,x\nA,admin,2026-03-04T09:00,2026-03-04T10:00,\"q\"\n"},
+     "work.csv:2: a quote (\") on this line is out of place, so the lines after it would be read into one cell"),
+    # more than 128 KiB after an unclosed quote used to hit the csv module's field limit (a traceback)
+    ({"work.csv": "platform,kind,start,end,note\nA,admin,2026-03-02T09:00,2026-03-02T10:00,\"open\n"
+                  + "A,admin,2026-03-02T09:00,2026-03-02T10:00,padding padding padding\n" * 3000},
+     "work.csv:2: a quoted cell that starts on this line is never closed"),
+    # a title above the header: one problem, not one a row
+    ({"work.csv": "Outlier export, June 2026\nplatform,kind,start,end\n"
+                  + "A,admin,2026-03-02T09:00,2026-03-02T10:00\n" * 500},
+     "work.csv:1: the first line names none of this file's columns (platform, project, kind, start, end, "
+     "duration_minutes, units, pay, currency, status, external_id, note), but line 2 does"),
+    # the line of a bad byte, counted as an editor counts: lone CR line ends, and after a BOM
+    ({"work.csv": b"platform,kind,start,end,note\rA,admin,2026-03-02T09:00,2026-03-02T10:00,ok\r"
+                  b"A,admin,2026-03-02T09:00,2026-03-02T10:00,caf\xe9\r"}, "work.csv:3: is not UTF-8 text"),
+    ({"work.csv": b"\xef\xbb\xbfplatform,kind,start,end\nA,admin,2026-03-02T09:00,2026-03-02T10:00\n"
+                  b"\xe9A,admin,2026-03-02T09:00,2026-03-02T10:00\n"}, "work.csv:3: is not UTF-8 text"),
     ({"work.csv": "platform,kind,start,end\nA,tasking,2026-03-02T09:00,2026-03-02T10:00\n".encode("utf-16-le")},
      "work.csv:1: is not UTF-8 text (it looks like UTF-16)"),
     ({"work.csv": ""}, "work.csv:1: is empty; it needs a header row"),
@@ -309,7 +344,9 @@ def test_every_wide_row_is_reported_and_blank_extra_cells_are_a_spreadsheets_emp
                                                  "A,tasking,2026-03-02T11:00,2026-03-02T12:00,,y\n"}))
     assert [p.split(": ")[0] for p in found] == ["work.csv:2", "work.csv:4"]
     ok = bundle(tmp_path, {"work.csv": head + "A,tasking,2026-03-02T09:00,2026-03-02T10:00,,\n"
-                                              "A,tasking,2026-03-02T10:00,2026-03-02T11:00, ,\n"}, name="ok")
+                                              "A,tasking,2026-03-02T10:00,2026-03-02T11:00, ,\n"
+                                              " , , , \n"  # a row of spaces is a blank row, skipped
+                                              ",,,\n"}, name="ok")
     assert import_path(store, ok).tables["work"].added == 2
 
 

@@ -529,3 +529,22 @@ def test_the_store_refuses_a_home_currency_rate_other_than_1(tmp_path):
     with pytest.raises(StoreError, match="KES is the logbook's home currency"):
         s.add_fx(FxRate(date=dt.date(2026, 3, 1), currency="KES", rate="129.5"))
     assert s.rows("fx") == []
+
+
+@pytest.mark.parametrize("start", ["2199-12-31T23:00", "20260601T0900", "2026-W23-1T09:00"])
+def test_log_takes_only_what_an_import_of_its_export_takes_back(run, start):
+    """2199-12-31 23:00 in New York is 2200 in UTC: import refused it, so an export of what
+    'log' stored would not import again. Python reads 20260601T0900; the bundle does not."""
+    run("settings", "--home-currency", "USD", "--timezone", "America/New_York")
+    r = run("log", "Outlier", "--kind", "admin", "--start", start, "--minutes", "30", ok=False)
+    assert r.exit_code == 1 and f"'{start}'" in r.output
+    assert as_json(run("entries", "--json")) == []
+
+
+def test_a_read_only_command_on_a_mistyped_db_does_not_make_one(tmp_path, clock):
+    from click.testing import CliRunner
+    typo = tmp_path / "logbok.sqlite"
+    for args in (["metrics", "--json"], ["export", str(tmp_path / "out.zip")], ["entries"], ["verify"]):
+        r = CliRunner().invoke(cli, ["--db", str(typo), *args])
+        assert r.exit_code == 1 and f"there is no logbook at {typo}" in r.output, (args, r.output)
+    assert list(tmp_path.iterdir()) == []

@@ -205,3 +205,14 @@ def test_converted_derived_pay_is_exact_too(store):
         work(store, f"2026-03-02T{start}", f"2026-03-02T{end}", project="Lidar", platform="R")
     m = metrics.compute(store.frames(), breakdowns=False)
     assert m["earned"] == "1295.00" and m["effective_hourly_wage"] == "1295.00"
+
+
+def test_pay_too_large_to_hold_is_an_error_not_a_negative_amount(store):
+    """units × rate used to wrap around int64: 'earned' came out as -8446744073709.55."""
+    store.set_settings(Logbook(home_currency="USD", timezone=TZ))
+    store.add_project(Project(platform="O", project="PT", pay_model="per_task", currency="USD"))
+    store.add_rate(Rate(platform="O", project="PT", effective_at=t("2026-01-01T00:00"), rate="999999999999",
+                        unit="task"))
+    work(store, "2026-03-02T09:00", "2026-03-02T10:00", project="PT", platform="O", units=10_000_000)
+    with pytest.raises(metrics.MetricsError, match="10,000,000 tasks at the rate in effect would pay more"):
+        metrics.compute(store.frames())

@@ -29,7 +29,7 @@ from .. import money
 from ..frames import LogbookFrames
 from ..model import (
     BILLABLE_KINDS, END_REASONS, KINDS, PAY_MODELS, RATE_UNITS, STATUSES, Logbook, applies_to_text,
-    home_rate_problem, parse_applies_to,
+    MAX_UNITS, home_rate_problem, parse_applies_to,
 )
 from ..store import Store, StoreError
 from .parse import NULL_INT, SMALL, STR, Checker, blank_as_null, int_series, or_default
@@ -345,6 +345,9 @@ def _work(ck: Checker, tz: str, home: str) -> pd.DataFrame:
             "makes an entry longer than 7 days, almost certainly a typo; split it or fix the dates")
     end = int_series(end_v, end_ok, end.index)
     pay = ck.micros("pay")
+    units = ck.integer("units")
+    ck.fail("units", (units > MAX_UNITS).fillna(False).to_numpy(dtype=bool),
+            lambda v: f"'{v}' tasks in one entry is more than {MAX_UNITS:,}: almost certainly a typo")
     status = ck.choice("status", STATUSES)
     billable = pc.is_in(pa.array(kind.array), value_set=pa.array(BILLABLE_KINDS, pa.large_string())).fill_null(False)
     default = pc.if_else(pa.array(billable.to_numpy(zero_copy_only=False) | pay.notna().to_numpy()), "paid", "unpaid")
@@ -352,7 +355,7 @@ def _work(ck: Checker, tz: str, home: str) -> pd.DataFrame:
         "platform": ck.text("platform", required="the platform's name"),
         "project": ck.text("project"),
         "kind": kind, "start": start, "end": end,
-        "units": ck.integer("units"), "pay_micros": pay,
+        "units": units, "pay_micros": pay,
         "currency": ck.currency("currency"),
         "status": or_default(status, default),
         "external_id": ck.text("external_id"), "note": ck.text("note")})

@@ -41,7 +41,7 @@ STR = pd.StringDtype("pyarrow", na_value=np.nan)
 _FAST_YEARS = timeutil.YEARS
 """Years the fast date/time path reads itself (well inside what pandas parses in any unit),
 and the years a time may be in at all."""
-_INSTANT_RANGE = (-2208988800, 7258118400)
+_INSTANT_RANGE = timeutil.INSTANTS
 """Epoch seconds of 1900-01-01 and 2200-01-01 UTC."""
 
 
@@ -557,10 +557,14 @@ def _each_if_needed(read, cells: pd.Series) -> tuple[np.ndarray, np.ndarray, np.
     return out, ok, gap
 
 
-def _careful_dates(s: pd.Series) -> np.ndarray:
+def _careful_dates(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """→ (a real day in the years allowed, a real day in other years: a typo in the year)."""
     shaped = s.str.fullmatch(r"\d{4}-\d{2}-\d{2}").to_numpy()
     parsed = pd.to_datetime(s.where(shaped, None), format="%Y-%m-%d", errors="coerce").notna().to_numpy()
-    return shaped & parsed
+    real = shaped & parsed
+    years = s.where(shaped, "0000").str.slice(0, 4).astype("int64").to_numpy()
+    inside = (years >= _FAST_YEARS[0]) & (years <= _FAST_YEARS[1])
+    return real & inside, real & ~inside
 
 
 def _careful_integers(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -727,8 +731,12 @@ class Checker:
         ok = _fast_dates(a)
         rest = ~ok & ~self.blank(col)
         if rest.any():
-            ok[rest] = _careful_dates(self._careful(col, rest))
-            self.fail(col, rest & ~ok, lambda v: f"'{v}' is not a date; write it as YYYY-MM-DD, e.g. 2026-03-05")
+            far = np.zeros(self.n, dtype=bool)
+            ok[rest], far[rest] = _careful_dates(self._careful(col, rest))
+            self.fail(col, far, lambda v: f"'{v}' is not in the years {_FAST_YEARS[0]} to {_FAST_YEARS[1]}; "
+                                          "check the year")
+            self.fail(col, rest & ~ok & ~far,
+                      lambda v: f"'{v}' is not a date; write it as YYYY-MM-DD, e.g. 2026-03-05")
         return _series(pc.if_else(pa.array(ok), a, ""), self.df.index, self._name(col))
 
     def instant(self, col: str, tz: str, *, required: str | None = None) -> pd.Series:
@@ -749,6 +757,9 @@ class Checker:
         if rest.any():
             out[rest], good[rest], date_only[rest], gap[rest] = _careful_instants(self._careful(col, rest), tz)
         far = good & ((out < _INSTANT_RANGE[0]) | (out >= _INSTANT_RANGE[1]))
+        if good[rest].any():  # the year as written counts too (the fast path reads only those years)
+            written = self._careful(col, rest & good).str.slice(0, 4).astype("int64").to_numpy()
+            far[rest & good] |= (written < _FAST_YEARS[0]) | (written > _FAST_YEARS[1])
         if far.any():  # a typo in the year (0226, 9999) would otherwise be taken as written
             good &= ~far
             self.fail(col, far, lambda v: f"'{v}' is not in the years {_FAST_YEARS[0]} to {_FAST_YEARS[1]}; "

@@ -205,6 +205,8 @@ def _newlines(data: bytes) -> int:
     return sum(int(np.count_nonzero(view[i:i + step] == 10)) for i in range(0, len(view), step))
 
 
+csv.field_size_limit(MAX_TOTAL_BYTES)  # a long note (or a runaway quote) is a cell, not a crash
+
 SMALL_FILE = 64 * 1024
 """Files up to this size with no quote and no lone CR are split by Python itself: for a
 few hundred rows that is far quicker than setting up pyarrow's reader (about 1 ms a file)."""
@@ -220,7 +222,7 @@ def _split_small(data: bytes, names: list[str]) -> pd.DataFrame | None:
         lines.pop()
     width = len(names)
     rows = [line.split(",") for line in lines]
-    if any(len(r) != width for r in rows) or any(not any(r) for r in rows):
+    if any(len(r) != width for r in rows) or any(not any(c.strip() for c in r) for r in rows):
         return None
     cols = list(zip(*rows)) if rows else [()] * width
     return pd.DataFrame({**{n: pd.array(c, dtype=STR) for n, c in zip(names, cols)},
@@ -254,11 +256,23 @@ def _fast_read(data: bytes, names: list[str]) -> pd.DataFrame | None:
     physical = _newlines(data) + (0 if data.endswith(b"\n") else 1) - 1
     if table.num_rows != physical:
         return None
+    if b'"' in data and _last_line(data).count(b'"') % 2:
+        return None  # a quote opened on the last line and never closed swallows no line: the careful path names it
     table = table.append_column(LINE, pa.array(np.arange(2, physical + 2, dtype=np.int64)))
-    if physical and pc.any(pc.equal(table.column(0), "")).as_py():  # rows of blank cells (",,,"): skipped
-        blank = functools.reduce(pc.and_, [pc.equal(table.column(i), "") for i in range(len(names))])
+    if physical and pc.any(_blank(table.column(0))).as_py():  # rows of blank cells (",,," or " , ,"): skipped
+        blank = functools.reduce(pc.and_, [_blank(table.column(i)) for i in range(len(names))])
         table = table.filter(pc.invert(blank))
     return table.to_pandas()
+
+
+def _last_line(data: bytes) -> bytes:
+    body = data[:-1] if data.endswith(b"\n") else data
+    return body[body.rfind(b"\n") + 1:]
+
+
+def _blank(col) -> pa.Array:
+    """Cells that are empty once trimmed (as the checks trim them)."""
+    return pc.equal(pc.utf8_trim_whitespace(col), "")
 
 
 def _first_line(data: bytes, body: int) -> bytes:
@@ -272,9 +286,13 @@ def parse_csv(data: bytes, file: str) -> tuple[pd.DataFrame | None, list[Problem
     text = None  # the whole file decoded, only where the careful path needs it
     try:
         if not _utf8(data):
-            text = data.decode("utf-8-sig")  # raises, with the position
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
+            text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            data.decode("utf-8")  # raises again, at a position counted from the file's first byte (BOM or not)
+        except UnicodeDecodeError as exc:
+            before = data[:exc.start]
+            line = before.count(b"\n") + before.count(b"\r") - before.count(b"\r\n") + 1  # any line ending
         return None, [Problem(file, line, "", "is not UTF-8 text; in your spreadsheet choose "
                                               "'Save as CSV UTF-8' (or export as UTF-8) and try again")]
     body = 3 if data.startswith(b"\xef\xbb\xbf") else 0
@@ -302,6 +320,9 @@ def parse_csv(data: bytes, file: str) -> tuple[pd.DataFrame | None, list[Problem
         sep = "';'" if ";" in names[0] else "tabs"
         return None, [Problem(file, 1, "", f"separates its cells with {sep}; a bundle uses commas: in your "
                                            "spreadsheet save it as 'CSV UTF-8 (comma delimited)'")]
+    if file in _KNOWN and not set(names) & set(FILES[_KNOWN[file]].columns):
+        # a title or a note above the header: say so once, rather than once a row
+        return None, [Problem(file, 1, "", _not_a_header(data, body, FILES[_KNOWN[file]].columns))]
     dups = sorted({n for n in names if names.count(n) > 1 and n})
     for d in dups:
         problems.append(Problem(file, 1, d, "this column appears more than once in the header; keep one"))
@@ -318,15 +339,35 @@ def parse_csv(data: bytes, file: str) -> tuple[pd.DataFrame | None, list[Problem
     return df, problems
 
 
+class _BadQuote(Exception):
+    def __init__(self, line: int, unclosed: bool):
+        self.line, self.unclosed = line, unclosed
+
+
 def _records(text: str, strict: bool) -> list[tuple[int, list[str]]]:
-    """Every record after the header, with the line it starts on."""
+    """Every record after the header, with the line it starts on. Strict: a quote out of
+    place raises :class:`_BadQuote` naming the line its record starts on."""
     reader = csv.reader(io.StringIO(text, newline=""), strict=strict)
     next(reader)  # the header, read already
     out, line = [], reader.line_num + 1
-    for record in reader:
-        out.append((line, record))
-        line = reader.line_num + 1
+    try:
+        for record in reader:
+            out.append((line, record))
+            line = reader.line_num + 1
+    except csv.Error as exc:
+        raise _BadQuote(line, "end of data" in str(exc)) from exc
     return out
+
+
+def _not_a_header(data: bytes, body: int, columns: tuple[str, ...]) -> str:
+    head = "the first line names none of this file's columns (" + ", ".join(columns) + ")"
+    lines = data[body:body + 8192].decode("utf-8", "replace").splitlines()[1:10]
+    for i, line in enumerate(lines, start=2):
+        cells = {c.strip().strip('"').lower() for c in line.split(",")}
+        if len(cells & set(columns)) >= 2:
+            return (f"{head}, but line {i} does: the header row naming the columns must be the first line; "
+                    f"delete the line(s) above it")
+    return f"{head}: the first line must be the header row naming the columns"
 
 
 def _careful_read(text: str, names: list[str], file: str) -> tuple[pd.DataFrame | None, list[Problem]]:
@@ -334,19 +375,25 @@ def _careful_read(text: str, names: list[str], file: str) -> tuple[pd.DataFrame 
     line breaks inside quoted cells). A short record is padded with blanks; extra cells
     past the header's are dropped when blank (a spreadsheet's empty columns) and a problem
     otherwise, on every line that has them (the other rows are still returned, to be
-    checked); a record whose cells are all blank is skipped.
-    A quoted cell never closed is a problem; a stray quote after a quoted cell (``"a"b``)
-    is read as pyarrow's fast path reads it (``ab``)."""
+    checked); a record whose cells are all blank (or spaces) is skipped.
+
+    A quote out of place that would swallow lines into one cell (a quoted cell never
+    closed, or closed only by a later cell's quotes) is a problem naming the line it
+    starts on. A stray quote after a quoted cell within one line (``"a"b``) is read as
+    pyarrow's fast path reads it (``ab``)."""
     width = len(names)
     try:
         records = _records(text, strict=True)
-    except csv.Error as exc:
-        if "end of data" in str(exc):  # a quote opened and never closed: the rest of the file is one cell
-            starts = _records(text, strict=False)
-            return None, [Problem(file, starts[-1][0] if starts else 2, "", (
+    except _BadQuote as bad:
+        lenient = _records(text, strict=False)
+        spans = next((r for at, r in lenient if at == bad.line), None)
+        if bad.unclosed or spans is None or any("\n" in c or "\r" in c for c in spans):
+            return None, [Problem(file, bad.line, "", (
                 "a quoted cell that starts on this line is never closed, so the rest of the file would be one "
-                "cell; add the missing quote (\")"))]
-        records = _records(text, strict=False)
+                "cell; add the missing quote (\")" if bad.unclosed else
+                "a quote (\") on this line is out of place, so the lines after it would be read into one cell; "
+                "a cell holding quotes must be wrapped in quotes, each quote in it doubled (\"\")"))]
+        records = lenient
     rows: list[list[str]] = []
     lines: list[int] = []
     problems: list[Problem] = []
@@ -360,15 +407,18 @@ def _careful_read(text: str, names: list[str], file: str) -> tuple[pd.DataFrame 
                     "(a spreadsheet does this when it saves as CSV), or delete the extra cell")))
                 continue
             record = record[:width]
-        if all(c == "" for c in record):
+        if not any(record):
             continue
         rows.append(record + [""] * (width - len(record)))
         lines.append(at)
-    cols = list(zip(*rows)) if rows else [()] * width
+    cols = [pa.array(list(c), pa.large_string()) for c in zip(*rows)] if rows else \
+        [pa.array([], pa.large_string())] * width
+    table = pa.table({**dict(zip(names, cols)), LINE: pa.array(lines, pa.int64())})
+    if rows:  # a row of spaces is blank too, trimmed as the checks trim cells
+        table = table.filter(pc.invert(functools.reduce(pc.and_, [_blank(c) for c in cols])))
     # the rows that could be read are checked too (their problems are listed with these),
     # though nothing is imported while any problem remains
-    return pd.DataFrame({**{n: pd.array(list(c), dtype=STR) for n, c in zip(names, cols)},
-                         LINE: np.array(lines, dtype=np.int64)}), problems
+    return table.to_pandas(), problems
 
 
 def _short(cell: str, most: int = 40) -> str:

@@ -105,7 +105,7 @@ def export(c: Context, out: str) -> None:
     if not parent.is_dir():
         raise CLIError(f"there is no folder {parent} to export into; create it first, or check the path")
     try:
-        counts = export_bundle(c.store, out)
+        counts = export_bundle(c.existing_store, out)
     except ExportError as exc:
         raise CLIError(str(exc)) from exc
     except OSError as exc:  # the error names the hidden file the export is first written to

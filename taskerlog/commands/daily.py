@@ -290,7 +290,7 @@ def entries(c: Context, date_from, date_to, platform, project, last, as_json):
 
     Example: taskerlog entries --from 2026-03-01 --to 2026-03-07 --platform Outlier
     """
-    store = c.store
+    store = c.existing_store
     now = timeutil.now_epoch()
     tz = store.settings().timezone
     d0 = None if date_from is None else parse_day(date_from, tz, now, option="--from")

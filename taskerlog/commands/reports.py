@@ -48,7 +48,7 @@ def metrics(c: Context, date_from, date_to, platform, project, reference_wage, b
 
     Example: taskerlog metrics --from 2026-03-01 --to 2026-03-07 --reference-wage 15
     """
-    store = c.store
+    store = c.existing_store
     now = timeutil.now_epoch()
     s = store.settings()
     d0 = None if date_from is None else parse_day(date_from, s.timezone, now, option="--from")
