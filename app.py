@@ -15,8 +15,10 @@ import streamlit as st
 from app_pages import _shared
 from taskerlog import appsupport
 
-st.set_page_config(page_title="taskerlog", page_icon=":material/timer:", layout="wide",
-                   initial_sidebar_state="auto")
+# The favicon is a file served by the app itself: a ":material/...:" icon would make every
+# page load fetch it from fonts.gstatic.com, and nothing may leave the machine.
+st.set_page_config(page_title="taskerlog", page_icon=str(Path(appsupport.__file__).parent / "data" / "icon.png"),
+                   layout="wide", initial_sidebar_state="auto")
 
 HERE = Path(__file__).resolve().parent
 

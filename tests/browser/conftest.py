@@ -97,13 +97,41 @@ def browser():
         b.close()
 
 
+def watch_requests(ctx) -> list[str]:
+    """Every request the pages of ``ctx`` make to anywhere but this computer (the app
+    promises that nothing leaves the machine: no fonts, icons or telemetry from the web)."""
+    from urllib.parse import urlsplit
+
+    away: list[str] = []
+
+    def seen(request):
+        parts = urlsplit(request.url)
+        if parts.scheme in ("http", "https", "ws", "wss") and parts.hostname not in {"localhost", "127.0.0.1", "::1"}:
+            away.append(request.url)
+    ctx.on("request", seen)
+    return away
+
+
+def off_machine_links(page) -> list[str]:
+    """Addresses off this computer that the page's elements point at (a favicon, a font, an
+    image): Chromium fetches some of them, such as the favicon, only a while after the page
+    has loaded, so the requests alone would not show them."""
+    urls = page.evaluate("""() => [...document.querySelectorAll('link[href], img[src], script[src], iframe[src], '
+        + 'source[src], video[src], audio[src]')].map(e => e.href || e.src)""")
+    from urllib.parse import urlsplit
+    return [u for u in urls if urlsplit(u).scheme in ("http", "https")
+            and urlsplit(u).hostname not in {"localhost", "127.0.0.1", "::1"}]
+
+
 @pytest.fixture
 def page(browser):
     ctx = browser.new_context(viewport=DESKTOP)
+    away = watch_requests(ctx)
     pg = ctx.new_page()
     pg.set_default_timeout(30_000)
     yield pg
     ctx.close()
+    assert away == [], f"the app asked the internet for: {sorted(set(away))}"
 
 
 def settle(page) -> None:

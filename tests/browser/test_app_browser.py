@@ -15,7 +15,7 @@ from taskerlog import appsupport
 from taskerlog.model import Project, Rate
 from taskerlog.store import Store
 
-from .conftest import DESKTOP, PHONE, ROOT, goto, settle, shot
+from .conftest import DESKTOP, PHONE, ROOT, goto, off_machine_links, settle, shot, watch_requests
 
 pytestmark = pytest.mark.browser
 
@@ -150,18 +150,22 @@ def test_screenshots_of_every_page(server, browser):
     _open_sample(pg, server)
     label = pg.url.split("logbook=")[1]
     _open.close()
+    away: list[str] = []
     for name, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
         ctx = browser.new_context(viewport=viewport, is_mobile=name == "phone", has_touch=name == "phone")
+        away += watch_requests(ctx)
         pg = ctx.new_page()
         pg.set_default_timeout(60_000)
         for p in PAGES:
             goto(pg, f"{server.url}/{p}?logbook={label}")
             assert pg.locator('[data-testid="stException"]').count() == 0, p
+            away += off_machine_links(pg)
             shot(pg, f"sample-{p}-{name}")
         goto(pg, f"{server.url}/log")
         shot(pg, f"mine-empty-log-{name}")
         ctx.close()
     assert "Traceback" not in server.log()
+    assert away == [], f"every page, and nothing asked of the internet: {sorted(set(away))}"
 
 
 def test_import_a_valid_bundle_after_its_preview_then_export_it(server, page):
