@@ -33,6 +33,7 @@ if want_sample:
     st.query_params["logbook"] = appsupport.SAMPLE_PREFIX + sample_label
 st.session_state["is_sample"] = want_sample
 st.session_state["db_path"] = str(open_path)
+_shared.forget_other_logbook(str(open_path))
 
 try:
     store = _shared.current_store()

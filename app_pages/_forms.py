@@ -27,13 +27,14 @@ def rate_form(store: Store, frames: LogbookFrames, key: str, today: dt.date) -> 
     if not pairs:
         st.caption("Add a project first.")
         return
-    with st.form(key, clear_on_submit=True):
+    base, key = key, key + _shared.form_suffix(key)
+    with st.form(key):
         pair = st.selectbox("Project", pairs, format_func=appsupport.choice_label, key=f"{key}_project")
         c1, c2 = st.columns(2)
         rate = c1.text_input("New rate", placeholder="20.00", key=f"{key}_value")
         unit = c2.selectbox("Per", ["hour", "task"], key=f"{key}_unit")
         c3, c4 = st.columns(2)
-        day = c3.date_input("From", value=today, key=f"{key}_day")
+        day = c3.date_input("From", value=today, key=f"{key}_day", **appsupport.DAY_RANGE)
         at = c4.time_input("At", value=dt.time(0, 0), key=f"{key}_time")
         applies = st.multiselect("Applies to (blank: all paid kinds)", list(BILLABLE_KINDS), key=f"{key}_applies")
         note = st.text_input("Note", key=f"{key}_note", placeholder="cut announced in the project chat")
@@ -43,18 +44,19 @@ def rate_form(store: Store, frames: LogbookFrames, key: str, today: dt.date) -> 
             platform=pair[0], project=pair[1], effective_at=appsupport.local_instant(day, at, tz), rate=rate,
             unit=unit, currency=appsupport.project_currency(frames, *pair), applies_to=tuple(applies) or None,
             note=appsupport.blank(note)), source=_shared.SOURCE),
-            f"Rate {rate}/{unit} on {pair[1]} from {day} saved.")
+            f"Rate {rate}/{unit} on {pair[1]} from {day} saved.", form=base)
 
 
 def payout_form(store: Store, frames: LogbookFrames, key: str, today: dt.date,
                 platform_names: list[str] | tuple[str, ...] = ()) -> None:
     """A payout: gross amount, fee, and (optionally) what arrived after conversion."""
     tz, home = frames.settings.timezone, frames.settings.home_currency
-    with st.form(key, clear_on_submit=True):
+    base, key = key, key + _shared.form_suffix(key)
+    with st.form(key):
         c1, c2 = st.columns(2)
         plat = c1.selectbox("Platform", platforms(frames, platform_names), index=None, accept_new_options=True,
                             key=f"{key}_platform", placeholder="Outlier, Remotasks…")
-        day = c2.date_input("Paid on", value=today, key=f"{key}_day")
+        day = c2.date_input("Paid on", value=today, key=f"{key}_day", **appsupport.DAY_RANGE)
         c3, c4, c5 = st.columns(3)
         amount = c3.text_input("Amount (before fees)", key=f"{key}_amount")
         currency = c4.text_input("Currency", value=home, max_chars=3, key=f"{key}_currency")
@@ -69,4 +71,4 @@ def payout_form(store: Store, frames: LogbookFrames, key: str, today: dt.date,
             platform=plat or "", paid_at=appsupport.local_instant(day, dt.time(12), tz), amount=amount,
             currency=currency, fee=fee or "0", received_amount=appsupport.blank(received),
             received_currency=appsupport.blank(rcur), method=appsupport.blank(method)),
-            source=_shared.SOURCE), f"Payout of {currency} {amount} from {plat or '?'} saved.")
+            source=_shared.SOURCE), f"Payout of {currency} {amount} from {plat or '?'} saved.", form=base)

@@ -210,12 +210,27 @@ def friendly() -> Iterator[None]:
         st.error(str(exc))
 
 
-def write(action, message: str) -> Any:
-    """Run a write; on success flash ``message`` and rerun, on failure show why."""
+def form_suffix(form: str) -> str:
+    """The suffix of a form's key, and of its widgets' keys, in this session: it changes
+    after each save from the form (``write(..., form=...)``). So the form comes back
+    empty after a save, keeps what was typed after an error (no ``clear_on_submit``), and
+    the second click of a double click, which belongs to the form as it was, finds no
+    button to press: one click, one save."""
+    n = st.session_state.get("_form_gen", {}).get(form, 0)
+    return f"~{n}" if n else ""
+
+
+def write(action, message: str, *, form: str | None = None) -> Any:
+    """Run a write; on success flash ``message`` and rerun, on failure show why.
+    ``form``: the form it came from (see :func:`form_suffix`)."""
     ok = False
     result = None
     with friendly():
         result = action()
+        if form is not None:  # before any other Streamlit call: a second click cannot come between
+            gens = dict(st.session_state.get("_form_gen", {}))
+            gens[form] = gens.get(form, 0) + 1
+            st.session_state["_form_gen"] = gens
         ok = True
     if ok:
         flash(message)
@@ -228,3 +243,42 @@ def page_header(title: str, caption: str | None = None) -> None:
     if caption:
         st.caption(caption)
     show_flash()
+
+
+def sample_picker(where: str) -> None:
+    """Choose a sample person's logbook and open it (loaded into its own file on first use).
+    On the Welcome page for a new worker, and on Settings for one who has data already."""
+    samples = appsupport.sample_bundles()
+    if not samples:
+        st.caption("No sample bundle is shipped in sample_data/.")
+        return
+    label = st.selectbox("Sample", list(samples), key=f"{where}_sample") if len(samples) > 1 else next(iter(samples))
+    if st.button("Open the sample logbook", key=f"{where}_open_sample", type="secondary"):
+        from taskerlog import bundle
+
+        path = appsupport.sample_db_path(appsupport.my_db_path(), label)
+        with friendly():
+            sample_store = _store(str(path))
+            if sample_store.is_empty():
+                tables, problems = bundle.read_bundle(samples[label])
+                if problems:
+                    raise ValueError("the sample bundle has problems: " + "; ".join(str(p) for p in problems))
+                bundle.import_tables(sample_store, tables, source=f"sample:{label}")
+            choice = appsupport.SAMPLE_PREFIX + label
+            st.session_state["logbook_choice"] = choice
+            flash(f"This is the SAMPLE logbook ({label}). Your own logbook is untouched.")
+            st.switch_page("app_pages/dashboard.py", query_params={"logbook": choice})
+
+
+PER_LOGBOOK = ("ev_result", "ev_anchor_line", "exp_bytes", "exp_of", "imp_verdict", "imp_sig", "_form_gen")
+"""Session keys that belong to the logbook open when they were made (a report, an export, an
+import's verdict): dropped when another logbook is opened."""
+
+
+def forget_other_logbook(path: str) -> None:
+    """Called by the router with the logbook now open: a report made from the sample must
+    not stay on screen, downloadable, once the worker is back in their own logbook."""
+    if st.session_state.get("_open_logbook") != path:
+        for k in PER_LOGBOOK:
+            st.session_state.pop(k, None)
+        st.session_state["_open_logbook"] = path

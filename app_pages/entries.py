@@ -20,8 +20,8 @@ today = appsupport.today_in(tz, _shared.now())
 
 with st.expander("Find by date, project, kind, status or text"):
     c1, c2, c3 = st.columns(3)
-    since = c1.date_input("From", value=None, key="ent_from")
-    until = c2.date_input("To", value=None, key="ent_to")
+    since = c1.date_input("From", value=None, key="ent_from", **appsupport.DAY_RANGE)
+    until = c2.date_input("To", value=None, key="ent_to", **appsupport.DAY_RANGE)
     text = c3.text_input("Note or task id contains", key="ent_text")
     c4, c5, c6, c7 = st.columns(4)
     plats = appsupport.names(frames.work["platform"])
@@ -38,13 +38,14 @@ table = appsupport.find_entries(frames.work, tz, f, limit=500)
 st.caption(f"{len(table)} entr{'y' if len(table) == 1 else 'ies'} shown (newest first, at most 500) "
            f"of {len(frames.work)} in the logbook. Tick a row to fix or delete it.")
 picked = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun",
-                      selection_mode="single-row", key="ent_table",
+                      selection_mode="single-row", key="ent_table" + _shared.form_suffix("ent_table"),
                       column_config={"id": st.column_config.NumberColumn("#", width="small")})
 
 rows = picked.selection.rows if picked is not None and hasattr(picked, "selection") else []
 entry_id = int(table.iloc[rows[0]]["id"]) if rows else None
 if entry_id is None and len(table):
-    entry_id = st.number_input("…or type an entry number to fix", min_value=1, step=1, value=None, key="ent_id")
+    entry_id = st.number_input("…or type an entry number to fix", min_value=1, step=1, value=None,
+                               key="ent_id" + _shared.form_suffix("ent_table"))
 if entry_id is None:
     st.stop()
 
@@ -77,9 +78,9 @@ with st.form(f"edit_{entry_id}"):
     status = c2.selectbox("Status", STATUSES, index=STATUSES.index(r["status"]), key=f"ed_status_{entry_id}")
     s0, e0 = local(r["start"]), local(r["end"])
     c3, c4, c5, c6 = st.columns(4)
-    sd = c3.date_input("Start day", value=s0.date())
+    sd = c3.date_input("Start day", value=s0.date(), **appsupport.DAY_RANGE)
     st_ = c4.time_input("Start", value=s0.time().replace(tzinfo=None), step=60)
-    ed = c5.date_input("End day", value=e0.date())
+    ed = c5.date_input("End day", value=e0.date(), **appsupport.DAY_RANGE)
     et = c6.time_input("End", value=e0.time().replace(tzinfo=None), step=60)
     c7, c8, c9 = st.columns(3)
     units = c7.text_input("Tasks", value=blank_s(r["units"]))
@@ -105,9 +106,11 @@ if save:
             if changes:
                 store.update("work", entry_id, changes, _shared.SOURCE)
         return changes
-    _shared.write(do_save, f"Entry #{entry_id} saved (the old values stay in the journal).")
+    # the tick goes with the write: the list is re-sorted, and a kept tick could point at another entry
+    _shared.write(do_save, f"Entry #{entry_id} saved (the old values stay in the journal).", form="ent_table")
 
 with st.popover("Delete this entry…"):
     st.write("The entry disappears from your figures; the journal keeps a record that it existed and was deleted.")
     if st.button(f"Yes, delete entry #{entry_id}", type="primary", key=f"del_{entry_id}"):
-        _shared.write(lambda: store.delete("work", entry_id, _shared.SOURCE), f"Entry #{entry_id} deleted.")
+        _shared.write(lambda: store.delete("work", entry_id, _shared.SOURCE), f"Entry #{entry_id} deleted.",
+                      form="ent_table")  # else the tick would move to the next entry, one click from deleting it

@@ -28,12 +28,12 @@ frame = pd.DataFrame(rows, columns=["id", *fields])
 st.caption(f"{len(rows)} {KINDS[table].lower()}, the newest first. Tick one to fix or delete it.")
 st.space("small")  # room for the table's hover toolbar, which otherwise covers this line on a phone
 picked = st.dataframe(frame, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
-                      key=f"rec_table_{table}", column_config={"id": st.column_config.TextColumn("#", width="small")})
+                      key=f"rec_table_{table}" + _shared.form_suffix("rec_table"), column_config={"id": st.column_config.TextColumn("#", width="small")})
 chosen = picked.selection.rows if picked is not None and hasattr(picked, "selection") else []
 record_id = int(frame.iloc[chosen[0]]["id"]) if chosen else None
 if record_id is None:
     record_id = st.number_input("Tick a row above, or type its number", min_value=1, step=1, value=None,
-                                key=f"rec_id_{table}")
+                                key=f"rec_id_{table}" + _shared.form_suffix("rec_table"))
 if record_id is None:
     st.stop()
 if store.get(table, record_id) is None:
@@ -63,4 +63,4 @@ with st.popover(f"Delete this {what}…"):
              "deleted.")
     if st.button(f"Yes, delete {what} #{record_id}", type="primary", key=f"rec_del_{table}_{record_id}"):
         _shared.write(lambda: records.delete(store, table, record_id, _shared.SOURCE),
-                      f"{what.capitalize()} #{record_id} deleted.")
+                      f"{what.capitalize()} #{record_id} deleted.", form="rec_table")  # the tick must not slide on

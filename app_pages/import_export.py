@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 
 import streamlit as st
@@ -39,7 +40,10 @@ def _check(files) -> None:
 
 
 if files:
-    sig = tuple((f.name, f.size) for f in files)
+    # what was uploaded (by content: a fix of one character keeps a file's name and size) and
+    # the logbook it is checked against: either changing means the verdict must be made again
+    sig = (str(_shared.db_path()), _shared.head(),
+           tuple((f.name, hashlib.sha256(f.getvalue()).hexdigest()) for f in files))
     if st.session_state.get("imp_sig") != sig:
         st.session_state["imp_sig"] = sig
         st.session_state.pop("imp_verdict", None)
@@ -73,12 +77,16 @@ if files:
 
 st.subheader("Export")
 st.write("Your whole logbook as a bundle: CSV files any spreadsheet opens, in a .zip. Keep a copy somewhere safe.")
+made_of = (str(_shared.db_path()), _shared.head())  # an export prepared before a change is not offered
+if st.session_state.get("exp_of") != made_of:
+    st.session_state.pop("exp_bytes", None)
 if st.button("Prepare the export", key="exp_prepare"):
     tmp = appsupport.temp_dir("taskerlog-export-")
     with _shared.friendly():
         out = tmp / "taskerlog-bundle.zip"
         bundle.export_bundle(store, out)
         st.session_state["exp_bytes"] = out.read_bytes()
+        st.session_state["exp_of"] = made_of
     shutil.rmtree(tmp, ignore_errors=True)
 if st.session_state.get("exp_bytes"):
     st.download_button("Download taskerlog-bundle.zip", st.session_state["exp_bytes"],

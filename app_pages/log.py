@@ -8,7 +8,7 @@ import streamlit as st
 
 from app_pages import _forms, _shared
 from taskerlog import appsupport, timeutil
-from taskerlog.model import KINDS, STATUSES, EQPeriod, WorkEntry
+from taskerlog.model import KINDS, MAX_UNITS, STATUSES, EQPeriod, WorkEntry
 
 _shared.page_header("Log", "Clock in when you start, out when you stop — the clock lives in your logbook, "
                            "so closing the tab or restarting keeps it running.")
@@ -49,15 +49,25 @@ if not choices:
 else:
     last = st.session_state.get("log_last_choice")
     idx = choices.index(last) if last in choices else 0
-    with st.form("clock_in", border=False):
-        pair = st.selectbox("Project", choices, index=idx, format_func=appsupport.choice_label, key="clock_project")
-        kind = st.pills("Doing", KINDS, default="tasking", key="clock_kind")
-        note = st.text_input("Note (optional)", key="clock_note")
+    g = _shared.form_suffix("clock_in")
+    with st.form("clock_in" + g, border=False):
+        pair = st.selectbox("Project", choices, index=idx, format_func=appsupport.choice_label,
+                            key=f"clock_project{g}")
+        kind = st.pills("Doing", KINDS, default="tasking", key=f"clock_kind{g}")
+        note = st.text_input("Note (optional)", key=f"clock_note{g}")
         switch = bool(clocks) and st.checkbox("Stop the running clock at the same moment", value=True,
-                                              key="clock_switch",
+                                              key=f"clock_switch{g}",
                                               help="One click between two tasks: the running clock is saved "
                                                    "as an entry ending exactly when the new one starts.")
         go = st.form_submit_button("▶ Clock in", type="primary", width="stretch")
+    shown_before = st.session_state.get("log_clocks_shown")  # what the page showed when the button was pressed
+    st.session_state["log_clocks_shown"] = tuple(c["id"] for c in clocks)
+    if go and shown_before is not None and set(shown_before) != {c["id"] for c in clocks}:
+        # another window or the command line started or stopped a clock meanwhile: switching now would
+        # stop a clock this worker never saw (or start a second one unawares)
+        st.warning("A clock was started or stopped elsewhere (another window, or the command line) since this "
+                   "page was shown. Look at the running clocks above, then press **Clock in** again.")
+        go = False
     if go:
         st.session_state["log_last_choice"] = pair
 
@@ -70,60 +80,72 @@ else:
                 return store.clock_start(pair[0], pair[1], kind or "tasking", note=appsupport.blank(note),
                                          at=at, source=_shared.SOURCE)
         _shared.write(clock_in, ("Switched: the last clock is saved; " if switch else "")
-                      + f"clocked in on {appsupport.choice_label(pair)} ({kind or 'tasking'}).")
+                      + f"clocked in on {appsupport.choice_label(pair)} ({kind or 'tasking'}).", form="clock_in")
 
 # -- quick forms ---------------------------------------------------------------------------
 st.subheader("Add")
-t_past, t_eq, t_rate, t_pay = st.tabs(["Past entry", "Empty queue", "Rate change", "Payout"])
+# keyed: after a save (a rerun) the tab the worker was on stays open
+t_past, t_eq, t_rate, t_pay = st.tabs(["Past entry", "Empty queue", "Rate change", "Payout"], key="log_tab",
+                                      on_change="rerun")
 
 with t_past:
     if not choices:
         st.caption("Add a project first.")
     else:
-        with st.form("past_entry", clear_on_submit=True):
-            pair = st.selectbox("Project", choices, format_func=appsupport.choice_label, key="past_project")
+        g = _shared.form_suffix("past_entry")
+        with st.form("past_entry" + g):
+            pair = st.selectbox("Project", choices, format_func=appsupport.choice_label, key=f"past_project{g}")
             k, s = st.columns(2)
-            kind = k.selectbox("Kind", KINDS, key="past_kind")
-            status = s.selectbox("Status", ["(default)", *STATUSES], key="past_status",
+            kind = k.selectbox("Kind", KINDS, key=f"past_kind{g}")
+            status = s.selectbox("Status", ["(default)", *STATUSES], key=f"past_status{g}",
                                  help="Default: paid for tasking/review/training or when you enter a pay; "
                                       "unpaid otherwise.")
             d, t1, t2 = st.columns(3)
-            day = d.date_input("Day", value=today, key="past_day")
-            start = t1.time_input("From", value=dt.time(9, 0), key="past_from", step=300)
-            end = t2.time_input("To", value=dt.time(10, 0), key="past_to", step=300)
+            d0, s0, e0 = appsupport.hour_just_past(now, tz)  # a default that is always in the past
+            day = d.date_input("Day", value=d0, key=f"past_day{g}", **appsupport.DAY_RANGE)
+            start = t1.time_input("From", value=s0, key=f"past_from{g}", step=300)
+            end = t2.time_input("To", value=e0, key=f"past_to{g}", step=300)
             u, p = st.columns(2)
-            units = u.number_input("Tasks (optional)", min_value=0, step=1, value=None, key="past_units")
-            pay = p.text_input("Pay (optional)", key="past_pay", help="Blank: derived from the rate.")
-            note = st.text_input("Note", key="past_note")
+            units = u.number_input("Tasks (optional)", min_value=0, max_value=MAX_UNITS, step=1, value=None,
+                                   key=f"past_units{g}")
+            pay = p.text_input("Pay (optional)", key=f"past_pay{g}", help="Blank: derived from the rate.")
+            note = st.text_input("Note", key=f"past_note{g}")
             add = st.form_submit_button("Save entry", type="primary")
+        span = None
         if add:
+            with _shared.friendly():
+                span = appsupport.past_span(day, start, end, tz, _shared.now())
+        if span:
+            a, b, span_note = span
+
             def save_past():
-                a = appsupport.local_instant(day, start, tz)
-                b = appsupport.local_instant(day if end > start else day + dt.timedelta(days=1), end, tz)
                 return store.add_work(WorkEntry(
                     platform=pair[0], project=pair[1], kind=kind, start=a, end=b,
                     units=None if units is None else int(units), pay=appsupport.blank(pay),
                     currency=appsupport.project_currency(frames, *pair) if appsupport.blank(pay) else None,
                     status=None if status == "(default)" else status, note=appsupport.blank(note)),
                     source=_shared.SOURCE)
-            _shared.write(save_past, f"Saved {kind} on {appsupport.choice_label(pair)} {day} {start:%H:%M}-{end:%H:%M}.")
+            _shared.write(save_past, f"Saved {kind} on {appsupport.choice_label(pair)} {day} {start:%H:%M}-{end:%H:%M}"
+                                     f"{span_note}.", form="past_entry")
 
 platforms = _forms.platforms(frames, platform_names)
 
 with t_eq:
     open_eq = [r for r in frames.eq.itertuples(index=False) if r.end_date is None]
-    with st.form("eq_start", clear_on_submit=True):
+    g = _shared.form_suffix("eq_start")
+    with st.form("eq_start" + g):
         st.markdown("**The queue is empty** (no work available)")
         c1, c2 = st.columns(2)
-        plat = c1.selectbox("Platform", platforms, accept_new_options=True, key="eq_platform")
-        since = c2.date_input("Since", value=today, key="eq_since")
-        until = st.date_input("Until (leave as is if it is still empty)", value=None, key="eq_until")
-        note = st.text_input("Note", key="eq_note", placeholder="project finished, failed a test…")
+        plat = c1.selectbox("Platform", platforms, accept_new_options=True, key=f"eq_platform{g}")
+        since = c2.date_input("Since", value=today, key=f"eq_since{g}", **appsupport.DAY_RANGE)
+        until = st.date_input("Until (leave as is if it is still empty)", value=None, key=f"eq_until{g}",
+                              **appsupport.DAY_RANGE)
+        note = st.text_input("Note", key=f"eq_note{g}", placeholder="project finished, failed a test…")
         go = st.form_submit_button("Save empty queue", type="primary")
     if go:
         _shared.write(lambda: store.add_eq(EQPeriod(platform=plat or "", start_date=since, end_date=until,
                                                    note=appsupport.blank(note)), source=_shared.SOURCE),
-                      f"Empty queue on {plat} from {since} saved.")
+                      f"Empty queue on {plat} from {since} saved.", form="eq_start")
     ids = {}
     if open_eq:
         names = {p["id"]: p["name"] for p in store.rows("platforms")}
@@ -134,7 +156,7 @@ with t_eq:
         for rid, r in ids.items():
             c1, c2 = st.columns([2, 1])
             end_day = c1.date_input(f"{r['platform']}: empty since {r['start_date']}; work came back on",
-                                    value=today, key=f"eq_end_{rid}")
+                                    value=today, key=f"eq_end_{rid}", **appsupport.DAY_RANGE)
             if c2.button("Queue is back", key=f"eq_close_{rid}"):
                 last_empty = end_day - dt.timedelta(days=1)
                 _shared.write(lambda rid=rid, d=max(last_empty, dt.date.fromisoformat(r["start_date"])):

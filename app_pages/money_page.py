@@ -68,22 +68,23 @@ with t_exp:
                                    "amount": [_m(v) for v in ex["amount_micros"]], "currency": ex["currency"],
                                    "platform": ex["platform"], "note": ex["note"]}),
                      hide_index=True, width="stretch")
-    with st.form("money_expense", clear_on_submit=True):
+    g = _shared.form_suffix("money_expense")
+    with st.form("money_expense" + g):
         c1, c2, c3 = st.columns(3)
-        day = c1.date_input("Date", value=today, key="me_day")
+        day = c1.date_input("Date", value=today, key=f"me_day{g}", **appsupport.DAY_RANGE)
         cat = c2.selectbox("Category", ["internet", "electricity", "equipment", "cybercafé", "fees", "other"],
-                           accept_new_options=True, key="me_cat")
+                           accept_new_options=True, key=f"me_cat{g}")
         plat = c3.selectbox("Platform (blank: shared by all work)", plats, index=None, accept_new_options=True,
-                            key="me_platform")
+                            key=f"me_platform{g}")
         c4, c5 = st.columns(2)
-        amount = c4.text_input("Amount", key="me_amount")
-        currency = c5.text_input("Currency", value=home, max_chars=3, key="me_currency")
-        note = st.text_input("Note", key="me_note")
+        amount = c4.text_input("Amount", key=f"me_amount{g}")
+        currency = c5.text_input("Currency", value=home, max_chars=3, key=f"me_currency{g}")
+        note = st.text_input("Note", key=f"me_note{g}")
         go = st.form_submit_button("Add expense", type="primary")
     if go:
         _shared.write(lambda: store.add_expense(Expense(
             date=day, category=cat or "", amount=amount, currency=currency, platform=plat,
-            note=appsupport.blank(note)), source=_shared.SOURCE), f"Expense ({cat}) saved.")
+            note=appsupport.blank(note)), source=_shared.SOURCE), f"Expense ({cat}) saved.", form="money_expense")
 
 with t_fx:
     fx = frames.fx
@@ -91,12 +92,13 @@ with t_fx:
         st.dataframe(pd.DataFrame({"date": fx["date"], "currency": fx["currency"],
                                    f"1 unit in {home}": [str(r) for r in fx["rate"]]}),
                      hide_index=True, width="stretch")
-    with st.form("money_fx", clear_on_submit=True):
+    g = _shared.form_suffix("money_fx")
+    with st.form("money_fx" + g):
         c1, c2, c3 = st.columns(3)
-        day = c1.date_input("From", value=today, key="mf_day")
-        cur = c2.text_input("Currency", max_chars=3, key="mf_cur", placeholder="KES")
-        rate = c3.text_input(f"One unit is worth ({home})", key="mf_rate", placeholder="0.0077")
+        day = c1.date_input("From", value=today, key=f"mf_day{g}", **appsupport.DAY_RANGE)
+        cur = c2.text_input("Currency", max_chars=3, key=f"mf_cur{g}", placeholder="KES")
+        rate = c3.text_input(f"One unit is worth ({home})", key=f"mf_rate{g}", placeholder="0.0077")
         go = st.form_submit_button("Save exchange rate", type="primary")
     if go:
         _shared.write(lambda: store.add_fx(FxRate(date=day, currency=cur, rate=rate), source=_shared.SOURCE),
-                      f"1 {cur} = {rate} {home} from {day} saved.")
+                      f"1 {cur} = {rate} {home} from {day} saved.", form="money_fx")

@@ -41,20 +41,21 @@ else:
 
 t_new, t_rate, t_end = st.tabs(["New project", "New rate", "Project ended"])
 with t_new:
-    with st.form("proj_new", clear_on_submit=True):
+    g = _shared.form_suffix("proj_new")
+    with st.form("proj_new" + g):
         c1, c2 = st.columns(2)
         plats = _forms.platforms(frames)
-        platform = c1.selectbox("Platform", plats, index=None, accept_new_options=True, key="pn_platform",
+        platform = c1.selectbox("Platform", plats, index=None, accept_new_options=True, key=f"pn_platform{g}",
                                 placeholder="Outlier, Remotasks, MTurk…")
-        name = c2.text_input("Project", key="pn_name")
+        name = c2.text_input("Project", key=f"pn_name{g}")
         c3, c4, c5 = st.columns(3)
-        pay_model = c3.selectbox("Paid", ["hourly", "per_task"], key="pn_model")
-        currency = c4.text_input("Currency", value=home, max_chars=3, key="pn_currency")
-        advertised = c5.text_input("Advertised rate (optional)", key="pn_adv")
+        pay_model = c3.selectbox("Paid", ["hourly", "per_task"], key=f"pn_model{g}")
+        currency = c4.text_input("Currency", value=home, max_chars=3, key=f"pn_currency{g}")
+        advertised = c5.text_input("Advertised rate (optional)", key=f"pn_adv{g}")
         c6, c7 = st.columns(2)
-        started = c6.date_input("Started on", value=today, key="pn_started")
-        rate = c7.text_input("Rate now (optional)", key="pn_rate", help="Saved as the first rate, from the start day.")
-        notes = st.text_input("Notes", key="pn_notes")
+        started = c6.date_input("Started on", value=today, key=f"pn_started{g}", **appsupport.DAY_RANGE)
+        rate = c7.text_input("Rate now (optional)", key=f"pn_rate{g}", help="Saved as the first rate, from the start day.")
+        notes = st.text_input("Notes", key=f"pn_notes{g}")
         go = st.form_submit_button("Add project", type="primary")
     if go:
         def add():
@@ -68,7 +69,7 @@ with t_new:
                                         effective_at=appsupport.local_instant(started, dt.time(0), tz), rate=rate,
                                         unit="hour" if pay_model == "hourly" else "task", currency=pr.currency),
                                    source=_shared.SOURCE)
-        _shared.write(add, f"Project {name} on {platform} added.")
+        _shared.write(add, f"Project {name} on {platform} added.", form="proj_new")
 
 pairs = [(str(a), str(b)) for a, b in zip(frames.projects["platform"], frames.projects["project"])]
 with t_rate:
@@ -81,7 +82,7 @@ with t_end:
         with st.form("proj_end"):
             pair = st.selectbox("Project", pairs, format_func=appsupport.choice_label, key="pe_project")
             c1, c2 = st.columns(2)
-            ended = c1.date_input("Ended on", value=today, key="pe_day")
+            ended = c1.date_input("Ended on", value=today, key="pe_day", **appsupport.DAY_RANGE)
             reason = c2.selectbox("Why", END_REASONS, key="pe_reason",
                                   help="removed: taken off the project (often just 'a quality issue')")
             go = st.form_submit_button("Save", type="primary")

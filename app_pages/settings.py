@@ -59,3 +59,8 @@ if c2.button("Check the logbook", key="settings_verify"):
             st.success(f"OK: {r.entries} journal entries, every record matches its history.")
         else:
             st.error(f"{len(r.problems)} problem(s): " + "; ".join(p.message for p in r.problems[:10]))
+
+st.subheader("Sample logbooks")
+st.write("A made-up person's logbook, to see what the pages show with months of data. It opens in its "
+         "own file, never mixed into yours; **← My logbook** brings you back.")
+_shared.sample_picker("settings")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from zoneinfo import available_timezones
 
 import streamlit as st
 
@@ -26,14 +27,20 @@ def _start_form() -> None:
         project = st.text_input("Project", placeholder="Genesis Dolphin")
         pay_model = st.radio("Paid", ["hourly", "per_task"], horizontal=True,
                              format_func=lambda m: "per hour" if m == "hourly" else "per task")
-        rate = st.text_input("Rate (optional)", placeholder="20.00")
+        r1, r2 = st.columns(2)
+        rate = r1.text_input("Rate (optional)", placeholder="20.00")
+        since = r2.date_input("Paid at this rate since", value=appsupport.today_in(settings.timezone, _shared.now()),
+                              help="The day the rate began: work you log before it would earn nothing",
+                              **appsupport.DAY_RANGE)
         currency = st.text_input("Currency", value=settings.home_currency, max_chars=3)
-        tz = st.text_input("Your time zone", value=settings.timezone,
-                           help="Days and weeks are counted in this zone, e.g. Africa/Nairobi")
+        zones = sorted(available_timezones())
+        tz = st.selectbox("Your time zone", zones, index=zones.index(settings.timezone)
+                          if settings.timezone in zones else None,
+                          help="Days and weeks are counted in this zone; type to search (Nairobi, Manila…)")
         go = st.form_submit_button("Create and start logging", type="primary")
     if go:
         def create():
-            lb = Logbook(home_currency=currency or settings.home_currency, timezone=tz.strip() or "UTC",
+            lb = Logbook(home_currency=currency or settings.home_currency, timezone=tz or "UTC",
                          reference_wage=settings.reference_wage, reference_currency=settings.reference_currency,
                          reference_label=settings.reference_label)
             p = Project(platform=platform, project=project, pay_model=pay_model,
@@ -43,8 +50,7 @@ def _start_form() -> None:
                 store.add_project(p, source=_shared.SOURCE)
                 if appsupport.blank(rate):
                     store.add_rate(Rate(platform=p.platform, project=p.project,
-                                        effective_at=timeutil.local_midnight(
-                                            appsupport.today_in(lb.timezone, _shared.now()), lb.timezone),
+                                        effective_at=timeutil.local_midnight(since, lb.timezone),
                                         rate=rate, unit="hour" if pay_model == "hourly" else "task",
                                         currency=p.currency), source=_shared.SOURCE)
         with _shared.friendly():
@@ -76,25 +82,6 @@ with c2:
 
 with c3:
     st.subheader("3 · Explore a sample")
-    samples = appsupport.sample_bundles()
     st.write("See what the dashboard tells a worker, using a made-up person's logbook. It is loaded "
              "into a **separate sample file** and never mixed into yours.")
-    if not samples:
-        st.caption("No sample bundle is shipped in sample_data/.")
-    else:
-        label = st.selectbox("Sample", list(samples), key="welcome_sample") if len(samples) > 1 else next(iter(samples))
-        if st.button("Open the sample logbook", key="welcome_open_sample", type="secondary"):
-            from taskerlog import bundle
-
-            path = appsupport.sample_db_path(appsupport.my_db_path(), label)
-            with _shared.friendly():
-                sample_store = _shared._store(str(path))
-                if sample_store.is_empty():
-                    tables, problems = bundle.read_bundle(samples[label])
-                    if problems:
-                        raise ValueError("the sample bundle has problems: " + "; ".join(str(p) for p in problems))
-                    bundle.import_tables(sample_store, tables, source=f"sample:{label}")
-                choice = appsupport.SAMPLE_PREFIX + label
-                st.session_state["logbook_choice"] = choice
-                _shared.flash(f"This is the SAMPLE logbook ({label}). Your own logbook is untouched.")
-                st.switch_page("app_pages/dashboard.py", query_params={"logbook": choice})
+    _shared.sample_picker("welcome")

@@ -306,6 +306,45 @@ def entries_table(w: pd.DataFrame, tz: str) -> pd.DataFrame:
                                        "pay", "recorded", "edited", "units", "currency", "note", "source"])
 
 
+DAY_RANGE = {"min_value": dt.date(timeutil.YEARS[0], 1, 1), "max_value": dt.date(timeutil.YEARS[1], 12, 31)}
+"""For ``st.date_input``: its own default range (ten years either way) turns a day typed
+outside it red and silently keeps the old one, so a typed 2099 was saved as today. With
+the logbook's whole range, the day typed is the day checked (and refused, if it must be)."""
+
+LONGEST_OVERNIGHT_H = 12
+"""A past entry whose end is before its start is taken as work past midnight up to this long."""
+
+
+def hour_just_past(now: int, tz: str) -> tuple[dt.date, dt.time, dt.time]:
+    """The Past entry form's default: the hour that ended at the last 5-minute mark (its
+    day is the day it started on)."""
+    end = timeutil.to_local(now - now % 300, tz)
+    start = end - dt.timedelta(hours=1)
+    return start.date(), start.time().replace(tzinfo=None), end.time().replace(tzinfo=None)
+
+
+def past_span(day: dt.date, start: dt.time, end: dt.time, tz: str, now: int) -> tuple[int, int, str]:
+    """A past entry typed as a day, a From and a To → (start, end, a note for the message).
+
+    To before From is work past midnight, ending the next day, when that makes at most
+    LONGEST_OVERNIGHT_H hours; longer, it is a slip (14:00 → 10:00 is not 20 hours of
+    work). From equal to To, and an end after ``now``, are refused.
+    """
+    if end == start:
+        raise ValueError(f"From and To are both {start:%H:%M}: the entry would last no time at all; set when it ended")
+    a = local_instant(day, start, tz)
+    overnight = end < start
+    b = local_instant(day + dt.timedelta(days=1) if overnight else day, end, tz)
+    if overnight and b - a > LONGEST_OVERNIGHT_H * 3600:
+        raise ValueError(f"To ({end:%H:%M}) is before From ({start:%H:%M}); as work past midnight that would be "
+                         f"{(b - a) / 3600:.1f} hours. Check the times (for work past midnight, To is the next "
+                         "day's time)")
+    if b > now + 60:
+        raise ValueError(f"that entry would end at {timeutil.to_local(b, tz):%Y-%m-%d %H:%M}, after now; log work "
+                         "once it is done (or use the clock)")
+    return a, b, (f" (ending the next day, {day + dt.timedelta(days=1)})" if overnight else "")
+
+
 def local_instant(day: dt.date, time: dt.time, tz: str) -> int:
     """A date and a wall-clock time in the logbook's zone → epoch seconds (DST-safe)."""
     return timeutil.parse_instant(dt.datetime.combine(day, time).isoformat(timespec="minutes"), tz)

@@ -13,6 +13,10 @@ import re
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
 MICRO = 1_000_000
+MAX_INT_DIGITS = 12
+"""Digits an amount may have before the dot: 10^12 of any currency is more than any pay,
+and int64 micro-units hold 9.2 × 10^12 (the bundle refuses longer amounts the same way)."""
+LARGEST = Decimal(10) ** MAX_INT_DIGITS
 _MICRO_D = Decimal(MICRO)
 
 _CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
@@ -50,6 +54,8 @@ def parse_amount(text: str | int | Decimal, *, allow_negative: bool = False) -> 
         raise MoneyError(f"'{text}' is negative; amounts here must be 0 or more")
     if value.as_tuple().exponent < -6:  # type: ignore[operator]
         raise MoneyError(f"'{text}' has more than 6 decimal places")
+    if abs(value) >= LARGEST:
+        raise MoneyError(f"'{text}' is too large to be an amount (at most {MAX_INT_DIGITS} digits before the dot)")
     return value
 
 

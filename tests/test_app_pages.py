@@ -83,7 +83,9 @@ def test_start_logging_from_the_welcome_page_creates_the_project(db):
     form_inputs["Platform"].set_value("Outlier")
     form_inputs["Project"].set_value("Genesis Dolphin")
     form_inputs["Rate (optional)"].set_value("20")
-    form_inputs["Your time zone"].set_value("Africa/Nairobi")
+    [z for z in at.selectbox if z.label == "Your time zone"][0].set_value("Africa/Nairobi")  # a picker, not free text
+    # the rate began before today: work logged since then earns (it used to start today, always)
+    [d for d in at.date_input if d.label == "Paid at this rate since"][0].set_value(dt.date(2026, 2, 1))
     [b for b in at.button if b.label == "Create and start logging"][0].click()
     at.run()
     assert not at.exception
@@ -92,6 +94,8 @@ def test_start_logging_from_the_welcome_page_creates_the_project(db):
     assert s.settings().timezone == "Africa/Nairobi"
     fr = s.frames()
     assert [appsupport.money.format_micros(int(v)) for v in fr.rates["rate_micros"]] == ["20.00"]
+    assert fr.rates["effective_at"].tolist() == [appsupport.timeutil.local_midnight(dt.date(2026, 2, 1),
+                                                                                    "Africa/Nairobi")]
 
 
 # -- the sample logbook -------------------------------------------------------------------

@@ -237,3 +237,29 @@ def test_activity_note_sums_active_time_and_names_what_was_in_focus():
     # in focus, clipped to the entry: the site 30 min, firefox 30 min, slack 10 min (longest first; ties by name)
     assert "in focus: app.outlier.ai 0:30:00, firefox 0:30:00, slack 0:10:00." in note
     assert activity_note(spans.iloc[0:0], t, t + 7200) is None
+
+
+def _at(text: str, tz: str = NAIROBI) -> int:
+    return A.timeutil.parse_instant(text, tz)
+
+
+def test_a_past_entry_past_midnight_ends_the_next_day_but_a_slip_is_refused():
+    now = _at("2026-03-05T12:00")
+    a, b, note = A.past_span(dt.date(2026, 3, 3), dt.time(22, 0), dt.time(1, 30), NAIROBI, now)
+    assert (a, b) == (_at("2026-03-03T22:00"), _at("2026-03-04T01:30")) and "next day, 2026-03-04" in note
+    assert A.past_span(dt.date(2026, 3, 3), dt.time(9), dt.time(10), NAIROBI, now)[2] == ""
+    with pytest.raises(ValueError, match="as work past midnight that would be 20.0 hours"):
+        A.past_span(dt.date(2026, 3, 3), dt.time(14), dt.time(10), NAIROBI, now)  # 14:00 → 10:00 is a slip
+    with pytest.raises(ValueError, match="From and To are both 09:00"):
+        A.past_span(dt.date(2026, 3, 3), dt.time(9), dt.time(9), NAIROBI, now)  # was saved as 24 hours
+    with pytest.raises(ValueError, match="after now"):
+        A.past_span(dt.date(2099, 3, 3), dt.time(9), dt.time(10), NAIROBI, now)  # was saved as today
+
+
+def test_the_past_entry_default_is_the_hour_just_past_even_at_midnight():
+    assert A.hour_just_past(_at("2026-03-05T14:37:10"), NAIROBI) == (dt.date(2026, 3, 5), dt.time(13, 35),
+                                                                      dt.time(14, 35))
+    day, start, end = A.hour_just_past(_at("2026-03-05T00:20"), NAIROBI)
+    assert (day, start, end) == (dt.date(2026, 3, 4), dt.time(23, 20), dt.time(0, 20))
+    a, b, _ = A.past_span(day, start, end, NAIROBI, _at("2026-03-05T00:20"))
+    assert b - a == 3600

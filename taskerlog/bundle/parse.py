@@ -34,7 +34,7 @@ NULL_INT = np.iinfo(np.int64).min
 
 _DANGER = r"'+[=+\-@\t\r]"
 _AMOUNT = r"\+?(?:\d+(?:\.\d*)?|\.\d+)"
-_MAX_INT_DIGITS = 12  # 10^12 currency units is more than any pay; int64 micros hold 9.2e12
+_MAX_INT_DIGITS = money.MAX_INT_DIGITS
 
 STR = pd.StringDtype("pyarrow", na_value=np.nan)
 """pandas' default ``str`` dtype: what ``astype(str)`` gives and every text column here is."""

@@ -242,3 +242,37 @@ def test_an_entry_shows_its_activitywatch_time(server, page):
     page.get_by_text("active at the computer for 1:30:00").wait_for()
     shot(page, "entry-with-activitywatch")
     assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_a_double_click_on_save_saves_once_and_keeps_nothing_half_typed(server, page):
+    """A double click on Save used to save the entry and then a second, default one (the
+    form had cleared itself), and to lose a payout altogether."""
+    _project(server.db)
+    goto(page, f"{server.url}/log")
+    page.get_by_role("tab", name="Past entry").click()
+    page.get_by_label("Note", exact=True).filter(visible=True).first.fill("one click, one entry")
+    page.get_by_role("button", name="Save entry").dblclick()
+    page.get_by_text("Saved tasking").wait_for(timeout=60_000)
+    settle(page)
+    page.wait_for_timeout(1500)
+    settle(page)
+    assert list(Store(server.db).frames().work["note"]) == ["one click, one entry"]
+
+    page.get_by_role("tab", name="Payout").click()
+    settle(page)
+    assert page.get_by_role("tab", name="Payout").get_attribute("aria-selected") == "true"
+    box = page.get_by_label("Platform").filter(visible=True).first
+    box.click()
+    box.fill("Outlier")
+    page.keyboard.press("Enter")
+    page.get_by_label("Amount (before fees)").fill("12.50")
+    page.get_by_role("button", name="Save payout").dblclick()
+    page.get_by_text("Payout of USD 12.50").wait_for(timeout=60_000)
+    settle(page)
+    page.wait_for_timeout(1500)
+    settle(page)
+    # the tab the worker was on stays open after the save
+    assert page.get_by_role("tab", name="Payout").get_attribute("aria-selected") == "true"
+    payouts = Store(server.db).rows("payouts")
+    assert [p["amount_micros"] for p in payouts] == [12_500_000]
+    shot(page, "double-click-payout-saved-once")
