@@ -55,7 +55,7 @@ path, head = str(_shared.db_path()), _shared.head()
 try:
     m = _shared.figures(path, head, date_from, date_to, platform, project, today)
 except metrics.MetricsError as exc:
-    st.error(f"The figures cannot be worked out yet: {exc}")
+    st.error(f"The figures cannot be worked out yet: {appsupport.in_app_words(str(exc))}")
     st.stop()
 
 span = "all time" if date_from is None else f"{date_from} – {date_to}"
@@ -92,8 +92,10 @@ r2[3].metric("Shortfall vs reference", mm(m.get("shortfall"), home) if ref is no
 r3 = st.columns(4)
 r3[0].metric("Earned", mm(m.get("earned"), home), help=f"of which pending {mm(m.get('pending'), home)}")
 r3[1].metric("Paid out", mm(m.get("paid_out"), home), help=f"fees {mm(m.get('fees'), home)}")
-r3[2].metric("Outstanding", mm(m.get("outstanding"), home),
-             help="earned − paid out, over all time up to the period's end")
+r3[2].metric("Outstanding (all time)" if date_to is None else f"Outstanding on {min(date_to, today)}",
+             mm(m.get("outstanding"), home),
+             help="earned − paid out, over all time up to the period's end (not this period alone: "
+                  "what is owed carries over)")
 r3[3].metric("Expenses", mm(m.get("expenses"), home))
 
 # -- charts --------------------------------------------------------------------------------
@@ -129,7 +131,8 @@ if len(weeks) and (pd.to_numeric(weeks["hours_worked"], errors="coerce").fillna(
     if rows:
         st.altair_chart(alt.Chart(pd.DataFrame(rows)).mark_bar().encode(
             x=alt.X("week:N", title="ISO week"), y=alt.Y("sum(hours):Q", title="unpaid hours"),
-            color=alt.Color("why unpaid:N", sort=list(UNPAID_KEYS), legend=alt.Legend(orient="bottom", title=None)),
+            color=alt.Color("why unpaid:N", sort=list(UNPAID_KEYS),
+                            legend=alt.Legend(orient="bottom", title=None, columns=3)),  # wraps on a phone
             order=alt.Order("why unpaid:N"), tooltip=["week", "why unpaid", alt.Tooltip("hours:Q", format=".2f")]),
             width="stretch")
     else:
@@ -163,13 +166,14 @@ if len(rh):
     until = dt.datetime.combine(min(date_to or today, today) if date_to else today, dt.time(23, 59))
     drawn = appsupport.extend_steps(rh, until)
     base = alt.Chart(drawn).encode(x=alt.X("when:T", title=None), y=alt.Y("rate:Q", title="rate"),
-                                color=alt.Color("series:N", legend=alt.Legend(orient="bottom", title=None)))
+                                color=alt.Color("series:N", legend=alt.Legend(orient="bottom", title=None,
+                                                                               columns=1, labelLimit=320)))
     line = base.mark_line(interpolate="step-after")
     pts = alt.Chart(rh).mark_point(filled=True, size=70).encode(
         x="when:T", y="rate:Q", color=alt.Color("series:N", legend=None),
         shape=alt.Shape("change:N", scale=alt.Scale(domain=["first", "raise", "same", "cut"],
                                                      range=["circle", "triangle-up", "circle", "triangle-down"]),
-                    legend=alt.Legend(orient="bottom", title=None)),
+                    legend=alt.Legend(orient="top", title=None, columns=4)),  # beside the series, it ran off a phone
         tooltip=["series", "when:T", "rate_text", "unit", "currency", "change", "change_pct"])
     cuts = alt.Chart(rh[rh["change"] == "cut"]).mark_rule(color="#b03a2e", strokeDash=[2, 2]).encode(x="when:T")
     st.altair_chart(line + pts + cuts, width="stretch")

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import _forms, _shared
-from taskerlog import appsupport, metrics, money, timeutil
+from taskerlog import appsupport, metrics, timeutil
 from taskerlog.model import Expense, FxRate
 
 
@@ -19,8 +19,9 @@ def _outstanding(path: str, head: tuple[int, str], today: dt.date) -> list[dict]
     out = []
     for p in _forms.platforms(frames):
         m = metrics.compute(frames, platform=p, breakdowns=False, today=today, prepared=prepared)
-        out.append({"platform": p, "earned": m.get("earned"), "pending": m.get("pending"),
-                    "paid out": m.get("paid_out"), "fees": m.get("fees"), "outstanding": m.get("outstanding")})
+        out.append({"platform": p, **{label: appsupport.fmt_amount(m.get(key)) for label, key in (
+            ("earned", "earned"), ("pending", "pending"), ("paid out", "paid_out"), ("fees", "fees"),
+            ("outstanding", "outstanding"))}})
     return out
 
 
@@ -39,11 +40,11 @@ try:
     else:
         st.caption("Nothing logged yet.")
 except metrics.MetricsError as exc:
-    st.error(f"Cannot work out what is owed yet: {exc}")
+    st.error(f"Cannot work out what is owed yet: {appsupport.in_app_words(str(exc))}")
 
 
 def _m(v):
-    return None if appsupport.missing(v) else money.format_micros(int(v))
+    return appsupport.fmt_amount(v, micros=True)
 
 
 t_pay, t_exp, t_fx = st.tabs(["Payouts", "Expenses", "Exchange rates"])
@@ -58,7 +59,7 @@ with t_pay:
             "amount": [_m(v) for v in po["amount_micros"]], "currency": po["currency"],
             "fee": [_m(v) for v in po["fee_micros"]], "method": po["method"],
             "received": [_m(v) for v in po["received_amount_micros"]], "received in": po["received_currency"],
-            "reference": po["reference"]}), hide_index=True, width="stretch")
+            "reference": po["reference"]}).fillna(""), hide_index=True, width="stretch")
     _forms.payout_form(store, frames, "money_payout", today)
 
 with t_exp:
@@ -66,7 +67,7 @@ with t_exp:
     if len(ex):
         st.dataframe(pd.DataFrame({"date": ex["date"], "category": ex["category"],
                                    "amount": [_m(v) for v in ex["amount_micros"]], "currency": ex["currency"],
-                                   "platform": ex["platform"], "note": ex["note"]}),
+                                   "platform": ex["platform"], "note": ex["note"]}).fillna(""),
                      hide_index=True, width="stretch")
     g = _shared.form_suffix("money_expense")
     with st.form("money_expense" + g):

@@ -7,7 +7,7 @@ import datetime as dt
 import streamlit as st
 
 from app_pages import _forms, _shared
-from taskerlog import appsupport, money
+from taskerlog import appsupport
 from taskerlog.model import END_REASONS, Project, Rate
 
 _shared.page_header("Projects & rates", "Projects change names, rates and managers often; keep every one.")
@@ -17,15 +17,23 @@ tz, home = frames.settings.timezone, frames.settings.home_currency
 today = appsupport.today_in(tz, _shared.now())
 
 
-def _m(v):
-    return None if appsupport.missing(v) else money.format_micros(int(v))
+def _cell(v) -> str:
+    """Every cell as text, blank when not recorded (a grid shows None as 'None', and a column of
+    numbers and blanks cannot be one type)."""
+    if appsupport.missing(v):
+        return ""
+    return f"{v:+.3f}" if isinstance(v, float) else str(v)
 
 
 p = frames.projects.copy()
 if len(p):
-    p["advertised_rate"] = [_m(v) for v in p["advertised_rate_micros"]]
+    p["advertised_rate"] = [appsupport.fmt_amount(v, micros=True) for v in p["advertised_rate_micros"]]
+    p["pay_model"] = p["pay_model"].map({"hourly": "per hour", "per_task": "per task"})
     st.dataframe(p[["platform", "project", "pay_model", "currency", "advertised_rate", "started_on", "ended_on",
-                    "end_reason", "notes"]], hide_index=True, width="stretch")
+                    "end_reason", "notes"]].rename(columns={
+                        "pay_model": "paid", "advertised_rate": "advertised", "started_on": "started",
+                        "ended_on": "ended", "end_reason": "why it ended"}).map(_cell),
+                 hide_index=True, width="stretch")
 else:
     st.info("No projects yet: add the first one below.")
 
@@ -34,8 +42,8 @@ rh = appsupport.rate_history(frames.rates, tz)
 if len(rh):
     rh["when"] = [w.strftime("%Y-%m-%d %H:%M") for w in rh["when"]]
     st.dataframe(rh[["series", "when", "rate_text", "unit", "currency", "change", "change_pct"]]
-                 .rename(columns={"series": "project", "rate_text": "rate", "change_pct": "change %"}),
-                 hide_index=True, width="stretch")
+                 .rename(columns={"series": "project", "rate_text": "rate", "change_pct": "change %"})
+                 .map(_cell), hide_index=True, width="stretch")
 else:
     st.caption("No rates recorded yet.")
 

@@ -19,7 +19,9 @@ zones = sorted(available_timezones())
 with st.form("settings"):
     c1, c2 = st.columns(2)
     home = c1.text_input("Home currency", value=s.home_currency, max_chars=3,
-                         help="All figures are shown in this currency (ISO code: USD, KES, PHP, INR, EUR…)")
+                         help="All figures are shown in this currency (ISO code: USD, KES, PHP, INR, EUR…). "
+                              "After a change, every amount in another currency needs an exchange rate "
+                              "(Money → Exchange rates) before the figures can be worked out")
     tz = c2.selectbox("Time zone", zones, index=zones.index(s.timezone) if s.timezone in zones else None,
                       help="Days and weeks are counted in this zone")
     st.markdown("**Reference wage** — a legal minimum or a target to measure your effective wage against")

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import tempfile
 import zipfile
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -21,6 +22,7 @@ import pandas as pd
 
 from . import money, timeutil
 from .frames import LogbookFrames
+from .model import BILLABLE_KINDS
 from .store import default_db_path
 from .store.activity import active_seconds
 
@@ -142,11 +144,22 @@ def _quote(s: str) -> str:
 
 
 # -- formatting ----------------------------------------------------------------------------
+def fmt_amount(value: str | Decimal | int | None, places: int = 2, *, micros: bool = False) -> str:
+    """An amount for a person to read: ``"1000000054.505"`` → ``"1,000,000,054.50"`` (half to
+    even, thousands grouped); blank when not recorded. ``micros``: ``value`` is micro-units.
+    The exact figures stay in the JSON and the CSV exports; this is display only."""
+    if value is None or missing(value):
+        return ""
+    d = money.from_micros(int(value)) if micros else Decimal(str(value))
+    return format(d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN), f",.{places}f")
+
+
 def fmt_money(value: str | Decimal | None, currency: str, places: int = 2) -> str:
-    """``"13.214285"`` → ``"USD 13.21"``; None → ``"—"`` (undefined, e.g. no hours)."""
+    """``"13.214285"`` → ``"USD 13.21"``, ``"105216.5"`` → ``"KES 105,216.50"``; None → ``"—"``
+    (undefined, e.g. no hours)."""
     if value is None:
         return "—"
-    return f"{currency} {money.format_amount(Decimal(str(value)), places)}"
+    return f"{currency} {fmt_amount(value, places)}"
 
 
 def fmt_hours(h: float | None) -> str:
@@ -295,7 +308,9 @@ def entries_table(w: pd.DataFrame, tz: str) -> pd.DataFrame:
             "kind": r.kind,
             "status": r.status,
             "units": None if missing(r.units) else int(r.units),
-            "pay": pay if pay is not None else "(from rate)",
+            # blank pay: worked out from the rate, but only billable work that was paid or is pending earns
+            "pay": pay if pay is not None else (
+                "(from rate)" if r.kind in BILLABLE_KINDS and r.status in ("paid", "pending") else "none"),
             "currency": None if missing(r.currency) else r.currency,
             "note": None if missing(r.note) else r.note,
             "recorded": local(r.recorded_at),
@@ -532,3 +547,17 @@ def describe_report(report: Any) -> str:
         return "nothing to do"
     lines = report.lines() if hasattr(report, "lines") else str(report).splitlines()
     return "\n".join(line.strip() for line in lines if line.strip())
+
+
+_CLI_FX = re.compile(r"add one \(fx\.csv or `taskerlog fx (\w+) RATE --on ([\d-]+)`\)(?: giving one \w+ in \w+)?")
+
+
+def in_app_words(message: str) -> str:
+    """A core message that tells a command-line user what to type, told instead in the
+    app's terms (the page and the field to use)."""
+    message = _CLI_FX.sub(lambda m: f"add one on **Money → Exchange rates** (one {m[1]}, from {m[2]} or earlier)",
+                          message)
+    message = message.replace('map them with --map "PLATFORM/PROJECT=CATEGORY"', "choose their categories above")
+    message = message.replace("give the campaign once with --campaign CAMPAIGN.json",
+                              "upload the campaign file below to start it")
+    return message

@@ -263,3 +263,11 @@ def test_the_past_entry_default_is_the_hour_just_past_even_at_midnight():
     assert (day, start, end) == (dt.date(2026, 3, 4), dt.time(23, 20), dt.time(0, 20))
     a, b, _ = A.past_span(day, start, end, NAIROBI, _at("2026-03-05T00:20"))
     assert b - a == 3600
+
+
+def test_the_app_says_where_to_click_not_what_to_type():
+    msg = ("no exchange rate for USD on or before 2026-01-01: add one (fx.csv or `taskerlog fx USD RATE --on "
+           "2026-01-01`) giving one USD in KES")
+    assert A.in_app_words(msg) == ("no exchange rate for USD on or before 2026-01-01: add one on **Money → Exchange "
+                                   "rates** (one USD, from 2026-01-01 or earlier)")
+    assert "--map" not in A.in_app_words('map them with --map "PLATFORM/PROJECT=CATEGORY" (categories: a)')
