@@ -114,7 +114,7 @@ with st.sidebar:
         now = _shared.now()
         for c in clocks:
             what = f"{c['platform']}" + (f" · {c['project']}" if c["project"] else "")
-            st.info(f"⏱️ **Running** {appsupport.fmt_duration(now - c['started_at'])}  \n"
+            st.info(f":material/timer: **Running** {appsupport.fmt_duration(now - c['started_at'])}  \n"
                     f"{what} — {c['kind']}")
             if st.button("Stop", key=f"sidebar_stop_{c['id']}", width="stretch"):
                 _shared.write(lambda cid=c["id"]: store.clock_stop(clock_id=cid, source=_shared.SOURCE),

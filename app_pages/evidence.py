@@ -87,7 +87,8 @@ if st.button("Make the evidence report", type="primary", key="ev_make"):
 got = st.session_state.get("ev_result")
 if got:
     data, manifest, ok, problems, n, name = got
-    st.success(f"The report is ready: {n} entries, {len(manifest['files'])} files.")
+    st.success(f"The report is ready: {n} work entries; the zip holds {len(manifest['files'])} files and the "
+               "manifest of their hashes.")
     if not ok:
         st.error("The journal check FAILED; the report says so: " + problems[0])
     st.download_button("Download the zip", data=data, file_name=name, mime="application/zip", key="ev_download")
@@ -97,7 +98,9 @@ if got:
 # -- anchors ----------------------------------------------------------------------------------
 st.subheader("Anchor your records")
 st.write("An anchor is a short line naming the current state of your whole logbook. Email it to someone you "
-         "trust, print it or write it down: later, anyone can check that nothing recorded before it was changed.")
+         "trust, print it or write it down: later, anyone can check that nothing recorded before it was changed. "
+         "Its count is of the changes in your journal (every entry, edit, payout... recorded), not of work "
+         "entries.")
 if st.button("Anchor the journal now", key="ev_anchor"):
     with _shared.friendly():
         a, line = anchors.make_anchor(store, now, note="from the app")

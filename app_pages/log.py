@@ -22,11 +22,17 @@ today = appsupport.today_in(tz, now)
 choices = appsupport.project_choices(frames, platform_names)
 
 # -- running clocks ------------------------------------------------------------------------
+@st.fragment(run_every=30)
+def _elapsed(started_at: int, what: str) -> None:
+    """The time on a running clock, brought up to date every 30 s (only this line reruns)."""
+    st.markdown(f"### :material/timer: {appsupport.fmt_duration(_shared.now() - started_at)} — {what}")
+
+
 clocks = store.running_clocks()
 for c in clocks:
     what = c["platform"] + (f" · {c['project']}" if c["project"] else "")
     with st.container(border=True):
-        st.markdown(f"### ⏱️ {appsupport.fmt_duration(now - c['started_at'])} — {what}")
+        _elapsed(c["started_at"], what)
         st.caption(f"{c['kind']} since {timeutil.to_local(c['started_at'], tz):%Y-%m-%d %H:%M} ({tz})"
                    + (f" · {c['note']}" if c["note"] else ""))
         with st.form(f"stop_{c['id']}", border=False):

@@ -537,6 +537,6 @@ def test_app_page_makes_a_report(book, monkeypatch):
     at.text_input(key="ev_ref_wage").set_value("15").run()
     at.button(key="ev_make").click().run()
     assert not at.exception, [e.value for e in at.exception]
-    assert any("The report is ready: 5 entries" in str(e.value) for e in at.success)
+    assert any("The report is ready: 5 work entries" in str(e.value) for e in at.success)
     at.button(key="ev_anchor").click().run()
     assert any(str(c.value).startswith("taskerlog anchor ") for c in at.code)
