@@ -149,9 +149,13 @@ with t_eq:
         note = st.text_input("Note", key=f"eq_note{g}", placeholder="project finished, failed a test…")
         go = st.form_submit_button("Save empty queue", type="primary")
     if go:
+        worked = appsupport.days_with_work(store, plat or "", since, until or today, tz)
         _shared.write(lambda: store.add_eq(EQPeriod(platform=plat or "", start_date=since, end_date=until,
                                                    note=appsupport.blank(note)), source=_shared.SOURCE),
-                      f"Empty queue on {plat} from {since} saved.", form="eq_start")
+                      f"Empty queue on {plat} from {since} saved."
+                      + (f" You logged work on {plat} on {len(worked)} of those days ({', '.join(map(str, worked[:3]))}"
+                         f"{'…' if len(worked) > 3 else ''}): if the queue emptied later, edit its first day on "
+                         "Fix records." if worked else ""), form="eq_start")
     ids = {}
     if open_eq:
         names = {p["id"]: p["name"] for p in store.rows("platforms")}

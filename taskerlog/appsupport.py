@@ -546,7 +546,9 @@ def describe_report(report: Any) -> str:
     if report is None:
         return "nothing to do"
     lines = report.lines() if hasattr(report, "lines") else str(report).splitlines()
-    return "\n".join(line.strip() for line in lines if line.strip())
+    # the first line is the command line's header ("dry run: nothing written. import:FILE"): the
+    # page says that in its own words above
+    return "\n".join(line.strip() for line in lines[1:] if line.strip()) or "nothing new to add"
 
 
 _CLI_FX = re.compile(r"add one \(fx\.csv or `taskerlog fx (\w+) RATE --on ([\d-]+)`\)(?: giving one \w+ in \w+)?")
@@ -561,3 +563,14 @@ def in_app_words(message: str) -> str:
     message = message.replace("give the campaign once with --campaign CAMPAIGN.json",
                               "upload the campaign file below to start it")
     return message
+
+
+def days_with_work(store, platform: str, first: dt.date, last: dt.date, tz: str) -> list[dt.date]:
+    """The local days from ``first`` to ``last`` with a work entry starting on ``platform``
+    (an empty-queue period over them is worth a second look)."""
+    if not platform or last < first:
+        return []
+    span = (timeutil.local_midnight(first, tz), timeutil.local_midnight(last + dt.timedelta(days=1), tz))
+    w = store.frames(work_start=span, detail=False).work
+    w = w[w["platform"] == platform.strip()]
+    return sorted({timeutil.to_local(int(t), tz).date() for t in w["start"]})

@@ -271,3 +271,15 @@ def test_the_app_says_where_to_click_not_what_to_type():
     assert A.in_app_words(msg) == ("no exchange rate for USD on or before 2026-01-01: add one on **Money → Exchange "
                                    "rates** (one USD, from 2026-01-01 or earlier)")
     assert "--map" not in A.in_app_words('map them with --map "PLATFORM/PROJECT=CATEGORY" (categories: a)')
+
+
+def test_days_with_work_under_an_empty_queue_are_found(tmp_path):
+    from taskerlog.store import Store
+    s = Store(tmp_path / "log.sqlite")
+    s.set_settings(Logbook(home_currency="USD", timezone=NAIROBI))
+    for start in ("2026-03-02T23:30", "2026-03-04T09:00"):  # 23:30 in Nairobi is the 2nd, not the 3rd (UTC)
+        s.add_work(WorkEntry(platform="Outlier", kind="admin", start=_at(start), end=_at(start) + 1800))
+    s.add_work(WorkEntry(platform="MTurk", kind="admin", start=_at("2026-03-03T09:00"), end=_at("2026-03-03T10:00")))
+    assert A.days_with_work(s, "Outlier", dt.date(2026, 3, 2), dt.date(2026, 3, 5), NAIROBI) == [
+        dt.date(2026, 3, 2), dt.date(2026, 3, 4)]
+    assert A.days_with_work(s, "Outlier", dt.date(2026, 3, 5), dt.date(2026, 3, 9), NAIROBI) == []
