@@ -102,6 +102,12 @@ if want_sample:  # above every page, so a phone (sidebar folded away) sees it to
                "Nothing you do here touches your own logbook.")
     c2.button("← My logbook", key="banner_back_to_mine", on_click=back_to_mine, width="stretch")
 
+@st.fragment(run_every=30)
+def _running(started_at: int, what: str) -> None:
+    """A running clock in the sidebar, its time brought up to date every 30 s."""
+    st.info(f":material/timer: **Running** {appsupport.fmt_duration(_shared.now() - started_at)}  \n{what}")
+
+
 with st.sidebar:
     if want_sample:
         st.warning("**SAMPLE logbook** — a made-up person's data, kept in its own file. "
@@ -111,11 +117,9 @@ with st.sidebar:
         st.markdown("**My logbook**")
     st.caption(f"`{_shared.db_path()}`  \n{settings.home_currency} · {settings.timezone}")
     if clocks:
-        now = _shared.now()
         for c in clocks:
             what = f"{c['platform']}" + (f" · {c['project']}" if c["project"] else "")
-            st.info(f":material/timer: **Running** {appsupport.fmt_duration(now - c['started_at'])}  \n"
-                    f"{what} — {c['kind']}")
+            _running(c["started_at"], f"{what} — {c['kind']}")
             if st.button("Stop", key=f"sidebar_stop_{c['id']}", width="stretch"):
                 _shared.write(lambda cid=c["id"]: store.clock_stop(clock_id=cid, source=_shared.SOURCE),
                               f"Clock stopped: {what} saved as an entry.")

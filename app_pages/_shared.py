@@ -205,9 +205,9 @@ def friendly() -> Iterator[None]:
     try:
         yield
     except ValidationError as exc:
-        st.error(explain_validation(exc))
+        st.error(appsupport.in_app_words(explain_validation(exc)))
     except (StoreError, money.MoneyError, timeutil.TimeError, appsupport.UploadError, ValueError) as exc:
-        st.error(str(exc))
+        st.error(appsupport.in_app_words(str(exc)))  # the page to use, not the command to type
 
 
 def form_suffix(form: str) -> str:

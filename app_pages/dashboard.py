@@ -31,7 +31,7 @@ default = appsupport.default_period(frames.work, tz, today)
 period = st.segmented_control("Period", appsupport.PERIODS, default=default, key="dash_period") or default
 custom = None
 if period == "Custom":
-    custom = st.date_input("From – to", value=(today - dt.timedelta(days=29), today), key="dash_custom", **appsupport.DAY_RANGE)
+    custom = st.date_input("From – to", value=(today - dt.timedelta(days=29), today), key="dash_custom", **appsupport.PERIOD_RANGE)
 c2, c3 = st.columns(2)
 platforms = appsupport.names(frames.projects["platform"], frames.work["platform"])
 platform = c2.selectbox("Platform", ["All platforms", *platforms], key="dash_platform")

@@ -20,8 +20,8 @@ today = appsupport.today_in(tz, _shared.now())
 
 with st.expander("Find by date, project, kind, status or text"):
     c1, c2, c3 = st.columns(3)
-    since = c1.date_input("From", value=None, key="ent_from", **appsupport.DAY_RANGE)
-    until = c2.date_input("To", value=None, key="ent_to", **appsupport.DAY_RANGE)
+    since = c1.date_input("From", value=None, key="ent_from", **appsupport.PERIOD_RANGE)
+    until = c2.date_input("To", value=None, key="ent_to", **appsupport.PERIOD_RANGE)
     text = c3.text_input("Note or task id contains", key="ent_text")
     c4, c5, c6, c7 = st.columns(4)
     plats = appsupport.names(frames.work["platform"])
@@ -98,6 +98,7 @@ if save:
                           units=appsupport.parse_units(units), pay=appsupport.blank(pay),
                           currency=appsupport.blank(currency), external_id=appsupport.blank(ext),
                           note=appsupport.blank(note))
+        appsupport.not_after_now(entry.end, _shared.now(), tz)  # as Log refuses it for a new entry
         with store.transaction():
             new = work_values(entry, store.platform_id(entry.platform, source=_shared.SOURCE),
                               store.project_id(entry.platform, entry.project))

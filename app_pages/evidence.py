@@ -31,7 +31,7 @@ st.subheader("Make the report")
 starts = [timeutil.to_local(int(x), s.timezone).date() for x in frames.work["start"]] if len(frames.work) else []
 first = min(starts) if starts else today - dt.timedelta(days=29)
 last = max(starts) if starts else today
-span = st.date_input("Period (first and last day)", value=(first, last), key="ev_period", **appsupport.DAY_RANGE)
+span = st.date_input("Period (first and last day)", value=(first, last), key="ev_period", **appsupport.PERIOD_RANGE)
 if not isinstance(span, (tuple, list)) or len(span) != 2:
     st.info("Choose the first and the last day of the period.")
     st.stop()

@@ -150,8 +150,9 @@ with t_eq:
         go = st.form_submit_button("Save empty queue", type="primary")
     if go:
         worked = appsupport.days_with_work(store, plat or "", since, until or today, tz)
-        _shared.write(lambda: store.add_eq(EQPeriod(platform=plat or "", start_date=since, end_date=until,
-                                                   note=appsupport.blank(note)), source=_shared.SOURCE),
+        _shared.write(lambda: store.add_eq(appsupport.eq_period_so_far(EQPeriod(
+            platform=plat or "", start_date=since, end_date=until, note=appsupport.blank(note)), today),
+            source=_shared.SOURCE),
                       f"Empty queue on {plat} from {since} saved."
                       + (f" You logged work on {plat} on {len(worked)} of those days ({', '.join(map(str, worked[:3]))}"
                          f"{'…' if len(worked) > 3 else ''}): if the queue emptied later, edit its first day on "

@@ -47,7 +47,7 @@ def _m(v):
     return appsupport.fmt_amount(v, micros=True)
 
 
-t_pay, t_exp, t_fx = st.tabs(["Payouts", "Expenses", "Exchange rates"])
+t_pay, t_exp, t_fx = st.tabs(["Payouts", "Expenses", "Exchange rates"], key="money_tab", on_change="rerun")
 plats = _forms.platforms(frames)
 
 with t_pay:

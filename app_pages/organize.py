@@ -39,7 +39,7 @@ def _campaign_from_upload(upload) -> Campaign | None:
     return None
 
 
-contribute_tab, pool_tab = st.tabs(["Contribute (members)", "Pool (organizers)"])
+contribute_tab, pool_tab = st.tabs(["Contribute (members)", "Pool (organizers)"], key="pool_tabs", on_change="rerun")
 
 # -- the member's side ------------------------------------------------------------------------------------
 with contribute_tab:

@@ -22,7 +22,7 @@ def _cell(v) -> str:
     numbers and blanks cannot be one type)."""
     if appsupport.missing(v):
         return ""
-    return f"{v:+.3f}" if isinstance(v, float) else str(v)
+    return f"{v:+.1f}" if isinstance(v, float) else str(v)  # as the Dashboard shows it
 
 
 p = frames.projects.copy()
@@ -47,7 +47,7 @@ if len(rh):
 else:
     st.caption("No rates recorded yet.")
 
-t_new, t_rate, t_end = st.tabs(["New project", "New rate", "Project ended"])
+t_new, t_rate, t_end = st.tabs(["New project", "New rate", "Project ended"], key="proj_tab", on_change="rerun")
 with t_new:
     g = _shared.form_suffix("proj_new")
     with st.form("proj_new" + g):

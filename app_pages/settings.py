@@ -43,7 +43,7 @@ st.code(str(store.path), language=None)
 if _shared.is_sample():
     st.caption(f"(This is the sample logbook. Your own is {appsupport.my_db_path()}.)")
 else:
-    st.caption("To use another file, start the app with TASKERLOG_DB=/path/to/logbook.sqlite.")
+    st.caption("This is your own logbook. A copy of it is one click away (Back up now, below); to keep a second, separate logbook, open the app on that file (README: \"Where your data lives\").")
 
 c1, c2 = st.columns(2)
 if c1.button("Back up now", key="settings_backup", type="primary"):

@@ -321,13 +321,34 @@ def entries_table(w: pd.DataFrame, tz: str) -> pd.DataFrame:
                                        "pay", "recorded", "edited", "units", "currency", "note", "source"])
 
 
-DAY_RANGE = {"min_value": dt.date(timeutil.YEARS[0], 1, 1), "max_value": dt.date(timeutil.YEARS[1], 12, 31)}
-"""For ``st.date_input``: its own default range (ten years either way) turns a day typed
-outside it red and silently keeps the old one, so a typed 2099 was saved as today. With
-the logbook's whole range, the day typed is the day checked (and refused, if it must be)."""
+DAY_RANGE = {"min_value": dt.date(1, 1, 1), "max_value": dt.date(9999, 12, 31)}
+"""For ``st.date_input``: a day typed outside the widget's range turns red and the widget
+silently keeps its old day (its default range is ten years either way, so a typed 2099 was
+saved as today). With every year the widget can hold, the day typed is the day the form
+gets, and the logbook's own check refuses a year outside 1900-2199 in words. (A year
+typed with two digits, "25", the widget still does not take: the saved message names the
+day used.)"""
+
+PERIOD_RANGE = {"min_value": dt.date(timeutil.YEARS[0], 1, 1), "max_value": dt.date(timeutil.YEARS[1], 12, 31)}
+"""For a date input that only chooses what to look at (a period, a filter): the logbook's years."""
 
 LONGEST_OVERNIGHT_H = 12
 """A past entry whose end is before its start is taken as work past midnight up to this long."""
+
+
+def not_after_now(end: int, now: int, tz: str) -> None:
+    """Work is logged once it is done: an end after now (a minute's slack) is refused."""
+    if end > now + 60:
+        raise ValueError(f"that entry would end at {timeutil.to_local(end, tz):%Y-%m-%d %H:%M}, after now; log work "
+                         "once it is done (or use the clock)")
+
+
+def eq_period_so_far(p, today: dt.date):
+    """An empty queue is recorded as it happens: it cannot begin on a day still to come."""
+    if p.start_date > today:
+        raise ValueError(f"the queue cannot be empty since {p.start_date}: that day has not come yet (today is "
+                         f"{today}); mark it on the day it empties")
+    return p
 
 
 def hour_just_past(now: int, tz: str) -> tuple[dt.date, dt.time, dt.time]:
@@ -354,9 +375,7 @@ def past_span(day: dt.date, start: dt.time, end: dt.time, tz: str, now: int) -> 
         raise ValueError(f"To ({end:%H:%M}) is before From ({start:%H:%M}); as work past midnight that would be "
                          f"{(b - a) / 3600:.1f} hours. Check the times (for work past midnight, To is the next "
                          "day's time)")
-    if b > now + 60:
-        raise ValueError(f"that entry would end at {timeutil.to_local(b, tz):%Y-%m-%d %H:%M}, after now; log work "
-                         "once it is done (or use the clock)")
+    not_after_now(b, now, tz)
     return a, b, (f" (ending the next day, {day + dt.timedelta(days=1)})" if overnight else "")
 
 

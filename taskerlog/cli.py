@@ -28,6 +28,7 @@ class CLIError(click.ClickException):
 _PLAIN = {
     "missing": "is needed",
     "string_too_short": "is needed",
+    "string_type": "is needed",
     "decimal_type": "is needed: write an amount like 12.50",
     "decimal_parsing": "is not an amount; write it like 12.50",
     "int_parsing": "is not a whole number",

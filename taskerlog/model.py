@@ -17,6 +17,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 
 from . import money, timeutil
 
+FEE_ABOVE_AMOUNT = "the fee is more than the amount paid; the amount is the gross, before the fee came off"
 MAX_UNITS = 10_000_000
 """The most tasks or items one entry may hold (more is a typo, and would overflow its pay)."""
 
@@ -134,7 +135,7 @@ class Project(BaseModel):
     @model_validator(mode="after")
     def _dates(self):
         if self.started_on and self.ended_on and self.ended_on < self.started_on:
-            raise ValueError("ended_on is before started_on")
+            raise ValueError("the day it ended (ended_on) is before the day it started (started_on)")
         return self
 
 
@@ -240,7 +241,7 @@ class EQPeriod(BaseModel):
     @model_validator(mode="after")
     def _order(self):
         if self.end_date is not None and self.end_date < self.start_date:
-            raise ValueError("end_date is before start_date")
+            raise ValueError("the last day (end_date) is before the first (start_date)")
         return self
 
 
@@ -273,6 +274,8 @@ class Payout(BaseModel):
     def _fee(self):
         if self.fee is None:
             object.__setattr__(self, "fee", Decimal(0))
+        if self.fee > self.amount:
+            raise ValueError(FEE_ABOVE_AMOUNT)
         return self
 
 

@@ -476,3 +476,16 @@ def test_active_time_inside_entries_is_the_union_counted_second_by_second(raw_sp
         if k == "active":
             covered[a:a + d] = True
     assert got.tolist() == [int(covered[s:e].sum()) for s, e in zip(starts, ends)]
+
+
+def test_a_decimal_comma_left_unquoted_is_a_problem_not_a_lost_fraction(tmp_path):
+    """'2,50' unquoted read as pay 2 and a stray '50' dropped: the bundle refuses such rows."""
+    (tmp_path / "my-hours.csv").write_text("Date,Start,End,Platform,Project,Pay\n"
+                                           "2026-09-01,09:00,11:00,Prolific,Study A,6.00\n"
+                                           "2026-09-02,10:00,10:30,Prolific,Study B,2,50\n"
+                                           "2026-09-03,10:00,10:30,Prolific,Study B,3.00,,\n")  # blank extras: fine
+    r = importers.read_history("spreadsheet", tmp_path / "my-hours.csv", NAIROBI)
+    assert [p for p in msgs(r) if "cells" in p] == [
+        "my-hours.csv:3: has 7 cells but the header names 6 columns; the extra cell '50' has no column. Put quotes "
+        "around a cell that holds a comma (a decimal comma, 2,50, too), or save the sheet again as CSV from your "
+        "spreadsheet"]

@@ -81,7 +81,7 @@ def test_an_eq_period_and_an_expense_are_fixed_or_deleted(run, db):
     [e] = as_json(run("record", "list", "eq", "--json"))
     assert (e["start_date"], e["end_date"]) == ("2026-03-05", "2026-03-07")
     r = run("record", "edit", "eq", e["id"], "end_date=2026-03-01", ok=False)
-    assert "end_date is before start_date" in r.output
+    assert "the last day (end_date) is before the first (start_date)" in r.output
     r = run("record", "edit", "eq", e["id"], "end_date=2026-13-01", ok=False)
     assert "end_date: '2026-13-01' is not a date; write it as YYYY-MM-DD" in r.output
     run("record", "edit", "eq", e["id"], "end_date=2026-03-06")

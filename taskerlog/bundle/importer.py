@@ -29,7 +29,7 @@ from .. import money
 from ..frames import LogbookFrames
 from ..model import (
     BILLABLE_KINDS, END_REASONS, KINDS, PAY_MODELS, RATE_UNITS, STATUSES, Logbook, applies_to_text,
-    MAX_UNITS, home_rate_problem, parse_applies_to,
+    FEE_ABOVE_AMOUNT, MAX_UNITS, home_rate_problem, parse_applies_to,
 )
 from ..store import Store, StoreError
 from .parse import NULL_INT, SMALL, STR, Checker, blank_as_null, int_series, or_default
@@ -375,10 +375,12 @@ def _eq(ck: Checker, tz: str, home: str) -> pd.DataFrame:
 
 def _payouts(ck: Checker, tz: str, home: str) -> pd.DataFrame:
     fee = ck.micros("fee")
+    amount = ck.micros("amount", required="the amount paid (before fees)")
+    ck.fail("fee", (fee > amount).fillna(False).to_numpy(dtype=bool), FEE_ABOVE_AMOUNT)
     return _frame(ck, {
         "platform": ck.text("platform", required="the platform's name"),
         "paid_at": ck.instant("paid_at", tz, required="the time it was paid"),
-        "amount_micros": ck.micros("amount", required="the amount paid (before fees)"),
+        "amount_micros": amount,
         "currency": ck.currency("currency", required=True),
         "fee_micros": fee.fillna(0), "method": ck.text("method"),
         "received_amount_micros": ck.micros("received_amount"),

@@ -23,7 +23,7 @@ import pandas as pd
 from ..model import KINDS, PAY_MODELS, Logbook
 from . import mappings as _mappings
 from .mappings import mappings_path  # noqa: F401
-from ._common import FormatMismatch, Problem, Tables, header_signature, read_sheet, yes_no
+from ._common import FormatMismatch, Problem, Tables, header_signature, read_sheet, wide_rows, yes_no
 from .spreadsheet import MappingError, Options, auto_mapping, parse_mapping
 
 FORMATS: tuple[str, ...] = ("spreadsheet", "toggl", "clockify", "mturk", "paypal", "activitywatch")
@@ -147,6 +147,7 @@ def _dispatch(fmt: str, path: Path, settings: Logbook, o: dict[str, Any], out: H
     if not sheet.header:
         raise FormatMismatch(f"{path.name} is empty; export it again (it needs a header row and some rows)")
     out.signature = header_signature(sheet.header)
+    out.problems.extend(wide_rows(sheet))
     if fmt == "paypal":
         from .paypal import parse_payers, read_paypal
         return read_paypal(sheet, settings, payers=parse_payers(o.get("payer")),

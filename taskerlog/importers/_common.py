@@ -58,6 +58,23 @@ class Sheet:
     rows: list[tuple[int, list[Any]]]
 
 
+def wide_rows(sheet: Sheet) -> list[Problem]:
+    """A problem for each row with more cells than the header, the extra ones not blank:
+    almost always a comma inside a cell that was not put in quotes ("2,50" for 2.50), which
+    read anyway would drop the rest of the number. Blank extra cells (a spreadsheet's
+    empty columns) are fine."""
+    width = len(sheet.header)
+    out = []
+    for line, rec in sheet.rows:
+        extra = [c for c in rec[width:] if str(c).strip()]
+        if extra:
+            out.append(Problem(sheet.name, line, "", (
+                f"has {len(rec)} cells but the header names {width} columns; the extra cell '{str(extra[0])[:40]}' "
+                "has no column. Put quotes around a cell that holds a comma (a decimal comma, 2,50, too), "
+                "or save the sheet again as CSV from your spreadsheet")))
+    return out
+
+
 def _decode(raw: bytes) -> str:
     for enc in ("utf-8-sig", "utf-16"):
         try:
