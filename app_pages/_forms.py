@@ -71,4 +71,5 @@ def payout_form(store: Store, frames: LogbookFrames, key: str, today: dt.date,
             platform=plat or "", paid_at=appsupport.local_instant(day, dt.time(12), tz), amount=amount,
             currency=currency, fee=fee or "0", received_amount=appsupport.blank(received),
             received_currency=appsupport.blank(rcur), method=appsupport.blank(method)),
-            source=_shared.SOURCE), f"Payout of {currency} {amount} from {plat or '?'} saved.", form=base)
+            source=_shared.SOURCE), f"Payout of {(currency or '').strip().upper()} {amount} from {plat or '?'} saved.",
+            form=base)

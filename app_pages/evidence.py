@@ -44,8 +44,10 @@ default_choice = 1 if s.reference_wage is not None else 0
 how = st.radio("Measure the pay against", choices, index=default_choice, key="ev_ref_how", horizontal=True)
 minimum = ref_wage = ref_cur = None
 if how == choices[0]:
-    minimum = st.selectbox("Which minimum", sorted(places), format_func=lambda k: f"{places[k]} ({k})",
-                           key="ev_minimum")
+    options = sorted(places)
+    guess = wages.key_for_zone(s.timezone, options)  # the worker's own country first (Nairobi: Kenya)
+    minimum = st.selectbox("Which minimum", options, index=options.index(guess) if guess else 0,
+                           format_func=lambda k: f"{places[k]} ({k})", key="ev_minimum")
     try:
         w = wages.minimum_wage(minimum, date_to, table)
         st.caption(f"{w.explain()}. Source: {w.source}. {w.notes} Check the figure in force with the source: "

@@ -102,4 +102,7 @@ with t_fx:
         go = st.form_submit_button("Save exchange rate", type="primary")
     if go:
         _shared.write(lambda: store.add_fx(FxRate(date=day, currency=cur, rate=rate), source=_shared.SOURCE),
-                      f"1 {cur} = {rate} {home} from {day} saved.", form="money_fx")
+                      f"1 {(cur or '').strip().upper()} = {rate} {home} from {day} saved"
+                      + (" (it replaces the rate recorded for that day before)" if any(
+                          d == day and c == (cur or "").strip().upper() for d, c in zip(fx["date"], fx["currency"]))
+                         else "") + ".", form="money_fx")

@@ -540,3 +540,11 @@ def test_app_page_makes_a_report(book, monkeypatch):
     assert any("The report is ready: 5 work entries" in str(e.value) for e in at.success)
     at.button(key="ev_anchor").click().run()
     assert any(str(c.value).startswith("taskerlog anchor ") for c in at.code)
+
+
+def test_the_minimum_wage_offered_first_is_the_workers_own_countrys():
+    ks = wages.keys()
+    assert wages.key_for_zone("Africa/Nairobi", ks) == "ke-cities"  # the audit found Brazil offered in Nairobi
+    assert wages.key_for_zone("America/Los_Angeles", ks) == "us-federal"  # national before a state's
+    assert wages.key_for_zone("Europe/London", ks) == "uk"
+    assert wages.key_for_zone("UTC", ks) is None

@@ -86,6 +86,34 @@ def keys(table: list[MinimumWage] | None = None) -> list[str]:
     return sorted({w.key for w in table})
 
 
+_COUNTRY_KEYS = {"GB": "uk"}
+"""ISO 3166 codes whose table key is not the code itself."""
+
+
+def country_of_zone(tz: str) -> str | None:
+    """The ISO 3166 country of an IANA time zone (tzdata's zone.tab), e.g. Africa/Nairobi → KE."""
+    try:
+        text = resources.files("tzdata").joinpath("zoneinfo", "zone.tab").read_text(encoding="utf-8")
+    except (ModuleNotFoundError, FileNotFoundError):
+        return None
+    for line in text.splitlines():
+        parts = line.split("\t")
+        if len(parts) >= 3 and not line.startswith("#") and parts[2] == tz:
+            return parts[0]
+    return None
+
+
+def key_for_zone(tz: str, available: list[str]) -> str | None:
+    """The minimum wage a worker in ``tz`` most likely means (a national or federal one
+    before a city's or a state's), or None when the table has none for that country."""
+    cc = country_of_zone(tz)
+    if cc is None:
+        return None
+    prefix = _COUNTRY_KEYS.get(cc, cc.lower())
+    mine = [k for k in available if k == prefix or k.startswith(prefix + "-")]
+    return min(mine, key=lambda k: (k != prefix, "federal" not in k, k)) if mine else None
+
+
 def minimum_wage(key: str, on: dt.date | None, table: list[MinimumWage] | None = None) -> MinimumWage:
     """The figure for ``key`` in force on ``on`` (the latest one when ``on`` is None)."""
     table = load_table() if table is None else table
