@@ -124,17 +124,20 @@ class _Fx:
                 continue
             nums, dens = self._fractions(str(cur))
             num, den = nums[gp], dens[gp]
-            v = micros[gi].astype(np.int64) * TICKS + out_ticks[gi]  # the amount in ticks
-            # the amount in the home currency is exactly v × num / den ticks: rounded once to
-            # the micro-unit, and what is left rounded to the tick (no double rounding)
-            if (num.dtype != object and int(np.abs(v).max()) * int(np.abs(num).max()) < 2**62
-                    and int(den.max()) < 2**62 // TICKS):  # exact in int64
+            # the amount in ticks is v = micros × TICKS + ticks; in the home currency it is exactly
+            # v × num / den ticks: rounded once to the micro-unit, and what is left rounded to the
+            # tick (no double rounding)
+            big = int(np.abs(micros[gi]).max()) + 1
+            if (num.dtype != object and big < 2**62 // TICKS
+                    and big * TICKS * int(np.abs(num).max()) < 2**62 and int(den.max()) < 2**62 // TICKS):
+                v = micros[gi].astype(np.int64) * TICKS + out_ticks[gi]  # exact in int64
                 exact = v * num
                 out[gi] = _round_div_array(exact, den * TICKS)
                 out_ticks[gi] = _round_div_array(exact - out[gi] * den * TICKS, den)
             else:  # too big for int64: Python integers
-                for j, a, b, c in zip(gi.tolist(), v.tolist(), num.tolist(), den.tolist()):
-                    exact = int(a) * int(b)
+                v = [int(m) * TICKS + int(t) for m, t in zip(micros[gi].tolist(), out_ticks[gi].tolist())]
+                for j, a, b, c in zip(gi.tolist(), v, num.tolist(), den.tolist()):
+                    exact = a * int(b)
                     out[j] = _round_div(exact, int(c) * TICKS)
                     out_ticks[j] = _round_div(exact - int(out[j]) * int(c) * TICKS, int(c))
         return out, out_ticks, missing
@@ -317,9 +320,9 @@ def prepare(frames: LogbookFrames) -> Prepared:
             # hours × rate is exact in ticks (1/3600 of a micro-unit); each entry's pay is that
             # rounded half-even to the micro-unit, and the ticks left out are kept for exact sums
             num = secs * rate  # < 2^63 for any sane rate and entry length (≤ 7 days)
-            per_task = ~is_hour & (units[ii] > 0)
-            if per_task.any() and (units[ii][per_task] > (2**62) // np.maximum(rate[per_task], 1)).any():
-                j = int(ii[per_task][np.flatnonzero(units[ii][per_task] > (2**62) // np.maximum(rate[per_task], 1))[0]])
+            too_big = ~is_hour & (units[ii] > (2**62) // np.maximum(rate, 1))  # units × rate would overflow
+            if too_big.any():
+                j = int(ii[np.flatnonzero(too_big)[0]])
                 raise MetricsError(f"an entry of {int(units[j]):,} tasks at the rate in effect would pay more "
                                    "than any amount the logbook can hold; check its number of tasks and the rate")
             rounded = _round_div_array(num, TICKS)
@@ -806,8 +809,7 @@ def compute(frames: LogbookFrames | None = None, *, date_from: dt.date | None = 
         """Sum over weeks of max(0, reference × hours − earned), in exact integers."""
         if ref_micros is None:
             return None
-        q, r = np.divmod(worked_w.astype(np.int64) * ref_micros, 3600)
-        owed = q + ((2 * r > 3600) | ((2 * r == 3600) & (q % 2 == 1)))
+        owed = _round_div_array(worked_w.astype(np.int64) * ref_micros, 3600)
         return int(np.maximum(owed - earned_w, 0).sum())
 
     cache: dict[tuple, _ScopeTables] = {}

@@ -216,3 +216,14 @@ def test_pay_too_large_to_hold_is_an_error_not_a_negative_amount(store):
     work(store, "2026-03-02T09:00", "2026-03-02T10:00", project="PT", platform="O", units=10_000_000)
     with pytest.raises(metrics.MetricsError, match="10,000,000 tasks at the rate in effect would pay more"):
         metrics.compute(store.frames())
+
+
+def test_a_large_foreign_amount_converts_exactly_beyond_int64_ticks(store):
+    """5,000,000,000.5 VND is 5.0e15 micro-units: times 3600 ticks it passes int64, so it
+    must go the Python-integer way (it once overflowed silently). × 0.00004 = 200,000.00002."""
+    store.set_settings(Logbook(home_currency="USD", timezone=TZ))
+    store.add_fx(FxRate(date=dt.date(2026, 1, 1), currency="VND", rate="0.00004"))
+    work(store, "2026-03-02T09:00", "2026-03-02T10:00", project=None, platform="X", pay="5000000000.5",
+         currency="VND")
+    m = metrics.compute(store.frames(), breakdowns=False)
+    assert m["earned"] == "200000.00002"
