@@ -87,8 +87,8 @@ def skipped_message(text: str, tz: str) -> str:
 def in_gap(naive: dt.datetime, tz: str) -> bool:
     """Whether the wall-clock time ``naive`` never happened in ``tz`` (the clocks jumped over it)."""
     z = zone(tz)
-    there = naive.replace(tzinfo=z)
-    back = dt.datetime.fromtimestamp(there.timestamp(), tz=z).replace(tzinfo=None)
+    naive = naive.replace(microsecond=0)  # whole seconds: a float round trip could move the microseconds
+    back = dt.datetime.fromtimestamp(int(naive.replace(tzinfo=z).timestamp()), tz=z).replace(tzinfo=None)
     return back != naive
 
 

@@ -411,12 +411,12 @@ def _fx(ck: Checker, tz: str, home: str) -> pd.DataFrame:
             canon[v] = ""
             ck.fail("rate", (raw == v).to_numpy(), str(exc))
     currency = ck.currency("currency", required=True)
-    for cur, r in {(c, v) for c, v in zip(currency.tolist(), raw.map(canon).tolist()) if c == home and v}:
-        problem = home_rate_problem(cur, Decimal(r), home)
+    rate = raw.map(canon)
+    for r in set(rate[currency == home].tolist()) - {""}:
+        problem = home_rate_problem(home, Decimal(r), home)
         if problem:
-            ck.fail("currency", ((currency == cur) & (raw.map(canon) == r)).to_numpy(dtype=bool), problem)
-    return _frame(ck, {"date": ck.date("date", required="the date"), "currency": currency,
-                       "rate": raw.map(canon)})
+            ck.fail("currency", ((currency == home) & (rate == r)).to_numpy(dtype=bool), problem)
+    return _frame(ck, {"date": ck.date("date", required="the date"), "currency": currency, "rate": rate})
 
 
 _PARSERS = {"projects": _projects, "rates": _rates, "work": _work, "eq": _eq, "payouts": _payouts,

@@ -14,8 +14,8 @@ Each table is a DataFrame of strings (blank cells are ``""``) with a ``_line`` c
 from __future__ import annotations
 
 import contextlib
-import functools
 import csv
+import functools
 import io
 import re
 import stat

@@ -10,6 +10,7 @@ worker must check the current one (docs/evidence.md says so, and so does the rep
 from __future__ import annotations
 
 import csv
+import functools
 import datetime as dt
 import io
 from dataclasses import dataclass
@@ -90,6 +91,7 @@ _COUNTRY_KEYS = {"GB": "uk"}
 """ISO 3166 codes whose table key is not the code itself."""
 
 
+@functools.cache
 def country_of_zone(tz: str) -> str | None:
     """The ISO 3166 country of an IANA time zone (tzdata's zone.tab), e.g. Africa/Nairobi → KE."""
     try:

@@ -61,7 +61,7 @@ def active_within(spans: pd.DataFrame, starts, ends) -> np.ndarray:
     if a.empty:
         return np.zeros(len(starts), dtype=np.int64)
     active = Union(a["start"].to_numpy(dtype=np.int64), a["end"].to_numpy(dtype=np.int64))
-    return np.maximum(active.within(starts, ends), 0).astype(np.int64)
+    return active.within(starts, ends)
 
 
 def active_seconds(spans: pd.DataFrame, start: int, end: int) -> int:

@@ -176,8 +176,8 @@ class Store:
             if "unable to open" in str(exc):
                 raise StoreError(f"{self.path} cannot be opened or created ({exc}): check that its folder exists "
                                  "and that you may write to it") from exc
-            raise _unwritable(self.path, exc) if isinstance(exc, sqlite3.OperationalError) and _unwritable(
-                self.path, exc) else StoreError(f"{self.path} is not a taskerlog logbook ({exc})") from exc
+            refused = _unwritable(self.path, exc) if isinstance(exc, sqlite3.OperationalError) else None
+            raise refused or StoreError(f"{self.path} is not a taskerlog logbook ({exc})") from exc
         self.db = Database(self.conn)
         self._lock = threading.RLock()
         self._depth = 0
