@@ -21,6 +21,10 @@ FEE_ABOVE_AMOUNT = "the fee is more than the amount paid; the amount is the gros
 MAX_UNITS = 10_000_000
 """The most tasks or items one entry may hold (more is a typo, and would overflow its pay)."""
 
+
+def too_many_units(v) -> str:
+    return f"'{v}' tasks in one entry is more than {MAX_UNITS:,}: almost certainly a typo"
+
 Day = Annotated[dt.date, AfterValidator(lambda d: timeutil.check_year(d))]
 """A calendar day in the years a logbook holds (1900-2199: 9999 is a typo)."""
 
@@ -214,7 +218,7 @@ class WorkEntry(BaseModel):
         if v is not None and v < 0:
             raise ValueError("units must be 0 or more")
         if v is not None and v > MAX_UNITS:
-            raise ValueError(f"{v} tasks in one entry is more than {MAX_UNITS:,}: almost certainly a typo")
+            raise ValueError(too_many_units(v))
         return v
 
     @model_validator(mode="after")

@@ -29,7 +29,7 @@ from .. import money
 from ..frames import LogbookFrames
 from ..model import (
     BILLABLE_KINDS, END_REASONS, KINDS, PAY_MODELS, RATE_UNITS, STATUSES, Logbook, applies_to_text,
-    FEE_ABOVE_AMOUNT, MAX_UNITS, home_rate_problem, parse_applies_to,
+    FEE_ABOVE_AMOUNT, MAX_UNITS, home_rate_problem, parse_applies_to, too_many_units,
 )
 from ..store import Store, StoreError
 from .parse import NULL_INT, SMALL, STR, Checker, blank_as_null, int_series, or_default
@@ -346,8 +346,7 @@ def _work(ck: Checker, tz: str, home: str) -> pd.DataFrame:
     end = int_series(end_v, end_ok, end.index)
     pay = ck.micros("pay")
     units = ck.integer("units")
-    ck.fail("units", (units > MAX_UNITS).fillna(False).to_numpy(dtype=bool),
-            lambda v: f"'{v}' tasks in one entry is more than {MAX_UNITS:,}: almost certainly a typo")
+    ck.fail("units", (units > MAX_UNITS).fillna(False).to_numpy(dtype=bool), too_many_units)
     status = ck.choice("status", STATUSES)
     billable = pc.is_in(pa.array(kind.array), value_set=pa.array(BILLABLE_KINDS, pa.large_string())).fill_null(False)
     default = pc.if_else(pa.array(billable.to_numpy(zero_copy_only=False) | pay.notna().to_numpy()), "paid", "unpaid")

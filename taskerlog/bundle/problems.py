@@ -30,3 +30,17 @@ class ImportProblems(ValueError):
         head = "; ".join(str(p) for p in self.problems[:3])
         more = f" (and {len(self.problems) - 3} more)" if len(self.problems) > 3 else ""
         super().__init__(f"nothing was imported: {len(self.problems)} problem(s): {head}{more}")
+
+
+def short(cell: str, most: int = 40) -> str:
+    """A cell quoted in a message: on one line, at most ``most`` characters."""
+    cell = str(cell).replace("\n", " ").replace("\r", " ")
+    return cell if len(cell) <= most else cell[:most - 1] + "…"
+
+
+def wide_row(file: str, line: int, cells: int, width: int, extra: str, *, aside: str, instead: str) -> Problem:
+    """A row with more cells than its header names, the first extra one ``extra`` not blank
+    (the bundle's reader and the spreadsheet importers word it alike)."""
+    return Problem(file, line, "", (
+        f"has {cells} cells but the header names {width} columns; the extra cell '{short(extra)}' has no column. "
+        f"Put quotes around a cell that holds a comma ({aside}), or {instead}"))

@@ -31,7 +31,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from .parse import STR
-from .problems import Problem
+from .problems import Problem, wide_row
 from .spec import FILE_ATTR, FILES, LINE
 
 MAX_TOTAL_BYTES = 512 * 1024 * 1024
@@ -401,10 +401,9 @@ def _careful_read(text: str, names: list[str], file: str) -> tuple[pd.DataFrame 
         if len(record) > width:
             extra = [c for c in record[width:] if c.strip()]
             if extra:
-                problems.append(Problem(file, at, "", (
-                    f"has {len(record)} cells but the header names {width} columns; the extra cell "
-                    f"'{_short(extra[0])}' has no column. Put quotes around a cell that holds a comma "
-                    "(a spreadsheet does this when it saves as CSV), or delete the extra cell")))
+                problems.append(wide_row(file, at, len(record), width, extra[0],
+                                         aside="a spreadsheet does this when it saves as CSV",
+                                         instead="delete the extra cell"))
                 continue
             record = record[:width]
         if not any(record):
@@ -419,8 +418,3 @@ def _careful_read(text: str, names: list[str], file: str) -> tuple[pd.DataFrame 
     # the rows that could be read are checked too (their problems are listed with these),
     # though nothing is imported while any problem remains
     return table.to_pandas(), problems
-
-
-def _short(cell: str, most: int = 40) -> str:
-    cell = cell.replace("\n", " ").replace("\r", " ")
-    return cell if len(cell) <= most else cell[:most - 1] + "…"

@@ -24,7 +24,7 @@ import pandas as pd
 from .. import money, timeutil
 from ..model import BILLABLE_KINDS, KINDS, STATUSES
 
-from ..bundle.problems import Problem  # the bundle's, so both report the same way
+from ..bundle.problems import Problem, wide_row  # the bundle's, so both report the same way
 
 
 WORK_COLUMNS = ["platform", "project", "kind", "start", "end", "duration_minutes", "units", "pay",
@@ -68,10 +68,8 @@ def wide_rows(sheet: Sheet) -> list[Problem]:
     for line, rec in sheet.rows:
         extra = [c for c in rec[width:] if str(c).strip()]
         if extra:
-            out.append(Problem(sheet.name, line, "", (
-                f"has {len(rec)} cells but the header names {width} columns; the extra cell '{str(extra[0])[:40]}' "
-                "has no column. Put quotes around a cell that holds a comma (a decimal comma, 2,50, too), "
-                "or save the sheet again as CSV from your spreadsheet")))
+            out.append(wide_row(sheet.name, line, len(rec), width, extra[0], aside="a decimal comma, 2,50, too",
+                                instead="save the sheet again as CSV from your spreadsheet"))
     return out
 
 
