@@ -32,7 +32,7 @@ from ..model import (
     FEE_ABOVE_AMOUNT, MAX_UNITS, home_rate_problem, parse_applies_to, too_many_units,
 )
 from ..store import Store, StoreError
-from .parse import NULL_INT, SMALL, STR, Checker, blank_as_null, int_series, or_default
+from .parse import EMPTY, NULL_INT, SMALL, STR, Checker, blank_as_null, int_series, or_default
 from .problems import ImportProblems, Problem
 from .spec import FILE_ATTR, FILES, LINE, ORDER
 
@@ -287,7 +287,7 @@ def _before(later: pd.Series, earlier: pd.Series) -> np.ndarray:
     """Rows where two dates (``YYYY-MM-DD`` text, blank "") are both given and ``later`` is
     the earlier one (the text compares as the dates do)."""
     a, b = (pa.array(s.array) for s in (later, earlier))
-    both = pc.and_kleene(pc.and_kleene(pc.not_equal(a, ""), pc.not_equal(b, "")), pc.less(a, b))
+    both = pc.and_kleene(pc.and_kleene(pc.not_equal(a, EMPTY), pc.not_equal(b, EMPTY)), pc.less(a, b))
     return both.fill_null(False).to_numpy(zero_copy_only=False)
 
 
@@ -349,7 +349,7 @@ def _work(ck: Checker, tz: str, home: str) -> pd.DataFrame:
     ck.fail("units", (units > MAX_UNITS).fillna(False).to_numpy(dtype=bool), too_many_units)
     status = ck.choice("status", STATUSES)
     billable = pc.is_in(pa.array(kind.array), value_set=pa.array(BILLABLE_KINDS, pa.large_string())).fill_null(False)
-    default = pc.if_else(pa.array(billable.to_numpy(zero_copy_only=False) | pay.notna().to_numpy()), "paid", "unpaid")
+    default = pc.if_else(pa.array(billable.to_numpy(zero_copy_only=False) | pay.notna().to_numpy()), _PAID, _UNPAID)
     return _frame(ck, {
         "platform": ck.text("platform", required="the platform's name"),
         "project": ck.text("project"),
@@ -358,6 +358,9 @@ def _work(ck: Checker, tz: str, home: str) -> pd.DataFrame:
         "currency": ck.currency("currency"),
         "status": or_default(status, default),
         "external_id": ck.text("external_id"), "note": ck.text("note")})
+
+
+_PAID, _UNPAID = (pa.scalar(v, pa.large_string()) for v in ("paid", "unpaid"))
 
 
 def _int_parts(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:

@@ -43,6 +43,9 @@ _FAST_YEARS = timeutil.YEARS
 and the years a time may be in at all."""
 _INSTANT_RANGE = timeutil.INSTANTS
 """Epoch seconds of 1900-01-01 and 2200-01-01 UTC."""
+EMPTY = pa.scalar("", pa.large_string())
+"""The blank cell, typed as the columns are: a Python "" in a pyarrow call is converted
+and cast on every call (20 µs, more than a few dozen cells' work)."""
 
 
 def _month_table() -> tuple[np.ndarray, np.ndarray]:
@@ -81,7 +84,7 @@ def or_default(s: pd.Series, default: str | pd.Series | pa.Array) -> pd.Series:
     a = _arrow(s)
     d = (pa.scalar(default, pa.large_string()) if isinstance(default, str) else
          _arrow(default) if isinstance(default, pd.Series) else default.cast(pa.large_string()))
-    return _series(pc.if_else(pc.equal(a, ""), d, a), s.index, s.name)
+    return _series(pc.if_else(pc.equal(a, EMPTY), d, a), s.index, s.name)
 
 
 def _np(mask: Column, null: bool = False) -> np.ndarray:
@@ -737,7 +740,7 @@ class Checker:
                                           "check the year")
             self.fail(col, rest & ~ok & ~far,
                       lambda v: f"'{v}' is not a date; write it as YYYY-MM-DD, e.g. 2026-03-05")
-        return _series(pc.if_else(pa.array(ok), a, ""), self.df.index, self._name(col))
+        return _series(pc.if_else(pa.array(ok), a, EMPTY), self.df.index, self._name(col))
 
     def instant(self, col: str, tz: str, *, required: str | None = None) -> pd.Series:
         """ISO 8601 date-time → epoch seconds UTC (nullable Int64).

@@ -30,7 +30,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from .parse import STR
+from .parse import EMPTY, STR
 from .problems import Problem, wide_row
 from .spec import FILE_ATTR, FILES, LINE
 
@@ -272,7 +272,7 @@ def _last_line(data: bytes) -> bytes:
 
 def _blank(col) -> pa.Array:
     """Cells that are empty once trimmed (as the checks trim them)."""
-    return pc.equal(pc.utf8_trim_whitespace(col), "")
+    return pc.equal(pc.utf8_trim_whitespace(col), EMPTY)
 
 
 def _first_line(data: bytes, body: int) -> bytes:
