@@ -9,7 +9,7 @@ import streamlit as st
 from app_pages import _shared
 from taskerlog import appsupport
 from taskerlog.frames import LogbookFrames
-from taskerlog.model import BILLABLE_KINDS, Payout, Rate
+from taskerlog.model import BILLABLE_KINDS, Payout, Rate, received_in
 from taskerlog.store import Store
 
 
@@ -67,9 +67,14 @@ def payout_form(store: Store, frames: LogbookFrames, key: str, today: dt.date,
         method = c8.text_input("Method", placeholder="PayPal, M-Pesa…", key=f"{key}_method")
         go = st.form_submit_button("Save payout", type="primary")
     if go:
-        _shared.write(lambda: store.add_payout(Payout(
-            platform=plat or "", paid_at=appsupport.local_instant(day, dt.time(12), tz), amount=amount,
-            currency=currency, fee=fee or "0", received_amount=appsupport.blank(received),
-            received_currency=appsupport.blank(rcur), method=appsupport.blank(method)),
-            source=_shared.SOURCE), f"Payout of {(currency or '').strip().upper()} {amount} from {plat or '?'} saved.",
-            form=base)
+        def save() -> int:
+            try:  # what arrived is in the home currency unless "Received in" says otherwise, as on the command line
+                got_in = received_in(appsupport.blank(received), appsupport.blank(rcur), home)
+            except ValueError as exc:
+                raise ValueError(f"Received in: {exc}") from None
+            return store.add_payout(Payout(
+                platform=plat or "", paid_at=appsupport.local_instant(day, dt.time(12), tz), amount=amount,
+                currency=currency, fee=fee or "0", received_amount=appsupport.blank(received),
+                received_currency=got_in, method=appsupport.blank(method)), source=_shared.SOURCE)
+        _shared.write(save, f"Payout of {(currency or '').strip().upper()} {amount} from {plat or '?'} saved.",
+                      form=base)

@@ -25,6 +25,21 @@ MAX_UNITS = 10_000_000
 def too_many_units(v) -> str:
     return f"'{v}' tasks in one entry is more than {MAX_UNITS:,}: almost certainly a typo"
 
+
+RECEIVED_WITHOUT_AMOUNT = "give the amount received too (what arrived, in that currency)"
+
+
+def received_in(amount, currency: str | None, home: str) -> str | None:
+    """A payout's ``received_currency`` as the worker gives it: the currency typed, or the
+    home currency when only the amount that arrived is given; None when nothing is said to
+    have arrived. A currency without an amount says nothing and is refused (ValueError,
+    RECEIVED_WITHOUT_AMOUNT): the command line and the app ask the same."""
+    if amount in (None, ""):
+        if currency not in (None, ""):
+            raise ValueError(RECEIVED_WITHOUT_AMOUNT)
+        return None
+    return currency if currency not in (None, "") else home
+
 Day = Annotated[dt.date, AfterValidator(lambda d: timeutil.check_year(d))]
 """A calendar day in the years a logbook holds (1900-2199: 9999 is a typo)."""
 

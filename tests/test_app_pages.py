@@ -12,7 +12,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from taskerlog import appsupport
-from taskerlog.model import Project, Rate, WorkEntry
+from taskerlog.model import Logbook, Project, Rate, WorkEntry
 from taskerlog.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -190,6 +190,29 @@ def test_past_entry_form_saves_local_times(db):
     # 09:00 in Nairobi (UTC+3) is 06:00 UTC
     assert int(w["start"][0]) == int(dt.datetime(2026, 3, 4, 6, tzinfo=dt.timezone.utc).timestamp())
     assert int(w["end"][0]) - int(w["start"][0]) == 4 * 3600
+
+
+def test_payout_received_is_in_the_home_currency_unless_said_and_needs_an_amount(db):
+    s = _load(db)
+    s.set_settings(Logbook(home_currency="KES", timezone="Africa/Nairobi"))
+    s.close()
+    at = _run("app_pages/log.py")
+    at.selectbox(key="payout_platform").set_value("Outlier")
+    at.text_input(key="payout_amount").set_value("100")
+    at.text_input(key="payout_currency").set_value("USD")
+    at.text_input(key="payout_rcur").set_value("KES")
+    at.button(key="FormSubmitter:payout-Save payout").click()
+    at.run()
+    assert any("Received in: give the amount received too" in e.value for e in at.error)
+    assert len(Store(db).frames().payouts) == 0  # a currency alone says nothing arrived: refused, as on the command line
+    at.text_input(key="payout_rcur").set_value("")
+    at.text_input(key="payout_received").set_value("12740")
+    at.button(key="FormSubmitter:payout-Save payout").click()
+    at.run()
+    assert not at.exception and not at.error
+    p = Store(db).frames().payouts
+    assert p["currency"].tolist() == ["USD"] and p["received_currency"].tolist() == ["KES"]  # the home currency
+    assert p["received_amount_micros"].tolist() == [12_740_000_000]
 
 
 def test_bad_payout_shows_a_sentence_not_a_traceback(db):

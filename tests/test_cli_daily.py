@@ -151,6 +151,8 @@ def test_payout_currency_defaults_to_the_platforms_and_received_amount(run):
                     "--on", "2026-03-09 10:00"))
     assert p["currency"] == "USD" and p["received_currency"] == "KES"
     assert p["paid_at"] == local("2026-03-09 10:00")
+    r = run("payout", "Outlier", "100", "--received-currency", "USD", ok=False)
+    assert r.exit_code == 1 and "--received-currency: give the amount received too" in r.output
 
 
 # -- the clock ----------------------------------------------------------------------------------

@@ -14,7 +14,9 @@ import pandas as pd
 
 from .. import money, render, timeutil
 from ..cli import CLIError, Context, cli, emit_json, friendly_errors, pass_ctx
-from ..model import END_REASONS, KINDS, PAY_MODELS, RATE_UNITS, Expense, FxRate, Logbook, Payout, Project, Rate
+from ..model import (
+    END_REASONS, KINDS, PAY_MODELS, RATE_UNITS, Expense, FxRate, Logbook, Payout, Project, Rate, received_in,
+)
 from ..store import records
 from ._common import (
     need_project, new_platform_note, parse_currency, parse_day, parse_fx_rate, parse_money, parse_when,
@@ -248,12 +250,14 @@ def payout(c: Context, platform, amount, currency, fee, method, received_amount,
     cur = parse_currency(currency, option="--currency") or _platform_currency(store, platform) or s.home_currency
     got = parse_money(received_amount, option="--received-amount")
     got_cur = parse_currency(received_currency, option="--received-currency")
-    if got_cur is not None and got is None:
-        raise CLIError("--received-currency: give --received-amount too (what arrived, in that currency)")
+    try:
+        got_cur = received_in(got, got_cur, s.home_currency)
+    except ValueError as exc:
+        raise CLIError(f"--received-currency: {exc}") from None
     p = Payout(
         platform=platform, amount=parse_money(amount, option="AMOUNT"), currency=cur,
         fee=parse_money(fee, option="--fee") or Decimal(0), method=method, received_amount=got,
-        received_currency=(got_cur or s.home_currency) if got is not None else None,
+        received_currency=got_cur,
         paid_at=now if on is None else parse_when(on, s.timezone, now, option="--on", allow_date=True),
         reference=reference, note=note,
     )
