@@ -210,6 +210,12 @@ def friendly() -> Iterator[None]:
         st.error(appsupport.in_app_words(str(exc)))  # the page to use, not the command to type
 
 
+_WRITES = threading.Lock()
+"""One form's save at a time in this process (see :func:`write`)."""
+_shown = threading.local()
+"""The generation of each form as this script run showed it (each run has its own thread)."""
+
+
 def form_suffix(form: str) -> str:
     """The suffix of a form's key, and of its widgets' keys, in this session: it changes
     after each save from the form (``write(..., form=...)``). So the form comes back
@@ -217,21 +223,35 @@ def form_suffix(form: str) -> str:
     the second click of a double click, which belongs to the form as it was, finds no
     button to press: one click, one save."""
     n = st.session_state.get("_form_gen", {}).get(form, 0)
+    if not hasattr(_shown, "gens"):
+        _shown.gens = {}
+    _shown.gens[form] = n
     return f"~{n}" if n else ""
 
 
 def write(action, message: str, *, form: str | None = None) -> Any:
     """Run a write; on success flash ``message`` and rerun, on failure show why.
-    ``form``: the form it came from (see :func:`form_suffix`)."""
+    ``form``: the form it came from (see :func:`form_suffix`).
+
+    A second click can also arrive while the first click's run is still saving: Streamlit
+    then starts a new run at once, in another thread, beside the old one (fast reruns),
+    and that run still shows the form as it was, button pressed. So the save and the new
+    generation happen under one lock, and a run whose form is no longer the current one
+    saves nothing: it only shows what the first click saved (a double click on a busy
+    machine saved the entry twice)."""
     ok = False
     result = None
-    with friendly():
-        result = action()
-        if form is not None:  # before any other Streamlit call: a second click cannot come between
-            gens = dict(st.session_state.get("_form_gen", {}))
-            gens[form] = gens.get(form, 0) + 1
-            st.session_state["_form_gen"] = gens
-        ok = True
+    with _WRITES:
+        if form is not None and getattr(_shown, "gens", {}).get(form, -1) not in (
+                -1, st.session_state.get("_form_gen", {}).get(form, 0)):
+            st.rerun()  # saved by the click before: show the fresh form and its message
+        with friendly():
+            result = action()
+            if form is not None:  # before any other Streamlit call: a second click cannot come between
+                gens = dict(st.session_state.get("_form_gen", {}))
+                gens[form] = gens.get(form, 0) + 1
+                st.session_state["_form_gen"] = gens
+            ok = True
     if ok:
         flash(message)
         st.rerun()

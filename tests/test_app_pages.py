@@ -389,3 +389,52 @@ def test_every_shipped_sample_opens_and_its_dashboard_shows_figures(db, label):
     wage = [mt for mt in at.metric if mt.label == "Effective hourly wage"][0]
     home = Store(appsupport.sample_db_path(db, label)).settings().home_currency
     assert wage.value.startswith(home + " ")
+
+
+# -- a double click whose two runs overlap -------------------------------------------------------
+def test_a_second_run_showing_the_form_as_it_was_saves_nothing(monkeypatch):
+    """Streamlit's fast reruns start the second click's run in a new thread while the first
+    click's run is still saving; both show the form with its button pressed. Only the
+    first may save (seen in a real browser on a busy machine: the entry saved twice)."""
+    import threading
+    import time
+    import types
+
+    from app_pages import _shared
+
+    class Rerun(Exception):
+        pass
+
+    def rerun():
+        raise Rerun
+
+    fake = types.SimpleNamespace(session_state={}, rerun=rerun, error=lambda m: None)
+    monkeypatch.setattr(_shared, "st", fake)
+    saved, started, results = [], threading.Event(), []
+
+    def click(wait_for_first: bool):
+        _shared.form_suffix("past_entry")  # this run shows the form
+
+        def save():
+            started.set()
+            time.sleep(0.3)  # a slow disk: the other run starts meanwhile
+            saved.append("entry")
+            return len(saved)
+        if wait_for_first:
+            started.wait(5)
+        try:
+            _shared.write(save, "Saved.", form="past_entry")
+        except Rerun:
+            results.append("rerun")
+
+    first = threading.Thread(target=click, args=(False,))
+    first.start()
+    started.wait(5)
+    second = threading.Thread(target=click, args=(True,))  # shows the form before the first save is done
+    second.start()
+    first.join(5)
+    second.join(5)
+    assert saved == ["entry"]
+    assert results == ["rerun", "rerun"]  # both show the fresh form and the message
+    assert fake.session_state["_form_gen"] == {"past_entry": 1}
+    assert fake.session_state["_flash"] == "Saved."
