@@ -63,7 +63,8 @@ def payout_form(store: Store, frames: LogbookFrames, key: str, today: dt.date,
         fee = c5.text_input("Fee", value="0", key=f"{key}_fee")
         c6, c7, c8 = st.columns(3)
         received = c6.text_input("Received (after conversion)", key=f"{key}_received")
-        rcur = c7.text_input("Received in", max_chars=3, key=f"{key}_rcur")
+        rcur = c7.text_input("Received in", max_chars=3, key=f"{key}_rcur",
+                             help=f"The currency of what arrived. Blank: {home}, your home currency.")
         method = c8.text_input("Method", placeholder="PayPal, M-Pesa…", key=f"{key}_method")
         go = st.form_submit_button("Save payout", type="primary")
     if go:
