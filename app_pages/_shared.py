@@ -188,13 +188,26 @@ def now() -> int:
     return timeutil.now_epoch()
 
 
+def _box() -> dict:
+    """This session's form generations and the message to show after a save, in one dict
+    kept in session state and changed in place. Assigning to ``st.session_state`` checks
+    whether the run has been asked to stop: a second click's stop request once landed
+    between a save and the new generation, so the run that the click started saved again.
+    The dict is made when a page first shows a form or a header, before any save."""
+    box = st.session_state.get("_writes")
+    if box is None:
+        box = st.session_state["_writes"] = {"gens": {}, "flash": None}
+    return box
+
+
 def flash(message: str) -> None:
     """Show ``message`` after the next rerun (writes rerun so the sidebar is fresh)."""
-    st.session_state["_flash"] = message
+    _box()["flash"] = message
 
 
 def show_flash() -> None:
-    msg = st.session_state.pop("_flash", None)
+    box = _box()
+    msg, box["flash"] = box["flash"], None
     if msg:
         st.success(msg)
 
@@ -222,7 +235,7 @@ def form_suffix(form: str) -> str:
     empty after a save, keeps what was typed after an error (no ``clear_on_submit``), and
     the second click of a double click, which belongs to the form as it was, finds no
     button to press: one click, one save."""
-    n = st.session_state.get("_form_gen", {}).get(form, 0)
+    n = _box()["gens"].get(form, 0)
     if not hasattr(_shown, "gens"):
         _shown.gens = {}
     _shown.gens[form] = n
@@ -238,22 +251,21 @@ def write(action, message: str, *, form: str | None = None) -> Any:
     and that run still shows the form as it was, button pressed. So the save and the new
     generation happen under one lock, and a run whose form is no longer the current one
     saves nothing: it only shows what the first click saved (a double click on a busy
-    machine saved the entry twice)."""
+    machine saved the entry twice). The new generation and the message are written in
+    place (see :func:`_box`), so no stop request can fall between them and the save."""
     ok = False
     result = None
     with _WRITES:
-        if form is not None and getattr(_shown, "gens", {}).get(form, -1) not in (
-                -1, st.session_state.get("_form_gen", {}).get(form, 0)):
+        box = _box()
+        if form is not None and getattr(_shown, "gens", {}).get(form, -1) not in (-1, box["gens"].get(form, 0)):
             st.rerun()  # saved by the click before: show the fresh form and its message
         with friendly():
             result = action()
-            if form is not None:  # before any other Streamlit call: a second click cannot come between
-                gens = dict(st.session_state.get("_form_gen", {}))
-                gens[form] = gens.get(form, 0) + 1
-                st.session_state["_form_gen"] = gens
+            if form is not None:  # no Streamlit call between the save and this
+                box["gens"][form] = box["gens"].get(form, 0) + 1
+            box["flash"] = message
             ok = True
     if ok:
-        flash(message)
         st.rerun()
     return result
 

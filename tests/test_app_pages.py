@@ -436,5 +436,46 @@ def test_a_second_run_showing_the_form_as_it_was_saves_nothing(monkeypatch):
     second.join(5)
     assert saved == ["entry"]
     assert results == ["rerun", "rerun"]  # both show the fresh form and the message
-    assert fake.session_state["_form_gen"] == {"past_entry": 1}
-    assert fake.session_state["_flash"] == "Saved."
+    assert fake.session_state["_writes"] == {"gens": {"past_entry": 1}, "flash": "Saved."}
+
+
+def test_a_stop_request_after_the_save_does_not_let_the_next_run_save_again(monkeypatch):
+    """Assigning to st.session_state checks for a stop request; a second click's request
+    landing just after the save once kept the form's new generation from being recorded,
+    and the run that click started saved the entry again (seen in CI)."""
+    import types
+
+    from app_pages import _shared
+
+    class Stop(Exception):
+        pass
+
+    class Rerun(Exception):
+        pass
+
+    class State(dict):
+        stop_requested = False
+
+        def __setitem__(self, key, value):
+            if self.stop_requested:
+                raise Stop  # as Streamlit does once the run has been asked to stop
+            super().__setitem__(key, value)
+
+    def rerun():
+        raise Rerun
+
+    state = State()
+    monkeypatch.setattr(_shared, "st", types.SimpleNamespace(session_state=state, rerun=rerun, error=lambda m: None))
+    saved = []
+
+    def save():
+        saved.append("entry")
+        state.stop_requested = True  # the second click arrives while the first run is saving
+
+    _shared.form_suffix("past_entry")  # the first run shows the form
+    with pytest.raises((Stop, Rerun)):
+        _shared.write(save, "Saved.", form="past_entry")
+    state.stop_requested = False
+    _shared.form_suffix("past_entry")  # the second click's run: the form as it now is
+    assert _shared._shown.gens["past_entry"] == 1  # a new form: the old click's button is not on it
+    assert saved == ["entry"]
