@@ -40,6 +40,7 @@ def received_in(amount, currency: str | None, home: str) -> str | None:
         return None
     return currency if currency not in (None, "") else home
 
+
 Day = Annotated[dt.date, AfterValidator(lambda d: timeutil.check_year(d))]
 """A calendar day in the years a logbook holds (1900-2199: 9999 is a typo)."""
 

@@ -38,6 +38,8 @@ from .spec import FILE_ATTR, FILES, LINE, ORDER
 
 MAX_NAME = 200
 MAX_ENTRY_SECONDS = 7 * 24 * 3600
+_PAID, _UNPAID = (pa.scalar(v, pa.large_string()) for v in ("paid", "unpaid"))
+"""The default statuses, typed as the columns are (see parse.EMPTY)."""
 
 #: identity key and the other values compared for "kept yours", per table (frames.py names)
 KEYS: dict[str, tuple[list[str], list[str]]] = {
@@ -358,9 +360,6 @@ def _work(ck: Checker, tz: str, home: str) -> pd.DataFrame:
         "currency": ck.currency("currency"),
         "status": or_default(status, default),
         "external_id": ck.text("external_id"), "note": ck.text("note")})
-
-
-_PAID, _UNPAID = (pa.scalar(v, pa.large_string()) for v in ("paid", "unpaid"))
 
 
 def _int_parts(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:

@@ -38,11 +38,11 @@ from .schema import DATA_TABLES, migrations
 # Python's sqlite3 (3.11) binds int, float, str and bytes straight away, but sends every
 # None through its adapter protocol first: two failed attribute lookups, each formatting
 # an AttributeError, about 3,000 instructions a value. An import of 10k work entries binds
-# some 20,000 of them (blank notes, task ids, units). With an adapter registered for None,
-# sqlite3 finds it in its table and binds the None it returns as NULL, as before: 5% fewer
-# instructions for the whole import (callgrind), and executemany of 10k rows with two
-# Nones each a third quicker. The table is process-wide; this entry only gives None the
-# meaning it already had.
+# some 20,000 of them (blank notes, task ids, units), about a tenth of its instructions
+# (callgrind). With an adapter registered for None, sqlite3 finds it in its table and binds
+# the None it returns as NULL, as before; executemany of 10k rows with two Nones each is a
+# third quicker (docs/performance.md). The table is process-wide; this entry only gives
+# None the meaning it already had.
 sqlite3.register_adapter(type(None), {}.get)  # None → None, in C (a lambda: a Python call per value)
 
 ENV_VAR = "TASKERLOG_DB"
