@@ -274,6 +274,14 @@ def test_empty_table():
         same(method, df, *args)
 
 
+class _RefChecker(ref.Checker):
+    """The frozen cell rules, with today's whole-column steps (what the table parsers do
+    with parsed columns, not how cells are read)."""
+
+    frame, before, above, or_default, zero_if_blank, canonical, fail_where = (parse.Checker.__dict__[m] for m in (
+        "frame", "before", "above", "or_default", "zero_if_blank", "canonical", "fail_where"))
+
+
 @pytest.mark.parametrize("name", ["projects", "rates", "work", "eq", "payouts", "expenses", "fx"])
 def test_sample_tables_parse_the_same(name):
     from pathlib import Path
@@ -282,7 +290,7 @@ def test_sample_tables_parse_the_same(name):
     for folder in sorted((Path(__file__).resolve().parents[1] / "sample_data").glob("*")):
         tables, _ = read_bundle(folder)
         if name in tables:
-            new, old = parse.Checker(tables[name], name), ref.Checker(tables[name], name)
+            new, old = parse.Checker(tables[name], name), _RefChecker(tables[name], name)
             pd.testing.assert_frame_equal(_PARSERS[name](new, "Europe/London", "USD"),
                                           _PARSERS[name](old, "Europe/London", "USD"))
             assert new.problems == old.problems

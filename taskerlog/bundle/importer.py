@@ -32,7 +32,7 @@ from ..model import (
     FEE_ABOVE_AMOUNT, MAX_UNITS, home_rate_problem, parse_applies_to, too_many_units,
 )
 from ..store import Store, StoreError
-from .parse import EMPTY, NULL_INT, SMALL, STR, Checker, blank_as_null, int_series, or_default
+from .parse import NULL_INT, SMALL, STR, Checker, blank_as_null, int_series, or_default
 from .problems import ImportProblems, Problem
 from .spec import FILE_ATTR, FILES, LINE, ORDER
 
@@ -277,32 +277,16 @@ def _logbook(store: Store, df: pd.DataFrame | None) -> tuple[Logbook, dict, list
 
 
 # -- per-file parsing (vectorised) ------------------------------------------------------
-def _frame(ck: Checker, columns: dict[str, pd.Series | np.ndarray]) -> pd.DataFrame:
-    """The parsed table: ``columns`` (each a row per row of the file, on the file's index)
-    and the file's line numbers. Built from the columns' arrays: pandas would otherwise
-    align every Series on its index again, a good part of a small table's time."""
-    cols = {k: v.array if isinstance(v, pd.Series) else v for k, v in columns.items()}
-    return pd.DataFrame({**cols, LINE: ck.lines}, index=ck.df.index)
-
-
-def _before(later: pd.Series, earlier: pd.Series) -> np.ndarray:
-    """Rows where two dates (``YYYY-MM-DD`` text, blank "") are both given and ``later`` is
-    the earlier one (the text compares as the dates do)."""
-    a, b = (pa.array(s.array) for s in (later, earlier))
-    both = pc.and_kleene(pc.and_kleene(pc.not_equal(a, EMPTY), pc.not_equal(b, EMPTY)), pc.less(a, b))
-    return both.fill_null(False).to_numpy(zero_copy_only=False)
-
-
 def _projects(ck: Checker, tz: str, home: str) -> pd.DataFrame:
     started, ended = ck.date("started_on"), ck.date("ended_on")
-    ck.fail("ended_on", _before(ended, started), "is before started_on; fix one of the two dates")
+    ck.fail("ended_on", ck.before(ended, started), "is before started_on; fix one of the two dates")
     currency = ck.currency("currency")
     pay_model = ck.choice("pay_model", PAY_MODELS)
-    return _frame(ck, {
+    return ck.frame({
         "platform": ck.text("platform", required="the platform's name", max_len=MAX_NAME),
         "project": ck.text("project", required="the project's name", max_len=MAX_NAME),
-        "pay_model": or_default(pay_model, "hourly"),
-        "currency": or_default(currency, home),
+        "pay_model": ck.or_default(pay_model, "hourly"),
+        "currency": ck.or_default(currency, home),
         "advertised_rate_micros": ck.micros("advertised_rate"),
         "started_on": started, "ended_on": ended,
         "end_reason": ck.choice("end_reason", END_REASONS),
@@ -310,22 +294,15 @@ def _projects(ck: Checker, tz: str, home: str) -> pd.DataFrame:
 
 
 def _rates(ck: Checker, tz: str, home: str) -> pd.DataFrame:
-    raw = ck.cell("applies_to")
-    canon = {}
-    for v in raw.unique().tolist():
-        try:
-            canon[v] = applies_to_text(parse_applies_to(v))
-        except ValueError as exc:
-            canon[v] = None
-            ck.fail("applies_to", (raw == v).to_numpy(), str(exc))
-    return _frame(ck, {
+    applies_to = ck.canonical("applies_to", lambda v: applies_to_text(parse_applies_to(v)))
+    return ck.frame({
         "platform": ck.text("platform", required="the platform's name"),
         "project": ck.text("project", required="the project's name"),
         "effective_at": ck.instant("effective_at", tz, required="the time the rate starts"),
         "rate_micros": ck.micros("rate", required="the rate"),
         "unit": ck.choice("unit", RATE_UNITS),
         "currency": ck.currency("currency"),
-        "applies_to": raw.map(canon).fillna(""),
+        "applies_to": applies_to,
         "note": ck.text("note")})
 
 
@@ -352,7 +329,7 @@ def _work(ck: Checker, tz: str, home: str) -> pd.DataFrame:
     status = ck.choice("status", STATUSES)
     billable = pc.is_in(pa.array(kind.array), value_set=pa.array(BILLABLE_KINDS, pa.large_string())).fill_null(False)
     default = pc.if_else(pa.array(billable.to_numpy(zero_copy_only=False) | pay.notna().to_numpy()), _PAID, _UNPAID)
-    return _frame(ck, {
+    return ck.frame({
         "platform": ck.text("platform", required="the platform's name"),
         "project": ck.text("project"),
         "kind": kind, "start": start, "end": end,
@@ -369,28 +346,28 @@ def _int_parts(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
 def _eq(ck: Checker, tz: str, home: str) -> pd.DataFrame:
     start, end = ck.date("start_date", required="the first day"), ck.date("end_date")
-    ck.fail("end_date", _before(end, start), "is before start_date; fix one of the two dates")
-    return _frame(ck, {"platform": ck.text("platform", required="the platform's name"),
-                         "start_date": start, "end_date": end, "note": ck.text("note")})
+    ck.fail("end_date", ck.before(end, start), "is before start_date; fix one of the two dates")
+    return ck.frame({"platform": ck.text("platform", required="the platform's name"),
+                     "start_date": start, "end_date": end, "note": ck.text("note")})
 
 
 def _payouts(ck: Checker, tz: str, home: str) -> pd.DataFrame:
     fee = ck.micros("fee")
     amount = ck.micros("amount", required="the amount paid (before fees)")
-    ck.fail("fee", (fee > amount).fillna(False).to_numpy(dtype=bool), FEE_ABOVE_AMOUNT)
-    return _frame(ck, {
+    ck.fail("fee", ck.above(fee, amount), FEE_ABOVE_AMOUNT)
+    return ck.frame({
         "platform": ck.text("platform", required="the platform's name"),
         "paid_at": ck.instant("paid_at", tz, required="the time it was paid"),
         "amount_micros": amount,
         "currency": ck.currency("currency", required=True),
-        "fee_micros": fee.fillna(0), "method": ck.text("method"),
+        "fee_micros": ck.zero_if_blank(fee), "method": ck.text("method"),
         "received_amount_micros": ck.micros("received_amount"),
         "received_currency": ck.currency("received_currency"),
         "reference": ck.text("reference"), "note": ck.text("note")})
 
 
 def _expenses(ck: Checker, tz: str, home: str) -> pd.DataFrame:
-    return _frame(ck, {
+    return ck.frame({
         "date": ck.date("date", required="the date"),
         "category": ck.text("category", required="a category (internet, electricity, equipment ...)"),
         "amount_micros": ck.micros("amount", required="the amount"),
@@ -400,28 +377,16 @@ def _expenses(ck: Checker, tz: str, home: str) -> pd.DataFrame:
 
 def _fx(ck: Checker, tz: str, home: str) -> pd.DataFrame:
     ck.require("rate", "the exchange rate")
-    raw = ck.cell("rate")
-    canon: dict[str, str | None] = {}
-    for v in raw.unique().tolist():
-        if not v:
-            canon[v] = ""
-            continue
-        try:
-            canon[v] = str(money.parse_rate_decimal(v))
-        except money.MoneyError as exc:
-            canon[v] = ""
-            ck.fail("rate", (raw == v).to_numpy(), str(exc))
+    rate = ck.canonical("rate", lambda v: str(money.parse_rate_decimal(v)) if v else "")
     currency = ck.currency("currency", required=True)
-    rate = raw.map(canon)
-    for r in set(rate[currency == home].tolist()) - {""}:
-        problem = home_rate_problem(home, Decimal(r), home)
-        if problem:
-            ck.fail("currency", ((currency == home) & (rate == r)).to_numpy(dtype=bool), problem)
-    return _frame(ck, {"date": ck.date("date", required="the date"), "currency": currency, "rate": rate})
+    ck.fail_where("currency", [currency, rate], lambda cur, r: home_rate_problem(home, Decimal(r), home)
+                  if cur == home and r else None)
+    return ck.frame({"date": ck.date("date", required="the date"), "currency": currency, "rate": rate})
 
 
 _PARSERS = {"projects": _projects, "rates": _rates, "work": _work, "eq": _eq, "payouts": _payouts,
             "expenses": _expenses, "fx": _fx}
+
 
 
 # -- cross-file checks and defaults that depend on the logbook ---------------------------

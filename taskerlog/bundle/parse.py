@@ -287,7 +287,7 @@ _EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 
 
 @functools.lru_cache(maxsize=1 << 12)  # the same days come again and again
-def _few_days(cell: str | None) -> int | None:
+def few_days(cell: str | None) -> int | None:
     """A ``YYYY-MM-DD`` cell of a real day in _FAST_YEARS → days since 1970-01-01."""
     m = _FEW_DATE.fullmatch(cell) if cell else None
     if m is None or not _FAST_YEARS[0] <= int(m[1]) <= _FAST_YEARS[1]:
@@ -298,53 +298,63 @@ def _few_days(cell: str | None) -> int | None:
         return None
 
 
+def few_instant(cell: str | None) -> tuple[int, bool] | None:
+    """A date-time cell of one of the fast shapes → (seconds since 1970-01-01 00:00 on the
+    wall clock minus any offset, whether it is local time: no offset), else None."""
+    m = _FEW_INSTANT.fullmatch(cell) if cell else None
+    if m is None or (days := few_days(m[1])) is None:
+        return None
+    hour, minute, second = int(m[2]), int(m[3]), int(m[4] or 0)
+    if hour > 23 or minute > 59 or second > 59:
+        return None
+    secs = days * 86400 + hour * 3600 + minute * 60 + second
+    if m[6]:
+        off_h, off_m = int(m[7]), int(m[8])
+        if off_h > 23 or off_m > 59:
+            return None
+        secs -= (off_h * 3600 + off_m * 60) * (1 if m[6] == "+" else -1)
+    return secs, not (m[5] or m[6])
+
+
 def _few_instants(a: Column, tz: str) -> tuple[np.ndarray, np.ndarray]:
     """:func:`_fast_instants` for a few cells."""
     fast = np.zeros(len(a), dtype=bool)
     out = np.full(len(a), NULL_INT, dtype=np.int64)
     local: list[int] = []
     for i, cell in enumerate(a.to_pylist()):
-        m = _FEW_INSTANT.fullmatch(cell) if cell else None
-        if m is None or (days := _few_days(m[1])) is None:
-            continue
-        hour, minute, second = int(m[2]), int(m[3]), int(m[4] or 0)
-        if hour > 23 or minute > 59 or second > 59:
-            continue
-        secs = days * 86400 + hour * 3600 + minute * 60 + second
-        if m[6]:
-            off_h, off_m = int(m[7]), int(m[8])
-            if off_h > 23 or off_m > 59:
-                continue
-            secs -= (off_h * 3600 + off_m * 60) * (1 if m[6] == "+" else -1)
-        elif not m[5]:
-            local.append(i)
-        fast[i], out[i] = True, secs
+        if (read := few_instant(cell)) is not None:
+            fast[i], out[i] = True, read[0]
+            if read[1]:
+                local.append(i)
     if local:
         out[local] = _localize(out[local], tz)
     return fast, out
 
 
+def few_number(cell: str | None, max_int: int, max_frac: int) -> int | None:
+    """A plain number cell (see :func:`_plain_numbers`) → its value × 10**max_frac, else None."""
+    m = _FEW_NUMBER.fullmatch(cell) if cell else None
+    if m is None:
+        return None
+    whole, dot, frac = m[1], m[2], m[3] or ""
+    if not (whole or frac) or (dot and not max_frac):
+        return None
+    if len(whole) > (min(max_int, 15 - max_frac) if max_frac else max_int) or len(frac) > max_frac:
+        return None
+    return int(whole or 0) * 10 ** max_frac + int(frac.ljust(max_frac, "0") or 0)
+
+
 def _few_numbers(a: Column, max_int: int, max_frac: int) -> tuple[np.ndarray, np.ndarray]:
     """:func:`_plain_numbers` for a few cells."""
-    ok = np.zeros(len(a), dtype=bool)
-    values = np.zeros(len(a), dtype=np.int64)
-    for i, cell in enumerate(a.to_pylist()):
-        m = _FEW_NUMBER.fullmatch(cell) if cell else None
-        if m is None:
-            continue
-        whole, dot, frac = m[1], m[2], m[3] or ""
-        if not (whole or frac) or (dot and not max_frac):
-            continue
-        if len(whole) > (min(max_int, 15 - max_frac) if max_frac else max_int) or len(frac) > max_frac:
-            continue
-        ok[i], values[i] = True, int(whole or 0) * 10 ** max_frac + int(frac.ljust(max_frac, "0") or 0)
-    return ok, values
+    read = [few_number(cell, max_int, max_frac) for cell in a.to_pylist()]
+    ok = np.array([v is not None for v in read], dtype=bool)
+    return ok, np.array([v or 0 for v in read], dtype=np.int64)
 
 
 def _fast_dates(a: Column) -> np.ndarray:
     """Rows that are exactly a valid ``YYYY-MM-DD`` (ASCII) → bool mask."""
     if len(a) <= SMALL:
-        return np.array([_few_days(c) is not None for c in a.to_pylist()], dtype=bool)
+        return np.array([few_days(c) is not None for c in a.to_pylist()], dtype=bool)
     ok = _lengths(a) == 10
     for first, part in _batches(a) if ok.any() else ():
         rows = ok[first:first + len(part)]
@@ -454,12 +464,15 @@ def _plain_numbers(a: Column, max_int: int, max_frac: int) -> tuple[np.ndarray, 
     return ok, values
 
 
+def few_code(cell: str | None) -> bool:
+    """Whether the cell is an ISO 4217 currency code (three ASCII capitals that ISO 4217 has)."""
+    return cell is not None and cell in money.currency_codes() and _FEW_CODE.fullmatch(cell) is not None
+
+
 def _codes(a: Column) -> np.ndarray:
     """Rows that are ISO 4217 currency codes (three ASCII capitals that ISO 4217 has)."""
-    known = money.currency_codes()
     if len(a) <= SMALL:
-        return np.array([c is not None and c in known and _FEW_CODE.fullmatch(c) is not None
-                         for c in a.to_pylist()], dtype=bool)
+        return np.array([few_code(c) for c in a.to_pylist()], dtype=bool)
     ok = _lengths(a) == 3
     rows = np.flatnonzero(ok)
     for i in range(3 if rows.size else 0):
@@ -773,3 +786,56 @@ class Checker:
                   lambda v: f"'{v}' is not a time; write it as 2026-03-02T09:00 or 2026-03-02 09:00 "
                             "(add +03:00 or Z for an explicit offset)")
         return int_series(out, good, self.df.index)
+
+    # -- whole columns: what the table parsers do with the parsed columns (PlainChecker, in
+    # plain.py, has the same methods for Python lists) -------------------------------------
+    def frame(self, columns: dict[str, pd.Series | np.ndarray]) -> pd.DataFrame:
+        """The parsed table: ``columns`` (each a row per row of the file, on the file's
+        index) and the file's line numbers. Built from the columns' arrays: pandas would
+        otherwise align every Series on its index again, a good part of a small table's time."""
+        cols = {k: v.array if isinstance(v, pd.Series) else v for k, v in columns.items()}
+        return pd.DataFrame({**cols, LINE: self.lines}, index=self.df.index)
+
+    @staticmethod
+    def before(later: pd.Series, earlier: pd.Series) -> np.ndarray:
+        """Rows where two dates (``YYYY-MM-DD`` text, blank "") are both given and ``later``
+        is the earlier one (the text compares as the dates do)."""
+        a, b = (pa.array(s.array) for s in (later, earlier))
+        both = pc.and_kleene(pc.and_kleene(pc.not_equal(a, EMPTY), pc.not_equal(b, EMPTY)), pc.less(a, b))
+        return both.fill_null(False).to_numpy(zero_copy_only=False)
+
+    @staticmethod
+    def above(a: pd.Series, b: pd.Series) -> np.ndarray:
+        """Rows where two nullable integer columns are both given and ``a`` is the larger."""
+        return (a > b).fillna(False).to_numpy(dtype=bool)
+
+    @staticmethod
+    def or_default(s: pd.Series, default: str) -> pd.Series:
+        return or_default(s, default)
+
+    @staticmethod
+    def zero_if_blank(s: pd.Series) -> pd.Series:
+        return s.fillna(0)
+
+    def canonical(self, col: str, read: Callable[[str], str]) -> pd.Series:
+        """The column's cells, each distinct one given to ``read`` once for its canonical
+        text; where ``read`` raises ValueError, its message is a problem on every row with
+        that cell, and those rows get ""."""
+        raw = self.cell(col)
+        canon: dict = {}
+        for v in raw.unique().tolist():
+            try:
+                canon[v] = read(v)
+            except ValueError as exc:
+                canon[v] = None
+                self.fail(col, (raw == v).to_numpy(), str(exc))
+        return raw.map(canon).fillna("")
+
+    def fail_where(self, col: str, columns: list[pd.Series], message_of: Callable[..., str | None]) -> None:
+        """A problem on each row for which ``message_of(*the row's values in columns)``
+        gives a message (asked once for each distinct combination of values)."""
+        keys = list(zip(*([None if v is None or v is pd.NA or v != v else v for v in c.tolist()]
+                          for c in columns)))
+        found = {k: message_of(*k) for k in set(keys)}
+        for message in sorted(set(found.values()) - {None}):
+            self.fail(col, np.array([found[k] == message for k in keys], dtype=bool), message)
