@@ -33,6 +33,7 @@ from ..model import (
 )
 from ..store import Store, StoreError
 from .parse import NULL_INT, SMALL, STR, Checker, blank_as_null, int_series, or_default
+from .plain import NotPlain, PlainChecker
 from .problems import ImportProblems, Problem
 from .spec import FILE_ATTR, FILES, LINE, ORDER
 
@@ -174,9 +175,8 @@ def _import_tables(store: Store, tables: dict[str, pd.DataFrame], *, source: str
     parsed: dict[str, pd.DataFrame] = {}
     for name in ORDER[1:]:
         if name in tables:
-            ck = Checker(tables[name], name)
-            parsed[name] = _PARSERS[name](ck, tz, home)
-            problems.extend(ck.problems)
+            parsed[name], table_problems = parse_table(name, tables[name], tz, home)
+            problems.extend(table_problems)
     for name in UNIQUE & set(parsed):
         parsed[name], dup_problems = _unique_rows(name, parsed[name], tables[name])
         problems.extend(dup_problems)
@@ -387,6 +387,18 @@ def _fx(ck: Checker, tz: str, home: str) -> pd.DataFrame:
 _PARSERS = {"projects": _projects, "rates": _rates, "work": _work, "eq": _eq, "payouts": _payouts,
             "expenses": _expenses, "fx": _fx}
 
+
+def parse_table(name: str, df: pd.DataFrame, tz: str, home: str) -> tuple[pd.DataFrame, list[Problem]]:
+    """One bundle table → (the parsed frame, its problems). A small table of plain cells
+    (not work.csv, whose rules read whole numpy columns) is read in plain Python
+    (plain.py); any other, or any cell or row that is not plain, by the Checker."""
+    if name != "work" and len(df) <= SMALL:
+        try:
+            return _PARSERS[name](PlainChecker(df, name), tz, home), []
+        except NotPlain:
+            pass
+    ck = Checker(df, name)
+    return _PARSERS[name](ck, tz, home), ck.problems
 
 
 # -- cross-file checks and defaults that depend on the logbook ---------------------------
