@@ -8,7 +8,7 @@ import streamlit as st
 
 from app_pages import _forms, _shared
 from taskerlog import appsupport, timeutil
-from taskerlog.model import KINDS, MAX_UNITS, STATUSES, EQPeriod, WorkEntry
+from taskerlog.model import KINDS, STATUSES, EQPeriod, WorkEntry
 
 _shared.page_header("Log", "Clock in when you start, out when you stop — the clock lives in your logbook, "
                            "so closing the tab or restarting keeps it running.")
@@ -112,8 +112,9 @@ with t_past:
             start = t1.time_input("From", value=s0, key=f"past_from{g}", step=300)
             end = t2.time_input("To", value=e0, key=f"past_to{g}", step=300)
             u, p = st.columns(2)
-            units = u.number_input("Tasks (optional)", min_value=0, max_value=MAX_UNITS, step=1, value=None,
-                                   key=f"past_units{g}")
+            # no max_value: the browser would only redden a number past it and leave Save doing
+            # nothing, without a word; the entry's own check says what is wrong
+            units = u.number_input("Tasks (optional)", min_value=0, step=1, value=None, key=f"past_units{g}")
             pay = p.text_input("Pay (optional)", key=f"past_pay{g}", help="Blank: derived from the rate.")
             note = st.text_input("Note", key=f"past_note{g}")
             add = st.form_submit_button("Save entry", type="primary")

@@ -276,3 +276,18 @@ def test_a_double_click_on_save_saves_once_and_keeps_nothing_half_typed(server, 
     payouts = Store(server.db).rows("payouts")
     assert [p["amount_micros"] for p in payouts] == [12_500_000]
     shot(page, "double-click-payout-saved-once")
+
+
+def test_too_many_tasks_says_why_nothing_was_saved(server, page):
+    """A Tasks number past the limit used to redden the field and leave Save doing nothing,
+    without a word; now the entry is refused with the reason, and nothing is saved."""
+    _project(server.db)
+    goto(page, f"{server.url}/log")
+    page.get_by_role("tab", name="Past entry").click()
+    page.get_by_label("Tasks (optional)").filter(visible=True).first.fill("20000000")
+    page.get_by_label("Note", exact=True).filter(visible=True).first.fill("a typo in the tasks")
+    page.get_by_role("button", name="Save entry").click()
+    page.get_by_text("tasks in one entry is more than 10,000,000").wait_for(timeout=60_000)
+    settle(page)
+    shot(page, "too-many-tasks-refused")
+    assert Store(server.db).frames().work.empty
