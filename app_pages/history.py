@@ -80,17 +80,17 @@ if upload is not None:
             if problems:
                 st.error(f"**Nothing can be imported yet.** {len(problems)} problem(s); fix the file or set the "
                          "option named, then look again:")
-                st.code("\n".join(problems[:200]), language=None)
+                st.code("\n".join(problems[:200]), language=None, wrap_lines=True)
             else:
                 st.success("The file is valid. Importing it would do this:")
-                lines = [] if report is None else [str(report)]
-                if counts is not None:
+                lines = [] if report is None else [appsupport.describe_report(report)]
+                if counts is not None and (fmt == "activitywatch" or counts.added or counts.already):
                     lines.append(f"active-time evidence: would add {counts.added}, already there {counts.already} "
                                  "(kept beside your entries; never counted as hours worked)")
-                st.code("\n".join(lines), language=None)
+                st.code("\n".join(lines), language=None, wrap_lines=True)
                 if res.notes:
                     with st.expander(f"Skipped or left out ({len(res.notes)})"):
-                        st.code("\n".join(res.notes), language=None)
+                        st.code("\n".join(res.notes), language=None, wrap_lines=True)
                 for name, df in res.tables.items():
                     with st.expander(f"{name}: {len(df)} row(s) read"):
                         st.dataframe(df.head(200), hide_index=True)
@@ -99,12 +99,13 @@ if upload is not None:
                         report, counts = importers.apply(store, res.tables, source=f"import:{fmt}:{upload.name}")
                     except ImportProblems as exc:
                         st.error("**Nothing was imported:**")
-                        st.code("\n".join(str(p) for p in exc.problems), language=None)
+                        st.code("\n".join(str(p) for p in exc.problems), language=None, wrap_lines=True)
                     else:
                         if fmt == "spreadsheet":
                             importers.save_mapping(mfile, res)
                         st.session_state["hist_round"] = st.session_state.get("hist_round", 0) + 1
-                        done = str(report) if report is not None else f"active-time evidence: added {counts.added}"
+                        done = (appsupport.describe_report(report) if report is not None
+                                else f"active-time evidence: added {counts.added}")
                         _shared.flash(f"Imported {upload.name}. " + done.replace("\n", " · "))
                         st.rerun()
     finally:

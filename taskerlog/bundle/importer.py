@@ -111,7 +111,7 @@ class ImportReport:
                     line += f", kept yours {c.kept_yours} (the logbook's differing rows were kept, not overwritten)"
                 out.append(line)
         if len(out) == 1:
-            out.append("  the bundle has no rows")
+            out.append("  no rows to import")
         elif self.added == 0 and not self.settings_applied and not self.platforms_added and not any(
                 c.settled for c in self.tables.values()):
             out.append("  nothing new: everything in the bundle is already in the logbook")

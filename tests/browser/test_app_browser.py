@@ -291,3 +291,27 @@ def test_too_many_tasks_says_why_nothing_was_saved(server, page):
     settle(page)
     shot(page, "too-many-tasks-refused")
     assert Store(server.db).frames().work.empty
+
+
+def test_history_preview_and_result_speak_of_the_file_not_a_bundle(server, page):
+    """Bringing in a spreadsheet: the preview says what importing would do in the page's
+    words (no command-line header, 'dry run: nothing written. import:spreadsheet:...'),
+    its lines wrap instead of running off the box, and so does the message after."""
+    goto(page, f"{server.url}/history")
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+        str(ROOT / "tests" / "fixtures" / "importers" / "sheet_dayfirst.csv"))
+    page.get_by_text("The file is valid").wait_for(timeout=60_000)
+    settle(page)
+    preview = page.locator('[data-testid="stCode"]').first.inner_text()
+    assert "work: would add 3" in preview
+    assert "dry run" not in preview and "import:spreadsheet" not in preview
+    assert "active-time evidence" not in preview  # (an ActivityWatch export's line: none here)
+    box = page.locator('[data-testid="stCode"]').first.bounding_box()
+    assert box["width"] <= page.viewport_size["width"]
+    shot(page, "history-spreadsheet-preview")
+    page.get_by_role("button", name="Import now").click()
+    page.get_by_text("Imported sheet_dayfirst.csv.").wait_for(timeout=60_000)
+    settle(page)
+    message = page.get_by_text("Imported sheet_dayfirst.csv.").first.inner_text()
+    assert "work: added 3" in message and "import:spreadsheet" not in message
+    assert len(Store(server.db).frames().work) == 3
