@@ -315,3 +315,29 @@ def test_history_preview_and_result_speak_of_the_file_not_a_bundle(server, page)
     message = page.get_by_text("Imported sheet_dayfirst.csv.").first.inner_text()
     assert "work: added 3" in message and "import:spreadsheet" not in message
     assert len(Store(server.db).frames().work) == 3
+
+
+def test_a_payout_received_in_a_currency_without_the_amount_is_refused_then_saved(server, page):
+    """'Received in' typed without 'Received' is refused in words and saves nothing; with
+    the amount added, the same form saves it (what was typed is kept after the refusal)."""
+    goto(page, f"{server.url}/log")
+    page.get_by_role("tab", name="Payout").click()
+    settle(page)
+    box = page.get_by_label("Platform").filter(visible=True).first
+    box.click()
+    box.fill("Remotasks")
+    page.keyboard.press("Enter")
+    page.get_by_label("Amount (before fees)").fill("40")
+    page.get_by_role("textbox", name="Received in").fill("KES")
+    page.get_by_role("button", name="Save payout").click()
+    page.get_by_text("give the amount received too").wait_for(timeout=60_000)
+    settle(page)
+    shot(page, "payout-received-in-without-amount")
+    assert Store(server.db).rows("payouts") == []
+    page.get_by_label("Received (after conversion)").fill("5160")
+    page.get_by_role("button", name="Save payout").click()
+    page.get_by_text("Payout of USD 40 from Remotasks saved").wait_for(timeout=60_000)
+    settle(page)
+    [p] = Store(server.db).rows("payouts")
+    assert (p["amount_micros"], p["received_amount_micros"], p["received_currency"]) == (40_000_000, 5_160_000_000,
+                                                                                         "KES")
