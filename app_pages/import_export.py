@@ -25,10 +25,11 @@ def _check(files) -> None:
     """Read and dry-run the upload; keep the verdict in session state for the Import button."""
     tmp = appsupport.temp_dir("taskerlog-upload-")
     try:
-        src = appsupport.unpack_upload([(f.name, f.getvalue()) for f in files], tmp)
+        uploads, again = appsupport.latest_uploads([(f.name, f.getvalue()) for f in files])
+        src = appsupport.unpack_upload(uploads, tmp)
         tables, problems = bundle.read_bundle(src)
-        label = ", ".join(f.name for f in files)
-        verdict = {"label": label, "problems": [], "report": None, "tables": None}
+        label = ", ".join(name for name, _ in uploads)
+        verdict = {"label": label, "problems": [], "report": None, "tables": None, "again": again}
         try:  # as the command line does: reading problems listed with those of the rows that could be read
             verdict["report"] = bundle.import_read(store, (tables, problems), source=f"import:{label}", dry_run=True)
             verdict["tables"] = tables
@@ -50,13 +51,16 @@ if files:
         with _shared.friendly():
             _check(files)
     v = st.session_state.get("imp_verdict")
+    if v and v.get("again"):
+        st.caption(f"{', '.join(v['again'])}: uploaded more than once; the last one uploaded is the one checked "
+                   "(the first of them above can go: its ×).")
     if v and v["problems"]:
         st.error(f"**Nothing was imported.** {len(v['problems'])} problem(s) in {v['label']}; fix them in the "
                  "file and upload it again:")
         st.code("\n".join(v["problems"]), language=None, wrap_lines=True)
     elif v:
         st.success(f"{v['label']} is valid. This is what importing it would do:")
-        st.code(appsupport.describe_report(v["report"]), language=None)
+        st.code(appsupport.describe_report(v["report"]), language=None, wrap_lines=True)
         if st.button("Import now", type="primary", key="imp_go"):
             def do_import():
                 return bundle.import_tables(store, v["tables"], source=f"import:{v['label']}")

@@ -524,13 +524,29 @@ class UploadError(ValueError):
     """An upload that cannot be a bundle; the message says what to send instead."""
 
 
+def latest_uploads(files: Iterable[tuple[str, bytes]]) -> tuple[list[tuple[str, bytes]], list[str]]:
+    """The uploads in the order given, each name (its base name) only once: the last one
+    uploaded under it, as when a worker fixes a file and uploads it again beside the first.
+    → (the files, the names uploaded more than once)."""
+    last: dict[str, tuple[str, bytes]] = {}
+    seen: list[str] = []
+    for name, data in files:
+        base = Path(name).name
+        if base in last:
+            seen.append(base)
+        last.pop(base, None)
+        last[base] = (name, data)
+    return list(last.values()), sorted(set(seen))
+
+
 def unpack_upload(files: Iterable[tuple[str, bytes]], dest: Path) -> Path:
     """Put uploaded files into ``dest``; return the bundle to read (a folder or a ``.zip``).
 
     One ``.zip`` (a bundle folder zipped) or any number of ``.csv`` files named as in
-    interchange.md. Only the base name of an uploaded file is used.
+    interchange.md. Only the base name of an uploaded file is used, and of files uploaded
+    under one name only the last (:func:`latest_uploads`).
     """
-    files = list(files)
+    files = latest_uploads(files)[0]
     if not files:
         raise UploadError("choose a bundle .zip or one or more .csv files first")
     zips = [f for f in files if f[0].lower().endswith(".zip")]

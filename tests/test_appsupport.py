@@ -158,6 +158,19 @@ def test_unpack_upload_keeps_csvs_by_base_name_and_a_zip_as_is(tmp_path):
     assert z.name == "bundle.zip" and zipfile.is_zipfile(z)
 
 
+def test_a_file_uploaded_again_replaces_the_first(tmp_path):
+    """A worker fixes work.csv (or the bundle .zip) and uploads it again beside the first:
+    the later upload is the one read, and the page is told which names came twice."""
+    files, again = A.latest_uploads([("work.csv", b"bad\n"), ("fx.csv", b"b\n"), ("work.csv", b"fixed\n")])
+    assert files == [("fx.csv", b"b\n"), ("work.csv", b"fixed\n")] and again == ["work.csv"]
+    out = A.unpack_upload([("work.csv", b"bad\n"), ("work.csv", b"fixed\n")], tmp_path / "u")
+    assert (Path(out) / "work.csv").read_bytes() == b"fixed\n"
+    z = A.unpack_upload([("bundle.zip", _zip({"work.csv": "bad\n"})), ("bundle.zip", _zip({"work.csv": "ok\n"}))],
+                        tmp_path / "z")  # was refused: "upload one .zip bundle on its own"
+    assert zipfile.ZipFile(z).read("work.csv") == b"ok\n"
+    assert A.latest_uploads([("a.csv", b"1")]) == ([("a.csv", b"1")], [])
+
+
 @pytest.mark.parametrize("files, message", [
     ([], "choose a bundle"),
     ([("notes.txt", b"x")], "only .zip bundles and .csv files"),

@@ -341,3 +341,31 @@ def test_a_payout_received_in_a_currency_without_the_amount_is_refused_then_save
     [p] = Store(server.db).rows("payouts")
     assert (p["amount_micros"], p["received_amount_micros"], p["received_currency"]) == (40_000_000, 5_160_000_000,
                                                                                          "KES")
+
+
+def test_a_fixed_bundle_uploaded_again_is_the_one_checked_and_imported(server, page, tmp_path):
+    """The worker uploads a bundle with a mistake, fixes it and uploads it again beside the
+    first (the upload box keeps both): the fixed one is checked and imported, and the page
+    says that the name came twice. Before, two .zip files were refused outright."""
+    import zipfile
+
+    _project(server.db)
+    head = "platform,project,kind,start,end\n"
+    for name, row in (("bad", "Outlier,Genesis Dolphin,napping,2026-03-04T09:00,2026-03-04T10:00\n"),
+                      ("good", "Outlier,Genesis Dolphin,tasking,2026-03-04T09:00,2026-03-04T10:00\n")):
+        (tmp_path / name).mkdir()
+        with zipfile.ZipFile(tmp_path / name / "bundle.zip", "w") as z:
+            z.writestr("work.csv", head + row)
+    goto(page, f"{server.url}/import_export")
+    page.locator('input[type="file"]').set_input_files(str(tmp_path / "bad" / "bundle.zip"))
+    page.get_by_text("Nothing was imported").wait_for(timeout=60_000)
+    settle(page)
+    page.locator('input[type="file"]').set_input_files(str(tmp_path / "good" / "bundle.zip"))
+    page.get_by_text("bundle.zip is valid").wait_for(timeout=60_000)
+    settle(page)
+    assert page.get_by_text("uploaded more than once; the last one uploaded is the one checked").count() == 1
+    shot(page, "import-fixed-bundle-uploaded-again")
+    page.get_by_role("button", name="Import now").click()
+    page.get_by_text("Imported bundle.zip.").wait_for(timeout=60_000)
+    settle(page)
+    assert list(Store(server.db).frames().work["kind"]) == ["tasking"]
