@@ -461,6 +461,15 @@ def test_minimum_wage_table_is_complete_and_dated():
     on = dt.date(2026, 6, 1)
     assert [str(wages.minimum_wage(k, on, table).hourly) for k in ("fr", "br", "za", "co")] == [
         "12.02", "7.37", "30.23", "7958.66"]  # Colombia: 1,750,905 ÷ 220
+    # Ghana's 2025 figure took effect on 1 March 2025 (the committee's communiqué), so a
+    # February 2025 shift is held to 2024's GH¢18.15 a day (÷ 8 h = 2.27), not 19.97
+    assert [(wages.minimum_wage("gh", d, table).amount, str(wages.minimum_wage("gh", d, table).hourly)) for d in (
+        dt.date(2025, 2, 28), dt.date(2025, 3, 1), dt.date(2026, 1, 1))] == [
+        (wages.Decimal("18.15"), "2.27"), (wages.Decimal("19.97"), "2.50"), (wages.Decimal("21.77"), "2.72")]
+    # Turkey 2026: 33,030 gross a month ÷ 225 h = 146.80; Delhi from April 2025: 18,456 ÷ 208 = 88.73
+    assert str(wages.minimum_wage("tr", dt.date(2026, 1, 1), table).hourly) == "146.80"
+    assert str(wages.minimum_wage("in-delhi", dt.date(2025, 4, 1), table).hourly) == "88.73"
+    assert wages.minimum_wage("in-delhi", dt.date(2025, 3, 31), table).amount == 18066
 
 
 def test_logbooks_own_reference_is_used_and_said(book):
