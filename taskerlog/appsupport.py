@@ -529,14 +529,13 @@ def latest_uploads(files: Iterable[tuple[str, bytes]]) -> tuple[list[tuple[str, 
     uploaded under it, as when a worker fixes a file and uploads it again beside the first.
     → (the files, the names uploaded more than once)."""
     last: dict[str, tuple[str, bytes]] = {}
-    seen: list[str] = []
+    again: set[str] = set()
     for name, data in files:
         base = Path(name).name
-        if base in last:
-            seen.append(base)
-        last.pop(base, None)
+        if last.pop(base, None) is not None:  # (popped: the later one goes to the end)
+            again.add(base)
         last[base] = (name, data)
-    return list(last.values()), sorted(set(seen))
+    return list(last.values()), sorted(again)
 
 
 def unpack_upload(files: Iterable[tuple[str, bytes]], dest: Path) -> Path:

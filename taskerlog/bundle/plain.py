@@ -26,7 +26,7 @@ import pyarrow as pa
 
 from .. import money
 from .parse import (
-    _INSTANT_RANGE, NULL_INT, SMALL, STR, _localize, few_code, few_days, few_instant, few_number,
+    _INSTANT_RANGE, SMALL, STR, _localize, few_code, few_days, few_instant, few_number,
 )
 from .spec import LINE
 
@@ -61,7 +61,7 @@ def _lower_in(cell: str, allowed: tuple[str, ...]) -> str | None:
 
 def _code(cell: str) -> str | None:
     v = cell.upper() if cell.isascii() else None
-    return v if v is not None and few_code(v) else None
+    return v if few_code(v) else None
 
 
 class PlainChecker:
@@ -147,8 +147,8 @@ class PlainChecker:
             for i, secs in zip(local, _localize(np.array([out[i] for i in local], dtype=np.int64), tz).tolist()):
                 out[i] = secs
         lo, hi = _INSTANT_RANGE
-        if any(v is not None and not (lo <= v < hi and v != NULL_INT) for v in out):
-            raise NotPlain  # a local time the clocks skipped, or a year out of range
+        if any(v is not None and not lo <= v < hi for v in out):
+            raise NotPlain  # a year out of range, or a local time the clocks skipped (parse.NULL_INT)
         return Ints(out)
 
     # -- whole columns ---------------------------------------------------------------
