@@ -27,9 +27,10 @@ def _start_form() -> None:
         project = st.text_input("Project", placeholder="Genesis Dolphin")
         pay_model = st.radio("Paid", ["hourly", "per_task"], horizontal=True,
                              format_func=lambda m: "per hour" if m == "hourly" else "per task")
-        r1, r2 = st.columns(2)
-        rate = r1.text_input("Rate (optional)", placeholder="20.00")
-        since = r2.date_input("Paid at this rate since", value=appsupport.today_in(settings.timezone, _shared.now()),
+        # one above the other: this form fills a third of the page, and half of that showed
+        # a date as "2026 / 12 /" on a 1366-pixel screen (and less than that on smaller ones)
+        rate = st.text_input("Rate (optional)", placeholder="20.00")
+        since = st.date_input("Paid at this rate since", value=appsupport.today_in(settings.timezone, _shared.now()),
                               help="The day the rate began: work you log before it would earn nothing",
                               **appsupport.DAY_RANGE)
         currency = st.text_input("Currency", value=settings.home_currency, max_chars=3)

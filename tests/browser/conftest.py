@@ -123,6 +123,15 @@ def off_machine_links(page) -> list[str]:
             and urlsplit(u).hostname not in {"localhost", "127.0.0.1", "::1"}]
 
 
+def cramped_dates(page, min_px: int = 130) -> list[str]:
+    """Labels of the visible date inputs too narrow to show a whole date: below about 130
+    pixels Chromium cuts "2026 / 12 / 04" to "2026 / 12 /" beside the calendar button."""
+    found = page.evaluate("""() => [...document.querySelectorAll('[data-testid="stDateInput"]')]
+        .filter(e => e.offsetParent).map(e => [(e.querySelector('label') || {}).innerText || '(no label)',
+                                              e.getBoundingClientRect().width])""")
+    return [label for label, width in found if width < min_px]
+
+
 @pytest.fixture
 def page(browser):
     ctx = browser.new_context(viewport=DESKTOP)

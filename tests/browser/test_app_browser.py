@@ -15,7 +15,7 @@ from taskerlog import appsupport
 from taskerlog.model import Project, Rate
 from taskerlog.store import Store
 
-from .conftest import DESKTOP, PHONE, ROOT, goto, off_machine_links, settle, shot, watch_requests
+from .conftest import DESKTOP, PHONE, ROOT, cramped_dates, goto, off_machine_links, settle, shot, watch_requests
 
 pytestmark = pytest.mark.browser
 
@@ -151,6 +151,7 @@ def test_screenshots_of_every_page(server, browser):
     label = pg.url.split("logbook=")[1]
     _open.close()
     away: list[str] = []
+    cramped: list[tuple[str, str, str]] = []
     for name, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
         ctx = browser.new_context(viewport=viewport, is_mobile=name == "phone", has_touch=name == "phone")
         away += watch_requests(ctx)
@@ -160,11 +161,15 @@ def test_screenshots_of_every_page(server, browser):
             goto(pg, f"{server.url}/{p}?logbook={label}")
             assert pg.locator('[data-testid="stException"]').count() == 0, p
             away += off_machine_links(pg)
+            cramped += [(p, name, label) for label in cramped_dates(pg)]
             shot(pg, f"sample-{p}-{name}")
-        goto(pg, f"{server.url}/log")
-        shot(pg, f"mine-empty-log-{name}")
+        for p in ("welcome", "log"):  # a first run lands on the welcome page's form
+            goto(pg, f"{server.url}/{p}")
+            cramped += [(f"mine-{p}", name, label) for label in cramped_dates(pg)]
+            shot(pg, f"mine-empty-{p}-{name}")
         ctx.close()
     assert "Traceback" not in server.log()
+    assert cramped == [], f"date fields too narrow to show a whole date (page, screen, field): {cramped}"
     assert away == [], f"every page, and nothing asked of the internet: {sorted(set(away))}"
 
 
