@@ -161,11 +161,11 @@ def test_screenshots_of_every_page(server, browser):
             goto(pg, f"{server.url}/{p}?logbook={label}")
             assert pg.locator('[data-testid="stException"]').count() == 0, p
             away += off_machine_links(pg)
-            cramped += [(p, name, label) for label in cramped_dates(pg)]
+            cramped += [(p, name, field) for field in cramped_dates(pg)]
             shot(pg, f"sample-{p}-{name}")
         for p in ("welcome", "log"):  # a first run lands on the welcome page's form
             goto(pg, f"{server.url}/{p}")
-            cramped += [(f"mine-{p}", name, label) for label in cramped_dates(pg)]
+            cramped += [(f"mine-{p}", name, field) for field in cramped_dates(pg)]
             shot(pg, f"mine-empty-{p}-{name}")
         ctx.close()
     assert "Traceback" not in server.log()
