@@ -124,11 +124,19 @@ def off_machine_links(page) -> list[str]:
 
 
 def cramped_dates(page, min_px: int = 130) -> list[str]:
-    """Labels of the visible date inputs too narrow to show a whole date: below about 130
-    pixels Chromium cuts "2026 / 12 / 04" to "2026 / 12 /" beside the calendar button."""
-    found = page.evaluate("""() => [...document.querySelectorAll('[data-testid="stDateInput"]')]
-        .filter(e => e.offsetParent).map(e => [(e.querySelector('label') || {}).innerText || '(no label)',
-                                              e.getBoundingClientRect().width])""")
+    """Labels of the date inputs too narrow to show a whole date: below about 130 pixels
+    Chromium cuts "2026 / 12 / 04" to "2026 / 12 /" beside the calendar button. Tabs not
+    selected are shown for the measurement (their panels are as wide as the selected one)."""
+    found = page.evaluate("""() => {
+        const hidden = [...document.querySelectorAll('[data-testid="stTabPanel"]')]
+            .filter(p => getComputedStyle(p).display === 'none');
+        hidden.forEach(p => { p.style.display = 'block'; });
+        const found = [...document.querySelectorAll('[data-testid="stDateInput"]')]
+            .filter(e => e.offsetParent).map(e => [(e.querySelector('label') || {}).innerText || '(no label)',
+                                                  e.getBoundingClientRect().width]);
+        hidden.forEach(p => { p.style.display = ''; });
+        return found;
+    }""")
     return [label for label, width in found if width < min_px]
 
 
