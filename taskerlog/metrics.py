@@ -528,12 +528,19 @@ def _sum_by(groups: np.ndarray, values: np.ndarray, ngroups: int) -> np.ndarray:
 
 def _money_sum(p: Prepared, idx: np.ndarray, which: np.ndarray, groups: np.ndarray | None = None,
                ngroups: int = 1):
-    """The exact pay of the entries ``idx`` where ``which``, rounded half-even to the
-    micro-unit once per total (not per entry): one int, or one per group."""
+    """The pay of the entries ``idx`` where ``which``: (the exact sum rounded half-even to
+    the micro-unit once per total, not per entry; the exact sum in ticks, for the per-hour
+    figures and the comparisons with a reference). One int each, or an array of one per
+    group."""
     sel = which[idx]
     if groups is None:
-        return _exact(int(p.pay[idx][sel].sum()), int(p.pay_ticks[idx][sel].sum()))
-    return _exact(_sum_by(groups, p.pay[idx] * sel, ngroups), _sum_by_signed(groups, p.pay_ticks[idx] * sel, ngroups))
+        micros, ticks = int(p.pay[idx][sel].sum()), int(p.pay_ticks[idx][sel].sum())
+        return _exact(micros, ticks), micros * TICKS + ticks
+    micros = _sum_by(groups, p.pay[idx] * sel, ngroups)
+    ticks = _sum_by_signed(groups, p.pay_ticks[idx] * sel, ngroups)
+    if len(micros) and int(np.abs(micros).max()) >= 2**62 // TICKS:  # Python ints where int64 could overflow
+        return _exact(micros, ticks), micros.astype(object) * TICKS + ticks.astype(object)
+    return _exact(micros, ticks), micros * TICKS + ticks
 
 
 def _sum_by_signed(groups: np.ndarray, values: np.ndarray, ngroups: int) -> np.ndarray:
@@ -551,14 +558,19 @@ def _hours(seconds: int) -> float:
     return seconds / 3600
 
 
-def _ratio_money(micros: int, seconds: int) -> str | None:
-    """money per hour (micro-units over seconds) as a 6-decimal string."""
+def _ratio_money(ticks: int, seconds: int) -> str | None:
+    """money per hour (an exact amount in ticks over seconds) as a 6-decimal string."""
     if seconds <= 0:
         return None
     with localcontext() as ctx:
         ctx.prec = 40
-        v = Decimal(micros) * 3600 / Decimal(seconds) / MICRO
+        v = _per_hour(ticks, seconds) / MICRO
     return _fmt_dec(v)
+
+
+def _per_hour(ticks: int, seconds: int) -> Decimal:
+    """micro-units per hour (call inside a 40-digit context)."""
+    return Decimal(ticks) * 3600 / TICKS / Decimal(seconds)
 
 
 def _fmt_dec(v: Decimal | None) -> str | None:
@@ -568,8 +580,9 @@ def _fmt_dec(v: Decimal | None) -> str | None:
     return format_micros(int(q * MICRO))
 
 
-def _mul_hours(ref_micros: int, seconds: int) -> int:
-    return _round_div(ref_micros * seconds, 3600)
+def _short(ref_micros: int, seconds: int, earned_ticks: int) -> int:
+    """max(0, reference × hours − earned) in ticks, exactly (a tick is 1/3600 micro-unit)."""
+    return max(0, ref_micros * seconds * TICKS // 3600 - earned_ticks)
 
 
 @dataclass
@@ -790,10 +803,10 @@ def compute(frames: LogbookFrames | None = None, *, date_from: dt.date | None = 
     zero = np.zeros(len(idx), dtype=np.int64)
     tot = _time_figures(p, idx, zero, 1)
     earned_tot = _money_sum(p, idx, p.earning_status)
-    pending_tot = _money_sum(p, idx, p.pending)
+    pending_tot = _money_sum(p, idx, p.pending)[0]
     wtime = _time_figures(p, idx, wk, max(nweeks, 1))
-    w_earned = _money_sum(p, idx, p.earning_status, wk, max(nweeks, 1))
-    w_pending = _money_sum(p, idx, p.pending, wk, max(nweeks, 1))
+    w_earned, w_earned_t = _money_sum(p, idx, p.earning_status, wk, max(nweeks, 1))
+    w_pending = _money_sum(p, idx, p.pending, wk, max(nweeks, 1))[0]
     units_tot = int(p.units[idx].sum())
     w_units = _sum_by(wk, p.units[idx], max(nweeks, 1))
 
@@ -805,12 +818,16 @@ def compute(frames: LogbookFrames | None = None, *, date_from: dt.date | None = 
         span = earned_w[have.min():have.max() + 1] / MICRO
         return _cv(wage), _cv(span)
 
-    def weekly_shortfall(worked_w: np.ndarray, earned_w: np.ndarray) -> int | None:
-        """Sum over weeks of max(0, reference × hours − earned), in exact integers."""
+    def weekly_shortfall(worked_w: np.ndarray, earned_t: np.ndarray) -> int | None:
+        """Sum over weeks of max(0, reference × hours − earned): exact (``earned_t``: each
+        week's earnings in ticks), rounded once."""
         if ref_micros is None:
             return None
-        owed = _round_div_array(worked_w.astype(np.int64) * ref_micros, 3600)
-        return int(np.maximum(owed - earned_w, 0).sum())
+        w = worked_w.astype(np.int64)
+        if len(w) and ref_micros * int(w.max()) * TICKS >= 2**62:
+            w = w.astype(object)
+        short = w * ref_micros * TICKS // 3600 - earned_t
+        return _round_div(int(short[short > 0].sum()), TICKS)
 
     cache: dict[tuple, _ScopeTables] = {}
     open_end = today_o if today_o is not None else (hi if hi is not None else p.last_day)
@@ -823,8 +840,11 @@ def compute(frames: LogbookFrames | None = None, *, date_from: dt.date | None = 
             cache[k] = _scope_tables(p, k[0], k[1], open_end, base)
         return cache[k]
 
-    def figures(worked, paid, unpaid_row, earned, pending, units, sc: _Scope, sc_projects,
+    def figures(worked, paid, unpaid_row, earned: tuple[int, int], pending, units, sc: _Scope, sc_projects,
                 cvs: tuple[float, float], wshort: int | None, advertised: int | None) -> dict[str, Any]:
+        """``earned``: (rounded to the micro-unit, exact in ticks); the per-hour figures and
+        the comparison with the reference use the exact sum."""
+        earned, earned_t = earned
         t = tables(sc.platforms, sc_projects)
         in_p = _in(t.po_day, sc.lo, sc.hi)
         paid_out = int(t.po_amount[in_p].sum())
@@ -842,15 +862,15 @@ def compute(frames: LogbookFrames | None = None, *, date_from: dt.date | None = 
             "unpaid_share": (unpaid_s / worked) if worked else None,
             "earned": format_micros(earned),
             "pending": format_micros(pending),
-            "effective_hourly_wage": _ratio_money(earned, worked),
-            "paid_hourly_rate": _ratio_money(earned, paid),
+            "effective_hourly_wage": _ratio_money(earned_t, worked),
+            "paid_hourly_rate": _ratio_money(earned_t, paid),
             "advertised_rate": None if advertised is None else format_micros(advertised),
             "advertised_gap": None,
             "paid_out": format_micros(paid_out),
             "fees": format_micros(fees),
             "outstanding": format_micros(earned_upto(sc.platforms, sc.hi) - paid_upto),
             "expenses": format_micros(expenses),
-            "net_hourly_wage": _ratio_money(earned - fees - expenses, worked),
+            "net_hourly_wage": _ratio_money(earned_t - (fees + expenses) * TICKS, worked),
             "units": units,
             **eqf,
             "eq_share": (eqf["eq_days"] / (sc.hi - sc.lo + 1)) if (sc.lo is not None and sc.hi is not None) else None,
@@ -865,11 +885,11 @@ def compute(frames: LogbookFrames | None = None, *, date_from: dt.date | None = 
         if advertised is not None and worked:
             with localcontext() as ctx:
                 ctx.prec = 40
-                eff = Decimal(earned) * 3600 / Decimal(worked)
+                eff = _per_hour(earned_t, worked)
                 out["advertised_gap"] = _fmt_dec((Decimal(advertised) - eff) / MICRO)
         if ref_micros is not None:
-            out["below_reference"] = (earned * 3600 < ref_micros * worked) if worked else False
-            out["shortfall"] = format_micros(max(0, _mul_hours(ref_micros, worked) - earned))
+            out["below_reference"] = (earned_t * 3600 < ref_micros * worked * TICKS) if worked else False
+            out["shortfall"] = format_micros(_round_div(_short(ref_micros, worked, earned_t), TICKS))
         return out
 
     top_scope = _Scope(platforms, lo, hi)
@@ -889,7 +909,7 @@ def compute(frames: LogbookFrames | None = None, *, date_from: dt.date | None = 
         "project": project,
         **figures(int(tot[0][0]), int(tot[1][0]), tot[2][0], earned_tot, pending_tot, units_tot, top_scope,
                   project_set, weekly_cvs(wtime[0][:nweeks], w_earned[:nweeks]),
-                  weekly_shortfall(wtime[0][:nweeks], w_earned[:nweeks]), top_adv),
+                  weekly_shortfall(wtime[0][:nweeks], w_earned_t[:nweeks]), top_adv),
     }
     if not breakdowns:
         return result
@@ -900,10 +920,12 @@ def compute(frames: LogbookFrames | None = None, *, date_from: dt.date | None = 
         wlo = mon if lo is None else max(mon, lo)
         whi = mon + 6 if hi is None else min(mon + 6, hi)
         cv = (0.0, 0.0)
-        ws = None if ref_micros is None else max(0, _mul_hours(ref_micros, int(wtime[0][wi])) - int(w_earned[wi]))
+        ws = None if ref_micros is None else _round_div(_short(ref_micros, int(wtime[0][wi]), int(w_earned_t[wi])),
+                                                       TICKS)
         row = {"week": timeutil.iso_week_label(dt.date.fromordinal(mon)),
                "week_start": dt.date.fromordinal(mon).isoformat(),
-               **figures(int(wtime[0][wi]), int(wtime[1][wi]), wtime[2][wi], int(w_earned[wi]), int(w_pending[wi]),
+               **figures(int(wtime[0][wi]), int(wtime[1][wi]), wtime[2][wi], (int(w_earned[wi]), int(w_earned_t[wi])),
+                         int(w_pending[wi]),
                          int(w_units[wi]), _Scope(platforms, wlo, whi), project_set, cv, ws, top_adv)}
         by_week.append(row)
     result["by_week"] = by_week
@@ -923,21 +945,22 @@ def compute(frames: LogbookFrames | None = None, *, date_from: dt.date | None = 
         o = np.argsort(pc.astype(np.int16 if npj < 32000 else np.int64), kind="stable")
         idx, pc, wk = idx[o], pc[o], wk[o]
         ptime = _time_figures(p, idx, pc, npj)
-        p_earned = _money_sum(p, idx, p.earning_status, pc, npj)
-        p_pending = _money_sum(p, idx, p.pending, pc, npj)
+        p_earned, p_earned_t = _money_sum(p, idx, p.earning_status, pc, npj)
+        p_pending = _money_sum(p, idx, p.pending, pc, npj)[0]
         p_units = _sum_by(pc, p.units[idx], npj)
         nw = max(nweeks, 1)
         pw = pc * nw + wk
         pwtime = _time_figures(p, idx, pw, npj * nw)
-        pw_earned = _money_sum(p, idx, p.earning_status, pw, npj * nw)
+        pw_earned, pw_earned_t = _money_sum(p, idx, p.earning_status, pw, npj * nw)
         for (plat, proj), i in codes.items():
             ww = pwtime[0][i * nw:(i + 1) * nw][:nweeks]
             we = pw_earned[i * nw:(i + 1) * nw][:nweeks]
+            we_t = pw_earned_t[i * nw:(i + 1) * nw][:nweeks]
             sc_projects = {(plat, proj)} if proj is not None else set()
             row = {"platform": plat, "project": proj,
-                   **figures(int(ptime[0][i]), int(ptime[1][i]), ptime[2][i], int(p_earned[i]), int(p_pending[i]),
-                             int(p_units[i]), _Scope({plat}, lo, hi), sc_projects, weekly_cvs(ww, we),
-                             weekly_shortfall(ww, we), _advertised(p, (plat, proj)) if proj else None)}
+                   **figures(int(ptime[0][i]), int(ptime[1][i]), ptime[2][i], (int(p_earned[i]), int(p_earned_t[i])),
+                             int(p_pending[i]), int(p_units[i]), _Scope({plat}, lo, hi), sc_projects,
+                             weekly_cvs(ww, we), weekly_shortfall(ww, we_t), _advertised(p, (plat, proj)) if proj else None)}
             by_project.append(row)
     result["by_project"] = by_project
     return result

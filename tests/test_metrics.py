@@ -194,6 +194,35 @@ def test_derived_pay_adds_up_exactly_not_entry_by_entry(store):
     assert [w["earned"] for w in m["by_week"]] == ["14.00"] and [r["earned"] for r in m["by_project"]] == ["14.00"]
 
 
+def test_a_wage_of_exactly_the_reference_is_not_below_it_when_the_total_is_not_whole_micros(store):
+    """61 minutes at $35/h earn 35 × 61/60 = $35.583333…: shown rounded to the millionth,
+    but the hourly wage is exactly 35, so a $35 reference is met (the rounded 35.583333
+    over 61/60 h is 34.99999967, which called it below). The same with entries of 7, 7,
+    7 and 3 minutes and 30 seconds: exactly $35/h, not 35.000001."""
+    store.set_settings(Logbook(home_currency="USD", timezone=TZ))
+    store.add_project(Project(platform="P", project="H", currency="USD"))
+    store.add_rate(Rate(platform="P", project="H", effective_at=t("2026-03-01T00:00"), rate="35"))
+    store.add_project(Project(platform="P", project="K", currency="USD"))
+    store.add_rate(Rate(platform="P", project="K", effective_at=t("2026-03-01T00:00"), rate="35"))
+    work(store, "2026-03-02T09:00", "2026-03-02T10:01", project="H", platform="P")
+    for start, end in [("09:00:00", "09:07:00"), ("10:00:00", "10:07:00"), ("11:00:00", "11:07:00"),
+                       ("12:00:00", "12:03:00"), ("13:00:00", "13:00:30")]:
+        work(store, f"2026-03-10T{start}", f"2026-03-10T{end}", project="K", platform="P")
+    m = metrics.compute(store.frames(), reference_wage=Decimal(35))
+    assert m["earned"] == "49.875"  # 35 × (61 + 24.5) / 60 = 49.875 exactly
+    rows = [m, *m["by_week"], *m["by_project"]]
+    assert [r["earned"] for r in m["by_project"]] == ["35.583333", "14.291667"]  # 35 × 24.5 / 60
+    for r in rows:
+        assert (r["effective_hourly_wage"], r["paid_hourly_rate"], r["net_hourly_wage"]) == ("35.00",) * 3, r
+        assert r["below_reference"] is False and r["shortfall"] == "0.00", r
+        assert r["weekly_shortfall"] == "0.00", r
+    h = metrics.compute(store.frames(), project="H", reference_wage=Decimal(35))
+    assert h["advertised_gap"] == "0.00"
+    # a millionth of a dollar an hour less than the reference is below it
+    below = metrics.compute(store.frames(), project="H", reference_wage=Decimal("35.000001"))
+    assert below["below_reference"] is True and below["shortfall"] == "0.000001"  # 35.000001 × 61/60 − 35.583333…
+
+
 def test_converted_derived_pay_is_exact_too(store):
     """KES home, $10/h paid in USD, three 20-minute entries on a day USD is 129.5 KES:
     1 h × 10 × 129.5 = 1,295 KES (each entry alone is 431.666…)."""
