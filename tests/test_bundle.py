@@ -381,6 +381,22 @@ def test_every_problem_is_reported_not_just_the_first(store, tmp_path):
         "work.csv:3: kind", "work.csv:5: start", "work.csv:5: pay", "eq.csv:2: start_date"]
 
 
+def test_a_wrong_header_in_one_file_does_not_hide_the_other_files_problems(store, tmp_path):
+    """An unknown column in eq.csv used to stop the checks there: work.csv's bad rows went
+    unreported, and the worker fixed one file only to be told about the next."""
+    store.set_settings(Logbook(timezone="UTC"))
+    files = {"work.csv": "platform,project,kind,start,end\nPlat,,waiting,2026-04-01 09:00,2026-04-01 08:00\n"
+                         "Plat,Nova,tasking,2026-04-01 10:00,2026-04-01 11:00\n",
+             "eq.csv": "platform,start_date,end_date,extra\nPlat,2026-04-02,2026-04-03,x\n",
+             "projects.csv": "platform,project\nPlat,Orion\n"}
+    found = [p.split(": ")[0] + ": " + p.split(": ")[1] for p in problems_of(store, bundle(tmp_path, files))]
+    assert found == ["work.csv:2: end", "work.csv:3: project", "eq.csv:1: extra"]  # Nova is not a project
+    # with projects.csv's header wrong, work.csv's rows are checked but not against its projects
+    files["projects.csv"] = "platform,project,rate\nPlat,Orion,5\n"
+    found = [p.split(": ")[0] + ": " + p.split(": ")[1] for p in problems_of(store, bundle(tmp_path, files, "b2"))]
+    assert found == ["projects.csv:1: rate", "work.csv:2: end", "eq.csv:1: extra"]
+
+
 def test_quoted_line_breaks_keep_line_numbers_right(store, tmp_path):
     store.set_settings(Logbook(timezone="UTC"))
     files = {"work.csv": "platform,kind,start,end,note\n"
