@@ -108,3 +108,19 @@ def test_compare_import_finds_a_changed_import_and_no_change(tmp_path, monkeypat
     assert first == second
     assert first["report"]["added"] > 0 and first["again"]["added"] == 0
     assert first["parse projects UTC"] != third["parse projects UTC"] and first["rows"] != third["rows"]
+
+
+def test_instruction_counting_child_runs_what_it_names(tmp_path):
+    """bench/instructions.py's child (what runs under valgrind) imports the bundle afresh
+    each time, so that its counts for 1 and 3 runs differ by two whole imports."""
+    import instructions
+
+    generate.write_bundle(generate.generate(120), tmp_path / "bundle-120")
+    instructions.child("import", 2, 120, tmp_path)
+    instructions.child("floor", 2, 120, tmp_path)
+    import sqlite3
+
+    for name in ("logbook-2-0", "logbook-2-1", "floor-2-0", "floor-2-1"):
+        conn = sqlite3.connect(tmp_path / f"{name}.sqlite")
+        assert conn.execute("SELECT count(*) FROM work").fetchone()[0] == 120
+        conn.close()
