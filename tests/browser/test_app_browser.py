@@ -374,3 +374,27 @@ def test_a_fixed_bundle_uploaded_again_is_the_one_checked_and_imported(server, p
     page.get_by_text("Imported bundle.zip.").wait_for(timeout=60_000)
     settle(page)
     assert list(Store(server.db).frames().work["kind"]) == ["tasking"]
+
+
+def test_a_wrong_header_and_a_bad_row_in_two_files_are_listed_together(server, page, tmp_path):
+    """A bundle whose eq.csv has a column too many and whose work.csv has a bad row: the page
+    lists both in one go (it used to stop at the header and name work.csv's row only after
+    the worker had fixed eq.csv), and nothing is imported."""
+    import zipfile
+
+    _project(server.db)
+    with zipfile.ZipFile(tmp_path / "bundle.zip", "w") as z:
+        z.writestr("work.csv", "platform,project,kind,start,end\n"
+                               "Outlier,Genesis Dolphin,tasking,2026-03-04T09:00,2026-03-04T10:00\n"
+                               "Outlier,Genesis Dolphin,napping,2026-03-04T11:00,2026-03-04T12:00\n")
+        z.writestr("eq.csv", "platform,start_date,end_date,reason\nOutlier,2026-03-05,2026-03-07,project paused\n")
+    before = Store(server.db).journal_head()
+    goto(page, f"{server.url}/import_export")
+    page.locator('input[type="file"]').set_input_files(str(tmp_path / "bundle.zip"))
+    page.get_by_text("Nothing was imported").wait_for(timeout=60_000)
+    settle(page)
+    text = page.locator('[data-testid="stCode"]').first.inner_text()
+    assert "work.csv:3: kind: 'napping' is not one of" in text
+    assert "eq.csv:1: reason: unknown column 'reason'" in text
+    shot(page, "import-problems-in-two-files")
+    assert Store(server.db).journal_head() == before
