@@ -76,6 +76,31 @@ def _cpu_now() -> float:
     return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 
+def machine_cpu() -> tuple[float, float, float] | None:
+    """(CPU seconds every core spent busy, seconds stolen by the hypervisor, this process's
+    CPU seconds) so far, from /proc/stat; None where there is no /proc (not Linux)."""
+    try:
+        fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()
+    except OSError:
+        return None
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (int(v) for v in fields[1:9])
+    hz = os.sysconf("SC_CLK_TCK")
+    return (user + nice + system + irq + softirq) / hz, steal / hz, _cpu_now()
+
+
+def others_note(before: tuple[float, float, float] | None, after: tuple[float, float, float] | None,
+                seconds: float) -> str:
+    """How much of a core other programs used, and the hypervisor stole, between two
+    :func:`machine_cpu` readings ``seconds`` apart: what tells a reader whether a ratio was
+    measured on a quiet machine (docs/performance.md: a program on the other core can
+    move the 10k import from 3.1 × to 4.4 × the floor)."""
+    if before is None or after is None or seconds <= 0:
+        return ""
+    others = max(0.0, (after[0] - before[0]) - (after[2] - before[2])) / seconds
+    stolen = max(0.0, after[1] - before[1]) / seconds
+    return f"; meanwhile other programs used {others:.0%} of a core, the hypervisor stole {stolen:.0%}"
+
+
 def row(results: list[dict], area: str, what: str, size: int, seconds: float | None, target: str = "",
         note: str = "", cpu: float | None = None) -> dict:
     r = {"area": area, "what": what, "size": size, "seconds": seconds, "target": target, "note": note}
@@ -174,9 +199,11 @@ def core_benchmarks(results: list[dict], sizes: list[int], workdir: Path, *, cli
         warm = one_import(-1)[2]  # not counted: the first import in a process sets things up once
         warm.close()
         floors, tries = [], []
+        load_before, turns_started = machine_cpu(), time.perf_counter()
         for i in range(n_runs):  # taking turns: a slow spell of the machine hits both
             floors.append(floor_executemany(g.work, workdir / f"floor-{n}-{i}.sqlite"))
             tries.append(one_import(i))
+        load = others_note(load_before, machine_cpu(), time.perf_counter() - turns_started)
         floor = min(floors, key=lambda t: t.seconds)
         row(results, "import", "floor: sqlite3 executemany of the work rows", n, floor.seconds, cpu=floor.cpu)
         t = best(lambda i: floor_csv_executemany(folder / "work.csv", workdir / f"floor-csv-{n}-{i}.sqlite"), runs)
@@ -192,7 +219,8 @@ def core_benchmarks(results: list[dict], sizes: list[int], workdir: Path, *, cli
         total, total_cpu = t_read.total, t_read.total_cpu
         ratio = total / floor.seconds
         row(results, "import", "import, in process (read + import_tables)", n, total, "≤ 4× floor",
-            f"{ratio:.1f}× floor: {verdict(ratio <= 4)} (CPU {total_cpu / max(floor.cpu, 1e-6):.1f}×)", cpu=total_cpu)
+            f"{ratio:.1f}× floor: {verdict(ratio <= 4)} (CPU {total_cpu / max(floor.cpu, 1e-6):.1f}×){load}",
+            cpu=total_cpu)
 
         if cli:
             exe = shutil.which("taskerlog", path=str(Path(sys.executable).parent)) or "taskerlog"

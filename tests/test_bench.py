@@ -124,3 +124,15 @@ def test_instruction_counting_child_runs_what_it_names(tmp_path):
         conn = sqlite3.connect(tmp_path / f"{name}.sqlite")
         assert conn.execute("SELECT count(*) FROM work").fetchone()[0] == 120
         conn.close()
+
+
+def test_the_import_row_says_how_busy_the_machine_was():
+    """Between two readings 2 s apart, the machine's cores were busy 2.5 s, 1.5 s of it this
+    process: other programs used half a core; 0.2 s stolen is a tenth of the time."""
+    note = bench.others_note((10.0, 1.0, 2.0), (12.5, 1.2, 3.5), 2.0)
+    assert note == "; meanwhile other programs used 50% of a core, the hypervisor stole 10%"
+    assert bench.others_note(None, (12.5, 1.2, 3.5), 2.0) == ""
+    reading = bench.machine_cpu()
+    if reading is not None:  # Linux: this process's own CPU time is part of the machine's
+        busy, _stolen, mine = reading
+        assert 0 < mine <= busy + 0.05
