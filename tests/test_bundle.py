@@ -85,6 +85,11 @@ def problems_of(store: Store, path: Path) -> list[str]:
     return [str(p) for p in exc.value.problems]
 
 
+def where(problems: list[str]) -> list[str]:
+    """Each problem's ``file:line: column``, without its message."""
+    return [": ".join(p.split(": ")[:2]) for p in problems]
+
+
 # -- the worked example of metrics.md ------------------------------------------------------------
 def test_worked_example_imports_at_the_right_instants(store, tmp_path):
     report = import_path(store, bundle(tmp_path, WORKED))
@@ -377,7 +382,7 @@ def test_every_problem_is_reported_not_just_the_first(store, tmp_path):
                              "Outlier,,tasking,yesterday,2026-03-02T10:00,,,x,,\n",
              "eq.csv": "platform,start_date\nOutlier,2026-99-01\n"}
     found = problems_of(store, bundle(tmp_path, files))
-    assert [p.split(": ")[0] + ": " + p.split(": ")[1] for p in found] == [
+    assert where(found) == [
         "work.csv:3: kind", "work.csv:5: start", "work.csv:5: pay", "eq.csv:2: start_date"]
 
 
@@ -389,12 +394,10 @@ def test_a_wrong_header_in_one_file_does_not_hide_the_other_files_problems(store
                          "Plat,Nova,tasking,2026-04-01 10:00,2026-04-01 11:00\n",
              "eq.csv": "platform,start_date,end_date,extra\nPlat,2026-04-02,2026-04-03,x\n",
              "projects.csv": "platform,project\nPlat,Orion\n"}
-    found = [p.split(": ")[0] + ": " + p.split(": ")[1] for p in problems_of(store, bundle(tmp_path, files))]
-    assert found == ["work.csv:2: end", "work.csv:3: project", "eq.csv:1: extra"]  # Nova is not a project
+    assert where(problems_of(store, bundle(tmp_path, files))) == ["work.csv:2: end", "work.csv:3: project", "eq.csv:1: extra"]  # Nova is not a project
     # with projects.csv's header wrong, work.csv's rows are checked but not against its projects
     files["projects.csv"] = "platform,project,rate\nPlat,Orion,5\n"
-    found = [p.split(": ")[0] + ": " + p.split(": ")[1] for p in problems_of(store, bundle(tmp_path, files, "b2"))]
-    assert found == ["projects.csv:1: rate", "work.csv:2: end", "eq.csv:1: extra"]
+    assert where(problems_of(store, bundle(tmp_path, files, "b2"))) == ["projects.csv:1: rate", "work.csv:2: end", "eq.csv:1: extra"]
 
 
 def test_quoted_line_breaks_keep_line_numbers_right(store, tmp_path):

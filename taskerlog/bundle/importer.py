@@ -161,30 +161,29 @@ def _import_tables(store: Store, tables: dict[str, pd.DataFrame], *, source: str
                    settle_pending: bool) -> ImportReport:
     problems: list[Problem] = []
     tables = {k: v for k, v in tables.items()}
+    # a file whose header is wrong is not read further, but every other file's rows are
+    # still checked, so that one import lists every problem there is
+    bad_header: set[str] = set()
     for name in list(tables):
         if name not in FILES:
             problems.append(Problem(tables[name].attrs.get(FILE_ATTR, name), None, "", "is not a bundle file"))
             del tables[name]
-        else:
-            problems.extend(_header_problems(name, tables[name]))
-    # a file whose header is wrong is not read further, but every other file's rows are
-    # still checked, so that one import lists every problem there is
-    bad_headers = {p.file for p in problems}
-    if "projects" in tables and tables["projects"].attrs.get(FILE_ATTR, FILES["projects"].filename) in bad_headers:
-        bad_headers.add(None)  # rates and work cannot be checked against projects that were not read
+        elif found := _header_problems(name, tables[name]):
+            problems.extend(found)
+            bad_header.add(name)
 
     settings, applied, logbook_problems = _logbook(store, tables.get("logbook"))
     problems.extend(logbook_problems)
     tz, home = settings.timezone, settings.home_currency
     parsed: dict[str, pd.DataFrame] = {}
     for name in ORDER[1:]:
-        if name in tables and tables[name].attrs.get(FILE_ATTR, FILES[name].filename) not in bad_headers:
+        if name in tables and name not in bad_header:
             parsed[name], table_problems = parse_table(name, tables[name], tz, home)
             problems.extend(table_problems)
     for name in UNIQUE & set(parsed):
         parsed[name], dup_problems = _unique_rows(name, parsed[name], tables[name])
         problems.extend(dup_problems)
-    if None in bad_headers:
+    if "projects" in bad_header:  # rates and work cannot be checked against projects that were not read
         raise ImportProblems(_sorted(problems))
 
     for _attempt in range(5):
