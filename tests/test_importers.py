@@ -335,7 +335,9 @@ def test_a_hit_the_worker_edited_or_a_bundle_import_is_never_settled(nairobi, tm
     later = importers.read_history("mturk", _later_export(tmp_path, {"3AAA333ASSIGN": "Rejected"}),
                                    nairobi.settings(), today=TODAY)
     # the CSV bundle keeps its contract: a differing row is the worker's, kept
-    report = import_tables(nairobi, {k: v for k, v in later.tables.items()}, source="import:bundle")
+    bundle_tables, _ = importers.read("mturk", _later_export(tmp_path, {"3AAA333ASSIGN": "Rejected"}),
+                                      nairobi.settings(), today=TODAY)
+    report = import_tables(nairobi, bundle_tables, source="import:bundle")
     assert (report.tables["work"].kept_yours, report.tables["work"].settled) == (1, 0)
     # an entry the worker changed by hand is theirs: kept, even from the platform's export
     # (here changed and changed back, so that only the edit tells it apart)
@@ -489,3 +491,120 @@ def test_a_decimal_comma_left_unquoted_is_a_problem_not_a_lost_fraction(tmp_path
         "my-hours.csv:3: has 7 cells but the header names 6 columns; the extra cell '50' has no column. Put quotes "
         "around a cell that holds a comma (a decimal comma, 2,50, too), or save the sheet again as CSV from your "
         "spreadsheet"]
+
+
+# -- issue 20: real exports (fixtures follow MTurk Suite's hit-tracker.js / hit_tracker.js:
+# a HIT is stored under its hit_id when accepted, with state Assigned and an MTurk date, and
+# gains its assignment_id when the tracker syncs; the backup is {"hits": [...], "days": [...]};
+# HIT Database backups are {"STATS": [...], "HIT": [...]} with hitId, requesterName, status) --
+def _figures(store):
+    from taskerlog import metrics
+    m = metrics.compute(store.frames())
+    return round(m["hours_worked"] * 60), Decimal(m["earned"]), Decimal(m["pending"])
+
+
+def test_a_later_mturk_suite_backup_adds_exactly_the_new_hits_and_settles_by_either_id(nairobi):
+    early = run(nairobi, "mturk", "mturk_suite_backup_early.json", hit_minutes=5)[0]
+    # 3HITAAA3 was still Assigned (in the queue) when the backup was made: left out, noted
+    assert early.tables["work"].added == 2
+    assert _figures(nairobi) == (10, Decimal("0.62"), Decimal("0.62"))  # 0.50 + 0.12 pending
+    r = read("mturk", "mturk_suite_backup_later.json", nairobi.settings(), hit_minutes=5)
+    assert r.problems == []
+    # the later backup lists a new HIT first on 1 March, which moves every estimated time
+    # after it, and knows each HIT by its assignment id: neither makes a second copy
+    report, _ = importers.apply(nairobi, r.tables, source="import:mturk:later")
+    work = report.tables["work"]
+    assert (work.added, work.already, work.settled, work.kept_yours) == (3, 1, 1, 0)
+    rows = sorted(nairobi.rows("work"), key=lambda w: w["start"])
+    assert len(rows) == 5
+    # 1 March, Pacific midnight = 08:00 UTC: the two first HITs kept their places, the two
+    # new ones follow them, nothing overlaps
+    first = epoch("2026-03-01T08:00")
+    assert [(w["start"] - first) // 60 for w in rows[:4]] == [0, 5, 10, 15]
+    assert all(a["end"] <= b["start"] for a, b in zip(rows, rows[1:]))
+    by_id = {w["external_id"]: w["status"] for w in rows}
+    assert by_id == {"3HITAAA1": "paid", "3HITAAA2": "pending", "3ASGAAA0": "paid", "3ASGAAA3": "returned",
+                     "3ASGAAA4": "paid"}
+    # 5 HITs x 5 min; earned 0.12 + 0.50 + 0.05 paid + 0.12 pending; the abandoned HIT earns 0
+    assert _figures(nairobi) == (25, Decimal("0.79"), Decimal("0.12"))
+    again, _ = importers.apply(nairobi, read("mturk", "mturk_suite_backup_later.json", nairobi.settings(),
+                                             hit_minutes=5).tables, source="import:mturk:later")
+    assert (again.added, again.tables["work"].settled) == (0, 0)
+    assert _figures(nairobi) == (25, Decimal("0.79"), Decimal("0.12"))
+
+
+def test_the_same_hit_twice_in_one_backup_is_one_entry(tmp_path, nairobi):
+    import json
+    hit = {"hit_id": "3HITX", "requester_name": "Akkroo", "reward": {"amount_in_dollars": 0.12}, "date": "20260301"}
+    (tmp_path / "b.json").write_text(json.dumps({"hits": [{**hit, "state": "Submitted"},
+                                                          {**hit, "assignment_id": "3ASGX", "state": "Approved"}]}))
+    r = importers.read_history("mturk", tmp_path / "b.json", nairobi.settings(), today=TODAY, hit_minutes=4)
+    report, _ = importers.apply(nairobi, r.tables, source="import:mturk:b")
+    assert report.tables["work"].added == 1
+    assert [w["status"] for w in nairobi.rows("work")] == ["paid"]
+
+
+def test_mturk_states_the_tracker_writes_are_known_and_an_unknown_one_is_a_note(tmp_path):
+    import json
+    from taskerlog.importers.mturk import STATES
+    # every state MTurk Suite writes: Assigned/Accepted on accept, Submitted, Returned and
+    # Abandoned from the queue, Approved/Paid/Rejected/Pending from the status pages
+    for state in ("Accepted", "Assigned", "Submitted", "Returned", "Abandoned", "Approved", "Paid", "Rejected",
+                  "Pending"):
+        assert state.lower() in STATES
+    hits = [{"hit_id": f"3H{i}", "requester_name": "Akkroo", "reward": 0.10, "state": s, "date": "20260301"}
+            for i, s in enumerate(["Approved", "Frobbed", "Assigned"])]
+    (tmp_path / "odd.json").write_text(json.dumps({"hits": hits}))
+    r = importers.read_history("mturk", tmp_path / "odd.json", NAIROBI, today=TODAY, hit_minutes=2)
+    assert r.problems == [] and len(r.tables["work"]) == 1
+    notes = "\n".join(r.notes)
+    assert "left out 1 HIT(s) with the state 'frobbed'" in notes and "--strict" in notes
+    assert "left out 1 HIT(s) still Assigned/Accepted" in notes
+    strict = importers.read_history("mturk", tmp_path / "odd.json", NAIROBI, today=TODAY, hit_minutes=2,
+                                    strict="yes")
+    assert [(p.line, p.column) for p in strict.problems] == [(2, "state")]
+    assert "'frobbed' is not a HIT state" in strict.problems[0].message
+
+
+def test_a_hit_database_backup_with_a_top_level_hit_key(nairobi):
+    r = read("mturk", "hit_database_backup.json", nairobi.settings(), hit_minutes=3)
+    assert r.problems == [], msgs(r)
+    assert [(w["external_id"], w["project"], w["status"], w["pay"]) for w in work_rows(r)] == [
+        ("3HDB0001", "Pew Research", "paid", "0.40"), ("3HDB0002", "Akkroo", "pending", "0.12"),
+        ("3HDB0003", "Akkroo", "rejected", "0.12")]
+    importers.apply(nairobi, r.tables, source="import:mturk:hdb")
+    assert _figures(nairobi) == (9, Decimal("0.52"), Decimal("0.12"))  # a rejection is not earned
+
+
+def test_clockify_breaks_and_zero_length_entries_are_left_out_with_a_note(nairobi):
+    r = read("clockify", "clockify_with_break.csv", nairobi.settings())
+    assert r.problems == [], msgs(r)
+    assert [(w["start"][11:16], w["end"][11:16], w["pay"]) for w in work_rows(r)] == [
+        ("09:00", "11:30", "25.00"), ("12:15", "13:45", "15.00")]
+    notes = "\n".join(r.notes)
+    assert "left out 1 break(s)" in notes and "line(s) 3" in notes
+    assert "left out 1 zero-length entries" in notes and "line(s) 5" in notes
+    report, _ = importers.apply(nairobi, r.tables, source="import:clockify")
+    assert report.tables["work"].added == 2
+    assert _figures(nairobi)[:2] == (240, Decimal("40.00"))  # 2.5 h + 1.5 h; the 45-minute lunch is not work
+
+
+def test_toggls_current_detailed_csv_member_and_stop_columns(nairobi):
+    r = read("toggl", "toggl_current.csv", nairobi.settings())
+    assert r.problems == [], msgs(r)
+    rows = work_rows(r)
+    assert [(w["start"], w["end"], w["kind"], w["pay"]) for w in rows] == [
+        ("2026-03-02T09:00:00+03:00", "2026-03-02T12:00:00+03:00", "tasking", "105.00"),
+        ("2026-03-02T22:30:00+03:00", "2026-03-03T00:15:00+03:00", "instructions", "")]
+    assert "left out 1 break(s)" in "\n".join(r.notes)  # the entry tagged "break"
+    run(nairobi, "toggl", "toggl_current.csv")
+    assert run(nairobi, "toggl", "toggl_current.csv")[0].added == 0
+    assert _figures(nairobi)[:2] == (285, Decimal("105.00"))
+
+
+def test_a_blank_client_column_is_one_question_naming_the_option():
+    r = read("toggl", "toggl_no_client.csv")
+    assert msgs(r) == ["toggl_no_client.csv:2: Client: which platform is this? 3 row(s) have an empty Client column; "
+                       "say which with --platform NAME (e.g. --platform Outlier; in the app: Options → Platform), "
+                       "or fill the column in"]
+    assert read("toggl", "toggl_no_client.csv", platform="Outlier").problems == []

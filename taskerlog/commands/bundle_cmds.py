@@ -10,13 +10,13 @@ import click
 from ..cli import CLIError, Context, emit_json, friendly_errors, os_sentence, pass_ctx
 
 
-def _options(pairs: tuple[str, ...]) -> dict[str, str]:
-    out = {}
+def _options(pairs: tuple[str, ...]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
     for pair in pairs:
         if "=" not in pair:
             raise CLIError(f"--option '{pair}': write it as KEY=VALUE, e.g. --option platform=Outlier")
         k, v = pair.split("=", 1)
-        out[k.strip().replace("-", "_")] = v.strip()
+        out.setdefault(k.strip().replace("-", "_"), []).append(v.strip())
     return out
 
 
@@ -51,19 +51,15 @@ def import_(c: Context, source: str, fmt: str, options: tuple[str, ...], dry_run
     else:
         # another tool's export: the same path as `taskerlog import-history` (its notes,
         # saved column mappings and ActivityWatch evidence included)
-        from .history import import_history
+        from .history import from_options, import_history
 
         formats = import_history.params[0].type.choices
         if fmt not in formats:
             raise CLIError(f"unknown format '{fmt}'; use --from bundle or one of: {', '.join(formats)}")
-        names = {p.name for p in import_history.params}
-        kwargs = {p.name: () if p.multiple else None for p in import_history.params}
-        for key, value in _options(options).items():
-            key = key.replace("-", "_")
-            if key not in names or key in ("fmt", "file", "dry_run", "as_json"):
-                raise CLIError(f"--from {fmt} has no option '{key}'; see taskerlog import-history --help")
-            kwargs[key] = (value,) if key == "payers" else (int(value) if key == "hit_minutes" else value)
-        kwargs.update(fmt=fmt, file=source, dry_run=dry_run, as_json=as_json)
+        try:
+            kwargs = from_options(fmt, source, _options(options), dry_run=dry_run, as_json=as_json)
+        except (ValueError, click.BadParameter) as exc:
+            raise CLIError(str(exc)) from exc
         click.get_current_context().invoke(import_history, **kwargs)
         return
     src = f"import:{name}"

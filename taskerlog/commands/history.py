@@ -34,12 +34,14 @@ from ..cli import Context, emit_json, friendly_errors, pass_ctx
 @click.option("--hit-minutes", type=int, help="MTurk: minutes per HIT when the export has dates but no times.")
 @click.option("--payer", "payers", multiple=True, metavar="NAME=PLATFORM",
               help="PayPal: a payer that is a platform, e.g. 'Smart Ecosystem=Outlier'; repeat for more.")
+@click.option("--strict", is_flag=True, help="MTurk: refuse the file for a HIT state this importer does not know "
+                                             "(default: leave that HIT out, with a note).")
 @click.option("--dry-run", is_flag=True, help="Preview: say what would be added and skipped; write nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report (or the problems) as JSON.")
 @pass_ctx
 @friendly_errors
 def import_history(c: Context, fmt: str, file: str, mapping, platform, day_first, decimal_comma, duration_unit,
-                   currency, timezone, kind, pay_model, sheet, hit_minutes, payers, dry_run, as_json) -> None:
+                   currency, timezone, kind, pay_model, sheet, hit_minutes, payers, strict, dry_run, as_json) -> None:
     """Import history from a spreadsheet, Toggl, Clockify, MTurk, PayPal or ActivityWatch.
 
     Everything is checked first; on any problem nothing is imported and each is printed as
@@ -59,7 +61,7 @@ def import_history(c: Context, fmt: str, file: str, mapping, platform, day_first
     opts = {"mapping": mapping, "platform": platform, "day_first": day_first, "decimal_comma": decimal_comma,
             "duration_unit": duration_unit, "currency": currency, "timezone": timezone, "kind": kind,
             "pay_model": pay_model, "sheet": sheet, "hit_minutes": hit_minutes,
-            "payer": ",".join(payers) if payers else None}
+            "payer": ",".join(payers) if payers else None, "strict": "yes" if strict else None}
     opts = {k: v for k, v in opts.items() if v not in (None, "")}
     if fmt == "spreadsheet":
         opts["mappings_file"] = str(mfile)
@@ -101,6 +103,33 @@ def import_history(c: Context, fmt: str, file: str, mapping, platform, day_first
                    "(kept beside your entries; never counted as hours worked)")
     for n in res.notes:
         click.echo(f"  note: {n}")
+
+
+def from_options(fmt: str, source: str, pairs: dict[str, list[str]], *, dry_run: bool, as_json: bool) -> dict:
+    """``taskerlog import FILE --from FORMAT -o key=value``: the keyword arguments of
+    :func:`import_history` for those options, under the names import-history documents
+    (``payer``, ``hit-minutes`` ...); a repeatable option (``--payer``) accumulates.
+    Raises ValueError naming an option the format does not have."""
+    by_name = {}
+    for p in import_history.params:
+        if isinstance(p, click.Option) and p.name not in ("dry_run", "as_json"):
+            for opt in p.opts:
+                by_name[opt.lstrip("-").replace("-", "_")] = p
+            by_name[p.name] = p
+    kwargs: dict = {p.name: () if p.multiple else (False if getattr(p, "is_flag", False) else None)
+                    for p in import_history.params}
+    for key, values in pairs.items():
+        p = by_name.get(key.replace("-", "_"))
+        if p is None:
+            raise ValueError(f"--from {fmt} has no option '{key}'; see taskerlog import-history --help")
+        if p.multiple:
+            kwargs[p.name] = tuple(kwargs[p.name]) + tuple(values)
+        elif p.is_flag:
+            kwargs[p.name] = values[-1].strip().lower() in ("yes", "y", "true", "1", "on", "")
+        else:
+            kwargs[p.name] = p.type.convert(values[-1], p, None) if p.type is not None else values[-1]
+    kwargs.update(fmt=fmt, file=source, dry_run=dry_run, as_json=as_json)
+    return kwargs
 
 
 def _today(tz: str) -> dt.date:

@@ -32,9 +32,10 @@ FORMATS: tuple[str, ...] = ("spreadsheet", "toggl", "clockify", "mturk", "paypal
 OPTIONS: dict[str, tuple[str, ...]] = {
     "spreadsheet": ("mapping", "mappings_file", "platform", "day_first", "decimal_comma", "duration_unit",
                     "currency", "timezone", "kind", "pay_model", "day_starts_at", "sheet", "today"),
-    "toggl": ("platform", "day_first", "decimal_comma", "timezone", "kind", "today"),
-    "clockify": ("platform", "day_first", "decimal_comma", "timezone", "kind", "today"),
-    "mturk": ("hit_minutes", "timezone", "today"),
+    "toggl": ("platform", "day_first", "decimal_comma", "duration_unit", "currency", "timezone", "kind", "today"),
+    "clockify": ("platform", "day_first", "decimal_comma", "duration_unit", "currency", "timezone", "kind",
+                 "today"),
+    "mturk": ("hit_minutes", "timezone", "strict", "today"),
     "paypal": ("payer", "day_first", "decimal_comma", "timezone", "today"),
     "activitywatch": ("today",),
 }
@@ -54,9 +55,19 @@ class HistoryRead:
 
 def read(fmt: str, path: str | Path, settings: Logbook, **options: Any
          ) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
-    """The bundle contract: (tables in bundle format with ``_line``, problems)."""
+    """The bundle contract: (tables in bundle format with ``_line``, problems). The private
+    identity columns of :func:`read_history` are left out: :func:`apply` is what uses them."""
     r = read_history(fmt, path, settings, **options)
-    return r.tables, r.problems
+    return {k: _public(v) for k, v in r.tables.items()}, r.problems
+
+
+def _public(df: pd.DataFrame) -> pd.DataFrame:
+    keep = [c for c in df.columns if not c.startswith("_") or c == "_line"]
+    if len(keep) == len(df.columns):
+        return df
+    out = df[keep].reset_index(drop=True)
+    out.attrs = dict(df.attrs)
+    return out
 
 
 def read_history(fmt: str, path: str | Path, settings: Logbook, **options: Any) -> HistoryRead:
@@ -138,7 +149,8 @@ def _dispatch(fmt: str, path: Path, settings: Logbook, o: dict[str, Any], out: H
             if minutes <= 0:
                 raise ValueError("--hit-minutes must be more than 0")
         return read_mturk(path, settings, hit_minutes=minutes or None, today=_today(o.get("today")),
-                          timezone=o.get("timezone") or None)
+                          timezone=o.get("timezone") or None, strict=bool(yes_no(o.get("strict"), "strict")),
+                          notes=out.notes)
     if fmt == "activitywatch":
         from .activitywatch import read_activitywatch
         return read_activitywatch(path, today=_today(o.get("today")), notes=out.notes)
@@ -157,7 +169,7 @@ def _dispatch(fmt: str, path: Path, settings: Logbook, o: dict[str, Any], out: H
     opts = _options(fmt, settings, o)
     if fmt in ("toggl", "clockify"):
         from .timetrackers import read_tracker
-        return read_tracker(sheet, fmt, settings, opts)
+        return read_tracker(sheet, fmt, settings, opts, notes=out.notes)
     from .spreadsheet import read_work
     _refuse_known_exports(sheet.header, path.name)
     given = parse_mapping(o.get("mapping"))
@@ -196,6 +208,7 @@ def apply(store, tables: dict[str, pd.DataFrame], *, source: str, dry_run: bool 
     the ``activity`` evidence table beside it. Returns (bundle report or None, ActivityCounts)."""
     from ..bundle.importer import import_tables
     rest = {k: v for k, v in tables.items() if k != "activity"}
+    rest = adopt_identity(store, rest)
     activity = tables.get("activity")
     report = None
     counts = ActivityCounts()
@@ -207,6 +220,107 @@ def apply(store, tables: dict[str, pd.DataFrame], *, source: str, dry_run: bool 
         with store.transaction():
             counts = _apply_activity(store, activity, source=source, dry_run=dry_run)
     return report, counts
+
+
+# -- identity: ids, never guesses ---------------------------------------------------------
+def adopt_identity(store, tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Match rows to the logbook by the ids the platform gave them, not by values the
+    importer worked out, and drop the private columns (``_ids``, ``_estimated``).
+
+    A work row with ``_ids`` (MTurk: its assignment and HIT ids) that names an entry the
+    logbook already has on the same platform takes that entry's identity (project, kind,
+    start, end, external_id), so the bundle's import sees the same row (already there, or
+    settled when only its status changed) whatever the times this file would give it and
+    whichever of its ids the entry was first recorded under. A payout with ``_ids`` (PayPal:
+    the transaction id) matches a payout with that reference. Estimated rows
+    (``_estimated`` = the day they were placed on) that are new are placed after what the
+    logbook already has on that day, so a later, larger backup adds exactly the new HITs.
+    Rows of one file that share an id are one record: the last one (the latest state) is kept.
+    """
+    out = dict(tables)
+    for name in ("work", "payouts"):
+        df = out.get(name)
+        if df is None or "_ids" not in df.columns:
+            continue
+        df = _one_per_id(df)
+        if len(df) and store.has_rows(name):
+            df = (_adopt_work if name == "work" else _adopt_payouts)(store, df)
+        df.attrs = dict(tables[name].attrs)
+        out[name] = _public(df)
+    return out
+
+
+def _one_per_id(df: pd.DataFrame) -> pd.DataFrame:
+    seen: dict[str, int] = {}
+    drop: set[int] = set()
+    for i, ids in enumerate(df["_ids"].tolist()):
+        for x in str(ids).split():
+            if x in seen and seen[x] != i:
+                drop.add(seen[x])
+            seen[x] = i
+    return df.drop(index=df.index[sorted(drop)]) if drop else df
+
+
+def _adopt_work(store, df: pd.DataFrame) -> pd.DataFrame:
+    from .. import timeutil
+    from ._common import iso_local
+    tz = store.settings().timezone
+    old = store.frames().work
+    old = old[old["platform"].isin(set(df["platform"]))]
+    if not len(old):
+        return df
+    by_id = {}
+    for r in old[["platform", "project", "kind", "start", "end", "external_id"]].itertuples(index=False):
+        if r.external_id:
+            by_id[(r.platform, str(r.external_id))] = r
+    df = df.copy()
+    adopted = [False] * len(df)
+    for i, (pf, ids) in enumerate(zip(df["platform"].tolist(), df["_ids"].tolist())):
+        for x in str(ids).split():
+            r = by_id.get((pf, x))
+            if r is not None:
+                df.iloc[i, [df.columns.get_loc(c) for c in ("project", "kind", "start", "end", "external_id")]] = [
+                    r.project or "", r.kind, iso_local(int(r.start), tz), iso_local(int(r.end), tz), r.external_id]
+                adopted[i] = True
+                break
+    if "_estimated" in df.columns:  # new estimated HITs go after what the logbook has on their day
+        from .mturk import MTURK_TZ
+        from ._common import local_epoch
+        est = df["_estimated"].astype(str)
+        for day_text in sorted(set(est[(est != "") & ~pd.Series(adopted, index=df.index)])):
+            day = dt.date.fromisoformat(day_text)
+            origin = local_epoch(day, dt.time(0), MTURK_TZ)
+            nxt = local_epoch(day + dt.timedelta(days=1), dt.time(0), MTURK_TZ)
+            rows = [i for i in range(len(df)) if est.iloc[i] == day_text and not adopted[i]]
+            pf = df["platform"].iloc[rows[0]]
+            inside = old[(old["platform"] == pf) & (old["start"] >= origin) & (old["start"] < nxt)]
+            if not len(inside):
+                continue
+            at = max(origin, int(inside["end"].max()))
+            for i in rows:
+                length = timeutil.parse_instant(df["end"].iloc[i], tz) - timeutil.parse_instant(df["start"].iloc[i], tz)
+                df.iloc[i, [df.columns.get_loc("start"), df.columns.get_loc("end")]] = [
+                    iso_local(at, tz), iso_local(at + length, tz)]
+                at += length
+    return df
+
+
+def _adopt_payouts(store, df: pd.DataFrame) -> pd.DataFrame:
+    from ._common import iso_local
+    tz = store.settings().timezone
+    old = store.frames().payouts
+    by_ref = {str(r.reference): r for r in old.itertuples(index=False) if r.reference}
+    if not by_ref:
+        return df
+    from .. import money
+    df = df.copy()
+    cols = [df.columns.get_loc(c) for c in ("platform", "paid_at", "amount", "currency")]
+    for i, ids in enumerate(df["_ids"].tolist()):
+        r = by_ref.get(str(ids).strip())
+        if r is not None:
+            df.iloc[i, cols] = [r.platform, iso_local(int(r.paid_at), tz),
+                                money.format_amount(money.from_micros(int(r.amount_micros))), r.currency]
+    return df
 
 
 def _apply_activity(store, df: pd.DataFrame, *, source: str, dry_run: bool) -> ActivityCounts:

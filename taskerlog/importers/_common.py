@@ -309,6 +309,8 @@ def load_json(path: Path, what: str, export_hint: str) -> Any:
     except json.JSONDecodeError as exc:
         raise FormatMismatch(f"{path.name} is not JSON (line {exc.lineno}: {exc.msg}); the {what} importer reads "
                              "its JSON export") from exc
+    except RecursionError as exc:  # thousands of nested brackets: no export looks like this
+        raise FormatMismatch(f"{path.name} nests its data too deeply to be a {what} export; {export_hint}") from exc
 
 
 def resolve_date(c: DateText, day_first: bool | None, *, today: dt.date | None = None) -> dt.date:

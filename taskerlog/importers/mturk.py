@@ -1,19 +1,26 @@
-"""Mechanical Turk history as exported by the MTurk Suite HIT Tracker (JSON).
+"""Mechanical Turk history: MTurk Suite's HIT Tracker backup (JSON), HIT Database backups.
 
-Accepted shapes: a list of HIT objects, an object keyed by assignment id, or an object
-with a ``hits``/``HITs``/``data`` list. Each HIT is read from these fields (the first
-that is present):
+Accepted shapes: MTurk Suite's backup ``{"hits": [...], "days": [...]}``, a HIT Database
+backup ``{"HIT": [...], "STATS": [...]}``, a list of HIT objects, an object keyed by id, or
+an object with a ``HITs``/``data`` list. Each HIT is read from these fields (the first that
+is present):
 
-- id: ``assignment_id`` / ``assignmentId`` (else ``hit_id`` / ``hitId``) → external_id
+- ids: ``hit_id`` / ``hitId`` and ``assignment_id`` / ``assignmentId``. external_id is the
+  assignment id, else the HIT id. MTurk Suite records a HIT under its HIT id when it is
+  accepted and learns the assignment id only when it syncs, so both ids travel with the row
+  (``_ids``) and :func:`taskerlog.importers.apply` matches a HIT already in the logbook
+  under either: the later backup settles it instead of adding a copy.
 - requester: ``requester_name`` / ``requesterName`` / ``requester.name`` → project
 - reward: ``reward`` (a number, ``"$0.05"`` or ``{"amount_in_dollars": 0.05}``) → pay, USD
-- status: ``state`` / ``status`` — Approved/Paid → paid; Submitted/Pending → pending;
-  Rejected → rejected; Returned/Abandoned/Expired → returned; Accepted (never submitted)
-  → returned
+- state: ``state`` / ``status`` (what the tracker writes, see :data:`STATES`). Assigned /
+  Accepted (not submitted when the backup was made) are left out, noted; a later backup
+  brings them in once MTurk says how they ended. An unknown state is a note for that HIT
+  (``strict``: a problem).
 - time: ``accepted``/``accept_time``/``acceptTime`` to ``submitted``/``submit_time``/
   ``submitTime`` (ISO 8601 or epoch milliseconds); when only a ``date`` (YYYY-MM-DD or
   YYYYMMDD, MTurk's day in Pacific time) is known, ``--hit-minutes N`` places each HIT of
   that day back to back from midnight as an N-minute entry noted "[duration estimated]".
+  Such a row carries ``_estimated``: its times are a guess, never its identity (see apply).
 - title → note.
 
 Platform "MTurk", kind ``tasking``, one work entry per HIT; requesters become per-task
@@ -23,6 +30,7 @@ projects in USD.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -30,17 +38,21 @@ from typing import Any
 from ..model import Logbook
 from ._common import (
     PROJECT_COLUMNS, WORK_COLUMNS, CellError, FormatMismatch, Problem, Tables, check_year, iso_local, load_json,
-    local_epoch,
+    local_epoch, norm,
 )
 
 PLATFORM = "MTurk"
 MTURK_TZ = "America/Los_Angeles"
-STATES = {
-    "approved": "paid", "paid": "paid", "approved paid": "paid",
+#: states MTurk Suite's tracker and HIT Database write → the logbook's status (None: left out)
+STATES: dict[str, str | None] = {
+    "approved": "paid", "paid": "paid", "approved paid": "paid", "pending payment": "paid",
     "submitted": "pending", "pending": "pending", "pending approval": "pending",
     "rejected": "rejected",
-    "returned": "returned", "abandoned": "returned", "expired": "returned", "accepted": "returned",
+    "returned": "returned", "abandoned": "returned", "expired": "returned",
+    "assigned": None, "accepted": None,
 }
+#: the private columns a work row carries for :func:`taskerlog.importers.apply`
+ID_COLUMNS = ["_ids", "_estimated"]
 
 
 def _get(h: dict, *names: str) -> Any:
@@ -53,33 +65,61 @@ def _get(h: dict, *names: str) -> Any:
     return None
 
 
-def _load(path: Path) -> list[tuple[int, dict]]:
+def _kind_of(v: Any) -> str:
+    """What a JSON value is, in words (for 'is X, not a list of HITs')."""
+    if isinstance(v, bool):
+        return "true/false"
+    if isinstance(v, (int, float)):
+        return f"the number {v}"
+    if isinstance(v, str):
+        return "text"
+    return "an object" if isinstance(v, dict) else "a list"
+
+
+def _load(path: Path) -> list[tuple[int, dict | Any]]:
     data = load_json(path, "MTurk HIT Tracker", "export your HITs again from the HIT Tracker")
+    name = path.name
     if isinstance(data, dict) and "buckets" in data:
-        raise FormatMismatch(f"{path.name} looks like an ActivityWatch export; use --from activitywatch")
+        raise FormatMismatch(f"{name} looks like an ActivityWatch export; use --from activitywatch")
     if isinstance(data, dict):
-        for key in ("hits", "HITs", "data", "hit"):
-            if isinstance(data.get(key), (list, dict)):
+        for key in ("hits", "HIT", "HITs", "data", "hit"):
+            if key in data:
+                if not isinstance(data[key], (list, dict)):
+                    raise FormatMismatch(f"{name}: '{key}' is {_kind_of(data[key])}, not a list of HITs; export "
+                                         "the backup again from the HIT Tracker")
                 data = data[key]
                 break
     if isinstance(data, dict):
         items = []
         for key, v in data.items():
-            if isinstance(v, dict):
-                items.append({"assignment_id": key, **v})
+            items.append({"assignment_id": key, **v} if isinstance(v, dict) else v)
         data = items
-    if not isinstance(data, list) or not all(isinstance(h, dict) for h in data):
-        raise FormatMismatch(f"{path.name} does not hold a list of HITs")
-    if data and not any(_get(h, "reward", "requester_name", "requesterName", "requester.name") is not None
+    if not isinstance(data, list):
+        raise FormatMismatch(f"{name} does not hold a list of HITs (it holds {_kind_of(data)})")
+    if data and not any(isinstance(h, dict) and _get(h, "reward", "requester_name", "requesterName",
+                                                        "requester.name", "hit_id", "hitId") is not None
                         for h in data[:50]):
-        raise FormatMismatch(f"{path.name} has no HITs with a requester or reward; is it the HIT Tracker export?")
+        raise FormatMismatch(f"{name} has no HITs with a requester or reward; is it the HIT Tracker export?")
     return list(enumerate(data, start=1))
+
+
+def _text(v: Any, what: str) -> str:
+    """A JSON value that should be text (an id, a name): numbers are fine, nothing else."""
+    if isinstance(v, str):
+        return v.strip()
+    if isinstance(v, int) and not isinstance(v, bool):
+        return str(v)
+    raise CellError(f"{what} is {_kind_of(v)}, not text")
 
 
 def _instant(v: Any, tz: str) -> int:
     if isinstance(v, (int, float)) and not isinstance(v, bool):
+        if not math.isfinite(v) or abs(v) > 1e14:
+            raise CellError(f"{v} is not a time (epoch milliseconds or ISO 8601)")
         return int(v / 1000) if v > 1e11 else int(v)
-    s = str(v).strip()
+    if not isinstance(v, str):
+        raise CellError(f"the time is {_kind_of(v)}, not ISO 8601 or epoch milliseconds")
+    s = v.strip()
     if s.isdigit():
         return _instant(int(s), tz)
     from .. import timeutil
@@ -92,18 +132,22 @@ def _instant(v: Any, tz: str) -> int:
 def _reward(v: Any) -> Decimal:
     if isinstance(v, dict):
         v = _get(v, "amount_in_dollars", "amount", "value")
-    s = str(v).strip().lstrip("$").replace(",", "")
+    if isinstance(v, bool) or not isinstance(v, (int, float, str)):
+        raise CellError(f"the reward is {_kind_of(v) if v is not None else 'missing'}, not an amount in dollars")
+    if isinstance(v, float) and not math.isfinite(v):
+        raise CellError(f"'{v}' is not a reward in dollars")
+    s = (repr(v) if isinstance(v, float) else str(v)).strip().lstrip("$").replace(",", "")
     try:
         d = Decimal(s)
     except InvalidOperation as exc:
         raise CellError(f"'{v}' is not a reward in dollars") from exc
-    if d < 0 or not d.is_finite():
+    if not d.is_finite() or d < 0 or d > 10_000:
         raise CellError(f"'{v}' is not a reward in dollars")
-    return d
+    return d.quantize(Decimal("0.000001")) if d.as_tuple().exponent < -6 else d  # type: ignore[operator]
 
 
 def _day(v: Any) -> dt.date:
-    s = str(v).strip()[:10]
+    s = _text(v, "the date")[:10]
     try:
         if len(s) == 8 and s.isdigit():
             return dt.date(int(s[:4]), int(s[4:6]), int(s[6:]))
@@ -113,23 +157,38 @@ def _day(v: Any) -> dt.date:
 
 
 def read_mturk(path: Path, settings: Logbook, *, hit_minutes: int | None = None,
-               today: dt.date | None = None, timezone: str | None = None) -> tuple[Tables, list[Problem]]:
+               today: dt.date | None = None, timezone: str | None = None, strict: bool = False,
+               notes: list[str] | None = None) -> tuple[Tables, list[Problem]]:
     file = path.name
     tables = Tables(file)
     problems: list[Problem] = []
+    notes = notes if notes is not None else []
     tz = timezone or settings.timezone
     stack: dict[dt.date, int] = {}
     requesters: dict[str, int] = {}
     untimed: list[int] = []
+    unfinished: list[int] = []
+    unknown: dict[str, list[int]] = {}
+    columns = WORK_COLUMNS + ID_COLUMNS
     for n, h in _load(path):
         col = None
         try:
-            col = "assignment_id"
-            ext = _get(h, "assignment_id", "assignmentId", "hit_id", "hitId", "id")
-            if ext is None:
+            if not isinstance(h, dict):
+                raise CellError(f"is {_kind_of(h)}, not a HIT object")
+            col = "hit_id"
+            hit_id = _get(h, "hit_id", "hitId")
+            assignment = _get(h, "assignment_id", "assignmentId")
+            ids = [_text(x, "the id") for x in (assignment, hit_id) if x is not None]
+            ids = [x for x in ids if x]
+            if not ids:
+                other = _get(h, "id")
+                ids = [_text(other, "the id")] if other is not None else []
+            if not ids:
                 raise CellError("a HIT without an assignment or HIT id cannot be matched on a later import")
+            ext = ids[0]
             col = "requester_name"
-            requester = str(_get(h, "requester_name", "requesterName", "requester.name", "requester") or "").strip()
+            requester = _text(_get(h, "requester_name", "requesterName", "requester.name", "requester") or "",
+                              "the requester's name")
             if not requester:
                 raise CellError("the requester's name is missing")
             col = "reward"
@@ -138,15 +197,22 @@ def read_mturk(path: Path, settings: Logbook, *, hit_minutes: int | None = None,
                 raise CellError("the reward is missing")
             reward = _reward(raw_reward)
             col = "state"
-            state = str(_get(h, "state", "status") or "").strip().lower()
-            status = STATES.get(state)
+            state = norm(_text(_get(h, "state", "status") or "", "the state"))
+            if state not in STATES:
+                if strict:
+                    raise CellError(f"'{state or '(blank)'}' is not a HIT state this importer knows; expected one "
+                                    "of: " + ", ".join(sorted({k.title() for k in STATES})))
+                unknown.setdefault(state or "(blank)", []).append(n)
+                continue
+            status = STATES[state]
             if status is None:
-                raise CellError(f"'{state or '(blank)'}' is not a HIT status this importer knows; expected one of: "
-                                "Approved, Paid, Submitted, Pending, Rejected, Returned, Abandoned")
+                unfinished.append(n)
+                continue
             col = "accepted"
             acc = _get(h, "accepted", "accept_time", "acceptTime", "accepted_at")
             sub = _get(h, "submitted", "submit_time", "submitTime", "submitted_at")
-            note = str(_get(h, "title") or "").strip()
+            note = _text(_get(h, "title") or "", "the title")
+            estimated = False
             if acc is not None and sub is not None:
                 start = _instant(acc, MTURK_TZ)
                 col = "submitted"
@@ -168,19 +234,32 @@ def read_mturk(path: Path, settings: Logbook, *, hit_minutes: int | None = None,
                 end = start + int(hit_minutes) * 60
                 stack[day] = end
                 note = (note + " " if note else "") + "[duration estimated]"
+                estimated = True
         except CellError as exc:
-            problems.append(Problem(file, n, col, f"HIT {n}: {exc}"))
+            problems.append(Problem(file, n, col or "", f"HIT {n}: {exc}"))
             continue
         requesters.setdefault(requester, n)
-        tables.add("work", WORK_COLUMNS, n, {
+        tables.add("work", columns, n, {
             "platform": PLATFORM, "project": requester, "kind": "tasking", "start": iso_local(start, tz),
             "end": iso_local(end, tz), "units": 1, "pay": reward if status != "returned" else Decimal(0),
-            "currency": "USD", "status": status, "external_id": str(ext), "note": note})
+            "currency": "USD", "status": status, "external_id": ext, "note": note,
+            "_ids": " ".join(ids), "_estimated": day.isoformat() if estimated else ""})
     if untimed:
         problems.append(Problem(file, untimed[0], "date", f"{len(untimed)} HIT(s) have a date but no accept/submit "
                                 "times; to import them, say how long each took with --hit-minutes N (each is then "
                                 "placed back to back from midnight, Pacific time, and noted as estimated)"))
+    if unfinished:
+        notes.append(f"{file}: left out {len(unfinished)} HIT(s) still Assigned/Accepted (not submitted when the "
+                     "backup was made); a later backup brings them in once MTurk says how they ended: HIT(s) "
+                     + _numbers(unfinished))
+    for state, ns in unknown.items():
+        notes.append(f"{file}: left out {len(ns)} HIT(s) with the state '{state}', which this importer does not "
+                     "know (use --strict to refuse the file instead): HIT(s) " + _numbers(ns))
     for requester, n in requesters.items():
         tables.add("projects", PROJECT_COLUMNS, n, {"platform": PLATFORM, "project": requester,
                                                      "pay_model": "per_task", "currency": "USD"})
     return tables, problems
+
+
+def _numbers(ns: list[int]) -> str:
+    return ", ".join(str(n) for n in ns[:20]) + (" ..." if len(ns) > 20 else "")

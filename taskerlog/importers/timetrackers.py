@@ -12,12 +12,17 @@ The rule (documented in docs/importers.md):
 - pay = the exported amount when above 0 (it is what the tracker computed from the rate
   the worker set), else blank so the logbook derives it from the project's rates;
 - every new project is created hourly, in the amount's currency.
+
+Rows that are not work are left out, each kind counted in one note for the preview: a
+break (Clockify's ``Type`` = Break, or a row tagged ``break``) and a zero-length entry (a
+timer started and stopped at once, exported as 00:00:00). Rows without a Client, when no
+``--platform`` is given, are one question for the whole file, not one problem per row.
 """
 
 from __future__ import annotations
 
 from ..model import Logbook
-from ._common import FormatMismatch, Problem, Sheet, Tables, find_column
+from ._common import CellError, FormatMismatch, Problem, Sheet, Tables, find_column, norm, parse_duration
 from .spreadsheet import Options, read_work
 
 TOGGL = {
@@ -60,13 +65,65 @@ def _mapping(sheet: Sheet, preset: dict[str, tuple[str, ...]], fmt: str) -> dict
     return out
 
 
-def read_tracker(sheet: Sheet, fmt: str, settings: Logbook, opts: Options) -> tuple[Tables, list[Problem]]:
+def _cell(rec: list, i: int | None) -> str:
+    return "" if i is None or i >= len(rec) or rec[i] is None else str(rec[i]).strip()
+
+
+def _leave_out(sheet: Sheet, mapping: dict[str, str], unit: str | None, notes: list[str]) -> None:
+    """Drop the rows that are not work (breaks, zero-length entries) from ``sheet``, with a
+    note saying how many and which lines."""
+    h = sheet.header
+    type_i = find_column(h, "Type")
+    tags_i = h.index(mapping["tags"]) if "tags" in mapping else None
+    dur_i = h.index(mapping["duration"]) if "duration" in mapping else None
+    breaks, zero, keep = [], [], []
+    for line, rec in sheet.rows:
+        tags = {norm(t) for t in _cell(rec, tags_i).split(",")}
+        if norm(_cell(rec, type_i)) == "break" or "break" in tags:
+            breaks.append(line)
+            continue
+        try:
+            seconds = parse_duration(_cell(rec, dur_i), unit) if _cell(rec, dur_i) else None
+        except CellError:
+            seconds = None  # read_work names the problem
+        if seconds == 0:
+            zero.append(line)
+            continue
+        keep.append((line, rec))
+    for lines, what in ((breaks, "break(s): a break is not work"),
+                        (zero, "zero-length entries (a timer started and stopped at once, 00:00:00)")):
+        if lines:
+            notes.append(f"{sheet.name}: left out {len(lines)} {what}; line(s) "
+                         + ", ".join(str(n) for n in lines[:20]) + (" ..." if len(lines) > 20 else ""))
+    sheet.rows[:] = keep
+
+
+def _no_platform(sheet: Sheet, mapping: dict[str, str], opts: Options) -> Problem | None:
+    """One question for the file when rows have no Client and no --platform was given."""
+    if opts.platform:
+        return None
+    i = sheet.header.index(mapping["platform"]) if "platform" in mapping else None
+    blank = [line for line, rec in sheet.rows if not _cell(rec, i)]
+    if not blank:
+        return None
+    where = "this file has no Client column" if i is None else (
+        f"{len(blank)} row(s) have an empty {sheet.header[i]} column")
+    return Problem(sheet.name, blank[0], sheet.header[i] if i is not None else "",
+                   f"which platform is this? {where}; say which with --platform NAME (e.g. --platform Outlier; "
+                   "in the app: Options → Platform), or fill the column in")
+
+
+def read_tracker(sheet: Sheet, fmt: str, settings: Logbook, opts: Options,
+                 notes: list[str] | None = None) -> tuple[Tables, list[Problem]]:
     preset = TOGGL if fmt == "toggl" else CLOCKIFY
     mapping = _mapping(sheet, preset, "Toggl Track" if fmt == "toggl" else "Clockify")
     if fmt == "clockify" and "duration" in mapping and "decimal" in mapping["duration"].lower():
         opts.duration_unit = opts.duration_unit or "hours"
     opts.kind_from_tags = True
     opts.zero_pay_is_blank = True
+    _leave_out(sheet, mapping, opts.duration_unit, notes if notes is not None else opts.notes)
+    if (question := _no_platform(sheet, mapping, opts)) is not None:
+        return Tables(sheet.name), [question]
     task_col = find_column(sheet.header, "Task")
     if task_col is not None:  # fold the Task into the note
         note_i = sheet.header.index(mapping["note"]) if "note" in mapping else None
