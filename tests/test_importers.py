@@ -218,7 +218,9 @@ def test_an_empty_file_and_a_file_of_another_format_are_clear_errors():
         "empty.csv:1: empty.csv is empty; export it again (it needs a header row and some rows)"]
     assert "looks like a PayPal activity download; import it with --from paypal" in msgs(
         read("spreadsheet", "paypal_activity.csv"))[0]
-    assert "does not look like a Toggl Track detailed CSV" in msgs(read("toggl", "paypal_activity.csv"))[0]
+    assert "looks like a PayPal activity download; import it with --from paypal" in msgs(
+        read("toggl", "paypal_activity.csv"))[0]
+    assert "does not look like a Toggl Track detailed CSV" in msgs(read("toggl", "sheet_durations.csv"))[0]
     assert "does not look like a PayPal activity download" in msgs(read("paypal", "toggl_detailed.csv"))[0]
     assert "looks like an ActivityWatch export" in msgs(read("mturk", "activitywatch_export.json"))[0]
     assert "does not look like an ActivityWatch export" in msgs(read("activitywatch", "mturk_hits.json"))[0]
@@ -608,3 +610,191 @@ def test_a_blank_client_column_is_one_question_naming_the_option():
                        "say which with --platform NAME (e.g. --platform Outlier; in the app: Options → Platform), "
                        "or fill the column in"]
     assert read("toggl", "toggl_no_client.csv", platform="Outlier").problems == []
+
+
+# -- PayPal as people download it --------------------------------------------------------
+PAYPAL_EN = ('"Date","Time","TimeZone","Name","Type","Status","Currency","Gross","Fee","Net","From Email Address",'
+             '"To Email Address","Transaction ID","Balance Impact"\n')
+
+
+def _paypal(tmp_path, rows: list[str], header: str = PAYPAL_EN, name: str = "Download.CSV"):
+    (tmp_path / name).write_text(header + "\n".join(rows) + "\n", encoding="utf-8")
+    return tmp_path / name
+
+
+def test_money_from_a_named_payer_counts_whatever_paypals_type_word_is(tmp_path):
+    types = ["Express Checkout Payment", "Mobile Payment", "Pre-approved Payment Bill User Payment",
+             "Payment Received", "PreApproved Payment Bill User Payment"]
+    rows = [f'"03/{10 + i}/2026","09:00:00","PDT","Acme Labeling","{t}","Completed","USD","10.00","-0.50",'
+            f'"9.50","pay@acme.example","me@example.org","7ACME{i}","Credit"' for i, t in enumerate(types)]
+    rows.append('"03/20/2026","09:00:00","PDT","","General Currency Conversion","Completed","USD","-9.50","0.00",'
+                '"-9.50","","","8CONV","Debit"')
+    f = _paypal(tmp_path, rows)
+    r = importers.read_history("paypal", f, NAIROBI, today=TODAY, payer=["Acme Labeling=Acme"])
+    assert r.problems == [], msgs(r)
+    pays = r.tables["payouts"].to_dict("records")
+    assert [(p["platform"], p["amount"], p["fee"], p["received_amount"]) for p in pays] == [
+        ("Acme", "10.00", "0.50", "9.50")] * 5
+    notes = "\n".join(r.notes)
+    assert "not a payment received" not in notes and notes.count("skipped") == 1 and "8CONV" not in notes
+
+
+def test_paypal_refuses_oddly_grouped_numbers_and_a_net_that_is_not_gross_minus_fee(tmp_path):
+    f = _paypal(tmp_path, [
+        '"03/13/2026","09:00:00","PDT","Smart Ecosystem","Mass Pay Payment","Completed","USD","1,2,3","0.00",'
+        '"1,2,3","","","1ODD","Credit"',
+        '"03/14/2026","09:00:00","PDT","Smart Ecosystem","Mass Pay Payment","Completed","USD","185.00","-3.70",'
+        '"118.30","","","2NET","Credit"',
+        '"03/15/2026","09:00:00","PDT","Smart Ecosystem","Mass Pay Payment","Completed","USD","1,185.00","-3.70",'
+        '"1,181.30","","","3OK","Credit"'])
+    r = importers.read_history("paypal", f, NAIROBI, today=TODAY)
+    assert (r.problems[0].line, r.problems[0].column) == (2, "Gross") and "grouped oddly" in r.problems[0].message
+    assert (r.problems[1].line, r.problems[1].column) == (3, "Net")
+    assert "gross 185.00 − fee 3.70 is 181.30, but the net says 118.30" in r.problems[1].message
+    assert len(r.problems) == 2  # 1,185.00 - 3.70 = 1,181.30 is fine
+    for text, value in (("1,234,567.89", "1234567.89"), ("12,34,567.00", "1234567.00"), ("1.234.567,89", "1234567.89")):
+        assert c.resolve_amount(c.split_amount(text), None) == Decimal(value)
+    for text in ("1,2,3", "12,3456.00", "1.2.3", "1,234.567,00"):
+        with pytest.raises(c.CellError):
+            c.split_amount(text)
+
+
+#: each language's PayPal download: its headers (date, time, zone, name, type, status,
+#: currency, gross, fee, net, transaction id, balance impact), completed word, credit word, zone
+PAYPAL_LANGS = {
+    "de": (["Datum", "Uhrzeit", "Zeitzone", "Name", "Typ", "Status", "Währung", "Brutto", "Gebühr", "Netto",
+            "Transaktionscode", "Auswirkung auf Guthaben"], "Abgeschlossen", "Haben", "Soll", "MEZ", "+01:00"),
+    "es": (["Fecha", "Hora", "Zona horaria", "Nombre", "Tipo", "Estado", "Divisa", "Bruto", "Tarifa", "Neto",
+            "Id. de transacción", "Impacto en el saldo"], "Completado", "Crédito", "Débito", "CET", "+01:00"),
+    "fr": (["Date", "Heure", "Fuseau horaire", "Nom", "Type", "État", "Devise", "Brut", "Frais", "Net",
+            "Numéro de transaction", "Impact sur le solde"], "Terminé", "Crédit", "Débit", "CET", "+01:00"),
+    "pt": (["Data", "Horário", "Fuso horário", "Nome", "Tipo", "Status", "Moeda", "Bruto", "Tarifa", "Líquido",
+            "Código da transação", "Impacto no saldo"], "Concluído", "Crédito", "Débito", "BRT", "-03:00"),
+}
+
+
+@pytest.mark.parametrize("lang", sorted(PAYPAL_LANGS))
+def test_paypal_downloads_in_german_spanish_french_portuguese(tmp_path, lang, nairobi):
+    header, done, credit, debit, zone, offset = PAYPAL_LANGS[lang]
+    q = lambda cells: ",".join(f'"{x}"' for x in cells)  # noqa: E731
+    rows = [q(["06.03.2026", "08:15:02", zone, "Smart Ecosystem", "Massenzahlung", done, "EUR", "1.185,00", "-23,70",
+               "1.161,30", "1DE", credit]),
+            q(["07.03.2026", "10:00:00", zone, "Acme Labeling", "Express Checkout", done, "EUR", "45,50", "-0,91",
+               "44,59", "2DE", credit]),
+            q(["08.03.2026", "10:00:00", zone, "", "Conversion", done, "EUR", "-1.161,30", "0,00", "-1.161,30", "3DE",
+               debit])]
+    f = _paypal(tmp_path, rows, header=q(header) + "\n", name=f"paypal_{lang}.csv")
+    r = importers.read_history("paypal", f, nairobi.settings(), today=TODAY, payer=["Acme Labeling=Acme"])
+    assert r.problems == [], msgs(r)
+    pays = r.tables["payouts"].to_dict("records")
+    # 06.03 is 6 March (the language writes the day first); 1.185,00 is 1185.00
+    assert [(p["platform"], p["amount"], p["fee"], p["received_amount"], p["currency"], p["reference"])
+            for p in pays] == [("Outlier", "1185.00", "23.70", "1161.30", "EUR", "1DE"),
+                               ("Acme", "45.50", "0.91", "44.59", "EUR", "2DE")]
+    assert timeutil.parse_instant(pays[0]["paid_at"], "UTC") == timeutil.parse_instant(
+        f"2026-03-06T08:15:02{offset}", "UTC")
+    report, _ = importers.apply(nairobi, r.tables, source=f"import:paypal:{lang}")
+    assert report.tables["payouts"].added == 2
+    again, _ = importers.apply(nairobi, importers.read_history("paypal", f, nairobi.settings(), today=TODAY,
+                                                               payer=["Acme Labeling=Acme"]).tables, source="again")
+    assert again.added == 0
+
+
+def test_a_paypal_download_without_its_key_columns_says_which_it_needs(tmp_path):
+    f = _paypal(tmp_path, ['"x","y"'], header='"Datum","Name"\n')
+    r = importers.read_history("paypal", f, NAIROBI, today=TODAY)
+    assert "it has no Gross (Brutto / Bruto / Brut), Currency (Währung / Divisa / Moneda), Transaction ID" in msgs(r)[0]
+
+
+def test_paypal_payer_options_accumulate_from_the_command_line_and_import_from(tmp_path):
+    f = _paypal(tmp_path, [
+        '"03/13/2026","09:00:00","PDT","Acme Labeling","Payment Received","Completed","USD","10.00","0.00","10.00",'
+        '"","","1A","Credit"',
+        '"03/14/2026","09:00:00","PDT","Scale AI, Inc.","Payment Received","Completed","USD","20.00","0.00","20.00",'
+        '"","","2B","Credit"'])
+    for args in (["import-history", "paypal", str(f), "--payer", "Acme Labeling=Acme", "--payer",
+                  "Scale AI, Inc.=Outlier"],
+                 ["import", str(f), "--from", "paypal", "-o", "payer=Acme Labeling=Acme", "-o",
+                  "payer=Scale AI, Inc.=Outlier"]):
+        db = tmp_path / f"{args[0]}.sqlite"
+        res = CliRunner().invoke(cli, ["--db", str(db), *args])
+        assert res.exit_code == 0, res.output
+        assert "payouts: added 2" in res.output
+        from taskerlog.store import Store
+        assert sorted(p["reference"] for p in Store(db).rows("payouts")) == ["1A", "2B"]
+
+
+# -- JSON that is not what it says (issue 19 item 6) -------------------------------------
+_HIT = '{"hit_id": "3H1", "requester_name": "Akkroo", "reward": 0.1, "state": "Approved", ' \
+       '"accepted": "2026-03-01T10:00:00Z", "submitted": "2026-03-01T10:05:00Z"}'
+_AW = '{"buckets": {"aw-watcher-afk_h": {"type": "afkstatus", "hostname": "h", "events": [%s]}}}'
+_EV = '{"timestamp": "2026-03-01T10:00:00Z", "duration": 5, "data": {"status": "not-afk"}}'
+
+
+@pytest.mark.parametrize("fmt,text,where,says", [
+    ("mturk", '{"hits": [%s]}' % _HIT.replace('"reward": 0.1', '"reward": NaN'), (1, "reward"), "not a reward"),
+    ("mturk", '{"hits": [%s]}' % _HIT.replace('"reward": 0.1', '"reward": 1e999'), (1, "reward"), "not a reward"),
+    ("mturk", '{"hits": [%s]}' % _HIT.replace('"reward": 0.1', '"reward": -Infinity'), (1, "reward"), "not a reward"),
+    ("mturk", '{"hits": [%s]}' % _HIT.replace('"reward": 0.1', '"reward": [1]'), (1, "reward"), "a list"),
+    ("mturk", '{"hits": [%s]}' % _HIT.replace('"accepted": "2026-03-01T10:00:00Z"', '"accepted": NaN'),
+     (1, "accepted"), "not a time"),
+    ("mturk", '{"hits": [%s]}' % _HIT.replace('"accepted": "2026-03-01T10:00:00Z"', '"accepted": 1e999'),
+     (1, "accepted"), "not a time"),
+    ("mturk", '{"hits": [%s]}' % _HIT.replace('"requester_name": "Akkroo"', '"requester_name": {"a": 1}'),
+     (1, "requester_name"), "an object, not text"),
+    ("mturk", '{"data": "x"}', (1, ""), "'data' is text, not a list of HITs"),
+    ("mturk", '{"hits": 5}', (1, ""), "'hits' is the number 5, not a list of HITs"),
+    ("mturk", '{"hits": ["x", %s]}' % _HIT, (1, ""), "HIT 1: is text, not a HIT object"),
+    ("mturk", "[" * 100_000 + "]" * 100_000, (1, ""), "nests its data thousands of levels deep"),
+    ("activitywatch", _AW % _EV.replace('"duration": 5', '"duration": NaN'), (1, "duration"), "not a duration"),
+    ("activitywatch", _AW % _EV.replace('"duration": 5', '"duration": 1e999'), (1, "duration"), "not a duration"),
+    ("activitywatch", _AW % _EV.replace('"duration": 5', '"duration": "x"'), (1, "duration"), "not a duration"),
+    ("activitywatch", _AW % _EV.replace('{"status": "not-afk"}', '"x"'), (1, "data"), "'data' is text"),
+    ("activitywatch", _AW.replace("[%s]", "5"), (1, "events"), "'events' is '5', not a list"),
+    ("activitywatch", '{"buckets": "x"}', (1, ""), "'buckets' is text"),
+    ("activitywatch", _AW % _EV.replace('"2026-03-01T10:00:00Z"', "5"), (1, "timestamp"), "not an ISO 8601"),
+    ("activitywatch", '{"buckets": ' + "[" * 100_000 + "]" * 100_000 + "}", (1, ""), "thousands of levels deep"),
+])
+def test_json_of_the_wrong_shape_is_a_problem_naming_the_record_and_field(tmp_path, fmt, text, where, says):
+    (tmp_path / "export.json").write_text(text, encoding="utf-8")
+    r = importers.read_history(fmt, tmp_path / "export.json", NAIROBI, today=TODAY)
+    assert len(r.problems) == 1, msgs(r)
+    p = r.problems[0]
+    assert (p.file, p.line, p.column) == ("export.json", *where) and says in p.message, str(p)
+
+
+def test_a_refused_or_empty_import_into_a_new_path_leaves_no_file(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text(_AW % _EV.replace('{"status": "not-afk"}', '"x"'), encoding="utf-8")
+    for args in (["import-history", "activitywatch", str(bad)], ["import", str(bad), "--from", "activitywatch"],
+                 ["import-history", "mturk", str(F / "empty.csv")]):
+        db = tmp_path / "new" / "l.sqlite"
+        db.parent.mkdir(exist_ok=True)
+        res = CliRunner().invoke(cli, ["--db", str(db), *args])
+        assert res.exit_code == 1 and "Traceback" not in res.output, res.output
+        assert list(db.parent.iterdir()) == []
+
+
+def test_activitywatch_keeps_events_shorter_than_a_second(tmp_path, nairobi):
+    evs = ",".join(['{"timestamp": "2026-03-01T10:00:00.250Z", "duration": 0.5, "data": {"status": "not-afk"}}',
+                    '{"timestamp": "2026-03-01T10:00:10Z", "duration": 0.0, "data": {"status": "not-afk"}}'])
+    (tmp_path / "aw.json").write_text(_AW % evs, encoding="utf-8")
+    r = importers.read_history("activitywatch", tmp_path / "aw.json", nairobi.settings(), today=TODAY)
+    assert r.problems == []
+    [span] = r.tables["activity"].to_dict("records")
+    # 10:00:00.25 + 0.5 s lies inside the second 10:00:00-10:00:01: kept as that second
+    assert (int(span["start"]), int(span["end"])) == (epoch("2026-03-01T10:00:00"), epoch("2026-03-01T10:00:01"))
+    assert "left out 0 away (afk) and 1 zero-length events" in "\n".join(r.notes)
+
+
+def test_an_mturk_requester_batch_file_is_named_for_what_it_is(tmp_path):
+    (tmp_path / "Batch_4711_batch_results.csv").write_text(
+        '"HITId","HITTypeId","Title","Reward","AssignmentId","WorkerId","AssignmentStatus","AcceptTime",'
+        '"SubmitTime","Input.image_url","Answer.label"\n'
+        '"3H","3T","Label images","$0.05","3A","A1W","Submitted","Mon Mar 02 09:00:00 PST 2026",'
+        '"Mon Mar 02 09:01:00 PST 2026","https://example.org/1.png","cat"\n', encoding="utf-8")
+    for fmt in ("spreadsheet", "toggl", "clockify", "paypal"):
+        r = importers.read_history(fmt, tmp_path / "Batch_4711_batch_results.csv", NAIROBI, today=TODAY)
+        assert "looks like an MTurk requester's batch results file" in msgs(r)[0], fmt
+    r = importers.read_history("mturk", tmp_path / "Batch_4711_batch_results.csv", NAIROBI, today=TODAY)
+    assert "an MTurk requester's batch results file" in msgs(r)[0]

@@ -61,22 +61,28 @@ def import_history(c: Context, fmt: str, file: str, mapping, platform, day_first
     opts = {"mapping": mapping, "platform": platform, "day_first": day_first, "decimal_comma": decimal_comma,
             "duration_unit": duration_unit, "currency": currency, "timezone": timezone, "kind": kind,
             "pay_model": pay_model, "sheet": sheet, "hit_minutes": hit_minutes,
-            "payer": ",".join(payers) if payers else None, "strict": "yes" if strict else None}
+            "payer": list(payers) if payers else None, "strict": "yes" if strict else None}
     opts = {k: v for k, v in opts.items() if v not in (None, "")}
     if fmt == "spreadsheet":
         opts["mappings_file"] = str(mfile)
     opts["today"] = _today(store.settings().timezone)
-    res = importers.read_history(fmt, file, store.settings(), **opts)
-    name = Path(file).name
-    problems = list(res.problems)
-    report = counts = None
-    if not problems:
-        try:
-            report, counts = importers.apply(store, res.tables, source=f"import:{fmt}:{name}", dry_run=dry_run)
-        except ImportProblems as exc:
-            problems = exc.problems
-    if problems or dry_run:
-        c.discard_if_created()  # looking leaves no empty logbook behind
+    try:
+        res = importers.read_history(fmt, file, store.settings(), **opts)
+        name = Path(file).name
+        problems = list(res.problems)
+        report = counts = None
+        if not problems:
+            try:
+                report, counts = importers.apply(store, res.tables, source=f"import:{fmt}:{name}", dry_run=dry_run)
+            except ImportProblems as exc:
+                problems = exc.problems
+    except BaseException:
+        c.discard_if_created()  # a refused import into a new path leaves no file, whatever refused it
+        raise
+    wrote = report is not None and (report.added or any(t.settled for t in report.tables.values())) or (
+        counts is not None and counts.added)
+    if problems or dry_run or not wrote:
+        c.discard_if_created()  # looking, or importing nothing, leaves no empty logbook behind
     if problems:
         for p in problems:
             click.echo(str(p), err=True)

@@ -160,6 +160,7 @@ def _dispatch(fmt: str, path: Path, settings: Logbook, o: dict[str, Any], out: H
         raise FormatMismatch(f"{path.name} is empty; export it again (it needs a header row and some rows)")
     out.signature = header_signature(sheet.header)
     out.problems.extend(wide_rows(sheet))
+    _refuse_known_exports(sheet.header, path.name, fmt)
     if fmt == "paypal":
         from .paypal import parse_payers, read_paypal
         return read_paypal(sheet, settings, payers=parse_payers(o.get("payer")),
@@ -171,7 +172,6 @@ def _dispatch(fmt: str, path: Path, settings: Logbook, o: dict[str, Any], out: H
         from .timetrackers import read_tracker
         return read_tracker(sheet, fmt, settings, opts, notes=out.notes)
     from .spreadsheet import read_work
-    _refuse_known_exports(sheet.header, path.name)
     given = parse_mapping(o.get("mapping"))
     saved = _mappings.lookup(o.get("mappings_file"), out.signature) or {}
     mapping = {**auto_mapping(sheet.header), **saved, **given}
@@ -183,11 +183,25 @@ def _dispatch(fmt: str, path: Path, settings: Logbook, o: dict[str, Any], out: H
     return read_work(sheet, mapping, settings, opts)
 
 
-def _refuse_known_exports(header: list[str], name: str) -> None:
-    """A PayPal download read as a work spreadsheet would turn payments into hours: refuse it."""
+def known_export(header: list[str]) -> str | None:
+    """What another tool's file is, when its columns say so (for a message naming it)."""
     from ._common import find_column
-    if find_column(header, "Gross") is not None and find_column(header, "Transaction ID") is not None:
-        raise FormatMismatch(f"{name} looks like a PayPal activity download; import it with --from paypal")
+    from .paypal import looks_like_paypal
+    if looks_like_paypal(header):
+        return "a PayPal activity download; import it with --from paypal"
+    if all(find_column(header, c) is not None for c in ("HITId", "WorkerId", "AssignmentId")):
+        return ("an MTurk requester's batch results file (HITId, WorkerId, Answer.* columns): it holds the answers "
+                "workers sent a requester, not your own work; for your HIT history export a backup from MTurk "
+                "Suite's HIT Tracker and use --from mturk")
+    return None
+
+
+def _refuse_known_exports(header: list[str], name: str, fmt: str) -> None:
+    """A file of another kind read as this one would turn payments (or other people's
+    answers) into hours: refuse it, naming what it is."""
+    what = known_export(header)
+    if what and not (fmt == "paypal" and what.startswith("a PayPal")):
+        raise FormatMismatch(f"{name} looks like {what}")
 
 
 def save_mapping(mappings_file: str | Path, result: HistoryRead) -> None:

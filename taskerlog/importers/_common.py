@@ -310,7 +310,8 @@ def load_json(path: Path, what: str, export_hint: str) -> Any:
         raise FormatMismatch(f"{path.name} is not JSON (line {exc.lineno}: {exc.msg}); the {what} importer reads "
                              "its JSON export") from exc
     except RecursionError as exc:  # thousands of nested brackets: no export looks like this
-        raise FormatMismatch(f"{path.name} nests its data too deeply to be a {what} export; {export_hint}") from exc
+        raise FormatMismatch(f"{path.name} nests its data thousands of levels deep, which no {what} export does; "
+                             f"{export_hint}") from exc
 
 
 def resolve_date(c: DateText, day_first: bool | None, *, today: dt.date | None = None) -> dt.date:
@@ -533,6 +534,7 @@ def _split_amount(value: Any) -> AmountText | None:
     if not re.fullmatch(r"\d[\d.,]*|[.,]\d+", body):
         raise CellError(f"'{s}' is not an amount; write it like 12.50, $12.50 or 12,50 €")
     dots, commas = body.count("."), body.count(",")
+    _check_groups(body, s)
     if dots and commas:
         style = "dot" if body.rfind(".") > body.rfind(",") else "comma"
     elif dots > 1:
@@ -549,6 +551,30 @@ def _split_amount(value: Any) -> AmountText | None:
     else:
         style = "none"
     return AmountText(body, negative, currency, style)
+
+
+def _check_groups(body: str, shown: str) -> None:
+    """Thousands separators must group digits as people do: 1,234,567 or (India)
+    12,34,567. Anything else ('1,2,3', '12,34.5,6') is refused rather than read as a
+    number the cell never meant."""
+    seps = [c for c in body if c in ".,"]
+    if len(seps) < 2:
+        return
+    last = seps[-1]
+    if len(set(seps)) == 2:  # both: the last one is the decimal point, the other groups
+        if seps.count(last) > 1:
+            raise CellError(f"'{shown}' is not an amount: its separators are mixed up; write it like 1,234.50")
+        whole = body[:body.rfind(last)]
+        group = "," if last == "." else "."
+    else:  # one kind, several times: they group the digits (1.250.000 or 1,250,000)
+        whole, group = body, last
+    parts = whole.split(group)
+    western = 1 <= len(parts[0]) <= 3 and all(len(x) == 3 for x in parts[1:])
+    indian = len(parts) > 2 and 1 <= len(parts[0]) <= 2 and all(len(x) == 2 for x in parts[1:-1]) \
+        and len(parts[-1]) == 3
+    if not (western or indian):
+        raise CellError(f"'{shown}' is not an amount: its digits are grouped oddly; write it like 1,234.50 or "
+                        "1.234,50 (or without a thousands separator)")
 
 
 def decide_decimal_comma(cells: Iterable[tuple[int, AmountText]], option: bool | None,

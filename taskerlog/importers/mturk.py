@@ -77,8 +77,16 @@ def _kind_of(v: Any) -> str:
 
 
 def _load(path: Path) -> list[tuple[int, dict | Any]]:
-    data = load_json(path, "MTurk HIT Tracker", "export your HITs again from the HIT Tracker")
     name = path.name
+    try:
+        data = load_json(path, "MTurk HIT Tracker", "export your HITs again from the HIT Tracker")
+    except FormatMismatch:
+        from . import known_export
+        from ._common import read_sheet
+        what = known_export(read_sheet(path).header)
+        if what:
+            raise FormatMismatch(f"{name} is not a HIT Tracker backup: it looks like {what}") from None
+        raise
     if isinstance(data, dict) and "buckets" in data:
         raise FormatMismatch(f"{name} looks like an ActivityWatch export; use --from activitywatch")
     if isinstance(data, dict):

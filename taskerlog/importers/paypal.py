@@ -5,8 +5,17 @@ Only completed incoming payments from a platform become payouts: gross → amoun
 transaction id → reference (so importing again, or an overlapping later download, adds
 only new payments). Who is a platform: the payer's name contains a known platform name
 (see :data:`KNOWN_PAYERS`), or the worker says so with ``--payer "Name=Platform"``.
-Everything else (payments out, withdrawals to a bank, currency conversions, holds,
+Money received from a platform counts whatever PayPal's type word is (Mass Pay, Express
+Checkout, Mobile Payment, Pre-approved Payment, Payment Received ...). Everything else
+(payments out, withdrawals to a bank, currency conversions, holds, refunds, memo lines,
 payments from people) is skipped and listed in the preview with the reason.
+
+Downloads in English, German, Spanish, French and Portuguese are read by their own column
+names (:data:`COLUMNS`), status and balance-impact words; in the four non-English ones a
+date whose order the column does not prove is day first and an amount like 1,250 has a
+decimal comma, as those languages write them (``--day-first`` / ``--decimal-comma``
+override). Gross − |fee| must equal net on every payment kept, and an amount whose digit
+groups are odd (``1,2,3``) is refused, never read as another number.
 """
 
 from __future__ import annotations
@@ -38,10 +47,42 @@ ZONES = {"PST": -480, "PDT": -420, "MST": -420, "MDT": -360, "CST": -360, "CDT":
          "GMT": 0, "UTC": 0, "BST": 60, "WET": 0, "WEST": 60, "CET": 60, "CEST": 120, "EET": 120, "EEST": 180,
          "EAT": 180, "WAT": 60, "CAT": 120, "SAST": 120, "TRT": 180, "MSK": 180, "IST": 330, "PHT": 480,
          "PHST": 480, "SGT": 480, "HKT": 480, "WIB": 420, "JST": 540, "KST": 540, "AEST": 600, "AEDT": 660,
-         "BRT": -180, "ART": -180, "VET": -240, "COT": -300, "PKT": 300, "NPT": 345, "BDT": 360}
+         "BRT": -180, "ART": -180, "VET": -240, "COT": -300, "PKT": 300, "NPT": 345, "BDT": 360,
+         "MEZ": 60, "MESZ": 120, "HNEC": 60, "HAEC": 120, "WEZ": 0, "WESZ": 60, "HNE": -300, "HAE": -240,
+         "BRST": -120}
 
+#: type words of money that moved but is not a payment to the worker (English and the four
+#: download languages); a payment's own type word (Express Checkout ...) never skips it
 SKIP_TYPES = ("currency conversion", "withdraw", "transfer to", "bank deposit", "hold", "reversal", "refund",
-              "payment sent", "preapproved", "express checkout", "pre-approved", "debit card", "mobile payment sent")
+              "debit card", "authorization", "authorisation",
+              "währungsumrechnung", "abbuchung", "bankgutschrift", "einbehalt", "rückzahlung", "erstattung",
+              "rückbuchung", "conversión de divisa", "retirada", "retiro", "reembolso", "retención",
+              "conversion de devise", "virement", "retrait", "remboursement", "conversão de moeda", "saque",
+              "transferência", "retenção", "estorno")
+
+#: column → its header in each language PayPal downloads in (en, de, es, fr, pt)
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "date": ("Date", "Datum", "Fecha", "Data"),
+    "time": ("Time", "Uhrzeit", "Hora", "Heure", "Horário", "Horario"),
+    "tz": ("TimeZone", "Time Zone", "Time zone", "Zeitzone", "Zona horaria", "Fuseau horaire", "Fuso horário"),
+    "name": ("Name", "Nombre", "Nom", "Nome"),
+    "type": ("Type", "Description", "Typ", "Tipo"),
+    "status": ("Status", "Estado", "État", "Etat", "Statut"),
+    "currency": ("Currency", "Währung", "Divisa", "Moneda", "Devise", "Moeda"),
+    "gross": ("Gross", "Brutto", "Bruto", "Brut"),
+    "fee": ("Fee", "Gebühr", "Tarifa", "Comisión", "Frais", "Taxa"),
+    "net": ("Net", "Netto", "Neto", "Líquido", "Liquido"),
+    "id": ("Transaction ID", "Transaktionscode", "Id. de transacción", "ID de transacción",
+           "Código de transacción", "Numéro de transaction", "N° de transaction", "ID de transaction",
+           "Código da transação", "ID da transação", "Código de transação"),
+    "impact": ("Balance Impact", "Auswirkung auf Guthaben", "Impacto en el saldo", "Impact sur le solde",
+               "Impacto no saldo"),
+}
+REQUIRED = ("date", "gross", "currency", "id")
+COMPLETED = ("completed", "complete", "success", "abgeschlossen", "completado", "completada", "completo",
+             "terminé", "termine", "effectué", "concluído", "concluido", "concluída")
+DEBIT = ("debit", "soll", "débito", "debito", "débit", "cargo")
+MEMO = ("memo",)
 
 
 def _payer_platform(name: str, payers: dict[str, str]) -> str | None:
@@ -55,19 +96,41 @@ def _payer_platform(name: str, payers: dict[str, str]) -> str | None:
     return None
 
 
-def parse_payers(text: str | dict | None) -> dict[str, str]:
+def looks_like_paypal(header: list[str]) -> bool:
+    """A PayPal activity download, in any of its languages."""
+    return all(find_column(header, *COLUMNS[k]) is not None for k in ("gross", "id"))
+
+
+def _language(header: list[str]) -> str:
+    """'en' for an English download, else 'other' (the four day-first, decimal-comma ones)."""
+    return "en" if find_column(header, "Gross", "Transaction ID") is not None else "other"
+
+
+def parse_payers(text: str | dict | list | tuple | None) -> dict[str, str]:
+    """``--payer`` values: each NAME=PLATFORM (split at the last '='), given once per option
+    (a name may hold commas: 'Scale AI, Inc.=Outlier'); a single text may also list several
+    separated by commas when no name holds one."""
     if not text:
         return {}
     if isinstance(text, dict):
         return dict(text)
+    if isinstance(text, (list, tuple)):
+        out: dict[str, str] = {}
+        for item in text:
+            out.update(_payer(str(item)))
+        return out
     out = {}
     for part in str(text).split(","):
-        if "=" in part:
-            k, v = part.rsplit("=", 1)
-            out[k.strip()] = v.strip()
-        elif part.strip():
-            raise ValueError(f"'{part.strip()}' is not NAME=PLATFORM; write e.g. --payer 'Smart Ecosystem=Outlier'")
+        if part.strip():
+            out.update(_payer(part))
     return out
+
+
+def _payer(part: str) -> dict[str, str]:
+    if "=" not in part or not part.rsplit("=", 1)[0].strip() or not part.rsplit("=", 1)[1].strip():
+        raise ValueError(f"'{part.strip()}' is not NAME=PLATFORM; write e.g. --payer 'Smart Ecosystem=Outlier'")
+    k, v = part.rsplit("=", 1)
+    return {k.strip(): v.strip()}
 
 
 def _offset(tzname: str, fallback: str) -> dt.tzinfo:
@@ -98,16 +161,15 @@ def read_paypal(sheet: Sheet, settings: Logbook, *, payers: dict[str, str] | Non
     problems: list[Problem] = []
     notes = notes if notes is not None else []
     payers = payers or {}
-    col = {k: find_column(h, *names) for k, names in {
-        "date": ("Date",), "time": ("Time",), "tz": ("TimeZone", "Time Zone", "Time zone"),
-        "name": ("Name",), "type": ("Type", "Description"), "status": ("Status",), "currency": ("Currency",),
-        "gross": ("Gross",), "fee": ("Fee",), "net": ("Net",), "id": ("Transaction ID",),
-        "impact": ("Balance Impact",)}.items()}
-    missing = [n for n in ("date", "gross", "currency", "id") if col[n] is None]
+    col = {k: find_column(h, *names) for k, names in COLUMNS.items()}
+    missing = [n for n in REQUIRED if col[n] is None]
     if missing:
         raise FormatMismatch(f"this does not look like a PayPal activity download: it has no "
-                             f"{', '.join(missing)} column (expected Date, Time, Name, Type, Status, Currency, "
-                             "Gross, Fee, Net, Transaction ID)")
+                             + ", ".join(f"{COLUMNS[n][0]} ({' / '.join(COLUMNS[n][1:4])})" for n in missing)
+                             + " column; it needs Date, Gross, Currency and Transaction ID, and reads Time, "
+                             "TimeZone, Name, Type, Status, Fee, Net and Balance Impact when they are there (in "
+                             "English, German, Spanish, French or Portuguese)")
+    local = _language(h) != "en"
     tz = timezone or settings.timezone
 
     def v(rec: list[Any], k: str) -> str:
@@ -117,27 +179,36 @@ def read_paypal(sheet: Sheet, settings: Logbook, *, payers: dict[str, str] | Non
     parsed = []
     dates, amounts = [], []
     for line, rec in sheet.rows:
+        at = "date"
         try:
-            d = split_date(rec[col["date"]])
+            d = split_date(v(rec, "date"))
             dates.append((line, d))
+            at = "gross"
             g = split_amount(v(rec, "gross"))
+            at = "fee"
             f = split_amount(v(rec, "fee"))
+            at = "net"
             n = split_amount(v(rec, "net"))
             for a in (g, f, n):
                 if a is not None:
                     amounts.append((line, a))
             parsed.append((line, rec, d, g, f, n, None))
         except CellError as exc:
-            parsed.append((line, rec, None, None, None, None, exc))
+            parsed.append((line, rec, None, None, None, None, (h[col[at]], exc)))
     dfirst, dp = decide_day_first(dates, day_first, file, h[col["date"]])
     dcomma, mp = decide_decimal_comma(amounts, decimal_comma, file, h[col["gross"]])
+    if local:  # German, Spanish, French, Portuguese: what the column does not prove is written their way
+        if day_first is None and dfirst is None and all("could be day/month" in p.message for p in dp):
+            dfirst, dp = True, []
+        if decimal_comma is None and dcomma is None and all("thousands or decimals" in p.message for p in mp):
+            dcomma, mp = True, []
     problems.extend(dp + mp)
     if dp or mp:
         return tables, problems
     for line, rec, d, g, f, n, err in parsed:
         name, typ, status = v(rec, "name"), v(rec, "type"), v(rec, "status")
         if err is not None:
-            problems.append(Problem(file, line, "", str(err)))
+            problems.append(Problem(file, line, err[0], str(err[1])))
             continue
         where = h[col["gross"]]
         try:
@@ -147,12 +218,14 @@ def read_paypal(sheet: Sheet, settings: Logbook, *, payers: dict[str, str] | Non
             impact = v(rec, "impact").lower()
             label = f"{typ or 'transaction'} {gross} {v(rec, 'currency')} from {name or '(no name)'}"
             reason = None
-            if gross <= 0 or impact == "debit":
+            if impact in MEMO:
+                reason = "a memo line (PayPal's note of a payment, no money moved)"
+            elif gross <= 0 or impact in DEBIT:
                 reason = "money going out"
-            elif status and status.lower() not in ("completed", "complete", "success"):
+            elif status and status.lower() not in COMPLETED:
                 reason = f"status {status}"
             elif any(t in typ.lower() for t in SKIP_TYPES):
-                reason = "not a payment received"
+                reason = f"a {typ}: money moved between your own balances or back, not pay"
             platform = _payer_platform(name, payers) if reason is None else None
             if reason is None and platform is None:
                 reason = (f"'{name}' is not a known platform; if it is one, add --payer '{name}=Platform'")
@@ -163,6 +236,9 @@ def read_paypal(sheet: Sheet, settings: Logbook, *, payers: dict[str, str] | Non
             fee = abs(resolve_amount(f, dcomma, allow_negative=True)) if f is not None else Decimal(0)
             where = h[col["net"]] if col["net"] is not None else "Net"
             net = resolve_amount(n, dcomma, allow_negative=True) if n is not None else gross - fee
+            if net != gross - fee:
+                raise CellError(f"gross {gross} − fee {fee} is {gross - fee}, but the net says {net}; one of the "
+                                "three numbers is misread or mistyped: check this row in PayPal")
             where = h[col["currency"]]
             currency = check_currency(v(rec, "currency"))
             where = h[col["date"]]
@@ -179,8 +255,8 @@ def read_paypal(sheet: Sheet, settings: Logbook, *, payers: dict[str, str] | Non
         except CellError as exc:
             problems.append(Problem(file, line, where, str(exc)))
             continue
-        tables.add("payouts", PAYOUT_COLUMNS, line, {
+        tables.add("payouts", PAYOUT_COLUMNS + ["_ids"], line, {
             "platform": platform, "paid_at": iso_local(paid_at, tz), "amount": gross, "currency": currency,
             "fee": fee, "method": "PayPal", "received_amount": net, "received_currency": currency,
-            "reference": ref, "note": f"PayPal {typ}: {name}".strip()})
+            "reference": ref, "note": f"PayPal {typ}: {name}".strip(), "_ids": ref})
     return tables, problems
