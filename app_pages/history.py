@@ -52,6 +52,8 @@ with st.expander("Options (the preview tells you when one is needed)", expanded=
     if fmt == "mturk":
         opts["hit_minutes"] = st.number_input("Minutes per HIT, when the export has dates but no times",
                                               min_value=0, value=0, key="hist_hitmin") or None
+        opts["strict"] = "yes" if st.checkbox("Refuse the file for a HIT state taskerlog does not know (strict)",
+                                              key="hist_strict") else None
     if fmt == "paypal":
         opts["payer"] = st.text_input("Payers that are platforms, e.g. Smart Ecosystem=Outlier", key="hist_payer")
 
@@ -91,7 +93,7 @@ if upload is not None:
                 if res.notes:
                     with st.expander(f"Skipped or left out ({len(res.notes)})"):
                         st.code("\n".join(res.notes), language=None, wrap_lines=True)
-                for name, df in res.tables.items():
+                for name, df in importers.read_tables(res).items():
                     with st.expander(f"{name}: {len(df)} row(s) read"):
                         st.dataframe(df.head(200), hide_index=True)
                 if st.button("Import now", type="primary", key="hist_go"):

@@ -798,3 +798,11 @@ def test_an_mturk_requester_batch_file_is_named_for_what_it_is(tmp_path):
         assert "looks like an MTurk requester's batch results file" in msgs(r)[0], fmt
     r = importers.read_history("mturk", tmp_path / "Batch_4711_batch_results.csv", NAIROBI, today=TODAY)
     assert "an MTurk requester's batch results file" in msgs(r)[0]
+
+
+def test_a_paypal_transaction_is_one_payout_whatever_platform_a_later_import_names(nairobi):
+    run(nairobi, "paypal", "paypal_activity.csv", payer="Cousin Joe=Family")
+    # the worker names the payer differently the next time: the transaction id says it is the same payment
+    again, _ = run(nairobi, "paypal", "paypal_activity.csv", payer="Cousin Joe=Relatives")
+    assert (again.added, again.tables["payouts"].already) == (0, 3)
+    assert sorted(p["reference"] for p in nairobi.rows("payouts")) == ["1AB23456CD789012E", "4JOE", "5REM"]

@@ -58,7 +58,12 @@ def read(fmt: str, path: str | Path, settings: Logbook, **options: Any
     """The bundle contract: (tables in bundle format with ``_line``, problems). The private
     identity columns of :func:`read_history` are left out: :func:`apply` is what uses them."""
     r = read_history(fmt, path, settings, **options)
-    return {k: _public(v) for k, v in r.tables.items()}, r.problems
+    return read_tables(r), r.problems
+
+
+def read_tables(r: HistoryRead) -> dict[str, pd.DataFrame]:
+    """What a reader found, as bundle tables (without the private identity columns)."""
+    return {k: _public(v) for k, v in r.tables.items()}
 
 
 def _public(df: pd.DataFrame) -> pd.DataFrame:
@@ -353,5 +358,5 @@ def _apply_activity(store, df: pd.DataFrame, *, source: str, dry_run: bool) -> A
     return ActivityCounts(added=len(new), already=len(rows) - len(new))
 
 
-__all__ = ["FORMATS", "OPTIONS", "read", "read_history", "HistoryRead", "apply", "save_mapping",
+__all__ = ["FORMATS", "OPTIONS", "read", "read_history", "read_tables", "HistoryRead", "apply", "save_mapping",
            "ActivityCounts", "Problem"]
