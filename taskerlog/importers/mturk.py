@@ -46,6 +46,7 @@ MTURK_TZ = "America/Los_Angeles"
 #: states MTurk Suite's tracker and HIT Database write → the logbook's status (None: left out)
 STATES: dict[str, str | None] = {
     "approved": "paid", "paid": "paid", "approved paid": "paid", "pending payment": "paid",
+    "approved pending payment": "paid",
     "submitted": "pending", "pending": "pending", "pending approval": "pending",
     "rejected": "rejected",
     "returned": "returned", "abandoned": "returned", "expired": "returned",
