@@ -806,3 +806,14 @@ def test_a_paypal_transaction_is_one_payout_whatever_platform_a_later_import_nam
     again, _ = run(nairobi, "paypal", "paypal_activity.csv", payer="Cousin Joe=Relatives")
     assert (again.added, again.tables["payouts"].already) == (0, 3)
     assert sorted(p["reference"] for p in nairobi.rows("payouts")) == ["1AB23456CD789012E", "4JOE", "5REM"]
+
+
+def test_a_spreadsheet_with_an_empty_platform_column_asks_once(tmp_path):
+    (tmp_path / "hours.csv").write_text("Date,Start,End,Client,Project\n2026-03-02,09:00,10:00,,P\n"
+                                        "2026-03-03,09:00,10:00,,P\n2026-03-04,09:00,10:00,Outlier,P\n")
+    r = importers.read_history("spreadsheet", tmp_path / "hours.csv", NAIROBI, today=TODAY)
+    assert msgs(r) == ["hours.csv:2: Client: which platform is this? 2 row(s) have an empty Client column; say which "
+                       "with --platform NAME (e.g. --platform Outlier; in the app: Options → Platform), or fill the "
+                       "column in"]
+    r = importers.read_history("spreadsheet", tmp_path / "hours.csv", NAIROBI, today=TODAY, platform="Remotasks")
+    assert [w["platform"] for w in work_rows(r)] == ["Remotasks", "Remotasks", "Outlier"]

@@ -185,6 +185,10 @@ def _dispatch(fmt: str, path: Path, settings: Logbook, o: dict[str, Any], out: H
     if unused:
         out.notes.append(f"{path.name}: columns not imported: {', '.join(unused)} "
                          "(map them with --mapping 'Column=field' if they matter)")
+    if "platform" in mapping and mapping["platform"] in sheet.header:
+        from .timetrackers import no_platform
+        if (question := no_platform(sheet, mapping, opts)) is not None:
+            return Tables(path.name), [question]
     return read_work(sheet, mapping, settings, opts)
 
 

@@ -98,8 +98,9 @@ def _leave_out(sheet: Sheet, mapping: dict[str, str], unit: str | None, notes: l
     sheet.rows[:] = keep
 
 
-def _no_platform(sheet: Sheet, mapping: dict[str, str], opts: Options) -> Problem | None:
-    """One question for the file when rows have no Client and no --platform was given."""
+def no_platform(sheet: Sheet, mapping: dict[str, str], opts: Options) -> Problem | None:
+    """One question for the file when rows have no platform (Client) and no --platform was
+    given, instead of the same problem on every row (spreadsheets use it too)."""
     if opts.platform:
         return None
     i = sheet.header.index(mapping["platform"]) if "platform" in mapping else None
@@ -122,7 +123,7 @@ def read_tracker(sheet: Sheet, fmt: str, settings: Logbook, opts: Options,
     opts.kind_from_tags = True
     opts.zero_pay_is_blank = True
     _leave_out(sheet, mapping, opts.duration_unit, notes if notes is not None else opts.notes)
-    if (question := _no_platform(sheet, mapping, opts)) is not None:
+    if (question := no_platform(sheet, mapping, opts)) is not None:
         return Tables(sheet.name), [question]
     task_col = find_column(sheet.header, "Task")
     if task_col is not None:  # fold the Task into the note
