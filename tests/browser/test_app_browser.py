@@ -322,6 +322,38 @@ def test_history_preview_and_result_speak_of_the_file_not_a_bundle(server, page)
     assert len(Store(server.db).frames().work) == 3
 
 
+def test_history_preview_counts_left_out_breaks_and_asks_once_for_the_platform(server, page):
+    """A Clockify export with a break and a zero-length entry previews as valid and says how
+    many rows were left out; a Toggl export with empty Client cells is one question naming
+    the option, not a problem per row."""
+    goto(page, f"{server.url}/history")
+    page.get_by_label("What is the file?").click()
+    page.get_by_role("option", name="Clockify (detailed CSV export)").click()
+    settle(page)
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+        str(ROOT / "tests" / "fixtures" / "importers" / "clockify_with_break.csv"))
+    page.get_by_text("The file is valid").wait_for(timeout=60_000)
+    settle(page)
+    assert "work: would add 2" in page.locator('[data-testid="stCode"]').first.inner_text()
+    page.get_by_text("Skipped or left out (2)").click()
+    settle(page)
+    notes = page.locator('[data-testid="stCode"]').nth(1).inner_text()
+    assert "left out 1 break(s)" in notes and "left out 1 zero-length entries" in notes
+    shot(page, "history-clockify-left-out")
+    goto(page, f"{server.url}/history")
+    page.get_by_label("What is the file?").click()
+    page.get_by_role("option", name="Toggl Track (detailed CSV export)").click()
+    settle(page)
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+        str(ROOT / "tests" / "fixtures" / "importers" / "toggl_no_client.csv"))
+    page.get_by_text("Nothing can be imported yet").wait_for(timeout=60_000)
+    settle(page)
+    problems = page.locator('[data-testid="stCode"]').first.inner_text()
+    assert problems.count("which platform is this?") == 1 and "--platform NAME" in problems
+    shot(page, "history-toggl-platform-question")
+    assert Store(server.db).frames().work.empty
+
+
 def test_a_payout_received_in_a_currency_without_the_amount_is_refused_then_saved(server, page):
     """'Received in' typed without 'Received' is refused in words and saves nothing; with
     the amount added, the same form saves it (what was typed is kept after the refusal)."""
