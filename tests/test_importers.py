@@ -652,9 +652,10 @@ def test_paypal_refuses_oddly_grouped_numbers_and_a_net_that_is_not_gross_minus_
     assert (r.problems[1].line, r.problems[1].column) == (3, "Net")
     assert "gross 185.00 − fee 3.70 is 181.30, but the net says 118.30" in r.problems[1].message
     assert len(r.problems) == 2  # 1,185.00 - 3.70 = 1,181.30 is fine
-    for text, value in (("1,234,567.89", "1234567.89"), ("12,34,567.00", "1234567.00"), ("1.234.567,89", "1234567.89")):
+    for text, value in (("1,234,567.89", "1234567.89"), ("12,34,567.00", "1234567.00"), ("1.234.567,89", "1234567.89"),
+                        ("1 234,50", "1234.50"), ("1'234.50", "1234.50")):
         assert c.resolve_amount(c.split_amount(text), None) == Decimal(value)
-    for text in ("1,2,3", "12,3456.00", "1.2.3", "1,234.567,00"):
+    for text in ("1,2,3", "12,3456.00", "1.2.3", "1,234.567,00", "12 34", "1'2"):
         with pytest.raises(c.CellError):
             c.split_amount(text)
 

@@ -530,6 +530,8 @@ def _split_amount(value: Any) -> AmountText | None:
         negative, body = True, body[:-1].strip()
     if body.startswith("+"):
         body = body[1:].strip()
+    if (" " in body or "'" in body) and not re.fullmatch(r"\d{1,3}(?:[ ']\d{3})+(?:[.,]\d+)?", body):
+        raise CellError(f"'{s}' is not an amount: its digits are grouped oddly; write it like 1 234,50 or 1234.50")
     body = body.replace(" ", "").replace("'", "")
     if not re.fullmatch(r"\d[\d.,]*|[.,]\d+", body):
         raise CellError(f"'{s}' is not an amount; write it like 12.50, $12.50 or 12,50 €")
