@@ -818,3 +818,25 @@ def test_a_spreadsheet_with_an_empty_platform_column_asks_once(tmp_path):
                        "column in"]
     r = importers.read_history("spreadsheet", tmp_path / "hours.csv", NAIROBI, today=TODAY, platform="Remotasks")
     assert [w["platform"] for w in work_rows(r)] == ["Remotasks", "Remotasks", "Outlier"]
+
+
+def test_a_later_spreadsheet_with_one_more_untimed_row_adds_exactly_that_row(tmp_path, nairobi):
+    """Rows without a time of day are placed by the importer (09:00 onwards): that placement
+    is a guess, so a row added above them in a later copy of the sheet must not make the
+    others new."""
+    first = tmp_path / "hours.csv"
+    first.write_text("Day,Hours,Site,What,Pay\n2026-03-02,1:30,Outlier,tasking,$52.50\n"
+                     "2026-03-02,1:00,Outlier,review,\n")
+    later = tmp_path / "hours-later.csv"
+    later.write_text("Day,Hours,Site,What,Pay\n2026-03-02,0:30,Outlier,meeting,\n"
+                     "2026-03-02,1:30,Outlier,tasking,$52.50\n2026-03-02,1:00,Outlier,review,\n")
+    for f, added, already in ((first, 2, 0), (later, 1, 2), (later, 0, 3)):
+        r = importers.read_history("spreadsheet", f, nairobi.settings(), today=TODAY)
+        assert r.problems == [], msgs(r)
+        report, _ = importers.apply(nairobi, r.tables, source=f"import:spreadsheet:{f.name}")
+        assert (report.tables["work"].added, report.tables["work"].already) == (added, already), f.name
+    rows = sorted(nairobi.rows("work"), key=lambda w: w["start"])
+    nine = epoch("2026-03-02T06:00")  # 09:00 in Nairobi
+    # the first two keep 09:00-10:30 and 10:30-11:30; the meeting follows them, 11:30-12:00
+    assert [((w["start"] - nine) // 60, (w["end"] - nine) // 60, w["kind"]) for w in rows] == [
+        (0, 90, "tasking"), (90, 150, "review"), (150, 180, "meeting")]

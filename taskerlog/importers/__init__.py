@@ -259,8 +259,20 @@ def adopt_identity(store, tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataF
     (``_estimated`` = the day they were placed on) that are new are placed after what the
     logbook already has on that day, so a later, larger backup adds exactly the new HITs.
     Rows of one file that share an id are one record: the last one (the latest state) is kept.
+
+    A spreadsheet row without a time of day (placed by the reader from 09:00, noted
+    "[time of day not recorded]") has no id: it is the same entry as the logbook's untimed
+    entry of the same platform, project, kind, day, length and note (the n-th such row of the
+    file is the n-th such entry), whatever time the placement gave it; new ones go after the
+    day's untimed entries.
     """
     out = dict(tables)
+    work = out.get("work")
+    if work is not None and "_ids" not in work.columns and len(work) and store.has_rows("work") \
+            and work["note"].astype(str).str.endswith(UNTIMED).any():
+        adopted = _adopt_untimed(store, work)
+        adopted.attrs = dict(work.attrs)
+        out["work"] = adopted
     for name in ("work", "payouts"):
         df = out.get(name)
         if df is None or "_ids" not in df.columns:
@@ -285,7 +297,6 @@ def _one_per_id(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _adopt_work(store, df: pd.DataFrame) -> pd.DataFrame:
-    from .. import timeutil
     from ._common import iso_local
     tz = store.settings().timezone
     old = store.frames().work
@@ -310,21 +321,73 @@ def _adopt_work(store, df: pd.DataFrame) -> pd.DataFrame:
         from .mturk import MTURK_TZ
         from ._common import local_epoch
         est = df["_estimated"].astype(str)
-        for day_text in sorted(set(est[(est != "") & ~pd.Series(adopted, index=df.index)])):
-            day = dt.date.fromisoformat(day_text)
-            origin = local_epoch(day, dt.time(0), MTURK_TZ)
-            nxt = local_epoch(day + dt.timedelta(days=1), dt.time(0), MTURK_TZ)
-            rows = [i for i in range(len(df)) if est.iloc[i] == day_text and not adopted[i]]
-            pf = df["platform"].iloc[rows[0]]
-            inside = old[(old["platform"] == pf) & (old["start"] >= origin) & (old["start"] < nxt)]
-            if not len(inside):
-                continue
-            at = max(origin, int(inside["end"].max()))
-            for i in rows:
-                length = timeutil.parse_instant(df["end"].iloc[i], tz) - timeutil.parse_instant(df["start"].iloc[i], tz)
-                df.iloc[i, [df.columns.get_loc("start"), df.columns.get_loc("end")]] = [
-                    iso_local(at, tz), iso_local(at + length, tz)]
-                at += length
+        groups: dict[tuple, list[int]] = {}
+        for i in range(len(df)):
+            if est.iloc[i] and not adopted[i]:
+                day = dt.date.fromisoformat(est.iloc[i])
+                groups.setdefault((df["platform"].iloc[i], local_epoch(day, dt.time(0), MTURK_TZ),
+                                   local_epoch(day + dt.timedelta(days=1), dt.time(0), MTURK_TZ)), []).append(i)
+        _place_after(df, old, groups, tz)
+    return df
+
+
+def _place_after(df: pd.DataFrame, old: pd.DataFrame, groups: dict[tuple, list[int]], tz: str) -> None:
+    """Move the rows of each (platform, day from, day before) group, keeping their lengths and
+    order, to follow back to back after the latest end of ``old``'s entries of that platform
+    starting that day (when there are any). Works on ``df`` in place."""
+    from .. import timeutil
+    from ._common import iso_local
+    s_col, e_col = df.columns.get_loc("start"), df.columns.get_loc("end")
+    for (pf, origin, nxt), rows in groups.items():
+        inside = old[(old["platform"] == pf) & (old["start"] >= origin) & (old["start"] < nxt)]
+        if not len(inside):
+            continue
+        at = max(origin, int(inside["end"].max()))
+        for i in rows:
+            length = timeutil.parse_instant(df.iat[i, e_col], tz) - timeutil.parse_instant(df.iat[i, s_col], tz)
+            df.iat[i, s_col], df.iat[i, e_col] = iso_local(at, tz), iso_local(at + length, tz)
+            at += length
+
+
+UNTIMED = "[time of day not recorded]"
+
+
+def _adopt_untimed(store, df: pd.DataFrame) -> pd.DataFrame:
+    from .. import timeutil
+    from ._common import iso_local, local_epoch
+    tz = store.settings().timezone
+    old = store.frames().work
+    old = old[old["note"].fillna("").astype(str).str.endswith(UNTIMED)]
+    if not len(old):
+        return df
+
+    def day_of(epoch: int) -> dt.date:
+        return timeutil.to_local(int(epoch), tz).date()
+
+    stored: dict[tuple, list] = {}
+    for r in old.sort_values("start")[["platform", "project", "kind", "start", "end", "note"]].itertuples(index=False):
+        key = (r.platform, r.project or "", r.kind, day_of(r.start), int(r.end) - int(r.start), str(r.note))
+        stored.setdefault(key, []).append(r)
+    df = df.copy()
+    s_col, e_col = df.columns.get_loc("start"), df.columns.get_loc("end")
+    groups: dict[tuple, list[int]] = {}
+    taken: dict[tuple, int] = {}
+    for i, (pf, pj, kind, start, end, note) in enumerate(zip(*(df[c].astype(str).tolist() for c in (
+            "platform", "project", "kind", "start", "end", "note")))):
+        if not note.endswith(UNTIMED) or not end:
+            continue
+        a, b = timeutil.parse_instant(start, tz), timeutil.parse_instant(end, tz)
+        key = (pf, pj, kind, day_of(a), b - a, note)
+        n = taken.get(key, 0)
+        taken[key] = n + 1
+        match = stored.get(key, [])
+        if n < len(match):
+            df.iat[i, s_col], df.iat[i, e_col] = iso_local(int(match[n].start), tz), iso_local(int(match[n].end), tz)
+        else:
+            day = day_of(a)
+            groups.setdefault((pf, local_epoch(day, dt.time(0), tz),
+                               local_epoch(day + dt.timedelta(days=1), dt.time(0), tz)), []).append(i)
+    _place_after(df, old, groups, tz)
     return df
 
 
