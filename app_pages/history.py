@@ -41,11 +41,12 @@ with st.expander("Options (the preview tells you when one is needed)", expanded=
         dc = st.radio("Decimals are written", ["decide from the file", "with a comma (12,50)", "with a dot (12.50)"],
                       horizontal=True, key="hist_deccomma")
         opts["decimal_comma"] = {"with a comma (12,50)": "yes", "with a dot (12.50)": "no"}.get(dc)
-    if fmt == "spreadsheet":
+    if fmt in ("spreadsheet", "toggl", "clockify"):  # every option these formats' messages name
         du = st.radio("A plain number in the duration column means", ["(not used)", "minutes", "hours"],
                       horizontal=True, key="hist_unit")
         opts["duration_unit"] = None if du == "(not used)" else du
         opts["currency"] = st.text_input("Currency of amounts written without one (e.g. KES)", key="hist_cur")
+    if fmt == "spreadsheet":
         opts["mapping"] = st.text_input("Column mapping, e.g. Day=date, Hours=duration, Client=platform "
                                         "(leave blank to use the saved or the obvious one)", key="hist_mapping")
         st.caption("Fields: " + "; ".join(f"**{k}**: {v}" for k, v in FIELDS.items()))

@@ -840,3 +840,17 @@ def test_a_later_spreadsheet_with_one_more_untimed_row_adds_exactly_that_row(tmp
     # the first two keep 09:00-10:30 and 10:30-11:30; the meeting follows them, 11:30-12:00
     assert [((w["start"] - nine) // 60, (w["end"] - nine) // 60, w["kind"]) for w in rows] == [
         (0, 90, "tasking"), (90, 150, "review"), (150, 180, "meeting")]
+
+
+def test_a_spreadsheets_break_and_zero_length_rows_are_left_out_not_refused(tmp_path, nairobi):
+    (tmp_path / "mine.csv").write_text("Date,Start,Duration,Platform,Type\n2026-03-02,09:00,1:30,Outlier,tasking\n"
+                                       "2026-03-02,10:30,0:30,Outlier,Lunch break\n2026-03-02,11:00,0:00,Outlier,tasking\n"
+                                       "2026-03-02,11:00,1:00,Outlier,review\n")
+    r = importers.read_history("spreadsheet", tmp_path / "mine.csv", nairobi.settings(), today=TODAY)
+    assert r.problems == [], msgs(r)
+    assert [(w["start"][11:16], w["end"][11:16], w["kind"]) for w in work_rows(r)] == [
+        ("09:00", "10:30", "tasking"), ("11:00", "12:00", "review")]
+    notes = "\n".join(r.notes)
+    assert "left out 1 break(s): a break is not work; line(s) 3" in notes and "zero-length entries" in notes
+    importers.apply(nairobi, r.tables, source="import:spreadsheet")
+    assert _figures(nairobi)[0] == 150  # 1.5 h + 1 h; lunch is not work

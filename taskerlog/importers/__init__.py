@@ -185,8 +185,11 @@ def _dispatch(fmt: str, path: Path, settings: Logbook, o: dict[str, Any], out: H
     if unused:
         out.notes.append(f"{path.name}: columns not imported: {', '.join(unused)} "
                          "(map them with --mapping 'Column=field' if they matter)")
+    from .spreadsheet import duration_unit_hint
+    from .timetrackers import leave_out, no_platform
+    unit = opts.duration_unit or (duration_unit_hint(mapping["duration"]) if "duration" in mapping else None)
+    leave_out(sheet, mapping, unit, out.notes)
     if "platform" in mapping and mapping["platform"] in sheet.header:
-        from .timetrackers import no_platform
         if (question := no_platform(sheet, mapping, opts)) is not None:
             return Tables(path.name), [question]
     return read_work(sheet, mapping, settings, opts)

@@ -69,17 +69,23 @@ def _cell(rec: list, i: int | None) -> str:
     return "" if i is None or i >= len(rec) or rec[i] is None else str(rec[i]).strip()
 
 
-def _leave_out(sheet: Sheet, mapping: dict[str, str], unit: str | None, notes: list[str]) -> None:
-    """Drop the rows that are not work (breaks, zero-length entries) from ``sheet``, with a
-    note saying how many and which lines."""
+#: what a type / kind / tag cell says for a break (not work)
+BREAK_WORDS = frozenset({"break", "lunch", "lunch break", "coffee break", "pause", "rest", "tea break"})
+
+
+def leave_out(sheet: Sheet, mapping: dict[str, str], unit: str | None, notes: list[str]) -> None:
+    """Drop the rows that are not work from ``sheet``, with a note saying how many and which
+    lines: breaks (the kind or ``Type`` column, or a tag, says break/lunch/pause) and
+    zero-length entries (a duration of 0). Spreadsheets use it too."""
     h = sheet.header
-    type_i = find_column(h, "Type")
-    tags_i = h.index(mapping["tags"]) if "tags" in mapping else None
-    dur_i = h.index(mapping["duration"]) if "duration" in mapping else None
+    kind_col = mapping.get("kind")
+    type_i = h.index(kind_col) if kind_col in h else find_column(h, "Type")
+    tags_i = h.index(mapping["tags"]) if mapping.get("tags") in h else None
+    dur_i = h.index(mapping["duration"]) if mapping.get("duration") in h else None
     breaks, zero, keep = [], [], []
     for line, rec in sheet.rows:
         tags = {norm(t) for t in _cell(rec, tags_i).split(",")}
-        if norm(_cell(rec, type_i)) == "break" or "break" in tags:
+        if norm(_cell(rec, type_i)) in BREAK_WORDS or tags & BREAK_WORDS:
             breaks.append(line)
             continue
         try:
@@ -122,7 +128,7 @@ def read_tracker(sheet: Sheet, fmt: str, settings: Logbook, opts: Options,
         opts.duration_unit = opts.duration_unit or "hours"
     opts.kind_from_tags = True
     opts.zero_pay_is_blank = True
-    _leave_out(sheet, mapping, opts.duration_unit, notes if notes is not None else opts.notes)
+    leave_out(sheet, mapping, opts.duration_unit, notes if notes is not None else opts.notes)
     if (question := no_platform(sheet, mapping, opts)) is not None:
         return Tables(sheet.name), [question]
     task_col = find_column(sheet.header, "Task")
