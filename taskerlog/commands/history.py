@@ -133,7 +133,10 @@ def from_options(fmt: str, source: str, pairs: dict[str, list[str]], *, dry_run:
         elif p.is_flag:
             kwargs[p.name] = values[-1].strip().lower() in ("yes", "y", "true", "1", "on", "")
         else:
-            kwargs[p.name] = p.type.convert(values[-1], p, None) if p.type is not None else values[-1]
+            try:
+                kwargs[p.name] = p.type.convert(values[-1], p, None)
+            except click.BadParameter as exc:
+                raise ValueError(f"-o {key}={values[-1]}: {exc.message}") from exc
     kwargs.update(fmt=fmt, file=source, dry_run=dry_run, as_json=as_json)
     return kwargs
 
