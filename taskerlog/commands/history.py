@@ -92,7 +92,7 @@ def import_history(c: Context, fmt: str, file: str, mapping, platform, day_first
             emit_json({"imported": False, "problems": [
                 {"file": p.file, "line": p.line, "column": p.column, "message": p.message} for p in problems]})
         sys.exit(1)
-    if not dry_run and fmt == "spreadsheet":
+    if not dry_run and fmt == "spreadsheet" and Path(c.db_path).exists():  # (no logbook: no file beside it)
         importers.save_mapping(mfile, res)
     if as_json:
         emit_json({"imported": not dry_run, "format": fmt, "mapping": res.mapping, "notes": res.notes,
