@@ -83,16 +83,23 @@ def leave_out(sheet: Sheet, mapping: dict[str, str], unit: str | None, notes: li
     tags_i = h.index(mapping["tags"]) if mapping.get("tags") in h else None
     dur_i = h.index(mapping["duration"]) if mapping.get("duration") in h else None
     breaks, zero, keep = [], [], []
+    is_break: dict[str, bool] = {}  # per distinct cell text: a big sheet repeats a few kinds and tags
+    is_zero: dict[str, bool] = {}
     for line, rec in sheet.rows:
-        tags = {norm(t) for t in _cell(rec, tags_i).split(",")}
-        if norm(_cell(rec, type_i)) in BREAK_WORDS or tags & BREAK_WORDS:
+        kind, tags, dur = _cell(rec, type_i), _cell(rec, tags_i), _cell(rec, dur_i)
+        for text, split in ((kind, False), (tags, True)):
+            if text and text not in is_break:
+                words = {norm(t) for t in text.split(",")} if split else {norm(text)}
+                is_break[text] = bool(words & BREAK_WORDS)
+        if (kind and is_break[kind]) or (tags and is_break[tags]):
             breaks.append(line)
             continue
-        try:
-            seconds = parse_duration(_cell(rec, dur_i), unit) if _cell(rec, dur_i) else None
-        except CellError:
-            seconds = None  # read_work names the problem
-        if seconds == 0:
+        if dur and dur not in is_zero:
+            try:
+                is_zero[dur] = parse_duration(dur, unit) == 0
+            except CellError:
+                is_zero[dur] = False  # read_work names the problem
+        if dur and is_zero[dur]:
             zero.append(line)
             continue
         keep.append((line, rec))
