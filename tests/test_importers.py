@@ -854,3 +854,12 @@ def test_a_spreadsheets_break_and_zero_length_rows_are_left_out_not_refused(tmp_
     assert "left out 1 break(s): a break is not work; line(s) 3" in notes and "zero-length entries" in notes
     importers.apply(nairobi, r.tables, source="import:spreadsheet")
     assert _figures(nairobi)[0] == 150  # 1.5 h + 1 h; lunch is not work
+
+
+def test_the_same_problem_on_many_rows_is_one_problem_counting_them(tmp_path):
+    rows = "".join(f"2026-03-{d:02d},09:00,10:00,Outlier,Chat\n" for d in range(2, 7))
+    (tmp_path / "chats.csv").write_text("Date,Start,End,Platform,Type\n" + rows + "2026-03-09,09:00,10:00,Outlier,Nap\n")
+    r = importers.read_history("spreadsheet", tmp_path / "chats.csv", NAIROBI, today=TODAY)
+    assert [(p.line, p.column) for p in r.problems] == [(2, "Type"), (7, "Type")]
+    assert r.problems[0].message.endswith("(5 rows like this: lines 2, 3, 4, 5, 6)")
+    assert "'Chat' is not a kind of work" in r.problems[0].message and "rows like" not in r.problems[1].message

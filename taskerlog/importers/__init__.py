@@ -102,8 +102,28 @@ def read_history(fmt: str, path: str | Path, settings: Logbook, **options: Any) 
     for df in out.tables.values():
         df.attrs["notes"] = list(out.notes)
     out.problems.extend(problems)
+    out.problems = one_per_message(out.problems)
     if not out.problems and not any(len(df) for df in out.tables.values()):
         out.notes.append(f"{name}: nothing to import")
+    return out
+
+
+def one_per_message(problems: list[Problem], *, at_least: int = 3) -> list[Problem]:
+    """The same problem on many rows (the same column, the same words: a value repeated down
+    a column) is one problem at its first row that counts the rows and names the first
+    lines, not a screenful of copies."""
+    groups: dict[tuple, list[Problem]] = {}
+    for p in problems:
+        groups.setdefault((p.file, p.column, p.message), []).append(p)
+    out = []
+    for p in problems:
+        same = groups[(p.file, p.column, p.message)]
+        if len(same) < at_least or p.line is None:
+            out.append(p)
+        elif p is same[0]:
+            lines = [q.line for q in same]
+            out.append(Problem(p.file, p.line, p.column, f"{p.message} ({len(same)} rows like this: lines "
+                               + ", ".join(str(n) for n in lines[:10]) + (" ..." if len(lines) > 10 else "") + ")"))
     return out
 
 
