@@ -863,3 +863,11 @@ def test_the_same_problem_on_many_rows_is_one_problem_counting_them(tmp_path):
     assert [(p.line, p.column) for p in r.problems] == [(2, "Type"), (7, "Type")]
     assert r.problems[0].message.endswith("(5 rows like this: lines 2, 3, 4, 5, 6)")
     assert "'Chat' is not a kind of work" in r.problems[0].message and "rows like" not in r.problems[1].message
+
+
+def test_the_apps_payer_box_lists_several_payers_whose_names_hold_commas():
+    from taskerlog.importers.paypal import parse_payers
+    assert parse_payers("Scale AI, Inc.=Outlier, Acme Labeling=Acme") == {"Scale AI, Inc.": "Outlier",
+                                                                          "Acme Labeling": "Acme"}
+    with pytest.raises(ValueError, match="'Cousin Joe' is not NAME=PLATFORM"):
+        parse_payers("Acme=Acme, Cousin Joe")

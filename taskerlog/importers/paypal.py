@@ -108,8 +108,8 @@ def _language(header: list[str]) -> str:
 
 def parse_payers(text: str | dict | list | tuple | None) -> dict[str, str]:
     """``--payer`` values: each NAME=PLATFORM (split at the last '='), given once per option
-    (a name may hold commas: 'Scale AI, Inc.=Outlier'); a single text may also list several
-    separated by commas when no name holds one."""
+    (a name may hold commas: 'Scale AI, Inc.=Outlier'); one text (the app's box) may list
+    several, each ending at the comma after its platform: 'Scale AI, Inc.=Outlier, Acme=Acme'."""
     if not text:
         return {}
     if isinstance(text, dict):
@@ -120,9 +120,12 @@ def parse_payers(text: str | dict | list | tuple | None) -> dict[str, str]:
             out.update(_payer(str(item)))
         return out
     out = {}
-    for part in str(text).split(","):
-        if part.strip():
-            out.update(_payer(part))
+    text = str(text)
+    for m in re.finditer(r"([^=]*)=([^,=]*)(?:,|$)", text):
+        out.update(_payer(m.group(0).rstrip(",")))
+    rest = re.sub(r"([^=]*)=([^,=]*)(?:,|$)", "", text).strip(" ,")
+    if rest:
+        _payer(rest)  # says what is wrong with it
     return out
 
 
