@@ -871,3 +871,13 @@ def test_the_apps_payer_box_lists_several_payers_whose_names_hold_commas():
                                                                           "Acme Labeling": "Acme"}
     with pytest.raises(ValueError, match="'Cousin Joe' is not NAME=PLATFORM"):
         parse_payers("Acme=Acme, Cousin Joe")
+
+
+def test_a_clockify_export_with_a_yes_no_break_column(tmp_path):
+    src = (F / "clockify_with_break.csv").read_text().splitlines()
+    rows = [src[0].replace(",Type,", ",Break,")] + [r.replace(",Regular,", ",No,").replace(",Break,", ",Yes,")
+                                                      for r in src[1:]]
+    (tmp_path / "clockify.csv").write_text("\n".join(rows) + "\n")
+    r = importers.read_history("clockify", tmp_path / "clockify.csv", NAIROBI, today=TODAY)
+    assert r.problems == [] and len(r.tables["work"]) == 2
+    assert "left out 1 break(s)" in "\n".join(r.notes)

@@ -75,13 +75,15 @@ BREAK_WORDS = frozenset({"break", "lunch", "lunch break", "coffee break", "pause
 
 def leave_out(sheet: Sheet, mapping: dict[str, str], unit: str | None, notes: list[str]) -> None:
     """Drop the rows that are not work from ``sheet``, with a note saying how many and which
-    lines: breaks (the kind or ``Type`` column, or a tag, says break/lunch/pause) and
+    lines: breaks (the kind or ``Type`` column, or a tag, says break/lunch/pause, or a
+    ``Break`` column says yes) and
     zero-length entries (a duration of 0). Spreadsheets use it too."""
     h = sheet.header
     kind_col = mapping.get("kind")
     type_i = h.index(kind_col) if kind_col in h else find_column(h, "Type")
     tags_i = h.index(mapping["tags"]) if mapping.get("tags") in h else None
     dur_i = h.index(mapping["duration"]) if mapping.get("duration") in h else None
+    flag_i = find_column(h, "Break", "Is break")  # a yes/no column some exports have instead of a Type
     breaks, zero, keep = [], [], []
     is_break: dict[str, bool] = {}  # per distinct cell text: a big sheet repeats a few kinds and tags
     is_zero: dict[str, bool] = {}
@@ -91,7 +93,8 @@ def leave_out(sheet: Sheet, mapping: dict[str, str], unit: str | None, notes: li
             if text and text not in is_break:
                 words = {norm(t) for t in text.split(",")} if split else {norm(text)}
                 is_break[text] = bool(words & BREAK_WORDS)
-        if (kind and is_break[kind]) or (tags and is_break[tags]):
+        if (kind and is_break[kind]) or (tags and is_break[tags]) or \
+                (flag_i is not None and _cell(rec, flag_i).lower() in ("yes", "true", "1", "y")):
             breaks.append(line)
             continue
         if dur and dur not in is_zero:
