@@ -881,3 +881,13 @@ def test_a_clockify_export_with_a_yes_no_break_column(tmp_path):
     r = importers.read_history("clockify", tmp_path / "clockify.csv", NAIROBI, today=TODAY)
     assert r.problems == [] and len(r.tables["work"]) == 2
     assert "left out 1 break(s)" in "\n".join(r.notes)
+
+
+def test_an_object_of_hits_keyed_by_hit_id_or_by_number_is_not_taken_for_assignment_ids(tmp_path):
+    import json
+    hit = {"requester_name": "Akkroo", "reward": 0.12, "state": "Paid", "date": "20260301"}
+    (tmp_path / "b.json").write_text(json.dumps({"hits": {"3HITK": {**hit, "hit_id": "3HITK"},
+                                                          "1": {**hit, "hit_id": "3HITN"},
+                                                          "3ASGK": {**hit, "hit_id": "3HITA"}}}))
+    r = importers.read_history("mturk", tmp_path / "b.json", NAIROBI, today=TODAY, hit_minutes=2)
+    assert [w["external_id"] for w in work_rows(r)] == ["3HITK", "3HITN", "3ASGK"]

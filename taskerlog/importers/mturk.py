@@ -100,8 +100,11 @@ def _load(path: Path) -> list[tuple[int, dict | Any]]:
                 break
     if isinstance(data, dict):
         items = []
-        for key, v in data.items():
-            items.append({"assignment_id": key, **v} if isinstance(v, dict) else v)
+        for key, v in data.items():  # keyed by assignment id (not when the key is the HIT id or a number)
+            if isinstance(v, dict) and _get(v, "assignment_id", "assignmentId") is None \
+                    and str(key) != str(_get(v, "hit_id", "hitId")) and not str(key).isdigit():
+                v = {**v, "assignment_id": key}
+            items.append(v)
         data = items
     if not isinstance(data, list):
         raise FormatMismatch(f"{name} does not hold a list of HITs (it holds {_kind_of(data)})")
@@ -188,7 +191,7 @@ def read_mturk(path: Path, settings: Logbook, *, hit_minutes: int | None = None,
             hit_id = _get(h, "hit_id", "hitId")
             assignment = _get(h, "assignment_id", "assignmentId")
             ids = [_text(x, "the id") for x in (assignment, hit_id) if x is not None]
-            ids = [x for x in ids if x]
+            ids = list(dict.fromkeys(x for x in ids if x))
             if not ids:
                 other = _get(h, "id")
                 ids = [_text(other, "the id")] if other is not None else []
