@@ -891,3 +891,14 @@ def test_an_object_of_hits_keyed_by_hit_id_or_by_number_is_not_taken_for_assignm
                                                           "3ASGK": {**hit, "hit_id": "3HITA"}}}))
     r = importers.read_history("mturk", tmp_path / "b.json", NAIROBI, today=TODAY, hit_minutes=2)
     assert [w["external_id"] for w in work_rows(r)] == ["3HITK", "3HITN", "3ASGK"]
+
+
+def test_a_zero_duration_written_as_a_decimal_is_left_out_too(tmp_path):
+    src = (F / "clockify_with_break.csv").read_text().splitlines()
+    # Clockify with durations shown as decimal hours: "Duration (h)" holds 0.00 for the zero entry
+    rows = [src[0]] + [r.replace(",02:30:00,", ",2.50,").replace(",01:30:00,", ",1.50,")
+                       .replace(",00:45:00,", ",0.75,").replace(",00:00:00,", ",0.00,") for r in src[1:]]
+    (tmp_path / "clockify.csv").write_text("\n".join(rows) + "\n")
+    r = importers.read_history("clockify", tmp_path / "clockify.csv", NAIROBI, today=TODAY)
+    assert r.problems == [], msgs(r)
+    assert len(r.tables["work"]) == 2 and "left out 1 zero-length entries" in "\n".join(r.notes)

@@ -205,10 +205,8 @@ def _dispatch(fmt: str, path: Path, settings: Logbook, o: dict[str, Any], out: H
     if unused:
         out.notes.append(f"{path.name}: columns not imported: {', '.join(unused)} "
                          "(map them with --mapping 'Column=field' if they matter)")
-    from .spreadsheet import duration_unit_hint
     from .timetrackers import leave_out, no_platform
-    unit = opts.duration_unit or (duration_unit_hint(mapping["duration"]) if "duration" in mapping else None)
-    leave_out(sheet, mapping, unit, out.notes)
+    leave_out(sheet, mapping, opts, out.notes)
     if "platform" in mapping and mapping["platform"] in sheet.header:
         if (question := no_platform(sheet, mapping, opts)) is not None:
             return Tables(path.name), [question]

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from ..model import Logbook
 from ._common import CellError, FormatMismatch, Problem, Sheet, Tables, find_column, norm, parse_duration
-from .spreadsheet import Options, read_work
+from .spreadsheet import Options, duration_unit_hint, read_work
 
 TOGGL = {
     "platform": ("Client",),
@@ -73,12 +73,13 @@ def _cell(rec: list, i: int | None) -> str:
 BREAK_WORDS = frozenset({"break", "lunch", "lunch break", "coffee break", "pause", "rest", "tea break"})
 
 
-def leave_out(sheet: Sheet, mapping: dict[str, str], unit: str | None, notes: list[str]) -> None:
+def leave_out(sheet: Sheet, mapping: dict[str, str], opts: Options, notes: list[str]) -> None:
     """Drop the rows that are not work from ``sheet``, with a note saying how many and which
     lines: breaks (the kind or ``Type`` column, or a tag, says break/lunch/pause, or a
     ``Break`` column says yes) and
     zero-length entries (a duration of 0). Spreadsheets use it too."""
     h = sheet.header
+    unit = opts.duration_unit or (duration_unit_hint(mapping["duration"]) if "duration" in mapping else None)
     kind_col = mapping.get("kind")
     type_i = h.index(kind_col) if kind_col in h else find_column(h, "Type")
     tags_i = h.index(mapping["tags"]) if mapping.get("tags") in h else None
@@ -138,7 +139,7 @@ def read_tracker(sheet: Sheet, fmt: str, settings: Logbook, opts: Options,
         opts.duration_unit = opts.duration_unit or "hours"
     opts.kind_from_tags = True
     opts.zero_pay_is_blank = True
-    leave_out(sheet, mapping, opts.duration_unit, notes if notes is not None else opts.notes)
+    leave_out(sheet, mapping, opts, notes if notes is not None else opts.notes)
     if (question := no_platform(sheet, mapping, opts)) is not None:
         return Tables(sheet.name), [question]
     task_col = find_column(sheet.header, "Task")
