@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -48,10 +49,15 @@ def _run(page: str | None = None, query: dict | None = None) -> AppTest:
     return at
 
 
+def _plain(markdown) -> str:
+    """What a reader sees of Markdown made by ``appsupport.literal`` (AppTest gives the source)."""
+    return re.sub(r"\\(.)", r"\1", str(markdown)).replace(appsupport.WORD_JOINER, "").replace("\u00a0", " ")
+
+
 def _texts(at: AppTest) -> str:
     parts = []
     for kind in ("markdown", "caption", "info", "success", "warning", "error", "title", "subheader", "code"):
-        parts += [str(e.value) for e in getattr(at, kind)]
+        parts += [_plain(e.value) for e in getattr(at, kind)]
     return "\n".join(parts)
 
 
@@ -203,7 +209,7 @@ def test_payout_received_is_in_the_home_currency_unless_said_and_needs_an_amount
     at.text_input(key="payout_rcur").set_value("KES")
     at.button(key="FormSubmitter:payout-Save payout").click()
     at.run()
-    assert any("Received in: give the amount received too" in e.value for e in at.error)
+    assert any("Received in: give the amount received too" in _plain(e.value) for e in at.error)
     assert len(Store(db).frames().payouts) == 0  # a currency alone says nothing arrived: refused, as on the command line
     at.text_input(key="payout_rcur").set_value("")
     at.text_input(key="payout_received").set_value("12740")
@@ -222,7 +228,7 @@ def test_bad_payout_shows_a_sentence_not_a_traceback(db):
     at.button(key="FormSubmitter:payout-Save payout").click()
     at.run()
     assert not at.exception
-    assert any("not an amount" in e.value for e in at.error)
+    assert any("not an amount" in _plain(e.value) for e in at.error)
     assert len(Store(db).frames().payouts) == 0
 
 
@@ -260,7 +266,7 @@ def test_an_entry_shows_the_activitywatch_time_inside_it(db):
     at = _run("app_pages/entries.py")
     at.number_input(key="ent_id").set_value(wid).run()
     assert not at.exception
-    [note] = [str(e.value) for e in at.info if "ActivityWatch" in str(e.value)]
+    [note] = [_plain(e.value) for e in at.info if "ActivityWatch" in str(e.value)]
     assert "active at the computer for 1:30:00 of this entry's 2:00:00 · in focus: firefox 1:00:00" in note
 
 
@@ -285,7 +291,7 @@ def test_back_up_now_copies_the_logbook_and_its_attachments(db, tmp_path):
     at = _run("app_pages/settings.py")
     at.button(key="settings_backup").click().run()
     assert not at.exception
-    [done] = [str(e.value) for e in at.success]
+    [done] = [_plain(e.value) for e in at.success]
     assert "Backed up to" in done and "1 attachment file(s) beside it" in done
     [backup] = (db.parent / "backups").glob("*.sqlite")
     copy = backup.with_name(backup.stem + "-attachments") / got.sha256[:2] / got.sha256
@@ -303,13 +309,13 @@ def test_fix_records_corrects_a_payout_and_refuses_a_bad_amount(db):
     at.text_input(key=f"rec_payouts_{pid}_amount").set_value("-185")
     [b for b in at.button if b.label == "Save changes"][0].click().run()
     assert not at.exception
-    assert any("negative" in str(e.value) for e in at.error)
+    assert any("negative" in _plain(e.value) for e in at.error)
     assert Store(db).get("payouts", pid)["amount_micros"] == 1_850_000_000  # nothing saved
     at.text_input(key=f"rec_payouts_{pid}_amount").set_value("185")
     [b for b in at.button if b.label == "Save changes"][0].click().run()
     assert not at.exception
     assert Store(db).get("payouts", pid)["amount_micros"] == 185_000_000
-    assert any(f"Payout #{pid} saved" in str(e.value) for e in at.success)
+    assert any(f"Payout #{pid} saved" in _plain(e.value) for e in at.success)
     at.button(key=f"rec_del_payouts_{pid}").click().run()
     assert not at.exception and Store(db).get("payouts", pid) is None
     assert Store(db).verify().ok
