@@ -15,6 +15,8 @@ import streamlit as st
 from app_pages import _shared
 from taskerlog import appsupport
 
+appsupport.keep_streamlit_offline()  # (taskerlog app did it before the server started; a bare streamlit run needs it)
+
 # The favicon is a file served by the app itself: a ":material/...:" icon would make every
 # page load fetch it from fonts.gstatic.com, and nothing may leave the machine.
 st.set_page_config(page_title="taskerlog", page_icon=str(Path(appsupport.__file__).parent / "data" / "icon.png"),

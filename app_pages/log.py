@@ -25,8 +25,8 @@ choices = appsupport.project_choices(frames, platform_names)
 @st.fragment(run_every=30)
 def _elapsed(started_at: int, what: str) -> None:
     """The time on a running clock, brought up to date every 30 s (only this line reruns)."""
-    st.markdown(f"### :material/timer: {appsupport.fmt_duration(_shared.now() - started_at)} — "
-                + appsupport.literal(what))
+    st.subheader(f":material/timer: {appsupport.fmt_duration(_shared.now() - started_at)} — "
+                 + appsupport.literal(what), anchor=False)  # no anchor: its address would be made from the names
 
 
 clocks = store.running_clocks()

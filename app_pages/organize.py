@@ -62,7 +62,7 @@ with contribute_tab:
         frames = _shared.current_frames()
         mapping = C.load_mapping(store)
         keys = C.logbook_projects(frames)
-        st.subheader(appsupport.literal(f"{cam.name} ({cam.campaign_id})"))
+        st.subheader(appsupport.literal(f"{cam.name} ({cam.campaign_id})"), anchor=False)
         if not keys:
             st.write("Your logbook has no projects yet, so there is nothing to contribute.")
         else:
@@ -132,7 +132,7 @@ with pool_tab:
             if new_cam is not None and st.button("Start the pool"):
                 _shared.write(lambda: P.init_pool(pool_dir, new_cam), f"Pool started in {pool_dir}.")
         if cam is not None:
-            st.subheader(appsupport.literal(f"{cam.name} ({cam.campaign_id})"))
+            st.subheader(appsupport.literal(f"{cam.name} ({cam.campaign_id})"), anchor=False)
             files = st.file_uploader("Add members' contribution files", type=["json"], accept_multiple_files=True,
                                      key="pool_files")
             if files and st.button("Add to the pool"):

@@ -143,6 +143,28 @@ def _quote(s: str) -> str:
     return s if s.replace("-", "").replace("_", "").isalnum() else "'" + s.replace("'", "'\\''") + "'"
 
 
+# -- nothing leaves the machine --------------------------------------------------------------
+def _no_external_ip() -> None:
+    return None
+
+
+def keep_streamlit_offline() -> None:
+    """Stop Streamlit from asking the internet for this computer's address.
+
+    When a websocket arrives with an Origin that is not this server's own (a web page
+    elsewhere trying to talk to the app), Streamlit's origin check calls
+    ``streamlit.net_util.get_external_ip``, which asks ``checkip.amazonaws.com``: the app
+    itself would tell an outside server this worker's address, at a time a stranger's page
+    chose. No configuration avoids it (the check tries that lookup for every origin it does
+    not know), so the lookup is replaced by "no external address": a foreign origin is
+    still refused, and nothing is sent. Called by ``taskerlog app`` before the server
+    starts and by ``app.py`` as it runs (for a bare ``streamlit run app.py``). Streamlit
+    looks the function up on its module at each call, so replacing it there is enough."""
+    from streamlit import net_util
+
+    net_util.get_external_ip = _no_external_ip
+
+
 # -- text stays text ----------------------------------------------------------------------
 _MD_SPECIAL = re.compile(r"""([!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])""")
 _LEAD_SPACE = re.compile(r"^[ \t]+", re.MULTILINE)

@@ -70,5 +70,9 @@ def app(c: Context, port: int | None) -> None:
     read_ahead()
     from streamlit.web import cli as streamlit_cli
 
+    from taskerlog import appsupport
+
+    appsupport.keep_streamlit_offline()  # before the server listens: no foreign origin makes it look up this computer
+
     sys.argv = streamlit_argv(APP, port)
     sys.exit(streamlit_cli.main())
