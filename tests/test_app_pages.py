@@ -485,3 +485,32 @@ def test_a_stop_request_after_the_save_does_not_let_the_next_run_save_again(monk
     _shared.form_suffix("past_entry")  # the second click's run: the form as it now is
     assert _shared._shown.gens["past_entry"] == 1  # a new form: the old click's button is not on it
     assert saved == ["entry"]
+
+
+# -- text stays text, nothing leaves the computer (issues 18, 19) ---------------------------
+def test_a_hostile_name_in_the_running_clock_is_shown_as_typed_on_every_page(db):
+    name = "![x](http://evil.example/p.png) [Claim your back pay](http://evil.example) **now**"
+    s = Store(db)
+    s.add_project(Project(platform=name, project="www.evil.example", currency="USD"))
+    s.clock_start(name, "www.evil.example", "tasking", note="<b>a@evil.example</b>")
+    s.close()
+    for page in ("app_pages/log.py", "app_pages/settings.py"):
+        at = _run(page)
+        [clock] = [m.value for m in at.sidebar.info if "Running" in m.value]
+        assert f"{name} · www.evil.example — tasking" in _plain(clock)
+        assert "](http" not in clock and "**now" not in clock and "www.evil" not in clock  # escaped, autolink broken
+        if page == "app_pages/log.py":  # the clock's note, under it
+            assert "<b>a@evil.example</b>" in _texts(at) and "<b>" not in "".join(c.value for c in at.caption)
+
+
+def test_the_app_never_asks_the_internet_for_this_computers_address(db, monkeypatch):
+    import requests
+    from streamlit import net_util
+
+    asked: list[str] = []
+    monkeypatch.setattr(net_util, "get_external_ip", net_util.get_external_ip)  # put back after the test
+    monkeypatch.setattr(net_util, "_external_ip", None)
+    monkeypatch.setattr(requests, "get", lambda url, **kw: asked.append(url))
+    _run()
+    # what Streamlit's origin check calls when a page elsewhere opens the app's websocket
+    assert net_util.get_external_ip() is None and asked == []

@@ -6,6 +6,8 @@ importing pandas, pyarrow and altair: about 1.5 s on a small machine. It starts 
 the worker's logbook for the Dashboard on a helper thread at the same time. Then it runs
 Streamlit in this process with the repository's ``.streamlit/config.toml`` (this computer
 only, no usage statistics), and passes those two settings on the command line as well.
+Before the server listens, Streamlit's look-up of this computer's external address is
+switched off (``appsupport.keep_streamlit_offline``; docs/app.md, "Safety").
 """
 
 from __future__ import annotations
