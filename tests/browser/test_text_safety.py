@@ -21,7 +21,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from taskerlog.model import EQPeriod, Expense, Logbook, Payout, WorkEntry
+from taskerlog.model import EQPeriod, Expense, Logbook, Payout, Rate, WorkEntry
 from taskerlog.store import Store
 
 from .conftest import ARGS, CHROMIUM, DESKTOP, Server, goto, off_machine_links, settle, shot, watch_requests
@@ -124,6 +124,9 @@ def _fill_the_logbook(db) -> int:
     s.set_settings(Logbook(home_currency=lb.home_currency, timezone=lb.timezone, reference_wage="15",
                            reference_label=OTHER))
     now = int(dt.datetime.now(dt.timezone.utc).timestamp())
+    for days, rate in ((3, "20"), (2, "15")):  # a cut: the rate chart's legend and marks carry the names
+        s.add_rate(Rate(platform=PLATFORM, project=PROJECT, effective_at=now - days * 86400, rate=rate, unit="hour",
+                        currency=lb.home_currency, note=NOTE))
     wid = s.add_work(WorkEntry(platform=PLATFORM, project=PROJECT, kind="tasking", start=now - 7200,
                                end=now - 3600, note=NOTE), source=f"import:spreadsheet:{OTHER}")
     s.add_payout(Payout(platform=PLATFORM, paid_at=now - 600, amount="10", currency=lb.home_currency, method=NOTE,
@@ -169,6 +172,17 @@ def _walk(page, srv, tmp_path, proxy: RecordingProxy, upload_tmp) -> None:
             settle(page)
             assert f"{PLATFORM}: empty since" in visible(page, '[data-testid="stMain"]')  # a date input's label
             assert made_from_user_text(page) == []
+        if name == "dashboard":  # the filter: drop-down options, the caption, the charts' legends
+            page.locator('[data-testid="stSelectbox"]').filter(has_text="Platform").first.click()
+            options = page.locator('[role="listbox"]')
+            options.wait_for()
+            assert options.locator("a, img, strong, em, code").count() == 0
+            options.locator('[role="option"]').filter(has_text="Claim your back pay").first.click()
+            page.locator('[data-testid="stMain"]').get_by_text("figures in", exact=False).first.wait_for()
+            settle(page)
+            assert f" · {PLATFORM} · figures in" in visible(page, '[data-testid="stMain"]')
+            assert made_from_user_text(page) == []
+            shot(page, "text-safety-dashboard-filtered")
         if name == "entries":
             page.get_by_label("…or type an entry number to fix").fill(str(wid))
             page.keyboard.press("Enter")
