@@ -15,6 +15,8 @@ import streamlit as st
 from app_pages import _shared
 from taskerlog import appsupport
 
+appsupport.keep_streamlit_offline()  # (taskerlog app did it before the server started; a bare streamlit run needs it)
+
 # The favicon is a file served by the app itself: a ":material/...:" icon would make every
 # page load fetch it from fonts.gstatic.com, and nothing may leave the machine.
 st.set_page_config(page_title="taskerlog", page_icon=str(Path(appsupport.__file__).parent / "data" / "icon.png"),
@@ -41,8 +43,8 @@ try:
     clocks = store.running_clocks()
     settings = store.settings()
 except Exception as exc:  # a broken or foreign file: say so, never a traceback
-    st.error(f"Cannot open the logbook {_shared.db_path()}: {exc}. "
-             "Point TASKERLOG_DB at another file, or restore a backup.")
+    st.error(appsupport.literal(f"Cannot open the logbook {_shared.db_path()}: {exc}. "
+                                "Point TASKERLOG_DB at another file, or restore a backup."))
     st.stop()
 
 
@@ -98,14 +100,15 @@ def back_to_mine() -> None:
 
 if want_sample:  # above every page, so a phone (sidebar folded away) sees it too
     c1, c2 = st.columns([4, 1], vertical_alignment="center")
-    c1.warning(f"**SAMPLE logbook** ({sample_label}) — a made-up person's data in its own file. "
+    c1.warning(f"**SAMPLE logbook** ({appsupport.literal(sample_label)}) — a made-up person's data in its own file. "
                "Nothing you do here touches your own logbook.")
     c2.button("← My logbook", key="banner_back_to_mine", on_click=back_to_mine, width="stretch")
 
 @st.fragment(run_every=30)
 def _running(started_at: int, what: str) -> None:
     """A running clock in the sidebar, its time brought up to date every 30 s."""
-    st.info(f":material/timer: **Running** {appsupport.fmt_duration(_shared.now() - started_at)}  \n{what}")
+    st.info(f":material/timer: **Running** {appsupport.fmt_duration(_shared.now() - started_at)}  \n"
+            + appsupport.literal(what))  # names as typed: never a link, never an image fetched
 
 
 with st.sidebar:
@@ -115,7 +118,7 @@ with st.sidebar:
         st.button("← Back to my logbook", key="sidebar_back_to_mine", on_click=back_to_mine, width="stretch")
     else:
         st.markdown("**My logbook**")
-    st.caption(f"`{_shared.db_path()}`  \n{settings.home_currency} · {settings.timezone}")
+    st.caption(appsupport.literal(f"{_shared.db_path()}\n{settings.home_currency} · {settings.timezone}"))
     if clocks:
         for c in clocks:
             what = f"{c['platform']}" + (f" · {c['project']}" if c["project"] else "")

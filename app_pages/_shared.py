@@ -201,7 +201,8 @@ def _box() -> dict:
 
 
 def flash(message: str) -> None:
-    """Show ``message`` after the next rerun (writes rerun so the sidebar is fresh)."""
+    """Show ``message`` after the next rerun (writes rerun so the sidebar is fresh). It is
+    shown as plain text: it usually names a project, a platform or a file."""
     _box()["flash"] = message
 
 
@@ -209,7 +210,7 @@ def show_flash() -> None:
     box = _box()
     msg, box["flash"] = box["flash"], None
     if msg:
-        st.success(msg)
+        st.success(appsupport.literal(msg))
 
 
 @contextlib.contextmanager
@@ -218,9 +219,10 @@ def friendly() -> Iterator[None]:
     try:
         yield
     except ValidationError as exc:
-        st.error(appsupport.in_app_words(explain_validation(exc)))
+        st.error(appsupport.literal(appsupport.in_app_words(explain_validation(exc))))
     except (StoreError, money.MoneyError, timeutil.TimeError, appsupport.UploadError, ValueError) as exc:
-        st.error(appsupport.in_app_words(str(exc)))  # the page to use, not the command to type
+        # the page to use, not the command to type; the message quotes names and files as typed
+        st.error(appsupport.literal(appsupport.in_app_words(str(exc))))
 
 
 _WRITES = threading.Lock()

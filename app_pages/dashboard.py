@@ -44,7 +44,7 @@ project = None if project == "All projects" else project
 try:
     date_from, date_to = appsupport.period_bounds(period, today, tuple(custom) if custom else None)
 except ValueError as exc:
-    st.info(str(exc))
+    st.info(appsupport.literal(str(exc)))
     st.stop()
 
 if len(frames.work) == 0 and len(frames.eq) == 0:
@@ -55,12 +55,12 @@ path, head = str(_shared.db_path()), _shared.head()
 try:
     m = _shared.figures(path, head, date_from, date_to, platform, project, today)
 except metrics.MetricsError as exc:
-    st.error(f"The figures cannot be worked out yet: {appsupport.in_app_words(str(exc))}")
+    st.error(appsupport.literal(f"The figures cannot be worked out yet: {appsupport.in_app_words(str(exc))}"))
     st.stop()
 
 span = "all time" if date_from is None else f"{date_from} – {date_to}"
-st.caption(f"{span} · {platform or 'all platforms'}{' · ' + project if project else ''} · "
-           f"figures in {home}, days in {tz}")
+st.caption(appsupport.literal(f"{span} · {platform or 'all platforms'}{' · ' + project if project else ''} · "
+                              f"figures in {home}, days in {tz}"))
 
 # -- headline ------------------------------------------------------------------------------
 mm = appsupport.fmt_money
@@ -85,7 +85,7 @@ r2[2].metric("Empty-queue days", m.get("eq_days", 0),
              help=f"{m.get('eq_episodes', 0)} episode(s); longest {m.get('longest_eq_days', 0)} day(s)")
 ref = s.reference_wage if m.get("reference_wage") is not None else None
 r2[3].metric("Shortfall vs reference", mm(m.get("shortfall"), home) if ref is not None else "—",
-             help=(f"what would have brought the period up to {s.reference_label or 'the reference'} "
+             help=(f"what would have brought the period up to {appsupport.literal(s.reference_label or 'the reference')} "
                    f"({s.reference_currency or home} {ref}/h); week by week: "
                    f"{mm(m.get('weekly_shortfall'), home)}") if ref is not None
              else "set a reference wage (a legal minimum or a target) on Settings")

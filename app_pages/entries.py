@@ -56,14 +56,14 @@ if not len(row):
 r = row.iloc[0]
 local = lambda e: timeutil.to_local(int(e), tz)  # noqa: E731
 st.subheader(f"Entry #{entry_id}")
-st.caption(f"recorded {local(r['recorded_at']):%Y-%m-%d %H:%M} from {r['source']}"
+st.caption(f"recorded {local(r['recorded_at']):%Y-%m-%d %H:%M} from {appsupport.literal(r['source'])}"
            + (" · never edited" if appsupport.missing(r["edited_at"])
               else f" · last edited {local(r['edited_at']):%Y-%m-%d %H:%M}"))
 
 evidence = appsupport.activity_note(activity.spans(store, int(r["start"]), int(r["end"])), int(r["start"]),
                                     int(r["end"]))
 if evidence:  # ActivityWatch spans in this entry's time: shown beside it, never counted as hours
-    st.info(evidence)
+    st.info(appsupport.literal(evidence))
 
 choices = appsupport.project_choices(frames)
 cur_pair = (r["platform"], None if appsupport.missing(r["project"]) else r["project"])

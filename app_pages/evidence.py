@@ -50,10 +50,10 @@ if how == choices[0]:
                            format_func=lambda k: f"{places[k]} ({k})", key="ev_minimum")
     try:
         w = wages.minimum_wage(minimum, date_to, table)
-        st.caption(f"{w.explain()}. Source: {w.source}. {w.notes} Check the figure in force with the source: "
-                   "minimum wages change.")
+        st.caption(appsupport.literal(f"{w.explain()}. Source: {w.source}. {w.notes} Check the figure in force "
+                                      "with the source: minimum wages change."))
     except wages.ReferenceError_ as exc:
-        st.warning(str(exc))
+        st.warning(appsupport.literal(str(exc)))
 elif how == choices[1] and s.reference_wage is None:
     st.info("No reference wage is set in Settings; choose another option.")
 elif how == choices[2]:
@@ -92,7 +92,7 @@ if got:
     st.success(f"The report is ready: {n} work entries; the zip holds {len(manifest['files'])} files and the "
                "manifest of their hashes.")
     if not ok:
-        st.error("The journal check FAILED; the report says so: " + problems[0])
+        st.error("The journal check FAILED; the report says so: " + appsupport.literal(problems[0]))
     st.download_button("Download the zip", data=data, file_name=name, mime="application/zip", key="ev_download")
     st.dataframe([{"file": f["name"], "sha256": f["sha256"], "bytes": f["bytes"]} for f in manifest["files"]],
                  hide_index=True)
@@ -111,8 +111,9 @@ if st.session_state.get("ev_anchor_line"):
     st.code(st.session_state["ev_anchor_line"], language=None)
 past = anchors.recorded_anchors(store)
 if past:
-    st.caption(f"{len(past)} anchor(s) recorded; the latest: "
-               f"{anchors.anchor_line(past[-1].seq, past[-1].hash, timeutil.to_local(past[-1].recorded_at, s.timezone).date())}")
+    st.caption(appsupport.literal(
+        f"{len(past)} anchor(s) recorded; the latest: "
+        f"{anchors.anchor_line(past[-1].seq, past[-1].hash, timeutil.to_local(past[-1].recorded_at, s.timezone).date())}"))
 
 # -- attachments ------------------------------------------------------------------------------
 st.subheader("Attach a screenshot, email or message")
@@ -123,11 +124,10 @@ note = c2.text_input("What it shows", key="ev_note", placeholder="rate cut annou
 if st.button("Attach", key="ev_attach", disabled=up is None):
     with _shared.friendly():
         with tempfile.TemporaryDirectory() as d:
-            p = Path(d) / Path(up.name).name
-            p.write_bytes(up.getvalue())
+            p = appsupport.save_upload(Path(d), up.name, up.getvalue())
             res = attachments.attach(store, p, entry=int(entry) or None, note=note or None)
-        st.success(f"{'Attached' if res.recorded_new else 'Already attached'}: {res.filename} → {res.target}; "
-                   f"sha256 {res.sha256}")
+        st.success(appsupport.literal(f"{'Attached' if res.recorded_new else 'Already attached'}: {res.filename} → "
+                                      f"{res.target}; sha256 {res.sha256}"))
 rows = store.rows("attachments")
 if rows:
     st.dataframe([{"#": r["id"], "file": r["filename"], "bytes": r["size"],

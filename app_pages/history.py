@@ -61,8 +61,7 @@ with st.expander("Options (the preview tells you when one is needed)", expanded=
 if upload is not None:
     tmp = appsupport.temp_dir("taskerlog-history-")
     try:
-        path = tmp / upload.name
-        path.write_bytes(upload.getvalue())
+        path = appsupport.save_upload(tmp, upload.name, upload.getvalue())
         options = {k: v for k, v in opts.items() if v not in (None, "")}
         mfile = importers.mappings_path(_shared.db_path())
         if fmt == "spreadsheet":
@@ -79,7 +78,8 @@ if upload is not None:
                 except ImportProblems as exc:
                     problems = [str(p) for p in exc.problems]
             if res.mapping:
-                st.write("Columns used: " + ", ".join(f"`{col}` → **{fld}**" for fld, col in res.mapping.items()))
+                st.write("Columns used: " + ", ".join(f"{appsupport.literal(col)} → **{fld}**"
+                                                      for fld, col in res.mapping.items()))
             if problems:
                 st.error(f"**Nothing can be imported yet.** {len(problems)} problem(s); fix the file or set the "
                          "option named, then look again:")

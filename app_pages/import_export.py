@@ -52,14 +52,15 @@ if files:
             _check(files)
     v = st.session_state.get("imp_verdict")
     if v and v.get("again"):
-        st.caption(f"{', '.join(v['again'])}: uploaded more than once; the last one uploaded is the one checked "
+        st.caption(f"{appsupport.literal(', '.join(v['again']))}: uploaded more than once; the last one uploaded is the one checked "
                    "(the first of them above can go: its ×).")
     if v and v["problems"]:
-        st.error(f"**Nothing was imported.** {len(v['problems'])} problem(s) in {v['label']}; fix them in the "
+        st.error(f"**Nothing was imported.** {len(v['problems'])} problem(s) in {appsupport.literal(v['label'])}; "
+                 "fix them in the "
                  "file and upload it again:")
         st.code("\n".join(v["problems"]), language=None, wrap_lines=True)
     elif v:
-        st.success(f"{v['label']} is valid. This is what importing it would do:")
+        st.success(f"{appsupport.literal(v['label'])} is valid. This is what importing it would do:")
         st.code(appsupport.describe_report(v["report"]), language=None, wrap_lines=True)
         if st.button("Import now", type="primary", key="imp_go"):
             def do_import():

@@ -25,7 +25,8 @@ choices = appsupport.project_choices(frames, platform_names)
 @st.fragment(run_every=30)
 def _elapsed(started_at: int, what: str) -> None:
     """The time on a running clock, brought up to date every 30 s (only this line reruns)."""
-    st.markdown(f"### :material/timer: {appsupport.fmt_duration(_shared.now() - started_at)} — {what}")
+    st.subheader(f":material/timer: {appsupport.fmt_duration(_shared.now() - started_at)} — "
+                 + appsupport.literal(what), anchor=False)  # no anchor: its address would be made from the names
 
 
 clocks = store.running_clocks()
@@ -33,8 +34,8 @@ for c in clocks:
     what = c["platform"] + (f" · {c['project']}" if c["project"] else "")
     with st.container(border=True):
         _elapsed(c["started_at"], what)
-        st.caption(f"{c['kind']} since {timeutil.to_local(c['started_at'], tz):%Y-%m-%d %H:%M} ({tz})"
-                   + (f" · {c['note']}" if c["note"] else ""))
+        st.caption(appsupport.literal(f"{c['kind']} since {timeutil.to_local(c['started_at'], tz):%Y-%m-%d %H:%M} "
+                                      f"({tz})" + (f" · {c['note']}" if c["note"] else "")))
         with st.form(f"stop_{c['id']}", border=False):
             a, b, s = st.columns(3)
             units = a.number_input("Tasks done (optional)", min_value=0, step=1, value=None, key=f"units_{c['id']}")
@@ -167,7 +168,8 @@ with t_eq:
         st.markdown("**Still empty — mark the end**")
         for rid, r in ids.items():
             c1, c2 = st.columns([2, 1])
-            end_day = c1.date_input(f"{r['platform']}: empty since {r['start_date']}; work came back on",
+            end_day = c1.date_input(appsupport.literal(f"{r['platform']}: empty since {r['start_date']}; "
+                                                       "work came back on"),
                                     value=today, key=f"eq_end_{rid}", **appsupport.DAY_RANGE)
             if c2.button("Queue is back", key=f"eq_close_{rid}"):
                 last_empty = end_day - dt.timedelta(days=1)

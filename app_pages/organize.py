@@ -7,6 +7,7 @@ contribute`` and ``taskerlog pool report``).
 from __future__ import annotations
 
 import json
+import re
 import tempfile
 from pathlib import Path
 
@@ -33,9 +34,9 @@ def _campaign_from_upload(upload) -> Campaign | None:
     try:
         return Campaign.model_validate(json.loads(upload.getvalue().decode("utf-8")))
     except (json.JSONDecodeError, UnicodeDecodeError):
-        st.error(f"{upload.name} is not a campaign file (not JSON).")
+        st.error(appsupport.literal(f"{upload.name} is not a campaign file (not JSON)."))
     except ValidationError as exc:
-        st.error(explain(exc, upload.name))
+        st.error(appsupport.literal(explain(exc, upload.name)))
     return None
 
 
@@ -61,7 +62,7 @@ with contribute_tab:
         frames = _shared.current_frames()
         mapping = C.load_mapping(store)
         keys = C.logbook_projects(frames)
-        st.subheader(f"{cam.name} ({cam.campaign_id})")
+        st.subheader(appsupport.literal(f"{cam.name} ({cam.campaign_id})"), anchor=False)
         if not keys:
             st.write("Your logbook has no projects yet, so there is nothing to contribute.")
         else:
@@ -71,14 +72,14 @@ with contribute_tab:
                 for pl in sorted({pl for pl, _ in keys}):
                     options = [NOT_SHARED, *cam.platforms]
                     current = mapping.platforms.get(pl) or cam.platform_of(pl) or NOT_SHARED
-                    chosen_platforms[pl] = st.selectbox(f"Your platform “{pl}” is the campaign's", options,
+                    chosen_platforms[pl] = st.selectbox(appsupport.literal(f"Your platform “{pl}” is the campaign's"), options,
                                                         index=options.index(current) if current in options else 0,
                                                         key=f"pool_pl_{pl}")
                 chosen: dict[tuple[str, str], str] = {}
                 for pl, pr in keys:
                     options = [NOT_SHARED, *cam.categories]
                     current = mapping.projects.get((pl, pr)) or NOT_SHARED
-                    label = f"{pl} / {pr}" if pr else f"{pl} / time without a project (waiting, admin)"
+                    label = appsupport.literal(f"{pl} / {pr}" if pr else f"{pl} / time without a project (waiting, admin)")
                     chosen[(pl, pr)] = st.selectbox(label, options, index=options.index(current) if current in options else 0,
                                                     key=f"pool_pr_{pl}\t{pr}")
                 saved = st.form_submit_button("Save the categories")
@@ -93,12 +94,12 @@ with contribute_tab:
                 secret = C.load_or_create_secret(C.secret_path(_shared.db_path()))
                 result = C.build_contribution(frames, cam, mapping, secret, _shared.now())
             except (C.ContributionError, CampaignError, ValueError) as exc:
-                st.warning(appsupport.in_app_words(str(exc)))
+                st.warning(appsupport.literal(appsupport.in_app_words(str(exc))))
                 result = None
             if result is not None:
                 st.markdown("**Preview: exactly the rows that will leave your machine**")
-                st.caption(f"Finished months: {', '.join(result.months) or 'none yet'} · money in {cam.currency} · "
-                           f"pseudonym {result.pseudonym[:12]}…")
+                st.caption(appsupport.literal(f"Finished months: {', '.join(result.months) or 'none yet'} · money in "
+                                              f"{cam.currency} · pseudonym {result.pseudonym[:12]}…"))
                 if result.rows:
                     st.dataframe(pd.DataFrame(C.preview_rows(result)), hide_index=True)
                     text = result.to_json()
@@ -125,32 +126,31 @@ with pool_tab:
         try:
             cam = P.open_pool(pool_dir)
         except (P.PoolError, CampaignError) as exc:
-            st.write(appsupport.in_app_words(str(exc)))
+            st.write(appsupport.literal(appsupport.in_app_words(str(exc))))
             up = st.file_uploader("Campaign file to start this pool", type=["json"], key="pool_campaign_org")
             new_cam = _campaign_from_upload(up)
             if new_cam is not None and st.button("Start the pool"):
                 _shared.write(lambda: P.init_pool(pool_dir, new_cam), f"Pool started in {pool_dir}.")
         if cam is not None:
-            st.subheader(f"{cam.name} ({cam.campaign_id})")
+            st.subheader(appsupport.literal(f"{cam.name} ({cam.campaign_id})"), anchor=False)
             files = st.file_uploader("Add members' contribution files", type=["json"], accept_multiple_files=True,
                                      key="pool_files")
             if files and st.button("Add to the pool"):
                 with tempfile.TemporaryDirectory() as tmp:
                     paths = []
-                    for f in files:
-                        p = Path(tmp) / Path(f.name).name
-                        p.write_bytes(f.getvalue())
-                        paths.append(p)
+                    for i, f in enumerate(files):  # a folder each: every member's file has the same name
+                        (Path(tmp) / str(i)).mkdir()
+                        paths.append(appsupport.save_upload(Path(tmp) / str(i), f.name, f.getvalue()))
                     res = P.add_contributions(pool_dir, paths)
                 msg = f"Added {res.added}, replaced {res.replaced}, refused {len(res.problems)}."
                 (st.warning if res.problems else st.success)(msg)
                 for problem in res.problems:
-                    st.error(problem.replace(tmp + "/", ""))
+                    st.error(appsupport.literal(re.sub(re.escape(tmp) + r"/\d+/", "", problem)))
             c1, c2, c3 = st.columns(3)
             publish = c1.checkbox(f"Publishing (k = {cam.publish_k})", help="For figures that leave the organization.")
             k = c2.number_input("k: fewest workers behind a figure", min_value=cam.k, max_value=1000,
                                 value=cam.publish_k if publish else cam.k, disabled=publish)
-            ref_text = c3.text_input(f"Reference wage ({cam.currency}/h, optional)")
+            ref_text = c3.text_input(appsupport.literal(f"Reference wage ({cam.currency}/h, optional)"))
             with _shared.friendly():
                 ref = money.parse_amount(ref_text) if ref_text.strip() else None
                 rows = P.load_rows(pool_dir, cam)

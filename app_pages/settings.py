@@ -41,7 +41,7 @@ st.subheader("Your data")
 st.write("Everything is in one file on this computer; nothing is sent anywhere.")
 st.code(str(store.path), language=None)
 if _shared.is_sample():
-    st.caption(f"(This is the sample logbook. Your own is {appsupport.my_db_path()}.)")
+    st.caption(appsupport.literal(f"(This is the sample logbook. Your own is {appsupport.my_db_path()}.)"))
 else:
     st.caption("This is your own logbook. A copy of it is one click away (Back up now, below); to keep a second, separate logbook, open the app on that file (README: \"Where your data lives\").")
 
@@ -50,17 +50,18 @@ if c1.button("Back up now", key="settings_backup", type="primary"):
     with _shared.friendly():
         dest = store.backup()
         files, problems = attachments.backup_files(store, dest)
-        st.success(f"Backed up to {dest} (checked: the copy is complete)"
-                   + (f", and {files} attachment file(s) beside it." if files else "."))
+        st.success(appsupport.literal(f"Backed up to {dest} (checked: the copy is complete)"
+                                      + (f", and {files} attachment file(s) beside it." if files else ".")))
         for p in problems:
-            st.warning(p)
+            st.warning(appsupport.literal(p))
 if c2.button("Check the logbook", key="settings_verify"):
     with _shared.friendly():
         r = store.verify()
         if r.ok:
             st.success(f"OK: {r.entries} journal entries, every record matches its history.")
         else:
-            st.error(f"{len(r.problems)} problem(s): " + "; ".join(p.message for p in r.problems[:10]))
+            st.error(appsupport.literal(f"{len(r.problems)} problem(s): "
+                                        + "; ".join(p.message for p in r.problems[:10])))
 
 st.subheader("Sample logbooks")
 st.write("A made-up person's logbook, to see what the pages show with months of data. It opens in its "

@@ -143,6 +143,59 @@ def _quote(s: str) -> str:
     return s if s.replace("-", "").replace("_", "").isalnum() else "'" + s.replace("'", "'\\''") + "'"
 
 
+# -- nothing leaves the machine --------------------------------------------------------------
+def _no_external_ip() -> None:
+    return None
+
+
+def keep_streamlit_offline() -> None:
+    """Stop Streamlit from asking the internet for this computer's address.
+
+    When a websocket arrives with an Origin that is not this server's own (a web page
+    elsewhere trying to talk to the app), Streamlit's origin check calls
+    ``streamlit.net_util.get_external_ip``, which asks ``checkip.amazonaws.com``: the app
+    itself would tell an outside server this worker's address, at a time a stranger's page
+    chose. No configuration avoids it (the check tries that lookup for every origin it does
+    not know), so the lookup is replaced by "no external address": a foreign origin is
+    still refused, and nothing is sent. Called by ``taskerlog app`` before the server
+    starts and by ``app.py`` as it runs (for a bare ``streamlit run app.py``). Streamlit
+    looks the function up on its module at each call, so replacing it there is enough."""
+    from streamlit import net_util
+
+    net_util.get_external_ip = _no_external_ip
+
+
+# -- text stays text ----------------------------------------------------------------------
+_MD_SPECIAL = re.compile(r"""([!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])""")
+_LEAD_SPACE = re.compile(r"^[ \t]+", re.MULTILINE)
+_AUTOLINK = re.compile(r"https?(?=:)|www(?=\.)", re.IGNORECASE)
+WORD_JOINER = "\u2060"
+"""Invisible, and not part of a word: put after ``http``/``www`` and before ``@`` so that
+GitHub-flavoured Markdown's autolinks (made from the text itself, escapes or not) never
+start. Copied text carries it; nothing else about the text changes."""
+
+
+def literal(text: Any) -> str:
+    """``text`` (a name, a note, a file name: anything a worker or a file typed) as Markdown
+    that Streamlit shows exactly as typed: never a link, an image, bold, HTML, an icon, a
+    colour or a formula. Every Streamlit call that parses Markdown (``st.markdown``,
+    ``st.caption``, ``st.success``/``info``/``warning``/``error``, headers, widget, tab,
+    expander and button labels, ``help=`` tooltips, ``st.metric`` labels, ``st.write`` of a
+    string) gets user text through this, and only through this.
+
+    Every ASCII punctuation character is backslash-escaped (CommonMark: any of them may be),
+    which also stops entities (``&amp;``), ``:emoji:`` and ``:material/icon:`` shortcodes and
+    ``$`` formulas; autolinks (``www.x.y``, ``http://``, ``a@b.c``) are found in the text
+    after unescaping, so a :data:`WORD_JOINER` breaks each one up; a line's leading
+    spaces become no-break spaces (four would start a code block) and each line break is
+    kept as a line break."""
+    s = "" if text is None else str(text)
+    s = _AUTOLINK.sub(lambda m: m[0] + WORD_JOINER, s).replace("@", WORD_JOINER + "@")
+    s = _MD_SPECIAL.sub(r"\\\1", s.replace("\r\n", "\n").replace("\r", "\n"))
+    s = _LEAD_SPACE.sub(lambda m: "\u00a0" * len(m[0].expandtabs(4)), s)
+    return s.replace("\n", "  \n")
+
+
 # -- formatting ----------------------------------------------------------------------------
 def fmt_amount(value: str | Decimal | int | None, places: int = 2, *, micros: bool = False) -> str:
     """An amount for a person to read: ``"1000000054.505"`` → ``"1,000,000,054.50"`` (half to
@@ -185,14 +238,15 @@ def fmt_duration(seconds: int) -> str:
 def activity_note(spans: pd.DataFrame, start: int, end: int) -> str | None:
     """ActivityWatch evidence for an entry's span [start, end), as a sentence: how long the
     worker was active at the computer, and the apps or sites in focus longest. None when
-    nothing was recorded then."""
+    nothing was recorded then. Plain text (app and site names as recorded): show it with
+    :func:`literal`."""
     if spans is None or spans.empty:
         return None
     active = active_seconds(spans, start, end)
     focus = spans[spans["kind"].isin(["window", "web"])]
     focus = (focus["end"].clip(upper=end) - focus["start"].clip(lower=start)).groupby(focus["app"]).sum()
     top = focus[focus > 0].sort_values(ascending=False, kind="stable").head(3)
-    text = (f"**ActivityWatch:** active at the computer for {fmt_duration(active)} of this entry's "
+    text = (f"ActivityWatch: active at the computer for {fmt_duration(active)} of this entry's "
             f"{fmt_duration(end - start)}")
     if len(top):
         text += " · in focus: " + ", ".join(f"{app} {fmt_duration(int(s))}" for app, s in top.items())
@@ -524,6 +578,35 @@ class UploadError(ValueError):
     """An upload that cannot be a bundle; the message says what to send instead."""
 
 
+_NOT_IN_NAMES = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def upload_name(name: str | None) -> str:
+    """The name the app saves an upload under, made from the name the browser sent: that
+    name is the sender's to choose (``../../x.csv``, ``/etc/x``, ``C:\\x``), so only its last
+    part is kept, with control characters made ``_`` and no leading or trailing dots or
+    spaces (never ``.``, ``..`` or a hidden file); ``upload`` when nothing is left. At most
+    150 characters, the extension kept. Readable names (``work.csv``, ``Rate cut — Slack.png``)
+    are unchanged, so a bundle's files keep their table names."""
+    base = re.split(r"[\\/]", str(name or ""))[-1]
+    base = _NOT_IN_NAMES.sub("_", base).strip(" .")
+    if len(base) > 150:
+        stem, dot, ext = base.rpartition(".")
+        ext = ext if dot and len(ext) <= 10 else ""
+        base = base[:150 - len(ext) - 1].rstrip(" .") + ("." + ext if ext else "")
+    return base or "upload"
+
+
+def save_upload(folder: Path, name: str | None, data: bytes) -> Path:
+    """Write an upload into ``folder`` (a temporary folder of the app's) under
+    :func:`upload_name`; the browser's name is only ever shown. → the file written."""
+    target = Path(folder) / upload_name(name)
+    if target.resolve().parent != Path(folder).resolve():  # cannot happen: a last resort
+        raise UploadError(f"{name}: not a file name")
+    target.write_bytes(data)
+    return target
+
+
 def latest_uploads(files: Iterable[tuple[str, bytes]]) -> tuple[list[tuple[str, bytes]], list[str]]:
     """The uploads in the order given, each name (its base name) only once: the last one
     uploaded under it, as when a worker fixes a file and uploads it again beside the first.
@@ -531,7 +614,7 @@ def latest_uploads(files: Iterable[tuple[str, bytes]]) -> tuple[list[tuple[str, 
     last: dict[str, tuple[str, bytes]] = {}
     again: set[str] = set()
     for name, data in files:
-        base = Path(name).name
+        base = upload_name(name)
         if last.pop(base, None) is not None:  # (popped: the later one goes to the end)
             again.add(base)
         last[base] = (name, data)
@@ -542,8 +625,8 @@ def unpack_upload(files: Iterable[tuple[str, bytes]], dest: Path) -> Path:
     """Put uploaded files into ``dest``; return the bundle to read (a folder or a ``.zip``).
 
     One ``.zip`` (a bundle folder zipped) or any number of ``.csv`` files named as in
-    interchange.md. Only the base name of an uploaded file is used, and of files uploaded
-    under one name only the last (:func:`latest_uploads`).
+    interchange.md. Each is saved under :func:`upload_name` (never the browser's name as a
+    path), and of files uploaded under one name only the last (:func:`latest_uploads`).
     """
     files = latest_uploads(files)[0]
     if not files:
@@ -558,16 +641,14 @@ def unpack_upload(files: Iterable[tuple[str, bytes]], dest: Path) -> Path:
     dest.mkdir(parents=True, exist_ok=True)
     if csvs:
         for name, data in csvs:
-            (dest / Path(name).name).write_bytes(data)
+            save_upload(dest, name, data)
         return dest
     name, data = zips[0]
     if len(data) > MAX_UNPACKED_BYTES:
         raise UploadError(f"{name} is larger than {MAX_UNPACKED_BYTES // 2**20} MB; is it a bundle?")
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise UploadError(f"{name} is not a readable .zip file")
-    target = dest / Path(name).name  # the bundle reader reads zips itself, member by member
-    target.write_bytes(data)
-    return target
+    return save_upload(dest, name, data)  # the bundle reader reads zips itself, member by member
 
 
 def temp_dir(prefix: str = "taskerlog-") -> Path:
@@ -590,8 +671,8 @@ _CLI_FX = re.compile(r"add one \(fx\.csv or `taskerlog fx (\w+) RATE --on ([\d-]
 
 def in_app_words(message: str) -> str:
     """A core message that tells a command-line user what to type, told instead in the
-    app's terms (the page and the field to use)."""
-    message = _CLI_FX.sub(lambda m: f"add one on **Money → Exchange rates** (one {m[1]}, from {m[2]} or earlier)",
+    app's terms (the page and the field to use). Plain text: show it with :func:`literal`."""
+    message = _CLI_FX.sub(lambda m: f"add one on Money → Exchange rates (one {m[1]}, from {m[2]} or earlier)",
                           message)
     message = message.replace('map them with --map "PLATFORM/PROJECT=CATEGORY"', "choose their categories above")
     message = message.replace("give the campaign once with --campaign CAMPAIGN.json",

@@ -56,7 +56,11 @@ def test_taskerlog_app_opens_the_logbook_it_is_given_with_the_modules_loaded(tmp
 
     from taskerlog.cli import cli
 
+    import requests
+    from streamlit import net_util
+
     seen = {}
+    asked: list[str] = []
 
     def fake_main():  # what streamlit would start with
         from sqlite_utils import Database
@@ -65,10 +69,15 @@ def test_taskerlog_app_opens_the_logbook_it_is_given_with_the_modules_loaded(tmp
         db = tmp_path / "mine.sqlite"
         seen.update(argv=list(sys.argv), db=os.environ.get("TASKERLOG_DB"), cwd=os.getcwd(),
                     loaded=[m for m in app_cmd.APP_MODULES if m in sys.modules],
-                    migrated=db.is_file() and not migrations.pending(Database(db)))
+                    migrated=db.is_file() and not migrations.pending(Database(db)),
+                    # what the origin check asks when a foreign page opens the websocket
+                    external_ip=net_util.get_external_ip())
         return 0
 
     monkeypatch.setattr(streamlit_cli, "main", fake_main)
+    monkeypatch.setattr(net_util, "get_external_ip", net_util.get_external_ip)  # put back after the test
+    monkeypatch.setattr(net_util, "_external_ip", None)
+    monkeypatch.setattr(requests, "get", lambda url, **kw: asked.append(url))
     monkeypatch.setattr(sys, "argv", list(sys.argv))
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("TASKERLOG_DB", "")
@@ -79,6 +88,7 @@ def test_taskerlog_app_opens_the_logbook_it_is_given_with_the_modules_loaded(tmp
     assert seen["argv"][:3] == ["streamlit", "run", str(app_cmd.APP)] and "8601" in seen["argv"]
     assert seen["loaded"] == list(app_cmd.APP_MODULES)
     assert seen["migrated"]  # brought up to date before the read-ahead and the first page open it
+    assert seen["external_ip"] is None and asked == []  # nothing asked of checkip.amazonaws.com
 
 
 def test_the_logbook_read_ahead_at_server_start_is_used_only_while_it_is_current(tmp_path):

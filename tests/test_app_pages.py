@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -48,10 +49,15 @@ def _run(page: str | None = None, query: dict | None = None) -> AppTest:
     return at
 
 
+def _plain(markdown) -> str:
+    """What a reader sees of Markdown made by ``appsupport.literal`` (AppTest gives the source)."""
+    return re.sub(r"\\(.)", r"\1", str(markdown)).replace(appsupport.WORD_JOINER, "").replace("\u00a0", " ")
+
+
 def _texts(at: AppTest) -> str:
     parts = []
     for kind in ("markdown", "caption", "info", "success", "warning", "error", "title", "subheader", "code"):
-        parts += [str(e.value) for e in getattr(at, kind)]
+        parts += [_plain(e.value) for e in getattr(at, kind)]
     return "\n".join(parts)
 
 
@@ -203,7 +209,7 @@ def test_payout_received_is_in_the_home_currency_unless_said_and_needs_an_amount
     at.text_input(key="payout_rcur").set_value("KES")
     at.button(key="FormSubmitter:payout-Save payout").click()
     at.run()
-    assert any("Received in: give the amount received too" in e.value for e in at.error)
+    assert any("Received in: give the amount received too" in _plain(e.value) for e in at.error)
     assert len(Store(db).frames().payouts) == 0  # a currency alone says nothing arrived: refused, as on the command line
     at.text_input(key="payout_rcur").set_value("")
     at.text_input(key="payout_received").set_value("12740")
@@ -222,7 +228,7 @@ def test_bad_payout_shows_a_sentence_not_a_traceback(db):
     at.button(key="FormSubmitter:payout-Save payout").click()
     at.run()
     assert not at.exception
-    assert any("not an amount" in e.value for e in at.error)
+    assert any("not an amount" in _plain(e.value) for e in at.error)
     assert len(Store(db).frames().payouts) == 0
 
 
@@ -260,7 +266,7 @@ def test_an_entry_shows_the_activitywatch_time_inside_it(db):
     at = _run("app_pages/entries.py")
     at.number_input(key="ent_id").set_value(wid).run()
     assert not at.exception
-    [note] = [str(e.value) for e in at.info if "ActivityWatch" in str(e.value)]
+    [note] = [_plain(e.value) for e in at.info if "ActivityWatch" in str(e.value)]
     assert "active at the computer for 1:30:00 of this entry's 2:00:00 · in focus: firefox 1:00:00" in note
 
 
@@ -285,7 +291,7 @@ def test_back_up_now_copies_the_logbook_and_its_attachments(db, tmp_path):
     at = _run("app_pages/settings.py")
     at.button(key="settings_backup").click().run()
     assert not at.exception
-    [done] = [str(e.value) for e in at.success]
+    [done] = [_plain(e.value) for e in at.success]
     assert "Backed up to" in done and "1 attachment file(s) beside it" in done
     [backup] = (db.parent / "backups").glob("*.sqlite")
     copy = backup.with_name(backup.stem + "-attachments") / got.sha256[:2] / got.sha256
@@ -303,13 +309,13 @@ def test_fix_records_corrects_a_payout_and_refuses_a_bad_amount(db):
     at.text_input(key=f"rec_payouts_{pid}_amount").set_value("-185")
     [b for b in at.button if b.label == "Save changes"][0].click().run()
     assert not at.exception
-    assert any("negative" in str(e.value) for e in at.error)
+    assert any("negative" in _plain(e.value) for e in at.error)
     assert Store(db).get("payouts", pid)["amount_micros"] == 1_850_000_000  # nothing saved
     at.text_input(key=f"rec_payouts_{pid}_amount").set_value("185")
     [b for b in at.button if b.label == "Save changes"][0].click().run()
     assert not at.exception
     assert Store(db).get("payouts", pid)["amount_micros"] == 185_000_000
-    assert any(f"Payout #{pid} saved" in str(e.value) for e in at.success)
+    assert any(f"Payout #{pid} saved" in _plain(e.value) for e in at.success)
     at.button(key=f"rec_del_payouts_{pid}").click().run()
     assert not at.exception and Store(db).get("payouts", pid) is None
     assert Store(db).verify().ok
@@ -479,3 +485,32 @@ def test_a_stop_request_after_the_save_does_not_let_the_next_run_save_again(monk
     _shared.form_suffix("past_entry")  # the second click's run: the form as it now is
     assert _shared._shown.gens["past_entry"] == 1  # a new form: the old click's button is not on it
     assert saved == ["entry"]
+
+
+# -- text stays text, nothing leaves the computer (issues 18, 19) ---------------------------
+def test_a_hostile_name_in_the_running_clock_is_shown_as_typed_on_every_page(db):
+    name = "![x](http://evil.example/p.png) [Claim your back pay](http://evil.example) **now**"
+    s = Store(db)
+    s.add_project(Project(platform=name, project="www.evil.example", currency="USD"))
+    s.clock_start(name, "www.evil.example", "tasking", note="<b>a@evil.example</b>")
+    s.close()
+    for page in ("app_pages/log.py", "app_pages/settings.py"):
+        at = _run(page)
+        [clock] = [m.value for m in at.sidebar.info if "Running" in m.value]
+        assert f"{name} · www.evil.example — tasking" in _plain(clock)
+        assert "](http" not in clock and "**now" not in clock and "www.evil" not in clock  # escaped, autolink broken
+        if page == "app_pages/log.py":  # the clock's note, under it
+            assert "<b>a@evil.example</b>" in _texts(at) and "<b>" not in "".join(c.value for c in at.caption)
+
+
+def test_the_app_never_asks_the_internet_for_this_computers_address(db, monkeypatch):
+    import requests
+    from streamlit import net_util
+
+    asked: list[str] = []
+    monkeypatch.setattr(net_util, "get_external_ip", net_util.get_external_ip)  # put back after the test
+    monkeypatch.setattr(net_util, "_external_ip", None)
+    monkeypatch.setattr(requests, "get", lambda url, **kw: asked.append(url))
+    _run()
+    # what Streamlit's origin check calls when a page elsewhere opens the app's websocket
+    assert net_util.get_external_ip() is None and asked == []

@@ -246,7 +246,7 @@ def test_activity_note_sums_active_time_and_names_what_was_in_focus():
     ])
     note = activity_note(spans, t, t + 7200)
     # active: 5400 s + (7200 - 6000) s = 6600 s = 1:50:00 of 2:00:00
-    assert note.startswith("**ActivityWatch:** active at the computer for 1:50:00 of this entry's 2:00:00")
+    assert note.startswith("ActivityWatch: active at the computer for 1:50:00 of this entry's 2:00:00")
     # in focus, clipped to the entry: the site 30 min, firefox 30 min, slack 10 min (longest first; ties by name)
     assert "in focus: app.outlier.ai 0:30:00, firefox 0:30:00, slack 0:10:00." in note
     assert activity_note(spans.iloc[0:0], t, t + 7200) is None
@@ -281,8 +281,8 @@ def test_the_past_entry_default_is_the_hour_just_past_even_at_midnight():
 def test_the_app_says_where_to_click_not_what_to_type():
     msg = ("no exchange rate for USD on or before 2026-01-01: add one (fx.csv or `taskerlog fx USD RATE --on "
            "2026-01-01`) giving one USD in KES")
-    assert A.in_app_words(msg) == ("no exchange rate for USD on or before 2026-01-01: add one on **Money → Exchange "
-                                   "rates** (one USD, from 2026-01-01 or earlier)")
+    assert A.in_app_words(msg) == ("no exchange rate for USD on or before 2026-01-01: add one on Money → Exchange "
+                                   "rates (one USD, from 2026-01-01 or earlier)")
     assert "--map" not in A.in_app_words('map them with --map "PLATFORM/PROJECT=CATEGORY" (categories: a)')
 
 
@@ -296,3 +296,44 @@ def test_days_with_work_under_an_empty_queue_are_found(tmp_path):
     assert A.days_with_work(s, "Outlier", dt.date(2026, 3, 2), dt.date(2026, 3, 5), NAIROBI) == [
         dt.date(2026, 3, 2), dt.date(2026, 3, 4)]
     assert A.days_with_work(s, "Outlier", dt.date(2026, 3, 5), dt.date(2026, 3, 9), NAIROBI) == []
+
+
+HOSTILE = ["[Claim your back pay](http://evil.example) **now**", "![x](http://evil.example/p.png)",
+           "<img src=http://evil.example/p.png> &amp; :material/timer: :red[x] $x^2$ `c` ~~s~~ _i_ \\ # - 1.",
+           "www.evil.example mail a@b.example HTTPS://evil.example", "    four spaces\nline two"]
+
+
+def _seen(markdown: str) -> str:
+    """What CommonMark shows of text with backslash escapes (the word joiner is invisible)."""
+    import re
+    return re.sub(r"\\(.)", r"\1", markdown).replace(A.WORD_JOINER, "").replace("\u00a0", " ").replace("  \n", "\n")
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_literal_escapes_every_markdown_character_and_breaks_autolinks(text):
+    md = A.literal(text)
+    assert _seen(md) == text  # shown as typed
+    import re
+    # no unescaped Markdown punctuation is left: each one is preceded by a backslash
+    assert not re.search(r"(?<!\\)[\[\]()*!<>&:$`~_#]", md.replace("\\\\", "")), md
+    # nothing a GFM autolink starts from survives as one piece of text
+    plain = re.sub(r"\\(.)", r"\1", md)
+    assert not re.search(r"(?i)https?:|www\.|\w@", plain)
+    assert "\n    " not in md and not md.startswith("    ")  # never an indented code block
+
+
+def test_literal_of_nothing_is_empty():
+    assert A.literal(None) == "" and A.literal("Outlier") == "Outlier"
+
+
+@pytest.mark.parametrize("name, saved", [
+    ("../../evil.csv", "evil.csv"), ("/etc/cron.d/x", "x"), ("..\\..\\win.csv", "win.csv"), ("..", "upload"),
+    (".", "upload"), ("", "upload"), (None, "upload"), (".hidden", "hidden"), ("a\x00b\nc.csv", "a_b_c.csv"),
+    ("work.csv", "work.csv"), ("Rate cut — Slack.png", "Rate cut — Slack.png"),
+    ("x" * 300 + ".csv", "x" * 146 + ".csv")])
+def test_an_upload_is_saved_under_a_name_the_app_makes(tmp_path, name, saved):
+    folder = tmp_path / "inbox" / "tmp"
+    folder.mkdir(parents=True)
+    p = A.save_upload(folder, name, b"data")
+    assert p == folder / saved and p.read_bytes() == b"data"
+    assert [q for q in tmp_path.rglob("*") if q.is_file()] == [p]  # nothing anywhere else

@@ -6,6 +6,8 @@ importing pandas, pyarrow and altair: about 1.5 s on a small machine. It starts 
 the worker's logbook for the Dashboard on a helper thread at the same time. Then it runs
 Streamlit in this process with the repository's ``.streamlit/config.toml`` (this computer
 only, no usage statistics), and passes those two settings on the command line as well.
+Before the server listens, Streamlit's look-up of this computer's external address is
+switched off (``appsupport.keep_streamlit_offline``; docs/app.md, "Safety").
 """
 
 from __future__ import annotations
@@ -69,6 +71,10 @@ def app(c: Context, port: int | None) -> None:
     c.store.close()
     read_ahead()
     from streamlit.web import cli as streamlit_cli
+
+    from taskerlog import appsupport
+
+    appsupport.keep_streamlit_offline()  # before the server listens: no foreign origin makes it look up this computer
 
     sys.argv = streamlit_argv(APP, port)
     sys.exit(streamlit_cli.main())

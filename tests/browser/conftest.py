@@ -43,16 +43,19 @@ def _free_port() -> int:
 
 
 class Server:
-    def __init__(self, db: Path, log: Path):
+    """``streamlit run app.py`` (or, with ``taskerlog_app=True``, ``taskerlog app`` as a worker
+    starts it); ``env``: more environment for the server process."""
+
+    def __init__(self, db: Path, log: Path, env: dict | None = None, taskerlog_app: bool = False):
         self.db, self.log_path = db, log
         self.port = _free_port()
         self.url = f"http://localhost:{self.port}"
-        env = {**os.environ, "TASKERLOG_DB": str(db), "PYTHONUNBUFFERED": "1"}
+        env = {**os.environ, "TASKERLOG_DB": str(db), "PYTHONUNBUFFERED": "1", **(env or {})}
         self._log = open(log, "wb")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(self.port),
-             "--server.headless", "true", "--logger.level", "info"],
-            cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT)
+        cmd = ([str(Path(sys.executable).parent / "taskerlog"), "app", "--port", str(self.port)] if taskerlog_app
+               else [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(self.port),
+                     "--server.headless", "true", "--logger.level", "info"])
+        self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT)
         deadline = time.time() + 60
         while time.time() < deadline:
             if self.proc.poll() is not None:
