@@ -15,7 +15,7 @@ import click
 from pydantic import ValidationError
 
 from . import money, timeutil
-from .store import Store, StoreError, default_db_path
+from .store import NeedsUpgrade, Store, StoreError, default_db_path
 
 
 class CLIError(click.ClickException):
@@ -100,11 +100,28 @@ class Context:
     @property
     def existing_store(self) -> Store:
         """The store, for a command that only reads: a --db that names no file is a typo to
-        point out, not a new, empty logbook to report on (or export) as if it were yours."""
+        point out, not a new, empty logbook to report on (or export) as if it were yours.
+        An existing logbook is opened read-only, so it can be read on a read-only or full
+        disk; one that needs an upgrade is opened for writing and upgraded first."""
         if self._store is None and self.chosen and not self.db_path.exists():
             raise CLIError(f"there is no logbook at {self.db_path}; check the path (a new logbook starts with "
                            "the first thing you log or import)")
+        if self._store is None and self.db_path.exists():
+            try:
+                self._store = Store(self.db_path, readonly=True)
+            except NeedsUpgrade as upgrade:
+                try:
+                    return self.store
+                except StoreError as exc:
+                    raise CLIError(f"{upgrade}, and it cannot be written here ({exc}); copy it somewhere you can "
+                                   "write and use --db with the copy") from exc
         return self.store
+
+    def close(self) -> None:
+        """Close the logbook at the end of the command (a copy read from a temporary folder goes)."""
+        if self._store is not None:
+            self._store.close()
+            self._store = None
 
     def discard_if_created(self) -> None:
         """Remove the logbook this command made, when nothing was written to it after all
@@ -132,6 +149,7 @@ def cli(ctx: click.Context, db: str | None) -> None:
     Example: taskerlog status
     """
     ctx.obj = Context(db)
+    ctx.call_on_close(ctx.obj.close)
 
 
 def emit_json(obj) -> None:
@@ -150,7 +168,7 @@ def backup(c: Context, dest: str | None) -> None:
     """
     from .evidence import attachments
 
-    path = c.store.backup(dest)
+    path = c.existing_store.backup(dest)  # read-only: a backup of a logbook on a full or read-only disk works
     click.echo(f"backed up to {path}")
     files, problems = attachments.backup_files(c.store, path)
     if files:

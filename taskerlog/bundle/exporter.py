@@ -12,15 +12,13 @@ from __future__ import annotations
 
 import io
 import os
-import shutil
-import tempfile
 import zipfile
 from pathlib import Path
 
 import pandas as pd
 
 from .. import money, timeutil
-from ..store import Store
+from ..store import Store, partial
 from .spec import FILES, ORDER
 
 _ESCAPE = r"'*[=+\-@\t\r]"
@@ -149,48 +147,23 @@ def export_bundle(store: Store, out: str | Path) -> dict[str, int]:
     if out.suffix.lower() == ".zip":
         if out.is_dir():
             raise ExportError(f"{out} is a folder; give a file name ending in .zip, or a new folder name")
-        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent)
-        try:
-            with os.fdopen(fd, "wb") as fh:
+        with partial.writing(out) as tmp:
+            with open(tmp, "wb") as fh:
                 with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED) as zf:
                     for name in ORDER:
                         zf.writestr(FILES[name].filename, to_csv_bytes(tables[name]))
                 fh.flush()
                 os.fsync(fh.fileno())
-            os.replace(tmp, out)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
     else:
         if out.exists() and (not out.is_dir() or any(out.iterdir())):
             raise ExportError(f"{out} already exists and is not an empty folder; choose a new name "
                               "(or end it in .zip to write one file)")
-        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent))
-        try:
+        with partial.writing(out, folder=True) as tmp:
             for name in ORDER:
-                path = tmp / FILES[name].filename
-                with open(path, "wb") as fh:
+                with open(tmp / FILES[name].filename, "wb") as fh:
                     fh.write(to_csv_bytes(tables[name]))
                     fh.flush()
                     os.fsync(fh.fileno())
-            os.replace(tmp, out)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
-    _fsync_dir(out.parent)
     return counts
-
-
-def _fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(str(path), os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-    except OSError:
-        pass
-
 
 
