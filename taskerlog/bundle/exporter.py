@@ -2,15 +2,15 @@
 
 Times are local ISO 8601 with their offset (``2026-03-02T09:00:00-05:00``), amounts plain
 decimal strings, blank pay stays blank (derived pay is never frozen into an export).
-Spreadsheet-safe: a text cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
-return (or with ``'`` followed by one of those) gets one ``'`` in front, which the importer
-removes again, so a round trip is exact and a spreadsheet never runs a cell as a formula.
+Spreadsheet-safe: text cells go through :func:`taskerlog.csvsafe.escape` (a cell starting
+with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets one ``'`` in front, which
+the importer removes again), so a round trip is exact and a spreadsheet never runs a cell
+as a formula.
 The file appears all at once: it is written under a temporary name and renamed.
 """
 
 from __future__ import annotations
 
-import io
 import os
 import zipfile
 from pathlib import Path
@@ -18,23 +18,16 @@ from pathlib import Path
 import pandas as pd
 
 from .. import money, timeutil
+from ..csvsafe import escape, frame_csv_bytes
 from ..store import Store, partial
 from .spec import FILES, ORDER
 
-_ESCAPE = r"'*[=+\-@\t\r]"
 TEXT_COLUMNS = {"platform", "project", "notes", "note", "method", "reference", "external_id", "category",
                 "reference_label"}
 
 
 class ExportError(ValueError):
     """The export could not be written; the message says what to do."""
-
-
-def escape(s: pd.Series) -> pd.Series:
-    """Guard text cells against spreadsheet formula injection (see the module docstring)."""
-    s = s.astype(object).where(s.notna(), "").astype(str)
-    mask = s.str.match(_ESCAPE)
-    return s.where(~mask, "'" + s)
 
 
 def local_iso(epochs: pd.Series, tz: str) -> pd.Series:
@@ -128,12 +121,6 @@ def bundle_frames(store: Store) -> dict[str, pd.DataFrame]:
     return tables
 
 
-def to_csv_bytes(df: pd.DataFrame) -> bytes:
-    buf = io.StringIO()
-    df.to_csv(buf, index=False, lineterminator="\n")
-    return buf.getvalue().encode("utf-8")
-
-
 def export_bundle(store: Store, out: str | Path) -> dict[str, int]:
     """Write every bundle file to ``out`` (a ``.zip`` by its name, else a folder).
 
@@ -151,7 +138,7 @@ def export_bundle(store: Store, out: str | Path) -> dict[str, int]:
             with open(tmp, "wb") as fh:
                 with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED) as zf:
                     for name in ORDER:
-                        zf.writestr(FILES[name].filename, to_csv_bytes(tables[name]))
+                        zf.writestr(FILES[name].filename, frame_csv_bytes(tables[name]))
                 fh.flush()
                 os.fsync(fh.fileno())
     else:
@@ -161,7 +148,7 @@ def export_bundle(store: Store, out: str | Path) -> dict[str, int]:
         with partial.writing(out, folder=True) as tmp:
             for name in ORDER:
                 with open(tmp / FILES[name].filename, "wb") as fh:
-                    fh.write(to_csv_bytes(tables[name]))
+                    fh.write(frame_csv_bytes(tables[name]))
                     fh.flush()
                     os.fsync(fh.fileno())
     return counts
