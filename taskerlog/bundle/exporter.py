@@ -20,6 +20,7 @@ import pandas as pd
 from .. import money, timeutil
 from ..csvsafe import escape, frame_csv_bytes
 from ..store import Store, partial
+from .reader import too_compressed
 from .spec import FILES, ORDER
 
 TEXT_COLUMNS = {"platform", "project", "notes", "note", "method", "reference", "external_id", "category",
@@ -109,7 +110,7 @@ def bundle_frames(store: Store) -> dict[str, pd.DataFrame]:
         "currency": x["currency"], "platform": x["platform"], "note": x["note"]})
     fx = f.fx
     tables["fx"] = pd.DataFrame({"date": _dates(fx["date"]), "currency": fx["currency"],
-                                 "rate": [str(v) for v in fx["rate"]]})
+                                 "rate": [money.plain(v) for v in fx["rate"]]})
     for name, df in tables.items():
         cols = FILES[name].columns
         for c in cols:
@@ -134,13 +135,11 @@ def export_bundle(store: Store, out: str | Path) -> dict[str, int]:
     if out.suffix.lower() == ".zip":
         if out.is_dir():
             raise ExportError(f"{out} is a folder; give a file name ending in .zip, or a new folder name")
+        data = {FILES[name].filename: frame_csv_bytes(tables[name]) for name in ORDER}
         with partial.writing(out) as tmp:
-            with open(tmp, "wb") as fh:
-                with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-                    for name in ORDER:
-                        zf.writestr(FILES[name].filename, frame_csv_bytes(tables[name]))
-                fh.flush()
-                os.fsync(fh.fileno())
+            stored = _write_zip(tmp, data, set())
+            if stored:  # a note of one repeated character: stored as it is, within the import's zip-bomb rule
+                _write_zip(tmp, data, stored)
     else:
         if out.exists() and (not out.is_dir() or any(out.iterdir())):
             raise ExportError(f"{out} already exists and is not an empty folder; choose a new name "
@@ -154,3 +153,14 @@ def export_bundle(store: Store, out: str | Path) -> dict[str, int]:
     return counts
 
 
+def _write_zip(path: Path, data: dict[str, bytes], stored: set[str]) -> set[str]:
+    """Write the members (deflated, those in ``stored`` uncompressed) and fsync → the names
+    the import's zip-bomb rule would refuse as written (to be stored instead)."""
+    with open(path, "wb") as fh:
+        with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            for name, content in data.items():
+                zf.writestr(name, content, compress_type=zipfile.ZIP_STORED if name in stored else None)
+            refused = {i.filename for i in zf.infolist() if too_compressed(i)}
+        fh.flush()
+        os.fsync(fh.fileno())
+    return refused

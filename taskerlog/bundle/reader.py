@@ -44,6 +44,12 @@ MAX_MEMBERS = 1000
 _KNOWN = {spec.filename: name for name, spec in FILES.items()}
 
 
+def too_compressed(info: zipfile.ZipInfo) -> bool:
+    """The zip-bomb rule: a member over RATIO_FLOOR that expands more than MAX_RATIO times.
+    taskerlog's own export stores such a member uncompressed, so it always imports again."""
+    return info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1)
+
+
 def read_bundle(path: str | Path) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
     """A folder or ``.zip`` → ``({"work": frame, ...}, problems)``. Writes nothing."""
     path = Path(path)
@@ -140,7 +146,7 @@ def _zip_members(zf: zipfile.ZipFile, label: str) -> tuple[dict[str, zipfile.Zip
         if info.is_dir():
             continue
         total += info.file_size
-        if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+        if too_compressed(info):
             problems.append(Problem(label, None, "", f"member '{raw}' would expand {info.file_size} bytes from "
                                                      f"{info.compress_size} (a zip bomb?); refusing to read it"))
         files.append((PurePosixPath(name), info))
