@@ -192,23 +192,34 @@ def verify(c: Context, as_json: bool, anchor_texts: tuple[str, ...] = (), anchor
 
     Example: taskerlog verify --anchor "taskerlog anchor 2026-03-31 · 1,234 entries · 3f9a 1c07 88e2 d410"
     """
-    from .evidence import verify_evidence  # anchors and attachment files (docs/evidence.md)
+    from .evidence import anchors, verify_evidence  # anchors and attachment files (docs/evidence.md)
 
     result = c.existing_store.verify()
     extra = verify_evidence(c.store, anchor_texts, anchor_files)
     result.problems.extend(extra.problems)
     result.ok = not result.problems
+    kept = extra.newest_kept
+    # recording an anchor is itself a journal entry: it changes nothing worth anchoring again
+    anchoring = c.store.journal_entries("anchors")
+    later = result.entries - (0 if kept is None else sum(e["seq"] > kept["seq"] for e in anchoring))
+    limit = anchors.limits(kept, later, timeutil.now_epoch(), c.store.settings().timezone)
     if as_json:
         emit_json({"ok": result.ok, "entries": result.entries, "head": result.head,
                    "anchors_recorded": extra.anchors_recorded, "anchors_given": extra.anchors_external,
-                   "attachments": extra.attachments, "problems": [p.__dict__ for p in result.problems]})
+                   "attachments": extra.attachments, "problems": [p.__dict__ for p in result.problems],
+                   "newest_anchor_kept": None if kept is None else {
+                       "entry": kept["seq"], "recorded_at": timeutil.format_local(kept["recorded_at"], "UTC"),
+                       "entries_after": later - kept["seq"]},
+                   "limit": limit})
     elif result.ok:
         click.echo(f"ok: {result.entries} journal entries, every record matches; head {result.head}")
         click.echo(f"ok: {extra.summary()}, all match")
+        click.echo(limit)
     else:
         click.echo(f"NOT OK: {len(result.problems)} problem(s); the first: {result.problems[0].message}", err=True)
         for p in result.problems[1:20]:
             click.echo(f"  {p.message}", err=True)
+        click.echo(limit, err=True)
     if not result.ok:
         sys.exit(1)
 

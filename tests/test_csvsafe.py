@@ -48,8 +48,8 @@ def hostile(tmp_path):
     for i, text in enumerate(ATTACKS):
         project = f"{text} project"
         s.add_project(Project(platform="Outlier", project=project, notes=text, currency="EUR"))
-        s.add_rate(Rate(platform="Outlier", project=project, effective_at=t("2026-03-01T00:00"), rate="20", currency="EUR",
-                        note=text))
+        s.add_rate(Rate(platform="Outlier", project=project, effective_at=t("2026-03-01T00:00"), rate="20",
+                        currency="EUR", note=text))
         wid = s.add_work(WorkEntry(platform="Outlier", project=project, kind="tasking", external_id=text,
                                    start=t(f"2026-03-0{i + 2}T09:00"), end=t(f"2026-03-0{i + 2}T10:00"), note=text))
         s.update("work", wid, {"note": text + " edited"}, "manual")

@@ -632,6 +632,15 @@ class Store:
             entry_cols[tbl] = cols
             ids, hashes = jr.unpack_arrays(rows)
             touched.setdefault(tbl, []).append((ids, hashes, fmt))
+        guards = dict(self.conn.execute("SELECT name, upper(sql) FROM sqlite_master WHERE type = 'trigger' "
+                                        "AND tbl_name = 'journal'").fetchall())
+        for name, action in (("journal_no_update", "UPDATE"), ("journal_no_delete", "DELETE")):
+            sql = guards.get(name) or ""
+            if f"BEFORE {action} ON JOURNAL" not in sql or "RAISE(ABORT" not in sql:
+                problems.append(jr.Problem(None, "journal", None,
+                                           f"the journal's append-only guard {name} was removed or changed outside "
+                                           f"taskerlog: journal entries could be {action.lower()}d without it; "
+                                           "only an anchor you kept can show whether they were"))
         for tbl in sorted(set(DATA_TABLES) | self.extra_tables()):
             cols = self.columns(tbl)
             if tbl in entry_cols and entry_cols[tbl] != ",".join(cols):
