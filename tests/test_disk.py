@@ -247,3 +247,46 @@ def test_a_killed_writer_leaves_nothing_after_the_next_run(tmp_path):
     assert taskerlog("--db", str(db), "export", str(tmp_path / "zips" / "again.zip")).returncode == 0
     assert taskerlog("--db", str(db), "export", str(tmp_path / "folders" / "again")).returncode == 0
     assert leftovers(tmp_path) == []
+
+
+# -- 8. an import beside a program that keeps writing ---------------------------------------------
+def test_an_import_beside_a_writer_that_never_stops_lands(tmp_path, monkeypatch):
+    """Another program wrote between every plan and the write lock: the import planned
+    again five times and then refused. Now the third plan is made holding the lock."""
+    s = Store(tmp_path / "log.sqlite")
+    other = Store(tmp_path / "log.sqlite")
+    import_path(s, SAMPLE)
+    frames, writes = s.frames, []
+
+    def frames_then_a_write(*args, **kwargs):
+        out = frames(*args, **kwargs)
+        if not s.conn.in_transaction:  # the other program's write lands before this import's lock
+            writes.append(other.add_eq(EQPeriod.model_validate(
+                {"platform": "Outlier", "start_date": f"2027-01-{len(writes) + 1:02d}", "note": "other program"})))
+        return out
+
+    monkeypatch.setattr(s, "frames", frames_then_a_write)
+    report = import_path(s, big_bundle(tmp_path / "big", n=50))
+    assert len(writes) == 2 and report.tables["work"].added == 50
+    assert s.verify().ok and len(s.eq_periods()) == 2 + 2
+    other.close()
+    s.close()
+
+
+def test_imports_land_while_another_process_writes_all_the_time(tmp_path):
+    db = tmp_path / "log.sqlite"
+    assert taskerlog("--db", str(db), "import", str(SAMPLE)).returncode == 0
+    code = ("import sys, time\nfrom taskerlog.store import Store\nfrom taskerlog.model import EQPeriod\n"
+            "s = Store(sys.argv[1])\nend = time.time() + 60\ni = 0\n"
+            "while time.time() < end:\n    i += 1\n"
+            "    s.add_eq(EQPeriod.model_validate({'platform': 'Outlier', 'start_date': '2027-01-01', 'note': str(i)}))\n"
+            "    time.sleep(0.02)\n")
+    writer = subprocess.Popen([sys.executable, "-c", code, str(db)], cwd=ROOT)
+    try:
+        for n in (3000, 6000):
+            r = taskerlog("--db", str(db), "import", str(big_bundle(tmp_path / f"big{n}", n=n)))
+            assert r.returncode == 0 and "work: added 3000" in r.stdout, r.stderr
+    finally:
+        writer.kill()
+        writer.wait()
+    assert taskerlog("--db", str(db), "verify").returncode == 0

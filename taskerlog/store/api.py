@@ -931,7 +931,9 @@ class Store:
                 where.append("w.start < ?")
                 params.append(int(work_start[1]))
         with self._lock:
-            self.conn.execute("BEGIN")
+            own = not self.conn.in_transaction  # else: read inside the caller's write transaction
+            if own:
+                self.conn.execute("BEGIN")
             try:
                 settings = self.settings()
                 work = self._work_frame(" WHERE " + " AND ".join(where) if where else "", tuple(params), detail)
@@ -953,7 +955,8 @@ class Store:
                              " FROM expenses x LEFT JOIN platforms f ON f.id = x.platform_id ORDER BY x.date, x.id")
                 fx = q("SELECT date, currency, rate FROM fx ORDER BY currency, date")
             finally:
-                self.conn.execute("COMMIT")
+                if own:
+                    self.conn.execute("COMMIT")
         for df, cols in ((projects, ["advertised_rate_micros"]), (rates, ["effective_at", "rate_micros"]),
                          (payouts, ["paid_at", "amount_micros", "fee_micros", "received_amount_micros"]),
                          (expenses, ["amount_micros"])):
