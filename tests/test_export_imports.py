@@ -67,3 +67,15 @@ def test_tiny_exchange_rates_are_written_as_plain_decimals_and_import_again(tmp_
     assert listed.exit_code == 0 and TINY in listed.output and "E-" not in listed.output
     added = run(cli, ["--db", str(db), "fx", "XOF", TINY, "--on", "2026-01-02"])
     assert added.exit_code == 0 and f"1 XOF = {TINY} USD" in added.output, added.output
+
+
+def test_a_campaign_file_with_a_tiny_rate_loads_again():
+    import json
+
+    from taskerlog.pool.campaign import Campaign
+
+    c = Campaign(campaign_id="dla-2026", name="What the platforms pay", months=["2026-01"], currency="USD",
+                 platforms=["Outlier"], categories=["writing"], fx={"VES": TINY})
+    text = c.to_json()
+    assert f'"*": "{TINY}"' in text and "E-" not in text
+    assert Campaign.model_validate(json.loads(text)).fx == {"VES": {"*": Decimal(TINY)}}

@@ -186,7 +186,7 @@ class Campaign(BaseModel):
 
     def to_json(self) -> str:
         data = self.model_dump(mode="json")
-        data["fx"] = {c: {m: str(r) for m, r in rates.items()} for c, rates in self.fx.items()}
+        data["fx"] = {c: {m: money.plain(r) for m, r in rates.items()} for c, rates in self.fx.items()}
         return canonical_json(data)
 
 
