@@ -215,6 +215,7 @@ def test_a_read_only_store_refuses_writes_and_upgrades(tmp_path):
     with pytest.raises(StoreError, match="can be read but not written"):
         ro.add_eq(EQPeriod.model_validate({"platform": "Outlier", "start_date": "2026-06-01"}))
     ro.close()
+    assert os.listdir(tmp_path) == ["log.sqlite"]  # reading left no -wal or -shm beside it
     schema.migrations(name="m999_test_only")(lambda db: db.execute("CREATE INDEX later ON work(note)"))
     try:
         with pytest.raises(api.NeedsUpgrade, match="older taskerlog and must be upgraded"):

@@ -244,6 +244,8 @@ class Store:
         self._ro_uri = f"{self.path.resolve().as_uri()}?mode=ro" if str(self.path) != ":memory:" else ""
         if not readonly:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._tidy = readonly and not any(Path(f"{self.path}{side}").exists() for side in ("-wal", "-shm"))
+        """Read-only, and SQLite's side files were not there: remove those reading made, on close."""
         try:
             if readonly:
                 self.conn, self._ro_uri, self._tmp = _connect_readonly(self.path)
@@ -316,6 +318,17 @@ class Store:
 
     def close(self) -> None:
         self.conn.close()
+        if self._tidy and self._tmp is None and self._ro_uri.endswith("mode=ro"):
+            # a read-only connection leaves the -wal and -shm files it made; the last
+            # connection that may write removes them on close (SQLite checks that it is the
+            # last), as a write's would. Where that cannot be (a full disk), they stay.
+            self._tidy = False
+            with contextlib.suppress(sqlite3.Error):
+                tidy = sqlite3.connect(str(self.path))
+                try:
+                    tidy.execute("SELECT count(*) FROM sqlite_master").fetchone()
+                finally:
+                    tidy.close()
         if self._tmp is not None:
             shutil.rmtree(self._tmp, ignore_errors=True)
             self._tmp = None
