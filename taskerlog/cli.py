@@ -15,7 +15,7 @@ import click
 from pydantic import ValidationError
 
 from . import money, timeutil
-from .store import Store, StoreError, default_db_path
+from .store import NeedsUpgrade, Store, StoreError, default_db_path
 
 
 class CLIError(click.ClickException):
@@ -100,11 +100,28 @@ class Context:
     @property
     def existing_store(self) -> Store:
         """The store, for a command that only reads: a --db that names no file is a typo to
-        point out, not a new, empty logbook to report on (or export) as if it were yours."""
+        point out, not a new, empty logbook to report on (or export) as if it were yours.
+        An existing logbook is opened read-only, so it can be read on a read-only or full
+        disk; one that needs an upgrade is opened for writing and upgraded first."""
         if self._store is None and self.chosen and not self.db_path.exists():
             raise CLIError(f"there is no logbook at {self.db_path}; check the path (a new logbook starts with "
                            "the first thing you log or import)")
+        if self._store is None and self.db_path.exists():
+            try:
+                self._store = Store(self.db_path, readonly=True)
+            except NeedsUpgrade as upgrade:
+                try:
+                    return self.store
+                except StoreError as exc:
+                    raise CLIError(f"{upgrade}, and it cannot be written here ({exc}); copy it somewhere you can "
+                                   "write and use --db with the copy") from exc
         return self.store
+
+    def close(self) -> None:
+        """Close the logbook at the end of the command (a copy read from a temporary folder goes)."""
+        if self._store is not None:
+            self._store.close()
+            self._store = None
 
     def discard_if_created(self) -> None:
         """Remove the logbook this command made, when nothing was written to it after all
@@ -132,6 +149,7 @@ def cli(ctx: click.Context, db: str | None) -> None:
     Example: taskerlog status
     """
     ctx.obj = Context(db)
+    ctx.call_on_close(ctx.obj.close)
 
 
 def emit_json(obj) -> None:
@@ -150,7 +168,7 @@ def backup(c: Context, dest: str | None) -> None:
     """
     from .evidence import attachments
 
-    path = c.store.backup(dest)
+    path = c.existing_store.backup(dest)  # read-only: a backup of a logbook on a full or read-only disk works
     click.echo(f"backed up to {path}")
     files, problems = attachments.backup_files(c.store, path)
     if files:
@@ -174,23 +192,34 @@ def verify(c: Context, as_json: bool, anchor_texts: tuple[str, ...] = (), anchor
 
     Example: taskerlog verify --anchor "taskerlog anchor 2026-03-31 · 1,234 entries · 3f9a 1c07 88e2 d410"
     """
-    from .evidence import verify_evidence  # anchors and attachment files (docs/evidence.md)
+    from .evidence import anchors, verify_evidence  # anchors and attachment files (docs/evidence.md)
 
     result = c.existing_store.verify()
     extra = verify_evidence(c.store, anchor_texts, anchor_files)
     result.problems.extend(extra.problems)
     result.ok = not result.problems
+    kept = extra.newest_kept
+    # recording an anchor is itself a journal entry: it changes nothing worth anchoring again
+    anchoring = c.store.journal_entries("anchors")
+    later = result.entries - (0 if kept is None else sum(e["seq"] > kept["seq"] for e in anchoring))
+    limit = anchors.limits(kept, later, timeutil.now_epoch(), c.store.settings().timezone)
     if as_json:
         emit_json({"ok": result.ok, "entries": result.entries, "head": result.head,
                    "anchors_recorded": extra.anchors_recorded, "anchors_given": extra.anchors_external,
-                   "attachments": extra.attachments, "problems": [p.__dict__ for p in result.problems]})
+                   "attachments": extra.attachments, "problems": [p.__dict__ for p in result.problems],
+                   "newest_anchor_kept": None if kept is None else {
+                       "entry": kept["seq"], "recorded_at": timeutil.format_local(kept["recorded_at"], "UTC"),
+                       "entries_after": later - kept["seq"]},
+                   "limit": limit})
     elif result.ok:
         click.echo(f"ok: {result.entries} journal entries, every record matches; head {result.head}")
         click.echo(f"ok: {extra.summary()}, all match")
+        click.echo(limit)
     else:
         click.echo(f"NOT OK: {len(result.problems)} problem(s); the first: {result.problems[0].message}", err=True)
         for p in result.problems[1:20]:
             click.echo(f"  {p.message}", err=True)
+        click.echo(limit, err=True)
     if not result.ok:
         sys.exit(1)
 

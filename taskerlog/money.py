@@ -140,9 +140,15 @@ def check_currency(code: str) -> str:
     return c
 
 
-def parse_rate_decimal(text: str) -> Decimal:
+def plain(value: Decimal) -> str:
+    """A decimal as plain digits, never in exponent form: ``Decimal("1E-25")`` →
+    ``0.0000000000000000000000001`` (what every reader of a taskerlog file accepts)."""
+    return format(value, "f")
+
+
+def parse_rate_decimal(text: str | Decimal) -> Decimal:
     """An exchange rate: a positive decimal with any number of places."""
-    s = str(text).strip()
+    s = plain(text) if isinstance(text, Decimal) else str(text).strip()
     if not _AMOUNT_RE.match(s):
         raise MoneyError(f"'{text}' is not an exchange rate; write a plain number like 0.0077")
     value = Decimal(s)

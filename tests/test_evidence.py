@@ -332,6 +332,46 @@ def test_a_journal_rebuilt_from_scratch_is_caught_by_an_earlier_anchor(tmp_path)
     assert "1 recorded anchor(s), 1 anchor(s) you kept" in res.output
 
 
+def test_verify_says_how_old_the_newest_kept_anchor_is_and_what_it_cannot_see(book, clock):
+    s, book_clock, _ = book
+    run = lambda *a: CliRunner().invoke(cli, ["--db", str(s.path), "verify", *a])  # noqa: E731
+    res = run()
+    assert res.exit_code == 0 and "limit: no anchor kept outside the logbook was given" in res.output
+    book_clock.at = t("2026-03-10T09:00")
+    _, old_line = anchors.make_anchor(s, book_clock.at)
+    seq = s.journal_head()[0] - 1  # the anchor names the head before its own row
+    clock.now = t("2026-03-10T12:00")
+    res = run("--anchor", old_line)
+    assert res.exit_code == 0
+    assert (f"the newest anchor you kept covers journal entries 1 to {seq:,}, written up to 2026-03-09 (1 day ago); "
+            "nothing was recorded after it") in res.output
+    book_clock.at = t("2026-03-12T09:00")
+    s.add_eq(EQPeriod(platform="Outlier", start_date=dt.date(2026, 3, 12)))
+    s.add_eq(EQPeriod(platform="Outlier", start_date=dt.date(2026, 3, 14), end_date=dt.date(2026, 3, 14)))
+    _, new_line = anchors.make_anchor(s, book_clock.at)
+    clock.now = t("2026-04-01T12:00")
+    res = run("--anchor", old_line, "--json")
+    kept = json.loads(res.output)
+    assert kept["newest_anchor_kept"]["entry"] == seq and kept["newest_anchor_kept"]["entries_after"] == 2
+    assert "for the 2 entries after it, anyone who can edit the logbook file could change it" in kept["limit"]
+    res = run("--anchor", old_line, "--anchor", new_line)
+    assert f"covers journal entries 1 to {seq + 3:,}, written up to 2026-03-12 (20 days ago)" in res.output
+
+
+def test_verify_fails_when_the_journals_append_only_guard_was_removed(book):
+    s, _, _ = book
+    raw = sqlite3.connect(s.path)
+    raw.execute("DROP TRIGGER journal_no_delete")
+    raw.commit()
+    raw.close()
+    problems = [p.message for p in s.verify().problems]
+    assert problems == ["the journal's append-only guard journal_no_delete was removed or changed outside taskerlog:"
+                        " journal entries could be deleted without it; only an anchor you kept can show whether "
+                        "they were"]
+    res = CliRunner().invoke(cli, ["--db", str(s.path), "verify"])
+    assert res.exit_code == 1 and "append-only guard journal_no_delete" in res.output
+
+
 def test_a_rewritten_journal_breaks_the_recorded_anchor(book):
     s, clock, _ = book
     clock.at = NOW
@@ -351,9 +391,11 @@ def test_anchor_parsing(book):
     claims = anchors.parse_claims(f"taskerlog anchor 2026-11-23 · 1,234 entries · 3f9a 1c07 88e2 d410\n"
                                   f"full hash: {h}\n")
     assert claims == [anchors.Claim(h, 1234, claims[0].text)]
-    assert anchors.parse_claims("3f9a 1c07 88e2")[0].digits == "3f9a1c0788e2"
-    with pytest.raises(anchors.AnchorError, match="at least 12"):
-        anchors.parse_claims("3f9a 1c07")
+    assert anchors.parse_claims("3f9a 1c07 88e2 d410")[0].digits == "3f9a1c0788e2d410"
+    # 12 digits (48 bits) could be matched by a rebuilt journal after some 10^14 tries: refused
+    for short in ("3f9a 1c07 88e2", "taskerlog anchor 2026-11-23 · 1,234 entries · 3f9a 1c07 88e2 d4"):
+        with pytest.raises(anchors.AnchorError, match="give at least 16"):
+            anchors.parse_claims(short)
     with pytest.raises(anchors.AnchorError):
         anchors.make_anchor(Store(book[0].path.with_name("empty.sqlite")), NOW)
 

@@ -2,41 +2,33 @@
 
 Times are local ISO 8601 with their offset (``2026-03-02T09:00:00-05:00``), amounts plain
 decimal strings, blank pay stays blank (derived pay is never frozen into an export).
-Spreadsheet-safe: a text cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
-return (or with ``'`` followed by one of those) gets one ``'`` in front, which the importer
-removes again, so a round trip is exact and a spreadsheet never runs a cell as a formula.
+Spreadsheet-safe: text cells go through :func:`taskerlog.csvsafe.escape` (a cell starting
+with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets one ``'`` in front, which
+the importer removes again), so a round trip is exact and a spreadsheet never runs a cell
+as a formula.
 The file appears all at once: it is written under a temporary name and renamed.
 """
 
 from __future__ import annotations
 
-import io
 import os
-import shutil
-import tempfile
 import zipfile
 from pathlib import Path
 
 import pandas as pd
 
 from .. import money, timeutil
-from ..store import Store
+from ..csvsafe import escape, frame_csv_bytes
+from ..store import Store, partial
+from .reader import too_compressed
 from .spec import FILES, ORDER
 
-_ESCAPE = r"'*[=+\-@\t\r]"
 TEXT_COLUMNS = {"platform", "project", "notes", "note", "method", "reference", "external_id", "category",
                 "reference_label"}
 
 
 class ExportError(ValueError):
     """The export could not be written; the message says what to do."""
-
-
-def escape(s: pd.Series) -> pd.Series:
-    """Guard text cells against spreadsheet formula injection (see the module docstring)."""
-    s = s.astype(object).where(s.notna(), "").astype(str)
-    mask = s.str.match(_ESCAPE)
-    return s.where(~mask, "'" + s)
 
 
 def local_iso(epochs: pd.Series, tz: str) -> pd.Series:
@@ -118,7 +110,7 @@ def bundle_frames(store: Store) -> dict[str, pd.DataFrame]:
         "currency": x["currency"], "platform": x["platform"], "note": x["note"]})
     fx = f.fx
     tables["fx"] = pd.DataFrame({"date": _dates(fx["date"]), "currency": fx["currency"],
-                                 "rate": [str(v) for v in fx["rate"]]})
+                                 "rate": [money.plain(v) for v in fx["rate"]]})
     for name, df in tables.items():
         cols = FILES[name].columns
         for c in cols:
@@ -128,12 +120,6 @@ def bundle_frames(store: Store) -> dict[str, pd.DataFrame]:
             df[c] = escape(col) if c in TEXT_COLUMNS else col.astype(str)
         tables[name] = df[list(cols)]
     return tables
-
-
-def to_csv_bytes(df: pd.DataFrame) -> bytes:
-    buf = io.StringIO()
-    df.to_csv(buf, index=False, lineterminator="\n")
-    return buf.getvalue().encode("utf-8")
 
 
 def export_bundle(store: Store, out: str | Path) -> dict[str, int]:
@@ -149,48 +135,32 @@ def export_bundle(store: Store, out: str | Path) -> dict[str, int]:
     if out.suffix.lower() == ".zip":
         if out.is_dir():
             raise ExportError(f"{out} is a folder; give a file name ending in .zip, or a new folder name")
-        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-                    for name in ORDER:
-                        zf.writestr(FILES[name].filename, to_csv_bytes(tables[name]))
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, out)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
+        data = {FILES[name].filename: frame_csv_bytes(tables[name]) for name in ORDER}
+        with partial.writing(out) as tmp:
+            stored = _write_zip(tmp, data, set())
+            if stored:  # a note of one repeated character: stored as it is, within the import's zip-bomb rule
+                _write_zip(tmp, data, stored)
     else:
         if out.exists() and (not out.is_dir() or any(out.iterdir())):
             raise ExportError(f"{out} already exists and is not an empty folder; choose a new name "
                               "(or end it in .zip to write one file)")
-        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent))
-        try:
+        with partial.writing(out, folder=True) as tmp:
             for name in ORDER:
-                path = tmp / FILES[name].filename
-                with open(path, "wb") as fh:
-                    fh.write(to_csv_bytes(tables[name]))
+                with open(tmp / FILES[name].filename, "wb") as fh:
+                    fh.write(frame_csv_bytes(tables[name]))
                     fh.flush()
                     os.fsync(fh.fileno())
-            os.replace(tmp, out)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
-    _fsync_dir(out.parent)
     return counts
 
 
-def _fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(str(path), os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-    except OSError:
-        pass
-
-
-
+def _write_zip(path: Path, data: dict[str, bytes], stored: set[str]) -> set[str]:
+    """Write the members (deflated, those in ``stored`` uncompressed) and fsync → the names
+    the import's zip-bomb rule would refuse as written (to be stored instead)."""
+    with open(path, "wb") as fh:
+        with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            for name, content in data.items():
+                zf.writestr(name, content, compress_type=zipfile.ZIP_STORED if name in stored else None)
+            refused = {i.filename for i in zf.infolist() if too_compressed(i)}
+        fh.flush()
+        os.fsync(fh.fileno())
+    return refused

@@ -186,8 +186,7 @@ def _import_tables(store: Store, tables: dict[str, pd.DataFrame], *, source: str
     if "projects" in bad_header:  # rates and work cannot be checked against projects that were not read
         raise ImportProblems(_sorted(problems))
 
-    for _attempt in range(5):
-        head = store.journal_head()
+    def plan_once() -> tuple[ImportReport, dict, list[tuple[int, dict]], dict]:
         frames = store.frames() if store.has_rows(*DATA) else None  # dedupe against these; None: nothing yet
         codes: dict = {}  # each name column's codes, worked out once (see _key_codes)
         resolved, ref_problems = _resolve(parsed, frames, tables, home, codes)
@@ -210,19 +209,30 @@ def _import_tables(store: Store, tables: dict[str, pd.DataFrame], *, source: str
         names = sorted({p for df in plan.values() if "platform" in df.columns and len(df)
                         for p in pc.unique(_arrow_of(df["platform"])).drop_null().to_pylist() if p})
         report.platforms_added = [n for n in names if store.platform_id(n, create=False) is None]
+        return report, plan, settle, codes
+
+    def write(report: ImportReport, plan: dict, settle: list[tuple[int, dict]], codes: dict) -> ImportReport:
+        if applied:
+            store.set_settings(settings, source)
+        _write(store, plan, report.platforms_added, source, codes)
+        for row_id, changes in settle:
+            store.update("work", row_id, changes, source)
+        return report
+
+    # Plan without the write lock, so that other programs can write meanwhile; if one did
+    # (the journal moved), plan again. Two tries, then plan holding the write lock: a
+    # program writing every second (a running clock, the app) waits for this import instead
+    # of refusing it.
+    for _attempt in range(2):
+        head = store.journal_head()
+        planned = plan_once()
         if dry_run:
-            return report
+            return planned[0]
         with store.transaction(bulk=True):
-            if store.journal_head() != head:
-                continue  # someone wrote meanwhile: read again
-            if applied:
-                store.set_settings(settings, source)
-            _write(store, plan, report.platforms_added, source, codes)
-            for row_id, changes in settle:
-                store.update("work", row_id, changes, source)
-            return report
-    raise ImportProblems([Problem("logbook", None, "", "the logbook kept changing during the import; "
-                                                      "close other taskerlog windows and try again")])
+            if store.journal_head() == head:
+                return write(*planned)
+    with store.transaction(bulk=True):
+        return write(*plan_once())
 
 
 def _sorted(problems: list[Problem]) -> list[Problem]:

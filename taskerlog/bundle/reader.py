@@ -13,6 +13,7 @@ Each table is a DataFrame of strings (blank cells are ``""``) with a ``_line`` c
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import csv
 import functools
@@ -40,8 +41,39 @@ MAX_RATIO = 200
 """Largest compression ratio of one member bigger than RATIO_FLOOR (CSV rarely passes 20)."""
 RATIO_FLOOR = 1024 * 1024
 MAX_MEMBERS = 1000
+MAX_COLUMNS = 1000
+"""Most columns a header may name (a bundle file has a dozen; a runaway header would
+make every later step slow)."""
+MAX_XLSX_BYTES = 64 * 1024 * 1024
+"""Largest total uncompressed size of an .xlsx workbook (a quarter of a million rows or so; its
+XML is read at some 2 MB a second)."""
 
 _KNOWN = {spec.filename: name for name, spec in FILES.items()}
+
+
+def too_compressed(info: zipfile.ZipInfo) -> bool:
+    """The zip-bomb rule: a member over RATIO_FLOOR that expands more than MAX_RATIO times.
+    taskerlog's own export stores such a member uncompressed, so it always imports again."""
+    return info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1)
+
+
+def _bomb(info: zipfile.ZipInfo) -> str:
+    return (f"member '{info.filename}' would expand {info.file_size} bytes from {info.compress_size} "
+            "(a zip bomb?); refusing to read it")
+
+
+def _too_big(total: int, limit: int) -> str:
+    return f"would expand to {total // (1024 * 1024)} MiB, more than the {limit // (1024 * 1024)} MiB taskerlog reads"
+
+
+def zip_refusal(infos: list[zipfile.ZipInfo], limit: int = MAX_TOTAL_BYTES) -> str | None:
+    """Why a zip (an .xlsx workbook, say) is refused before anything is decompressed, by
+    the bundle's rules (total size, zip bombs); None: it may be read."""
+    total = sum(i.file_size for i in infos)
+    if total > limit:
+        return _too_big(total, limit)
+    bomb = next((i for i in infos if too_compressed(i)), None)
+    return None if bomb is None else _bomb(bomb)
 
 
 def read_bundle(path: str | Path) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
@@ -50,6 +82,9 @@ def read_bundle(path: str | Path) -> tuple[dict[str, pd.DataFrame], list[Problem
     label = path.name or str(path)
     if not path.exists():
         return {}, [Problem(label, None, "", f"there is no file or folder called {path}")]
+    if not path.is_dir() and not path.is_file():
+        return {}, [Problem(label, None, "", f"{path} is not a file or a folder (a device or a pipe?); give the "
+                                             "folder of CSV files or the .zip that export wrote")]
     if path.is_dir():
         members, problems = _folder_members(path)
         read = lambda p: p.read_bytes()
@@ -140,13 +175,11 @@ def _zip_members(zf: zipfile.ZipFile, label: str) -> tuple[dict[str, zipfile.Zip
         if info.is_dir():
             continue
         total += info.file_size
-        if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            problems.append(Problem(label, None, "", f"member '{raw}' would expand {info.file_size} bytes from "
-                                                     f"{info.compress_size} (a zip bomb?); refusing to read it"))
+        if too_compressed(info):
+            problems.append(Problem(label, None, "", _bomb(info)))
         files.append((PurePosixPath(name), info))
     if total > MAX_TOTAL_BYTES:
-        problems.append(Problem(label, None, "", f"would expand to {total // (1024 * 1024)} MiB, more than the "
-                                                 f"{MAX_TOTAL_BYTES // (1024 * 1024)} MiB a bundle may hold"))
+        problems.append(Problem(label, None, "", _too_big(total, MAX_TOTAL_BYTES)))
     csvs = [(p, i) for p, i in files if p.suffix.lower() == ".csv" and "__MACOSX" not in p.parts]
     tops = {p.parts[0] for p, _ in csvs if len(p.parts) > 1}
     members: dict[str, zipfile.ZipInfo] = {}
@@ -318,6 +351,10 @@ def parse_csv(data: bytes, file: str) -> tuple[pd.DataFrame | None, list[Problem
                                            "columns, separated by commas")]
     names = [h.strip().lower() for h in header]
     problems = []
+    if len(names) > MAX_COLUMNS:
+        return None, [Problem(file, 1, "", f"the header has {len(names):,} columns; a bundle file has at most "
+                                           f"{max(len(f.columns) for f in FILES.values())}, and taskerlog reads at "
+                                           f"most {MAX_COLUMNS:,}: is this the right file?")]
     if len(names) == 1 and (";" in names[0] or "\t" in names[0]):
         sep = "';'" if ";" in names[0] else "tabs"
         return None, [Problem(file, 1, "", f"separates its cells with {sep}; a bundle uses commas: in your "
@@ -325,7 +362,7 @@ def parse_csv(data: bytes, file: str) -> tuple[pd.DataFrame | None, list[Problem
     if file in _KNOWN and not set(names) & set(FILES[_KNOWN[file]].columns):
         # a title or a note above the header: say so once, rather than once a row
         return None, [Problem(file, 1, "", _not_a_header(data, body, FILES[_KNOWN[file]].columns))]
-    dups = sorted({n for n in names if names.count(n) > 1 and n})
+    dups = sorted(n for n, times in collections.Counter(names).items() if times > 1 and n)
     for d in dups:
         problems.append(Problem(file, 1, d, "this column appears more than once in the header; keep one"))
     if any(not n for n in names):

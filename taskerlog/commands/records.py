@@ -331,7 +331,7 @@ def fx(c: Context, currency, value, on, as_json):
     now = timeutil.now_epoch()
     s = store.settings()
     if currency is None:
-        rows = [{"date": r["date"].isoformat(), "currency": r["currency"], "rate": str(r["rate"])}
+        rows = [{"date": r["date"].isoformat(), "currency": r["currency"], "rate": money.plain(r["rate"])}
                 for r in store.frames(work_ids=[]).fx.to_dict("records")]
         if as_json:
             emit_json(rows)
@@ -349,9 +349,9 @@ def fx(c: Context, currency, value, on, as_json):
         raise CLIError(f"CURRENCY: {f.currency} is your home currency; it needs no exchange rate")
     fid = store.add_fx(f)
     if as_json:
-        emit_json({"id": fid, **f.model_dump(mode="json")})
+        emit_json({"id": fid, **f.model_dump(mode="json"), "rate": money.plain(f.rate)})
         return
-    click.echo(f"{f.date}: 1 {f.currency} = {f.rate} {s.home_currency}")
+    click.echo(f"{f.date}: 1 {f.currency} = {money.plain(f.rate)} {s.home_currency}")
 
 
 # -- settings ----------------------------------------------------------------------------

@@ -25,6 +25,8 @@ class EvidenceCheck:
     anchors_external: int = 0
     attachments: int = 0
     problems: list[Problem] = field(default_factory=list)
+    newest_kept: dict | None = None
+    """The latest journal entry an anchor kept outside still matches (``seq``, ``recorded_at``)."""
 
     def summary(self) -> str:
         parts = [f"{self.anchors_recorded} recorded anchor(s)"]
@@ -39,7 +41,7 @@ def verify_evidence(store, anchor_texts: list[str] = (), anchor_files: list[str]
     claims = anchors.read_claims(list(anchor_texts), list(anchor_files))
     a = anchors.check_anchors(store, claims)
     n, file_problems = attachments.check_files(store)
-    return EvidenceCheck(a.recorded, a.external, n, [*a.problems, *file_problems])
+    return EvidenceCheck(a.recorded, a.external, n, [*a.problems, *file_problems], a.newest_kept)
 
 
 def saved_statement(store) -> str | None:

@@ -23,8 +23,9 @@ from ..store.journal import Problem
 
 #: hex digits of the hash in the short, write-down form (64 bits: 4 groups of 4)
 SHORT_DIGITS = 16
-#: the fewest hex digits ``verify --anchor`` accepts
-MIN_DIGITS = 12
+#: the fewest hex digits ``verify --anchor`` accepts: all of the anchor line's (fewer could
+#: be matched by a rebuilt journal after some thousands of tries)
+MIN_DIGITS = SHORT_DIGITS
 SOURCE = "anchor"
 
 
@@ -157,6 +158,9 @@ class AnchorCheck:
     problems: list[Problem] = field(default_factory=list)
     matched: dict[int, bool] = field(default_factory=dict)
     """recorded anchor id → whether it still matches."""
+    newest_kept: dict | None = None
+    """The latest journal entry an anchor the worker kept (outside the logbook) still
+    matches (``seq``, ``recorded_at``), or None: what the worker can prove up to."""
 
 
 def check_anchors(store, claims: list[Claim] = ()) -> AnchorCheck:
@@ -194,11 +198,40 @@ def check_anchors(store, claims: list[Claim] = ()) -> AnchorCheck:
                     f"the anchor you kept ({c.seq:,} entries, {shown}) does not match: journal entry"
                     f" {c.seq:,} now has hash {short_hash(entry['hash'])}; the journal was rewritten or"
                     " rebuilt after the anchor"))
+            else:
+                _newest(result, entry)
             continue
         if entries is None:
             entries = store.journal_entries()
-        if not any(e["hash"].startswith(c.digits) for e in entries):
+        entry = next((e for e in entries if e["hash"].startswith(c.digits)), None)
+        if entry is None:
             result.problems.append(Problem(None, "journal", None,
                 f"the anchor you kept ({shown}) matches no entry of this journal: the journal was"
                 " rewritten or rebuilt after the anchor"))
+        else:
+            _newest(result, entry)
     return result
+
+
+def _newest(result: AnchorCheck, entry: dict) -> None:
+    if result.newest_kept is None or entry["seq"] > result.newest_kept["seq"]:
+        result.newest_kept = {"seq": entry["seq"], "recorded_at": entry["recorded_at"]}
+
+
+def limits(kept: dict | None, entries: int, now: int, tz: str) -> str:
+    """What ``verify`` cannot see, in words: changes after the newest anchor kept outside
+    (``kept``: :attr:`AnchorCheck.newest_kept`)."""
+    rebuilt = ("anyone who can edit the logbook file could change it and rebuild the hash chain, and "
+               "verify could not tell")
+    if kept is None:
+        return (f"limit: no anchor kept outside the logbook was given (--anchor), so {rebuilt}; keep the line "
+                "`taskerlog anchor` prints somewhere else (an email) and give it to verify")
+    day = timeutil.to_local(kept["recorded_at"], tz).date()
+    age = (timeutil.to_local(now, tz).date() - day).days
+    after = entries - kept["seq"]
+    text = (f"the newest anchor you kept covers journal entries 1 to {kept['seq']:,}, written up to {day} "
+            f"({age} day{'s' if age != 1 else ''} ago)")
+    if after <= 0:
+        return f"{text}; nothing was recorded after it"
+    return (f"limit: {text}; for the {after:,} entr{'ies' if after != 1 else 'y'} after it, {rebuilt}: "
+            "make a new anchor (taskerlog anchor) and keep it outside")

@@ -9,7 +9,6 @@ with ``taskerlog metrics --json`` (whose output is also in the zip as ``metrics.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
 import io
@@ -22,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from .. import metrics, money, timeutil
+from ..csvsafe import csv_bytes
 from ..model import EARNING_STATUSES, UNPAID_KEYS
 from ..store import activity
 from ..store.activity import active_within
@@ -610,19 +610,10 @@ def _activity_pair(entries: list[dict[str, Any]]) -> list[tuple[str, str]]:
 
 
 # -- the CSV files and the zip ----------------------------------------------------------------
-def _csv(header: list[str], rows: list[list[Any]]) -> bytes:
-    buf = io.StringIO()
-    wr = csv.writer(buf, lineterminator="\n")
-    wr.writerow(header)
-    for r in rows:
-        wr.writerow(["" if v is None else v for v in r])
-    return buf.getvalue().encode("utf-8")
-
-
 def csv_files(ev: Evidence) -> dict[str, bytes]:
     iso = lambda t: timeutil.format_local(t, ev.tz)  # noqa: E731
     files = {
-        "entries.csv": _csv(
+        "entries.csv": csv_bytes(
             ["id", "platform", "project", "kind", "status", "start", "end", "hours", "units", "pay_recorded",
              "pay_currency", f"pay_counted_{ev.home}", "earned", "external_id", "note", "recorded_at",
              "record_class", "contemporaneous", "minutes_after_end", "source", "edited_at", "edits",
@@ -635,21 +626,21 @@ def csv_files(ev: Evidence) -> dict[str, bytes]:
               iso(e["edited_at"]) if e["edited_at"] else None, len(e["edits"]), ";".join(e["attachments"]),
               None if e.get("active_seconds") is None else f"{e['active_seconds'] / 60:.1f}"]
              for e in ev.entries]),
-        "edits.csv": _csv(["entry_id", "changed_at", "field", "old", "new", "source", "journal_seq"],
+        "edits.csv": csv_bytes(["entry_id", "changed_at", "field", "old", "new", "source", "journal_seq"],
                           [[c.row_id, iso(c.at), c.field, c.old, c.new, c.source, c.seq] for c in ev.edits]),
-        "rates.csv": _csv(["platform", "project", "effective_at", "rate", "unit", "currency", "applies_to",
+        "rates.csv": csv_bytes(["platform", "project", "effective_at", "rate", "unit", "currency", "applies_to",
                            "change_pct", "note"],
                           [[r["platform"], r["project"], iso(r["effective_at"]), r["rate"], r["unit"], r["currency"],
                             r["applies_to"], None if r["change_pct"] is None else f"{r['change_pct']:.3f}", r["note"]]
                            for r in ev.rates]),
-        "payouts.csv": _csv(["platform", "paid_at", "amount", "currency", "fee", "method", "received_amount",
+        "payouts.csv": csv_bytes(["platform", "paid_at", "amount", "currency", "fee", "method", "received_amount",
                              "received_currency", "reference", "note"],
                             [[p["platform"], iso(p["paid_at"]), p["amount"], p["currency"], p["fee"], p["method"],
                               p["received"], p["received_currency"], p["reference"], p["note"]] for p in ev.payouts]),
-        "eq.csv": _csv(["platform", "start_date", "end_date", "days_in_period", "note"],
+        "eq.csv": csv_bytes(["platform", "start_date", "end_date", "days_in_period", "note"],
                        [[e["platform"], e["start"].isoformat(), e["end"].isoformat() if e["end"] else None,
                          e["days_in_period"], e["note"]] for e in ev.eq]),
-        "attachments.csv": _csv(["id", "sha256", "filename", "size", "media_type", "added_at", "attached_to", "note"],
+        "attachments.csv": csv_bytes(["id", "sha256", "filename", "size", "media_type", "added_at", "attached_to", "note"],
                                 [[a["id"], a["sha256"], a["filename"], a["size"], a["media_type"],
                                   iso(a["recorded_at"]), a["target"], a["note"]] for a in ev.attachments]),
     }

@@ -91,6 +91,8 @@ def read_sheet(path: str | Path, *, sheet: str | None = None) -> Sheet:
     name = path.name
     if not path.exists():
         raise FormatMismatch(f"{path} does not exist")
+    if not path.is_file():  # a folder, or a device such as /dev/zero that never ends
+        raise FormatMismatch(f"{path} is not a file; give the CSV or .xlsx file itself")
     raw = path.read_bytes()
     if raw[:4] == b"PK\x03\x04" or path.suffix.lower() in (".xlsx", ".xlsm"):
         return _read_xlsx(path, sheet)
@@ -109,7 +111,7 @@ def read_sheet(path: str | Path, *, sheet: str | None = None) -> Sheet:
         if header is None:
             if not any(c.strip() for c in rec):
                 continue
-            header = [c.strip() for c in rec]
+            header = _header([c.strip() for c in rec], name)
             continue
         if not any(c.strip() for c in rec):
             continue
@@ -117,9 +119,30 @@ def read_sheet(path: str | Path, *, sheet: str | None = None) -> Sheet:
     return Sheet(name, header or [], rows)
 
 
+def _header(header: list[str], name: str) -> list[str]:
+    """The header, unless it is too wide to be a sheet of work (each later step would crawl)."""
+    from ..bundle.reader import MAX_COLUMNS
+
+    if len(header) > MAX_COLUMNS:
+        raise FormatMismatch(f"the header has {len(header):,} columns; taskerlog reads at most "
+                             f"{MAX_COLUMNS:,}: is this the right file, or the right sheet?")
+    return header
+
+
 def _read_xlsx(path: Path, sheet: str | None) -> Sheet:
+    import zipfile
+
     import openpyxl
 
+    from ..bundle.reader import MAX_XLSX_BYTES, zip_refusal
+
+    try:
+        with zipfile.ZipFile(path) as zf:  # the bundle's zip rules, before openpyxl decompresses anything
+            refused = zip_refusal(zf.infolist(), MAX_XLSX_BYTES)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise FormatMismatch(f"{path.name} is not a readable .xlsx workbook ({exc})") from exc
+    if refused:
+        raise FormatMismatch(f"{path.name} {refused}")
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken file
@@ -138,6 +161,7 @@ def _read_xlsx(path: Path, sheet: str | None) -> Sheet:
             header = [str(v).strip() for v in vals]
             while header and not header[-1]:
                 header.pop()
+            header = _header(header, path.name)
             continue
         rows.append((i, vals[: len(header)]))
     wb.close()

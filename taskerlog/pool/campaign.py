@@ -20,6 +20,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .. import money
+from ..csvsafe import starts_formula
 
 CAMPAIGN_FORMAT = "taskerlog-campaign/1"
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
@@ -126,8 +127,9 @@ class Campaign(BaseModel):
         if dup:
             raise ValueError(f"listed twice: {', '.join(dup)}")
         for n in names:
-            if len(n) > 80 or any(c in n for c in "=\t\n\r"):
-                raise ValueError(f"'{n}' cannot be a name here (at most 80 characters, no '=' or tabs)")
+            if len(n) > 80 or any(c in n for c in "=\t\n\r") or starts_formula(n):
+                raise ValueError(f"'{n}' cannot be a name here (at most 80 characters, no '=' or tabs, and not "
+                                 "starting with + - or @, which spreadsheets read as a formula)")
         return tuple(names)
 
     @field_validator("currency")
@@ -184,7 +186,7 @@ class Campaign(BaseModel):
 
     def to_json(self) -> str:
         data = self.model_dump(mode="json")
-        data["fx"] = {c: {m: str(r) for m, r in rates.items()} for c, rates in self.fx.items()}
+        data["fx"] = {c: {m: money.plain(r) for m, r in rates.items()} for c, rates in self.fx.items()}
         return canonical_json(data)
 
 

@@ -7,14 +7,13 @@ no scripts, nothing fetched), so it works offline and prints as it looks.
 
 from __future__ import annotations
 
-import csv
 import html
-import io
 import math
 from decimal import ROUND_HALF_EVEN, Decimal
 
 import pandas as pd
 
+from ..csvsafe import csv_bytes
 from .pool import ALL, PoolReport
 
 CSV_COLUMNS = [
@@ -55,11 +54,8 @@ def records(rep: PoolReport) -> list[dict[str, str | int]]:
 
 
 def to_csv(rep: PoolReport) -> str:
-    buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=CSV_COLUMNS, lineterminator="\n")
-    w.writeheader()
-    w.writerows(records(rep))
-    return buf.getvalue()
+    """The released groups as spreadsheet-safe CSV (platform and category names are guarded)."""
+    return csv_bytes(CSV_COLUMNS, ([r[c] for c in CSV_COLUMNS] for r in records(rep))).decode("utf-8")
 
 
 def to_json(rep: PoolReport) -> dict:

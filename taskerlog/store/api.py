@@ -13,7 +13,9 @@ import functools
 import datetime as dt
 import json
 import os
+import shutil
 import sqlite3
+import tempfile
 import threading
 from decimal import Decimal
 from pathlib import Path
@@ -33,6 +35,7 @@ from ..model import (
     home_rate_problem,
 )
 from . import journal as jr
+from . import partial
 from .schema import DATA_TABLES, migrations
 
 # Python's sqlite3 (3.11) binds int, float, str and bytes straight away, but sends every
@@ -83,6 +86,49 @@ def _connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
+def _connect_readonly(path: Path) -> tuple[sqlite3.Connection, str, Path | None]:
+    """Open a logbook only to read it, on a disk that may be read-only or full.
+
+    → (connection, URI a second read-only connection can use, a temporary folder to remove
+    on close). SQLite's ``mode=ro`` needs the WAL's side files to exist or be creatable;
+    where they cannot be, a logbook without a ``-wal`` file is opened ``immutable`` (nothing
+    is written there, so nothing else writes it either), and one with a ``-wal`` file (left
+    by a program that stopped without closing it) is copied with that file to a temporary
+    folder and read there, so no recorded change is missed. Every connection is
+    ``query_only``: a write is refused as on a read-only disk.
+    """
+    uri = path.resolve().as_uri()
+    wal = Path(f"{path}-wal")
+    tries = [f"{uri}?mode=ro"]
+    if not (wal.exists() and wal.stat().st_size):
+        tries.append(f"{uri}?immutable=1")
+    for target in tries:
+        try:
+            conn = sqlite3.connect(target, uri=True, check_same_thread=False)
+        except sqlite3.OperationalError:
+            continue
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.OperationalError:
+            conn.close()
+            continue
+        conn.execute("PRAGMA query_only = ON")
+        return conn, target, None
+    tmp = Path(tempfile.mkdtemp(prefix="taskerlog-read-"))
+    try:
+        copy = tmp / path.name
+        shutil.copyfile(path, copy)
+        if wal.exists():
+            shutil.copyfile(wal, f"{copy}-wal")
+        conn = sqlite3.connect(str(copy), check_same_thread=False)
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        conn.execute("PRAGMA query_only = ON")
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return conn, f"{copy.as_uri()}?mode=ro", tmp
+
+
 def _unwritable(path: Path, exc: sqlite3.OperationalError) -> StoreError | None:
     """SQLite's word for a logbook it may read but not write, as a sentence (None: another error)."""
     text = str(exc)
@@ -97,32 +143,35 @@ def _unwritable(path: Path, exc: sqlite3.OperationalError) -> StoreError | None:
 
 
 def backup_to(conn: sqlite3.Connection, dest: Path) -> Path:
-    """Copy a live database with SQLite's backup API, integrity-check it, rename into place."""
+    """Copy a live database with SQLite's backup API, integrity-check it, rename into place.
+
+    On failure (a full disk, a folder that cannot be written) nothing is left behind, not
+    even a folder this call made, and the StoreError says what happened and what to do.
+    """
     dest = Path(dest)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_name(dest.name + ".partial")
-    if tmp.exists():
-        tmp.unlink()
-    target = sqlite3.connect(str(tmp))
+    made = [p for p in (dest.parent, *dest.parent.parents) if not p.exists()]
     try:
-        conn.backup(target)
-        result = target.execute("PRAGMA integrity_check").fetchone()[0]
-        if result != "ok":
-            raise StoreError(f"the backup failed its integrity check: {result}")
-        target.execute("PRAGMA journal_mode = DELETE")
-    finally:
-        target.close()
-    with open(tmp, "rb") as fh:
-        os.fsync(fh.fileno())
-    os.replace(tmp, dest)
-    try:
-        dfd = os.open(str(dest.parent), os.O_RDONLY)
-        try:
-            os.fsync(dfd)
-        finally:
-            os.close(dfd)
-    except OSError:
-        pass
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        with partial.writing(dest) as tmp:
+            target = sqlite3.connect(str(tmp))
+            try:
+                conn.backup(target)
+                result = target.execute("PRAGMA integrity_check").fetchone()[0]
+                if result != "ok":
+                    raise StoreError(f"the backup failed its integrity check: {result}")
+                target.execute("PRAGMA journal_mode = DELETE")
+            finally:
+                target.close()
+            with open(tmp, "rb") as fh:
+                os.fsync(fh.fileno())
+    except (sqlite3.Error, OSError) as exc:
+        for folder in made:  # innermost first; one holding something else stays
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise StoreError(f"the backup could not be written to {dest} ({why}); nothing was left there and the "
+                         "logbook is unchanged. Free some space on that disk or choose another place "
+                         "(taskerlog backup PATH), then try again") from exc
     return dest
 
 
@@ -173,16 +222,41 @@ def _locked(method):
     return wrapper
 
 
-class Store:
-    """A logbook on disk. Thread-safe for use from several Streamlit sessions."""
+class NeedsUpgrade(StoreError):
+    """A logbook opened only to read was written by an older taskerlog and must be upgraded first."""
 
-    def __init__(self, path: str | Path | None = None, *, now: Callable[[], int] = timeutil.now_epoch):
+
+class Store:
+    """A logbook on disk. Thread-safe for use from several Streamlit sessions.
+
+    ``readonly``: open an existing logbook only to read it; it works on a read-only or
+    full disk and never writes (a write raises StoreError). A logbook that needs an upgrade
+    raises NeedsUpgrade instead, since the upgrade writes.
+    """
+
+    def __init__(self, path: str | Path | None = None, *, now: Callable[[], int] = timeutil.now_epoch,
+                 readonly: bool = False):
         self.path = Path(path) if path is not None else default_db_path()
         self.now = now
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.readonly = readonly
+        self._tmp: Path | None = None
+        """Where a read-only logbook was copied to be read (see _connect_readonly), or None."""
+        self._ro_uri = f"{self.path.resolve().as_uri()}?mode=ro" if str(self.path) != ":memory:" else ""
+        if not readonly:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._tidy = readonly and not any(Path(f"{self.path}{side}").exists() for side in ("-wal", "-shm"))
+        """Read-only, and SQLite's side files were not there: remove those reading made, on close."""
         try:
-            self.conn = _connect(self.path)
+            if readonly:
+                self.conn, self._ro_uri, self._tmp = _connect_readonly(self.path)
+            else:
+                self.conn = _connect(self.path)
+        except OSError as exc:
+            raise StoreError(f"{self.path} cannot be read ({exc.strerror or exc})") from exc
         except sqlite3.DatabaseError as exc:
+            if readonly:
+                raise StoreError(f"{self.path} cannot be read ({exc}): check that it is a taskerlog logbook "
+                                 "and that you may read it") from exc
             if "unable to open" in str(exc):
                 raise StoreError(f"{self.path} cannot be opened or created ({exc}): check that its folder exists "
                                  "and that you may write to it") from exc
@@ -195,7 +269,13 @@ class Store:
         """In a bulk transaction: the tables edited or deleted from so far."""
         self._columns: dict[str, list[str]] = {}
         self._refs: dict[str, list[tuple[str, str, str]]] = {}
-        self._migrate()
+        if readonly:
+            if migrations.pending(self.db):
+                self.close()
+                raise NeedsUpgrade(f"{self.path} was written by an older taskerlog and must be upgraded before it "
+                                   "can be read; the upgrade writes to it")
+        else:
+            self._migrate()
 
     # -- lifecycle ---------------------------------------------------------------
     def _migrate(self) -> None:
@@ -238,6 +318,20 @@ class Store:
 
     def close(self) -> None:
         self.conn.close()
+        if self._tidy and self._tmp is None and self._ro_uri.endswith("mode=ro"):
+            # a read-only connection leaves the -wal and -shm files it made; the last
+            # connection that may write removes them on close (SQLite checks that it is the
+            # last), as a write's would. Where that cannot be (a full disk), they stay.
+            self._tidy = False
+            with contextlib.suppress(sqlite3.Error):
+                tidy = sqlite3.connect(str(self.path))
+                try:
+                    tidy.execute("SELECT count(*) FROM sqlite_master").fetchone()
+                finally:
+                    tidy.close()
+        if self._tmp is not None:
+            shutil.rmtree(self._tmp, ignore_errors=True)
+            self._tmp = None
 
     def __enter__(self) -> "Store":
         return self
@@ -298,8 +392,11 @@ class Store:
                 try:
                     yield self
                 except BaseException:
-                    self.conn.execute(f"ROLLBACK TO {name}")
-                    self.conn.execute(f"RELEASE {name}")
+                    # on SQLITE_FULL (and a few other errors) SQLite has already rolled the
+                    # whole transaction back, savepoints included: the outer level reports it
+                    if self.conn.in_transaction:
+                        self.conn.execute(f"ROLLBACK TO {name}")
+                        self.conn.execute(f"RELEASE {name}")
                     raise
                 else:
                     self.conn.execute(f"RELEASE {name}")
@@ -548,6 +645,15 @@ class Store:
             entry_cols[tbl] = cols
             ids, hashes = jr.unpack_arrays(rows)
             touched.setdefault(tbl, []).append((ids, hashes, fmt))
+        guards = dict(self.conn.execute("SELECT name, upper(sql) FROM sqlite_master WHERE type = 'trigger' "
+                                        "AND tbl_name = 'journal'").fetchall())
+        for name, action in (("journal_no_update", "UPDATE"), ("journal_no_delete", "DELETE")):
+            sql = guards.get(name) or ""
+            if f"BEFORE {action} ON JOURNAL" not in sql or "RAISE(ABORT" not in sql:
+                problems.append(jr.Problem(None, "journal", None,
+                                           f"the journal's append-only guard {name} was removed or changed outside "
+                                           f"taskerlog: journal entries could be {action.lower()}d without it; "
+                                           "only an anchor you kept can show whether they were"))
         for tbl in sorted(set(DATA_TABLES) | self.extra_tables()):
             cols = self.columns(tbl)
             if tbl in entry_cols and entry_cols[tbl] != ",".join(cols):
@@ -838,7 +944,9 @@ class Store:
                 where.append("w.start < ?")
                 params.append(int(work_start[1]))
         with self._lock:
-            self.conn.execute("BEGIN")
+            own = not self.conn.in_transaction  # else: read inside the caller's write transaction
+            if own:
+                self.conn.execute("BEGIN")
             try:
                 settings = self.settings()
                 work = self._work_frame(" WHERE " + " AND ".join(where) if where else "", tuple(params), detail)
@@ -860,7 +968,8 @@ class Store:
                              " FROM expenses x LEFT JOIN platforms f ON f.id = x.platform_id ORDER BY x.date, x.id")
                 fx = q("SELECT date, currency, rate FROM fx ORDER BY currency, date")
             finally:
-                self.conn.execute("COMMIT")
+                if own:
+                    self.conn.execute("COMMIT")
         for df, cols in ((projects, ["advertised_rate_micros"]), (rates, ["effective_at", "rate_micros"]),
                          (payouts, ["paid_at", "amount_micros", "fee_micros", "received_amount_micros"]),
                          (expenses, ["amount_micros"])):
@@ -885,7 +994,7 @@ class Store:
         if n < _READ_IN_HALVES or str(self.path) == ":memory:":
             return None
         try:
-            other = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
+            other = sqlite3.connect(self._ro_uri, uri=True, check_same_thread=False)
         except sqlite3.Error:
             return None
         try:
