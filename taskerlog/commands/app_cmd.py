@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import json
 import os
 import sys
+import threading
 from pathlib import Path
 
 import click
@@ -26,6 +28,7 @@ APP = Path(__file__).resolve().parents[2] / "app.py"
 APP_MODULES = ("numpy", "pandas", "pyarrow", "altair", "taskerlog.frames", "taskerlog.metrics", "taskerlog.store",
                "taskerlog.appsupport")
 DEFAULT_PORT = 8501  # as in .streamlit/config.toml
+RESTART_ENV = "TASKERLOG_APP_RESTART"
 
 
 def preload() -> None:
@@ -58,6 +61,29 @@ def streamlit_argv(app: Path, port: int | None, phone_hosts: list[str] | None = 
     if cert is not None:
         argv += ["--server.sslCertFile", str(cert[0]), "--server.sslKeyFile", str(cert[1])]
     return argv
+
+
+def restart_argv(phone_mode: bool, https: bool) -> list[str] | None:
+    """The command line that starts this app again as ``taskerlog app`` started it, in phone
+    mode or not (Settings' switch); None when the app was not started by ``taskerlog app``."""
+    saved = os.environ.get(RESTART_ENV)
+    if not saved:
+        return None
+    exe, db, port = json.loads(saved)
+    return [sys.executable, exe, "--db", db, "app", "--port", str(port),
+            *(["--phone"] + (["--https"] if https else []) if phone_mode else [])]
+
+
+def restart_soon(argv: list[str], delay: float = 1.5) -> None:
+    """Replace this process by ``argv`` in ``delay`` seconds (time for the page saying so to
+    reach the browser, which then reconnects by itself)."""
+    def again() -> None:
+        # the server's listening socket is inheritable (uvicorn makes it so): close it and every
+        # other descriptor but stdin/out/err, or the new server finds its port taken
+        os.closerange(3, 1 << 16)
+        os.execv(argv[0], argv)
+
+    threading.Timer(delay, again).start()
 
 
 def phone_start(db_path: Path, port: int, https: bool, replace_key: bool) -> tuple[list[str], tuple | None, str]:
@@ -128,6 +154,7 @@ def app(c: Context, port: int | None, phone_mode: bool, https: bool, new_key: bo
     if (https or new_key) and not phone_mode:
         raise CLIError("--https and --new-key go with --phone: taskerlog app --phone --https")
     hosts, cert = None, None
+    os.environ[RESTART_ENV] = json.dumps([os.path.abspath(sys.argv[0]), str(c.db_path), port or DEFAULT_PORT])
     if phone_mode:
         port = port or DEFAULT_PORT
         hosts, cert, message = phone_start(c.db_path, port, https, new_key)

@@ -275,3 +275,43 @@ def test_the_link_key_is_read_from_the_query_not_guessed(phone_server):
     parts = urlsplit(found.group(0))
     assert parse_qs(parts.query) == {"key": [phone.load_key(phone.key_path(phone_server.db))]}
     assert oct(phone.key_path(phone_server.db).stat().st_mode & 0o777) == "0o600"
+
+
+def test_the_settings_switch_restarts_the_app_in_phone_mode_and_back(tmp_path, browser):
+    db = tmp_path / "logbook.sqlite"
+    _seed(db)
+    srv = Server(db, tmp_path / "app.log", command=lambda port: [TASKERLOG, "--db", str(db), "app", "--port",
+                                                                 str(port)])
+    try:
+        with open_page(browser, PHONE) as page, open_page(browser, PHONE) as stranger:
+            goto(page, f"{srv.url}/settings")
+            page.get_by_text("Open this app to my phone").click()
+            page.get_by_role("button", name="Apply (restarts the app)").click()
+            page.get_by_text("Restarting in phone mode").wait_for()
+            # the app comes back behind the gate; this browser was given the key before the restart
+            page.get_by_text("Pairing link", exact=True).wait_for(timeout=90_000)
+            settle(page)
+            link = page.locator('[data-testid="stCode"]').filter(has_text="key=").inner_text().strip()
+            key = parse_qs(urlsplit(link).query)["key"][0]
+            assert key == phone.load_key(phone.key_path(db))
+            assert "anyone on the same Wi-Fi can read the traffic" in _main_text(page)
+            shot(page, "phone-mode-settings-390")
+            goto(stranger, f"{srv.url}/log")
+            _assert_locked(stranger)
+            # a new key: the old link no longer opens it, this browser stays in
+            page.get_by_role("button", name="Replace the key").click()
+            page.get_by_text("The key is new").wait_for()
+            new = phone.load_key(phone.key_path(db))
+            assert new != key and new in page.locator('[data-testid="stCode"]').filter(has_text="key=").inner_text()
+            goto(stranger, f"{srv.url}/?key={key}")
+            _assert_locked(stranger)
+            # and off again: this computer only, no key asked
+            page.get_by_text("Open this app to my phone").click()
+            page.get_by_role("button", name="Apply (restarts the app)").click()
+            page.get_by_text("Restarting on this computer only").wait_for()
+            page.get_by_text("Reach this app from your own phone").wait_for(timeout=90_000)  # back, reloaded
+            goto(stranger, f"{srv.url}/log")
+            stranger.get_by_role("combobox", name="Project").first.wait_for(timeout=60_000)
+        assert srv.log().count("Phone mode:") == 1  # started once in phone mode, then without it
+    finally:
+        srv.stop()
