@@ -17,7 +17,6 @@ import streamlit as st
 from taskerlog import appsupport, phone
 
 SESSION_KEY = "phone_key"
-COOKIE_SENT = "phone_cookie_sent"
 COOKIE_TRIED = "phone_cookie_tried"
 COOKIE = "taskerlog_key"
 
@@ -39,14 +38,13 @@ def admit(key: str) -> None:
     the browser keeps it in a cookie for this computer's address only, so that a reload, or a
     phone browser putting the tab to sleep, does not ask for the link again."""
     st.session_state[SESSION_KEY] = key
-    st.session_state[COOKIE_SENT] = False
 
 
 def remember() -> None:
-    """Send the cookie once per session (after the page's first element: it takes no room)."""
-    if st.session_state.get(COOKIE_SENT, True):
+    """Send the cookie (on every run: the first run of a session only routes to a page, and
+    what it drew may never reach the browser; the same element again does nothing new)."""
+    if SESSION_KEY not in st.session_state:
         return
-    st.session_state[COOKIE_SENT] = True
     secure = "; Secure" if st.get_option("server.sslCertFile") else ""
     cookie = f"{COOKIE}={st.session_state[SESSION_KEY]}; Path=/; Max-Age=31536000; SameSite=Strict{secure}"
     st.html(f"<script>document.cookie = {json.dumps(cookie)};</script>", unsafe_allow_javascript=True)

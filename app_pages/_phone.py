@@ -23,13 +23,17 @@ def _switch(on: bool) -> None:
         return
     argv = app_cmd.restart_argv(want, https)
     if argv is None:
-        st.warning("This app was not started by `taskerlog app`, so it cannot start itself again. Stop it and run "
-                   + ("`taskerlog app --phone" + (" --https`" if https else "`") if want else "`taskerlog app`") + ".")
+        command = "taskerlog app" + (" --phone" if want else "") + (" --https" if want and https else "")
+        st.warning(f"This app was not started by `taskerlog app`, so it cannot start itself again. Stop it and "
+                   f"run `{command}`.")
         return
-    if want and (why := phone.refusal(addrs := phone.local_addresses()) or (
-            None if addrs else "this computer is on no network: connect it to your Wi-Fi first.")):
-        st.error(f"Phone mode refused: {why}")
-        return
+    if want:
+        addrs = phone.local_addresses()
+        why = phone.refusal(addrs) or (None if addrs else "this computer is on no network: connect it to your "
+                                                          "Wi-Fi first.")
+        if why:
+            st.error(f"Phone mode refused: {why}")
+            return
     if want:  # this browser keeps its way in: it gets the key before the app restarts behind the gate
         _gate.admit(_gate.current_key())
         _gate.remember()

@@ -14,6 +14,7 @@ import hmac
 import ipaddress
 import io
 import os
+import re
 import secrets
 import socket
 import threading
@@ -25,6 +26,8 @@ from typing import Callable, Iterable
 #: 24 random bytes: 192 bits, 32 characters in the link
 KEY_BYTES = 24
 LOOPBACK_HOSTS = ("localhost", "127.0.0.1")
+#: at least 22 URL-safe characters: 128 bits or more, and safe in a link, a cookie and a page
+KEY_FORMAT = re.compile(r"[A-Za-z0-9_-]{22,}")
 
 
 # -- the key -------------------------------------------------------------------------------------
@@ -63,7 +66,7 @@ def load_key(path: Path) -> str:
         return new_key(path)
     if os.name == "posix" and path.stat().st_mode & 0o077:
         os.chmod(path, 0o600)
-    if len(key) < 22:  # under 128 bits: not a key this module made
+    if not KEY_FORMAT.fullmatch(key):  # not a key this module made (too short, or not URL-safe)
         return new_key(path)
     return key
 

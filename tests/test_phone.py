@@ -35,6 +35,9 @@ def test_the_key_is_at_least_128_bits_readable_by_its_owner_only_and_kept(tmp_pa
     assert phone.load_key(path) == key and path.stat().st_mode & 0o777 == 0o600
     new = phone.new_key(path)
     assert new != key and phone.load_key(path) == new
+    for foreign in ("short", '"</script><script>alert(1)</script>' * 2):  # not made here: a new key instead
+        path.write_text(foreign)
+        assert re.fullmatch(r"[A-Za-z0-9_-]{32}", phone.load_key(path))
     assert [p.name for p in tmp_path.iterdir()] == ["logbook-phone.key"]  # no temporary file left
 
 

@@ -142,6 +142,8 @@ def test_the_pairing_link_opens_the_logbook_and_the_phone_can_log(phone_server, 
         assert len(s.rows("eq")) == 1
     # the Dashboard, in the same session: the key is not asked again
     goto(page, f"{phone_server.url}/dashboard")
+    shot(page, "phone-mode-dashboard-opened-390")
+    page.get_by_role("heading", name="Dashboard").wait_for(timeout=60_000)
     page.get_by_role("radio", name="All time").or_(page.get_by_role("button", name="All time")).first.click()
     settle(page)
     assert page.locator('[data-testid="stMetric"]', has_text="Effective hourly wage").count() == 1
