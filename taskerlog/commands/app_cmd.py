@@ -78,9 +78,16 @@ def restart_soon(argv: list[str], delay: float = 1.5) -> None:
     """Replace this process by ``argv`` in ``delay`` seconds (time for the page saying so to
     reach the browser, which then reconnects by itself)."""
     def again() -> None:
-        # the server's listening socket is inheritable (uvicorn makes it so): close it and every
-        # other descriptor but stdin/out/err, or the new server finds its port taken
-        os.closerange(3, 1 << 16)
+        # the server's listening socket is inheritable (uvicorn makes it so): let exec close it,
+        # or the new server finds its port taken. Marked, not closed here: another thread may
+        # still be writing the logbook, and a closed number could be reused under it.
+        fds = os.listdir("/proc/self/fd") if os.path.isdir("/proc/self/fd") else range(3, 4096)
+        for fd in map(int, fds):
+            if fd > 2:
+                try:
+                    os.set_inheritable(fd, False)
+                except OSError:
+                    pass
         os.execv(argv[0], argv)
 
     threading.Timer(delay, again).start()
