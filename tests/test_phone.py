@@ -204,7 +204,8 @@ def test_https_serves_with_the_certificate_made_for_this_computer(tmp_path):
     log = open(tmp_path / "app.log", "wb")
     proc = subprocess.Popen([str(Path(sys.executable).parent / "taskerlog"), "--db", str(db), "app", "--phone",
                              "--https", "--port", str(port)], cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT,
-                            env={**os.environ, "TASKERLOG_DB": ""})
+                            env={**{k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"},
+                                 "TASKERLOG_DB": ""})  # the link is printed at once, even into a pipe
     try:
         cert = phone.cert_paths(db)[0]
         trust = ssl.create_default_context(cafile=None)

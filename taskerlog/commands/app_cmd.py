@@ -166,6 +166,7 @@ def app(c: Context, port: int | None, phone_mode: bool, https: bool, new_key: bo
         port = port or DEFAULT_PORT
         hosts, cert, message = phone_start(c.db_path, port, https, new_key)
         click.echo(message)
+        sys.stdout.flush()  # the link is needed now, even when the output goes into a pipe
     os.environ["TASKERLOG_DB"] = str(c.db_path)
     os.chdir(APP.parent)  # its .streamlit/config.toml applies
     preload()

@@ -216,6 +216,8 @@ def namespace():
         pytest.skip("needs root and iproute2 to make a network namespace (CI runs as root)")
     n = os.getpid() % 250 + 1
     name, here, there = f"tlphone{n}", f"tlph{n}a", f"tlph{n}b"
+    _ip("link", "del", here, check=False)  # left by a run that was killed
+    _ip("netns", "del", name, check=False)
     made = _ip("netns", "add", name, check=False)
     if made.returncode != 0:
         pytest.skip(f"network namespaces are not available here ({made.stderr.strip()})")
@@ -271,7 +273,7 @@ def test_a_phone_on_another_network_reaches_the_app_only_with_the_key(namespace,
         srv.stop()
 
 
-def test_the_link_key_is_read_from_the_query_not_guessed(phone_server):
+def test_the_key_in_the_link_is_the_one_stored_for_the_owner_only(phone_server):
     """The pairing link parses as an address with one ``key`` parameter, the one stored on disk."""
     found = LINK.search(phone_server.log())
     parts = urlsplit(found.group(0))
