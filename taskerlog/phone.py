@@ -129,14 +129,15 @@ def try_key(given: str | None, key: str, throttle: Throttle = THROTTLE,
     locked = throttle.locked_for()
     if locked:
         return Verdict(False, f"Too many wrong keys: no key is taken for {max(1, round(locked / 60))} more "
-                              "minute(s). Use the link `taskerlog app --phone` printed, or restart it.")
+                              "minute(s), the right key included; starting `taskerlog app` again on the computer "
+                              "ends the wait.")
     if key_matches(given, key):
         throttle.right()
         return Verdict(True)
     sleep(throttle.wrong())
     if throttle.locked_for():
         return Verdict(False, "Too many wrong keys: no key is taken for the next "
-                              f"{round(throttle.lock_for / 60)} minutes.")
+                              f"{round(throttle.lock_for / 60)} minutes, the right key included.")
     return Verdict(False, "That is not the key. Open the pairing link from the computer "
                           "(Settings → Your phone, or what `taskerlog app --phone` printed).")
 
