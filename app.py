@@ -12,7 +12,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from app_pages import _shared
+from app_pages import _gate, _shared
 from taskerlog import appsupport
 
 appsupport.keep_streamlit_offline()  # (taskerlog app did it before the server started; a bare streamlit run needs it)
@@ -23,6 +23,9 @@ st.set_page_config(page_title="taskerlog", page_icon=str(Path(appsupport.__file_
                    layout="wide", initial_sidebar_state="auto")
 
 HERE = Path(__file__).resolve().parent
+
+# Phone mode (`taskerlog app --phone`): no key, no logbook. Before anything reads it.
+_gate.require_key()
 
 # -- which logbook is open (kept in the URL so a reload keeps it) -----------------------------
 mine = appsupport.my_db_path()

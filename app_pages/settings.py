@@ -1,4 +1,4 @@
-"""Settings: home currency, time zone, reference wage; where the data lives; backup now."""
+"""Settings: home currency, time zone, reference wage; where the data lives; backup now; your phone."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from zoneinfo import available_timezones
 
 import streamlit as st
 
-from app_pages import _shared
+from app_pages import _phone, _shared
 from taskerlog import appsupport
 from taskerlog.evidence import attachments
 from taskerlog.model import Logbook
@@ -62,6 +62,8 @@ if c2.button("Check the logbook", key="settings_verify"):
         else:
             st.error(appsupport.literal(f"{len(r.problems)} problem(s): "
                                         + "; ".join(p.message for p in r.problems[:10])))
+
+_phone.section()
 
 st.subheader("Sample logbooks")
 st.write("A made-up person's logbook, to see what the pages show with months of data. It opens in its "

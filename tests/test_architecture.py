@@ -28,7 +28,7 @@ def layer_of(module: str) -> str:
         ("taskerlog.evidence.integrity", "logic"), ("taskerlog.evidence.wages", "logic"),
         ("taskerlog.evidence.pdf", "logic"), ("taskerlog.pool.campaign", "logic"),
         ("taskerlog.store", "edges"), ("taskerlog.bundle", "edges"), ("taskerlog.importers", "edges"),
-        ("taskerlog.evidence", "edges"), ("taskerlog.pool", "edges"),
+        ("taskerlog.evidence", "edges"), ("taskerlog.pool", "edges"), ("taskerlog.phone", "edges"),
         ("taskerlog.cli", "shells"), ("taskerlog.commands", "shells"), ("taskerlog.appsupport", "shells"),
         ("app_pages", "shells"), ("app", "shells"), ("taskerlog", "core"),
     ]

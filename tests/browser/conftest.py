@@ -6,6 +6,7 @@ folder; the server's log is kept so tests can check it for thread errors.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -44,18 +45,22 @@ def _free_port() -> int:
 
 class Server:
     """``streamlit run app.py`` (or, with ``taskerlog_app=True``, ``taskerlog app`` as a worker
-    starts it); ``env``: more environment for the server process."""
+    starts it; or ``command(port)``, the command line that starts the server); ``env``: more
+    environment for the server process."""
 
-    def __init__(self, db: Path, log: Path, env: dict | None = None, taskerlog_app: bool = False):
+    def __init__(self, db: Path, log: Path, env: dict | None = None, taskerlog_app: bool = False,
+                 command=None):
         self.db, self.log_path = db, log
         self.port = _free_port()
         self.url = f"http://localhost:{self.port}"
         env = {**os.environ, "TASKERLOG_DB": str(db), "PYTHONUNBUFFERED": "1", **(env or {})}
         self._log = open(log, "wb")
-        cmd = ([str(Path(sys.executable).parent / "taskerlog"), "app", "--port", str(self.port)] if taskerlog_app
-               else [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(self.port),
-                     "--server.headless", "true", "--logger.level", "info"])
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT)
+        if taskerlog_app:
+            command = lambda port: [str(Path(sys.executable).parent / "taskerlog"), "app", "--port", str(port)]  # noqa: E731
+        argv = command(self.port) if command else [
+            sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(self.port),
+            "--server.headless", "true", "--logger.level", "info"]
+        self.proc = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT)
         deadline = time.time() + 60
         while time.time() < deadline:
             if self.proc.poll() is not None:
@@ -143,15 +148,22 @@ def cramped_dates(page, min_px: int = 130) -> list[str]:
     return [label for label, width in found if width < min_px]
 
 
-@pytest.fixture
-def page(browser):
-    ctx = browser.new_context(viewport=DESKTOP)
+@contextlib.contextmanager
+def open_page(browser, viewport=DESKTOP, **context):
+    """A page in a browser context of its own; fails when the page asked another host for anything."""
+    ctx = browser.new_context(viewport=viewport, **context)
     away = watch_requests(ctx)
     pg = ctx.new_page()
     pg.set_default_timeout(30_000)
     yield pg
     ctx.close()
     assert away == [], f"the app asked the internet for: {sorted(set(away))}"
+
+
+@pytest.fixture
+def page(browser):
+    with open_page(browser) as pg:
+        yield pg
 
 
 def settle(page) -> None:
