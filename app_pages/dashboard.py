@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import _shared
-from taskerlog import appsupport, metrics
+from taskerlog import appsupport, metrics, render
 from taskerlog.model import UNPAID_KEYS
 
 
@@ -84,11 +84,14 @@ r2[1].metric("Unpaid share", appsupport.fmt_pct(share, share=True),
 r2[2].metric("Empty-queue days", m.get("eq_days", 0),
              help=f"{m.get('eq_episodes', 0)} episode(s); longest {m.get('longest_eq_days', 0)} day(s)")
 ref = s.reference_wage if m.get("reference_wage") is not None else None
-r2[3].metric("Shortfall vs reference", mm(m.get("shortfall"), home) if ref is not None else "—",
-             help=(f"what would have brought the period up to {s.reference_label or 'the reference'} "
-                   f"({s.reference_currency or home} {ref}/h); week by week: "
-                   f"{mm(m.get('weekly_shortfall'), home)}") if ref is not None
+r2[3].metric("Weekly shortfall vs reference", mm(m.get("weekly_shortfall"), home) if ref is not None else "—",
+             help=(f"what would have brought each week up to {s.reference_label or 'the reference'} "
+                   f"({s.reference_currency or home} {ref}/h), added up: minimum-wage law measures each week "
+                   "on its own, so a bad week is never offset by a good one") if ref is not None
              else "set a reference wage (a legal minimum or a target) on Settings")
+if ref is not None:
+    r2[3].caption(f"{render.weekly_verdict(m, lambda v: mm(v, home))}. Whole period averaged: shortfall "
+                  f"{mm(m.get('shortfall'), home)}.")
 r3 = st.columns(4)
 r3[0].metric("Earned", mm(m.get("earned"), home), help=f"of which pending {mm(m.get('pending'), home)}")
 r3[1].metric("Paid out", mm(m.get("paid_out"), home), help=f"fees {mm(m.get('fees'), home)}")

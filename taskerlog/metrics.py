@@ -818,16 +818,21 @@ def compute(frames: LogbookFrames | None = None, *, date_from: dt.date | None = 
         span = earned_w[have.min():have.max() + 1] / MICRO
         return _cv(wage), _cv(span)
 
-    def weekly_shortfall(worked_w: np.ndarray, earned_t: np.ndarray) -> int | None:
-        """Sum over weeks of max(0, reference × hours − earned): exact (``earned_t``: each
-        week's earnings in ticks), rounded once."""
+    def weekly_shortfall(worked_w: np.ndarray, earned_t: np.ndarray) -> tuple[int | None, int, int | None]:
+        """(Sum over weeks of max(0, reference × hours − earned), exact (``earned_t``: each
+        week's earnings in ticks) and rounded once; weeks with work; weeks whose own
+        effective hourly wage is below the reference). The reference figures are None
+        without a reference."""
+        with_work = int((worked_w > 0).sum())
         if ref_micros is None:
-            return None
+            return None, with_work, None
         w = worked_w.astype(np.int64)
         if len(w) and ref_micros * int(w.max()) * TICKS >= 2**62:
             w = w.astype(object)
         short = w * ref_micros * TICKS // 3600 - earned_t
-        return _round_div(int(short[short > 0].sum()), TICKS)
+        # a week is below when earned < reference × hours, i.e. its shortfall is above 0
+        below = int(((short > 0) & (worked_w > 0)).sum())
+        return _round_div(int(short[short > 0].sum()), TICKS), with_work, below
 
     cache: dict[tuple, _ScopeTables] = {}
     open_end = today_o if today_o is not None else (hi if hi is not None else p.last_day)
@@ -841,7 +846,8 @@ def compute(frames: LogbookFrames | None = None, *, date_from: dt.date | None = 
         return cache[k]
 
     def figures(worked, paid, unpaid_row, earned: tuple[int, int], pending, units, sc: _Scope, sc_projects,
-                cvs: tuple[float, float], wshort: int | None, advertised: int | None) -> dict[str, Any]:
+                cvs: tuple[float, float], weekly: tuple[int | None, int, int | None],
+                advertised: int | None) -> dict[str, Any]:
         """``earned``: (rounded to the micro-unit, exact in ticks); the per-hour figures and
         the comparison with the reference use the exact sum."""
         earned, earned_t = earned
@@ -880,7 +886,9 @@ def compute(frames: LogbookFrames | None = None, *, date_from: dt.date | None = 
             "reference_wage": None if ref_micros is None else format_micros(ref_micros),
             "below_reference": None,
             "shortfall": None,
-            "weekly_shortfall": None if wshort is None else format_micros(wshort),
+            "weekly_shortfall": None if weekly[0] is None else format_micros(weekly[0]),
+            "weeks_with_work": weekly[1],
+            "weeks_below_reference": weekly[2],
         }
         if advertised is not None and worked:
             with localcontext() as ctx:
@@ -920,8 +928,7 @@ def compute(frames: LogbookFrames | None = None, *, date_from: dt.date | None = 
         wlo = mon if lo is None else max(mon, lo)
         whi = mon + 6 if hi is None else min(mon + 6, hi)
         cv = (0.0, 0.0)
-        ws = None if ref_micros is None else _round_div(_short(ref_micros, int(wtime[0][wi]), int(w_earned_t[wi])),
-                                                       TICKS)
+        ws = weekly_shortfall(wtime[0][wi:wi + 1], w_earned_t[wi:wi + 1])
         row = {"week": timeutil.iso_week_label(dt.date.fromordinal(mon)),
                "week_start": dt.date.fromordinal(mon).isoformat(),
                **figures(int(wtime[0][wi]), int(wtime[1][wi]), wtime[2][wi], (int(w_earned[wi]), int(w_earned_t[wi])),

@@ -104,3 +104,18 @@ def duration(seconds: int) -> str:
 def hours_of(seconds: int) -> str:
     """Seconds → decimal hours with two places (``1.50``), exact rounding."""
     return str((Decimal(int(seconds)) / Decimal(3600)).quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN))
+
+
+def weekly_verdict(m: dict[str, Any], money_text) -> str | None:
+    """The answer to "was I paid below the reference?" as metrics.md asks for it: week by
+    week, never the period's average ("below in 9 of 14 weeks, short by $348").
+    ``money_text`` formats an amount of the home currency. None without a reference."""
+    if m.get("weeks_below_reference") is None or m.get("weekly_shortfall") is None:
+        return None
+    n, of = int(m["weeks_below_reference"]), int(m.get("weeks_with_work") or 0)
+    if of == 0:
+        return "no week with work in the period"
+    weeks = "week" if of == 1 else "weeks"
+    if n == 0:
+        return f"not below in any of {of} {weeks}" if of > 1 else "not below in the 1 week with work"
+    return f"below in {n} of {of} {weeks}, short by {money_text(m['weekly_shortfall'])}"

@@ -149,6 +149,25 @@ def test_sample_dashboard_figures_are_the_metrics_json(db):
     assert wage.value == appsupport.fmt_money(expected["effective_hourly_wage"], fr.settings.home_currency)
 
 
+def _open_sample(label: str) -> None:
+    at = _run()
+    at.selectbox(key="welcome_sample").set_value(label)
+    at.button(key="welcome_open_sample").click()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def test_dashboard_headline_is_the_weekly_shortfall_with_its_weeks(db):
+    """Kenya sample, all time: above the minimum averaged over the logbook, but six weeks of
+    fourteen are below it, short by KES 1,817.86 (tests/test_sample_data.py adds them up)."""
+    _open_sample("kenya-kes")
+    at = _run("app_pages/dashboard.py", query={"logbook": "sample-kenya-kes"})
+    at.segmented_control(key="dash_period").set_value("All time").run()
+    short = [mt for mt in at.metric if mt.label == "Weekly shortfall vs reference"][0]
+    assert short.value == "KES 1,817.86"
+    assert "below in 6 of 14 weeks, short by KES 1,817.86. Whole period averaged: shortfall KES 0.00." in _texts(at)
+
+
 # -- daily use -----------------------------------------------------------------------------
 def test_clock_in_survives_a_new_session_and_clock_out_saves_the_entry(db):
     _load(db).close()

@@ -68,6 +68,7 @@ def test_worked_example_by_commands_gives_the_documented_figures(run):
     assert m["largest_cut_pct"] == pytest.approx(-42.857142857, abs=1e-6)
     assert Decimal(m["shortfall"]) == Decimal("25")  # 15 x 14 - 185
     assert m["below_reference"] is True
+    assert (m["weeks_with_work"], m["weeks_below_reference"], m["weekly_shortfall"]) == (2, 1, "75.00")
     assert {r["project"] for r in m["by_project"]} == {GD}
     assert [w["week"] for w in m["by_week"]] == ["2026-W09", "2026-W10"]
 
@@ -78,6 +79,9 @@ def test_metrics_text_shows_each_definition_of_working_time_labelled(run):
     assert "effective hourly wage = earned / all hours worked" in out
     assert "paid hourly rate      = earned / paid hours only" in out
     assert "net hourly wage" in out and "advertised rate" in out
+    # the reference is met or not week by week first; the period average comes second, labelled
+    assert "week by week (as the law measures)  below in 1 of 2 weeks, short by 75.00" in out
+    assert out.index("week by week (as the law measures)") < out.index("whole period, averaged: below it")
     # the numbers, rounded for reading: 13.21, 26.43, 35.00, gap 21.79, shortfall 25.00
     for figure in ("13.21", "26.43", "35.00", "21.79", "25.00", "14.00 h", "7.00 h"):
         assert figure in out, figure

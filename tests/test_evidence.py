@@ -130,7 +130,8 @@ def test_report_figures_are_the_worked_example_and_equal_metrics(book):
                    "unpaid: assessment 1.00 h", "unpaid: lost 2.00 h", "Earned 185.00 USD",
                    "Outstanding 185.00 USD", "Effective hourly wage 13.21 USD per hour",
                    "Paid hourly rate 26.43 USD per hour", "Reference wage 15.00 USD per hour",
-                   "Shortfall 25.00 USD", "Weekly shortfall 75.00 USD", "Below the reference? YES",
+                   "below the reference; shortfall 25.00 USD", "Weekly shortfall 75.00 USD",
+                   "Paid below it, week by week? YES: below in 1 of 2 weeks, short by 75.00 USD",
                    "3 day(s) in 1 episode(s)"):
         assert needle in text, needle
 
@@ -557,3 +558,18 @@ def test_the_minimum_wage_offered_first_is_the_workers_own_countrys():
     assert wages.key_for_zone("America/Los_Angeles", ks) == "us-federal"  # national before a state's
     assert wages.key_for_zone("Europe/London", ks) == "uk"
     assert wages.key_for_zone("UTC", ks) is None
+
+
+def test_the_headline_is_the_weekly_shortfall_never_a_bare_no(book):
+    """$7.25 × 14 h = $101.50 < $185: the period averaged is not below the federal minimum,
+    but W09 (5 unpaid hours) is, by $36.25. The report must say so first, not 'no'."""
+    s, _, _ = book
+    ref = wages.choose_reference(s.settings(), minimum="us-federal", date_from=dt.date(2026, 3, 1),
+                                 date_to=dt.date(2026, 3, 7))
+    data, _, ev = make(s, ref)
+    assert (ev.metrics["weeks_with_work"], ev.metrics["weeks_below_reference"]) == (2, 1)
+    text = pdf_text(data)
+    assert "Paid below it, week by week? YES: below in 1 of 2 weeks, short by 36.25 USD" in text
+    assert "Below the reference? no" not in text
+    # the period-level figure comes second, labelled as the whole period averaged
+    assert text.index("week by week? YES") < text.index("Whole period averaged not below the reference; shortfall 0.00 USD")

@@ -124,9 +124,10 @@ def summary(m: dict[str, Any], *, reference_label: str | None = None, breakdown:
         lines.append(f"Against the reference wage {reference_label or render.figure(m.get('reference_wage'))}")
         below = m.get("below_reference")
         lines.append(render.pairs([
-            ("effective wage below it", "yes" if below else ("no" if below is not None else "n/a")),
-            ("shortfall (whole period)", render.figure(m.get("shortfall"))),
+            ("week by week (as the law measures)", render.weekly_verdict(m, render.figure) or "n/a"),
             ("shortfall (week by week)", render.figure(m.get("weekly_shortfall"))),
+            ("whole period, averaged: below it", "yes" if below else ("no" if below is not None else "n/a")),
+            ("whole period, averaged: shortfall", render.figure(m.get("shortfall"))),
         ]))
     lines.append("")
     lines.append("Empty queue and rate changes")

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from .. import metrics, money, timeutil
+from .. import metrics, money, render, timeutil
 from ..model import EARNING_STATUSES, UNPAID_KEYS
 from ..store import activity
 from ..store.activity import active_within
@@ -211,7 +211,7 @@ def gather(store, *, date_from: dt.date, date_to: dt.date, reference: Reference 
     if reference is None:
         # compute() falls back to the logbook's reference; the report has none, so keep none
         for row in [figures, *figures.get("by_week", []), *figures.get("by_project", [])]:
-            for k in ("reference_wage", "below_reference", "shortfall", "weekly_shortfall"):
+            for k in ("reference_wage", "below_reference", "shortfall", "weekly_shortfall", "weeks_below_reference"):
                 row[k] = None
 
     # entries, in metrics' (start, end) order so each gets its pay in the home currency
@@ -404,10 +404,14 @@ def render_pdf(ev: Evidence) -> bytes:
             ("Reference wage", f"{amount(ref.hourly, ref.currency)} per hour{conv}"),
             ("  which is", f"{ref.label} ({ref.origin}). {ref.detail}."
                            + (f" Source: {ref.source}." if ref.source else "")),
-            ("Below the reference?", "YES" if m["below_reference"] else "no"),
-            ("Shortfall", ev.money(m["shortfall"]) + "  (reference × hours worked − earned, for the whole period)"),
+            ("Paid below it, week by week?", ("YES: " if m["weeks_below_reference"] else "no: ")
+             + render.weekly_verdict(m, ev.money)
+             + "  (each week on its own, as minimum-wage law measures it)"),
             ("Weekly shortfall", ev.money(m["weekly_shortfall"])
-             + "  (the same, week by week: a bad week is never offset by a good one)"),
+             + "  (reference × hours worked − earned, for each week below it, added up: "
+               "a bad week is never offset by a good one)"),
+            ("Whole period averaged", ("below the reference" if m["below_reference"] else "not below the reference")
+             + f"; shortfall {ev.money(m['shortfall'])}  (the whole period as one: a second, weaker figure)"),
         ]
     rows += [
         ("Empty queue (EQ)", f"{m['eq_days']} day(s) in {m['eq_episodes']} episode(s); longest {m['longest_eq_days']} day(s)"),
