@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from decimal import Decimal
 
 import altair as alt
 import numpy as np
@@ -99,6 +100,10 @@ r3[2].metric("Outstanding (all time)" if date_to is None else f"Outstanding on {
              mm(m.get("outstanding"), home),
              help="earned − paid out, over all time up to the period's end (not this period alone: "
                   "what is owed carries over)")
+if render.negative_outstanding_note(m.get("outstanding")):
+    r3[2].caption("Outstanding is " + render.negative_outstanding_note(m.get("outstanding")))
+if Decimal(m.get("paid_out_earlier") or 0):
+    r3[1].caption(f"Not counted: {mm(m.get('paid_out_earlier'), home)} paid for work before the logbook began.")
 r3[3].metric("Expenses", mm(m.get("expenses"), home))
 
 # -- charts --------------------------------------------------------------------------------

@@ -608,3 +608,12 @@ def days_with_work(store, platform: str, first: dt.date, last: dt.date, tz: str)
     w = store.frames(work_start=span, detail=False).work
     w = w[w["platform"] == platform.strip()]
     return sorted({timeutil.to_local(int(t), tz).date() for t in w["start"]})
+
+
+def logbook_start(work, tz: str, platform: str | None = None) -> dt.date | None:
+    """The local day of the first work entry (on ``platform``, if given), or None."""
+    if platform is not None:
+        work = work[work["platform"] == platform]
+    if not len(work):
+        return None
+    return timeutil.to_local(int(pd.to_numeric(work["start"]).min()), tz).date()

@@ -220,7 +220,7 @@ class Prepared:
     rate_changes: pd.DataFrame  # platform, project, day, old, new, pct
     first_rates: pd.DataFrame  # platform, project, rate_micros, currency, unit, day
     eq: pd.DataFrame  # platform, start (ordinal), end (ordinal or NaN)
-    payouts: pd.DataFrame  # platform, day, amount (home micros), fee, missing
+    payouts: pd.DataFrame  # platform, day, amount (home micros), fee, missing, earlier (for earlier work)
     expenses: pd.DataFrame  # platform (None = shared), day, amount (home micros), missing
     fx: _Fx
     last_day: int | None
@@ -362,8 +362,9 @@ def prepare(frames: LogbookFrames) -> Prepared:
     po_cur = po["currency"].astype(object).to_numpy()
     amt, _, m1 = fx.convert(_ints(po["amount_micros"]), po_cur, po_days)
     fee, _, m2 = fx.convert(_ints(po["fee_micros"]), po_cur, po_days)
+    earlier = (_ints(po["for_earlier_work"]) == 1) if "for_earlier_work" in po.columns else np.zeros(len(po), bool)
     payouts = pd.DataFrame({"platform": po["platform"].astype(object).to_numpy(), "day": po_days,
-                            "amount": amt, "fee": fee, "missing": m1 | m2, "currency": po_cur})
+                            "amount": amt, "fee": fee, "missing": m1 | m2, "currency": po_cur, "earlier": earlier})
     payouts = payouts.sort_values("day", kind="stable").reset_index(drop=True)
 
     ex = frames.expenses
@@ -598,9 +599,11 @@ class _Scope:
 class _ScopeTables:
     """The small tables (payouts, expenses, EQ, rate changes) of one platform/project scope."""
 
-    po_day: np.ndarray
+    po_day: np.ndarray  # payouts for work in the logbook
     po_amount: np.ndarray
     po_fee: np.ndarray
+    pe_day: np.ndarray  # payouts for work done before the logbook began (for_earlier_work)
+    pe_amount: np.ndarray
     ex_day: np.ndarray
     ex_amount: np.ndarray
     eq_start: np.ndarray  # merged per platform: days [eq_start, eq_end), an open period ended at open_end
@@ -625,7 +628,8 @@ def _scope_tables(p: Prepared, platforms: frozenset[str] | None,
     rates = dict(rc_day=rc["day"][m], rc_old=rc["old"][m], rc_new=rc["new"][m], rc_pct=rc["pct"][m])
     i64 = lambda df, c: df[c].to_numpy(dtype=np.int64) if len(df) else np.zeros(0, dtype=np.int64)  # noqa: E731
     if base is not None:
-        return _ScopeTables(po_day=base.po_day, po_amount=base.po_amount, po_fee=base.po_fee, ex_day=base.ex_day,
+        return _ScopeTables(po_day=base.po_day, po_amount=base.po_amount, po_fee=base.po_fee, pe_day=base.pe_day,
+                            pe_amount=base.pe_amount, ex_day=base.ex_day,
                             ex_amount=base.ex_amount, eq_start=base.eq_start, eq_end=base.eq_end, **rates)
     po, ex, eq = p.payouts, p.expenses, p.eq
     if platforms is not None:
@@ -640,8 +644,11 @@ def _scope_tables(p: Prepared, platforms: frozenset[str] | None,
         ms, me = merge(st, np.maximum(st, last) + 1)  # inclusive days as [first, last + 1)
         eq_start.append(ms)
         eq_end.append(me)
+    pe = po[po["earlier"].to_numpy(dtype=bool)] if len(po) else po
+    po = po[~po["earlier"].to_numpy(dtype=bool)] if len(po) else po
     return _ScopeTables(
         po_day=i64(po, "day"), po_amount=i64(po, "amount"), po_fee=i64(po, "fee"),
+        pe_day=i64(pe, "day"), pe_amount=i64(pe, "amount"),
         ex_day=i64(ex, "day"), ex_amount=i64(ex, "amount"),
         eq_start=np.concatenate(eq_start), eq_end=np.concatenate(eq_end), **rates)
 
@@ -873,6 +880,7 @@ def compute(frames: LogbookFrames | None = None, *, date_from: dt.date | None = 
             "advertised_rate": None if advertised is None else format_micros(advertised),
             "advertised_gap": None,
             "paid_out": format_micros(paid_out),
+            "paid_out_earlier": format_micros(int(t.pe_amount[_in(t.pe_day, sc.lo, sc.hi)].sum())),
             "fees": format_micros(fees),
             "outstanding": format_micros(earned_upto(sc.platforms, sc.hi) - paid_upto),
             "expenses": format_micros(expenses),

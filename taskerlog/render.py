@@ -119,3 +119,20 @@ def weekly_verdict(m: dict[str, Any], money_text) -> str | None:
     if n == 0:
         return f"not below in any of {of} {weeks}" if of > 1 else "not below in the 1 week with work"
     return f"below in {n} of {of} {weeks}, short by {money_text(m['weekly_shortfall'])}"
+
+
+def before_logbook_hint(platform: str) -> str:
+    """Said of a payout dated before the logbook's first work entry on its platform."""
+    return (f"this payout is dated before any work logged on {platform}. If it paid for work done before "
+            "you started this logbook (a first payout usually does), mark it as for earlier work: it is then "
+            "kept out of paid out and outstanding, which would otherwise go below zero.")
+
+
+def negative_outstanding_note(outstanding: Any) -> str | None:
+    """Why outstanding is below zero, and what to do, or None when it is not."""
+    d = _dec(outstanding)
+    if d is None or d >= 0:
+        return None
+    return ("below zero: more was paid out than the logbook shows earned. Usually a payout for work done "
+            "before the logbook began: mark it as for earlier work (taskerlog record edit payouts ID "
+            "for_earlier_work=yes, or Fix records in the app); else some work is not logged yet.")

@@ -498,3 +498,36 @@ def test_a_stop_request_after_the_save_does_not_let_the_next_run_save_again(monk
     _shared.form_suffix("past_entry")  # the second click's run: the form as it now is
     assert _shared._shown.gens["past_entry"] == 1  # a new form: the old click's button is not on it
     assert saved == ["entry"]
+
+
+def test_payout_before_the_first_entry_is_offered_as_for_earlier_work(db):
+    """An unticked payout dated before the first entry: saved, with the suggestion; the
+    outstanding table then explains the negative figure. Ticked, it is kept apart."""
+    s = _load(db)
+    s.add_work(WorkEntry(platform="Outlier", project="Genesis Dolphin", kind="tasking",
+                         start=int(dt.datetime(2026, 3, 2, 9, tzinfo=dt.timezone.utc).timestamp()),
+                         end=int(dt.datetime(2026, 3, 2, 12, tzinfo=dt.timezone.utc).timestamp())))
+    s.close()
+    at = _run("app_pages/money_page.py")
+    form = "money_payout"
+    at.selectbox(key=f"{form}_platform").set_value("Outlier")
+    at.date_input(key=f"{form}_day").set_value(dt.date(2026, 2, 20))
+    at.text_input(key=f"{form}_amount").set_value("200")
+    assert at.checkbox(key=f"{form}_earlier").value is False  # the logbook has work: not ticked for you
+    [b for b in at.button if b.label == "Save payout"][0].click()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    text = _texts(at)
+    assert "dated before any work logged on that platform (first: 2026-03-02)" in text
+    # 105 earned, 200 paid out: −95, explained
+    assert "Outstanding is below zero: more was paid out than the logbook shows earned" in text
+    s = Store(db)
+    pid = int(s.rows("payouts")[0]["id"])
+    from taskerlog.store import records
+    records.edit(s, "payouts", pid, {"for_earlier_work": "yes"}, "manual")
+    s.close()
+    st.cache_data.clear()
+    at = _run("app_pages/money_page.py")
+    assert "below zero" not in _texts(at)
+    table = at.dataframe[0].value
+    assert table.iloc[0]["outstanding"] == "105.00" and table.iloc[0]["paid for earlier work"] == "200.00"

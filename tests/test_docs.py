@@ -49,7 +49,7 @@ METRIC_NAMES = [
     "outstanding", "expenses", "net_hourly_wage", "eq_days", "eq_episodes", "longest_eq_days", "eq_share",
     "rate_changes", "rate_cuts", "rate_raises", "largest_cut_pct", "mean_abs_change_pct", "weekly_wage_cv",
     "weekly_earnings_cv", "below_reference", "shortfall", "weekly_shortfall", "weeks_with_work",
-    "weeks_below_reference",
+    "weeks_below_reference", "paid_out_earlier",
 ]
 
 

@@ -107,7 +107,12 @@ def summary(m: dict[str, Any], *, reference_label: str | None = None, breakdown:
         ("fees", render.figure(m.get("fees"))),
         ("expenses", render.figure(m.get("expenses"))),
         ("outstanding (earned - paid out, to date)", render.figure(m.get("outstanding"))),
+        *([("paid out for earlier work", render.figure(m.get("paid_out_earlier"))
+            + "  (for work before the logbook began: not in the figures above)")] if _pos(m.get("paid_out_earlier")) else []),
     ]))
+    note = render.negative_outstanding_note(m.get("outstanding"))
+    if note:
+        lines.append(f"  outstanding is {note}")
     lines.append("")
     lines.append(f"Hourly pay, by definition of working time ({cur}/hour)")
     rows = [
