@@ -128,11 +128,15 @@ def before_logbook_hint(platform: str) -> str:
             "kept out of paid out and outstanding, which would otherwise go below zero.")
 
 
-def negative_outstanding_note(outstanding: Any) -> str | None:
-    """Why outstanding is below zero, and what to do, or None when it is not."""
+def negative_outstanding_note(outstanding: Any, *, fix: bool = True) -> str | None:
+    """Why outstanding is below zero (and, with ``fix``, what the worker can do), or None
+    when it is not."""
     d = _dec(outstanding)
     if d is None or d >= 0:
         return None
+    if not fix:
+        return ("below zero: more was paid out than the logbook shows earned (a payout for work done before "
+                "the logbook began, or work that was not logged)")
     return ("below zero: more was paid out than the logbook shows earned. Usually a payout for work done "
             "before the logbook began: mark it as for earlier work (taskerlog record edit payouts ID "
             "for_earlier_work=yes, or Fix records in the app); else some work is not logged yet.")

@@ -531,3 +531,15 @@ def test_payout_before_the_first_entry_is_offered_as_for_earlier_work(db):
     assert "below zero" not in _texts(at)
     table = at.dataframe[0].value
     assert table.iloc[0]["outstanding"] == "105.00" and table.iloc[0]["paid for earlier work"] == "200.00"
+
+
+def test_evidence_period_runs_to_today_by_default(db):
+    s = _load(db)
+    s.add_work(WorkEntry(platform="Outlier", project="Genesis Dolphin", kind="tasking",
+                         start=int(dt.datetime(2026, 3, 2, 9, tzinfo=dt.timezone.utc).timestamp()),
+                         end=int(dt.datetime(2026, 3, 2, 12, tzinfo=dt.timezone.utc).timestamp())))
+    tz = s.settings().timezone
+    s.close()
+    at = _run("app_pages/evidence.py")
+    today = appsupport.today_in(tz, appsupport.timeutil.now_epoch())
+    assert tuple(at.date_input(key="ev_period").value) == (dt.date(2026, 3, 2), today)

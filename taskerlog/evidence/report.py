@@ -103,6 +103,11 @@ class Evidence:
     attachments: list[dict[str, Any]]
     window: int = ig.WINDOW_SECONDS
     warnings: list[str] = field(default_factory=list)
+    today: dt.date | None = None
+    """The local day the report was made."""
+    outstanding_today: str | None = None
+    """Earned minus paid out, all time, as of ``today``: what is owed on the day the report is
+    made (a payout after the period's end has paid some of what was owed at its end)."""
 
     def local(self, epoch: int | None, seconds: bool = False) -> str:
         if epoch is None or _na(epoch):
@@ -203,9 +208,11 @@ def gather(store, *, date_from: dt.date, date_to: dt.date, reference: Reference 
     if reference is not None:
         ref_kw = {"reference_wage": reference.hourly, "reference_currency": reference.currency}
     try:
-        figures = metrics.compute(frames, date_from=date_from, date_to=date_to, breakdowns=True, today=today,
-                                  **ref_kw)
         prepared = metrics.prepare(frames)
+        figures = metrics.compute(date_from=date_from, date_to=date_to, breakdowns=True, today=today,
+                                  prepared=prepared, frames=frames, **ref_kw)
+        owed_today = metrics.compute(date_to=today, breakdowns=False, today=today, prepared=prepared,
+                                     frames=frames)["outstanding"]
     except metrics.MetricsError as exc:
         raise EvidenceError(str(exc)) from exc
     if reference is None:
@@ -339,10 +346,35 @@ def gather(store, *, date_from: dt.date, date_to: dt.date, reference: Reference 
         metrics=figures, entries=entries, rates=rates, eq=eq, payouts=payouts, payout_weeks=payout_weeks,
         payout_gaps=payout_gaps, edits=edits, deleted=deleted, journal_entries=result.entries,
         journal_head=result.head, verify_ok=not problems, verify_problems=problems, anchors=anchors,
-        attachments=attachments, window=window, warnings=warnings)
+        attachments=attachments, window=window, warnings=warnings, today=today, outstanding_today=owed_today)
 
 
 # -- the PDF ----------------------------------------------------------------------------------
+def _outstanding_rows(ev: Evidence) -> list[tuple[str, str]]:
+    """What is owed on the day the report is made first; at the period's end second, labelled
+    (it can be more: payouts after the period paid some of it)."""
+    m = ev.metrics
+    rows = []
+    if ev.outstanding_today is not None and ev.today is not None and ev.today != ev.date_to:
+        rows.append((f"Outstanding on {ev.today.isoformat()}", ev.money(ev.outstanding_today)
+                     + "  (the day this report was made: everything earned minus everything paid out, to date)"))
+        rows.append((f"Outstanding at the period's end ({ev.date_to.isoformat()})", ev.money(m["outstanding"])
+                     + "  (earned minus paid out, all time up to that day"
+                     + ("; payouts since then have paid part of it)"
+                        if Decimal(m["outstanding"]) > Decimal(ev.outstanding_today) else ")")))
+    else:
+        rows.append((f"Outstanding on {ev.date_to.isoformat()}", ev.money(m["outstanding"])
+                     + "  (everything earned minus everything paid out, to that day)"))
+    if m.get("paid_out_earlier") and Decimal(m["paid_out_earlier"]):
+        rows.append(("Paid for earlier work", ev.money(m["paid_out_earlier"])
+                     + "  (paid in the period for work done before the logbook began: not in the figures above)"))
+    shown = ev.outstanding_today if ev.outstanding_today is not None else m["outstanding"]
+    note = render.negative_outstanding_note(shown, fix=False)
+    if note:
+        rows.append(("  outstanding is", note))
+    return rows
+
+
 def _who(e: dict[str, Any]) -> str:
     return f"{e['platform']} / {e['project']}" if e["project"] else e["platform"]
 
@@ -390,7 +422,7 @@ def render_pdf(ev: Evidence) -> bytes:
         ("Earned", ev.money(m["earned"]) + (f"  (of which pending approval: {ev.money(m['pending'])})"
                                             if m.get("pending") and Decimal(m["pending"]) else "")),
         ("Paid out in the period", ev.money(m["paid_out"]) + f"  (fees {ev.money(m['fees'])})"),
-        ("Outstanding", ev.money(m["outstanding"]) + "  (earned minus paid out, all time up to the period's end)"),
+        *_outstanding_rows(ev),
         ("Effective hourly wage", ev.money(m["effective_hourly_wage"]) + " per hour  (earned ÷ hours worked)"),
         ("Paid hourly rate", ev.money(m["paid_hourly_rate"]) + " per hour  (earned ÷ hours paid)"),
     ]
@@ -688,6 +720,8 @@ def build_zip(ev: Evidence, read_attachment=None) -> tuple[bytes, dict[str, Any]
             "hourly": str(ev.reference.hourly), "currency": ev.reference.currency, "label": ev.reference.label,
             "origin": ev.reference.origin, "detail": ev.reference.detail, "source": ev.reference.source},
         "journal": {"entries": ev.journal_entries, "head": ev.journal_head, "verify_ok": ev.verify_ok},
+        "outstanding": {"on": None if ev.today is None else ev.today.isoformat(), "amount": ev.outstanding_today,
+                        "at_period_end": ev.metrics.get("outstanding")},
         "contemporaneous_window_hours": ev.window / 3600,
         "missing_attachments": missing,
         "files": [{"name": n, "sha256": hashlib.sha256(b).hexdigest(), "bytes": len(b)} for n, b in files.items()],
