@@ -8,7 +8,7 @@ import shutil
 import streamlit as st
 
 from app_pages import _shared
-from taskerlog import appsupport, bundle
+from taskerlog import appsupport, bundle, render
 
 _shared.page_header("Import / export",
                     "A bundle is a folder of CSV files (work.csv, projects.csv, rates.csv, payouts.csv…) or the "
@@ -77,6 +77,8 @@ if files:
                 for k in ("imp_sig", "imp_verdict"):
                     st.session_state.pop(k, None)
                 _shared.flash(f"Imported {v['label']}. " + appsupport.describe_report(report).replace("\n", " · "))
+                if report.tables["work"].added:
+                    _shared.warn_next(render.unpriced_summary(store.unpriced(source=f"import:{v['label']}"), app=True))
                 st.rerun()
 
 st.subheader("Export")

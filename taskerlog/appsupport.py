@@ -266,8 +266,10 @@ class EntryFilter:
     text: str = ""
 
 
-def find_entries(work: pd.DataFrame, tz: str, f: EntryFilter, limit: int = 500) -> pd.DataFrame:
-    """Work entries matching ``f`` (newest first, at most ``limit``), as rows a worker reads."""
+def find_entries(work: pd.DataFrame, tz: str, f: EntryFilter, limit: int = 500, prepared=None) -> pd.DataFrame:
+    """Work entries matching ``f`` (newest first, at most ``limit``), as rows a worker reads;
+    with ``prepared`` (metrics.prepare of the same logbook) blank pay shows what the rate
+    made of it, the figure `taskerlog entries` shows."""
     w = work
     if f.date_from is not None:
         w = w[w["start"] >= timeutil.local_midnight(f.date_from, tz)]
@@ -287,13 +289,37 @@ def find_entries(work: pd.DataFrame, tz: str, f: EntryFilter, limit: int = 500) 
                + w["external_id"].astype(object).fillna("").astype(str)).str.lower()
         w = w[hay.str.contains(needle, regex=False)]
     w = w.sort_values(["start", "id"], ascending=False).head(limit)
-    return entries_table(w, tz)
+    return entries_table(w, tz, prepared)
 
 
-def entries_table(w: pd.DataFrame, tz: str) -> pd.DataFrame:
+def _derived_pay(prepared, ids) -> dict[int, str]:
+    """Entry id (of ``ids``) → its pay from the rate in the home currency, as `taskerlog
+    entries` shows it (2 decimals), with why it is 0 when no pay could be worked out."""
+    import numpy as np
+
+    from .metrics import UNPRICED_NO_RATE
+
+    out: dict[int, str] = {}
+    rows = np.flatnonzero(np.isin(prepared.work_ids, np.asarray(list(ids), dtype=np.int64)))
+    why = {int(prepared.work_ids[i]): int(prepared.unpriced[i]) for i in rows if prepared.unpriced[i]}
+    for i in rows.tolist():
+        wid = int(prepared.work_ids[i])
+        if not prepared.earning_status[i]:
+            continue
+        if prepared.pay_missing[i]:
+            out[wid] = "no exchange rate"
+        elif wid in why:
+            out[wid] = "0.00 (no rate applies)" if why[wid] == UNPRICED_NO_RATE else "0.00 (no number of tasks)"
+        else:
+            out[wid] = money.format_micros(int(prepared.pay[i]), 2) + " (from rate)"
+    return out
+
+
+def entries_table(w: pd.DataFrame, tz: str, prepared=None) -> pd.DataFrame:
     def local(v):
         return None if missing(v) else timeutil.to_local(int(v), tz).strftime("%Y-%m-%d %H:%M")
 
+    derived = _derived_pay(prepared, w["id"]) if prepared is not None else {}
     rows = []
     for r in w.itertuples(index=False):
         pay = None if missing(r.pay_micros) else money.format_micros(int(r.pay_micros))
@@ -309,7 +335,7 @@ def entries_table(w: pd.DataFrame, tz: str) -> pd.DataFrame:
             "status": r.status,
             "units": None if missing(r.units) else int(r.units),
             # blank pay: worked out from the rate, but only billable work that was paid or is pending earns
-            "pay": pay if pay is not None else (
+            "pay": pay if pay is not None else derived.get(int(r.id)) or (
                 "(from rate)" if r.kind in BILLABLE_KINDS and r.status in ("paid", "pending") else "none"),
             "currency": None if missing(r.currency) else r.currency,
             "note": None if missing(r.note) else r.note,
@@ -617,3 +643,17 @@ def logbook_start(work, tz: str, platform: str | None = None) -> dt.date | None:
     if not len(work):
         return None
     return timeutil.to_local(int(pd.to_numeric(work["start"]).min()), tz).date()
+
+
+def unpriced_warning(store, work_id: int | None) -> str | None:
+    """Why the saved entry ``work_id`` earns nothing and the fix, in the app's words (the
+    same check as the command line's), or None when it earns or is not meant to."""
+    from . import render
+
+    if work_id is None:
+        return None
+    found = store.unpriced([int(work_id)])
+    if not found:
+        return None
+    note = render.unpriced_note(found[0], app=True)
+    return note[0].upper() + note[1:]

@@ -41,6 +41,12 @@ _KIND_INDEX = {k: i for i, k in enumerate(KINDS)}
 _EPOCH_DATE = dt.date(1970, 1, 1)
 
 
+UNPRICED_NO_RATE = 1
+"""An entry that would be paid from the rate starts before any rate of its project and kind."""
+UNPRICED_NO_UNITS = 2
+"""An entry that would be paid per task has no number of tasks."""
+
+
 class MetricsError(ValueError):
     """The figures cannot be computed (e.g. a missing exchange rate); the message says what to add."""
 
@@ -213,6 +219,9 @@ class Prepared:
     earns: np.ndarray
     key: np.ndarray  # index into UNPAID_KEYS for unpaid attribution
     kind_order: np.ndarray
+    work_ids: np.ndarray  # the entries' ids (-1 where the frame has none)
+    unpriced: np.ndarray  # int8: 0, UNPRICED_NO_RATE or UNPRICED_NO_UNITS (see prepare)
+    first_rate_at: np.ndarray  # epoch of the first rate of the entry's project and kind, -1 if none
     earned_cum: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]]  # platform code -> (days, cumulative
     # earned micro-units, cumulative ticks)
     # small tables
@@ -304,6 +313,10 @@ def prepare(frames: LogbookFrames) -> Prepared:
     earning_status = status_code <= 1
     billable = kind_code < len(BILLABLE_KINDS)
     derive = (~has_pay) & earning_status & billable & (proj >= 0)
+    # why a derived pay came out 0: no rate in effect at the start (UNPRICED_NO_RATE), or a
+    # per-task rate and no number of tasks (UNPRICED_NO_UNITS); first rate of that project and kind
+    unpriced = np.where(derive, UNPRICED_NO_RATE, 0).astype(np.int8)
+    first_rate_at = np.full(n, -1, dtype=np.int64)
     if derive.any() and len(frames.rates):
         pk_index = {k: i for i, k in enumerate(project_keys)}
         rates = _expand_rates(frames.rates, pk_index)
@@ -311,6 +324,8 @@ def prepare(frames: LogbookFrames) -> Prepared:
         left = pd.DataFrame({"i": di, "start": start[di], "k": pk[di] * 16 + kind_code[di]})
         merged = pd.merge_asof(left, rates, left_on="start", right_on="effective_at", by="k",
                                direction="backward", allow_exact_matches=True)
+        firsts = rates.groupby("k", sort=False)["effective_at"].min()
+        first_rate_at[di] = left["k"].map(firsts).fillna(-1).to_numpy(dtype=np.int64)
         merged = merged[merged["rate_micros"].notna()]
         if len(merged):
             ii = merged["i"].to_numpy(dtype=np.int64)
@@ -326,6 +341,7 @@ def prepare(frames: LogbookFrames) -> Prepared:
                 raise MetricsError(f"an entry of {int(units[j]):,} tasks at the rate in effect would pay more "
                                    "than any amount the logbook can hold; check its number of tasks and the rate")
             rounded = _round_div_array(num, TICKS)
+            unpriced[ii] = np.where(~is_hour & (units[ii] == 0), UNPRICED_NO_UNITS, 0)
             pay[ii] = np.where(is_hour, rounded, units[ii] * rate)
             ticks[ii] = np.where(is_hour, num - rounded * TICKS, 0)
             pay_cur[ii] = merged["currency"].to_numpy(dtype=object)
@@ -378,7 +394,9 @@ def prepare(frames: LogbookFrames) -> Prepared:
     if len(eq_df):
         days_seen.append(int(np.nanmax(np.concatenate([eq_df["start"].to_numpy(dtype=float),
                                                        eq_df["end"].to_numpy(dtype=float)]))))
+    work_ids = _ints(w["id"], -1) if "id" in w.columns else np.full(n, -1, dtype=np.int64)
     return Prepared(home=home, tz=tz, platform_names=platform_names, project_keys=project_keys, plat=plat, pk=pk,
+                    work_ids=work_ids, unpriced=unpriced, first_rate_at=first_rate_at,
                     start=start, end=end, day=day, units=units, pay=pay_home, pay_ticks=ticks_home, pay_missing=missing,
                     pay_currency=pay_cur, earning_status=earning_status, pending=pending, earns=earns, key=key,
                     kind_order=kind_code, earned_cum=earned_cum, projects=projects, rate_changes=changes,
@@ -1021,3 +1039,21 @@ def _advertised(p: Prepared, key: tuple[str, str]) -> int | None:
                 value = _round_div(num, den)
     p.advertised_cache[key] = value
     return value
+
+
+def unpriced_entries(p: Prepared) -> list[dict[str, Any]]:
+    """The entries that earn nothing only because no pay could be worked out for them
+    (metrics.md's *unpriced*), so the shells can tell the worker: each as ``id``, ``reason``
+    (``"no_rate"``: it starts before the first rate of its project and kind, or there is
+    none; ``"no_units"``: a per-task rate and no number of tasks), ``kind``, ``platform``,
+    ``project``, ``day`` (the local day it starts) and ``first_rate_day`` (or None)."""
+    out = []
+    for i in np.flatnonzero(p.unpriced).tolist():
+        plat, proj = p.project_keys[int(p.pk[i])]
+        first = int(p.first_rate_at[i])
+        out.append({"id": int(p.work_ids[i]), "reason": "no_rate" if p.unpriced[i] == UNPRICED_NO_RATE else "no_units",
+                    "kind": KINDS[int(p.kind_order[i])], "platform": plat, "project": proj,
+                    "day": dt.date.fromordinal(int(p.day[i])),
+                    "first_rate_day": None if first < 0 else dt.date.fromordinal(int(_local_days(
+                        np.array([first], dtype=np.int64), p.tz)[0]))})
+    return out

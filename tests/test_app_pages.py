@@ -84,8 +84,12 @@ def test_start_logging_from_the_welcome_page_creates_the_project(db):
     form_inputs["Project"].set_value("Genesis Dolphin")
     form_inputs["Rate (optional)"].set_value("20")
     [z for z in at.selectbox if z.label == "Your time zone"][0].set_value("Africa/Nairobi")  # a picker, not free text
-    # the rate began before today: work logged since then earns (it used to start today, always)
-    [d for d in at.date_input if d.label == "Paid at this rate since"][0].set_value(dt.date(2026, 2, 1))
+    # the form asks since when the rate has applied, with no default ("today" left earlier work unpriced)
+    assert at.date_input(key="welcome_since").value is None
+    [b for b in at.button if b.label == "Create and start logging"][0].click()
+    at.run()
+    assert "Since when has this rate applied?" in _texts(at) and Store(db).is_empty()
+    at.date_input(key="welcome_since").set_value(dt.date(2026, 2, 1))
     [b for b in at.button if b.label == "Create and start logging"][0].click()
     at.run()
     assert not at.exception
@@ -193,18 +197,24 @@ def test_clock_in_survives_a_new_session_and_clock_out_saves_the_entry(db):
     assert int(fr.work["end"][0]) - int(fr.work["start"][0]) >= 3600
 
 
+def _save_past_entry(day: dt.date, start: dt.time, end: dt.time) -> AppTest:
+    """The Log page's past-entry form, filled in and saved."""
+    at = _run("app_pages/log.py")
+    at.date_input(key="past_day").set_value(day)
+    at.time_input(key="past_from").set_value(start)
+    at.time_input(key="past_to").set_value(end)
+    at.button(key="FormSubmitter:past_entry-Save entry").click()
+    at.run()
+    assert not at.exception
+    return at
+
+
 def test_past_entry_form_saves_local_times(db):
     s = _load(db)
     from taskerlog.model import Logbook
     s.set_settings(Logbook(home_currency="USD", timezone="Africa/Nairobi"))
     s.close()
-    at = _run("app_pages/log.py")
-    at.date_input(key="past_day").set_value(dt.date(2026, 3, 4))
-    at.time_input(key="past_from").set_value(dt.time(9, 0))
-    at.time_input(key="past_to").set_value(dt.time(13, 0))
-    at.button(key="FormSubmitter:past_entry-Save entry").click()
-    at.run()
-    assert not at.exception
+    at = _save_past_entry(dt.date(2026, 3, 4), dt.time(9, 0), dt.time(13, 0))
     w = Store(db).frames().work
     # 09:00 in Nairobi (UTC+3) is 06:00 UTC
     assert int(w["start"][0]) == int(dt.datetime(2026, 3, 4, 6, tzinfo=dt.timezone.utc).timestamp())
@@ -543,3 +553,34 @@ def test_evidence_period_runs_to_today_by_default(db):
     at = _run("app_pages/evidence.py")
     today = appsupport.today_in(tz, appsupport.timeutil.now_epoch())
     assert tuple(at.date_input(key="ev_period").value) == (dt.date(2026, 3, 2), today)
+
+
+def test_an_entry_logged_before_the_first_rate_is_said_to_earn_nothing(db):
+    """_load's rate starts 2 March 09:00: an entry on 1 March earns nothing, and the page
+    says so with the fix; one on 4 March earns and gets no warning."""
+    _load(db).close()
+    at = _save_past_entry(dt.date(2026, 3, 1), dt.time(9, 0), dt.time(11, 0))
+    warned = " ".join(w.value for w in at.warning)
+    assert "earns nothing: it starts on 2026-03-01, before the first rate of Outlier / Genesis Dolphin" in warned
+    assert "set the rate" in warned and "start date to 2026-03-01 or earlier" in warned
+    # the form comes back with new widget keys after a save: find them by label
+    [d for d in at.date_input if d.label == "Day"][0].set_value(dt.date(2026, 3, 4))
+    [b for b in at.button if b.label == "Save entry"][0].click()
+    at.run()
+    assert not at.exception and not at.warning
+    assert len(Store(db).frames().work) == 2
+
+
+def test_entries_show_the_pay_the_rate_gives_as_the_command_line_does(db):
+    s = _load(db)  # $35/h from 2 March 09:00
+    for day in (1, 2):  # 1 March: before the rate; 2 March 09:00-12:00: 3 h × 35
+        s.add_work(WorkEntry(platform="Outlier", project="Genesis Dolphin", kind="tasking",
+                             start=int(dt.datetime(2026, 3, day, 9, tzinfo=dt.timezone.utc).timestamp()),
+                             end=int(dt.datetime(2026, 3, day, 12, tzinfo=dt.timezone.utc).timestamp())))
+    s.close()
+    at = _run("app_pages/entries.py")
+    table = at.dataframe[0].value
+    assert list(table["pay"]) == ["105.00 (from rate)", "0.00 (no rate applies)"]
+    from taskerlog.commands.daily import entry_rows
+    with Store(db) as s2:
+        assert [r["pay_home"] for r in entry_rows(s2)] == ["0.00", "105.00"]

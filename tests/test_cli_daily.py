@@ -554,3 +554,49 @@ def test_a_read_only_command_on_a_mistyped_db_does_not_make_one(tmp_path, clock)
         r = CliRunner().invoke(cli, ["--db", str(typo), *args])
         assert r.exit_code == 1 and f"there is no logbook at {typo}" in r.output, (args, r.output)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_unpriced_work_is_never_silent(run):
+    """Work logged before the project's first rate earns nothing (metrics.md: unpriced);
+    `log` and `clock stop` say so with the fix; a per-task entry without units too."""
+    worked_example(run)  # Genesis Dolphin's first rate: 2026-03-02 09:00
+    out = run("log", "Outlier", GD, "--start", "2026-02-27 09:00", "--minutes", "60").output
+    assert "warning: this tasking entry earns nothing: it starts on 2026-02-27, before the first rate of " \
+           f"Outlier / {GD} (from 2026-03-02)" in out
+    assert "set the rate's start date to 2026-02-27 or earlier" in out
+    assert "effective_at=2026-02-27T00:00" in out
+    run("clock", "start", "Outlier", GD, "--at", "2026-02-28 08:00")
+    out = run("clock", "stop", "--at", "2026-02-28 09:30").output
+    assert "earns nothing: it starts on 2026-02-28, before the first rate" in out
+    # after the rate, or not billable: no warning
+    assert "warning" not in run("log", "Outlier", GD, "--start", "2026-03-05 09:00", "--minutes", "30").output
+    assert "warning" not in run("log", "Outlier", GD, "--kind", "onboarding", "--start", "2026-02-26 09:00",
+                                "--minutes", "30").output
+    # the fix it names works: the rate from 27 February prices both entries
+    [rate] = [r for r in as_json(run("record", "list", "rates", "--json")) if r["rate"] == "35.00"]
+    run("record", "edit", "rates", rate["id"], "effective_at=2026-02-27T00:00")
+    m = as_json(run("metrics", "--json", "--from", "2026-02-27", "--to", "2026-02-28"))
+    assert m["earned"] == "87.50"  # 2.5 h × 35
+    # per task, no units
+    run("project", "add", "Outlier", "Tagging", "--pay-model", "per_task", "--currency", "USD")
+    run("rate", "Outlier", "Tagging", "0.50", "--from", "2026-03-01")
+    out = run("log", "Outlier", "Tagging", "--start", "2026-03-05 09:00", "--minutes", "60").output
+    assert "pays per task and the entry has no number of tasks" in out and "--units N" in out
+    assert "warning" not in run("log", "Outlier", "Tagging", "--start", "2026-03-05 11:00", "--minutes", "60",
+                                "--units", "40").output
+
+
+def test_an_import_with_entries_before_the_first_rate_says_so(run, tmp_path):
+    b = tmp_path / "b"
+    b.mkdir()
+    (b / "logbook.csv").write_text("home_currency,timezone\nUSD,UTC\n")
+    (b / "projects.csv").write_text("platform,project,pay_model,currency\nOutlier,Wolf,hourly,USD\n")
+    (b / "rates.csv").write_text("platform,project,effective_at,rate\nOutlier,Wolf,2026-03-04T00:00,20\n")
+    (b / "work.csv").write_text("platform,project,kind,start,end\n"
+                                "Outlier,Wolf,tasking,2026-03-02T09:00,2026-03-02T10:00\n"
+                                "Outlier,Wolf,tasking,2026-03-03T09:00,2026-03-03T10:00\n"
+                                "Outlier,Wolf,tasking,2026-03-05T09:00,2026-03-05T10:00\n")
+    out = run("import", str(b)).output
+    assert "warning: 2 entries earn nothing because no pay could be worked out for them; the first: " \
+           "this tasking entry earns nothing: it starts on 2026-03-02, before the first rate of Outlier / Wolf" in out
+    assert "warning" not in run("import", str(b)).output  # nothing new the second time

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from .. import render
 from ..cli import CLIError, Context, emit_json, friendly_errors, os_sentence, pass_ctx
 
 
@@ -85,6 +86,10 @@ def import_(c: Context, source: str, fmt: str, options: tuple[str, ...], dry_run
         emit_json({"imported": not dry_run, **report.to_dict()})
     else:
         click.echo(str(report))
+        if not dry_run and report.tables["work"].added:
+            note = render.unpriced_summary(store.unpriced(source=src))
+            if note:
+                click.echo(f"warning: {note}")
 
 
 @click.command("export")

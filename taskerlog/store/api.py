@@ -729,6 +729,18 @@ class Store:
         with self.transaction():
             return self.insert("eq", eq_values(e, self.platform_id(e.platform, source=source)), source)
 
+    def unpriced(self, ids: Sequence[int] | None = None, *, source: str | None = None) -> list[dict[str, Any]]:
+        """Which of the entries ``ids`` (or those written by ``source``, e.g. an import's
+        ``import:<name>``) earn nothing because no pay could be worked out for them:
+        ``metrics.unpriced_entries`` of just those entries (their pay depends only on the
+        rates, never on other entries, so this is quick on a big logbook)."""
+        from .. import metrics
+
+        if source is not None:
+            with self._lock:
+                ids = [int(r[0]) for r in self.conn.execute("SELECT id FROM work WHERE source = ?", (source,))]
+        return metrics.unpriced_entries(metrics.prepare(self.frames(work_ids=list(ids or []))))
+
     @_locked
     def first_work_start(self, platform: str | None = None) -> int | None:
         """The start of the earliest work entry (on ``platform``, if given), or None."""
