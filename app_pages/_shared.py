@@ -310,7 +310,9 @@ def sample_picker(where: str) -> None:
                 tables, problems = bundle.read_bundle(samples[label])
                 if problems:
                     raise ValueError("the sample bundle has problems: " + "; ".join(str(p) for p in problems))
-                bundle.import_tables(sample_store, tables, source=f"sample:{label}")
+                # the provenance of the same bundle imported on the command line (`taskerlog import`):
+                # its entries are "imported", not typed in late
+                bundle.import_tables(sample_store, tables, source=f"import:{label}")
             choice = appsupport.SAMPLE_PREFIX + label
             st.session_state["logbook_choice"] = choice
             flash(f"This is the SAMPLE logbook ({label}). Your own logbook is untouched.")

@@ -23,7 +23,7 @@ import pandas as pd
 from . import money, timeutil
 from .frames import LogbookFrames
 from .model import BILLABLE_KINDS
-from .store import default_db_path
+from .store import SAMPLE_MARK, default_db_path
 from .store.activity import active_seconds
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -45,7 +45,7 @@ def sample_db_path(real: Path | None, label: str) -> Path:
     """A sample logbook lives next to the real one, in its own file, named as a sample."""
     real = Path(real) if real is not None else my_db_path()
     safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in label)
-    return real.with_name(f"{real.stem}.SAMPLE-{safe}{real.suffix or '.sqlite'}")
+    return real.with_name(f"{real.stem}{SAMPLE_MARK}{safe}{real.suffix or '.sqlite'}")
 
 
 SAMPLE_PREFIX = "sample-"

@@ -115,6 +115,8 @@ def test_sample_opens_in_its_own_file_and_every_page_renders(db):
     # the worker's own logbook got nothing
     assert Store(db).is_empty()
     assert not Store(sample).is_empty()
+    # the provenance of the same bundle imported on the command line: imported, never "late"
+    assert set(Store(sample).frames().work["source"]) == {f"import:{label}"}
     for page in PAGES:
         at2 = _run(page, query={"logbook": f"sample-{label}"})
         assert "SAMPLE logbook" in _texts(at2)

@@ -607,3 +607,31 @@ def test_kenya_sample_report_states_what_is_owed_on_the_day_it_is_made(tmp_path)
     assert wages.Decimal(owed) > 0 and ev.outstanding_today == owed
     text = pdf_text(data)
     assert f"Outstanding on 2026-06-15 {report.amount(owed, 'KES')} (the day this report was made" in text
+
+
+def test_a_report_from_a_sample_says_sample_on_every_page_and_calls_no_entry_late(tmp_path):
+    """A sample opened in the app is imported as its bundle is on the command line
+    (source import:<name>): its entries are 'imported', not typed in late; and the report,
+    made from the sample's file, says SAMPLE on every page."""
+    from taskerlog import bundle
+    from taskerlog.store import SAMPLE_MARK
+
+    root = Path(__file__).resolve().parents[1]
+    path = tmp_path / f"logbook{SAMPLE_MARK}kenya-kes.sqlite"
+    with Store(path) as s:
+        tables, problems = bundle.read_bundle(root / "sample_data" / "kenya-kes")
+        assert not problems
+        bundle.import_tables(s, tables, source="import:kenya-kes")
+        data, manifest, ev = report.make_report(s, date_from=dt.date(2026, 2, 1), date_to=dt.date(2026, 2, 28),
+                                                reference=None, now=t("2026-06-15T12:00"))
+    assert ev.sample and manifest["sample"] is True
+    assert {e["class"] for e in ev.entries} == {"imported"}
+    z = zipfile.ZipFile(io.BytesIO(data))
+    pages = pypdf.PdfReader(io.BytesIO(z.read(report.PDF_NAME))).pages
+    assert len(pages) > 1 and all("SAMPLE" in p.extract_text() for p in pages)
+    # a real logbook's report does not say it
+    with Store(tmp_path / "mine.sqlite") as s:
+        bundle.import_tables(s, tables, source="import:kenya-kes")
+        data, manifest, ev = report.make_report(s, date_from=dt.date(2026, 2, 1), date_to=dt.date(2026, 2, 28),
+                                                reference=None, now=t("2026-06-15T12:00"))
+    assert not ev.sample and "SAMPLE" not in pdf_text(data)

@@ -23,7 +23,7 @@ import numpy as np
 
 from .. import metrics, money, render, timeutil
 from ..model import EARNING_STATUSES, UNPAID_KEYS
-from ..store import activity
+from ..store import activity, is_sample_path
 from ..store.activity import active_within
 from . import anchors as anc
 from . import attachments as att
@@ -105,6 +105,8 @@ class Evidence:
     warnings: list[str] = field(default_factory=list)
     today: dt.date | None = None
     """The local day the report was made."""
+    sample: bool = False
+    """Made from a sample person's logbook (store.is_sample_path): every page says SAMPLE."""
     outstanding_today: str | None = None
     """Earned minus paid out, all time, as of ``today``: what is owed on the day the report is
     made (a payout after the period's end has paid some of what was owed at its end)."""
@@ -346,7 +348,8 @@ def gather(store, *, date_from: dt.date, date_to: dt.date, reference: Reference 
         metrics=figures, entries=entries, rates=rates, eq=eq, payouts=payouts, payout_weeks=payout_weeks,
         payout_gaps=payout_gaps, edits=edits, deleted=deleted, journal_entries=result.entries,
         journal_head=result.head, verify_ok=not problems, verify_problems=problems, anchors=anchors,
-        attachments=attachments, window=window, warnings=warnings, today=today, outstanding_today=owed_today)
+        attachments=attachments, window=window, warnings=warnings, today=today, outstanding_today=owed_today,
+        sample=is_sample_path(store.path))
 
 
 # -- the PDF ----------------------------------------------------------------------------------
@@ -385,10 +388,15 @@ def render_pdf(ev: Evidence) -> bytes:
 
     m = ev.metrics
     period = f"{ev.date_from.isoformat()} to {ev.date_to.isoformat()}"
-    pdf = ReportPDF(f"taskerlog evidence report · {period}")
+    pdf = ReportPDF(("SAMPLE DATA, not a real worker's records · " if ev.sample else "")
+                    + f"taskerlog evidence report · {period}")
     pdf.set_creation_date(dt.datetime.fromtimestamp(ev.generated_at, tz=dt.timezone.utc))
     pdf.add_page()
-    pdf.title_block("Evidence of work and pay", [
+    if ev.sample:
+        pdf.para("SAMPLE: this report was made from a sample person's logbook shipped with taskerlog to show what "
+                 "a report looks like. Its people, work and pay are made up; it is not evidence of anything.",
+                 color=RED)
+    pdf.title_block("SAMPLE · Evidence of work and pay" if ev.sample else "Evidence of work and pay", [
         f"Period: {period} (both days included; each entry belongs to the day it started).",
         f"Made by taskerlog on {ev.local(ev.generated_at)} ({ev.tz}) from the logbook {ev.logbook_name}.",
         f"Amounts are in {ev.home} unless another currency is named. Times are local to {ev.tz}.",
@@ -712,6 +720,7 @@ def build_zip(ev: Evidence, read_attachment=None) -> tuple[bytes, dict[str, Any]
             files[name] = data
     manifest = {
         "format": FORMAT,
+        "sample": ev.sample,
         "period": {"from": ev.date_from.isoformat(), "to": ev.date_to.isoformat()},
         "generated_at": timeutil.format_local(ev.generated_at, ev.tz),
         "home_currency": ev.home,

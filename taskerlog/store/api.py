@@ -96,6 +96,15 @@ def _unwritable(path: Path, exc: sqlite3.OperationalError) -> StoreError | None:
     return None
 
 
+SAMPLE_MARK = ".SAMPLE-"
+"""In the file name of a sample person's logbook (``<mine>.SAMPLE-<label>.sqlite``): what it
+shows is not a real worker's record, and reports made from it say so on every page."""
+
+
+def is_sample_path(path: str | Path) -> bool:
+    return SAMPLE_MARK in Path(path).name
+
+
 def backup_to(conn: sqlite3.Connection, dest: Path) -> Path:
     """Copy a live database with SQLite's backup API, integrity-check it, rename into place."""
     dest = Path(dest)
