@@ -66,23 +66,26 @@ st.caption(f"{span} · {platform or 'all platforms'}{' · ' + project if project
 # -- headline ------------------------------------------------------------------------------
 mm = appsupport.fmt_money
 share = appsupport.as_share(m.get("unpaid_share"))
+# payouts, fees, what is owed, empty queues and expenses belong to platforms, not projects
+plat_wide = " (whole platform)" if project else ""
 r1 = st.columns(4)
 r1[0].metric("Effective hourly wage", mm(m.get("effective_hourly_wage"), home),
              help="earned ÷ every hour worked, paid or not — the headline figure")
 r1[1].metric("Paid hourly rate", mm(m.get("paid_hourly_rate"), home),
              help="earned ÷ paid hours: what the platform appears to pay")
 r1[2].metric("Net hourly wage", mm(m.get("net_hourly_wage"), home),
-             help="(earned − fees − expenses) ÷ hours worked: what the hour left in your pocket")
+             help="(earned − fees − expenses) ÷ hours worked: what the hour left in your pocket"
+                  + ("; with a project chosen, the fees and expenses are its platform's" if project else ""))
 r1[3].metric("Advertised rate", mm(m.get("advertised_rate"), home),
              help="the project's advertised (or first) rate — shown when one project is selected",
              delta=None if m.get("advertised_gap") is None else f"gap {mm(m.get('advertised_gap'), home)}",
-             delta_color="off")
+             delta_color="off", delta_arrow="off")  # a gap is bad news: never an up arrow
 r2 = st.columns(4)
 r2[0].metric("Hours worked", appsupport.fmt_hours(m.get("hours_worked")),
              help=f"paid {appsupport.fmt_hours(m.get('hours_paid'))}, unpaid {appsupport.fmt_hours(m.get('hours_unpaid'))}")
 r2[1].metric("Unpaid share", appsupport.fmt_pct(share, share=True),
              help=f"{appsupport.fmt_hours(m.get('hours_unpaid'))} of the time worked earned nothing")
-r2[2].metric("Empty-queue days", m.get("eq_days", 0),
+r2[2].metric("Empty-queue days" + plat_wide, m.get("eq_days", 0),
              help=f"{m.get('eq_episodes', 0)} episode(s); longest {m.get('longest_eq_days', 0)} day(s)")
 ref = s.reference_wage if m.get("reference_wage") is not None else None
 r2[3].metric("Weekly shortfall vs reference", mm(m.get("weekly_shortfall"), home) if ref is not None else "—",
@@ -95,8 +98,8 @@ if ref is not None:
                   f"{mm(m.get('shortfall'), home)}.")
 r3 = st.columns(4)
 r3[0].metric("Earned", mm(m.get("earned"), home), help=f"of which pending {mm(m.get('pending'), home)}")
-r3[1].metric("Paid out", mm(m.get("paid_out"), home), help=f"fees {mm(m.get('fees'), home)}")
-r3[2].metric("Outstanding (all time)" if date_to is None else f"Outstanding on {min(date_to, today)}",
+r3[1].metric("Paid out" + plat_wide, mm(m.get("paid_out"), home), help=f"fees {mm(m.get('fees'), home)}")
+r3[2].metric(("Outstanding (all time)" if date_to is None else f"Outstanding on {min(date_to, today)}") + plat_wide,
              mm(m.get("outstanding"), home),
              help="earned − paid out, over all time up to the period's end (not this period alone: "
                   "what is owed carries over)")
@@ -104,7 +107,11 @@ if render.negative_outstanding_note(m.get("outstanding")):
     r3[2].caption("Outstanding is " + render.negative_outstanding_note(m.get("outstanding")))
 if Decimal(m.get("paid_out_earlier") or 0):
     r3[1].caption(f"Not counted: {mm(m.get('paid_out_earlier'), home)} paid for work before the logbook began.")
-r3[3].metric("Expenses", mm(m.get("expenses"), home))
+r3[3].metric("Expenses" + plat_wide, mm(m.get("expenses"), home))
+if project:
+    st.caption("With a project chosen, hours and earnings are the project's; paid out, fees, outstanding, "
+               "empty-queue days and expenses are its whole platform's (platforms pay, and queues run dry, per "
+               "platform, not per project).")
 
 # -- charts --------------------------------------------------------------------------------
 MAX_WEEKS = 104  # two years of weeks is what a chart can show; earlier ones: pick a period

@@ -586,3 +586,25 @@ def test_entries_show_the_pay_the_rate_gives_as_the_command_line_does(db):
     from taskerlog.commands.daily import entry_rows
     with Store(db) as s2:
         assert [r["pay_home"] for r in entry_rows(s2)] == ["0.00", "105.00"]
+
+
+def test_with_a_project_filter_platform_figures_say_so_and_a_gap_has_no_up_arrow(db):
+    """Genesis Dolphin: $35/h advertised (its first rate); 3 h on 2 March paid $30 is $10/h:
+    a gap of $25, bad news, never shown with an up arrow."""
+    s = _load(db)
+    s.add_work(WorkEntry(platform="Outlier", project="Genesis Dolphin", kind="tasking",
+                         start=int(dt.datetime(2026, 3, 2, 9, tzinfo=dt.timezone.utc).timestamp()),
+                         end=int(dt.datetime(2026, 3, 2, 12, tzinfo=dt.timezone.utc).timestamp()), pay="30"))
+    s.close()
+    at = _run("app_pages/dashboard.py")
+    at.segmented_control(key="dash_period").set_value("All time").run()
+    at.selectbox(key="dash_project").set_value("Genesis Dolphin").run()
+    labels = [mt.label for mt in at.metric]
+    for label in ("Paid out (whole platform)", "Outstanding (all time) (whole platform)",
+                  "Expenses (whole platform)", "Empty-queue days (whole platform)"):
+        assert label in labels, labels
+    assert "Earned" in labels and "Hours worked" in labels  # the project's own
+    adv = [mt for mt in at.metric if mt.label == "Advertised rate"][0]
+    assert adv.proto.delta == "gap USD 25.00"  # 35 − 30/3
+    assert adv.proto.direction == adv.proto.NONE
+    assert "are its whole platform's" in _texts(at)

@@ -600,3 +600,12 @@ def test_an_import_with_entries_before_the_first_rate_says_so(run, tmp_path):
     assert "warning: 2 entries earn nothing because no pay could be worked out for them; the first: " \
            "this tasking entry earns nothing: it starts on 2026-03-02, before the first rate of Outlier / Wolf" in out
     assert "warning" not in run("import", str(b)).output  # nothing new the second time
+
+
+def test_with_a_project_filter_the_platform_figures_are_labelled(run):
+    worked_example(run)
+    out = run("metrics", "--project", GD).output
+    for line in ("paid out (gross) [whole platform]", "fees [whole platform]", "expenses [whole platform]",
+                 "outstanding (earned - paid out, to date) [whole platform]", "empty-queue days [whole platform]"):
+        assert line in out, line
+    assert "[whole platform]" not in run("metrics").output
