@@ -115,25 +115,37 @@ if project:
 
 # -- charts --------------------------------------------------------------------------------
 MAX_WEEKS = 104  # two years of weeks is what a chart can show; earlier ones: pick a period
-all_weeks = m.get("by_week") or []
+all_weeks = appsupport.chart_weeks(m.get("by_week") or [], today)
+# weeks on an axis by the day they start ("9 Mar"), read across: not ISO week codes turned on end
+WEEK_X = dict(field="week_start", type="ordinal", timeUnit="utcyearmonthdate", title="week starting",
+              axis=alt.Axis(format="%-d %b", labelAngle=0, labelOverlap=True))
 shown_weeks = all_weeks[-MAX_WEEKS:]
 weeks = pd.DataFrame(shown_weeks)
 st.subheader("Week by week")
 if len(all_weeks) > MAX_WEEKS:
     st.caption(f"The last {MAX_WEEKS} of {len(all_weeks)} weeks; pick a period to see earlier ones.")
 if len(weeks) and (pd.to_numeric(weeks["hours_worked"], errors="coerce").fillna(0) > 0).any():
-    w = weeks[["week"]].copy()
+    w = weeks[["week", "week_start"]].copy()
     w["Effective hourly wage"] = pd.to_numeric(weeks["effective_hourly_wage"], errors="coerce")
     w["Paid hourly rate"] = pd.to_numeric(weeks["paid_hourly_rate"], errors="coerce")
-    long = w.melt("week", var_name="figure", value_name=home)
-    chart = alt.Chart(long).mark_line(point=True).encode(
-        x=alt.X("week:N", title="ISO week"), y=alt.Y(f"{home}:Q", title=f"{home} per hour"),
-        color=alt.Color("figure:N", legend=alt.Legend(orient="bottom", title=None)),
-        tooltip=["week", "figure", alt.Tooltip(f"{home}:Q", format=".2f")])
+    long = w.melt(["week", "week_start"], var_name="figure", value_name=home)
     ref_home = m.get("reference_wage")  # metrics gives it in the home currency
+    ref_name = f"{s.reference_label or 'reference wage'} (reference)"
+    names = ["Effective hourly wage", "Paid hourly rate"] + ([ref_name] if ref_home is not None else [])
+    # one colour scale for the lines and the reference, so the reference has its legend entry
+    colors = alt.Scale(domain=names, range=["#1f77b4", "#7aa6c2", "#b03a2e"][:len(names)])
+    legend = alt.Legend(orient="bottom", title=None, labelLimit=320)
+    money_y = alt.Axis(format=",.2f")
+    chart = alt.Chart(long).mark_line(point=True).encode(
+        x=alt.X(**WEEK_X), y=alt.Y(f"{home}:Q", title=f"{home} per hour", axis=money_y),
+        color=alt.Color("figure:N", scale=colors, legend=legend),
+        tooltip=[alt.Tooltip("week_start:T", title="week starting", format="%-d %b %Y", timeUnit="utcyearmonthdate"),
+                 "figure", alt.Tooltip(f"{home}:Q", format=",.2f")])
     if ref_home is not None:
-        rule = alt.Chart(pd.DataFrame({"y": [float(ref_home)], "label": [s.reference_label or "reference wage"]})
-                         ).mark_rule(strokeDash=[6, 4], color="#b03a2e").encode(y="y:Q", tooltip=["label", "y"])
+        rule = alt.Chart(pd.DataFrame({"y": [float(ref_home)], "figure": [ref_name]})).mark_rule(
+            strokeDash=[6, 4], size=2).encode(y=alt.Y("y:Q", axis=money_y),
+                                              color=alt.Color("figure:N", scale=colors, legend=legend),
+                                              tooltip=["figure", alt.Tooltip("y:Q", format=",.2f")])
         chart = chart + rule
     st.altair_chart(chart, width="stretch")
 
@@ -141,11 +153,11 @@ if len(weeks) and (pd.to_numeric(weeks["hours_worked"], errors="coerce").fillna(
     for r in shown_weeks:
         for k, h in (r.get("unpaid_hours_by_kind") or {}).items():
             if h:
-                rows.append({"week": r["week"], "why unpaid": k, "hours": h})
+                rows.append({"week": r["week"], "week_start": r["week_start"], "why unpaid": k, "hours": h})
     st.markdown("**Unpaid hours, by what they were**")
     if rows:
         st.altair_chart(alt.Chart(pd.DataFrame(rows)).mark_bar().encode(
-            x=alt.X("week:N", title="ISO week"), y=alt.Y("sum(hours):Q", title="unpaid hours"),
+            x=alt.X(**WEEK_X), y=alt.Y("sum(hours):Q", title="unpaid hours", axis=alt.Axis(format=",.1~f")),
             color=alt.Color("why unpaid:N", sort=list(UNPAID_KEYS),
                             legend=alt.Legend(orient="bottom", title=None, columns=3)),  # wraps on a phone
             order=alt.Order("why unpaid:N"), tooltip=["week", "why unpaid", alt.Tooltip("hours:Q", format=".2f")]),
@@ -163,7 +175,7 @@ worked = prep.day if platform is None else prep.day[prep.plat == (prep.platform_
 cal = appsupport.calendar(eqd, (dt.date.fromordinal(int(o)) for o in np.unique(worked)), date_from, date_to, today)
 if len(cal) and (cal["state"] != "nothing logged").any():
     st.altair_chart(alt.Chart(cal).mark_rect(stroke="white", strokeWidth=1.5).encode(
-        x=alt.X("week:O", title="week starting", axis=alt.Axis(labelAngle=-90, labelOverlap=True)),
+        x=alt.X(**{**WEEK_X, "field": "week"}),
         y=alt.Y("weekday:O", sort=["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"], title=None),
         color=alt.Color("state:N", scale=alt.Scale(domain=["empty queue", "worked", "nothing logged"],
                                                    range=["#b03a2e", "#5b9c83", "#ececec"]),
@@ -179,18 +191,21 @@ st.markdown("**Rates over time** (cuts marked ▼)")
 rh = appsupport.rate_history(frames.rates, tz, platform, project)
 if len(rh):
     until = dt.datetime.combine(min(date_to or today, today) if date_to else today, dt.time(23, 59))
-    drawn = appsupport.extend_steps(rh, until)
-    base = alt.Chart(drawn).encode(x=alt.X("when:T", title=None), y=alt.Y("rate:Q", title="rate"),
+    drawn = appsupport.extend_steps(rh, until, frames.projects)
+    # days, never hours: a rate history within one day is not drawn on an hourly axis
+    day_x = alt.X("when:T", title=None, axis=alt.Axis(format="%-d %b %Y", tickCount="day", labelOverlap=True))
+    rate_y = alt.Y("rate:Q", title=appsupport.rate_axis_title(rh), axis=alt.Axis(format=",.4~f"))
+    base = alt.Chart(drawn).encode(x=day_x, y=rate_y,
                                 color=alt.Color("series:N", legend=alt.Legend(orient="bottom", title=None,
                                                                                columns=1, labelLimit=320)))
     line = base.mark_line(interpolate="step-after")
     pts = alt.Chart(rh).mark_point(filled=True, size=70).encode(
-        x="when:T", y="rate:Q", color=alt.Color("series:N", legend=None),
+        x=day_x, y=rate_y, color=alt.Color("series:N", legend=None),
         shape=alt.Shape("change:N", scale=alt.Scale(domain=["first", "raise", "same", "cut"],
                                                      range=["circle", "triangle-up", "circle", "triangle-down"]),
                     legend=alt.Legend(orient="top", title=None, columns=4)),  # beside the series, it ran off a phone
         tooltip=["series", "when:T", "rate_text", "unit", "currency", "change", "change_pct"])
-    cuts = alt.Chart(rh[rh["change"] == "cut"]).mark_rule(color="#b03a2e", strokeDash=[2, 2]).encode(x="when:T")
+    cuts = alt.Chart(rh[rh["change"] == "cut"]).mark_rule(color="#b03a2e", strokeDash=[2, 2]).encode(x=day_x)
     st.altair_chart(line + pts + cuts, width="stretch")
     st.caption(f"{m.get('rate_changes', 0)} change(s) in the period: {m.get('rate_cuts', 0)} cut(s), "
                f"{m.get('rate_raises', 0)} raise(s); largest cut {appsupport.fmt_pct(m.get('largest_cut_pct'))}.")

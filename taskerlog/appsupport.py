@@ -468,7 +468,7 @@ def calendar(eq_days_df: pd.DataFrame, worked_days: Iterable[dt.date], date_from
     ``empty queue``, ``worked`` or ``nothing logged`` — the EQ calendar's cells."""
     worked = set(worked_days)
     eq = set(eq_days_df["day"]) if len(eq_days_df) else set()
-    last = date_to or today
+    last = min(date_to, today) if date_to else today  # no days that have not come yet
     known = sorted(worked | eq)
     first = date_from or (known[0] if known else last)
     first = max(first, timeutil.week_monday(last) - dt.timedelta(weeks=max_weeks - 1))
@@ -507,23 +507,48 @@ def rate_history(rates: pd.DataFrame, tz: str, platform: str | None = None,
         pct = None if prev in (None, 0) else round((micros - prev) / prev * 100, 3)
         last[key] = micros
         label = f"{x.platform}{SEP}{x.project}" + (f" [{x.applies_to}]" if x.applies_to else "")
-        rows.append({"series": label, "when": timeutil.to_local(int(x.effective_at), tz).replace(tzinfo=None),
+        rows.append({"series": label, "platform": x.platform, "project": x.project,
+                     "when": timeutil.to_local(int(x.effective_at), tz).replace(tzinfo=None),
                      "rate": float(money.from_micros(micros)), "rate_text": money.format_micros(micros),
                      "unit": x.unit, "currency": x.currency, "change": change, "change_pct": pct})
-    return pd.DataFrame(rows, columns=["series", "when", "rate", "rate_text", "unit", "currency", "change",
-                                       "change_pct"])
+    out = pd.DataFrame(rows, columns=["series", "platform", "project", "when", "rate", "rate_text", "unit",
+                                      "currency", "change", "change_pct"])
+    combos = set(zip(out["currency"], out["unit"]))
+    if len(combos) > 1:  # one axis cannot name them all: each series does
+        out["series"] = [f"{s} ({c} per {u})" for s, c, u in zip(out["series"], out["currency"], out["unit"])]
+    return out
 
 
-def extend_steps(history: pd.DataFrame, until: dt.datetime) -> pd.DataFrame:
+def rate_axis_title(history: pd.DataFrame) -> str:
+    """The rate chart's axis: its currency and unit ("USD per hour"), or where to find them."""
+    combos = sorted(set(zip(history["currency"], history["unit"])))
+    if len(combos) == 1:
+        return f"rate ({combos[0][0]} per {combos[0][1]})"
+    return "rate (currency and unit beside each project)"
+
+
+def extend_steps(history: pd.DataFrame, until: dt.datetime, projects: pd.DataFrame | None = None) -> pd.DataFrame:
     """Add one point per series at ``until`` with its last rate, so a step line reaches today
-    (a project with a single rate is still drawn as a line)."""
+    (a project with a single rate is still drawn as a line); a project that ended (its
+    ``ended_on`` in ``projects``) stops at the end of that day."""
     if not len(history):
         return history
+    ends = {}
+    if projects is not None and len(projects):
+        ends = {(a, b): e for a, b, e in zip(projects["platform"], projects["project"], projects["ended_on"])
+                if isinstance(e, dt.date)}
     last = history.sort_values("when").groupby("series", sort=False).tail(1).copy()
-    last = last[last["when"] < until]
-    last["when"] = until
+    last["when"] = [min(until, dt.datetime.combine(ends[(a, b)], dt.time(23, 59))) if (a, b) in ends else until
+                    for a, b in zip(last["platform"], last["project"])]
+    last = last[last["when"] > history.groupby("series")["when"].max().reindex(last["series"]).to_numpy()]
     last["change"] = "same"
     return pd.concat([history, last], ignore_index=True)
+
+
+def chart_weeks(by_week: list[dict], today: dt.date) -> list[dict]:
+    """metrics' ``by_week`` rows the charts draw: none that starts after today (a period to
+    the end of this month has weeks that have not come yet)."""
+    return [w for w in by_week if dt.date.fromisoformat(w["week_start"]) <= today]
 
 
 def project_table(by_project: pd.DataFrame) -> pd.DataFrame:
