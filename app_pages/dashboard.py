@@ -133,7 +133,7 @@ if len(weeks) and (pd.to_numeric(weeks["hours_worked"], errors="coerce").fillna(
     ref_name = f"{s.reference_label or 'reference wage'} (reference)"
     names = ["Effective hourly wage", "Paid hourly rate"] + ([ref_name] if ref_home is not None else [])
     # one colour scale for the lines and the reference, so the reference has its legend entry
-    colors = alt.Scale(domain=names, range=["#1f77b4", "#7aa6c2", "#b03a2e"][:len(names)])
+    colors = alt.Scale(domain=names, range=["#1f77b4", "#e8912d", "#b03a2e"][:len(names)])
     legend = alt.Legend(orient="bottom", title=None, labelLimit=320)
     money_y = alt.Axis(format=",.2f")
     chart = alt.Chart(long).mark_line(point=True).encode(

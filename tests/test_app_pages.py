@@ -608,3 +608,27 @@ def test_with_a_project_filter_platform_figures_say_so_and_a_gap_has_no_up_arrow
     assert adv.proto.delta == "gap USD 25.00"  # 35 − 30/3
     assert adv.proto.direction == adv.proto.NONE
     assert "are its whole platform's" in _texts(at)
+
+
+def _charts(at: AppTest) -> list[dict]:
+    return [json.loads(e.proto.spec) for e in at.get("vega_lite_chart")]
+
+
+def test_dashboard_charts_read_at_a_glance(db):
+    """Kenya sample, all time: weeks by the day they start, read across; the reference in
+    the legend; the rate axis names currency and unit, by day, without six decimals."""
+    _open_sample("kenya-kes")
+    at = _run("app_pages/dashboard.py", query={"logbook": "sample-kenya-kes"})
+    at.segmented_control(key="dash_period").set_value("All time").run()
+    wage, unpaid, cal, rates = _charts(at)
+    for spec in (wage["layer"][0], unpaid, cal):
+        x = spec["encoding"]["x"]
+        assert x["axis"]["format"] == "%-d %b" and x["axis"]["labelAngle"] == 0, x
+        assert x["timeUnit"] == "utcyearmonthdate"
+    color = wage["layer"][1]["encoding"]["color"]  # the reference rule shares the lines' legend
+    assert color["scale"]["domain"][-1].endswith("(reference)") and "legend" in color
+    assert wage["layer"][0]["encoding"]["y"]["axis"]["format"] == ",.2f"
+    rate_layers = rates["layer"]
+    y = rate_layers[0]["encoding"]["y"]
+    assert y["title"] == "rate (USD per task)" and y["axis"]["format"] == ",.4~f"
+    assert rate_layers[0]["encoding"]["x"]["axis"]["tickCount"] == "day"
