@@ -217,8 +217,13 @@ def show_flash() -> None:
     if msg:
         st.success(msg)
     warn, box["warn"] = box.get("warn"), None
-    if warn:  # names in it are the worker's own text: shown literally, not as Markdown
-        st.warning(re.sub(r"([\\`*_\[\]<>$~|#])", r"\\\1", warn))
+    if warn:
+        warning_literal(warn)
+
+
+def warning_literal(text: str) -> None:
+    """``st.warning`` of text holding the worker's own names: shown as typed, not as Markdown."""
+    st.warning(re.sub(r"([\\`*_\[\]<>$~|#])", r"\\\1", text))
 
 
 @contextlib.contextmanager

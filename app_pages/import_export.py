@@ -29,10 +29,13 @@ def _check(files) -> None:
         src = appsupport.unpack_upload(uploads, tmp)
         tables, problems = bundle.read_bundle(src)
         label = ", ".join(name for name, _ in uploads)
-        verdict = {"label": label, "problems": [], "report": None, "tables": None, "again": again}
+        verdict = {"label": label, "problems": [], "report": None, "tables": None, "again": again, "unpriced": None}
         try:  # as the command line does: reading problems listed with those of the rows that could be read
             verdict["report"] = bundle.import_read(store, (tables, problems), source=f"import:{label}", dry_run=True)
             verdict["tables"] = tables
+            if verdict["report"].tables["work"].added:
+                verdict["unpriced"] = render.unpriced_summary(
+                    bundle.unpriced_if_imported(store, tables, source=f"import:{label}"), app=True)
         except bundle.ImportProblems as exc:
             verdict["problems"] = [str(p) for p in exc.problems]
         st.session_state["imp_verdict"] = verdict
@@ -61,6 +64,8 @@ if files:
     elif v:
         st.success(f"{v['label']} is valid. This is what importing it would do:")
         st.code(appsupport.describe_report(v["report"]), language=None, wrap_lines=True)
+        if v.get("unpriced"):
+            _shared.warning_literal(v["unpriced"][0].upper() + v["unpriced"][1:])
         if st.button("Import now", type="primary", key="imp_go"):
             def do_import():
                 return bundle.import_tables(store, v["tables"], source=f"import:{v['label']}")

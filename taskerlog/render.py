@@ -145,23 +145,26 @@ def negative_outstanding_note(outstanding: Any, *, fix: bool = True) -> str | No
 def unpriced_note(u: dict[str, Any], *, app: bool = False) -> str:
     """Why an entry earns nothing (one of ``metrics.unpriced_entries``) and the fix, in
     words; ``app``: the fix as the app's pages, else as commands."""
+    return f"this {u['kind']} entry earns nothing: " + _unpriced_why(u, app)
+
+
+def _unpriced_why(u: dict[str, Any], app: bool) -> str:
     day = u["day"].isoformat()
     what = f"{u['platform']} / {u['project']}"
     if u["reason"] == "no_units":
         fix = ("add the number of tasks on Entries" if app
                else f"add the number of tasks: taskerlog edit {u['id']} --units N")
-        return f"this {u['kind']} entry earns nothing: {what} pays per task and the entry has no number of tasks; {fix}."
+        return f"{what} pays per task and the entry has no number of tasks; {fix}."
     if u["first_rate_day"] is None:
         fix = ("add its rate on Projects & rates, from the day it has applied" if app
                else f'add its rate from the day it has applied: taskerlog rate "{u["platform"]}" "{u["project"]}" '
                     f"AMOUNT --from {day}")
-        return f"this {u['kind']} entry earns nothing: {what} has no rate for {u['kind']} work; {fix}."
+        return f"{what} has no rate for {u['kind']} work; {fix}."
     first = u["first_rate_day"].isoformat()
     fix = ("change it on Fix records (rates)" if app
            else "taskerlog record list rates, then taskerlog record edit rates ID effective_at=" + day + "T00:00")
-    return (f"this {u['kind']} entry earns nothing: it starts on {day}, before the first rate of {what} "
-            f"(from {first}), so no rate applies to it. If the rate applied already then, set the rate's start "
-            f"date to {day} or earlier ({fix}).")
+    return (f"it starts on {day}, before the first rate of {what} (from {first}), so no rate applies to it. "
+            f"If the rate applied already then, set the rate's start date to {day} or earlier ({fix}).")
 
 
 def unpriced_summary(found: list[dict[str, Any]], *, app: bool = False) -> str | None:
@@ -171,5 +174,6 @@ def unpriced_summary(found: list[dict[str, Any]], *, app: bool = False) -> str |
         return None
     first = min(found, key=lambda u: (u["day"], u["id"]))
     n = len(found)
-    head = f"{n} entr{'y' if n == 1 else 'ies'} earn nothing because no pay could be worked out for them; the first: "
-    return head + unpriced_note(first, app=app)
+    head = (f"{n} entr{'y earns' if n == 1 else 'ies earn'} nothing because no pay could be worked out for "
+            f"{'it' if n == 1 else 'them'}. {'It is' if n == 1 else 'The first is'} a {first['kind']} entry: ")
+    return head + _unpriced_why(first, app)

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from click.testing import CliRunner
 from taskerlog.cli import cli
 from taskerlog.store import Store
 
@@ -596,9 +597,16 @@ def test_an_import_with_entries_before_the_first_rate_says_so(run, tmp_path):
                                 "Outlier,Wolf,tasking,2026-03-02T09:00,2026-03-02T10:00\n"
                                 "Outlier,Wolf,tasking,2026-03-03T09:00,2026-03-03T10:00\n"
                                 "Outlier,Wolf,tasking,2026-03-05T09:00,2026-03-05T10:00\n")
+    # the preview (a dry run) says it before anything is written, on a new logbook too
+    fresh = str(tmp_path / "fresh.sqlite")
+    preview = CliRunner().invoke(cli, ["--db", fresh, "import", str(b), "--dry-run"])
+    assert preview.exit_code == 0, preview.output
+    assert "warning: 2 entries earn nothing" in preview.output and "dry run: nothing written" in preview.output
+    out = run("import", str(b), "--dry-run").output
+    assert "warning: 2 entries earn nothing" in out
     out = run("import", str(b)).output
-    assert "warning: 2 entries earn nothing because no pay could be worked out for them; the first: " \
-           "this tasking entry earns nothing: it starts on 2026-03-02, before the first rate of Outlier / Wolf" in out
+    assert "warning: 2 entries earn nothing because no pay could be worked out for them. The first is a " \
+           "tasking entry: it starts on 2026-03-02, before the first rate of Outlier / Wolf" in out
     assert "warning" not in run("import", str(b)).output  # nothing new the second time
 
 
