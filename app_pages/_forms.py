@@ -78,7 +78,7 @@ def payout_form(store: Store, frames: LogbookFrames, key: str, today: dt.date,
         first = appsupport.logbook_start(frames.work, tz, plat)
         hint = "" if earlier or (first is not None and day >= first) else (
             f" It is dated before any work logged on that platform{f' (first: {first})' if first else ''}: if it "
-            "paid for work done before this logbook, tick it as for earlier work on Fix records.")
+            "paid for work done before this logbook, mark it: Fix records → payouts, for_earlier_work = yes.")
         def save() -> int:
             try:  # what arrived is in the home currency unless "Received in" says otherwise, as on the command line
                 got_in = received_in(appsupport.blank(received), appsupport.blank(rcur), home)

@@ -467,7 +467,7 @@ def test_a_second_run_showing_the_form_as_it_was_saves_nothing(monkeypatch):
     second.join(5)
     assert saved == ["entry"]
     assert results == ["rerun", "rerun"]  # both show the fresh form and the message
-    assert fake.session_state["_writes"] == {"gens": {"past_entry": 1}, "flash": "Saved."}
+    assert fake.session_state["_writes"] == {"gens": {"past_entry": 1}, "flash": "Saved.", "warn": None}
 
 
 def test_a_stop_request_after_the_save_does_not_let_the_next_run_save_again(monkeypatch):
