@@ -134,7 +134,7 @@ if len(weeks) and (pd.to_numeric(weeks["hours_worked"], errors="coerce").fillna(
     names = ["Effective hourly wage", "Paid hourly rate"] + ([ref_name] if ref_home is not None else [])
     # one colour scale for the lines and the reference, so the reference has its legend entry
     colors = alt.Scale(domain=names, range=["#1f77b4", "#e8912d", "#b03a2e"][:len(names)])
-    legend = alt.Legend(orient="bottom", title=None, labelLimit=320)
+    legend = alt.Legend(orient="bottom", title=None, labelLimit=320, columns=1)  # one a line: fits a phone
     money_y = alt.Axis(format=",.2f")
     chart = alt.Chart(long).mark_line(point=True).encode(
         x=alt.X(**WEEK_X), y=alt.Y(f"{home}:Q", title=f"{home} per hour", axis=money_y),
