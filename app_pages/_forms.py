@@ -66,8 +66,19 @@ def payout_form(store: Store, frames: LogbookFrames, key: str, today: dt.date,
         rcur = c7.text_input("Received in", max_chars=3, key=f"{key}_rcur",
                              help=f"The currency of what arrived. Blank: {home}, your home currency.")
         method = c8.text_input("Method", placeholder="PayPal, M-Pesa…", key=f"{key}_method")
+        starts = appsupport.logbook_start(frames.work, tz)
+        earlier = st.checkbox(
+            "For work done before this logbook began", value=starts is None, key=f"{key}_earlier",
+            help=("A first payout usually pays for work you did before you started logging. Ticked, it is kept "
+                  "out of paid out, fees and outstanding (which would otherwise go below zero) and shown as "
+                  "paid out for earlier work. "
+                  + (f"Your logbook's first entry is on {starts}." if starts else "Nothing is logged yet.")))
         go = st.form_submit_button("Save payout", type="primary")
     if go:
+        first = appsupport.logbook_start(frames.work, tz, plat)
+        hint = "" if earlier or (first is not None and day >= first) else (
+            f" It is dated before any work logged on that platform{f' (first: {first})' if first else ''}: if it "
+            "paid for work done before this logbook, mark it: Fix records → payouts, for_earlier_work = yes.")
         def save() -> int:
             try:  # what arrived is in the home currency unless "Received in" says otherwise, as on the command line
                 got_in = received_in(appsupport.blank(received), appsupport.blank(rcur), home)
@@ -76,6 +87,7 @@ def payout_form(store: Store, frames: LogbookFrames, key: str, today: dt.date,
             return store.add_payout(Payout(
                 platform=plat or "", paid_at=appsupport.local_instant(day, dt.time(12), tz), amount=amount,
                 currency=currency, fee=fee or "0", received_amount=appsupport.blank(received),
-                received_currency=got_in, method=appsupport.blank(method)), source=_shared.SOURCE)
-        _shared.write(save, f"Payout of {(currency or '').strip().upper()} {amount} from {plat or '?'} saved.",
-                      form=base)
+                received_currency=got_in, method=appsupport.blank(method), for_earlier_work=earlier),
+                source=_shared.SOURCE)
+        _shared.write(save, f"Payout of {(currency or '').strip().upper()} {amount} from {plat or '?'} saved"
+                      + (" (for work done before this logbook)." if earlier else ".") + hint, form=base)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 import threading
 import time
 from concurrent.futures import Future
@@ -196,7 +197,7 @@ def _box() -> dict:
     The dict is made when a page first shows a form or a header, before any save."""
     box = st.session_state.get("_writes")
     if box is None:
-        box = st.session_state["_writes"] = {"gens": {}, "flash": None}
+        box = st.session_state["_writes"] = {"gens": {}, "flash": None, "warn": None}
     return box
 
 
@@ -206,11 +207,24 @@ def flash(message: str) -> None:
     _box()["flash"] = message
 
 
+def warn_next(message: str | None) -> None:
+    """Show ``message`` as a warning after the next rerun (beside the flash)."""
+    _box()["warn"] = message
+
+
 def show_flash() -> None:
     box = _box()
     msg, box["flash"] = box["flash"], None
     if msg:
         st.success(appsupport.literal(msg))
+    warn, box["warn"] = box.get("warn"), None
+    if warn:
+        warning_literal(warn)
+
+
+def warning_literal(text: str) -> None:
+    """``st.warning`` of text holding the worker's own names: shown as typed, not as Markdown."""
+    st.warning(appsupport.literal(text))
 
 
 @contextlib.contextmanager
@@ -244,9 +258,10 @@ def form_suffix(form: str) -> str:
     return f"~{n}" if n else ""
 
 
-def write(action, message: str, *, form: str | None = None) -> Any:
+def write(action, message: str, *, form: str | None = None, warn=None) -> Any:
     """Run a write; on success flash ``message`` and rerun, on failure show why.
-    ``form``: the form it came from (see :func:`form_suffix`).
+    ``form``: the form it came from (see :func:`form_suffix`). ``warn(result)``: a warning
+    to show beside the message (e.g. the saved entry earns nothing), or None.
 
     A second click can also arrive while the first click's run is still saving: Streamlit
     then starts a new run at once, in another thread, beside the old one (fast reruns),
@@ -267,6 +282,11 @@ def write(action, message: str, *, form: str | None = None) -> Any:
                 box["gens"][form] = box["gens"].get(form, 0) + 1
             box["flash"] = message
             ok = True
+        if ok and warn is not None:  # after the save: a failure here must not look like a failed save
+            try:
+                box["warn"] = warn(result)
+            except Exception:  # noqa: BLE001
+                box["warn"] = None
     if ok:
         st.rerun()
     return result
@@ -297,7 +317,9 @@ def sample_picker(where: str) -> None:
                 tables, problems = bundle.read_bundle(samples[label])
                 if problems:
                     raise ValueError("the sample bundle has problems: " + "; ".join(str(p) for p in problems))
-                bundle.import_tables(sample_store, tables, source=f"sample:{label}")
+                # the provenance of the same bundle imported on the command line (`taskerlog import`):
+                # its entries are "imported", not typed in late
+                bundle.import_tables(sample_store, tables, source=f"import:{label}")
             choice = appsupport.SAMPLE_PREFIX + label
             st.session_state["logbook_choice"] = choice
             flash(f"This is the SAMPLE logbook ({label}). Your own logbook is untouched.")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from decimal import Decimal
 
 import altair as alt
 import numpy as np
@@ -15,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import _shared
-from taskerlog import appsupport, metrics
+from taskerlog import appsupport, metrics, render
 from taskerlog.model import UNPAID_KEYS
 
 
@@ -65,60 +66,86 @@ st.caption(appsupport.literal(f"{span} · {platform or 'all platforms'}{' · ' +
 # -- headline ------------------------------------------------------------------------------
 mm = appsupport.fmt_money
 share = appsupport.as_share(m.get("unpaid_share"))
+# payouts, fees, what is owed, empty queues and expenses belong to platforms, not projects
+plat_wide = " (whole platform)" if project else ""
 r1 = st.columns(4)
 r1[0].metric("Effective hourly wage", mm(m.get("effective_hourly_wage"), home),
              help="earned ÷ every hour worked, paid or not — the headline figure")
 r1[1].metric("Paid hourly rate", mm(m.get("paid_hourly_rate"), home),
              help="earned ÷ paid hours: what the platform appears to pay")
 r1[2].metric("Net hourly wage", mm(m.get("net_hourly_wage"), home),
-             help="(earned − fees − expenses) ÷ hours worked: what the hour left in your pocket")
+             help="(earned − fees − expenses) ÷ hours worked: what the hour left in your pocket"
+                  + ("; with a project chosen, the fees and expenses are its platform's" if project else ""))
 r1[3].metric("Advertised rate", mm(m.get("advertised_rate"), home),
              help="the project's advertised (or first) rate — shown when one project is selected",
              delta=None if m.get("advertised_gap") is None else f"gap {mm(m.get('advertised_gap'), home)}",
-             delta_color="off")
+             delta_color="off", delta_arrow="off")  # a gap is bad news: never an up arrow
 r2 = st.columns(4)
 r2[0].metric("Hours worked", appsupport.fmt_hours(m.get("hours_worked")),
              help=f"paid {appsupport.fmt_hours(m.get('hours_paid'))}, unpaid {appsupport.fmt_hours(m.get('hours_unpaid'))}")
 r2[1].metric("Unpaid share", appsupport.fmt_pct(share, share=True),
              help=f"{appsupport.fmt_hours(m.get('hours_unpaid'))} of the time worked earned nothing")
-r2[2].metric("Empty-queue days", m.get("eq_days", 0),
+r2[2].metric("Empty-queue days" + plat_wide, m.get("eq_days", 0),
              help=f"{m.get('eq_episodes', 0)} episode(s); longest {m.get('longest_eq_days', 0)} day(s)")
 ref = s.reference_wage if m.get("reference_wage") is not None else None
-r2[3].metric("Shortfall vs reference", mm(m.get("shortfall"), home) if ref is not None else "—",
-             help=(f"what would have brought the period up to {appsupport.literal(s.reference_label or 'the reference')} "
-                   f"({s.reference_currency or home} {ref}/h); week by week: "
-                   f"{mm(m.get('weekly_shortfall'), home)}") if ref is not None
+r2[3].metric("Weekly shortfall vs reference", mm(m.get("weekly_shortfall"), home) if ref is not None else "—",
+             help=(f"what would have brought each week up to {appsupport.literal(s.reference_label or 'the reference')} "
+                   f"({s.reference_currency or home} {ref}/h), added up: minimum-wage law measures each week "
+                   "on its own, so a bad week is never offset by a good one") if ref is not None
              else "set a reference wage (a legal minimum or a target) on Settings")
+if ref is not None:
+    r2[3].caption(f"{render.weekly_verdict(m, lambda v: mm(v, home))}. Whole period averaged: shortfall "
+                  f"{mm(m.get('shortfall'), home)}.")
 r3 = st.columns(4)
 r3[0].metric("Earned", mm(m.get("earned"), home), help=f"of which pending {mm(m.get('pending'), home)}")
-r3[1].metric("Paid out", mm(m.get("paid_out"), home), help=f"fees {mm(m.get('fees'), home)}")
-r3[2].metric("Outstanding (all time)" if date_to is None else f"Outstanding on {min(date_to, today)}",
+r3[1].metric("Paid out" + plat_wide, mm(m.get("paid_out"), home), help=f"fees {mm(m.get('fees'), home)}")
+r3[2].metric(("Outstanding (all time)" if date_to is None else f"Outstanding on {min(date_to, today)}") + plat_wide,
              mm(m.get("outstanding"), home),
              help="earned − paid out, over all time up to the period's end (not this period alone: "
                   "what is owed carries over)")
-r3[3].metric("Expenses", mm(m.get("expenses"), home))
+if render.negative_outstanding_note(m.get("outstanding")):
+    r3[2].caption("Outstanding is " + render.negative_outstanding_note(m.get("outstanding")))
+if Decimal(m.get("paid_out_earlier") or 0):
+    r3[1].caption(f"Not counted: {mm(m.get('paid_out_earlier'), home)} paid for work before the logbook began.")
+r3[3].metric("Expenses" + plat_wide, mm(m.get("expenses"), home))
+if project:
+    st.caption("With a project chosen, hours and earnings are the project's; paid out, fees, outstanding, "
+               "empty-queue days and expenses are its whole platform's (platforms pay, and queues run dry, per "
+               "platform, not per project).")
 
 # -- charts --------------------------------------------------------------------------------
 MAX_WEEKS = 104  # two years of weeks is what a chart can show; earlier ones: pick a period
-all_weeks = m.get("by_week") or []
+all_weeks = appsupport.chart_weeks(m.get("by_week") or [], today)
+# weeks on an axis by the day they start ("9 Mar"), read across: not ISO week codes turned on end
+WEEK_X = dict(field="week_start", type="ordinal", timeUnit="utcyearmonthdate", title="week starting",
+              axis=alt.Axis(format="%-d %b", labelAngle=0, labelOverlap=True))
 shown_weeks = all_weeks[-MAX_WEEKS:]
 weeks = pd.DataFrame(shown_weeks)
 st.subheader("Week by week")
 if len(all_weeks) > MAX_WEEKS:
     st.caption(f"The last {MAX_WEEKS} of {len(all_weeks)} weeks; pick a period to see earlier ones.")
 if len(weeks) and (pd.to_numeric(weeks["hours_worked"], errors="coerce").fillna(0) > 0).any():
-    w = weeks[["week"]].copy()
+    w = weeks[["week", "week_start"]].copy()
     w["Effective hourly wage"] = pd.to_numeric(weeks["effective_hourly_wage"], errors="coerce")
     w["Paid hourly rate"] = pd.to_numeric(weeks["paid_hourly_rate"], errors="coerce")
-    long = w.melt("week", var_name="figure", value_name=home)
-    chart = alt.Chart(long).mark_line(point=True).encode(
-        x=alt.X("week:N", title="ISO week"), y=alt.Y(f"{home}:Q", title=f"{home} per hour"),
-        color=alt.Color("figure:N", legend=alt.Legend(orient="bottom", title=None)),
-        tooltip=["week", "figure", alt.Tooltip(f"{home}:Q", format=".2f")])
+    long = w.melt(["week", "week_start"], var_name="figure", value_name=home)
     ref_home = m.get("reference_wage")  # metrics gives it in the home currency
+    ref_name = f"{s.reference_label or 'reference wage'} (reference)"
+    names = ["Effective hourly wage", "Paid hourly rate"] + ([ref_name] if ref_home is not None else [])
+    # one colour scale for the lines and the reference, so the reference has its legend entry
+    colors = alt.Scale(domain=names, range=["#1f77b4", "#e8912d", "#b03a2e"][:len(names)])
+    legend = alt.Legend(orient="bottom", title=None, labelLimit=320, columns=1)  # one a line: fits a phone
+    money_y = alt.Axis(format=",.2f")
+    chart = alt.Chart(long).mark_line(point=True).encode(
+        x=alt.X(**WEEK_X), y=alt.Y(f"{home}:Q", title=f"{home} per hour", axis=money_y),
+        color=alt.Color("figure:N", scale=colors, legend=legend),
+        tooltip=[alt.Tooltip("week_start:T", title="week starting", format="%-d %b %Y", timeUnit="utcyearmonthdate"),
+                 "figure", alt.Tooltip(f"{home}:Q", format=",.2f")])
     if ref_home is not None:
-        rule = alt.Chart(pd.DataFrame({"y": [float(ref_home)], "label": [s.reference_label or "reference wage"]})
-                         ).mark_rule(strokeDash=[6, 4], color="#b03a2e").encode(y="y:Q", tooltip=["label", "y"])
+        rule = alt.Chart(pd.DataFrame({"y": [float(ref_home)], "figure": [ref_name]})).mark_rule(
+            strokeDash=[6, 4], size=2).encode(y=alt.Y("y:Q", axis=money_y),
+                                              color=alt.Color("figure:N", scale=colors, legend=legend),
+                                              tooltip=["figure", alt.Tooltip("y:Q", format=",.2f")])
         chart = chart + rule
     st.altair_chart(chart, width="stretch")
 
@@ -126,11 +153,11 @@ if len(weeks) and (pd.to_numeric(weeks["hours_worked"], errors="coerce").fillna(
     for r in shown_weeks:
         for k, h in (r.get("unpaid_hours_by_kind") or {}).items():
             if h:
-                rows.append({"week": r["week"], "why unpaid": k, "hours": h})
+                rows.append({"week": r["week"], "week_start": r["week_start"], "why unpaid": k, "hours": h})
     st.markdown("**Unpaid hours, by what they were**")
     if rows:
         st.altair_chart(alt.Chart(pd.DataFrame(rows)).mark_bar().encode(
-            x=alt.X("week:N", title="ISO week"), y=alt.Y("sum(hours):Q", title="unpaid hours"),
+            x=alt.X(**WEEK_X), y=alt.Y("sum(hours):Q", title="unpaid hours", axis=alt.Axis(format=",.1~f")),
             color=alt.Color("why unpaid:N", sort=list(UNPAID_KEYS),
                             legend=alt.Legend(orient="bottom", title=None, columns=3)),  # wraps on a phone
             order=alt.Order("why unpaid:N"), tooltip=["week", "why unpaid", alt.Tooltip("hours:Q", format=".2f")]),
@@ -148,7 +175,7 @@ worked = prep.day if platform is None else prep.day[prep.plat == (prep.platform_
 cal = appsupport.calendar(eqd, (dt.date.fromordinal(int(o)) for o in np.unique(worked)), date_from, date_to, today)
 if len(cal) and (cal["state"] != "nothing logged").any():
     st.altair_chart(alt.Chart(cal).mark_rect(stroke="white", strokeWidth=1.5).encode(
-        x=alt.X("week:O", title="week starting", axis=alt.Axis(labelAngle=-90, labelOverlap=True)),
+        x=alt.X(**{**WEEK_X, "field": "week"}),
         y=alt.Y("weekday:O", sort=["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"], title=None),
         color=alt.Color("state:N", scale=alt.Scale(domain=["empty queue", "worked", "nothing logged"],
                                                    range=["#b03a2e", "#5b9c83", "#ececec"]),
@@ -164,18 +191,21 @@ st.markdown("**Rates over time** (cuts marked ▼)")
 rh = appsupport.rate_history(frames.rates, tz, platform, project)
 if len(rh):
     until = dt.datetime.combine(min(date_to or today, today) if date_to else today, dt.time(23, 59))
-    drawn = appsupport.extend_steps(rh, until)
-    base = alt.Chart(drawn).encode(x=alt.X("when:T", title=None), y=alt.Y("rate:Q", title="rate"),
+    drawn = appsupport.extend_steps(rh, until, frames.projects)
+    # days, never hours: a rate history within one day is not drawn on an hourly axis
+    day_x = alt.X("when:T", title=None, axis=alt.Axis(format="%-d %b %Y", tickCount="day", labelOverlap=True))
+    rate_y = alt.Y("rate:Q", title=appsupport.rate_axis_title(rh), axis=alt.Axis(format=",.4~f"))
+    base = alt.Chart(drawn).encode(x=day_x, y=rate_y,
                                 color=alt.Color("series:N", legend=alt.Legend(orient="bottom", title=None,
                                                                                columns=1, labelLimit=320)))
     line = base.mark_line(interpolate="step-after")
     pts = alt.Chart(rh).mark_point(filled=True, size=70).encode(
-        x="when:T", y="rate:Q", color=alt.Color("series:N", legend=None),
+        x=day_x, y=rate_y, color=alt.Color("series:N", legend=None),
         shape=alt.Shape("change:N", scale=alt.Scale(domain=["first", "raise", "same", "cut"],
                                                      range=["circle", "triangle-up", "circle", "triangle-down"]),
                     legend=alt.Legend(orient="top", title=None, columns=4)),  # beside the series, it ran off a phone
         tooltip=["series", "when:T", "rate_text", "unit", "currency", "change", "change_pct"])
-    cuts = alt.Chart(rh[rh["change"] == "cut"]).mark_rule(color="#b03a2e", strokeDash=[2, 2]).encode(x="when:T")
+    cuts = alt.Chart(rh[rh["change"] == "cut"]).mark_rule(color="#b03a2e", strokeDash=[2, 2]).encode(x=day_x)
     st.altair_chart(line + pts + cuts, width="stretch")
     st.caption(f"{m.get('rate_changes', 0)} change(s) in the period: {m.get('rate_cuts', 0)} cut(s), "
                f"{m.get('rate_raises', 0)} raise(s); largest cut {appsupport.fmt_pct(m.get('largest_cut_pct'))}.")

@@ -34,7 +34,8 @@ with st.expander("Find by date, project, kind, status or text"):
 any_ = lambda v: None if v == "(any)" else v  # noqa: E731
 f = appsupport.EntryFilter(date_from=since, date_to=until, platform=any_(platform), project=any_(project),
                            kind=any_(kind), status=any_(status), text=text.strip())
-table = appsupport.find_entries(frames.work, tz, f, limit=500)
+table = appsupport.find_entries(frames.work, tz, f, limit=500,
+                                prepared=_shared.prepared(str(_shared.db_path()), _shared.head()))
 st.caption(f"{len(table)} entr{'y' if len(table) == 1 else 'ies'} shown (newest first, at most 500) "
            f"of {len(frames.work)} in the logbook. Tick a row to fix or delete it.")
 picked = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun",

@@ -30,7 +30,7 @@ today = appsupport.today_in(s.timezone, now)
 st.subheader("Make the report")
 starts = [timeutil.to_local(int(x), s.timezone).date() for x in frames.work["start"]] if len(frames.work) else []
 first = min(starts) if starts else today - dt.timedelta(days=29)
-last = max(starts) if starts else today
+last = max([*starts, today])  # to today: what is owed is stated as of the day the report is made
 span = st.date_input("Period (first and last day)", value=(first, last), key="ev_period", **appsupport.PERIOD_RANGE)
 if not isinstance(span, (tuple, list)) or len(span) != 2:
     st.info("Choose the first and the last day of the period.")

@@ -8,7 +8,7 @@ import shutil
 import streamlit as st
 
 from app_pages import _shared
-from taskerlog import appsupport, bundle
+from taskerlog import appsupport, bundle, render
 
 _shared.page_header("Import / export",
                     "A bundle is a folder of CSV files (work.csv, projects.csv, rates.csv, payouts.csv…) or the "
@@ -29,10 +29,13 @@ def _check(files) -> None:
         src = appsupport.unpack_upload(uploads, tmp)
         tables, problems = bundle.read_bundle(src)
         label = ", ".join(name for name, _ in uploads)
-        verdict = {"label": label, "problems": [], "report": None, "tables": None, "again": again}
+        verdict = {"label": label, "problems": [], "report": None, "tables": None, "again": again, "unpriced": None}
         try:  # as the command line does: reading problems listed with those of the rows that could be read
             verdict["report"] = bundle.import_read(store, (tables, problems), source=f"import:{label}", dry_run=True)
             verdict["tables"] = tables
+            if verdict["report"].tables["work"].added:
+                verdict["unpriced"] = render.unpriced_summary(
+                    bundle.unpriced_if_imported(store, tables, source=f"import:{label}"), app=True)
         except bundle.ImportProblems as exc:
             verdict["problems"] = [str(p) for p in exc.problems]
         st.session_state["imp_verdict"] = verdict
@@ -62,6 +65,8 @@ if files:
     elif v:
         st.success(f"{appsupport.literal(v['label'])} is valid. This is what importing it would do:")
         st.code(appsupport.describe_report(v["report"]), language=None, wrap_lines=True)
+        if v.get("unpriced"):
+            _shared.warning_literal(v["unpriced"][0].upper() + v["unpriced"][1:])
         if st.button("Import now", type="primary", key="imp_go"):
             def do_import():
                 return bundle.import_tables(store, v["tables"], source=f"import:{v['label']}")
@@ -78,6 +83,8 @@ if files:
                 for k in ("imp_sig", "imp_verdict"):
                     st.session_state.pop(k, None)
                 _shared.flash(f"Imported {v['label']}. " + appsupport.describe_report(report).replace("\n", " · "))
+                if report.tables["work"].added:
+                    _shared.warn_next(render.unpriced_summary(store.unpriced(source=f"import:{v['label']}"), app=True))
                 st.rerun()
 
 st.subheader("Export")

@@ -47,7 +47,8 @@ for c in clocks:
             _shared.write(lambda cid=c["id"], u=units, p=pay, s_=status: store.clock_stop(
                 clock_id=cid, units=None if u is None else int(u), pay=appsupport.blank(p),
                 status=None if s_ == "(default)" else s_, source=_shared.SOURCE),
-                f"Clocked out: {what} saved as an entry.")
+                f"Clocked out: {what} saved as an entry.",
+                warn=lambda wid: appsupport.unpriced_warning(store, wid))
 
 # -- clock in ------------------------------------------------------------------------------
 st.subheader("Switch to" if clocks else "Clock in")
@@ -134,7 +135,8 @@ with t_past:
                     status=None if status == "(default)" else status, note=appsupport.blank(note)),
                     source=_shared.SOURCE)
             _shared.write(save_past, f"Saved {kind} on {appsupport.choice_label(pair)} {day} {start:%H:%M}-{end:%H:%M}"
-                                     f"{span_note}.", form="past_entry")
+                                     f"{span_note}.", form="past_entry",
+                          warn=lambda wid: appsupport.unpriced_warning(store, wid))
 
 platforms = _forms.platforms(frames, platform_names)
 

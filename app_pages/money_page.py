@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import _forms, _shared
-from taskerlog import appsupport, metrics, timeutil
+from taskerlog import appsupport, metrics, render, timeutil
 from taskerlog.model import Expense, FxRate
 
 
@@ -21,7 +21,8 @@ def _outstanding(path: str, head: tuple[int, str], today: dt.date) -> list[dict]
         m = metrics.compute(frames, platform=p, breakdowns=False, today=today, prepared=prepared)
         out.append({"platform": p, **{label: appsupport.fmt_amount(m.get(key)) for label, key in (
             ("earned", "earned"), ("pending", "pending"), ("paid out", "paid_out"), ("fees", "fees"),
-            ("outstanding", "outstanding"))}})
+            ("outstanding", "outstanding"), ("paid for earlier work", "paid_out_earlier"))},
+                    "_note": render.negative_outstanding_note(m.get("outstanding"))})
     return out
 
 
@@ -36,7 +37,11 @@ st.subheader(f"Outstanding by platform ({home}, all time)")
 try:
     rows = _outstanding(path, head, today)
     if rows:
-        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+        st.dataframe(pd.DataFrame(rows).drop(columns="_note"), hide_index=True, width="stretch")
+        below = [r for r in rows if r["_note"]]
+        if below:
+            st.warning("Outstanding is " + below[0]["_note"])
+            st.text("Below zero on: " + ", ".join(r["platform"] for r in below))  # names shown literally
     else:
         st.caption("Nothing logged yet.")
 except metrics.MetricsError as exc:
@@ -59,7 +64,9 @@ with t_pay:
             "amount": [_m(v) for v in po["amount_micros"]], "currency": po["currency"],
             "fee": [_m(v) for v in po["fee_micros"]], "method": po["method"],
             "received": [_m(v) for v in po["received_amount_micros"]], "received in": po["received_currency"],
-            "reference": po["reference"]}).fillna(""), hide_index=True, width="stretch")
+            "reference": po["reference"],
+            "for earlier work": ["yes" if v == 1 else "" for v in po["for_earlier_work"]]}).fillna(""),
+            hide_index=True, width="stretch")
     _forms.payout_form(store, frames, "money_payout", today)
 
 with t_exp:

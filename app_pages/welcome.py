@@ -30,8 +30,10 @@ def _start_form() -> None:
         # one above the other: this form fills a third of the page, and half of that showed
         # a date as "2026 / 12 /" on a 1366-pixel screen (and less than that on smaller ones)
         rate = st.text_input("Rate (optional)", placeholder="20.00")
-        since = st.date_input("Paid at this rate since", value=appsupport.today_in(settings.timezone, _shared.now()),
-                              help="The day the rate began: work you log before it would earn nothing",
+        # no default: "today" would leave every entry logged for earlier days unpriced (earning nothing)
+        since = st.date_input("Since when has this rate applied?", value=None, key="welcome_since",
+                              help="The first day you were paid this rate (your first day on the project, "
+                                   "usually). Work you log for days before it earns nothing.",
                               **appsupport.DAY_RANGE)
         currency = st.text_input("Currency", value=settings.home_currency, max_chars=3)
         zones = sorted(available_timezones())
@@ -50,6 +52,9 @@ def _start_form() -> None:
                 store.set_settings(lb, source=_shared.SOURCE)
                 store.add_project(p, source=_shared.SOURCE)
                 if appsupport.blank(rate):
+                    if since is None:
+                        raise ValueError("Since when has this rate applied? Give the first day you were paid it "
+                                         "(work logged for days before it would earn nothing).")
                     store.add_rate(Rate(platform=p.platform, project=p.project,
                                         effective_at=timeutil.local_midnight(since, lb.timezone),
                                         rate=rate, unit="hour" if pay_model == "hourly" else "task",

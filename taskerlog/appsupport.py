@@ -23,7 +23,7 @@ import pandas as pd
 from . import money, timeutil
 from .frames import LogbookFrames
 from .model import BILLABLE_KINDS
-from .store import default_db_path
+from .store import SAMPLE_MARK, default_db_path
 from .store.activity import active_seconds
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -45,7 +45,7 @@ def sample_db_path(real: Path | None, label: str) -> Path:
     """A sample logbook lives next to the real one, in its own file, named as a sample."""
     real = Path(real) if real is not None else my_db_path()
     safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in label)
-    return real.with_name(f"{real.stem}.SAMPLE-{safe}{real.suffix or '.sqlite'}")
+    return real.with_name(f"{real.stem}{SAMPLE_MARK}{safe}{real.suffix or '.sqlite'}")
 
 
 SAMPLE_PREFIX = "sample-"
@@ -320,8 +320,10 @@ class EntryFilter:
     text: str = ""
 
 
-def find_entries(work: pd.DataFrame, tz: str, f: EntryFilter, limit: int = 500) -> pd.DataFrame:
-    """Work entries matching ``f`` (newest first, at most ``limit``), as rows a worker reads."""
+def find_entries(work: pd.DataFrame, tz: str, f: EntryFilter, limit: int = 500, prepared=None) -> pd.DataFrame:
+    """Work entries matching ``f`` (newest first, at most ``limit``), as rows a worker reads;
+    with ``prepared`` (metrics.prepare of the same logbook) blank pay shows what the rate
+    made of it, the figure `taskerlog entries` shows."""
     w = work
     if f.date_from is not None:
         w = w[w["start"] >= timeutil.local_midnight(f.date_from, tz)]
@@ -341,13 +343,37 @@ def find_entries(work: pd.DataFrame, tz: str, f: EntryFilter, limit: int = 500) 
                + w["external_id"].astype(object).fillna("").astype(str)).str.lower()
         w = w[hay.str.contains(needle, regex=False)]
     w = w.sort_values(["start", "id"], ascending=False).head(limit)
-    return entries_table(w, tz)
+    return entries_table(w, tz, prepared)
 
 
-def entries_table(w: pd.DataFrame, tz: str) -> pd.DataFrame:
+def _derived_pay(prepared, ids) -> dict[int, str]:
+    """Entry id (of ``ids``) → its pay from the rate in the home currency, as `taskerlog
+    entries` shows it (2 decimals), with why it is 0 when no pay could be worked out."""
+    import numpy as np
+
+    from .metrics import UNPRICED_NO_RATE
+
+    out: dict[int, str] = {}
+    rows = np.flatnonzero(np.isin(prepared.work_ids, np.asarray(list(ids), dtype=np.int64)))
+    why = {int(prepared.work_ids[i]): int(prepared.unpriced[i]) for i in rows if prepared.unpriced[i]}
+    for i in rows.tolist():
+        wid = int(prepared.work_ids[i])
+        if not prepared.earning_status[i]:
+            continue
+        if prepared.pay_missing[i]:
+            out[wid] = "no exchange rate"
+        elif wid in why:
+            out[wid] = "0.00 (no rate applies)" if why[wid] == UNPRICED_NO_RATE else "0.00 (no number of tasks)"
+        else:
+            out[wid] = money.format_micros(int(prepared.pay[i]), 2) + " (from rate)"
+    return out
+
+
+def entries_table(w: pd.DataFrame, tz: str, prepared=None) -> pd.DataFrame:
     def local(v):
         return None if missing(v) else timeutil.to_local(int(v), tz).strftime("%Y-%m-%d %H:%M")
 
+    derived = _derived_pay(prepared, w["id"]) if prepared is not None else {}
     rows = []
     for r in w.itertuples(index=False):
         pay = None if missing(r.pay_micros) else money.format_micros(int(r.pay_micros))
@@ -363,7 +389,7 @@ def entries_table(w: pd.DataFrame, tz: str) -> pd.DataFrame:
             "status": r.status,
             "units": None if missing(r.units) else int(r.units),
             # blank pay: worked out from the rate, but only billable work that was paid or is pending earns
-            "pay": pay if pay is not None else (
+            "pay": pay if pay is not None else derived.get(int(r.id)) or (
                 "(from rate)" if r.kind in BILLABLE_KINDS and r.status in ("paid", "pending") else "none"),
             "currency": None if missing(r.currency) else r.currency,
             "note": None if missing(r.note) else r.note,
@@ -496,7 +522,7 @@ def calendar(eq_days_df: pd.DataFrame, worked_days: Iterable[dt.date], date_from
     ``empty queue``, ``worked`` or ``nothing logged`` — the EQ calendar's cells."""
     worked = set(worked_days)
     eq = set(eq_days_df["day"]) if len(eq_days_df) else set()
-    last = date_to or today
+    last = min(date_to, today) if date_to else today  # no days that have not come yet
     known = sorted(worked | eq)
     first = date_from or (known[0] if known else last)
     first = max(first, timeutil.week_monday(last) - dt.timedelta(weeks=max_weeks - 1))
@@ -535,23 +561,48 @@ def rate_history(rates: pd.DataFrame, tz: str, platform: str | None = None,
         pct = None if prev in (None, 0) else round((micros - prev) / prev * 100, 3)
         last[key] = micros
         label = f"{x.platform}{SEP}{x.project}" + (f" [{x.applies_to}]" if x.applies_to else "")
-        rows.append({"series": label, "when": timeutil.to_local(int(x.effective_at), tz).replace(tzinfo=None),
+        rows.append({"series": label, "platform": x.platform, "project": x.project,
+                     "when": timeutil.to_local(int(x.effective_at), tz).replace(tzinfo=None),
                      "rate": float(money.from_micros(micros)), "rate_text": money.format_micros(micros),
                      "unit": x.unit, "currency": x.currency, "change": change, "change_pct": pct})
-    return pd.DataFrame(rows, columns=["series", "when", "rate", "rate_text", "unit", "currency", "change",
-                                       "change_pct"])
+    out = pd.DataFrame(rows, columns=["series", "platform", "project", "when", "rate", "rate_text", "unit",
+                                      "currency", "change", "change_pct"])
+    combos = set(zip(out["currency"], out["unit"]))
+    if len(combos) > 1:  # one axis cannot name them all: each series does
+        out["series"] = [f"{s} ({c} per {u})" for s, c, u in zip(out["series"], out["currency"], out["unit"])]
+    return out
 
 
-def extend_steps(history: pd.DataFrame, until: dt.datetime) -> pd.DataFrame:
+def rate_axis_title(history: pd.DataFrame) -> str:
+    """The rate chart's axis: its currency and unit ("USD per hour"), or where to find them."""
+    combos = sorted(set(zip(history["currency"], history["unit"])))
+    if len(combos) == 1:
+        return f"rate ({combos[0][0]} per {combos[0][1]})"
+    return "rate (currency and unit beside each project)"
+
+
+def extend_steps(history: pd.DataFrame, until: dt.datetime, projects: pd.DataFrame | None = None) -> pd.DataFrame:
     """Add one point per series at ``until`` with its last rate, so a step line reaches today
-    (a project with a single rate is still drawn as a line)."""
+    (a project with a single rate is still drawn as a line); a project that ended (its
+    ``ended_on`` in ``projects``) stops at the end of that day."""
     if not len(history):
         return history
+    ends = {}
+    if projects is not None and len(projects):
+        ends = {(a, b): e for a, b, e in zip(projects["platform"], projects["project"], projects["ended_on"])
+                if isinstance(e, dt.date)}
     last = history.sort_values("when").groupby("series", sort=False).tail(1).copy()
-    last = last[last["when"] < until]
-    last["when"] = until
+    last["when"] = [min(until, dt.datetime.combine(ends[(a, b)], dt.time(23, 59))) if (a, b) in ends else until
+                    for a, b in zip(last["platform"], last["project"])]
+    last = last[last["when"] > history.groupby("series")["when"].max().reindex(last["series"]).to_numpy()]
     last["change"] = "same"
     return pd.concat([history, last], ignore_index=True)
+
+
+def chart_weeks(by_week: list[dict], today: dt.date) -> list[dict]:
+    """metrics' ``by_week`` rows the charts draw: none that starts after today (a period to
+    the end of this month has weeks that have not come yet)."""
+    return [w for w in by_week if dt.date.fromisoformat(w["week_start"]) <= today]
 
 
 def project_table(by_project: pd.DataFrame) -> pd.DataFrame:
@@ -689,3 +740,26 @@ def days_with_work(store, platform: str, first: dt.date, last: dt.date, tz: str)
     w = store.frames(work_start=span, detail=False).work
     w = w[w["platform"] == platform.strip()]
     return sorted({timeutil.to_local(int(t), tz).date() for t in w["start"]})
+
+
+def logbook_start(work, tz: str, platform: str | None = None) -> dt.date | None:
+    """The local day of the first work entry (on ``platform``, if given), or None."""
+    if platform is not None:
+        work = work[work["platform"] == platform]
+    if not len(work):
+        return None
+    return timeutil.to_local(int(pd.to_numeric(work["start"]).min()), tz).date()
+
+
+def unpriced_warning(store, work_id: int | None) -> str | None:
+    """Why the saved entry ``work_id`` earns nothing and the fix, in the app's words (the
+    same check as the command line's), or None when it earns or is not meant to."""
+    from . import render
+
+    if work_id is None:
+        return None
+    found = store.unpriced([int(work_id)])
+    if not found:
+        return None
+    note = render.unpriced_note(found[0], app=True)
+    return note[0].upper() + note[1:]

@@ -14,7 +14,8 @@ seconds UTC; dates as ``datetime.date``):
              (";"-joined kinds; "" = all billable kinds), note
 ``eq``       platform, start_date, end_date (None = still empty), note
 ``payouts``  platform, paid_at, amount_micros, currency, fee_micros, method,
-             received_amount_micros, received_currency, reference, note
+             received_amount_micros, received_currency, reference, note,
+             for_earlier_work (0/1; may be absent in frames built by hand: 0)
 ``expenses`` date, category, amount_micros, currency, platform (None = shared), note
 ``fx``       date, currency, rate (Decimal: one unit of currency in home currency)
 """
@@ -39,7 +40,7 @@ RATE_COLUMNS = ["platform", "project", "effective_at", "rate_micros", "unit", "c
 EQ_COLUMNS = ["platform", "start_date", "end_date", "note"]
 PAYOUT_COLUMNS = [
     "platform", "paid_at", "amount_micros", "currency", "fee_micros", "method",
-    "received_amount_micros", "received_currency", "reference", "note",
+    "received_amount_micros", "received_currency", "reference", "note", "for_earlier_work",
 ]
 EXPENSE_COLUMNS = ["date", "category", "amount_micros", "currency", "platform", "note"]
 FX_COLUMNS = ["date", "currency", "rate"]

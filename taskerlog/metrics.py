@@ -41,6 +41,12 @@ _KIND_INDEX = {k: i for i, k in enumerate(KINDS)}
 _EPOCH_DATE = dt.date(1970, 1, 1)
 
 
+UNPRICED_NO_RATE = 1
+"""An entry that would be paid from the rate starts before any rate of its project and kind."""
+UNPRICED_NO_UNITS = 2
+"""An entry that would be paid per task has no number of tasks."""
+
+
 class MetricsError(ValueError):
     """The figures cannot be computed (e.g. a missing exchange rate); the message says what to add."""
 
@@ -213,6 +219,9 @@ class Prepared:
     earns: np.ndarray
     key: np.ndarray  # index into UNPAID_KEYS for unpaid attribution
     kind_order: np.ndarray
+    work_ids: np.ndarray  # the entries' ids (-1 where the frame has none)
+    unpriced: np.ndarray  # int8: 0, UNPRICED_NO_RATE or UNPRICED_NO_UNITS (see prepare)
+    first_rate_at: np.ndarray  # epoch of the first rate of the entry's project and kind, -1 if none
     earned_cum: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]]  # platform code -> (days, cumulative
     # earned micro-units, cumulative ticks)
     # small tables
@@ -220,7 +229,7 @@ class Prepared:
     rate_changes: pd.DataFrame  # platform, project, day, old, new, pct
     first_rates: pd.DataFrame  # platform, project, rate_micros, currency, unit, day
     eq: pd.DataFrame  # platform, start (ordinal), end (ordinal or NaN)
-    payouts: pd.DataFrame  # platform, day, amount (home micros), fee, missing
+    payouts: pd.DataFrame  # platform, day, amount (home micros), fee, missing, earlier (for earlier work)
     expenses: pd.DataFrame  # platform (None = shared), day, amount (home micros), missing
     fx: _Fx
     last_day: int | None
@@ -304,6 +313,10 @@ def prepare(frames: LogbookFrames) -> Prepared:
     earning_status = status_code <= 1
     billable = kind_code < len(BILLABLE_KINDS)
     derive = (~has_pay) & earning_status & billable & (proj >= 0)
+    # why a derived pay came out 0: no rate in effect at the start (UNPRICED_NO_RATE), or a
+    # per-task rate and no number of tasks (UNPRICED_NO_UNITS); first rate of that project and kind
+    unpriced = np.where(derive, UNPRICED_NO_RATE, 0).astype(np.int8)
+    first_rate_at = np.full(n, -1, dtype=np.int64)
     if derive.any() and len(frames.rates):
         pk_index = {k: i for i, k in enumerate(project_keys)}
         rates = _expand_rates(frames.rates, pk_index)
@@ -311,6 +324,8 @@ def prepare(frames: LogbookFrames) -> Prepared:
         left = pd.DataFrame({"i": di, "start": start[di], "k": pk[di] * 16 + kind_code[di]})
         merged = pd.merge_asof(left, rates, left_on="start", right_on="effective_at", by="k",
                                direction="backward", allow_exact_matches=True)
+        firsts = rates.groupby("k", sort=False)["effective_at"].min()
+        first_rate_at[di] = left["k"].map(firsts).fillna(-1).to_numpy(dtype=np.int64)
         merged = merged[merged["rate_micros"].notna()]
         if len(merged):
             ii = merged["i"].to_numpy(dtype=np.int64)
@@ -326,6 +341,7 @@ def prepare(frames: LogbookFrames) -> Prepared:
                 raise MetricsError(f"an entry of {int(units[j]):,} tasks at the rate in effect would pay more "
                                    "than any amount the logbook can hold; check its number of tasks and the rate")
             rounded = _round_div_array(num, TICKS)
+            unpriced[ii] = np.where(~is_hour & (units[ii] == 0), UNPRICED_NO_UNITS, 0)
             pay[ii] = np.where(is_hour, rounded, units[ii] * rate)
             ticks[ii] = np.where(is_hour, num - rounded * TICKS, 0)
             pay_cur[ii] = merged["currency"].to_numpy(dtype=object)
@@ -362,8 +378,9 @@ def prepare(frames: LogbookFrames) -> Prepared:
     po_cur = po["currency"].astype(object).to_numpy()
     amt, _, m1 = fx.convert(_ints(po["amount_micros"]), po_cur, po_days)
     fee, _, m2 = fx.convert(_ints(po["fee_micros"]), po_cur, po_days)
+    earlier = (_ints(po["for_earlier_work"]) == 1) if "for_earlier_work" in po.columns else np.zeros(len(po), bool)
     payouts = pd.DataFrame({"platform": po["platform"].astype(object).to_numpy(), "day": po_days,
-                            "amount": amt, "fee": fee, "missing": m1 | m2, "currency": po_cur})
+                            "amount": amt, "fee": fee, "missing": m1 | m2, "currency": po_cur, "earlier": earlier})
     payouts = payouts.sort_values("day", kind="stable").reset_index(drop=True)
 
     ex = frames.expenses
@@ -377,7 +394,9 @@ def prepare(frames: LogbookFrames) -> Prepared:
     if len(eq_df):
         days_seen.append(int(np.nanmax(np.concatenate([eq_df["start"].to_numpy(dtype=float),
                                                        eq_df["end"].to_numpy(dtype=float)]))))
+    work_ids = _ints(w["id"], -1) if "id" in w.columns else np.full(n, -1, dtype=np.int64)
     return Prepared(home=home, tz=tz, platform_names=platform_names, project_keys=project_keys, plat=plat, pk=pk,
+                    work_ids=work_ids, unpriced=unpriced, first_rate_at=first_rate_at,
                     start=start, end=end, day=day, units=units, pay=pay_home, pay_ticks=ticks_home, pay_missing=missing,
                     pay_currency=pay_cur, earning_status=earning_status, pending=pending, earns=earns, key=key,
                     kind_order=kind_code, earned_cum=earned_cum, projects=projects, rate_changes=changes,
@@ -598,9 +617,11 @@ class _Scope:
 class _ScopeTables:
     """The small tables (payouts, expenses, EQ, rate changes) of one platform/project scope."""
 
-    po_day: np.ndarray
+    po_day: np.ndarray  # payouts for work in the logbook
     po_amount: np.ndarray
     po_fee: np.ndarray
+    pe_day: np.ndarray  # payouts for work done before the logbook began (for_earlier_work)
+    pe_amount: np.ndarray
     ex_day: np.ndarray
     ex_amount: np.ndarray
     eq_start: np.ndarray  # merged per platform: days [eq_start, eq_end), an open period ended at open_end
@@ -625,7 +646,8 @@ def _scope_tables(p: Prepared, platforms: frozenset[str] | None,
     rates = dict(rc_day=rc["day"][m], rc_old=rc["old"][m], rc_new=rc["new"][m], rc_pct=rc["pct"][m])
     i64 = lambda df, c: df[c].to_numpy(dtype=np.int64) if len(df) else np.zeros(0, dtype=np.int64)  # noqa: E731
     if base is not None:
-        return _ScopeTables(po_day=base.po_day, po_amount=base.po_amount, po_fee=base.po_fee, ex_day=base.ex_day,
+        return _ScopeTables(po_day=base.po_day, po_amount=base.po_amount, po_fee=base.po_fee, pe_day=base.pe_day,
+                            pe_amount=base.pe_amount, ex_day=base.ex_day,
                             ex_amount=base.ex_amount, eq_start=base.eq_start, eq_end=base.eq_end, **rates)
     po, ex, eq = p.payouts, p.expenses, p.eq
     if platforms is not None:
@@ -640,8 +662,11 @@ def _scope_tables(p: Prepared, platforms: frozenset[str] | None,
         ms, me = merge(st, np.maximum(st, last) + 1)  # inclusive days as [first, last + 1)
         eq_start.append(ms)
         eq_end.append(me)
+    pe = po[po["earlier"].to_numpy(dtype=bool)] if len(po) else po
+    po = po[~po["earlier"].to_numpy(dtype=bool)] if len(po) else po
     return _ScopeTables(
         po_day=i64(po, "day"), po_amount=i64(po, "amount"), po_fee=i64(po, "fee"),
+        pe_day=i64(pe, "day"), pe_amount=i64(pe, "amount"),
         ex_day=i64(ex, "day"), ex_amount=i64(ex, "amount"),
         eq_start=np.concatenate(eq_start), eq_end=np.concatenate(eq_end), **rates)
 
@@ -818,16 +843,21 @@ def compute(frames: LogbookFrames | None = None, *, date_from: dt.date | None = 
         span = earned_w[have.min():have.max() + 1] / MICRO
         return _cv(wage), _cv(span)
 
-    def weekly_shortfall(worked_w: np.ndarray, earned_t: np.ndarray) -> int | None:
-        """Sum over weeks of max(0, reference × hours − earned): exact (``earned_t``: each
-        week's earnings in ticks), rounded once."""
+    def weekly_shortfall(worked_w: np.ndarray, earned_t: np.ndarray) -> tuple[int | None, int, int | None]:
+        """(Sum over weeks of max(0, reference × hours − earned), exact (``earned_t``: each
+        week's earnings in ticks) and rounded once; weeks with work; weeks whose own
+        effective hourly wage is below the reference). The reference figures are None
+        without a reference."""
+        with_work = int((worked_w > 0).sum())
         if ref_micros is None:
-            return None
+            return None, with_work, None
         w = worked_w.astype(np.int64)
         if len(w) and ref_micros * int(w.max()) * TICKS >= 2**62:
             w = w.astype(object)
         short = w * ref_micros * TICKS // 3600 - earned_t
-        return _round_div(int(short[short > 0].sum()), TICKS)
+        # a week is below when earned < reference × hours, i.e. its shortfall is above 0
+        below = int(((short > 0) & (worked_w > 0)).sum())
+        return _round_div(int(short[short > 0].sum()), TICKS), with_work, below
 
     cache: dict[tuple, _ScopeTables] = {}
     open_end = today_o if today_o is not None else (hi if hi is not None else p.last_day)
@@ -841,7 +871,8 @@ def compute(frames: LogbookFrames | None = None, *, date_from: dt.date | None = 
         return cache[k]
 
     def figures(worked, paid, unpaid_row, earned: tuple[int, int], pending, units, sc: _Scope, sc_projects,
-                cvs: tuple[float, float], wshort: int | None, advertised: int | None) -> dict[str, Any]:
+                cvs: tuple[float, float], weekly: tuple[int | None, int, int | None],
+                advertised: int | None) -> dict[str, Any]:
         """``earned``: (rounded to the micro-unit, exact in ticks); the per-hour figures and
         the comparison with the reference use the exact sum."""
         earned, earned_t = earned
@@ -867,6 +898,7 @@ def compute(frames: LogbookFrames | None = None, *, date_from: dt.date | None = 
             "advertised_rate": None if advertised is None else format_micros(advertised),
             "advertised_gap": None,
             "paid_out": format_micros(paid_out),
+            "paid_out_earlier": format_micros(int(t.pe_amount[_in(t.pe_day, sc.lo, sc.hi)].sum())),
             "fees": format_micros(fees),
             "outstanding": format_micros(earned_upto(sc.platforms, sc.hi) - paid_upto),
             "expenses": format_micros(expenses),
@@ -880,7 +912,9 @@ def compute(frames: LogbookFrames | None = None, *, date_from: dt.date | None = 
             "reference_wage": None if ref_micros is None else format_micros(ref_micros),
             "below_reference": None,
             "shortfall": None,
-            "weekly_shortfall": None if wshort is None else format_micros(wshort),
+            "weekly_shortfall": None if weekly[0] is None else format_micros(weekly[0]),
+            "weeks_with_work": weekly[1],
+            "weeks_below_reference": weekly[2],
         }
         if advertised is not None and worked:
             with localcontext() as ctx:
@@ -920,8 +954,7 @@ def compute(frames: LogbookFrames | None = None, *, date_from: dt.date | None = 
         wlo = mon if lo is None else max(mon, lo)
         whi = mon + 6 if hi is None else min(mon + 6, hi)
         cv = (0.0, 0.0)
-        ws = None if ref_micros is None else _round_div(_short(ref_micros, int(wtime[0][wi]), int(w_earned_t[wi])),
-                                                       TICKS)
+        ws = weekly_shortfall(wtime[0][wi:wi + 1], w_earned_t[wi:wi + 1])
         row = {"week": timeutil.iso_week_label(dt.date.fromordinal(mon)),
                "week_start": dt.date.fromordinal(mon).isoformat(),
                **figures(int(wtime[0][wi]), int(wtime[1][wi]), wtime[2][wi], (int(w_earned[wi]), int(w_earned_t[wi])),
@@ -1006,3 +1039,21 @@ def _advertised(p: Prepared, key: tuple[str, str]) -> int | None:
                 value = _round_div(num, den)
     p.advertised_cache[key] = value
     return value
+
+
+def unpriced_entries(p: Prepared) -> list[dict[str, Any]]:
+    """The entries that earn nothing only because no pay could be worked out for them
+    (metrics.md's *unpriced*), so the shells can tell the worker: each as ``id``, ``reason``
+    (``"no_rate"``: it starts before the first rate of its project and kind, or there is
+    none; ``"no_units"``: a per-task rate and no number of tasks), ``kind``, ``platform``,
+    ``project``, ``day`` (the local day it starts) and ``first_rate_day`` (or None)."""
+    out = []
+    for i in np.flatnonzero(p.unpriced).tolist():
+        plat, proj = p.project_keys[int(p.pk[i])]
+        first = int(p.first_rate_at[i])
+        out.append({"id": int(p.work_ids[i]), "reason": "no_rate" if p.unpriced[i] == UNPRICED_NO_RATE else "no_units",
+                    "kind": KINDS[int(p.kind_order[i])], "platform": plat, "project": proj,
+                    "day": dt.date.fromordinal(int(p.day[i])),
+                    "first_rate_day": None if first < 0 else dt.date.fromordinal(int(_local_days(
+                        np.array([first], dtype=np.int64), p.tz)[0]))})
+    return out

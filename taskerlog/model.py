@@ -93,6 +93,24 @@ def applies_to_text(kinds: tuple[str, ...]) -> str:
     return "" if tuple(kinds) == BILLABLE_KINDS else ";".join(kinds)
 
 
+
+YES, NO = ("yes", "y", "true", "1"), ("no", "n", "false", "0", "")
+
+
+def parse_yes_no(v) -> bool:
+    """A yes/no cell as the bundle and the record editor read it: yes/y/true/1, or
+    no/n/false/0/blank (any case)."""
+    if v is None or isinstance(v, bool):
+        return bool(v)
+    if isinstance(v, int):
+        v = str(v)
+    text = str(v).strip().lower()
+    if text in YES:
+        return True
+    if text in NO:
+        return False
+    raise ValueError(f"'{v}' is not yes or no; write yes, or leave it blank")
+
 class Logbook(BaseModel):
     """The logbook's settings."""
 
@@ -279,6 +297,14 @@ class Payout(BaseModel):
     received_currency: str | None = None
     reference: str | None = None
     note: str | None = None
+    for_earlier_work: bool = False
+    """Pays for work done before the logbook began (a newcomer's first payout): left out of
+    paid out, fees, outstanding and the net wage, and reported as ``paid_out_earlier``."""
+
+    @field_validator("for_earlier_work", mode="before")
+    @classmethod
+    def _earlier(cls, v):
+        return parse_yes_no(v)
 
     @field_validator("amount", "fee", "received_amount", mode="before")
     @classmethod

@@ -104,3 +104,76 @@ def duration(seconds: int) -> str:
 def hours_of(seconds: int) -> str:
     """Seconds → decimal hours with two places (``1.50``), exact rounding."""
     return str((Decimal(int(seconds)) / Decimal(3600)).quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN))
+
+
+def weekly_verdict(m: dict[str, Any], money_text) -> str | None:
+    """The answer to "was I paid below the reference?" as metrics.md asks for it: week by
+    week, never the period's average ("below in 9 of 14 weeks, short by $348").
+    ``money_text`` formats an amount of the home currency. None without a reference."""
+    if m.get("weeks_below_reference") is None or m.get("weekly_shortfall") is None:
+        return None
+    n, of = int(m["weeks_below_reference"]), int(m.get("weeks_with_work") or 0)
+    if of == 0:
+        return "no week with work in the period"
+    weeks = "week" if of == 1 else "weeks"
+    if n == 0:
+        return f"not below in any of {of} {weeks}" if of > 1 else "not below in the 1 week with work"
+    return f"below in {n} of {of} {weeks}, short by {money_text(m['weekly_shortfall'])}"
+
+
+def before_logbook_hint(platform: str) -> str:
+    """Said of a payout dated before the logbook's first work entry on its platform."""
+    return (f"this payout is dated before any work logged on {platform}. If it paid for work done before "
+            "you started this logbook (a first payout usually does), mark it as for earlier work: it is then "
+            "kept out of paid out and outstanding, which would otherwise go below zero.")
+
+
+def negative_outstanding_note(outstanding: Any, *, fix: bool = True) -> str | None:
+    """Why outstanding is below zero (and, with ``fix``, what the worker can do), or None
+    when it is not."""
+    d = _dec(outstanding)
+    if d is None or d >= 0:
+        return None
+    if not fix:
+        return ("below zero: more was paid out than the logbook shows earned (a payout for work done before "
+                "the logbook began, or work that was not logged)")
+    return ("below zero: more was paid out than the logbook shows earned. Usually a payout for work done "
+            "before the logbook began: mark it as for earlier work (taskerlog record edit payouts ID "
+            "for_earlier_work=yes, or Fix records in the app); else some work is not logged yet.")
+
+
+def unpriced_note(u: dict[str, Any], *, app: bool = False) -> str:
+    """Why an entry earns nothing (one of ``metrics.unpriced_entries``) and the fix, in
+    words; ``app``: the fix as the app's pages, else as commands."""
+    return f"this {u['kind']} entry earns nothing: " + _unpriced_why(u, app)
+
+
+def _unpriced_why(u: dict[str, Any], app: bool) -> str:
+    day = u["day"].isoformat()
+    what = f"{u['platform']} / {u['project']}"
+    if u["reason"] == "no_units":
+        fix = ("add the number of tasks on Entries" if app
+               else f"add the number of tasks: taskerlog edit {u['id']} --units N")
+        return f"{what} pays per task and the entry has no number of tasks; {fix}."
+    if u["first_rate_day"] is None:
+        fix = ("add its rate on Projects & rates, from the day it has applied" if app
+               else f'add its rate from the day it has applied: taskerlog rate "{u["platform"]}" "{u["project"]}" '
+                    f"AMOUNT --from {day}")
+        return f"{what} has no rate for {u['kind']} work; {fix}."
+    first = u["first_rate_day"].isoformat()
+    fix = ("change it on Fix records (rates)" if app
+           else "taskerlog record list rates, then taskerlog record edit rates ID effective_at=" + day + "T00:00")
+    return (f"it starts on {day}, before the first rate of {what} (from {first}), so no rate applies to it. "
+            f"If the rate applied already then, set the rate's start date to {day} or earlier ({fix}).")
+
+
+def unpriced_summary(found: list[dict[str, Any]], *, app: bool = False) -> str | None:
+    """Several unpriced entries (``metrics.unpriced_entries``) in one warning: how many,
+    and the first one's reason and fix."""
+    if not found:
+        return None
+    first = min(found, key=lambda u: (u["day"], u["id"]))
+    n = len(found)
+    head = (f"{n} entr{'y earns' if n == 1 else 'ies earn'} nothing because no pay could be worked out for "
+            f"{'it' if n == 1 else 'them'}. {'It is' if n == 1 else 'The first is'} a {first['kind']} entry: ")
+    return head + _unpriced_why(first, app)

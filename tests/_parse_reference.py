@@ -92,6 +92,12 @@ class Checker:
         self.fail(col, bad, lambda v: f"'{v}' is not one of: {', '.join(allowed)}")
         return s
 
+    def yes_no(self, col: str) -> pd.Series:
+        s = self.cell(col).str.lower()
+        yes, no = ("yes", "y", "true", "1"), ("no", "n", "false", "0", "")
+        self.fail(col, (~s.isin(yes + no)).to_numpy(), lambda v: f"'{v}' is not yes or no; write yes, or leave it blank")
+        return s.isin(yes).astype("Int64")
+
     def currency(self, col: str, *, required: bool = False) -> pd.Series:
         s = self.cell(col).str.upper()
         if required:

@@ -90,8 +90,12 @@ def test_start_logging_from_the_welcome_page_creates_the_project(db):
     form_inputs["Project"].set_value("Genesis Dolphin")
     form_inputs["Rate (optional)"].set_value("20")
     [z for z in at.selectbox if z.label == "Your time zone"][0].set_value("Africa/Nairobi")  # a picker, not free text
-    # the rate began before today: work logged since then earns (it used to start today, always)
-    [d for d in at.date_input if d.label == "Paid at this rate since"][0].set_value(dt.date(2026, 2, 1))
+    # the form asks since when the rate has applied, with no default ("today" left earlier work unpriced)
+    assert at.date_input(key="welcome_since").value is None
+    [b for b in at.button if b.label == "Create and start logging"][0].click()
+    at.run()
+    assert "Since when has this rate applied?" in _texts(at) and Store(db).is_empty()
+    at.date_input(key="welcome_since").set_value(dt.date(2026, 2, 1))
     [b for b in at.button if b.label == "Create and start logging"][0].click()
     at.run()
     assert not at.exception
@@ -117,6 +121,8 @@ def test_sample_opens_in_its_own_file_and_every_page_renders(db):
     # the worker's own logbook got nothing
     assert Store(db).is_empty()
     assert not Store(sample).is_empty()
+    # the provenance of the same bundle imported on the command line: imported, never "late"
+    assert set(Store(sample).frames().work["source"]) == {f"import:{label}"}
     for page in PAGES:
         at2 = _run(page, query={"logbook": f"sample-{label}"})
         assert "SAMPLE logbook" in _texts(at2)
@@ -155,6 +161,25 @@ def test_sample_dashboard_figures_are_the_metrics_json(db):
     assert wage.value == appsupport.fmt_money(expected["effective_hourly_wage"], fr.settings.home_currency)
 
 
+def _open_sample(label: str) -> None:
+    at = _run()
+    at.selectbox(key="welcome_sample").set_value(label)
+    at.button(key="welcome_open_sample").click()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def test_dashboard_headline_is_the_weekly_shortfall_with_its_weeks(db):
+    """Kenya sample, all time: above the minimum averaged over the logbook, but six weeks of
+    fourteen are below it, short by KES 1,817.86 (tests/test_sample_data.py adds them up)."""
+    _open_sample("kenya-kes")
+    at = _run("app_pages/dashboard.py", query={"logbook": "sample-kenya-kes"})
+    at.segmented_control(key="dash_period").set_value("All time").run()
+    short = [mt for mt in at.metric if mt.label == "Weekly shortfall vs reference"][0]
+    assert short.value == "KES 1,817.86"
+    assert "below in 6 of 14 weeks, short by KES 1,817.86. Whole period averaged: shortfall KES 0.00." in _texts(at)
+
+
 # -- daily use -----------------------------------------------------------------------------
 def test_clock_in_survives_a_new_session_and_clock_out_saves_the_entry(db):
     _load(db).close()
@@ -180,18 +205,24 @@ def test_clock_in_survives_a_new_session_and_clock_out_saves_the_entry(db):
     assert int(fr.work["end"][0]) - int(fr.work["start"][0]) >= 3600
 
 
+def _save_past_entry(day: dt.date, start: dt.time, end: dt.time) -> AppTest:
+    """The Log page's past-entry form, filled in and saved."""
+    at = _run("app_pages/log.py")
+    at.date_input(key="past_day").set_value(day)
+    at.time_input(key="past_from").set_value(start)
+    at.time_input(key="past_to").set_value(end)
+    at.button(key="FormSubmitter:past_entry-Save entry").click()
+    at.run()
+    assert not at.exception
+    return at
+
+
 def test_past_entry_form_saves_local_times(db):
     s = _load(db)
     from taskerlog.model import Logbook
     s.set_settings(Logbook(home_currency="USD", timezone="Africa/Nairobi"))
     s.close()
-    at = _run("app_pages/log.py")
-    at.date_input(key="past_day").set_value(dt.date(2026, 3, 4))
-    at.time_input(key="past_from").set_value(dt.time(9, 0))
-    at.time_input(key="past_to").set_value(dt.time(13, 0))
-    at.button(key="FormSubmitter:past_entry-Save entry").click()
-    at.run()
-    assert not at.exception
+    at = _save_past_entry(dt.date(2026, 3, 4), dt.time(9, 0), dt.time(13, 0))
     w = Store(db).frames().work
     # 09:00 in Nairobi (UTC+3) is 06:00 UTC
     assert int(w["start"][0]) == int(dt.datetime(2026, 3, 4, 6, tzinfo=dt.timezone.utc).timestamp())
@@ -442,7 +473,7 @@ def test_a_second_run_showing_the_form_as_it_was_saves_nothing(monkeypatch):
     second.join(5)
     assert saved == ["entry"]
     assert results == ["rerun", "rerun"]  # both show the fresh form and the message
-    assert fake.session_state["_writes"] == {"gens": {"past_entry": 1}, "flash": "Saved."}
+    assert fake.session_state["_writes"] == {"gens": {"past_entry": 1}, "flash": "Saved.", "warn": None}
 
 
 def test_a_stop_request_after_the_save_does_not_let_the_next_run_save_again(monkeypatch):
@@ -514,3 +545,125 @@ def test_the_app_never_asks_the_internet_for_this_computers_address(db, monkeypa
     _run()
     # what Streamlit's origin check calls when a page elsewhere opens the app's websocket
     assert net_util.get_external_ip() is None and asked == []
+
+
+def test_payout_before_the_first_entry_is_offered_as_for_earlier_work(db):
+    """An unticked payout dated before the first entry: saved, with the suggestion; the
+    outstanding table then explains the negative figure. Ticked, it is kept apart."""
+    s = _load(db)
+    s.add_work(WorkEntry(platform="Outlier", project="Genesis Dolphin", kind="tasking",
+                         start=int(dt.datetime(2026, 3, 2, 9, tzinfo=dt.timezone.utc).timestamp()),
+                         end=int(dt.datetime(2026, 3, 2, 12, tzinfo=dt.timezone.utc).timestamp())))
+    s.close()
+    at = _run("app_pages/money_page.py")
+    form = "money_payout"
+    at.selectbox(key=f"{form}_platform").set_value("Outlier")
+    at.date_input(key=f"{form}_day").set_value(dt.date(2026, 2, 20))
+    at.text_input(key=f"{form}_amount").set_value("200")
+    assert at.checkbox(key=f"{form}_earlier").value is False  # the logbook has work: not ticked for you
+    [b for b in at.button if b.label == "Save payout"][0].click()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    text = _texts(at)
+    assert "dated before any work logged on that platform (first: 2026-03-02)" in text
+    # 105 earned, 200 paid out: −95, explained
+    assert "Outstanding is below zero: more was paid out than the logbook shows earned" in text
+    s = Store(db)
+    pid = int(s.rows("payouts")[0]["id"])
+    from taskerlog.store import records
+    records.edit(s, "payouts", pid, {"for_earlier_work": "yes"}, "manual")
+    s.close()
+    st.cache_data.clear()
+    at = _run("app_pages/money_page.py")
+    assert "below zero" not in _texts(at)
+    table = at.dataframe[0].value
+    assert table.iloc[0]["outstanding"] == "105.00" and table.iloc[0]["paid for earlier work"] == "200.00"
+
+
+def test_evidence_period_runs_to_today_by_default(db):
+    s = _load(db)
+    s.add_work(WorkEntry(platform="Outlier", project="Genesis Dolphin", kind="tasking",
+                         start=int(dt.datetime(2026, 3, 2, 9, tzinfo=dt.timezone.utc).timestamp()),
+                         end=int(dt.datetime(2026, 3, 2, 12, tzinfo=dt.timezone.utc).timestamp())))
+    tz = s.settings().timezone
+    s.close()
+    at = _run("app_pages/evidence.py")
+    today = appsupport.today_in(tz, appsupport.timeutil.now_epoch())
+    assert tuple(at.date_input(key="ev_period").value) == (dt.date(2026, 3, 2), today)
+
+
+def test_an_entry_logged_before_the_first_rate_is_said_to_earn_nothing(db):
+    """_load's rate starts 2 March 09:00: an entry on 1 March earns nothing, and the page
+    says so with the fix; one on 4 March earns and gets no warning."""
+    _load(db).close()
+    at = _save_past_entry(dt.date(2026, 3, 1), dt.time(9, 0), dt.time(11, 0))
+    warned = " ".join(w.value for w in at.warning)
+    assert "earns nothing: it starts on 2026-03-01, before the first rate of Outlier / Genesis Dolphin" in warned
+    assert "set the rate" in warned and "start date to 2026-03-01 or earlier" in warned
+    # the form comes back with new widget keys after a save: find them by label
+    [d for d in at.date_input if d.label == "Day"][0].set_value(dt.date(2026, 3, 4))
+    [b for b in at.button if b.label == "Save entry"][0].click()
+    at.run()
+    assert not at.exception and not at.warning
+    assert len(Store(db).frames().work) == 2
+
+
+def test_entries_show_the_pay_the_rate_gives_as_the_command_line_does(db):
+    s = _load(db)  # $35/h from 2 March 09:00
+    for day in (1, 2):  # 1 March: before the rate; 2 March 09:00-12:00: 3 h × 35
+        s.add_work(WorkEntry(platform="Outlier", project="Genesis Dolphin", kind="tasking",
+                             start=int(dt.datetime(2026, 3, day, 9, tzinfo=dt.timezone.utc).timestamp()),
+                             end=int(dt.datetime(2026, 3, day, 12, tzinfo=dt.timezone.utc).timestamp())))
+    s.close()
+    at = _run("app_pages/entries.py")
+    table = at.dataframe[0].value
+    assert list(table["pay"]) == ["105.00 (from rate)", "0.00 (no rate applies)"]
+    from taskerlog.commands.daily import entry_rows
+    with Store(db) as s2:
+        assert [r["pay_home"] for r in entry_rows(s2)] == ["0.00", "105.00"]
+
+
+def test_with_a_project_filter_platform_figures_say_so_and_a_gap_has_no_up_arrow(db):
+    """Genesis Dolphin: $35/h advertised (its first rate); 3 h on 2 March paid $30 is $10/h:
+    a gap of $25, bad news, never shown with an up arrow."""
+    s = _load(db)
+    s.add_work(WorkEntry(platform="Outlier", project="Genesis Dolphin", kind="tasking",
+                         start=int(dt.datetime(2026, 3, 2, 9, tzinfo=dt.timezone.utc).timestamp()),
+                         end=int(dt.datetime(2026, 3, 2, 12, tzinfo=dt.timezone.utc).timestamp()), pay="30"))
+    s.close()
+    at = _run("app_pages/dashboard.py")
+    at.segmented_control(key="dash_period").set_value("All time").run()
+    at.selectbox(key="dash_project").set_value("Genesis Dolphin").run()
+    labels = [mt.label for mt in at.metric]
+    for label in ("Paid out (whole platform)", "Outstanding (all time) (whole platform)",
+                  "Expenses (whole platform)", "Empty-queue days (whole platform)"):
+        assert label in labels, labels
+    assert "Earned" in labels and "Hours worked" in labels  # the project's own
+    adv = [mt for mt in at.metric if mt.label == "Advertised rate"][0]
+    assert adv.proto.delta == "gap USD 25.00"  # 35 − 30/3
+    assert adv.proto.direction == adv.proto.NONE
+    assert "are its whole platform's" in _texts(at)
+
+
+def _charts(at: AppTest) -> list[dict]:
+    return [json.loads(e.proto.spec) for e in at.get("vega_lite_chart")]
+
+
+def test_dashboard_charts_read_at_a_glance(db):
+    """Kenya sample, all time: weeks by the day they start, read across; the reference in
+    the legend; the rate axis names currency and unit, by day, without six decimals."""
+    _open_sample("kenya-kes")
+    at = _run("app_pages/dashboard.py", query={"logbook": "sample-kenya-kes"})
+    at.segmented_control(key="dash_period").set_value("All time").run()
+    wage, unpaid, cal, rates = _charts(at)
+    for spec in (wage["layer"][0], unpaid, cal):
+        x = spec["encoding"]["x"]
+        assert x["axis"]["format"] == "%-d %b" and x["axis"]["labelAngle"] == 0, x
+        assert x["timeUnit"] == "utcyearmonthdate"
+    color = wage["layer"][1]["encoding"]["color"]  # the reference rule shares the lines' legend
+    assert color["scale"]["domain"][-1].endswith("(reference)") and "legend" in color
+    assert wage["layer"][0]["encoding"]["y"]["axis"]["format"] == ",.2f"
+    rate_layers = rates["layer"]
+    y = rate_layers[0]["encoding"]["y"]
+    assert y["title"] == "rate (USD per task)" and y["axis"]["format"] == ",.4~f"
+    assert rate_layers[0]["encoding"]["x"]["axis"]["tickCount"] == "day"

@@ -337,3 +337,33 @@ def test_an_upload_is_saved_under_a_name_the_app_makes(tmp_path, name, saved):
     p = A.save_upload(folder, name, b"data")
     assert p == folder / saved and p.read_bytes() == b"data"
     assert [q for q in tmp_path.rglob("*") if q.is_file()] == [p]  # nothing anywhere else
+
+
+def test_chart_weeks_leave_out_weeks_that_have_not_come():
+    weeks = [{"week_start": "2026-03-02"}, {"week_start": "2026-03-09"}, {"week_start": "2026-03-16"}]
+    assert [w["week_start"] for w in A.chart_weeks(weeks, dt.date(2026, 3, 9))] == ["2026-03-02", "2026-03-09"]
+
+
+def test_an_ended_projects_rate_line_stops_at_its_end_and_the_axis_names_currency_and_unit():
+    rates = pd.DataFrame({"platform": ["P", "P"], "project": ["Old", "New"], "effective_at": [
+        int(dt.datetime(2026, 3, 1, tzinfo=dt.timezone.utc).timestamp()),
+        int(dt.datetime(2026, 3, 5, tzinfo=dt.timezone.utc).timestamp())], "rate_micros": [25_000, 20_000_000],
+        "unit": ["task", "task"], "currency": ["USD", "USD"], "applies_to": ["", ""], "note": [None, None]})
+    projects = pd.DataFrame({"platform": ["P", "P"], "project": ["Old", "New"],
+                             "ended_on": [dt.date(2026, 3, 10), None]})
+    rh = A.rate_history(rates, "UTC")
+    assert A.rate_axis_title(rh) == "rate (USD per task)"
+    drawn = A.extend_steps(rh, dt.datetime(2026, 4, 1, 12, 0), projects)
+    ends = drawn.groupby("project")["when"].max()
+    assert ends["Old"] == dt.datetime(2026, 3, 10, 23, 59) and ends["New"] == dt.datetime(2026, 4, 1, 12, 0)
+    # two units: each series names its own
+    rates.loc[1, "unit"] = "hour"
+    rh = A.rate_history(rates, "UTC")
+    assert A.rate_axis_title(rh) == "rate (currency and unit beside each project)"
+    assert rh["series"].tolist()[0].endswith("(USD per task)")
+
+
+def test_the_calendar_has_no_days_that_have_not_come():
+    cal = A.calendar(pd.DataFrame(columns=["day"]), [dt.date(2026, 3, 2)], dt.date(2026, 3, 1),
+                              dt.date(2026, 3, 31), dt.date(2026, 3, 10))
+    assert cal["date"].max() == "2026-03-10"

@@ -599,7 +599,7 @@ def test_export_writes_local_times_plain_amounts_and_blank_pay(store, tmp_path):
     assert ("Outlier,Genesis Dolphin,tasking,2026-03-02T09:00:00-05:00,2026-03-02T12:00:00-05:00,,,,,paid,,\n"
             in work)
     pay = (tmp_path / "out" / "payouts.csv").read_text().splitlines()[1]
-    assert pay == "Outlier,2026-03-06T10:00:00-05:00,105.00,USD,2.50,PayPal,13000.00,KES,TX-1,"
+    assert pay == "Outlier,2026-03-06T10:00:00-05:00,105.00,USD,2.50,PayPal,13000.00,KES,TX-1,,"  # for_earlier_work blank
     assert (tmp_path / "out" / "fx.csv").read_text() == "date,currency,rate\n2026-01-01,KES,0.0077\n"
 
 
@@ -798,3 +798,24 @@ def test_applies_to_reads_kinds_in_any_case_as_kind_does(store, tmp_path):
              "rates.csv": "platform,project,effective_at,rate,applies_to\nOutlier,Wolf,2026-03-01T00:00,20,Training; Review\n"}
     import_path(store, bundle(tmp_path, files))
     assert store.frames().rates["applies_to"].tolist() == ["review;training"]
+
+
+def test_payouts_for_earlier_work_column_is_optional_read_and_written(store, tmp_path):
+    files = dict(WORKED)
+    files["payouts.csv"] = ("platform,paid_at,amount,currency,for_earlier_work\n"
+                            "Outlier,2026-02-27T10:00,60,USD,yes\n"
+                            "Outlier,2026-03-09T10:00,105,USD,\n")
+    import_path(store, bundle(tmp_path, files))
+    assert store.frames().payouts["for_earlier_work"].tolist() == [1, 0]
+    from taskerlog import metrics
+    m = metrics.compute(store.frames(), date_from=dt.date(2026, 2, 1), date_to=dt.date(2026, 3, 31))
+    assert (m["paid_out"], m["paid_out_earlier"], m["outstanding"]) == ("105.00", "60.00", "80.00")
+    export_bundle(store, tmp_path / "out")
+    lines = (tmp_path / "out" / "payouts.csv").read_text().splitlines()
+    assert lines[0].endswith(",for_earlier_work") and lines[1].endswith(",yes") and lines[2].endswith(",")
+    # importing the export again changes nothing; a bad value names file, line and column
+    assert import_path(store, tmp_path / "out").added == 0
+    files["payouts.csv"] = "platform,paid_at,amount,currency,for_earlier_work\nOutlier,2026-02-27T10:00,60,USD,maybe\n"
+    with pytest.raises(ImportProblems) as err:
+        import_path(Store(tmp_path / "other.sqlite", now=lambda: NOW), bundle(tmp_path, files, "bad"))
+    assert "payouts.csv:2: for_earlier_work: 'maybe' is not yes or no" in str(err.value)

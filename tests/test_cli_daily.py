@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from click.testing import CliRunner
 from taskerlog.cli import cli
 from taskerlog.store import Store
 
@@ -68,6 +69,7 @@ def test_worked_example_by_commands_gives_the_documented_figures(run):
     assert m["largest_cut_pct"] == pytest.approx(-42.857142857, abs=1e-6)
     assert Decimal(m["shortfall"]) == Decimal("25")  # 15 x 14 - 185
     assert m["below_reference"] is True
+    assert (m["weeks_with_work"], m["weeks_below_reference"], m["weekly_shortfall"]) == (2, 1, "75.00")
     assert {r["project"] for r in m["by_project"]} == {GD}
     assert [w["week"] for w in m["by_week"]] == ["2026-W09", "2026-W10"]
 
@@ -78,6 +80,9 @@ def test_metrics_text_shows_each_definition_of_working_time_labelled(run):
     assert "effective hourly wage = earned / all hours worked" in out
     assert "paid hourly rate      = earned / paid hours only" in out
     assert "net hourly wage" in out and "advertised rate" in out
+    # the reference is met or not week by week first; the period average comes second, labelled
+    assert "week by week (as the law measures)  below in 1 of 2 weeks, short by 75.00" in out
+    assert out.index("week by week (as the law measures)") < out.index("whole period, averaged: below it")
     # the numbers, rounded for reading: 13.21, 26.43, 35.00, gap 21.79, shortfall 25.00
     for figure in ("13.21", "26.43", "35.00", "21.79", "25.00", "14.00 h", "7.00 h"):
         assert figure in out, figure
@@ -550,3 +555,65 @@ def test_a_read_only_command_on_a_mistyped_db_does_not_make_one(tmp_path, clock)
         r = CliRunner().invoke(cli, ["--db", str(typo), *args])
         assert r.exit_code == 1 and f"there is no logbook at {typo}" in r.output, (args, r.output)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_unpriced_work_is_never_silent(run):
+    """Work logged before the project's first rate earns nothing (metrics.md: unpriced);
+    `log` and `clock stop` say so with the fix; a per-task entry without units too."""
+    worked_example(run)  # Genesis Dolphin's first rate: 2026-03-02 09:00
+    out = run("log", "Outlier", GD, "--start", "2026-02-27 09:00", "--minutes", "60").output
+    assert "warning: this tasking entry earns nothing: it starts on 2026-02-27, before the first rate of " \
+           f"Outlier / {GD} (from 2026-03-02)" in out
+    assert "set the rate's start date to 2026-02-27 or earlier" in out
+    assert "effective_at=2026-02-27T00:00" in out
+    run("clock", "start", "Outlier", GD, "--at", "2026-02-28 08:00")
+    out = run("clock", "stop", "--at", "2026-02-28 09:30").output
+    assert "earns nothing: it starts on 2026-02-28, before the first rate" in out
+    # after the rate, or not billable: no warning
+    assert "warning" not in run("log", "Outlier", GD, "--start", "2026-03-05 09:00", "--minutes", "30").output
+    assert "warning" not in run("log", "Outlier", GD, "--kind", "onboarding", "--start", "2026-02-26 09:00",
+                                "--minutes", "30").output
+    # the fix it names works: the rate from 27 February prices both entries
+    [rate] = [r for r in as_json(run("record", "list", "rates", "--json")) if r["rate"] == "35.00"]
+    run("record", "edit", "rates", rate["id"], "effective_at=2026-02-27T00:00")
+    m = as_json(run("metrics", "--json", "--from", "2026-02-27", "--to", "2026-02-28"))
+    assert m["earned"] == "87.50"  # 2.5 h × 35
+    # per task, no units
+    run("project", "add", "Outlier", "Tagging", "--pay-model", "per_task", "--currency", "USD")
+    run("rate", "Outlier", "Tagging", "0.50", "--from", "2026-03-01")
+    out = run("log", "Outlier", "Tagging", "--start", "2026-03-05 09:00", "--minutes", "60").output
+    assert "pays per task and the entry has no number of tasks" in out and "--units N" in out
+    assert "warning" not in run("log", "Outlier", "Tagging", "--start", "2026-03-05 11:00", "--minutes", "60",
+                                "--units", "40").output
+
+
+def test_an_import_with_entries_before_the_first_rate_says_so(run, tmp_path):
+    b = tmp_path / "b"
+    b.mkdir()
+    (b / "logbook.csv").write_text("home_currency,timezone\nUSD,UTC\n")
+    (b / "projects.csv").write_text("platform,project,pay_model,currency\nOutlier,Wolf,hourly,USD\n")
+    (b / "rates.csv").write_text("platform,project,effective_at,rate\nOutlier,Wolf,2026-03-04T00:00,20\n")
+    (b / "work.csv").write_text("platform,project,kind,start,end\n"
+                                "Outlier,Wolf,tasking,2026-03-02T09:00,2026-03-02T10:00\n"
+                                "Outlier,Wolf,tasking,2026-03-03T09:00,2026-03-03T10:00\n"
+                                "Outlier,Wolf,tasking,2026-03-05T09:00,2026-03-05T10:00\n")
+    # the preview (a dry run) says it before anything is written, on a new logbook too
+    fresh = str(tmp_path / "fresh.sqlite")
+    preview = CliRunner().invoke(cli, ["--db", fresh, "import", str(b), "--dry-run"])
+    assert preview.exit_code == 0, preview.output
+    assert "warning: 2 entries earn nothing" in preview.output and "dry run: nothing written" in preview.output
+    out = run("import", str(b), "--dry-run").output
+    assert "warning: 2 entries earn nothing" in out
+    out = run("import", str(b)).output
+    assert "warning: 2 entries earn nothing because no pay could be worked out for them. The first is a " \
+           "tasking entry: it starts on 2026-03-02, before the first rate of Outlier / Wolf" in out
+    assert "warning" not in run("import", str(b)).output  # nothing new the second time
+
+
+def test_with_a_project_filter_the_platform_figures_are_labelled(run):
+    worked_example(run)
+    out = run("metrics", "--project", GD).output
+    for line in ("paid out (gross) [whole platform]", "fees [whole platform]", "expenses [whole platform]",
+                 "outstanding (earned - paid out, to date) [whole platform]", "empty-queue days [whole platform]"):
+        assert line in out, line
+    assert "[whole platform]" not in run("metrics").output

@@ -48,7 +48,8 @@ METRIC_NAMES = [
     "effective_hourly_wage", "paid_hourly_rate", "advertised_rate", "advertised_gap", "paid_out", "fees",
     "outstanding", "expenses", "net_hourly_wage", "eq_days", "eq_episodes", "longest_eq_days", "eq_share",
     "rate_changes", "rate_cuts", "rate_raises", "largest_cut_pct", "mean_abs_change_pct", "weekly_wage_cv",
-    "weekly_earnings_cv", "below_reference", "shortfall", "weekly_shortfall",
+    "weekly_earnings_cv", "below_reference", "shortfall", "weekly_shortfall", "weeks_with_work",
+    "weeks_below_reference", "paid_out_earlier",
 ]
 
 

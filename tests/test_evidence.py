@@ -128,9 +128,10 @@ def test_report_figures_are_the_worked_example_and_equal_metrics(book):
     text = pdf_text(data)
     for needle in ("Hours worked 14.00 h", "Hours paid 7.00 h", "Hours unpaid 7.00 h", "unpaid: onboarding 4.00 h",
                    "unpaid: assessment 1.00 h", "unpaid: lost 2.00 h", "Earned 185.00 USD",
-                   "Outstanding 185.00 USD", "Effective hourly wage 13.21 USD per hour",
+                   "Effective hourly wage 13.21 USD per hour",
                    "Paid hourly rate 26.43 USD per hour", "Reference wage 15.00 USD per hour",
-                   "Shortfall 25.00 USD", "Weekly shortfall 75.00 USD", "Below the reference? YES",
+                   "below the reference; shortfall 25.00 USD", "Weekly shortfall 75.00 USD",
+                   "Paid below it, week by week? YES: below in 1 of 2 weeks, short by 75.00 USD",
                    "3 day(s) in 1 episode(s)"):
         assert needle in text, needle
 
@@ -542,7 +543,9 @@ def test_evidence_command_writes_the_zip(book, tmp_path):
     res = run("evidence", "--from", "2026-03-01", "--to", "2026-03-07", "--out", str(out),
               "--reference-wage", "15", "--statement", str(stmt))
     assert res.exit_code == 0, res.output
-    assert "shortfall 25.00 (weekly 75.00)" in res.output and "journal check: OK" in res.output
+    assert "weekly shortfall 75.00 (below in 1 of 2 weeks, short by 75.00), whole period 25.00" in res.output
+    assert "outstanding 80.00 today" in res.output and "185.00 at the period's end (2026-03-07)" in res.output
+    assert "journal check: OK" in res.output
     assert hashlib.sha256(out.read_bytes()).hexdigest() in res.output
     assert "Łódź" in pdf_text(out.read_bytes())
     res = run("evidence", "--from", "2026-03-01", "--to", "2026-03-07", "--out", str(out))
@@ -599,3 +602,78 @@ def test_the_minimum_wage_offered_first_is_the_workers_own_countrys():
     assert wages.key_for_zone("America/Los_Angeles", ks) == "us-federal"  # national before a state's
     assert wages.key_for_zone("Europe/London", ks) == "uk"
     assert wages.key_for_zone("UTC", ks) is None
+
+
+def test_the_headline_is_the_weekly_shortfall_never_a_bare_no(book):
+    """$7.25 × 14 h = $101.50 < $185: the period averaged is not below the federal minimum,
+    but W09 (5 unpaid hours) is, by $36.25. The report must say so first, not 'no'."""
+    s, _, _ = book
+    ref = wages.choose_reference(s.settings(), minimum="us-federal", date_from=dt.date(2026, 3, 1),
+                                 date_to=dt.date(2026, 3, 7))
+    data, _, ev = make(s, ref)
+    assert (ev.metrics["weeks_with_work"], ev.metrics["weeks_below_reference"]) == (2, 1)
+    text = pdf_text(data)
+    assert "Paid below it, week by week? YES: below in 1 of 2 weeks, short by 36.25 USD" in text
+    assert "Below the reference? no" not in text
+    # the period-level figure comes second, labelled as the whole period averaged
+    assert text.index("week by week? YES") < text.index("Whole period averaged not below the reference; shortfall 0.00 USD")
+
+
+def test_outstanding_is_stated_as_of_the_day_the_report_is_made(book):
+    """The worked example's $185 was owed on 7 March; the payout of 9 March (after the
+    period) paid it, so on the day the report is made (1 April) the report must not claim
+    it is still owed: today's figure first, the period's end second, labelled."""
+    s, _, _ = book
+    data, manifest, ev = make(s, own_reference(s))
+    assert ev.today == dt.date(2026, 4, 1) and ev.metrics["outstanding"] == "185.00"
+    expected_today = metrics.compute(s.frames(), date_to=dt.date(2026, 4, 1))["outstanding"]
+    assert ev.outstanding_today == expected_today == "80.00"  # 185 earned − 105 paid on 9 March
+    text = pdf_text(data)
+    assert f"Outstanding on 2026-04-01 {report.amount(expected_today, 'USD')} (the day this report was made" in text
+    assert "Outstanding at the period's end (2026-03-07) 185.00 USD" in text
+    assert text.index("Outstanding on 2026-04-01") < text.index("Outstanding at the period's end")
+    assert manifest["outstanding"] == {"on": "2026-04-01", "amount": expected_today, "at_period_end": "185.00"}
+
+
+def test_kenya_sample_report_states_what_is_owed_on_the_day_it_is_made(tmp_path):
+    """The outside acceptance check: the Kenyan sample, first to last day of work."""
+    from taskerlog.bundle import import_path
+
+    root = Path(__file__).resolve().parents[1]
+    with Store(tmp_path / "k.sqlite") as s:
+        import_path(s, root / "sample_data" / "kenya-kes")
+        now = t("2026-06-15T12:00")
+        data, _, ev = report.make_report(s, date_from=dt.date(2026, 2, 1), date_to=dt.date(2026, 4, 27),
+                                         reference=own_reference(s, "71.51"), now=now)
+        owed = metrics.compute(s.frames(), date_to=dt.date(2026, 6, 15))["outstanding"]
+    assert wages.Decimal(owed) > 0 and ev.outstanding_today == owed
+    text = pdf_text(data)
+    assert f"Outstanding on 2026-06-15 {report.amount(owed, 'KES')} (the day this report was made" in text
+
+
+def test_a_report_from_a_sample_says_sample_on_every_page_and_calls_no_entry_late(tmp_path):
+    """A sample opened in the app is imported as its bundle is on the command line
+    (source import:<name>): its entries are 'imported', not typed in late; and the report,
+    made from the sample's file, says SAMPLE on every page."""
+    from taskerlog import bundle
+    from taskerlog.store import SAMPLE_MARK
+
+    root = Path(__file__).resolve().parents[1]
+    path = tmp_path / f"logbook{SAMPLE_MARK}kenya-kes.sqlite"
+    with Store(path) as s:
+        tables, problems = bundle.read_bundle(root / "sample_data" / "kenya-kes")
+        assert not problems
+        bundle.import_tables(s, tables, source="import:kenya-kes")
+        data, manifest, ev = report.make_report(s, date_from=dt.date(2026, 2, 1), date_to=dt.date(2026, 2, 28),
+                                                reference=None, now=t("2026-06-15T12:00"))
+    assert ev.sample and manifest["sample"] is True
+    assert {e["class"] for e in ev.entries} == {"imported"}
+    z = zipfile.ZipFile(io.BytesIO(data))
+    pages = pypdf.PdfReader(io.BytesIO(z.read(report.PDF_NAME))).pages
+    assert len(pages) > 1 and all("SAMPLE" in p.extract_text() for p in pages)
+    # a real logbook's report does not say it
+    with Store(tmp_path / "mine.sqlite") as s:
+        bundle.import_tables(s, tables, source="import:kenya-kes")
+        data, manifest, ev = report.make_report(s, date_from=dt.date(2026, 2, 1), date_to=dt.date(2026, 2, 28),
+                                                reference=None, now=t("2026-06-15T12:00"))
+    assert not ev.sample and "SAMPLE" not in pdf_text(data)

@@ -256,3 +256,52 @@ def test_a_large_foreign_amount_converts_exactly_beyond_int64_ticks(store):
          currency="VND")
     m = metrics.compute(store.frames(), breakdowns=False)
     assert m["earned"] == "200000.00002"
+
+
+def test_weeks_below_reference_are_counted_week_by_week(worked_example):
+    """metrics.md's worked example against $15/h: W09 (5 unpaid hours) is below, W10 ($185
+    for 9 h = $20.56/h) is not: below in 1 of 2 weeks, short by $75, although the period
+    averaged is short by only $25."""
+    m = metrics.compute(worked_example.frames(), reference_wage=Decimal(15))
+    assert (m["weeks_with_work"], m["weeks_below_reference"], m["weekly_shortfall"]) == (2, 1, "75.00")
+    weeks = {w["week"]: w for w in m["by_week"]}
+    assert (weeks["2026-W09"]["weeks_with_work"], weeks["2026-W09"]["weeks_below_reference"]) == (1, 1)
+    assert (weeks["2026-W10"]["weeks_with_work"], weeks["2026-W10"]["weeks_below_reference"]) == (1, 0)
+    assert (m["by_project"][0]["weeks_with_work"], m["by_project"][0]["weeks_below_reference"]) == (2, 1)
+    # at $21/h W10 (185 < 21 × 9 = 189) is below too
+    assert metrics.compute(worked_example.frames(), reference_wage=Decimal(21))["weeks_below_reference"] == 2
+    # a week without work is not counted; without a reference there is nothing to be below
+    m = metrics.compute(worked_example.frames(), date_from=dt.date(2026, 2, 16), date_to=dt.date(2026, 3, 8))
+    assert m["weeks_with_work"] == 2 and len(m["by_week"]) == 3
+    assert m["weeks_below_reference"] is None
+
+
+def test_a_week_paid_exactly_the_reference_is_not_below_it(store):
+    store.set_settings(Logbook(home_currency="USD", timezone=TZ))
+    store.add_project(Project(platform="S", project="Sx", currency="USD"))
+    store.add_rate(Rate(platform="S", project="Sx", effective_at=t("2026-01-01T00:00"), rate="35"))
+    work(store, "2026-03-02T09:00", "2026-03-02T10:01", project="Sx", platform="S")
+    m = metrics.compute(store.frames(), reference_wage=Decimal(35))
+    assert (m["weeks_with_work"], m["weeks_below_reference"]) == (1, 0)
+    m = metrics.compute(store.frames(), reference_wage=Decimal("35.000001"))
+    assert (m["weeks_with_work"], m["weeks_below_reference"]) == (1, 1)
+
+
+def test_a_payout_for_earlier_work_is_kept_apart(worked_example):
+    """A newcomer's first payout ($60 on 3 March, for work before the logbook) is reported
+    as paid_out_earlier and left out of paid_out, fees, outstanding and the net wage; the
+    $105 payout of 9 March (fee $5) is an ordinary one."""
+    s = worked_example
+    s.add_payout(Payout(platform="Outlier", paid_at=t("2026-03-03T10:00"), amount="60", fee="2", currency="USD",
+                        for_earlier_work=True))
+    s.add_payout(Payout(platform="Outlier", paid_at=t("2026-03-09T10:00"), amount="105", fee="5", currency="USD"))
+    m = metrics.compute(s.frames(), date_from=dt.date(2026, 3, 1), date_to=dt.date(2026, 3, 31))
+    assert (m["paid_out"], m["fees"], m["paid_out_earlier"]) == ("105.00", "5.00", "60.00")
+    assert m["outstanding"] == "80.00"  # 185 − 105, not 185 − 165
+    assert Decimal(m["net_hourly_wage"]) == Decimal("12.857143")  # (185 − 5) / 14
+    weeks = {w["week"]: w for w in m["by_week"]}
+    assert weeks["2026-W10"]["paid_out_earlier"] == "60.00" and weeks["2026-W10"]["paid_out"] == "0.00"
+    assert m["by_project"][0]["paid_out_earlier"] == "60.00"
+    # before the ordinary payout: nothing of the 185 was paid out yet
+    m = metrics.compute(s.frames(), date_from=dt.date(2026, 3, 1), date_to=dt.date(2026, 3, 7))
+    assert (m["outstanding"], m["paid_out"], m["paid_out_earlier"]) == ("185.00", "0.00", "60.00")

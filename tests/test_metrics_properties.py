@@ -118,7 +118,7 @@ def test_eq_days_are_the_days_in_any_span_counted_once(spans, lo, hi):
     """EQ spans of several platforms may overlap; a day counts once (checked day by day)."""
     import numpy as np
     spans = [(s, s + d) for s, d in spans]
-    t = metrics._ScopeTables(*(np.zeros(0, dtype=np.int64),) * 5,
+    t = metrics._ScopeTables(*(np.zeros(0, dtype=np.int64),) * 7,
                              eq_start=np.array([s for s, _ in spans], dtype=np.int64),
                              eq_end=np.array([e + 1 for _, e in spans], dtype=np.int64),
                              rc_day=np.zeros(0, dtype=np.int64), rc_old=np.zeros(0, dtype=np.int64),

@@ -132,3 +132,31 @@ def test_exchange_rates_are_fixed_and_work_entries_point_to_their_own_commands(r
 def test_an_empty_list_says_so(run, kind):
     run("settings", "--home-currency", "USD")
     assert f"no {kind} yet" in run("record", "list", kind).output
+
+
+def test_a_first_payout_for_earlier_work_is_offered_marked_and_kept_out_of_outstanding(run, db):
+    """Work logged from 1 March; $60 paid on 28 February was for work before the logbook.
+    Unmarked, it makes outstanding 185 − 60 − 185 = −60 (explained); marked, it is
+    paid_out_earlier and outstanding is 185 − 185 = 0."""
+    worked_example(run)
+    out = run("payout", "Outlier", "60", "--on", "2026-02-28").output
+    assert "dated before any work logged on Outlier" in out and "for_earlier_work=yes" in out
+    run("payout", "Outlier", "185", "--on", "2026-03-06")
+    whole = ["metrics", "--from", "2026-02-01", "--to", "2026-03-31"]
+    assert as_json(run(*whole, "--json"))["outstanding"] == "-60.00"
+    assert "outstanding is below zero: more was paid out than the logbook shows earned" in run(*whole).output
+    [early, _] = as_json(run("record", "list", "payouts", "--json"))
+    assert early["for_earlier_work"] == ""
+    run("record", "edit", "payouts", early["id"], "for_earlier_work=yes")
+    m = as_json(run(*whole, "--json"))
+    assert (m["outstanding"], m["paid_out"], m["paid_out_earlier"]) == ("0.00", "185.00", "60.00")
+    text = run(*whole).output
+    assert "paid out for earlier work" in text and "below zero" not in text
+    assert "ok:" in run("verify").output
+    # the option on the command, and a payout after the first entry gets no hint
+    out = run("payout", "Outlier", "10", "--on", "2026-02-27", "--for-earlier-work").output
+    assert "for work done before this logbook" in out and "dated before" not in out
+    assert "dated before" not in run("payout", "Outlier", "5", "--on", "2026-03-20").output
+    assert as_json(run(*whole, "--json"))["paid_out_earlier"] == "70.00"
+    bad = run("record", "edit", "payouts", early["id"], "for_earlier_work=maybe", ok=False)
+    assert "'maybe' is not yes or no" in bad.output

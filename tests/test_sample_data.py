@@ -173,6 +173,9 @@ def test_kenya_whole_logbook(frames):
     assert f["below_reference"] is False
     assert money(f["shortfall"]) == 0
     assert money(f["weekly_shortfall"]) == Decimal("1817.86")
+    # those six weeks are the ones below the minimum, of every week with work
+    assert f["weeks_below_reference"] == 6
+    assert f["weeks_with_work"] == 14  # 26 January to 27 April
 
 
 # -- microtask-mturk: Rosa ------------------------------------------------------------------------

@@ -320,3 +320,42 @@ def test_a_write_between_the_two_snapshots_means_one_read_instead(store, monkeyp
     other.close()
     monkeypatch.undo()
     assert len(store.frames().work) == 13
+
+
+def test_payouts_for_earlier_work_migration_backs_up_and_keeps_verify_clean(tmp_path, monkeypatch):
+    """A logbook made before payouts had ``for_earlier_work``: opening it backs it up, adds
+    the column (0 for every payout), and the journal still vouches for every row, except
+    one already changed behind taskerlog's back, which verify keeps naming."""
+    path = tmp_path / "log.sqlite"
+    m006 = next(m for m in schema.migrations._migrations if m.name == "m006_payouts_for_earlier_work")
+    monkeypatch.setattr(schema.migrations, "_migrations", [m for m in schema.migrations._migrations if m is not m006])
+    with Store(path) as s:
+        fill(s)
+        assert "for_earlier_work" not in s.columns("payouts")
+        cols = ["platform_id", "paid_at", "amount_micros", "currency", "fee_micros", "method",
+                "received_amount_micros", "received_currency", "reference", "note"]
+        pid = s.platform_id("Outlier")
+        s.insert_many("payouts", cols, [(pid, T("2026-03-09T10:00"), 105_000_000, "USD", 0, *[None] * 5),
+                                        (pid, T("2026-03-16T10:00"), 80_000_000, "USD", 0, *[None] * 5)], "manual")
+        assert s.verify().ok
+    tampered = sqlite3.connect(path)
+    tampered.execute("UPDATE payouts SET amount_micros = 999000000 WHERE id = 2")
+    tampered.commit()
+    tampered.close()
+    monkeypatch.setattr(schema.migrations, "_migrations", [*schema.migrations._migrations, m006])
+    with Store(path) as s:
+        assert s.columns("payouts")[-1] == "for_earlier_work"
+        assert [r["for_earlier_work"] for r in s.rows("payouts")] == [0, 0]
+        assert [p.message for p in s.verify().problems] == ["payouts #2 was changed outside taskerlog"]
+        last = s.journal_entries("payouts")[-1]
+        assert last["source"] == "migration:m006_payouts_for_earlier_work" and [r[0] for r in last["rows"]] == [1]
+        # new payouts are journaled with the new column
+        from taskerlog.model import Payout
+        s.add_payout(Payout(platform="Outlier", paid_at=T("2026-03-20T10:00"), amount="50", currency="USD",
+                            for_earlier_work="yes"))
+        assert [p.message for p in s.verify().problems] == ["payouts #2 was changed outside taskerlog"]
+        assert s.frames().payouts["for_earlier_work"].tolist() == [0, 0, 1]
+    backups = list(tmp_path.glob("log.before-m006_payouts_for_earlier_work-*.sqlite"))
+    assert len(backups) == 1
+    old = sqlite3.connect(backups[0])
+    assert "for_earlier_work" not in [r[1] for r in old.execute("PRAGMA table_info(payouts)")]

@@ -33,3 +33,22 @@ def import_read(store, read_result, *, source: str, dry_run: bool = False) -> Im
         order = {f: i for i, f in reversed(list(enumerate(p.file for p in problems)))}
         raise ImportProblems(sorted(problems, key=lambda p: (order[p.file], p.line or 0)))
     return import_tables(store, tables, source=source, dry_run=dry_run)
+
+
+def unpriced_if_imported(store, tables, *, source: str) -> list[dict]:
+    """The entries of ``tables`` that would earn nothing once imported because no pay can
+    be worked out for them (metrics.md's *unpriced*: before their project's first rate, or
+    per task without units), for an import's preview. Worked out on a throw-away copy of
+    the logbook (the bundle's rates may price its entries, or the logbook's may): the
+    logbook itself is not written."""
+    import tempfile
+    from pathlib import Path
+
+    from ..store import Store
+
+    with tempfile.TemporaryDirectory(prefix="taskerlog-preview-") as tmp:
+        copy = Path(tmp) / "preview.sqlite"
+        store.backup(copy)
+        with Store(copy) as s:
+            import_tables(s, tables, source=source)
+            return s.unpriced(source=source)

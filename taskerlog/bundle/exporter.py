@@ -103,7 +103,8 @@ def bundle_frames(store: Store) -> dict[str, pd.DataFrame]:
         "platform": o["platform"], "paid_at": local_iso(o["paid_at"], tz), "amount": amounts(o["amount_micros"]),
         "currency": o["currency"], "fee": amounts(o["fee_micros"]), "method": o["method"],
         "received_amount": amounts(o["received_amount_micros"]), "received_currency": o["received_currency"],
-        "reference": o["reference"], "note": o["note"]})
+        "reference": o["reference"], "note": o["note"],
+        "for_earlier_work": ["yes" if v == 1 else "" for v in o["for_earlier_work"]]})
     x = f.expenses
     tables["expenses"] = pd.DataFrame({
         "date": _dates(x["date"]), "category": x["category"], "amount": amounts(x["amount_micros"]),

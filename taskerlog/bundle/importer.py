@@ -51,12 +51,12 @@ KEYS: dict[str, tuple[list[str], list[str]]] = {
              ["units", "pay_micros", "currency", "status", "note"]),
     "eq": (["platform", "start_date"], ["end_date", "note"]),
     "payouts": (["platform", "paid_at", "amount_micros", "currency", "reference"],
-                ["fee_micros", "method", "received_amount_micros", "received_currency", "note"]),
+                ["fee_micros", "method", "received_amount_micros", "received_currency", "note", "for_earlier_work"]),
     "expenses": (["date", "category", "amount_micros", "currency", "platform"], ["note"]),
     "fx": (["date", "currency"], ["rate"]),
 }
 INT_COLS = {"effective_at", "start", "end", "units", "pay_micros", "rate_micros", "advertised_rate_micros",
-            "paid_at", "amount_micros", "fee_micros", "received_amount_micros"}
+            "paid_at", "amount_micros", "fee_micros", "received_amount_micros", "for_earlier_work"}
 #: tables whose key is unique in the logbook: a key twice in one file must be the same row
 UNIQUE = {"projects", "fx"}
 DATA = ("platforms", "projects", "rates", "work", "eq", "payouts", "expenses", "fx")
@@ -378,7 +378,8 @@ def _payouts(ck: Checker, tz: str, home: str) -> pd.DataFrame:
         "fee_micros": ck.zero_if_blank(fee), "method": ck.text("method"),
         "received_amount_micros": ck.micros("received_amount"),
         "received_currency": ck.currency("received_currency"),
-        "reference": ck.text("reference"), "note": ck.text("note")})
+        "reference": ck.text("reference"), "note": ck.text("note"),
+        "for_earlier_work": ck.yes_no("for_earlier_work")})
 
 
 def _expenses(ck: Checker, tz: str, home: str) -> pd.DataFrame:
@@ -658,7 +659,7 @@ def _write(store: Store, plan: dict[str, pd.DataFrame], new_platforms: list[str]
         "eq": lambda d: {"platform_id": platform_ids(d), **text(d, "start_date", "end_date", "note")},
         "payouts": lambda d: {"platform_id": platform_ids(d), **text(
             d, "paid_at", "amount_micros", "currency", "fee_micros", "method", "received_amount_micros",
-            "received_currency", "reference", "note")},
+            "received_currency", "reference", "note", "for_earlier_work")},
         "expenses": lambda d: {**text(d, "date", "category", "amount_micros", "currency"),
                                "platform_id": platform_ids(d), **text(d, "note")},
         "fx": lambda d: text(d, "date", "currency", "rate"),

@@ -26,6 +26,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .. import money, timeutil
+from ..model import NO, YES
 from .problems import Problem
 from .spec import FILE_ATTR, LINE
 
@@ -689,6 +690,12 @@ class Checker:
                              lambda a: _np(pc.is_in(a, value_set=pa.array(allowed, pa.large_string()))))
         self.fail(col, bad, lambda v: f"'{v}' is not one of: {', '.join(allowed)}")
         return s
+
+    def yes_no(self, col: str) -> pd.Series:
+        """A yes/no column (``model.parse_yes_no``'s words) → Int64 1/0, blank 0."""
+        s, bad = self._coded(col, False, None, lambda a: _np(pc.is_in(a, value_set=pa.array(YES + NO, pa.large_string()))))
+        self.fail(col, bad, lambda v: f"'{v}' is not yes or no; write yes, or leave it blank")
+        return pd.Series(s.isin(YES).to_numpy().astype(np.int64), index=self.df.index, dtype="Int64", name=s.name)
 
     def currency(self, col: str, *, required: bool = False) -> pd.Series:
         s, bad = self._coded(col, True, "a currency code (USD, KES, PHP, ...)" if required else None, _codes)

@@ -25,6 +25,7 @@ import pandas as pd
 import pyarrow as pa
 
 from .. import money
+from ..model import NO, YES
 from .parse import (
     _INSTANT_RANGE, SMALL, STR, _localize, few_code, few_days, few_instant, few_number,
 )
@@ -129,6 +130,10 @@ class PlainChecker:
 
     def choice(self, col: str, allowed: tuple[str, ...], *, required: str | None = None) -> list[str]:
         return self._read(col, required, lambda c: _lower_in(c, allowed), "")
+
+    def yes_no(self, col: str) -> Ints:
+        read = self._read(col, None, lambda c: _lower_in(c, YES + NO), "")
+        return Ints(1 if v in YES else 0 for v in read)
 
     def currency(self, col: str, *, required: bool = False) -> list[str]:
         return self._read(col, required, _code, "")

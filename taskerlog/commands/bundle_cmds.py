@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from .. import render
 from ..cli import CLIError, Context, emit_json, friendly_errors, os_sentence, pass_ctx
 
 
@@ -40,7 +41,7 @@ def import_(c: Context, source: str, fmt: str, options: tuple[str, ...], dry_run
 
     Example: taskerlog import my-logbook.zip --dry-run
     """
-    from ..bundle import ImportProblems, import_read, read_bundle
+    from ..bundle import ImportProblems, import_read, read_bundle, unpriced_if_imported
 
     store = c.store
     name = Path(source).name
@@ -65,6 +66,12 @@ def import_(c: Context, source: str, fmt: str, options: tuple[str, ...], dry_run
     src = f"import:{name}"
     try:
         report = import_read(store, read, source=src, dry_run=dry_run)
+        found = []
+        if report.tables["work"].added:  # entries that will earn nothing: said before and after
+            try:
+                found = unpriced_if_imported(store, read[0], source=src) if dry_run else store.unpriced(source=src)
+            except Exception:  # noqa: BLE001 - a warning that cannot be worked out must not fail the import
+                found = []
         if dry_run:
             c.discard_if_created()
     except ImportProblems as exc:
@@ -81,6 +88,9 @@ def import_(c: Context, source: str, fmt: str, options: tuple[str, ...], dry_run
         emit_json({"imported": not dry_run, **report.to_dict()})
     else:
         click.echo(str(report))
+        note = render.unpriced_summary(found)
+        if note:
+            click.echo(f"warning: {note}")
 
 
 @click.command("export")

@@ -167,6 +167,8 @@ def _report_saved(store: Store, wid: int, tz: str, now: int, as_json: bool, verb
     pay = f", pay {row['pay_home']} {store.settings().home_currency}" if row["pay_home"] else ""
     click.echo(f"{verb} entry #{wid}: {_hm(row['start_epoch'], tz, now)}–{timeutil.to_local(row['end_epoch'], tz):%H:%M}"
                f" ({render.duration(secs)}) {_what(row['platform'], row['project'], row['kind'])}, {row['status']}{pay}")
+    if row["unpriced_note"]:
+        click.echo(f"warning: {row['unpriced_note']}")
 
 
 # -- logging past work --------------------------------------------------------------------
@@ -245,6 +247,7 @@ def entry_rows(store: Store, *, ids: set[int] | None = None, date_from: dt.date 
         w = w.tail(max(0, last)).reset_index(drop=True)
     f.work = w
     p = metrics.prepare(f)  # pay per entry, in the same (start, end) order
+    unpriced = {u["id"]: u for u in metrics.unpriced_entries(p)}
     pay_home = p.pay if len(p.pay) == len(w) else np.zeros(len(w), dtype=np.int64)
     missing = p.pay_missing if len(p.pay_missing) == len(w) else np.zeros(len(w), dtype=bool)
     rows = []
@@ -263,6 +266,8 @@ def entry_rows(store: Store, *, ids: set[int] | None = None, date_from: dt.date 
             "pay_home": (None if (not earning or bool(missing[i])) else money.format_micros(int(pay_home[i]), 2)),
             "pay_from": ("recorded" if recorded is not None else ("rate" if earning else None)),
             "fx_missing": bool(missing[i]),
+            "unpriced": (unpriced[int(r["id"])]["reason"] if int(r["id"]) in unpriced else None),
+            "unpriced_note": (render.unpriced_note(unpriced[int(r["id"])]) if int(r["id"]) in unpriced else None),
             "external_id": None if _na(r["external_id"]) else r["external_id"],
             "note": None if _na(r["note"]) else r["note"],
             "recorded_at": timeutil.format_local(int(r["recorded_at"]), tz),

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from .. import timeutil
+from .. import render, timeutil
 from ..cli import CLIError, Context, cli, emit_json, friendly_errors, pass_ctx
 from ..evidence import anchors, attachments, report, save_statement, saved_statement, wages
 from ..evidence.report import EvidenceError
@@ -210,8 +210,12 @@ def evidence(c: Context, date_from, date_to, out, minimum, reference_wage, refer
     import hashlib
 
     click.echo(f"wrote {out_path} ({len(data):,} bytes): {len(manifest['files'])} files, {len(ev.entries)} entries")
-    click.echo(f"hours worked {m['hours_worked']:.2f}, earned {m['earned']} {ev.home}, outstanding {m['outstanding']}"
-               + (f", shortfall {m['shortfall']} (weekly {m['weekly_shortfall']}) against {ref.describe()}"
+    owed = f"outstanding {ev.outstanding_today} today ({ev.today})"
+    if ev.today != d1:
+        owed += f", {m['outstanding']} at the period's end ({d1})"
+    click.echo(f"hours worked {m['hours_worked']:.2f}, earned {m['earned']} {ev.home}, {owed}"
+               + (f"; weekly shortfall {m['weekly_shortfall']} ({render.weekly_verdict(m, str)}), whole period "
+                  f"{m['shortfall']}, against {ref.describe()}"
                   if ref else "; no reference wage (use --minimum or --reference-wage)"))
     click.echo(f"journal check: {'OK' if ev.verify_ok else 'FAILED: ' + ev.verify_problems[0]}")
     click.echo(f"sha256 of the zip: {hashlib.sha256(data).hexdigest()}")

@@ -235,14 +235,19 @@ def _previous_rate(store, r: Rate) -> Decimal | None:
 @click.option("--on", "on", help="When it was paid: 2026-03-09, '2026-03-09 10:00' (default: now).")
 @click.option("--reference", help="The payment's reference or transaction id.")
 @click.option("--note")
+@click.option("--for-earlier-work", is_flag=True,
+              help="It pays for work done before you started this logbook (your first payout, usually): "
+                   "kept out of paid out, fees and outstanding, shown as paid out for earlier work.")
 @JSON_OPT
 @pass_ctx
 @friendly_errors
 def payout(c: Context, platform, amount, currency, fee, method, received_amount, received_currency, on,
-           reference, note, as_json):
+           reference, note, for_earlier_work, as_json):
     """Record money a platform sent you (gross, before fees).
 
     Example: taskerlog payout Outlier 185 --fee 3.50 --method M-Pesa --received-amount 23400 --received-currency KES
+
+    Example: taskerlog payout Outlier 60 --on 2026-03-03 --for-earlier-work
     """
     store = c.store
     now = timeutil.now_epoch()
@@ -259,9 +264,10 @@ def payout(c: Context, platform, amount, currency, fee, method, received_amount,
         fee=parse_money(fee, option="--fee") or Decimal(0), method=method, received_amount=got,
         received_currency=got_cur,
         paid_at=now if on is None else parse_when(on, s.timezone, now, option="--on", allow_date=True),
-        reference=reference, note=note,
+        reference=reference, note=note, for_earlier_work=for_earlier_work,
     )
     fresh = new_platform_note(store, platform)
+    first = store.first_work_start(platform)
     pid = store.add_payout(p)
     if as_json:
         emit_json({"id": pid, **p.model_dump(mode="json")})
@@ -273,7 +279,12 @@ def payout(c: Context, platform, amount, currency, fee, method, received_amount,
         msg += f", received {render.amount(p.received_amount)} {p.received_currency}"
     if p.method:
         msg += f" by {p.method}"
+    if p.for_earlier_work:
+        msg += ", for work done before this logbook"
     click.echo(msg + f" on {timeutil.to_local(p.paid_at, s.timezone).date()}" + (f" {fresh}" if fresh else ""))
+    if not p.for_earlier_work and (first is None or p.paid_at < first):
+        click.echo(f"note: {render.before_logbook_hint(platform)} To mark it: "
+                   f"taskerlog record edit payouts {pid} for_earlier_work=yes")
 
 
 def _platform_currency(store, platform: str) -> str | None:

@@ -99,15 +99,23 @@ def summary(m: dict[str, Any], *, reference_label: str | None = None, breakdown:
          + (f"  ({why})" if why else "")),
     ]))
     lines.append("")
-    lines.append(f"Money ({cur})")
+    # payouts, fees, what is owed, empty queues and expenses belong to platforms, not projects
+    wide = " [whole platform]" if m.get("project") else ""
+    lines.append(f"Money ({cur})" + ("; with a project chosen, what is marked [whole platform] is its platform's"
+                                      if wide else ""))
     lines.append(render.pairs([
         ("earned", render.figure(m.get("earned")) + (f"  (of which pending {render.figure(m.get('pending'))})"
                                                      if _pos(m.get("pending")) else "")),
-        ("paid out (gross)", render.figure(m.get("paid_out"))),
-        ("fees", render.figure(m.get("fees"))),
-        ("expenses", render.figure(m.get("expenses"))),
-        ("outstanding (earned - paid out, to date)", render.figure(m.get("outstanding"))),
+        ("paid out (gross)" + wide, render.figure(m.get("paid_out"))),
+        ("fees" + wide, render.figure(m.get("fees"))),
+        ("expenses" + wide, render.figure(m.get("expenses"))),
+        ("outstanding (earned - paid out, to date)" + wide, render.figure(m.get("outstanding"))),
+        *([("paid out for earlier work", render.figure(m.get("paid_out_earlier"))
+            + "  (for work before the logbook began: not in the figures above)")] if _pos(m.get("paid_out_earlier")) else []),
     ]))
+    note = render.negative_outstanding_note(m.get("outstanding"))
+    if note:
+        lines.append(f"  outstanding is {note}")
     lines.append("")
     lines.append(f"Hourly pay, by definition of working time ({cur}/hour)")
     rows = [
@@ -124,17 +132,18 @@ def summary(m: dict[str, Any], *, reference_label: str | None = None, breakdown:
         lines.append(f"Against the reference wage {reference_label or render.figure(m.get('reference_wage'))}")
         below = m.get("below_reference")
         lines.append(render.pairs([
-            ("effective wage below it", "yes" if below else ("no" if below is not None else "n/a")),
-            ("shortfall (whole period)", render.figure(m.get("shortfall"))),
+            ("week by week (as the law measures)", render.weekly_verdict(m, render.figure) or "n/a"),
             ("shortfall (week by week)", render.figure(m.get("weekly_shortfall"))),
+            ("whole period, averaged: below it", "yes" if below else ("no" if below is not None else "n/a")),
+            ("whole period, averaged: shortfall", render.figure(m.get("shortfall"))),
         ]))
     lines.append("")
     lines.append("Empty queue and rate changes")
     eq_share = m.get("eq_share")
     lines.append(render.pairs([
-        ("empty-queue days", f"{m.get('eq_days', 0)}" + (f" ({render.percent(eq_share * 100)} of the period)"
+        ("empty-queue days" + wide, f"{m.get('eq_days', 0)}" + (f" ({render.percent(eq_share * 100)} of the period)"
                                                           if eq_share is not None else "")),
-        ("empty-queue episodes", f"{m.get('eq_episodes', 0)}, longest {m.get('longest_eq_days', 0)} days"),
+        ("empty-queue episodes" + wide, f"{m.get('eq_episodes', 0)}, longest {m.get('longest_eq_days', 0)} days"),
         ("rate changes", f"{m.get('rate_changes', 0)} ({m.get('rate_cuts', 0)} cuts, {m.get('rate_raises', 0)} raises)"
          + (f", largest cut {render.percent(m.get('largest_cut_pct'))}" if m.get("rate_cuts") else "")),
         ("week-to-week variation", f"wage CV {render.figure(m.get('weekly_wage_cv'))}, "

@@ -55,7 +55,7 @@ def classify(source: str, start: int, end: int, recorded_at: int, window: int = 
     src = (source or "").strip()
     if src == "clock":
         return CLOCK, recorded_at - end
-    if src.startswith("import"):
+    if src.startswith(("import", "sample:")):  # "sample:<label>": samples opened by older versions of the app
         return IMPORTED, None
     if recorded_at < start:
         return EARLY, recorded_at - end

@@ -20,10 +20,10 @@ from typing import Any
 
 import numpy as np
 
-from .. import metrics, money, timeutil
+from .. import metrics, money, render, timeutil
 from ..csvsafe import csv_bytes
 from ..model import EARNING_STATUSES, UNPAID_KEYS
-from ..store import activity
+from ..store import activity, is_sample_path
 from ..store.activity import active_within
 from . import anchors as anc
 from . import attachments as att
@@ -103,6 +103,13 @@ class Evidence:
     attachments: list[dict[str, Any]]
     window: int = ig.WINDOW_SECONDS
     warnings: list[str] = field(default_factory=list)
+    today: dt.date | None = None
+    """The local day the report was made."""
+    sample: bool = False
+    """Made from a sample person's logbook (store.is_sample_path): every page says SAMPLE."""
+    outstanding_today: str | None = None
+    """Earned minus paid out, all time, as of ``today``: what is owed on the day the report is
+    made (a payout after the period's end has paid some of what was owed at its end)."""
 
     def local(self, epoch: int | None, seconds: bool = False) -> str:
         if epoch is None or _na(epoch):
@@ -203,15 +210,17 @@ def gather(store, *, date_from: dt.date, date_to: dt.date, reference: Reference 
     if reference is not None:
         ref_kw = {"reference_wage": reference.hourly, "reference_currency": reference.currency}
     try:
-        figures = metrics.compute(frames, date_from=date_from, date_to=date_to, breakdowns=True, today=today,
-                                  **ref_kw)
         prepared = metrics.prepare(frames)
+        figures = metrics.compute(date_from=date_from, date_to=date_to, breakdowns=True, today=today,
+                                  prepared=prepared, frames=frames, **ref_kw)
+        owed_today = metrics.compute(date_to=today, breakdowns=False, today=today, prepared=prepared,
+                                     frames=frames)["outstanding"]
     except metrics.MetricsError as exc:
         raise EvidenceError(str(exc)) from exc
     if reference is None:
         # compute() falls back to the logbook's reference; the report has none, so keep none
         for row in [figures, *figures.get("by_week", []), *figures.get("by_project", [])]:
-            for k in ("reference_wage", "below_reference", "shortfall", "weekly_shortfall"):
+            for k in ("reference_wage", "below_reference", "shortfall", "weekly_shortfall", "weeks_below_reference"):
                 row[k] = None
 
     # entries, in metrics' (start, end) order so each gets its pay in the home currency
@@ -339,10 +348,36 @@ def gather(store, *, date_from: dt.date, date_to: dt.date, reference: Reference 
         metrics=figures, entries=entries, rates=rates, eq=eq, payouts=payouts, payout_weeks=payout_weeks,
         payout_gaps=payout_gaps, edits=edits, deleted=deleted, journal_entries=result.entries,
         journal_head=result.head, verify_ok=not problems, verify_problems=problems, anchors=anchors,
-        attachments=attachments, window=window, warnings=warnings)
+        attachments=attachments, window=window, warnings=warnings, today=today, outstanding_today=owed_today,
+        sample=is_sample_path(store.path))
 
 
 # -- the PDF ----------------------------------------------------------------------------------
+def _outstanding_rows(ev: Evidence) -> list[tuple[str, str]]:
+    """What is owed on the day the report is made first; at the period's end second, labelled
+    (it can be more: payouts after the period paid some of it)."""
+    m = ev.metrics
+    rows = []
+    if ev.outstanding_today is not None and ev.today is not None and ev.today != ev.date_to:
+        rows.append((f"Outstanding on {ev.today.isoformat()}", ev.money(ev.outstanding_today)
+                     + "  (the day this report was made: everything earned minus everything paid out, to date)"))
+        rows.append((f"Outstanding at the period's end ({ev.date_to.isoformat()})", ev.money(m["outstanding"])
+                     + "  (earned minus paid out, all time up to that day"
+                     + ("; payouts since then have paid part of it)"
+                        if Decimal(m["outstanding"]) > Decimal(ev.outstanding_today) else ")")))
+    else:
+        rows.append((f"Outstanding on {ev.date_to.isoformat()}", ev.money(m["outstanding"])
+                     + "  (everything earned minus everything paid out, to that day)"))
+    if m.get("paid_out_earlier") and Decimal(m["paid_out_earlier"]):
+        rows.append(("Paid for earlier work", ev.money(m["paid_out_earlier"])
+                     + "  (paid in the period for work done before the logbook began: not in the figures above)"))
+    shown = ev.outstanding_today if ev.outstanding_today is not None else m["outstanding"]
+    note = render.negative_outstanding_note(shown, fix=False)
+    if note:
+        rows.append(("  outstanding is", note))
+    return rows
+
+
 def _who(e: dict[str, Any]) -> str:
     return f"{e['platform']} / {e['project']}" if e["project"] else e["platform"]
 
@@ -353,10 +388,15 @@ def render_pdf(ev: Evidence) -> bytes:
 
     m = ev.metrics
     period = f"{ev.date_from.isoformat()} to {ev.date_to.isoformat()}"
-    pdf = ReportPDF(f"taskerlog evidence report · {period}")
+    pdf = ReportPDF(("SAMPLE DATA, not a real worker's records · " if ev.sample else "")
+                    + f"taskerlog evidence report · {period}")
     pdf.set_creation_date(dt.datetime.fromtimestamp(ev.generated_at, tz=dt.timezone.utc))
     pdf.add_page()
-    pdf.title_block("Evidence of work and pay", [
+    if ev.sample:
+        pdf.para("SAMPLE: this report was made from a sample person's logbook shipped with taskerlog to show what "
+                 "a report looks like. Its people, work and pay are made up; it is not evidence of anything.",
+                 color=RED)
+    pdf.title_block("SAMPLE · Evidence of work and pay" if ev.sample else "Evidence of work and pay", [
         f"Period: {period} (both days included; each entry belongs to the day it started).",
         f"Made by taskerlog on {ev.local(ev.generated_at)} ({ev.tz}) from the logbook {ev.logbook_name}.",
         f"Amounts are in {ev.home} unless another currency is named. Times are local to {ev.tz}.",
@@ -390,7 +430,7 @@ def render_pdf(ev: Evidence) -> bytes:
         ("Earned", ev.money(m["earned"]) + (f"  (of which pending approval: {ev.money(m['pending'])})"
                                             if m.get("pending") and Decimal(m["pending"]) else "")),
         ("Paid out in the period", ev.money(m["paid_out"]) + f"  (fees {ev.money(m['fees'])})"),
-        ("Outstanding", ev.money(m["outstanding"]) + "  (earned minus paid out, all time up to the period's end)"),
+        *_outstanding_rows(ev),
         ("Effective hourly wage", ev.money(m["effective_hourly_wage"]) + " per hour  (earned ÷ hours worked)"),
         ("Paid hourly rate", ev.money(m["paid_hourly_rate"]) + " per hour  (earned ÷ hours paid)"),
     ]
@@ -404,10 +444,14 @@ def render_pdf(ev: Evidence) -> bytes:
             ("Reference wage", f"{amount(ref.hourly, ref.currency)} per hour{conv}"),
             ("  which is", f"{ref.label} ({ref.origin}). {ref.detail}."
                            + (f" Source: {ref.source}." if ref.source else "")),
-            ("Below the reference?", "YES" if m["below_reference"] else "no"),
-            ("Shortfall", ev.money(m["shortfall"]) + "  (reference × hours worked − earned, for the whole period)"),
+            ("Paid below it, week by week?", ("YES: " if m["weeks_below_reference"] else "no: ")
+             + render.weekly_verdict(m, ev.money)
+             + "  (each week on its own, as minimum-wage law measures it)"),
             ("Weekly shortfall", ev.money(m["weekly_shortfall"])
-             + "  (the same, week by week: a bad week is never offset by a good one)"),
+             + "  (reference × hours worked − earned, for each week below it, added up: "
+               "a bad week is never offset by a good one)"),
+            ("Whole period averaged", ("below the reference" if m["below_reference"] else "not below the reference")
+             + f"; shortfall {ev.money(m['shortfall'])}  (the whole period as one: a second, weaker figure)"),
         ]
     rows += [
         ("Empty queue (EQ)", f"{m['eq_days']} day(s) in {m['eq_episodes']} episode(s); longest {m['longest_eq_days']} day(s)"),
@@ -667,6 +711,7 @@ def build_zip(ev: Evidence, read_attachment=None) -> tuple[bytes, dict[str, Any]
             files[name] = data
     manifest = {
         "format": FORMAT,
+        "sample": ev.sample,
         "period": {"from": ev.date_from.isoformat(), "to": ev.date_to.isoformat()},
         "generated_at": timeutil.format_local(ev.generated_at, ev.tz),
         "home_currency": ev.home,
@@ -675,6 +720,8 @@ def build_zip(ev: Evidence, read_attachment=None) -> tuple[bytes, dict[str, Any]
             "hourly": str(ev.reference.hourly), "currency": ev.reference.currency, "label": ev.reference.label,
             "origin": ev.reference.origin, "detail": ev.reference.detail, "source": ev.reference.source},
         "journal": {"entries": ev.journal_entries, "head": ev.journal_head, "verify_ok": ev.verify_ok},
+        "outstanding": {"on": None if ev.today is None else ev.today.isoformat(), "amount": ev.outstanding_today,
+                        "at_period_end": ev.metrics.get("outstanding")},
         "contemporaneous_window_hours": ev.window / 3600,
         "missing_attachments": missing,
         "files": [{"name": n, "sha256": hashlib.sha256(b).hexdigest(), "bytes": len(b)} for n, b in files.items()],

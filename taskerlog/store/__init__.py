@@ -1,3 +1,3 @@
 """The only place that touches SQLite: schema, migrations, journaled writes, backups."""
 
-from .api import NeedsUpgrade, Store, StoreError, default_db_path  # noqa: F401
+from .api import SAMPLE_MARK, NeedsUpgrade, Store, StoreError, default_db_path, is_sample_path  # noqa: F401

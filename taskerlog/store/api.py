@@ -142,6 +142,15 @@ def _unwritable(path: Path, exc: sqlite3.OperationalError) -> StoreError | None:
     return None
 
 
+SAMPLE_MARK = ".SAMPLE-"
+"""In the file name of a sample person's logbook (``<mine>.SAMPLE-<label>.sqlite``): what it
+shows is not a real worker's record, and reports made from it say so on every page."""
+
+
+def is_sample_path(path: str | Path) -> bool:
+    return SAMPLE_MARK in Path(path).name
+
+
 def backup_to(conn: sqlite3.Connection, dest: Path) -> Path:
     """Copy a live database with SQLite's backup API, integrity-check it, rename into place.
 
@@ -505,23 +514,19 @@ class Store:
         free = [c for c in cols if c not in fixed or c in given]
         if sorted(free) != sorted(given):
             raise StoreError(f"{table} needs values for {', '.join(c for c in free if c not in given)}")
-        tail_cols = cols[len(free):]
-        if free != cols[:len(free)] or any(c not in fixed for c in tail_cols):
-            raise StoreError(f"{table}: recorded_at, edited_at and source must be its last columns")
-        arrays = [values[c] for c in free]
+        arrays = [values[c] for c in free]  # in the table's column order
         n = count if count is not None else (len(arrays[0]) if arrays else 0)
         if any(len(a) != n for a in arrays):
             raise StoreError(f"{table}: the columns given have different lengths")
         if n == 0:
             return range(0)
         lists = [a.to_pylist() if isinstance(a, (pa.Array, pa.ChunkedArray)) else a for a in arrays]
-        tail = [fixed[c] for c in tail_cols]
         with self.transaction():
             start_id = (self.conn.execute(f'SELECT max(id) FROM "{table}"').fetchone()[0] or 0) + 1
             ids = range(start_id, start_id + n)
             # the values every row shares go into the statement once: binding them per row
             # was a quarter of executemany's time
-            placeholders = ",".join(["?"] * len(free) + [_sql_literal(v) for v in tail])
+            placeholders = ",".join("?" if c in given else _sql_literal(fixed[c]) for c in cols)
             colsql = ",".join(f'"{c}"' for c in cols)
             if self._bulk is not None:
                 self._check_new_references(table, values)
@@ -537,7 +542,7 @@ class Store:
                 raise StoreError(f"could not save to {table}: {exc}") from exc
             # SQLite builds the indexes without holding the GIL: hash the rows meanwhile
             with _Background(self.conn, deferred) as building:
-                hashes = jr.row_hashes([*arrays, *(jr.Same(v) for v in tail)], n)
+                hashes = jr.row_hashes([values[c] if c in given else jr.Same(fixed[c]) for c in cols], n)
             try:
                 building.result()
             except sqlite3.IntegrityError as exc:
@@ -547,7 +552,8 @@ class Store:
                 raise StoreError(f"{table}: row ids were not assigned in order (got {last}, expected {ids[-1]})")
             new = None
             if journal_values or n == 1:
-                new = json.dumps(dict(zip(cols, [*(c[0] for c in lists), *tail])), sort_keys=True)
+                first = dict(zip(free, (c[0] for c in lists)))
+                new = json.dumps({c: first[c] if c in given else fixed[c] for c in cols}, sort_keys=True)
             self._append_journal(table, "insert", source, ids, hashes, None, new, at)
         return ids
 
@@ -838,6 +844,28 @@ class Store:
         with self.transaction():
             return self.insert("eq", eq_values(e, self.platform_id(e.platform, source=source)), source)
 
+    def unpriced(self, ids: Sequence[int] | None = None, *, source: str | None = None) -> list[dict[str, Any]]:
+        """Which of the entries ``ids`` (or those written by ``source``, e.g. an import's
+        ``import:<name>``) earn nothing because no pay could be worked out for them:
+        ``metrics.unpriced_entries`` of just those entries (their pay depends only on the
+        rates, never on other entries, so this is quick on a big logbook)."""
+        from .. import metrics
+
+        if source is not None:
+            with self._lock:
+                ids = [int(r[0]) for r in self.conn.execute("SELECT id FROM work WHERE source = ?", (source,))]
+        return metrics.unpriced_entries(metrics.prepare(self.frames(work_ids=list(ids or []))))
+
+    @_locked
+    def first_work_start(self, platform: str | None = None) -> int | None:
+        """The start of the earliest work entry (on ``platform``, if given), or None."""
+        if platform is None:
+            row = self.conn.execute("SELECT min(start) FROM work").fetchone()
+        else:
+            row = self.conn.execute("SELECT min(w.start) FROM work w JOIN platforms f ON f.id = w.platform_id"
+                                    " WHERE f.name = ?", (platform,)).fetchone()
+        return None if row is None or row[0] is None else int(row[0])
+
     def add_payout(self, p: Payout, source: str = "manual") -> int:
         with self.transaction():
             return self.insert("payouts", payout_values(p, self.platform_id(p.platform, source=source)), source)
@@ -962,7 +990,7 @@ class Store:
                        " JOIN platforms f ON f.id = e.platform_id ORDER BY e.start_date, e.id")
                 payouts = q(
                     "SELECT f.name AS platform, o.paid_at, o.amount_micros, o.currency, o.fee_micros, o.method,"
-                    " o.received_amount_micros, o.received_currency, o.reference, o.note FROM payouts o"
+                    " o.received_amount_micros, o.received_currency, o.reference, o.note, o.for_earlier_work FROM payouts o"
                     " JOIN platforms f ON f.id = o.platform_id ORDER BY o.paid_at, o.id")
                 expenses = q("SELECT x.date, x.category, x.amount_micros, x.currency, f.name AS platform, x.note"
                              " FROM expenses x LEFT JOIN platforms f ON f.id = x.platform_id ORDER BY x.date, x.id")
@@ -971,7 +999,7 @@ class Store:
                 if own:
                     self.conn.execute("COMMIT")
         for df, cols in ((projects, ["advertised_rate_micros"]), (rates, ["effective_at", "rate_micros"]),
-                         (payouts, ["paid_at", "amount_micros", "fee_micros", "received_amount_micros"]),
+                         (payouts, ["paid_at", "amount_micros", "fee_micros", "received_amount_micros", "for_earlier_work"]),
                          (expenses, ["amount_micros"])):
             for c in cols:
                 df[c] = pd.to_numeric(df[c]).astype("Int64")
@@ -1131,7 +1159,7 @@ def payout_values(p: Payout, platform_id: int) -> dict[str, Any]:
     return {"platform_id": platform_id, "paid_at": p.paid_at, "amount_micros": money.to_micros(p.amount),
             "currency": p.currency, "fee_micros": money.to_micros(p.fee or Decimal(0)), "method": p.method,
             "received_amount_micros": _m(p.received_amount), "received_currency": p.received_currency,
-            "reference": p.reference, "note": p.note}
+            "reference": p.reference, "note": p.note, "for_earlier_work": int(p.for_earlier_work)}
 
 
 def expense_values(e: Expense, platform_id: int | None) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .. import money, timeutil
-from ..model import EQPeriod, Expense, FxRate, Payout, Project, Rate
+from ..model import EQPeriod, Expense, FxRate, Payout, Project, Rate, parse_yes_no
 from .api import (
     Store, StoreError, eq_values, expense_values, fx_values, payout_values, project_values, rate_values,
 )
@@ -50,7 +50,7 @@ SPECS: dict[str, Spec] = {
         "amount": ("amount_micros", "money"), "currency": ("currency", "text"), "fee": ("fee_micros", "money"),
         "method": ("method", "text"), "received_amount": ("received_amount_micros", "money"),
         "received_currency": ("received_currency", "text"), "reference": ("reference", "text"),
-        "note": ("note", "text")}, "payout"),
+        "note": ("note", "text"), "for_earlier_work": ("for_earlier_work", "flag")}, "payout"),
     "expenses": Spec(Expense, expense_values, {
         "date": ("date", "date"), "category": ("category", "text"), "amount": ("amount_micros", "money"),
         "currency": ("currency", "text"), "platform": ("platform_id", "platform"), "note": ("note", "text")},
@@ -99,6 +99,8 @@ def current(store: Store, table: str, row_id: int) -> dict[str, Any]:
             out[name] = money.from_micros(v)
         elif kind == "date":
             out[name] = None if v is None else dt.date.fromisoformat(v)
+        elif kind == "flag":
+            out[name] = bool(v)
         else:
             out[name] = v
     if table == "rates":
@@ -118,6 +120,8 @@ def shown(store: Store, table: str, row_id: int, tz: str | None = None) -> dict[
             out[name] = timeutil.format_local(int(value), tz)
         elif kind == "money":
             out[name] = money.format_amount(value)
+        elif kind == "flag":
+            out[name] = "yes" if value else ""
         else:
             out[name] = str(value)
     return out
@@ -139,6 +143,11 @@ def _parse(store: Store, table: str, name: str, text: str) -> Any:
         try:
             return timeutil.parse_instant(text, store.settings().timezone)
         except (timeutil.TimeError, ValueError) as exc:
+            raise RecordError(f"{name}: {exc}") from exc
+    if kind == "flag":
+        try:
+            return parse_yes_no(text)
+        except ValueError as exc:
             raise RecordError(f"{name}: {exc}") from exc
     if kind == "date":  # the bundle's wording, not the model's
         try:

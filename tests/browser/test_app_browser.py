@@ -430,3 +430,23 @@ def test_a_wrong_header_and_a_bad_row_in_two_files_are_listed_together(server, p
     assert "eq.csv:1: reason: unknown column 'reason'" in text
     shot(page, "import-problems-in-two-files")
     assert Store(server.db).journal_head() == before
+
+
+def test_import_preview_says_which_entries_would_earn_nothing(server, page, tmp_path):
+    """The rate starts 14 Nov 2023: an entry of 2 Jan 2023 would earn nothing; the preview
+    says so (and the fix) before anything is written."""
+    _project(server.db)
+    work = tmp_path / "work.csv"
+    work.write_text("platform,project,kind,start,end\n"
+                    "Outlier,Genesis Dolphin,tasking,2023-01-02T09:00,2023-01-02T12:00\n"
+                    "Outlier,Genesis Dolphin,tasking,2024-01-02T09:00,2024-01-02T12:00\n")
+    goto(page, f"{server.url}/import_export")
+    page.locator('input[type="file"]').set_input_files(str(work))
+    page.get_by_text("This is what importing it would do").wait_for(timeout=60_000)
+    settle(page)
+    page.locator('[data-testid="stAlertContentWarning"]').first.wait_for(timeout=60_000)
+    warning = page.locator('[data-testid="stAlertContentWarning"]').first.inner_text()
+    assert "1 entry earns nothing" in warning and "it starts on 2023-01-02, before the first rate of" in warning
+    assert "Outlier / Genesis Dolphin" in warning and "start date to 2023-01-02 or earlier" in warning
+    shot(page, "import-preview-unpriced")
+    assert len(Store(server.db).frames().work) == 0
