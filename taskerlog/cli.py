@@ -150,13 +150,50 @@ def backup(c: Context, dest: str | None) -> None:
     """
     from .evidence import attachments
 
+    from .pool.contribution import copy_secret
+
     path = c.store.backup(dest)
     click.echo(f"backed up to {path}")
     files, problems = attachments.backup_files(c.store, path)
     if files:
         click.echo(f"and {files} attachment file(s) to {path.with_name(path.stem + '-attachments')}")
+    secret = copy_secret(c.db_path, path)
+    if secret:
+        click.echo(f"and the device secret (your pseudonym in organizers' campaigns) to {secret}; keep it private")
     for p in problems:
         click.echo(f"warning: {p}", err=True)
+
+
+@cli.command()
+@click.argument("backup_file", type=click.Path(dir_okay=False, exists=True))
+@click.option("--replace", is_flag=True, help="Replace the existing logbook (it is backed up first).")
+@pass_ctx
+@friendly_errors
+def restore(c: Context, backup_file: str, replace: bool) -> None:
+    """Make a backup from `taskerlog backup` your logbook again, with its attachment files and its
+    device secret (so your pseudonym in organizers' campaigns stays the same).
+
+    Example: taskerlog restore ~/taskerlog-backup.sqlite --replace
+    """
+    from .evidence import attachments
+    from .pool.contribution import copy_secret
+
+    src = Path(backup_file)
+    if src.resolve() == c.db_path.resolve():
+        raise CLIError(f"{src} is the logbook itself; name a backup file")
+    if c.db_path.exists():
+        if not replace:
+            raise CLIError(f"there is already a logbook at {c.db_path}; add --replace to replace it "
+                           "(it is backed up first)")
+        safety = c.store.backup()
+        attachments.backup_files(c.store, safety)
+        copy_secret(c.db_path, safety)
+        click.echo(f"the logbook as it was is kept in {safety}")
+    c.store.restore_from(src)
+    files = attachments.restore_files(src, c.store)
+    secret = copy_secret(src, c.db_path)
+    click.echo(f"restored {c.db_path} from {src}" + (f", {files} attachment file(s)" if files else "")
+               + (", and the device secret" if secret else ""))
 
 
 @cli.command()

@@ -39,6 +39,8 @@ from .campaign import Campaign, CampaignError, canonical_json, explain, month_bo
 
 CONTRIBUTION_FORMAT = "taskerlog-contribution/1"
 SETTINGS_KEY = "pool_mapping"
+NOT_SHARED = "-"
+"""The category of a project kept out of every contribution (``--map "PLATFORM/PROJECT=-"``)."""
 HALF = Decimal("0.5")
 
 
@@ -225,6 +227,28 @@ def load_or_create_secret(path: str | Path) -> bytes:
     return key
 
 
+def copy_secret(src_db: str | Path, dest_db: str | Path) -> Path | None:
+    """Copy the device secret of logbook ``src_db`` beside ``dest_db`` (a backup, or a restored
+    logbook), private (0600) from the first byte, so the pseudonym survives a restore and a
+    resubmission replaces the member's earlier contribution instead of counting them twice.
+    → the new secret file, or None when ``src_db`` has no secret (it never contributed)."""
+    src, dest = secret_path(src_db), secret_path(dest_db)
+    try:
+        data = src.read_bytes()
+    except FileNotFoundError:
+        return None
+    tmp = dest.with_name(dest.name + ".partial")
+    tmp.unlink(missing_ok=True)
+    fd = os.open(str(tmp), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.chmod(tmp, 0o600)
+    os.replace(tmp, dest)
+    return dest
+
+
 def pseudonym(secret: bytes, campaign_id: str) -> str:
     """HMAC-SHA256(device secret, campaign id), hex: stable per campaign, unlinkable across."""
     return hmac.new(secret, campaign_id.encode("utf-8"), hashlib.sha256).hexdigest()
@@ -237,7 +261,8 @@ class Mapping:
 
     ``projects`` keys are ``(platform, project)`` with project ``""`` for time logged on the
     platform without a project (waiting, admin) and ``"*"`` for every other project of that
-    platform. ``platforms`` maps the worker's spelling of a platform to the campaign's.
+    platform; the category ``"-"`` keeps a project out even when ``PLATFORM/*`` has a category.
+    ``platforms`` maps the worker's spelling of a platform to the campaign's.
     """
 
     projects: dict[tuple[str, str], str] = field(default_factory=dict)
@@ -247,10 +272,10 @@ class Mapping:
               platforms: dict[str, str] | None = None) -> "Mapping":
         p = dict(self.projects)
         for key, cat in (projects or {}).items():
-            if cat in ("", "-"):
+            if cat == "":
                 p.pop(key, None)
             else:
-                p[key] = cat
+                p[key] = cat  # "-" is kept: it overrides PLATFORM/*
         f = dict(self.platforms)
         f.update(platforms or {})
         return Mapping(p, f)
@@ -333,7 +358,7 @@ def resolve(frames: LogbookFrames, campaign: Campaign, mapping: Mapping) -> Reso
         cat = mapping.projects.get((pl, pr))
         if cat is None:
             cat = mapping.projects.get((pl, "*"))
-        if cat is None:
+        if cat is None or cat == NOT_SHARED:
             unmapped.append((pl, pr))
             continue
         try:
