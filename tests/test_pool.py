@@ -429,9 +429,11 @@ def test_organize_page_renders_and_says_what_is_shared_and_protected(tmp_path, m
     st.cache_data.clear()
     st.cache_resource.clear()
     P.init_pool(tmp_path / "pool", campaign())
+    files = []
     for i in range(6):
-        (tmp_path / "pool" / "contributions" / f"{pseud(i)}.json").write_text(
-            synthetic(pseud(i), [dict(month="2026-02", hours_worked=10, earned=100 + 10 * i)]).to_json())
+        files.append(tmp_path / f"{i}.json")
+        files[-1].write_text(synthetic(pseud(i), [dict(month="2026-02", hours_worked=10, earned=100 + 10 * i)]).to_json())
+    assert P.add_contributions(tmp_path / "pool", files).added == 6
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.run()
     at.switch_page("app_pages/organize.py")
