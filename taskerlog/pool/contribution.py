@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import itertools
 import json
 import os
 import re
@@ -245,7 +246,7 @@ def _num_ok(v, integer: bool) -> bool:
 def _numbers(values: list) -> np.ndarray:
     """JSON numbers as float64; anything else (text, lists, true/false, absurd sizes) becomes NaN."""
     try:
-        if all(type(v) is int or type(v) is float for v in values):
+        if set(map(type, values)) <= {int, float}:
             return np.asarray(values, dtype="float64")
     except OverflowError:
         pass
@@ -346,6 +347,7 @@ def check_batch(items, campaign: Campaign) -> tuple[pd.DataFrame, dict[str, str]
                                               + (f"'{text[idx][:60]}' is not {word[k]} of the campaign" if text[idx]
                                                  else "text is needed"))
         df[k] = np.asarray(text, dtype=object)
+        cols[k] = text
     listed = np.fromiter((m in heads[f][1].get("months", ()) for f, m in zip(files, cols["month"])), dtype=bool, count=n)
     refuse(~listed & df["month"].isin(campaign.months).to_numpy(), "month", "not listed in the file's months")
     for k, integer in (("hours_worked", False), ("hours_paid", False), ("earned", True), ("units", True),
@@ -358,8 +360,8 @@ def check_batch(items, campaign: Campaign) -> tuple[pd.DataFrame, dict[str, str]
         df[k] = np.where(ok, x, 0.0)
     hours_of = {m: month_hours(m) for m in campaign.months}
     days_of = {m: month_bounds(m)[1].day for m in campaign.months}
-    cap = np.fromiter((hours_of.get(m, 745) for m in df["month"]), dtype="float64", count=n)
-    days = np.fromiter((days_of.get(m, 31) for m in df["month"]), dtype="float64", count=n)
+    cap = np.fromiter(map(hours_of.get, cols["month"], itertools.repeat(745)), dtype="float64", count=n)
+    days = np.fromiter(map(days_of.get, cols["month"], itertools.repeat(31)), dtype="float64", count=n)
     hw, hp = df["hours_worked"].to_numpy(), df["hours_paid"].to_numpy()
     half = lambda x: (x * 2) == np.round(x * 2)  # noqa: E731
     refuse(~((hw > 0) & half(hw)), "hours_worked", "more than 0, in steps of 0.5")
@@ -391,7 +393,8 @@ def check_batch(items, campaign: Campaign) -> tuple[pd.DataFrame, dict[str, str]
     for i in good:
         winner[heads[i][1]["pseudonym"]] = i  # later files win
     out = out[out["file"].isin(set(winner.values()))]
-    out["pseudonym"] = [heads[f][1]["pseudonym"] for f in out["file"]]
+    names = [heads[i][1].get("pseudonym", "") for i in range(len(heads))]
+    out["pseudonym"] = np.asarray(names, dtype=object)[out["file"].to_numpy()] if len(heads) else []
     for k in ("earned", "units", "eq_days", "rate_cuts", "largest_cut_pct"):
         out[k] = out[k].astype("int64")
     out = out.drop(columns=["file", "row"]).reset_index(drop=True)

@@ -32,6 +32,7 @@ and public constants only). Both are post-processing, costing no budget.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import math
 import os
@@ -101,10 +102,15 @@ def bounded_rows(rows: pd.DataFrame, campaign: Campaign) -> pd.DataFrame:
     return rows.merge(keep, on=["worker", "platform", "category"], how="inner")
 
 
-def candidates(campaign: Campaign) -> list[float]:
+@functools.lru_cache(maxsize=16)
+def _candidates(lo: float, hi: float) -> tuple[float, ...]:
+    return tuple(sorted({round(lo + (hi - lo) * i / (N_CANDIDATES - 1), 2) for i in range(N_CANDIDATES)}))
+
+
+def candidates(campaign: Campaign) -> tuple[float, ...]:
     """The wages a published quantile can take: evenly spaced over the campaign's range, to the cent."""
     lo, hi = (float(x) for x in campaign.wage_range)
-    return sorted({round(lo + (hi - lo) * i / (N_CANDIDATES - 1), 2) for i in range(N_CANDIDATES)})
+    return _candidates(lo, hi)
 
 
 # -- the mechanisms ------------------------------------------------------------------------------------
@@ -135,8 +141,11 @@ def _laplace_vector(dp, values: np.ndarray, sensitivity: int, eps: float, spent:
     return out, acc
 
 
-def _quantile_measurement(dp, cands: list[float], alpha: float, eps: float):
+@functools.lru_cache(maxsize=64)
+def _quantile_measurement(cands: tuple[float, ...], alpha: float, eps: float):
     """OpenDP's private quantile with ε per group at most ``eps`` (one value per member per group)."""
+    dp = _dp()
+    cands = list(cands)
     space = dp.vector_domain(dp.atom_domain(T=float, nan=False)), dp.symmetric_distance()
     unit = dp.m.make_private_quantile(*space, dp.max_divergence(), candidates=cands, alpha=alpha, scale=1.0).map(1)
     scale = unit / eps
@@ -191,7 +200,7 @@ def release_level(rows: pd.DataFrame, campaign: Campaign, level: str, eps_level:
     threshold = max(campaign.publish_k, 2 * acc_n95)
     eps_g = eps_m / B
     cands = candidates(campaign)
-    qmeas = [_quantile_measurement(dp, cands, a, eps_g) for a in ALPHAS]
+    qmeas = [_quantile_measurement(cands, a, eps_g) for a in ALPHAS]
     spent.epsilon += sum(m.map(1) for m in qmeas) * B
     order = np.argsort(pos, kind="stable")
     starts = np.searchsorted(pos[order], np.arange(G + 1))
