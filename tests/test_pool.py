@@ -446,6 +446,13 @@ def test_organize_page_renders_and_says_what_is_shared_and_protected(tmp_path, m
     shown = at.dataframe[0].value
     assert shown["workers"].min() >= 5 and "wage_median" in shown.columns
     assert pseud(0) not in shown.to_csv()
+    assert any("not for publication" in str(w.value) for w in at.warning)
+    publish = next(b for b in at.button if b.label.startswith("Publish (spends"))
+    publish.click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Published release 1" in str(x.value) for x in at.success)
+    assert (tmp_path / "pool" / "releases" / "release-001.json").exists()
+    assert any("ε = 0.25 spent so far" in str(x.value) for x in at.info)
     st.cache_data.clear()
     st.cache_resource.clear()
 
