@@ -107,6 +107,22 @@ def _candidates(lo: float, hi: float) -> tuple[float, ...]:
     return tuple(sorted({round(lo + (hi - lo) * i / (N_CANDIDATES - 1), 2) for i in range(N_CANDIDATES)}))
 
 
+def _positions(pw: pd.DataFrame, campaign: Campaign, level: str, months) -> np.ndarray:
+    """Each per-member line's index in :func:`fixed_groups` (platforms, then categories, then months)."""
+    dims = [("platform", campaign.platforms)]
+    if level in ("cell", "category"):
+        dims.append(("category", campaign.categories))
+    if level in ("cell", "month"):
+        dims.append(("month", tuple(months or campaign.months)))
+    pos = np.zeros(len(pw), dtype="int64")
+    for col, values in dims:
+        codes = pd.Categorical(pw[col], categories=list(values)).codes.astype("int64")
+        if (codes < 0).any():
+            raise PublishError(f"internal check: a pooled {col} is not one of the campaign's")
+        pos = pos * len(values) + codes
+    return pos
+
+
 def candidates(campaign: Campaign) -> tuple[float, ...]:
     """The wages a published quantile can take: evenly spaced over the campaign's range, to the cent."""
     lo, hi = (float(x) for x in campaign.wage_range)
@@ -170,7 +186,6 @@ def release_level(rows: pd.DataFrame, campaign: Campaign, level: str, eps_level:
     spent = spent if spent is not None else _Spent()
     months = tuple(months or campaign.months) if level in ("cell", "month") else None
     groups = fixed_groups(campaign, level, months)
-    index = {g: i for i, g in enumerate(groups)}
     B = contributions_bound(campaign, level, months)
     if months is not None and len(rows):
         rows = rows[rows["month"].isin(months)]
@@ -180,8 +195,7 @@ def release_level(rows: pd.DataFrame, campaign: Campaign, level: str, eps_level:
     lo, hi = (float(x) for x in campaign.wage_range)
     if len(rows):
         pw = per_worker(rows, level)
-        pos = np.fromiter((index[k] for k in zip(pw["level"], pw["platform"], pw["category"], pw["month"])),
-                          dtype="int64", count=len(pw))
+        pos = _positions(pw, campaign, level, months)
         hw = pw["hours_worked"].to_numpy(dtype="float64")
         hp = pw["hours_paid"].to_numpy(dtype="float64")
         wage = np.clip(pw["earned"].to_numpy(dtype="float64") / hw, lo, hi)

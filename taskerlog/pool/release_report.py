@@ -30,7 +30,7 @@ LEGEND = (
     "give or take the margin). A wage quantile is a value from the campaign's list of possible wages; the words "
     "beside it say between which true points of the group it lies (the median lies between the true 40 % and "
     "60 % points, for example). Shares are given ± percentage points. Groups whose noisy count is too small are "
-    "marked \"too few to publish\"; a figure whose margin would be too wide is left blank."
+    "marked \"too few to publish\"; a figure whose margin would be wider than ± 25 points says \"too uncertain\"."
 )
 
 
@@ -44,6 +44,8 @@ def records(rel: Release) -> list[dict]:
     out = []
     for g in rel.groups:
         r = {k: g.get(k, "") for k in ("level", "platform", "category", "month", "status", "workers", "workers_margin")}
+        if g["status"] != "published":  # a noisy count far below its margin says nothing useful
+            r["workers"] = r["workers_margin"] = ""
         r["currency"] = d["currency"]
         for name, _, places in FIGURES:
             r[name] = fmt(g.get(name), places)
@@ -92,7 +94,7 @@ def _table(groups: list[dict], first: str, label: str, with_ref: bool) -> str:
             cells = f"<td colspan={len(figs) + 1} class=l>too few to publish</td>"
         else:
             cells = f"<td>about {g['workers']} (± {g['workers_margin']})</td>" + "".join(
-                f"<td>{html.escape(in_words(g, n, p))}</td>" for n, _, p in figs)
+                f"<td>{html.escape(in_words(g, n, p) or 'too uncertain')}</td>" for n, _, p in figs)
         body.append(f"<tr><td class=l>{html.escape(str(first_v))}</td>{cells}</tr>")
     return f"<table>{head}{''.join(body)}</table>"
 
