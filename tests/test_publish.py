@@ -265,6 +265,8 @@ def test_publish_never_crashes_on_extreme_but_valid_values(tmp_path):
                      earned=e)] for i, (h, e) in enumerate([(0.5, C.MAX_EARNED), (673.0, 0), (0.5, 0), (673.0, C.MAX_EARNED)] * 10)]
     groups, spent = PB.make_release(rows_frame(members), cam, 1.0, reference_wage=Decimal("7.25"))
     assert len(groups) == 4 and spent <= 1.0 + 1e-9
+    working = P.report(rows_frame(members), cam, reference_wage=Decimal("7.25"))  # the working view copes too
+    assert working.groups["workers"].max() == 40 and np.isfinite(working.groups["wage_p75"]).all()
     for g in groups:
         for k in ("wage_p25", "wage_median", "wage_p75"):
             assert g.get(k) is None or 0 <= g[k] <= 100  # clamped to the campaign's range
