@@ -148,19 +148,15 @@ def backup(c: Context, dest: str | None) -> None:
 
     Example: taskerlog backup ~/taskerlog-backup.sqlite
     """
-    from .evidence import attachments
+    from .appsupport import back_up
 
-    from .pool.contribution import copy_secret
-
-    path = c.store.backup(dest)
-    click.echo(f"backed up to {path}")
-    files, problems = attachments.backup_files(c.store, path)
-    if files:
-        click.echo(f"and {files} attachment file(s) to {path.with_name(path.stem + '-attachments')}")
-    secret = copy_secret(c.db_path, path)
-    if secret:
-        click.echo(f"and the device secret (your pseudonym in organizers' campaigns) to {secret}; keep it private")
-    for p in problems:
+    done = back_up(c.store, dest)
+    click.echo(f"backed up to {done.path}")
+    if done.files:
+        click.echo(f"and {done.files} attachment file(s) to {done.path.with_name(done.path.stem + '-attachments')}")
+    if done.secret:
+        click.echo(f"and the device secret (your pseudonym in organizers' campaigns) to {done.secret}; keep it private")
+    for p in done.problems:
         click.echo(f"warning: {p}", err=True)
 
 
@@ -175,6 +171,7 @@ def restore(c: Context, backup_file: str, replace: bool) -> None:
 
     Example: taskerlog restore ~/taskerlog-backup.sqlite --replace
     """
+    from .appsupport import back_up
     from .evidence import attachments
     from .pool.contribution import copy_secret
 
@@ -185,9 +182,7 @@ def restore(c: Context, backup_file: str, replace: bool) -> None:
         if not replace:
             raise CLIError(f"there is already a logbook at {c.db_path}; add --replace to replace it "
                            "(it is backed up first)")
-        safety = c.store.backup()
-        attachments.backup_files(c.store, safety)
-        copy_secret(c.db_path, safety)
+        safety = back_up(c.store).path
         click.echo(f"the logbook as it was is kept in {safety}")
     c.store.restore_from(src)
     files = attachments.restore_files(src, c.store)
