@@ -547,3 +547,17 @@ def test_pool_add_refuses_oversized_files_unread(tmp_path, monkeypatch):
     big = _file(tmp_path, "big.json", [_good_row(month=m) for m in campaign().months])
     res = P.add_contributions(pool, [big])
     assert res.added == 0 and "big.json" in res.problems[0] and "more than a contribution can be" in res.problems[0]
+
+
+def test_a_later_file_of_the_same_member_wins_across_chunks(tmp_path, monkeypatch):
+    monkeypatch.setattr(P, "CHUNK", 1)
+    pool = tmp_path / "pool"
+    P.init_pool(pool, campaign())
+    files = []
+    for i, earned in enumerate((100, 150, 120)):
+        files.append(tmp_path / f"{i}.json")
+        files[-1].write_text(synthetic(pseud(1 if i < 2 else 2), [dict(month="2026-02", hours_worked=10,
+                                                                     earned=earned)]).to_json())
+    res = P.add_contributions(pool, files)
+    assert (res.added, res.replaced, res.problems) == (2, 0, [])
+    assert sorted(P.load_rows(pool)["earned"].tolist()) == [120, 150]

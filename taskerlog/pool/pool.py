@@ -162,14 +162,17 @@ def add_contributions(pool_dir: str | Path, files: Iterable[str | Path]) -> AddR
     result = AddResult()
     reading = _read_files(files, result.problems)
     parts: list[pd.DataFrame] = []
+    seen: set[str] = set()
     while True:
         chunk = list(itertools.islice(reading, CHUNK))
         if not chunk:
             break
-        rows, _, problems = check_batch(chunk, campaign)
+        rows, members, problems = check_batch(chunk, campaign)
         result.problems += problems
-        if len(parts):  # a later file of the same member wins
-            parts = [p[~p["pseudonym"].isin(set(rows["pseudonym"]))] for p in parts]
+        again = seen & members.keys()
+        if again:  # a later file of the same member wins
+            parts = [p[~p["pseudonym"].isin(again)] for p in parts]
+        seen |= members.keys()
         parts.append(rows)
     new = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["pseudonym", *ROW_FIELDS])
     if not len(new):
