@@ -526,6 +526,8 @@ def _file(tmp_path, name: str, rows: list[dict], text: str | None = None):
     ("dupkey.json", [], '{"format": "taskerlog-contribution/1", "format": "x"}', "the key 'format' appears twice"),
     ("duprow.json", [_good_row(), _good_row()], None, "rows[2]: month: the same month, platform and category"),
     ("list.json", [], "[1, 2, 3]", "not a taskerlog contribution file"),
+    ("object.json", [_good_row(month={"a": 1}, platform=["x"])], None, "rows[1]: month: text is needed"),
+    ("unlisted.json", [_good_row(month="2026-07")], None, "2026-07"),
     ("deep.json", [], "[" * 100000 + "]" * 100000, "huge.json"[:0] or "deep.json"),
 ])
 def test_pool_add_refuses_impossible_values_naming_file_row_and_field(tmp_path, name, rows, text, message):

@@ -22,6 +22,7 @@ import hashlib
 import hmac
 import itertools
 import json
+import operator
 import os
 import re
 import secrets
@@ -296,7 +297,7 @@ def check_batch(items, campaign: Campaign) -> tuple[pd.DataFrame, dict[str, str]
             if raw["currency"] != campaign.currency:
                 errs.append(f"{where}: currency: {str(raw['currency'])[:10]}, the campaign reports in {campaign.currency}")
             ms = raw["months"]
-            if not isinstance(ms, list) or not all(isinstance(m, str) for m in ms) or len(set(ms)) != len(ms):
+            if not isinstance(ms, list) or not set(map(type, ms)) <= {str} or len(set(ms)) != len(ms):
                 errs.append(f"{where}: months: a list of distinct months (YYYY-MM) is needed")
                 ms = []
             elif not set(ms) <= months:
@@ -321,6 +322,12 @@ def check_batch(items, campaign: Campaign) -> tuple[pd.DataFrame, dict[str, str]
                     raise ContributionError(f"{where}: rows[{j}]: " + (
                         f"{extra[0][:40]}: not a field of a row" if extra
                         else f"{sorted(_REQUIRED_ROW_KEYS - r.keys())[0]}: missing"))
+                if len(r) < len(ROW_KEYS):
+                    rows[j - 1] = {**ROW_DEFAULTS, **r}
+            listed = set(ms)
+            for j, m in enumerate(map(operator.itemgetter("month"), rows), 1):
+                if type(m) is str and m not in listed and m in months:
+                    problems.setdefault(i, []).append(f"{where}: rows[{j}]: month: not listed in the file's months")
             all_rows += rows
             files += [i] * len(rows)
             numbers += range(1, len(rows) + 1)
@@ -328,7 +335,7 @@ def check_batch(items, campaign: Campaign) -> tuple[pd.DataFrame, dict[str, str]
             problems.setdefault(i, []).append(str(exc))
     df = pd.DataFrame({"file": np.asarray(files, dtype="int64"), "row": np.asarray(numbers, dtype="int64")})
     file_arr, row_arr = df["file"].to_numpy(), df["row"].to_numpy()
-    cols = {k: [r.get(k, ROW_DEFAULTS.get(k)) for r in all_rows] for k in ROW_KEYS}
+    cols = {k: list(map(operator.itemgetter(k), all_rows)) for k in ROW_KEYS}
 
     def refuse(mask, field_name: str, message: str) -> None:
         for f, j in zip(file_arr[mask], row_arr[mask]):
@@ -348,8 +355,6 @@ def check_batch(items, campaign: Campaign) -> tuple[pd.DataFrame, dict[str, str]
                                                  else "text is needed"))
         df[k] = np.asarray(text, dtype=object)
         cols[k] = text
-    listed = np.fromiter((m in heads[f][1].get("months", ()) for f, m in zip(files, cols["month"])), dtype=bool, count=n)
-    refuse(~listed & df["month"].isin(campaign.months).to_numpy(), "month", "not listed in the file's months")
     for k, integer in (("hours_worked", False), ("hours_paid", False), ("earned", True), ("units", True),
                        ("eq_days", True), ("rate_cuts", True), ("largest_cut_pct", True)):
         x = _numbers(cols[k])
