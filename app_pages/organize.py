@@ -113,8 +113,9 @@ with contribute_tab:
         "counts, empty-queue days and rate cuts, all rounded (hours to ½ h, money to whole units, tasks to tens).\n\n"
         "**What is protected:** no notes, task ids, exact dates, project names, file names or your name. The file "
         "carries a pseudonym made from a secret kept only on this device, different for every campaign. Nothing is "
-        "sent anywhere: you download the file and give it to your organizer yourself. The organizer only ever "
-        "publishes figures about groups of at least k workers."
+        "sent anywhere: you download the file and give it to your organizer yourself. What the organizer "
+        "publishes carries random noise (differential privacy) under a privacy budget for the whole campaign, "
+        "so no published figure tells whether you took part or what you reported."
     )
     st.caption("Your file is not anonymous against the platform if it leaks (the platform knows your exact hours): "
                "give it only to your organizer.")
