@@ -201,9 +201,9 @@ def load_rows(pool_dir: str | Path, campaign: Campaign | None = None) -> pd.Data
     campaign = campaign or open_pool(pool_dir)
     table = _stored(pool_dir, campaign)
     workers = pd.factorize(table["pseudonym"].astype(str), sort=True)[0] if len(table) else []
-    cols = {"worker": list(workers)}
+    cols = {"worker": np.asarray(workers, dtype="int64")}
     for k in ROW_FIELDS:
-        cols[k] = table[k].tolist() if len(table) else []
+        cols[k] = table[k].to_numpy(dtype=object if k in ("month", "platform", "category") else None)
     return rows_frame(cols)
 
 
@@ -243,16 +243,18 @@ def _key(level: str, p, c=ALL, m=ALL) -> tuple[str, str, str, str]:
     return (level, p, c, m)
 
 
-def per_worker(rows: pd.DataFrame, level: str) -> pd.DataFrame:
-    """One line per group of ``level`` and worker: their totals within the group."""
+def per_worker(rows: pd.DataFrame, level: str, *, eq_days: bool = True) -> pd.DataFrame:
+    """One line per group of ``level`` and worker: their totals within the group (``eq_days``:
+    also their EQ days; published releases do not use them)."""
     dims = list(_LEVEL_DIMS[level])
-    g = rows.groupby(dims + ["worker"], sort=False)
+    g = rows.groupby(dims + ["worker"], sort=False, observed=True)
     out = g.agg(hours_worked=("hours_worked", "sum"), hours_paid=("hours_paid", "sum"),
                 earned=("earned", "sum"), cut=("rate_cuts", "max")).reset_index()
-    # EQ days belong to the platform and month: count each (worker, platform, month) once
-    eq = rows.drop_duplicates(subset=dims + ["worker", "platform", "month"])
-    eq = eq.groupby(dims + ["worker"], sort=False)["eq_days"].sum().reset_index()
-    out = out.merge(eq, on=dims + ["worker"], how="left")
+    if eq_days:
+        # EQ days belong to the platform and month: count each (worker, platform, month) once
+        eq = rows.drop_duplicates(subset=dims + ["worker", "platform", "month"])
+        eq = eq.groupby(dims + ["worker"], sort=False)["eq_days"].sum().reset_index()
+        out = out.merge(eq, on=dims + ["worker"], how="left")
     for d in ("platform", "category", "month"):
         if d not in out:
             out[d] = ALL

@@ -97,6 +97,8 @@ def bounded_rows(rows: pd.DataFrame, campaign: Campaign) -> pd.DataFrame:
     if not len(rows):
         return rows
     tot = rows.groupby(["worker", "platform", "category"], sort=False)["hours_worked"].sum().reset_index()
+    if tot["worker"].value_counts().max() <= campaign.max_pairs_per_member:
+        return rows  # nobody has more pairs than the bound: nothing to drop
     tot = tot.sort_values(["worker", "hours_worked", "platform", "category"], ascending=[True, False, True, True])
     keep = tot[tot.groupby("worker").cumcount() < campaign.max_pairs_per_member][["worker", "platform", "category"]]
     return rows.merge(keep, on=["worker", "platform", "category"], how="inner")
@@ -194,7 +196,7 @@ def release_level(rows: pd.DataFrame, campaign: Campaign, level: str, eps_level:
     G = len(groups)
     lo, hi = (float(x) for x in campaign.wage_range)
     if len(rows):
-        pw = per_worker(rows, level)
+        pw = per_worker(rows, level, eq_days=False)
         pos = _positions(pw, campaign, level, months)
         hw = pw["hours_worked"].to_numpy(dtype="float64")
         hp = pw["hours_paid"].to_numpy(dtype="float64")
@@ -234,7 +236,7 @@ def release_level(rows: pd.DataFrame, campaign: Campaign, level: str, eps_level:
             out.append(rec)
             continue
         rec["status"] = "published"
-        values = wages_sorted[starts[i]:starts[i + 1]].tolist()
+        values = np.ascontiguousarray(wages_sorted[starts[i]:starts[i + 1]], dtype="float64")  # OpenDP's fast path
         qs = sorted(float(meas(values)) for meas in qmeas)
         for a, q in zip(ALPHAS, qs):
             name = {0.25: "wage_p25", 0.5: "wage_median", 0.75: "wage_p75"}[a]
