@@ -6,6 +6,7 @@ contribute`` and ``taskerlog pool report``).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import tempfile
@@ -19,6 +20,8 @@ from app_pages import _shared
 from taskerlog import appsupport, money
 from taskerlog.pool import contribution as C
 from taskerlog.pool import pool as P
+from taskerlog.pool import publish as PB
+from taskerlog.pool import release_report as RR
 from taskerlog.pool import report as R
 from taskerlog.pool.campaign import Campaign, CampaignError, explain
 
@@ -40,6 +43,67 @@ def _campaign_from_upload(upload) -> Campaign | None:
     return None
 
 
+def _working_view(pool_dir: Path, cam: Campaign) -> None:
+    """The organizer's exact, k-suppressed view: marked everywhere as not for publication."""
+    st.warning(R.NOT_FOR_PUBLICATION.replace("`", ""))
+    c1, c2, c3 = st.columns(3)
+    publish = c1.checkbox(f"Larger groups only (k = {cam.publish_k})",
+                          help="Still the working view, not for publication: use Publish for that.")
+    k = c2.number_input("k: fewest workers behind a figure", min_value=cam.k, max_value=1000,
+                        value=cam.publish_k if publish else cam.k, disabled=publish)
+    ref_text = c3.text_input(f"Reference wage ({cam.currency}/h, optional)")
+    with _shared.friendly():
+        ref = money.parse_amount(ref_text) if ref_text.strip() else None
+        rows = P.load_rows(pool_dir, cam)
+        rep = P.report(rows, cam, k=None if publish else int(k), publish=publish, reference_wage=ref)
+        if not len(rep.groups):
+            st.write(f"Nothing can be shown yet: no group has at least {rep.k} workers.")
+        else:
+            st.altair_chart(R.altair_chart(rep))
+            st.dataframe(pd.DataFrame(R.records(rep)), hide_index=True)
+            st.download_button("Download the working view (CSV, not for publication)", R.to_csv(rep),
+                               file_name=f"{cam.campaign_id}-working-view-not-for-publication.csv", mime="text/csv")
+            st.download_button("Download the working view (HTML, not for publication)", R.to_html(rep),
+                               file_name=f"{cam.campaign_id}-working-view-not-for-publication.html", mime="text/html")
+
+
+def _publish_view(pool_dir: Path, cam: Campaign) -> None:
+    """Differentially private releases: spend part of the budget, or download an earlier release again."""
+    with _shared.friendly():
+        budget = st.empty()  # filled after a publication below, so it states ε spent including it
+        with st.form("pool_publish"):
+            c1, c2 = st.columns(2)
+            eps_text = c1.text_input("ε to spend on this publication", value="0.25")
+            ref_text = c2.text_input(f"Reference wage ({cam.currency}/h, optional)", key="pool_pub_ref")
+            levels = st.multiselect("Groups to publish", list(P.LEVELS), default=list(P.LEVELS),
+                                    help="cell: platform × category × month; category and month: their totals; "
+                                         "platform: the platform's total. Fewer levels leave more budget for each.")
+            months = st.multiselect("Months for the month-wise groups (empty: all)", list(cam.months))
+            go = st.form_submit_button("Publish (spends ε, cannot be undone)")
+        if go:
+            from decimal import Decimal, InvalidOperation
+
+            try:
+                eps = Decimal(eps_text.strip())
+            except InvalidOperation:
+                eps = Decimal("NaN")  # publish() explains what ε must be
+            ref = money.parse_amount(ref_text) if ref_text.strip() else None
+            rel = PB.publish(pool_dir, eps, now=dt.datetime.fromtimestamp(_shared.now(), dt.timezone.utc),
+                             reference_wage=ref, levels=levels,
+                             months=months or None)
+            st.success(f"Published release {rel.data['number']}.")
+        budget.info(PB.budget_words(cam, PB.spent(PB.read_ledger(pool_dir, cam))))
+        for path in reversed(PB.releases(pool_dir)):
+            rel = PB.load_release(path)
+            with st.expander(f"Published release {rel.data['number']} · {rel.data['published_at'][:10]} · "
+                             f"ε {rel.data['epsilon']}", expanded=path == PB.releases(pool_dir)[-1]):
+                st.dataframe(pd.DataFrame(RR.records(rel)), hide_index=True)
+                st.download_button("Download CSV", RR.to_csv(rel), file_name=f"{path.stem}.csv", mime="text/csv",
+                                   key=f"pool_rel_csv_{path.stem}")
+                st.download_button("Download the printable page (HTML)", RR.to_html(rel), file_name=f"{path.stem}.html",
+                                   mime="text/html", key=f"pool_rel_html_{path.stem}")
+
+
 contribute_tab, pool_tab = st.tabs(["Contribute (members)", "Pool (organizers)"], key="pool_tabs", on_change="rerun")
 
 # -- the member's side ------------------------------------------------------------------------------------
@@ -50,8 +114,9 @@ with contribute_tab:
         "counts, empty-queue days and rate cuts, all rounded (hours to ½ h, money to whole units, tasks to tens).\n\n"
         "**What is protected:** no notes, task ids, exact dates, project names, file names or your name. The file "
         "carries a pseudonym made from a secret kept only on this device, different for every campaign. Nothing is "
-        "sent anywhere: you download the file and give it to your organizer yourself. The organizer only ever "
-        "publishes figures about groups of at least k workers."
+        "sent anywhere: you download the file and give it to your organizer yourself. What the organizer "
+        "publishes carries random noise (differential privacy) under a privacy budget for the whole campaign, "
+        "so no published figure tells whether you took part or what you reported."
     )
     st.caption("Your file is not anonymous against the platform if it leaks (the platform knows your exact hours): "
                "give it only to your organizer.")
@@ -78,7 +143,7 @@ with contribute_tab:
                 chosen: dict[tuple[str, str], str] = {}
                 for pl, pr in keys:
                     options = [NOT_SHARED, *cam.categories]
-                    current = mapping.projects.get((pl, pr)) or NOT_SHARED
+                    current = mapping.projects.get((pl, pr)) or mapping.projects.get((pl, "*")) or NOT_SHARED
                     label = appsupport.literal(f"{pl} / {pr}" if pr else f"{pl} / time without a project (waiting, admin)")
                     chosen[(pl, pr)] = st.selectbox(label, options, index=options.index(current) if current in options else 0,
                                                     key=f"pool_pr_{pl}\t{pr}")
@@ -114,9 +179,10 @@ with contribute_tab:
 with pool_tab:
     st.info(
         "**What members share:** monthly totals per platform and category under a pseudonym, nothing else.\n\n"
-        "**What is protected:** every figure, chart point and download below describes at least k different "
-        "workers. Smaller groups, and groups that would let someone work out a smaller group by subtracting one "
-        "figure from another, are left out. Pseudonyms never appear in a report."
+        "**What is protected:** the working view shows only groups of at least k workers, but it is exact: it is "
+        "for the organizer and must not be published. What leaves the organization comes from **Publish**: "
+        "figures with random noise (differential privacy) under the campaign's privacy budget. Pseudonyms never "
+        "appear in either."
     )
     folder = st.text_input("Pool folder on this computer", key="pool_dir",
                            help="One folder per campaign; contributions are kept there, one file per member.")
@@ -144,23 +210,12 @@ with pool_tab:
                     res = P.add_contributions(pool_dir, paths)
                 msg = f"Added {res.added}, replaced {res.replaced}, refused {len(res.problems)}."
                 (st.warning if res.problems else st.success)(msg)
-                for problem in res.problems:
-                    st.error(appsupport.literal(re.sub(re.escape(tmp) + r"/\d+/", "", problem)))
-            c1, c2, c3 = st.columns(3)
-            publish = c1.checkbox(f"Publishing (k = {cam.publish_k})", help="For figures that leave the organization.")
-            k = c2.number_input("k: fewest workers behind a figure", min_value=cam.k, max_value=1000,
-                                value=cam.publish_k if publish else cam.k, disabled=publish)
-            ref_text = c3.text_input(appsupport.literal(f"Reference wage ({cam.currency}/h, optional)"))
-            with _shared.friendly():
-                ref = money.parse_amount(ref_text) if ref_text.strip() else None
-                rows = P.load_rows(pool_dir, cam)
-                rep = P.report(rows, cam, k=None if publish else int(k), publish=publish, reference_wage=ref)
-                if not len(rep.groups):
-                    st.write(f"Nothing can be shown yet: no group has at least {rep.k} workers.")
-                else:
-                    st.altair_chart(R.altair_chart(rep))
-                    st.dataframe(pd.DataFrame(R.records(rep)), hide_index=True)
-                    st.download_button("Download CSV", R.to_csv(rep), file_name=f"{cam.campaign_id}-pool.csv",
-                                       mime="text/csv")
-                    st.download_button("Download the printable page (HTML)", R.to_html(rep),
-                                       file_name=f"{cam.campaign_id}-pool.html", mime="text/html")
+                if res.problems:
+                    st.code("\n".join(re.sub(re.escape(tmp) + r"/\d+/", "", p) for p in res.problems), language=None, wrap_lines=True)
+            working, publishing = st.tabs(["Working view (not for publication)", "Publish"], key="pool_views",
+                                          on_change="rerun")
+            with working:
+                _working_view(pool_dir, cam)
+            with publishing:
+                _publish_view(pool_dir, cam)
+

@@ -8,7 +8,6 @@ import streamlit as st
 
 from app_pages import _phone, _shared
 from taskerlog import appsupport
-from taskerlog.evidence import attachments
 from taskerlog.model import Logbook
 
 _shared.page_header("Settings")
@@ -48,11 +47,12 @@ else:
 c1, c2 = st.columns(2)
 if c1.button("Back up now", key="settings_backup", type="primary"):
     with _shared.friendly():
-        dest = store.backup()
-        files, problems = attachments.backup_files(store, dest)
-        st.success(appsupport.literal(f"Backed up to {dest} (checked: the copy is complete)"
-                                      + (f", and {files} attachment file(s) beside it." if files else ".")))
-        for p in problems:
+        done = appsupport.back_up(store)
+        st.success(appsupport.literal(
+            f"Backed up to {done.path} (checked: the copy is complete)"
+            + (f", and {done.files} attachment file(s) beside it" if done.files else "")
+            + (", and the device secret of your campaign contributions (kept private)." if done.secret else ".")))
+        for p in done.problems:
             st.warning(appsupport.literal(p))
 if c2.button("Check the logbook", key="settings_verify"):
     with _shared.friendly():

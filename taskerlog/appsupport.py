@@ -763,3 +763,25 @@ def unpriced_warning(store, work_id: int | None) -> str | None:
         return None
     note = render.unpriced_note(found[0], app=True)
     return note[0].upper() + note[1:]
+
+
+@dataclass(frozen=True)
+class BackupDone:
+    """What one backup wrote: the logbook copy, its attachment files, and the device secret."""
+
+    path: Path
+    files: int
+    problems: list[str]
+    secret: Path | None
+
+
+def back_up(store, dest: str | Path | None = None) -> BackupDone:
+    """A whole backup, the same from the command line and the app: the logbook (verified), its
+    attachment files beside it, and the device secret of organizers' campaigns (0600), so that a
+    restored logbook keeps its pseudonym."""
+    from .evidence import attachments
+    from .pool.contribution import copy_secret
+
+    path = store.backup(dest)
+    files, problems = attachments.backup_files(store, path)
+    return BackupDone(path, files, problems, copy_secret(store.path, path))

@@ -166,15 +166,47 @@ def backup(c: Context, dest: str | None) -> None:
 
     Example: taskerlog backup ~/taskerlog-backup.sqlite
     """
-    from .evidence import attachments
+    from .appsupport import back_up
 
-    path = c.existing_store.backup(dest)  # read-only: a backup of a logbook on a full or read-only disk works
-    click.echo(f"backed up to {path}")
-    files, problems = attachments.backup_files(c.store, path)
-    if files:
-        click.echo(f"and {files} attachment file(s) to {path.with_name(path.stem + '-attachments')}")
-    for p in problems:
+    done = back_up(c.existing_store, dest)  # read-only: a backup of a logbook on a full or read-only disk works
+    click.echo(f"backed up to {done.path}")
+    if done.files:
+        click.echo(f"and {done.files} attachment file(s) to {done.path.with_name(done.path.stem + '-attachments')}")
+    if done.secret:
+        click.echo(f"and the device secret (your pseudonym in organizers' campaigns) to {done.secret}; keep it private")
+    for p in done.problems:
         click.echo(f"warning: {p}", err=True)
+
+
+@cli.command()
+@click.argument("backup_file", type=click.Path(dir_okay=False, exists=True))
+@click.option("--replace", is_flag=True, help="Replace the existing logbook (it is backed up first).")
+@pass_ctx
+@friendly_errors
+def restore(c: Context, backup_file: str, replace: bool) -> None:
+    """Make a backup from `taskerlog backup` your logbook again, with its attachment files and its
+    device secret (so your pseudonym in organizers' campaigns stays the same).
+
+    Example: taskerlog restore ~/taskerlog-backup.sqlite --replace
+    """
+    from .appsupport import back_up
+    from .evidence import attachments
+    from .pool.contribution import copy_secret
+
+    src = Path(backup_file)
+    if src.resolve() == c.db_path.resolve():
+        raise CLIError(f"{src} is the logbook itself; name a backup file")
+    if c.db_path.exists():
+        if not replace:
+            raise CLIError(f"there is already a logbook at {c.db_path}; add --replace to replace it "
+                           "(it is backed up first)")
+        safety = back_up(c.store).path
+        click.echo(f"the logbook as it was is kept in {safety}")
+    c.store.restore_from(src)
+    files = attachments.restore_files(src, c.store)
+    secret = copy_secret(src, c.db_path)
+    click.echo(f"restored {c.db_path} from {src}" + (f", {files} attachment file(s)" if files else "")
+               + (", and the device secret" if secret else ""))
 
 
 @cli.command()

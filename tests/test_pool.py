@@ -429,9 +429,11 @@ def test_organize_page_renders_and_says_what_is_shared_and_protected(tmp_path, m
     st.cache_data.clear()
     st.cache_resource.clear()
     P.init_pool(tmp_path / "pool", campaign())
+    files = []
     for i in range(6):
-        (tmp_path / "pool" / "contributions" / f"{pseud(i)}.json").write_text(
-            synthetic(pseud(i), [dict(month="2026-02", hours_worked=10, earned=100 + 10 * i)]).to_json())
+        files.append(tmp_path / f"{i}.json")
+        files[-1].write_text(synthetic(pseud(i), [dict(month="2026-02", hours_worked=10, earned=100 + 10 * i)]).to_json())
+    assert P.add_contributions(tmp_path / "pool", files).added == 6
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.run()
     at.switch_page("app_pages/organize.py")
@@ -444,5 +446,120 @@ def test_organize_page_renders_and_says_what_is_shared_and_protected(tmp_path, m
     shown = at.dataframe[0].value
     assert shown["workers"].min() >= 5 and "wage_median" in shown.columns
     assert pseud(0) not in shown.to_csv()
+    assert any("not for publication" in str(w.value) for w in at.warning)
+    publish = next(b for b in at.button if b.label.startswith("Publish (spends"))
+    publish.click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Published release 1" in str(x.value) for x in at.success)
+    assert (tmp_path / "pool" / "releases" / "release-001.json").exists()
+    assert any("ε = 0.25 spent so far" in str(x.value) for x in at.info)
     st.cache_data.clear()
     st.cache_resource.clear()
+
+
+# -- issue 21: the audit's bugs ------------------------------------------------------------------------------
+def test_map_dash_keeps_one_project_out_beside_a_platform_wildcard(example):
+    plat = f"Outlier {CANARIES[2]}"
+    proj = f"Genesis Dolphin {CANARIES[1]}"
+    m = C.Mapping().with_({(plat, "*"): "writing", (plat, proj): "-"}, {plat: "Outlier"})
+    res = C.resolve(example.frames(), campaign(), m)
+    assert (plat, proj) in res.unmapped and all(proj not in {pr for _, pr in keys} for keys in res.groups.values())
+    # saved and loaded, the exclusion stays; "" (no category given) removes the explicit entry again
+    C.save_mapping(example, m)
+    assert C.load_mapping(example).projects[(plat, proj)] == "-"
+    assert (plat, proj) not in m.with_({(plat, proj): ""}).projects
+
+
+def test_backup_and_restore_keep_the_device_secret_private_and_the_same(tmp_path):
+    import stat
+
+    db = tmp_path / "logbook.sqlite"
+    run = CliRunner().invoke
+    assert run(cli, ["--db", str(db), "status"]).exit_code == 0
+    secret = C.load_or_create_secret(C.secret_path(db))
+    res = run(cli, ["--db", str(db), "backup", str(tmp_path / "b" / "copy.sqlite")])
+    assert res.exit_code == 0 and "device secret" in res.output, res.output
+    kept = C.secret_path(tmp_path / "b" / "copy.sqlite")
+    assert kept.read_bytes() == C.secret_path(db).read_bytes()
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o600
+    # a new computer: restore the backup; the pseudonym is the same, so a resubmission replaces
+    new_db = tmp_path / "new" / "logbook.sqlite"
+    new_db.parent.mkdir()
+    res = run(cli, ["--db", str(new_db), "restore", str(tmp_path / "b" / "copy.sqlite")])
+    assert res.exit_code == 0 and "and the device secret" in res.output, res.output
+    assert C.load_or_create_secret(C.secret_path(new_db)) == secret
+    assert stat.S_IMODE(C.secret_path(new_db).stat().st_mode) == 0o600
+    res = run(cli, ["--db", str(new_db), "restore", str(tmp_path / "b" / "copy.sqlite")])
+    assert res.exit_code == 1 and "--replace" in res.output
+    res = run(cli, ["--db", str(new_db), "restore", str(tmp_path / "b" / "copy.sqlite"), "--replace"])
+    assert res.exit_code == 0 and "as it was is kept in" in res.output
+    junk = tmp_path / "junk.sqlite"
+    junk.write_text("not a database")
+    res = run(cli, ["--db", str(new_db), "restore", str(junk), "--replace"])
+    assert res.exit_code == 1 and "Traceback" not in res.output and "junk.sqlite" in res.output
+
+
+def _good_row(**kw) -> dict:
+    return dict(dict(month="2026-02", platform="Outlier", category="writing", hours_worked=10, hours_paid=10,
+                     unpaid_hours={}, earned=100, units=0, eq_days=0, rate_cuts=0, largest_cut_pct=0), **kw)
+
+
+def _file(tmp_path, name: str, rows: list[dict], text: str | None = None):
+    data = {"format": C.CONTRIBUTION_FORMAT, "campaign_id": "dla-2026", "pseudonym": pseud(len(name)),
+            "currency": "USD", "months": list(campaign().months), "rows": rows}
+    path = tmp_path / name
+    path.write_text(text if text is not None else json.dumps(data))
+    return path
+
+
+@pytest.mark.parametrize("name, rows, text, message", [
+    ("huge.json", [_good_row(earned=10**30)], None, "rows[1]: earned: must be between 0 and"),
+    ("float.json", [_good_row(earned=1e30)], None, "rows[1]: earned: must be between 0 and"),
+    ("hours.json", [_good_row(hours_worked=700, hours_paid=0)], None, "rows[1]: hours_worked: more hours than the month has"),
+    ("units.json", [_good_row(units=10**12)], None, "rows[1]: units: must be between"),
+    ("cuts.json", [_good_row(rate_cuts=10**9)], None, "rows[1]: rate_cuts: must be between"),
+    ("eq.json", [_good_row(eq_days=30)], None, "rows[1]: eq_days: more days than the month has"),
+    ("unpaid.json", [_good_row(hours_paid=0, unpaid_hours={"waiting": 1e30})], None, "rows[1]: unpaid_hours"),
+    ("text.json", [_good_row(hours_worked="lots")], None, "rows[1]: hours_worked: a number is needed"),
+    ("bool.json", [_good_row(earned=True)], None, "rows[1]: earned: a whole number is needed"),
+    ("nan.json", [], '{"format": "taskerlog-contribution/1", "rows": [{"hours_worked": NaN}]}', "NaN is not a number"),
+    ("dupkey.json", [], '{"format": "taskerlog-contribution/1", "format": "x"}', "the key 'format' appears twice"),
+    ("duprow.json", [_good_row(), _good_row()], None, "rows[2]: month: the same month, platform and category"),
+    ("list.json", [], "[1, 2, 3]", "not a taskerlog contribution file"),
+    ("object.json", [_good_row(month={"a": 1}, platform=["x"])], None, "rows[1]: month: text is needed"),
+    ("unlisted.json", [_good_row(month="2026-07")], None, "2026-07"),
+    ("deep.json", [], "[" * 100000 + "]" * 100000, "huge.json"[:0] or "deep.json"),
+])
+def test_pool_add_refuses_impossible_values_naming_file_row_and_field(tmp_path, name, rows, text, message):
+    pool = tmp_path / "pool"
+    P.init_pool(pool, campaign())
+    good = _file(tmp_path, "good.json", [_good_row()])
+    bad = _file(tmp_path, name, rows, text)
+    res = P.add_contributions(pool, [bad, good])
+    assert res.added == 1 and len(res.problems) == 1
+    assert res.problems[0].startswith(str(bad)) and message in res.problems[0], res.problems
+    rep = P.report(P.load_rows(pool), campaign())  # the pool still reports
+    assert rep.k == 5
+
+
+def test_pool_add_refuses_oversized_files_unread(tmp_path, monkeypatch):
+    pool = tmp_path / "pool"
+    P.init_pool(pool, campaign())
+    monkeypatch.setattr(P, "MAX_FILE_BYTES", 500)
+    big = _file(tmp_path, "big.json", [_good_row(month=m) for m in campaign().months])
+    res = P.add_contributions(pool, [big])
+    assert res.added == 0 and "big.json" in res.problems[0] and "more than a contribution can be" in res.problems[0]
+
+
+def test_a_later_file_of_the_same_member_wins_across_chunks(tmp_path, monkeypatch):
+    monkeypatch.setattr(P, "CHUNK", 1)
+    pool = tmp_path / "pool"
+    P.init_pool(pool, campaign())
+    files = []
+    for i, earned in enumerate((100, 150, 120)):
+        files.append(tmp_path / f"{i}.json")
+        files[-1].write_text(synthetic(pseud(1 if i < 2 else 2), [dict(month="2026-02", hours_worked=10,
+                                                                     earned=earned)]).to_json())
+    res = P.add_contributions(pool, files)
+    assert (res.added, res.replaced, res.problems) == (2, 0, [])
+    assert sorted(P.load_rows(pool)["earned"].tolist()) == [120, 150]

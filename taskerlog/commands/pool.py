@@ -15,6 +15,8 @@ from .. import money, timeutil
 from ..cli import CLIError, Context, cli, emit_json, friendly_errors, pass_ctx
 from ..pool import contribution as contrib
 from ..pool import pool as pooling
+from ..pool import publish as publishing
+from ..pool import release_report
 from ..pool import report as rendering
 from ..pool.campaign import Campaign, CampaignError, load_campaign, month_range, write_campaign
 
@@ -26,7 +28,7 @@ def _pool_errors(fn):
     def wrapper(*args, **kwargs):
         try:
             return fn(*args, **kwargs)
-        except (CampaignError, contrib.ContributionError, pooling.PoolError) as exc:
+        except (CampaignError, contrib.ContributionError, pooling.PoolError, publishing.PublishError) as exc:
             raise CLIError(str(exc)) from exc
 
     return wrapper
@@ -150,10 +152,17 @@ def campaign() -> None:
               help="One unit of CUR in the reporting currency (e.g. KES=0.0077); members without it use their own rates.")
 @click.option("--k", "k", default=5, show_default=True, type=int, help="Fewest workers behind any figure shown.")
 @click.option("--publish-k", default=11, show_default=True, type=int, help="The same for --publish reports.")
+@click.option("--epsilon-total", default="1.0", show_default=True,
+              help="The whole privacy budget ε of the campaign's published releases.")
+@click.option("--wage-range", default="0..100", show_default=True, metavar="LOW..HIGH",
+              help="Hourly wages (reporting currency) are counted within this range in published quantiles.")
+@click.option("--max-pairs", "max_pairs", default=2, show_default=True, type=int,
+              help="At most this many platform × category pairs of one member count in a published release.")
 @click.option("--out", required=True, type=click.Path(), help="The campaign file to write (or a folder).")
 @friendly_errors
 @_pool_errors
-def campaign_new(campaign_id, name, months, platforms, categories, currency, fx, k, publish_k, out) -> None:
+def campaign_new(campaign_id, name, months, platforms, categories, currency, fx, k, publish_k, epsilon_total,
+                 wage_range, max_pairs, out) -> None:
     """Write a campaign file to send to members.
 
     Example: taskerlog pool campaign new --id dla-2026 --name "What Outlier pays" --months 2026-01..2026-06 --platforms Outlier --categories "rating/ranking,writing,audio" --out dla-2026.json
@@ -164,8 +173,12 @@ def campaign_new(campaign_id, name, months, platforms, categories, currency, fx,
             raise CLIError(f"--fx {item}: write it as CUR=RATE, e.g. KES=0.0077")
         cur, rate = item.split("=", 1)
         rates[cur.strip()] = rate.strip()
+    if ".." not in wage_range:
+        raise CLIError(f"--wage-range {wage_range}: write it as LOW..HIGH, e.g. 0..100")
     cam = Campaign(campaign_id=campaign_id, name=name, months=month_range(months), platforms=platforms,
-                   categories=categories, currency=currency, fx=rates, k=k, publish_k=publish_k)
+                   categories=categories, currency=currency, fx=rates, k=k, publish_k=publish_k,
+                   epsilon_total=epsilon_total, wage_range=tuple(x.strip() for x in wage_range.split("..", 1)),
+                   max_pairs_per_member=max_pairs)
     path = write_campaign(cam, out)
     click.echo(f"wrote {path}: {len(cam.months)} months, {len(cam.platforms)} platforms, "
                f"{len(cam.categories)} categories, k={cam.k} (publish {cam.publish_k})")
@@ -198,7 +211,8 @@ def pool_add(pool_dir: str, files: tuple[str, ...], campaign_path: str | None) -
 @pool.command("report")
 @click.argument("pool_dir", type=click.Path(file_okay=False, exists=True))
 @click.option("--k", "k", type=int, help="Fewest workers behind any figure (at least the campaign's k).")
-@click.option("--publish", is_flag=True, help="Use the campaign's publish_k (default 11): for figures leaving the organization.")
+@click.option("--publish", is_flag=True, help="Use the campaign's publish_k (default 11). Still the organizer's "
+              "working view, not for publication: use `taskerlog pool publish` for that.")
 @click.option("--reference-wage", help="An hourly wage in the reporting currency: show the share of workers below it.")
 @click.option("--csv", "csv_out", type=click.Path(dir_okay=False), help="Write the released figures as CSV.")
 @click.option("--html", "html_out", type=click.Path(dir_okay=False), help="Write a printable HTML page.")
@@ -207,7 +221,9 @@ def pool_add(pool_dir: str, files: tuple[str, ...], campaign_path: str | None) -
 @_pool_errors
 def pool_report(pool_dir: str, k: int | None, publish: bool, reference_wage: str | None, csv_out: str | None,
                 html_out: str | None, as_json: bool) -> None:
-    """Figures per platform × category × month that never rest on fewer than k workers.
+    """The organizer's working view (not for publication): exact figures, none on fewer than k workers.
+
+    Anything that leaves the organization must come from `taskerlog pool publish`.
 
     Example: taskerlog pool report pool-dla-2026 --publish --reference-wage 7.25 --html report.html --csv report.csv
     """
@@ -217,21 +233,116 @@ def pool_report(pool_dir: str, k: int | None, publish: bool, reference_wage: str
     ref = None if reference_wage is None else money.parse_amount(reference_wage)
     rows = pooling.load_rows(pool_dir, cam)
     rep = pooling.report(rows, cam, k=k, publish=publish, reference_wage=ref)
-    if csv_out:
-        Path(csv_out).write_text(rendering.to_csv(rep), encoding="utf-8")
-    if html_out:
-        Path(html_out).write_text(rendering.to_html(rep), encoding="utf-8")
-    if as_json:
-        emit_json(rendering.to_json(rep))
+    if _write_outputs(rendering, rep, csv_out, html_out, as_json):
         return
     recs = rendering.records(rep)
     cols = ["level", "platform", "category", "month", "workers", "wage_p25", "wage_median", "wage_p75",
             "unpaid_share_pct", "eq_days_median", "rate_cut_share_pct"]
     if ref is not None:
         cols.append("below_reference_share_pct")
-    click.echo(f"{cam.name} ({cam.campaign_id}), money in {cam.currency}, k={rep.k}: every figure describes "
-               f"at least {rep.k} workers; smaller groups and groups that would reveal them are left out.")
+    click.echo(f"{rendering.WORKING_VIEW.upper()}. {cam.name} ({cam.campaign_id}), money in {cam.currency}, "
+               f"k={rep.k}: every figure describes at least {rep.k} workers; smaller groups and groups that would "
+               "reveal them are left out. To publish, use `taskerlog pool publish`.")
     click.echo(_table(recs, cols) if recs else f"Nothing can be shown yet: no group has {rep.k} workers.")
     for label, path in (("CSV", csv_out), ("HTML", html_out)):
         if path:
             click.echo(f"wrote {label} to {path}")
+
+
+PUBLISH_COLUMNS = ["level", "platform", "category", "month", "status", "workers", "workers_margin", "wage_p25",
+                   "wage_median", "wage_p75", "unpaid_share", "rate_cut_share"]
+
+
+def _choice_list(text: str | None, allowed, what: str) -> list[str] | None:
+    if not text:
+        return None
+    items = [x.strip() for x in text.split(",") if x.strip()]
+    bad = [x for x in items if allowed is not None and x not in allowed]
+    if bad:
+        raise CLIError(f"--{what}: {', '.join(bad)} not known; use some of: {', '.join(allowed)}")
+    return items
+
+
+@pool.command("publish")
+@click.argument("pool_dir", type=click.Path(file_okay=False, exists=True))
+@click.option("--epsilon", required=True, help="How much of the campaign's privacy budget ε this publication spends.")
+@click.option("--reference-wage", help="An hourly wage in the reporting currency: publish the share of members below it.")
+@click.option("--levels", help="Which group levels to publish (default all): cell,category,month,platform.")
+@click.option("--months", "months_text", help="Publish the month-wise groups only for these months "
+              "(e.g. 2026-06 or 2026-04..2026-06); cheaper in budget.")
+@click.option("--csv", "csv_out", type=click.Path(dir_okay=False), help="Write the release as CSV.")
+@click.option("--html", "html_out", type=click.Path(dir_okay=False), help="Write the release as a printable HTML page.")
+@click.option("--json", "as_json", is_flag=True, help="Print the release as JSON.")
+@friendly_errors
+@_pool_errors
+def pool_publish(pool_dir: str, epsilon: str, reference_wage: str | None, levels: str | None,
+                 months_text: str | None, csv_out: str | None, html_out: str | None, as_json: bool) -> None:
+    """Publish differentially private figures, spending part of the campaign's privacy budget.
+
+    The only output meant to leave the organization. Every release is recorded in the pool's
+    ledger (when, what, ε); publishing refuses once the budget is spent. The release is also
+    kept in the pool folder (releases/), so it can be printed again without spending more.
+
+    Example: taskerlog pool publish pool-dla-2026 --epsilon 0.25 --reference-wage 7.25 --html release.html --csv release.csv
+    """
+    from decimal import Decimal, InvalidOperation
+    import datetime as dt
+
+    try:
+        eps = Decimal(epsilon.strip())
+    except InvalidOperation as exc:
+        raise CLIError(f"--epsilon {epsilon}: write a number such as 0.25") from exc
+    ref = None if reference_wage is None else money.parse_amount(reference_wage)
+    cam = pooling.open_pool(pool_dir)
+    chosen = _choice_list(levels, pooling.LEVELS, "levels") or list(pooling.LEVELS)
+    months = month_range(months_text) if months_text else None
+    rel = publishing.publish(pool_dir, eps, now=dt.datetime.now(dt.timezone.utc), reference_wage=ref,
+                             levels=chosen, months=months)
+    _write_release(rel, csv_out, html_out, as_json)
+    if not as_json:
+        click.echo(f"{cam.name} ({cam.campaign_id}): published release {rel.data['number']}, "
+                   f"kept in {Path(pool_dir) / publishing.RELEASES}.")
+
+
+def _write_outputs(renderer, what, csv_out: str | None, html_out: str | None, as_json: bool) -> bool:
+    """Write the CSV and HTML files a report or release was asked for; print JSON. → whether JSON was printed."""
+    if csv_out:
+        Path(csv_out).write_text(renderer.to_csv(what), encoding="utf-8")
+    if html_out:
+        Path(html_out).write_text(renderer.to_html(what), encoding="utf-8")
+    if as_json:
+        emit_json(renderer.to_json(what))
+    return as_json
+
+
+def _write_release(rel, csv_out: str | None, html_out: str | None, as_json: bool) -> None:
+    if _write_outputs(release_report, rel, csv_out, html_out, as_json):
+        return
+    click.echo(rel.data["budget_words"])
+    recs = release_report.records(rel)
+    click.echo(_table(recs, PUBLISH_COLUMNS))
+    for label, path in (("CSV", csv_out), ("HTML", html_out)):
+        if path:
+            click.echo(f"wrote {label} to {path}")
+
+
+@pool.command("budget")
+@click.argument("pool_dir", type=click.Path(file_okay=False, exists=True))
+@click.option("--json", "as_json", is_flag=True, help="Print the ledger as JSON.")
+@friendly_errors
+@_pool_errors
+def pool_budget(pool_dir: str, as_json: bool) -> None:
+    """Show the privacy ledger: every release so far (when, what, ε) and the budget left.
+
+    Example: taskerlog pool budget pool-dla-2026
+    """
+    cam = pooling.open_pool(pool_dir)
+    entries = publishing.read_ledger(pool_dir, cam)
+    used = publishing.spent(entries)
+    if as_json:
+        emit_json({"campaign_id": cam.campaign_id, "epsilon_total": str(cam.epsilon_total),
+                   "epsilon_spent": str(used), "releases": entries})
+        return
+    click.echo(publishing.budget_words(cam, used))
+    if entries:
+        click.echo(_table(entries, ["number", "when", "epsilon", "what"]))

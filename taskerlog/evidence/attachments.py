@@ -174,3 +174,14 @@ def backup_files(store, backup: str | Path) -> tuple[int, list[str]]:
             _write_once(dest / row["sha256"][:2] / row["sha256"], data)
             copied += 1
     return copied, problems
+
+
+def restore_files(backup: str | Path, store) -> int:
+    """Copy the attachment files kept beside ``backup`` (by :func:`backup_files`) back to the
+    logbook's folder, write-once (a file already there is kept). → files copied."""
+    src = Path(backup).with_name(f"{Path(backup).stem}-attachments")
+    copied = 0
+    for p in sorted(src.glob("*/*")) if src.is_dir() else []:
+        if p.is_file() and not p.name.endswith(".partial"):
+            copied += _write_once(folder(store) / p.parent.name / p.name, p.read_bytes())
+    return copied

@@ -93,7 +93,14 @@ class Campaign(BaseModel):
     k: Annotated[int, Field(ge=3, le=1000)] = 5
     """Minimum number of distinct workers behind any figure shown."""
     publish_k: Annotated[int, Field(ge=3, le=1000)] = 11
-    """Minimum used with ``--publish`` (figures meant to leave the organization)."""
+    """Minimum group size of the working view with ``pool report --publish`` (still not for publication)."""
+    epsilon_total: Annotated[Decimal, Field(gt=0, le=10)] = Decimal("1.0")
+    """The campaign's whole privacy budget ε for published releases (``pool publish``); never resets."""
+    wage_range: tuple[Decimal, Decimal] = (Decimal(0), Decimal(100))
+    """Effective hourly wages are clamped to this range (reporting currency) before published quantiles."""
+    max_pairs_per_member: Annotated[int, Field(ge=1, le=50)] = 2
+    """At most this many platform × category pairs of one member count in a published release
+    (the ones with the most hours); it bounds how much one member can move the figures."""
 
     @field_validator("campaign_id")
     @classmethod
@@ -151,6 +158,14 @@ class Campaign(BaseModel):
                 out[cur][month] = money.parse_rate_decimal(str(rate))
         return out
 
+    @field_validator("wage_range")
+    @classmethod
+    def _wage_range(cls, v: tuple[Decimal, Decimal]) -> tuple[Decimal, Decimal]:
+        lo, hi = v
+        if not (lo.is_finite() and hi.is_finite()) or lo < 0 or hi <= lo or hi > 100_000:
+            raise ValueError("write the wage range as two amounts, low below high, e.g. [0, 100]")
+        return v
+
     @model_validator(mode="after")
     def _ks(self):
         if self.publish_k < self.k:
@@ -187,6 +202,8 @@ class Campaign(BaseModel):
     def to_json(self) -> str:
         data = self.model_dump(mode="json")
         data["fx"] = {c: {m: money.plain(r) for m, r in rates.items()} for c, rates in self.fx.items()}
+        data["epsilon_total"] = str(self.epsilon_total)
+        data["wage_range"] = [str(x) for x in self.wage_range]
         return canonical_json(data)
 
 

@@ -20,8 +20,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import itertools
 import json
+import operator
 import os
+import re
 import secrets
 import stat
 from dataclasses import dataclass, field
@@ -29,17 +32,34 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
 from typing import Annotated, Any, Callable, Literal
 
+import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .. import timeutil
 from ..frames import LogbookFrames
 from ..model import UNPAID_KEYS
-from .campaign import Campaign, CampaignError, canonical_json, explain, month_bounds
+from .campaign import Campaign, CampaignError, canonical_json, check_month, explain, month_bounds
 
 CONTRIBUTION_FORMAT = "taskerlog-contribution/1"
 SETTINGS_KEY = "pool_mapping"
+NOT_SHARED = "-"
+"""The category of a project kept out of every contribution (``--map "PLATFORM/PROJECT=-"``)."""
 HALF = Decimal("0.5")
+_PSEUD_RE = re.compile(r"^[0-9a-f]{64}$")
+
+
+MAX_FILE_BYTES = 4_000_000
+"""A contribution of 36 months × many platforms and categories is far below this; larger files are refused unread."""
+MAX_EARNED = 10**11
+"""Earned in one month, platform and category, in whole units of the reporting currency (beyond: not a real month)."""
+MAX_UNITS = 10**8
+MAX_RATE_CUTS = 100
+
+def month_hours(month: str) -> int:
+    """The most hours a calendar month can hold (one extra for a DST change)."""
+    first, last = month_bounds(month)
+    return (last - first).days * 24 + 24 + 1
 
 
 class ContributionError(ValueError):
@@ -60,13 +80,13 @@ class Row(BaseModel):
     """Union of earning time, hours, to 0.5 h."""
     unpaid_hours: dict[str, Decimal] = {}
     """Unpaid hours by kind or failed status (metrics.md ``unpaid_hours_by_kind``), 0.5 h each; zero kinds left out."""
-    earned: int
+    earned: Annotated[int, Field(ge=0, le=MAX_EARNED)]
     """Earned (paid + pending), whole units of the reporting currency."""
-    units: int = 0
+    units: Annotated[int, Field(ge=0, le=MAX_UNITS)] = 0
     """Tasks or items recorded, to the nearest 10."""
     eq_days: Annotated[int, Field(ge=0, le=31)] = 0
     """Days of empty queue on the platform that month (the platform's, shared by its categories)."""
-    rate_cuts: Annotated[int, Field(ge=0)] = 0
+    rate_cuts: Annotated[int, Field(ge=0, le=MAX_RATE_CUTS)] = 0
     """Rate cuts that took effect that month in the mapped projects."""
     largest_cut_pct: Annotated[int, Field(le=0, ge=-100)] = 0
     """The largest cut that month, whole percent (0 if none)."""
@@ -99,6 +119,10 @@ class Row(BaseModel):
     def _consistent(self):
         if self.hours_worked <= 0:
             raise ValueError("hours_worked must be more than 0")
+        if self.hours_worked > month_hours(check_month(self.month)):
+            raise ValueError("hours_worked: more hours than the month has")
+        if any(h > self.hours_worked for h in self.unpaid_hours.values()):
+            raise ValueError("unpaid_hours: a kind has more hours than hours_worked")
         if self.hours_paid > self.hours_worked:
             raise ValueError("hours_paid is more than hours_worked")
         if self.units % 10:
@@ -161,38 +185,230 @@ def preview_rows(c: Contribution) -> list[dict[str, Any]]:
     return out
 
 
-def parse_contribution(text: str, where: str, campaign: Campaign | None = None) -> Contribution:
-    """Validate a contribution file's text (schema, and the campaign's ids and names)."""
-    try:
-        raw = json.loads(text)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ContributionError(f"{where}: not a contribution file (not valid JSON: {exc.msg})") from exc
+def parse_contribution(text: str | bytes, where: str, campaign: Campaign | None = None) -> Contribution:
+    """Validate one contribution file's text (schema, bounds, and the campaign's ids and names)."""
+    if campaign is not None:
+        _, _, problems = check_batch([(where, text)], campaign)
+        if problems:
+            raise ContributionError(problems[0])
+    raw = load_json(text, where)
     if not isinstance(raw, dict) or raw.get("format") != CONTRIBUTION_FORMAT:
         raise ContributionError(f"{where}: not a taskerlog contribution file (format is not {CONTRIBUTION_FORMAT})")
     try:
-        c = Contribution.model_validate(raw)
+        return Contribution.model_validate(raw)
     except ValidationError as exc:
         raise ContributionError(explain(exc, where)) from exc
-    if campaign is not None:
-        problems = []
-        if c.campaign_id != campaign.campaign_id:
-            problems.append(f"{where}: campaign_id: it was made for campaign '{c.campaign_id}', "
+
+
+# -- checking many files fast (the organizer's pool add) --------------------------------------------
+TOP_KEYS = frozenset({"format", "campaign_id", "pseudonym", "currency", "months", "rows"})
+ROW_KEYS = ("month", "platform", "category", "hours_worked", "hours_paid", "unpaid_hours", "earned", "units",
+            "eq_days", "rate_cuts", "largest_cut_pct")
+OPTIONAL_ROW_KEYS = frozenset({"unpaid_hours", "units", "eq_days", "rate_cuts", "largest_cut_pct"})
+ROW_DEFAULTS = {"unpaid_hours": {}, "units": 0, "eq_days": 0, "rate_cuts": 0, "largest_cut_pct": 0}
+_ROW_KEY_SET = frozenset(ROW_KEYS)
+_REQUIRED_ROW_KEYS = _ROW_KEY_SET - OPTIONAL_ROW_KEYS
+
+
+class _Refused(ValueError):
+    pass
+
+
+def _pairs(pairs):
+    d = dict(pairs)
+    if len(d) != len(pairs):
+        seen = set()
+        dup = next(k for k, _ in pairs if k in seen or seen.add(k))
+        raise _Refused(f"the key '{str(dup)[:40]}' appears twice in one object; each field may appear once")
+    return d
+
+
+def _constant(name):
+    raise _Refused(f"{name} is not a number a contribution can hold")
+
+
+def load_json(data: bytes | str, where: str) -> Any:
+    """JSON with duplicate keys, NaN and Infinity refused (a clear message naming ``where``)."""
+    try:
+        return json.loads(data, object_pairs_hook=_pairs, parse_constant=_constant)
+    except _Refused as exc:
+        raise ContributionError(f"{where}: {exc}") from exc
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ContributionError(f"{where}: not a contribution file (not valid JSON: {getattr(exc, 'msg', exc)})") from exc
+    except RecursionError as exc:
+        raise ContributionError(f"{where}: not a contribution file (nested too deeply)") from exc
+
+
+def _num_ok(v, integer: bool) -> bool:
+    t = type(v)
+    return t is int or (not integer and t is float)
+
+
+def _numbers(values: list) -> np.ndarray:
+    """JSON numbers as float64; anything else (text, lists, true/false, absurd sizes) becomes NaN."""
+    try:
+        if set(map(type, values)) <= {int, float}:
+            return np.asarray(values, dtype="float64")
+    except OverflowError:
+        pass
+    out = np.full(len(values), np.nan)
+    for i, v in enumerate(values):
+        if type(v) is int or type(v) is float:
+            try:
+                out[i] = float(v)
+            except OverflowError:
+                pass
+    return out
+
+
+def check_batch(items, campaign: Campaign) -> tuple[pd.DataFrame, dict[str, str], list[str]]:
+    """Check contribution files against the campaign, vectorized over all their rows.
+
+    ``items``: (where, text) pairs. → (rows of the valid files with a ``pseudonym`` column,
+    {pseudonym: where} of the valid files — a later file with the same pseudonym wins — and
+    one problem per refused file, naming file, row and field). A file with any problem is
+    refused whole; nothing here raises on bad input.
+    """
+    all_rows: list[dict] = []
+    files: list[int] = []
+    numbers: list[int] = []
+    heads: list[tuple[str, dict]] = []
+    problems: dict[int, list[str]] = {}
+    max_rows = len(campaign.months) * len(campaign.platforms) * len(campaign.categories)
+    months = set(campaign.months)
+    for where, text in items:
+        i = len(heads)
+        heads.append((where, {}))
+        try:
+            raw = load_json(text, where)
+            if not isinstance(raw, dict) or raw.get("format") != CONTRIBUTION_FORMAT:
+                raise ContributionError(f"{where}: not a taskerlog contribution file (format is not {CONTRIBUTION_FORMAT})")
+            extra, missing = set(raw) - TOP_KEYS, TOP_KEYS - set(raw)
+            if extra or missing:
+                raise ContributionError(f"{where}: " + "; ".join(
+                    [f"{k}: not a field of a contribution" for k in sorted(map(str, extra))]
+                    + [f"{k}: missing" for k in sorted(missing)]))
+            errs = []
+            if raw["campaign_id"] != campaign.campaign_id:
+                errs.append(f"{where}: campaign_id: it was made for campaign '{str(raw['campaign_id'])[:70]}', "
                             f"this pool is '{campaign.campaign_id}'")
-        if c.currency != campaign.currency:
-            problems.append(f"{where}: currency: {c.currency}, the campaign reports in {campaign.currency}")
-        for i, r in enumerate(sorted(c.rows, key=lambda r: (r.month, r.platform, r.category)), 1):
-            if r.month not in campaign.months:
-                problems.append(f"{where}: rows[{i}]: month: {r.month} is not a month of the campaign")
-            if r.platform not in campaign.platforms:
-                problems.append(f"{where}: rows[{i}]: platform: '{r.platform}' is not a platform of the campaign")
-            if r.category not in campaign.categories:
-                problems.append(f"{where}: rows[{i}]: category: '{r.category}' is not a category of the campaign")
-        bad = [m for m in c.months if m not in campaign.months]
-        if bad:
-            problems.append(f"{where}: months: not months of the campaign: {', '.join(bad)}")
-        if problems:
-            raise ContributionError("\n".join(problems))
-    return c
+            if not isinstance(raw["pseudonym"], str) or not _PSEUD_RE.match(raw["pseudonym"]):
+                errs.append(f"{where}: pseudonym: not 64 hexadecimal digits")
+            if raw["currency"] != campaign.currency:
+                errs.append(f"{where}: currency: {str(raw['currency'])[:10]}, the campaign reports in {campaign.currency}")
+            ms = raw["months"]
+            if not isinstance(ms, list) or not set(map(type, ms)) <= {str} or len(set(ms)) != len(ms):
+                errs.append(f"{where}: months: a list of distinct months (YYYY-MM) is needed")
+                ms = []
+            elif not set(ms) <= months:
+                errs.append(f"{where}: months: not months of the campaign: "
+                            f"{', '.join(sorted(set(ms) - months))[:200]}")
+            rows = raw["rows"]
+            if not isinstance(rows, list):
+                errs.append(f"{where}: rows: a list is needed")
+                rows = []
+            elif len(rows) > max_rows:
+                errs.append(f"{where}: rows: {len(rows)} rows, more than the campaign's {max_rows} "
+                            "months × platforms × categories")
+                rows = []
+            if errs:
+                raise ContributionError("\n".join(errs))
+            heads[i] = (where, {"pseudonym": raw["pseudonym"], "months": set(ms)})
+            for j, r in enumerate(rows, 1):
+                if type(r) is not dict:
+                    raise ContributionError(f"{where}: rows[{j}]: not an object")
+                if not (r.keys() <= _ROW_KEY_SET and r.keys() >= _REQUIRED_ROW_KEYS):
+                    extra = sorted(map(str, r.keys() - _ROW_KEY_SET))
+                    raise ContributionError(f"{where}: rows[{j}]: " + (
+                        f"{extra[0][:40]}: not a field of a row" if extra
+                        else f"{sorted(_REQUIRED_ROW_KEYS - r.keys())[0]}: missing"))
+                if len(r) < len(ROW_KEYS):
+                    rows[j - 1] = {**ROW_DEFAULTS, **r}
+            listed = set(ms)
+            for j, m in enumerate(map(operator.itemgetter("month"), rows), 1):
+                if type(m) is str and m not in listed and m in months:
+                    problems.setdefault(i, []).append(f"{where}: rows[{j}]: month: not listed in the file's months")
+            all_rows += rows
+            files += [i] * len(rows)
+            numbers += range(1, len(rows) + 1)
+        except ContributionError as exc:
+            problems.setdefault(i, []).append(str(exc))
+    df = pd.DataFrame({"file": np.asarray(files, dtype="int64"), "row": np.asarray(numbers, dtype="int64")})
+    file_arr, row_arr = df["file"].to_numpy(), df["row"].to_numpy()
+    cols = {k: list(map(operator.itemgetter(k), all_rows)) for k in ROW_KEYS}
+
+    def refuse(mask, field_name: str, message: str) -> None:
+        for f, j in zip(file_arr[mask], row_arr[mask]):
+            problems.setdefault(int(f), []).append(f"{heads[f][0]}: rows[{j}]: {field_name}: {message}")
+
+    n = len(df)
+    allowed = {"month": campaign.months, "platform": campaign.platforms, "category": campaign.categories}
+    word = {"month": "a month", "platform": "a platform", "category": "a category"}
+    for k, values in allowed.items():
+        text = [v if type(v) is str else "" for v in cols[k]]
+        known = set(values)
+        bad = np.fromiter((v not in known for v in text), dtype=bool, count=n)
+        for idx in np.flatnonzero(bad):
+            f = int(file_arr[idx])
+            problems.setdefault(f, []).append(f"{heads[f][0]}: rows[{row_arr[idx]}]: {k}: "
+                                              + (f"'{text[idx][:60]}' is not {word[k]} of the campaign" if text[idx]
+                                                 else "text is needed"))
+        df[k] = np.asarray(text, dtype=object)
+        cols[k] = text
+    for k, integer in (("hours_worked", False), ("hours_paid", False), ("earned", True), ("units", True),
+                       ("eq_days", True), ("rate_cuts", True), ("largest_cut_pct", True)):
+        x = _numbers(cols[k])
+        ok = np.isfinite(x)
+        if integer:
+            ok &= np.floor(np.where(ok, x, 0)) == np.where(ok, x, 0)
+        refuse(~ok, k, "a whole number is needed" if integer else "a number is needed")
+        df[k] = np.where(ok, x, 0.0)
+    hours_of = {m: month_hours(m) for m in campaign.months}
+    days_of = {m: month_bounds(m)[1].day for m in campaign.months}
+    cap = np.fromiter(map(hours_of.get, cols["month"], itertools.repeat(745)), dtype="float64", count=n)
+    days = np.fromiter(map(days_of.get, cols["month"], itertools.repeat(31)), dtype="float64", count=n)
+    hw, hp = df["hours_worked"].to_numpy(), df["hours_paid"].to_numpy()
+    half = lambda x: (x * 2) == np.round(x * 2)  # noqa: E731
+    refuse(~((hw > 0) & half(hw)), "hours_worked", "more than 0, in steps of 0.5")
+    refuse(hw > cap, "hours_worked", "more hours than the month has")
+    refuse(~((hp >= 0) & half(hp)), "hours_paid", "0 or more, in steps of 0.5")
+    refuse(hp > hw, "hours_paid", "more than hours_worked")
+    for k, lo, hi in (("earned", 0, MAX_EARNED), ("units", 0, MAX_UNITS), ("rate_cuts", 0, MAX_RATE_CUTS),
+                      ("largest_cut_pct", -100, 0)):
+        x = df[k].to_numpy()
+        refuse((x < lo) | (x > hi), k, f"must be between {lo:,} and {hi:,}")
+    refuse(df["units"].to_numpy() % 10 != 0, "units", "must be rounded to tens")
+    refuse((df["eq_days"].to_numpy() < 0) | (df["eq_days"].to_numpy() > days), "eq_days", "more days than the month has")
+    for idx, (u, w) in enumerate(zip(cols["unpaid_hours"], hw)):
+        if u == {}:
+            continue
+        if type(u) is not dict or any(
+                kind not in UNPAID_KEYS or not _num_ok(h, False) or h < 0 or h * 2 != round(h * 2) or h > w
+                for kind, h in u.items()):
+            f, j = int(file_arr[idx]), int(row_arr[idx])
+            problems.setdefault(f, []).append(
+                f"{heads[f][0]}: rows[{j}]: unpaid_hours: kinds of {', '.join(UNPAID_KEYS)} with hours in steps of "
+                "0.5, none more than hours_worked")
+    dup = df.duplicated(["file", "month", "platform", "category"], keep="first").to_numpy()
+    refuse(dup, "month", "the same month, platform and category appear twice")
+    good = [i for i in range(len(heads)) if i not in problems]
+    keep = df["file"].isin(good).to_numpy()
+    out = df[keep].copy()
+    winner: dict[str, int] = {}
+    for i in good:
+        winner[heads[i][1]["pseudonym"]] = i  # later files win
+    out = out[out["file"].isin(set(winner.values()))]
+    names = [heads[i][1].get("pseudonym", "") for i in range(len(heads))]
+    out["pseudonym"] = np.asarray(names, dtype=object)[out["file"].to_numpy()] if len(heads) else []
+    for k in ("earned", "units", "eq_days", "rate_cuts", "largest_cut_pct"):
+        out[k] = out[k].astype("int64")
+    out = out.drop(columns=["file", "row"]).reset_index(drop=True)
+    return out, {p: heads[i][0] for p, i in winner.items()}, [_listed(problems[i]) for i in sorted(problems)]
+
+
+def _listed(lines: list[str], most: int = 10) -> str:
+    return "\n".join(lines[:most] + ([f"... and {len(lines) - most} more problems in the same file"]
+                                      if len(lines) > most else []))
 
 
 # -- the device secret and the pseudonym -----------------------------------------------------
@@ -225,6 +441,28 @@ def load_or_create_secret(path: str | Path) -> bytes:
     return key
 
 
+def copy_secret(src_db: str | Path, dest_db: str | Path) -> Path | None:
+    """Copy the device secret of logbook ``src_db`` beside ``dest_db`` (a backup, or a restored
+    logbook), private (0600) from the first byte, so the pseudonym survives a restore and a
+    resubmission replaces the member's earlier contribution instead of counting them twice.
+    → the new secret file, or None when ``src_db`` has no secret (it never contributed)."""
+    src, dest = secret_path(src_db), secret_path(dest_db)
+    try:
+        data = src.read_bytes()
+    except FileNotFoundError:
+        return None
+    tmp = dest.with_name(dest.name + ".partial")
+    tmp.unlink(missing_ok=True)
+    fd = os.open(str(tmp), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.chmod(tmp, 0o600)
+    os.replace(tmp, dest)
+    return dest
+
+
 def pseudonym(secret: bytes, campaign_id: str) -> str:
     """HMAC-SHA256(device secret, campaign id), hex: stable per campaign, unlinkable across."""
     return hmac.new(secret, campaign_id.encode("utf-8"), hashlib.sha256).hexdigest()
@@ -237,7 +475,8 @@ class Mapping:
 
     ``projects`` keys are ``(platform, project)`` with project ``""`` for time logged on the
     platform without a project (waiting, admin) and ``"*"`` for every other project of that
-    platform. ``platforms`` maps the worker's spelling of a platform to the campaign's.
+    platform; the category ``"-"`` keeps a project out even when ``PLATFORM/*`` has a category.
+    ``platforms`` maps the worker's spelling of a platform to the campaign's.
     """
 
     projects: dict[tuple[str, str], str] = field(default_factory=dict)
@@ -247,10 +486,10 @@ class Mapping:
               platforms: dict[str, str] | None = None) -> "Mapping":
         p = dict(self.projects)
         for key, cat in (projects or {}).items():
-            if cat in ("", "-"):
+            if cat == "":
                 p.pop(key, None)
             else:
-                p[key] = cat
+                p[key] = cat  # "-" is kept: it overrides PLATFORM/*
         f = dict(self.platforms)
         f.update(platforms or {})
         return Mapping(p, f)
@@ -333,7 +572,7 @@ def resolve(frames: LogbookFrames, campaign: Campaign, mapping: Mapping) -> Reso
         cat = mapping.projects.get((pl, pr))
         if cat is None:
             cat = mapping.projects.get((pl, "*"))
-        if cat is None:
+        if cat is None or cat == NOT_SHARED:
             unmapped.append((pl, pr))
             continue
         try:

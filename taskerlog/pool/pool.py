@@ -1,7 +1,8 @@
 """The organizer's pool: validated contributions, aggregated, with disclosure control.
 
-A pool is a folder: ``campaign.json`` and ``contributions/<pseudonym>.json`` (one file per
-member, canonical; a resubmission by the same pseudonym replaces the earlier file).
+A pool is a folder: ``campaign.json`` and ``rows.parquet``, every member's checked rows under
+their pseudonym (a resubmission by the same pseudonym replaces the earlier rows); the
+``ledger.json`` and ``releases/`` of published releases (:mod:`taskerlog.pool.publish`).
 
 :func:`aggregate` computes figures for four kinds of group, on every platform:
 
@@ -47,6 +48,7 @@ effective wage is below the reference wage.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 from dataclasses import dataclass, field
@@ -58,7 +60,7 @@ import numpy as np
 import pandas as pd
 
 from .campaign import Campaign, CampaignError, load_campaign, write_campaign
-from .contribution import CONTRIBUTION_FORMAT, ContributionError, parse_contribution
+from .contribution import MAX_FILE_BYTES, check_batch
 
 ALL = "*"
 LEVELS = ("cell", "category", "month", "platform")
@@ -80,9 +82,15 @@ class AddResult:
     problems: list[str] = field(default_factory=list)
 
 
+ROWS_FILE = "rows.parquet"
+CHUNK = 5_000
+"""Files checked together in one go: bounds memory to a few times these files' size."""
+ROW_FIELDS = ("month", "platform", "category", "hours_worked", "hours_paid", "earned", "eq_days", "rate_cuts")
+
+
 def init_pool(pool_dir: str | Path, campaign: Campaign) -> Path:
     pool_dir = Path(pool_dir)
-    (pool_dir / "contributions").mkdir(parents=True, exist_ok=True)
+    pool_dir.mkdir(parents=True, exist_ok=True)
     existing = pool_dir / "campaign.json"
     if existing.exists():
         current = load_campaign(existing)
@@ -101,63 +109,101 @@ def open_pool(pool_dir: str | Path) -> Campaign:
     return load_campaign(pool_dir / "campaign.json")
 
 
-def add_contributions(pool_dir: str | Path, files: Iterable[str | Path]) -> AddResult:
-    """Validate each file against the pool's campaign and store it under its pseudonym.
-
-    Valid files are added even if others are not; every problem names its file. A file
-    whose pseudonym is already in the pool replaces the earlier one (later arguments win).
-    """
-    pool_dir = Path(pool_dir)
-    campaign = open_pool(pool_dir)
-    store = pool_dir / "contributions"
-    store.mkdir(exist_ok=True)
-    result = AddResult()
-    accepted: dict[str, str] = {}
+def _read_files(files: Iterable[str | Path], problems: list[str]):
+    """(name, bytes) of each file, refusing unreadable and oversized ones unread (into ``problems``)."""
     for f in files:
         f = Path(f)
         try:
-            text = f.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            result.problems.append(f"{f}: cannot be read ({exc})")
+            size = f.stat().st_size
+            if size > MAX_FILE_BYTES:
+                problems.append(f"{f}: {size:,} bytes, more than a contribution can be ({MAX_FILE_BYTES:,}); "
+                                "ask the member for the file taskerlog wrote")
+                continue
+            with open(f, "rb") as fh:
+                data = fh.read(MAX_FILE_BYTES + 1)
+        except OSError as exc:
+            problems.append(f"{f}: cannot be read ({exc.strerror or exc})")
             continue
+        if len(data) > MAX_FILE_BYTES:
+            problems.append(f"{f}: more than {MAX_FILE_BYTES:,} bytes; ask the member for the file taskerlog wrote")
+            continue
+        yield str(f), data
+
+
+def _stored(pool_dir: Path, campaign: Campaign) -> pd.DataFrame:
+    """The pool's rows with their pseudonyms (a pool from before the table: its per-member files, checked)."""
+    path = pool_dir / ROWS_FILE
+    if path.exists():
         try:
-            c = parse_contribution(text, str(f), campaign)
-        except ContributionError as exc:
-            result.problems.append(str(exc))
-            continue
-        accepted[c.pseudonym] = c.to_json()
-    for pseud, text in accepted.items():
-        target = store / f"{pseud}.json"
-        if target.exists():
-            result.replaced += 1
-        else:
-            result.added += 1
-        tmp = target.with_name(target.name + ".partial")
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, target)
+            return pd.read_parquet(path)
+        except Exception as exc:  # pyarrow raises several kinds for a damaged file
+            raise PoolError(f"{path}: unreadable ({exc}); restore the pool folder from a backup, or add the "
+                            "members' files again into a new pool") from exc
+    legacy = sorted((pool_dir / "contributions").glob("*.json"))
+    if not legacy:
+        return pd.DataFrame(columns=["pseudonym", *ROW_FIELDS])
+    problems: list[str] = []
+    rows, _, bad = check_batch(_read_files(legacy, problems), campaign)
+    if problems or bad:
+        raise PoolError("\n".join(problems + bad) + "\nremove these files from the pool folder and add the members' "
+                        "files again")
+    return rows
+
+
+def add_contributions(pool_dir: str | Path, files: Iterable[str | Path]) -> AddResult:
+    """Validate each file against the pool's campaign and store its rows under its pseudonym.
+
+    Valid files are added even if others are not; every problem names its file, row and field.
+    A file whose pseudonym is already in the pool replaces the earlier one (later arguments win).
+    The pool's table (``rows.parquet``) is rewritten atomically: all of this call's files or none.
+    """
+    pool_dir = Path(pool_dir)
+    campaign = open_pool(pool_dir)
+    result = AddResult()
+    reading = _read_files(files, result.problems)
+    parts: list[pd.DataFrame] = []
+    seen: set[str] = set()
+    while True:
+        chunk = list(itertools.islice(reading, CHUNK))
+        if not chunk:
+            break
+        rows, members, problems = check_batch(chunk, campaign)
+        result.problems += problems
+        again = seen & members.keys()
+        if again:  # a later file of the same member wins
+            parts = [p[~p["pseudonym"].isin(again)] for p in parts]
+        seen |= members.keys()
+        parts.append(rows)
+    new = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["pseudonym", *ROW_FIELDS])
+    if not len(new):
+        return result
+    old = _stored(pool_dir, campaign)
+    incoming = set(new["pseudonym"])
+    before = set(old["pseudonym"])
+    result.replaced = len(incoming & before)
+    result.added = len(incoming - before)
+    table = pd.concat([old[~old["pseudonym"].isin(incoming)], new], ignore_index=True)
+    for c in ("earned", "units", "eq_days", "rate_cuts", "largest_cut_pct"):
+        table[c] = table[c].astype("int64")
+    for c in ("hours_worked", "hours_paid"):
+        table[c] = table[c].astype("float64")
+    for c in ("pseudonym", "month", "platform", "category"):
+        table[c] = table[c].astype(str)
+    tmp = pool_dir / (ROWS_FILE + ".partial")
+    table.to_parquet(tmp, index=False)
+    os.replace(tmp, pool_dir / ROWS_FILE)
     return result
-
-
-ROW_FIELDS = ("month", "platform", "category", "hours_worked", "hours_paid", "earned", "eq_days", "rate_cuts")
 
 
 def load_rows(pool_dir: str | Path, campaign: Campaign | None = None) -> pd.DataFrame:
     """Every pooled row, with ``worker`` as a number (pseudonyms stay in the folder)."""
     pool_dir = Path(pool_dir)
     campaign = campaign or open_pool(pool_dir)
-    cols: dict[str, list] = {k: [] for k in ("worker",) + ROW_FIELDS}
-    files = sorted((pool_dir / "contributions").glob("*.json"))
-    for i, f in enumerate(files):
-        try:
-            raw = json.loads(f.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError) as exc:
-            raise PoolError(f"{f}: unreadable ({exc}); remove it and add the member's file again") from exc
-        if raw.get("format") != CONTRIBUTION_FORMAT or raw.get("campaign_id") != campaign.campaign_id:
-            raise PoolError(f"{f}: not a contribution to {campaign.campaign_id}; add files with `taskerlog pool add`")
-        for r in raw["rows"]:
-            cols["worker"].append(i)
-            for k in ROW_FIELDS:
-                cols[k].append(r[k])
+    table = _stored(pool_dir, campaign)
+    workers = pd.factorize(table["pseudonym"].astype(str), sort=True)[0] if len(table) else []
+    cols = {"worker": np.asarray(workers, dtype="int64")}
+    for k in ROW_FIELDS:
+        cols[k] = table[k].to_numpy(dtype=object if k in ("month", "platform", "category") else None)
     return rows_frame(cols)
 
 
@@ -197,16 +243,18 @@ def _key(level: str, p, c=ALL, m=ALL) -> tuple[str, str, str, str]:
     return (level, p, c, m)
 
 
-def per_worker(rows: pd.DataFrame, level: str) -> pd.DataFrame:
-    """One line per group of ``level`` and worker: their totals within the group."""
+def per_worker(rows: pd.DataFrame, level: str, *, eq_days: bool = True) -> pd.DataFrame:
+    """One line per group of ``level`` and worker: their totals within the group (``eq_days``:
+    also their EQ days; published releases do not use them)."""
     dims = list(_LEVEL_DIMS[level])
-    g = rows.groupby(dims + ["worker"], sort=False)
+    g = rows.groupby(dims + ["worker"], sort=False, observed=True)
     out = g.agg(hours_worked=("hours_worked", "sum"), hours_paid=("hours_paid", "sum"),
                 earned=("earned", "sum"), cut=("rate_cuts", "max")).reset_index()
-    # EQ days belong to the platform and month: count each (worker, platform, month) once
-    eq = rows.drop_duplicates(subset=dims + ["worker", "platform", "month"])
-    eq = eq.groupby(dims + ["worker"], sort=False)["eq_days"].sum().reset_index()
-    out = out.merge(eq, on=dims + ["worker"], how="left")
+    if eq_days:
+        # EQ days belong to the platform and month: count each (worker, platform, month) once
+        eq = rows.drop_duplicates(subset=dims + ["worker", "platform", "month"])
+        eq = eq.groupby(dims + ["worker"], sort=False)["eq_days"].sum().reset_index()
+        out = out.merge(eq, on=dims + ["worker"], how="left")
     for d in ("platform", "category", "month"):
         if d not in out:
             out[d] = ALL

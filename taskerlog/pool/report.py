@@ -19,7 +19,16 @@ from .pool import ALL, PoolReport
 CSV_COLUMNS = [
     "level", "platform", "category", "month", "workers", "currency", "wage_p25", "wage_median", "wage_p75",
     "paid_rate_median", "unpaid_share_pct", "eq_days_median", "rate_cut_share_pct", "below_reference_share_pct",
+    "view",
 ]
+WORKING_VIEW = "for the organizer — not for publication"
+"""Marked on every page, file and row of the working view: published figures come from ``pool publish``."""
+NOT_FOR_PUBLICATION = (
+    "For the organizer — not for publication. These are exact figures, only withheld below k workers. "
+    "Sums and differences of exact figures from two views, two months or two reports can single out a member "
+    "and what they reported. Anything that leaves the organization must come from `taskerlog pool publish` "
+    "(differentially private, with a privacy budget)."
+)
 
 PROTECTION = (
     "Every figure here describes at least {k} different workers. Groups with fewer, and groups "
@@ -49,6 +58,7 @@ def records(rep: PoolReport) -> list[dict[str, str | int]]:
             "unpaid_share_pct": _fmt(r.unpaid_share, 1), "eq_days_median": _fmt(r.eq_days_median, 1),
             "rate_cut_share_pct": _fmt(r.rate_cut_share, 1),
             "below_reference_share_pct": _fmt(r.below_reference_share, 1),
+            "view": WORKING_VIEW,
         })
     return out
 
@@ -60,7 +70,7 @@ def to_csv(rep: PoolReport) -> str:
 
 def to_json(rep: PoolReport) -> dict:
     c = rep.campaign
-    return {"campaign_id": c.campaign_id, "campaign_name": c.name, "currency": c.currency, "k": rep.k,
+    return {"view": WORKING_VIEW, "campaign_id": c.campaign_id, "campaign_name": c.name, "currency": c.currency, "k": rep.k,
             "reference_wage": None if rep.reference_wage is None else str(rep.reference_wage),
             "groups": records(rep)}
 
@@ -138,8 +148,10 @@ def to_html(rep: PoolReport) -> str:
     c = rep.campaign
     g = rep.groups
     with_ref = rep.reference_wage is not None
-    out = [f"<!doctype html><html lang=en><head><meta charset=utf-8><title>{html.escape(c.name)}</title>"
-           f"<style>{_CSS}</style></head><body>",
+    out = [f"<!doctype html><html lang=en><head><meta charset=utf-8><title>{html.escape(c.name)} "
+           f"({html.escape(WORKING_VIEW)})</title><style>{_CSS}.stop{{border:3px solid #b00;color:#b00;"
+           "padding:.5em .8em;font-weight:bold}</style></head><body>",
+           f"<p class=stop>{html.escape(NOT_FOR_PUBLICATION)}</p>",
            f"<h1>{html.escape(c.name)}</h1>",
            f"<p>Campaign <b>{html.escape(c.campaign_id)}</b>, months {html.escape(c.months[0])} to "
            f"{html.escape(c.months[-1])}. Money in {html.escape(c.currency)}; wage = earned ÷ all hours worked "

@@ -356,6 +356,23 @@ class Store:
         with self._lock:
             return backup_to(self.conn, Path(dest))
 
+    def restore_from(self, backup: str | Path) -> None:
+        """Replace this logbook's content by a backup file's, through SQLite's backup API (safe with
+        the live WAL); the backup is opened read-only and integrity-checked first."""
+        backup = Path(backup)
+        try:
+            src = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
+            try:
+                result = src.execute("PRAGMA integrity_check").fetchone()[0]
+                if result != "ok":
+                    raise StoreError(f"{backup} failed its integrity check ({result}); choose another backup")
+                with self._lock:
+                    src.backup(self.conn)
+            finally:
+                src.close()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{backup} is not a taskerlog backup ({exc}); choose a file made by taskerlog backup") from exc
+
     # -- transactions ------------------------------------------------------------
     @contextlib.contextmanager
     def transaction(self, *, bulk: bool = False) -> Iterator[Store]:

@@ -1,0 +1,142 @@
+"""Rendering a published release (:mod:`taskerlog.pool.publish`): CSV, JSON and a printable HTML page.
+
+Everything here is post-processing of the noisy release saved in the pool folder, so
+rendering it again, in any format, spends no privacy budget. Every output says it is the
+published release, states ε spent so far and what that means, and gives each figure its
+95 % margin in words.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+
+import pandas as pd
+
+from ..bundle.exporter import escape
+from .pool import ALL
+from .publish import FOR_PUBLICATION, Release, fmt
+
+FIGURES = [("wage_p25", "wage, 25 % point", 2), ("wage_median", "wage, median", 2), ("wage_p75", "wage, 75 % point", 2),
+           ("unpaid_share", "unpaid share %", 1), ("rate_cut_share", "with a rate cut %", 1),
+           ("below_reference_share", "below the reference wage %", 1)]
+CSV_COLUMNS = ["level", "platform", "category", "month", "status", "workers", "workers_margin", "currency"] + [
+    c for name, _, _ in FIGURES for c in (name, name + "_margin_pts")] + ["release", "epsilon_spent_total"]
+TEXT_COLUMNS = ["level", "platform", "category", "month", "status", "currency", "release"]
+LEGEND = (
+    "How to read the figures: every figure carries random noise that protects who contributed. The range or "
+    "margin beside it holds the true value 95 times out of 100. Workers are counted approximately (about N, "
+    "give or take the margin). A wage quantile is a value from the campaign's list of possible wages; the words "
+    "beside it say between which true points of the group it lies (the median lies between the true 40 % and "
+    "60 % points, for example). Shares are given ± percentage points. Groups whose noisy count is too small are "
+    "marked \"too few to publish\"; a figure whose margin would be wider than ± 25 points says \"too uncertain\"."
+)
+
+
+def _title(rel: Release) -> str:
+    d = rel.data
+    return f"{FOR_PUBLICATION} {d['number']} of campaign {d['campaign_id']}, {d['published_at'][:10]}"
+
+
+def records(rel: Release) -> list[dict]:
+    d = rel.data
+    out = []
+    for g in rel.groups:
+        r = {k: g.get(k, "") for k in ("level", "platform", "category", "month", "status", "workers", "workers_margin")}
+        if g["status"] != "published":  # a noisy count far below its margin says nothing useful
+            r["workers"] = r["workers_margin"] = ""
+        r["currency"] = d["currency"]
+        for name, _, places in FIGURES:
+            r[name] = fmt(g.get(name), places)
+            r[name + "_margin_pts"] = fmt(g.get(name + "_margin_pts"), 1)
+        r["release"] = _title(rel)
+        r["epsilon_spent_total"] = d["epsilon_spent_total"]
+        out.append(r)
+    return out
+
+
+def to_csv(rel: Release) -> str:
+    df = pd.DataFrame(records(rel), columns=CSV_COLUMNS)
+    for c in TEXT_COLUMNS:
+        df[c] = escape(df[c])
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    w.writeheader()
+    w.writerows(df.to_dict("records"))
+    return buf.getvalue()
+
+
+def to_json(rel: Release) -> dict:
+    return {"release": _title(rel), **rel.data}
+
+
+def in_words(g: dict, name: str, places: int) -> str:
+    """One figure with its 95 % margin, in words ("" when not shown)."""
+    v, m = g.get(name), g.get(name + "_margin_pts")
+    if v is None:
+        return ""
+    if name.startswith("wage_"):
+        alpha = {"wage_p25": 25, "wage_median": 50, "wage_p75": 75}[name]
+        lo, hi = max(0.0, alpha - m), min(100.0, alpha + m)
+        return f"{fmt(v, places)} (between the true {fmt(lo, 0)} % and {fmt(hi, 0)} % points)"
+    return f"{fmt(v, places)} % ± {fmt(m, 1)} points"
+
+
+def _table(groups: list[dict], first: str, label: str, with_ref: bool) -> str:
+    figs = [f for f in FIGURES if with_ref or f[0] != "below_reference_share"]
+    head = (f"<tr><th class=l>{html.escape(label)}</th><th>workers</th>"
+            + "".join(f"<th>{html.escape(t)}</th>" for _, t, _ in figs) + "</tr>")
+    body = []
+    for g in groups:
+        first_v = "all" if g[first] == ALL else g[first]
+        if g["status"] != "published":
+            cells = f"<td colspan={len(figs) + 1} class=l>too few to publish</td>"
+        else:
+            cells = f"<td>about {g['workers']} (± {g['workers_margin']})</td>" + "".join(
+                f"<td>{html.escape(in_words(g, n, p) or 'too uncertain')}</td>" for n, _, p in figs)
+        body.append(f"<tr><td class=l>{html.escape(str(first_v))}</td>{cells}</tr>")
+    return f"<table>{head}{''.join(body)}</table>"
+
+
+_CSS = """
+body{font-family:"DejaVu Sans",Arial,sans-serif;margin:2em;color:#111;max-width:70em}
+h1{font-size:1.5em}h2{font-size:1.2em;margin-top:1.6em;border-bottom:1px solid #999}h3{font-size:1em}
+table{border-collapse:collapse;margin:.4em 0 1em;font-size:.8em}
+th,td{border:1px solid #bbb;padding:.2em .45em;text-align:right}th{background:#eee}
+td.l,th.l{text-align:left}.note{background:#f4f4f4;border-left:4px solid #2a6;padding:.5em .8em}
+@media print{body{margin:0}}
+"""
+
+
+def to_html(rel: Release) -> str:
+    d = rel.data
+    with_ref = d.get("reference_wage") is not None
+    title = _title(rel)
+    out = [f"<!doctype html><html lang=en><head><meta charset=utf-8><title>{html.escape(d['campaign_name'])} — "
+           f"{html.escape(title)}</title><style>{_CSS}</style></head><body>",
+           f"<h1>{html.escape(d['campaign_name'])}</h1>",
+           f"<p><b>{html.escape(title[0].upper() + title[1:])}</b>: {html.escape(d['what'])}. "
+           f"This publication spent ε = {html.escape(d['epsilon'])}. Money in {html.escape(d['currency'])}; "
+           "wage = earned ÷ all hours worked (paid and unpaid), each member's wage counted within "
+           f"{html.escape(d['wage_range'][0])}–{html.escape(d['wage_range'][1])} {html.escape(d['currency'])}/h; "
+           "unpaid share = the average member's share of unpaid hours."
+           + (f" Reference wage: {html.escape(d['reference_wage'])} {html.escape(d['currency'])}/h." if with_ref else "")
+           + "</p>",
+           f"<p class=note>{html.escape(d['budget_words'])}</p>",
+           f"<p>{html.escape(LEGEND)}</p>"]
+    levels = [("platform", "platform", "All categories and months"), ("category", "category", "By category, all months"),
+              ("month", "month", "By month, all categories")]
+    for platform in dict.fromkeys(g["platform"] for g in rel.groups):
+        pg = [g for g in rel.groups if g["platform"] == platform]
+        out.append(f"<h2>{html.escape(platform)}</h2>")
+        for level, first, heading in levels:
+            part = [g for g in pg if g["level"] == level]
+            if part:
+                out.append(f"<h3>{heading}</h3>" + _table(part, first, first, with_ref))
+        cells = [g for g in pg if g["level"] == "cell"]
+        for cat in dict.fromkeys(g["category"] for g in cells):
+            out.append(f"<h3>{html.escape(cat)}, by month</h3>"
+                       + _table([g for g in cells if g["category"] == cat], "month", "month", with_ref))
+    out.append("</body></html>\n")
+    return "".join(out)
