@@ -597,7 +597,7 @@ def test_an_entry_logged_before_the_first_rate_is_said_to_earn_nothing(db):
     says so with the fix; one on 4 March earns and gets no warning."""
     _load(db).close()
     at = _save_past_entry(dt.date(2026, 3, 1), dt.time(9, 0), dt.time(11, 0))
-    warned = " ".join(w.value for w in at.warning)
+    warned = " ".join(_plain(w.value) for w in at.warning)
     assert "earns nothing: it starts on 2026-03-01, before the first rate of Outlier / Genesis Dolphin" in warned
     assert "set the rate" in warned and "start date to 2026-03-01 or earlier" in warned
     # the form comes back with new widget keys after a save: find them by label
