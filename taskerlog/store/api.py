@@ -53,7 +53,7 @@ _DEFER_INDEXES = 5_000
 """A batch of at least this many rows, and at least as many as the table holds, is
 inserted before the table's indexes are built again (one sort instead of a B-tree update
 per row: 10k rows into an empty table take 40 ms instead of 75)."""
-_WRITE_BATCH = 50_000
+_WRITE_BATCH = 20_000
 """Rows ``insert_columns`` turns into Python values (and hashes) at a time: memory stays a
 few MB however many rows one import adds, and the one transaction and journal entry are
 the same."""
