@@ -147,8 +147,8 @@ def _date(day: int) -> str:
 
 
 def test_a_big_import_stays_within_a_few_times_the_size_of_its_work_csv(tmp_path):
-    """A 40 MiB work.csv took 490 MiB more than an empty import (12 times its size), most of
-    it every row as Python values at once in the store: a 480 MiB one needed 2.4 GB. Now
+    """A 31 MiB work.csv took 450 MiB more than an empty import (14.6 times its size), most
+    of it every row as Python values at once in the store: a 480 MiB one needed 2.4 GB. Now
     the rows are written a batch at a time, in the same one transaction and one journal
     entry: the import stays all or nothing, idempotent and verifiable."""
     small, _ = _big_bundle(tmp_path / "small.zip", 10)
@@ -159,7 +159,8 @@ def test_a_big_import_stays_within_a_few_times_the_size_of_its_work_csv(tmp_path
     db = str(tmp_path / "log.sqlite")
     r, peak = _peak("--db", db, "import", str(big))
     assert r.returncode == 0 and "work: added 300000, already there 0" in r.stdout, r.stderr[-2000:]
-    assert peak - base < 8 * mib, f"peak {peak:.0f} MiB, {peak - base:.0f} MiB above an empty import's"
+    # 7 times on the machine it was written on (the old code: 14.6): a margin for allocators
+    assert peak - base < 10 * mib, f"peak {peak:.0f} MiB, {peak - base:.0f} MiB above an empty import's"
     r = limited("--db", db, "import", str(big), seconds=240)
     assert r.returncode == 0 and "work: added 0, already there 300000" in r.stdout, r.stderr[-2000:]
     r = limited("--db", db, "verify", seconds=240)
