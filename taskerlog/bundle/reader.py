@@ -108,20 +108,22 @@ def read_bundle(path: str | Path) -> tuple[dict[str, pd.DataFrame], list[Problem
         if problems:
             return {}, problems
         members = {n: n for n in contents}
-        read = contents.__getitem__
+        read = contents.pop
     data = {name: read(src) for name, src in members.items()}
+    order = list(data)
     big = [name for name, d in data.items() if len(d) > SMALL_FILE]
     parsed = {}
-    # pyarrow reads a big file without holding the GIL: the small ones are read meanwhile
+    # pyarrow reads a big file without holding the GIL: the small ones are read meanwhile.
+    # Each file's bytes are let go once it is read (popped, not kept for the whole read).
     with ThreadPoolExecutor(max_workers=1) if big and len(data) > 1 else contextlib.nullcontext() as pool:
-        later = {name: pool.submit(parse_csv, data[name], FILES[name].filename) for name in big} if pool else {}
-        for name in data:
+        later = {name: pool.submit(parse_csv, data.pop(name), FILES[name].filename) for name in big} if pool else {}
+        for name in order:
             if name not in later:
-                parsed[name] = parse_csv(data[name], FILES[name].filename)
+                parsed[name] = parse_csv(data.pop(name), FILES[name].filename)
         for name, future in later.items():
             parsed[name] = future.result()
     tables: dict[str, pd.DataFrame] = {}
-    for name in data:  # in the members' order, as before
+    for name in order:  # in the members' order, as before
         df, file_problems = parsed[name]
         problems.extend(file_problems)
         if df is not None:
@@ -198,20 +200,20 @@ def _zip_members(zf: zipfile.ZipFile, label: str) -> tuple[dict[str, zipfile.Zip
     return members, problems
 
 
-def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, label: str) -> tuple[bytes, Problem | None]:
-    """Decompress at most the declared size (a lying header cannot inflate past the cap)."""
-    chunks, size = [], 0
+def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, label: str) -> tuple[bytes | bytearray, Problem | None]:
+    """Decompress at most the declared size (a lying header cannot inflate past the cap),
+    into one buffer of that size: no second copy of a big file (its chunks, then joined)."""
+    data, size = bytearray(info.file_size), 0
     try:
-        with zf.open(info) as fh:
-            while True:
-                chunk = fh.read(1 << 20)
-                if not chunk:
+        with zf.open(info) as fh, memoryview(data) as view:
+            while size < len(data):
+                got = fh.readinto(view[size:size + (1 << 20)])
+                if not got:
                     break
-                size += len(chunk)
-                if size > info.file_size:
-                    return b"", Problem(label, None, "", f"member '{info.filename}' is larger than its header says; "
-                                                         "the zip is damaged or crafted")
-                chunks.append(chunk)
+                size += got
+            if fh.read(1):
+                return b"", Problem(label, None, "", f"member '{info.filename}' is larger than its header says; "
+                                                     "the zip is damaged or crafted")
     except RuntimeError as exc:  # zipfile's word for a password-protected member
         if info.flag_bits & 0x1:
             return b"", Problem(label, None, "", f"member '{info.filename}' is protected by a password; "
@@ -220,7 +222,8 @@ def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, label: str) -> tupl
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError) as exc:
         return b"", Problem(label, None, "", f"member '{info.filename}' cannot be read ({exc}); the zip is "
                                              "damaged: make it again, or give the folder of CSV files")
-    return b"".join(chunks), None
+    del data[size:]  # shorter than its header says: what is there is read (and checked)
+    return data, None
 
 
 def _utf8(data: bytes) -> bool:
@@ -316,7 +319,7 @@ def _first_line(data: bytes, body: int) -> bytes:
     return data[body:min(ends) if ends else len(data)]
 
 
-def parse_csv(data: bytes, file: str) -> tuple[pd.DataFrame | None, list[Problem]]:
+def parse_csv(data: bytes | bytearray, file: str) -> tuple[pd.DataFrame | None, list[Problem]]:
     """Bytes of one CSV file → (string frame with ``_line``, problems)."""
     text = None  # the whole file decoded, only where the careful path needs it
     try:
