@@ -12,7 +12,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from app_pages import _shared
+from app_pages import _clock, _shared
 from taskerlog import appsupport
 
 # The favicon is a file served by the app itself: a ":material/...:" icon would make every
@@ -102,12 +102,6 @@ if want_sample:  # above every page, so a phone (sidebar folded away) sees it to
                "Nothing you do here touches your own logbook.")
     c2.button("← My logbook", key="banner_back_to_mine", on_click=back_to_mine, width="stretch")
 
-@st.fragment(run_every=30)
-def _running(started_at: int, what: str) -> None:
-    """A running clock in the sidebar, its time brought up to date every 30 s."""
-    st.info(f":material/timer: **Running** {appsupport.fmt_duration(_shared.now() - started_at)}  \n{what}")
-
-
 with st.sidebar:
     if want_sample:
         st.warning("**SAMPLE logbook** — a made-up person's data, kept in its own file. "
@@ -118,13 +112,14 @@ with st.sidebar:
     st.caption(f"`{_shared.db_path()}`  \n{settings.home_currency} · {settings.timezone}")
     if clocks:
         for c in clocks:
-            what = f"{c['platform']}" + (f" · {c['project']}" if c["project"] else "")
-            _running(c["started_at"], f"{what} — {c['kind']}")
+            _clock.sidebar([c], _shared.now())
             if st.button("Stop", key=f"sidebar_stop_{c['id']}", width="stretch"):
                 _shared.write(lambda cid=c["id"]: store.clock_stop(clock_id=cid, source=_shared.SOURCE),
-                              f"Clock stopped: {what} saved as an entry.")
+                              lambda wid: _clock.saved_message(store, wid, "Clock stopped"))
     else:
         st.caption("No clock running.")
+
+_clock.top_bar(store, clocks, settings.timezone, ticking=nav.url_path != "log")  # every page, the phone's too: ticking, "Still working?"
 
 try:
     nav.run()

@@ -210,6 +210,7 @@ def show_flash() -> None:
     msg, box["flash"] = box["flash"], None
     if msg:
         st.success(msg)
+        st.toast(msg, duration="long")  # where the worker is looking: the save may be far down the page
 
 
 @contextlib.contextmanager
@@ -242,8 +243,9 @@ def form_suffix(form: str) -> str:
     return f"~{n}" if n else ""
 
 
-def write(action, message: str, *, form: str | None = None) -> Any:
+def write(action, message, *, form: str | None = None) -> Any:
     """Run a write; on success flash ``message`` and rerun, on failure show why.
+    ``message`` may be a function of the write's result (what a saved entry earned).
     ``form``: the form it came from (see :func:`form_suffix`).
 
     A second click can also arrive while the first click's run is still saving: Streamlit
@@ -263,7 +265,7 @@ def write(action, message: str, *, form: str | None = None) -> Any:
             result = action()
             if form is not None:  # no Streamlit call between the save and this
                 box["gens"][form] = box["gens"].get(form, 0) + 1
-            box["flash"] = message
+            box["flash"] = message(result) if callable(message) else message
             ok = True
     if ok:
         st.rerun()

@@ -6,7 +6,7 @@ import datetime as dt
 
 import streamlit as st
 
-from app_pages import _forms, _shared
+from app_pages import _clock, _forms, _shared
 from taskerlog import appsupport, timeutil
 from taskerlog.model import KINDS, STATUSES, EQPeriod, WorkEntry
 
@@ -21,32 +21,9 @@ now = _shared.now()
 today = appsupport.today_in(tz, now)
 choices = appsupport.project_choices(frames, platform_names)
 
-# -- running clocks ------------------------------------------------------------------------
-@st.fragment(run_every=30)
-def _elapsed(started_at: int, what: str) -> None:
-    """The time on a running clock, brought up to date every 30 s (only this line reruns)."""
-    st.markdown(f"### :material/timer: {appsupport.fmt_duration(_shared.now() - started_at)} — {what}")
-
-
+# -- running clocks (ticking; stop now or "I stopped at"; the start correctable) ------------
 clocks = store.running_clocks()
-for c in clocks:
-    what = c["platform"] + (f" · {c['project']}" if c["project"] else "")
-    with st.container(border=True):
-        _elapsed(c["started_at"], what)
-        st.caption(f"{c['kind']} since {timeutil.to_local(c['started_at'], tz):%Y-%m-%d %H:%M} ({tz})"
-                   + (f" · {c['note']}" if c["note"] else ""))
-        with st.form(f"stop_{c['id']}", border=False):
-            a, b, s = st.columns(3)
-            units = a.number_input("Tasks done (optional)", min_value=0, step=1, value=None, key=f"units_{c['id']}")
-            pay = b.text_input("Pay if you know it (optional)", key=f"pay_{c['id']}",
-                               help="Leave blank: taskerlog works it out from the project's rate.")
-            status = s.selectbox("What came of it", ["(default)", *STATUSES], key=f"status_{c['id']}")
-            stop = st.form_submit_button("Clock out", type="primary", width="stretch")
-        if stop:
-            _shared.write(lambda cid=c["id"], u=units, p=pay, s_=status: store.clock_stop(
-                clock_id=cid, units=None if u is None else int(u), pay=appsupport.blank(p),
-                status=None if s_ == "(default)" else s_, source=_shared.SOURCE),
-                f"Clocked out: {what} saved as an entry.")
+_clock.running_cards(store, clocks, tz)
 
 # -- clock in ------------------------------------------------------------------------------
 st.subheader("Switch to" if clocks else "Clock in")

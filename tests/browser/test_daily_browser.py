@@ -1,0 +1,101 @@
+"""The daily path in a real browser, at 1366 px and at 390 px: a clock that ticks every
+second on every page (and in the tab's title), a clock forgotten for 14 hours that asks
+"Still working?", and the confirmation of a save inside the viewport."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from taskerlog import timeutil
+from taskerlog.model import Project, Rate
+from taskerlog.store import Store
+
+from .conftest import DESKTOP, PHONE, goto, settle, shot
+
+pytestmark = pytest.mark.browser
+
+NAME = "Genesis *Dolphin* <b>"  # Markdown and HTML in a name: shown as typed
+
+
+def _logbook(db, clock_hours_ago: float | None) -> None:
+    s = Store(db)
+    s.add_project(Project(platform="Outlier", project=NAME, currency="USD"))
+    s.add_rate(Rate(platform="Outlier", project=NAME, effective_at=1_700_000_000, rate="20", currency="USD"))
+    if clock_hours_ago is not None:
+        now = timeutil.now_epoch()
+        s.clock_start("Outlier", NAME, "tasking", at=now - now % 60 - int(clock_hours_ago * 3600))  # on a minute
+    s.close()
+
+
+def _in_viewport(page, locator) -> bool:
+    box = locator.bounding_box()
+    size = page.viewport_size
+    return box is not None and box["y"] >= 0 and box["y"] + box["height"] <= size["height"] and box["x"] >= 0 \
+        and box["x"] + box["width"] <= size["width"]
+
+
+@pytest.fixture(params=[DESKTOP, PHONE], ids=["desktop", "phone"])
+def window(browser, request):
+    """A browser window at 1366 px, then at 390 px."""
+    ctx = browser.new_context(viewport=request.param)
+    yield ctx.new_page()
+    ctx.close()
+
+
+def test_the_clock_ticks_every_second_on_every_page_and_in_the_title(server, window):
+    page, width = window, window.viewport_size["width"]
+    _logbook(server.db, clock_hours_ago=0.5)
+    for path in ("dashboard", "log"):
+        goto(page, f"{server.url}/{path}")
+        clock = page.locator('[data-testid="stMain"] .taskerlog-time').first
+        clock.wait_for()
+        first = clock.inner_text()
+        assert re.fullmatch(r"0:3[01]:\d\d", first), first
+        page.wait_for_timeout(2000)
+        assert clock.inner_text() != first  # it ticked, with no rerun of the page
+        assert re.match(r"▶ 0:3\d:\d\d Outlier · Genesis \*Dolphin\* <b>", page.title()), page.title()
+        # the name is shown literally: no emphasis, no bold element made from it
+        main = page.locator('[data-testid="stMain"]')
+        assert "Genesis *Dolphin* <b>" in main.inner_text()
+        assert main.locator(".taskerlog-clock b, .taskerlog-clock em").count() == 0
+        assert _in_viewport(page, clock)  # at the top of the page, within reach
+        shot(page, f"daily-clock-{path}-{width}")
+
+
+def test_a_clock_forgotten_for_14_hours_asks_first_and_stops_at_the_time_given(server, window):
+    page, width = window, window.viewport_size["width"]
+    _logbook(server.db, clock_hours_ago=14)
+    goto(page, f"{server.url}/dashboard")
+    box = page.locator('[data-testid="stMain"]').get_by_text("Still working?")
+    box.wait_for()
+    assert "has run 14:00" in page.locator('[data-testid="stMain"]').inner_text()
+    shot(page, f"daily-still-working-{width}")
+    # "Stop it at this time" defaults to an hour after the start
+    page.get_by_role("button", name="Stop it at this time").click()
+    settle(page)
+    toast = page.locator('[data-testid="stToast"]').first
+    toast.wait_for()
+    assert "Clocked out: 1:00 of tasking on Outlier · Genesis" in toast.inner_text()
+    assert "earned USD 20.00" in toast.inner_text()
+    assert _in_viewport(page, toast)
+    shot(page, f"daily-stopped-at-{width}")
+    s = Store(server.db)
+    work = s.frames().work
+    assert s.running_clocks() == [] and len(work) == 1
+    assert int(work["end"][0]) - int(work["start"][0]) == 3600
+    assert page.locator('[data-testid="stMain"]').get_by_text("Still working?").count() == 0
+
+
+def test_keep_it_running_stops_asking_in_this_window(server, page):
+    _logbook(server.db, clock_hours_ago=14)
+    goto(page, f"{server.url}/log")
+    page.get_by_role("button", name="Yes, keep it running").click()
+    settle(page)
+    assert page.get_by_text("Still working?").count() == 0
+    assert len(Store(server.db).running_clocks()) == 1
+    page.get_by_role("link", name="Dashboard").click()  # another page of the same window: not asked again
+    page.wait_for_url("**/dashboard")
+    settle(page)
+    assert page.get_by_text("Still working?").count() == 0
