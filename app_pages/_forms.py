@@ -6,8 +6,8 @@ import datetime as dt
 
 import streamlit as st
 
-from app_pages import _shared
-from taskerlog import appsupport
+from app_pages import _clock, _shared
+from taskerlog import appsupport, everyday
 from taskerlog.frames import LogbookFrames
 from taskerlog.model import BILLABLE_KINDS, Payout, Rate, received_in
 from taskerlog.store import Store
@@ -40,6 +40,7 @@ def rate_form(store: Store, frames: LogbookFrames, key: str, today: dt.date) -> 
         note = st.text_input("Note", key=f"{key}_note", placeholder="cut announced in the project chat")
         go = st.form_submit_button("Save rate", type="primary")
     if go:
+        rate = everyday.amount_text(rate) or ""  # "12,50" too
         _shared.write(lambda: store.add_rate(Rate(
             platform=pair[0], project=pair[1], effective_at=appsupport.local_instant(day, at, tz), rate=rate,
             unit=unit, currency=appsupport.project_currency(frames, *pair), applies_to=tuple(applies) or None,
@@ -68,6 +69,9 @@ def payout_form(store: Store, frames: LogbookFrames, key: str, today: dt.date,
         method = c8.text_input("Method", placeholder="PayPal, M-Pesa…", key=f"{key}_method")
         go = st.form_submit_button("Save payout", type="primary")
     if go:
+        amount, fee, received = (everyday.amount_text(v) for v in (amount, fee, received))  # "12,50" too
+        amount = amount or ""
+
         def save() -> int:
             try:  # what arrived is in the home currency unless "Received in" says otherwise, as on the command line
                 got_in = received_in(appsupport.blank(received), appsupport.blank(rcur), home)
@@ -77,5 +81,7 @@ def payout_form(store: Store, frames: LogbookFrames, key: str, today: dt.date,
                 platform=plat or "", paid_at=appsupport.local_instant(day, dt.time(12), tz), amount=amount,
                 currency=currency, fee=fee or "0", received_amount=appsupport.blank(received),
                 received_currency=got_in, method=appsupport.blank(method)), source=_shared.SOURCE)
-        _shared.write(save, f"Payout of {(currency or '').strip().upper()} {amount} from {plat or '?'} saved.",
-                      form=base)
+        _shared.write(save, lambda _: _clock.md_literal(
+            everyday.payout_summary(amount, (currency or "").strip().upper(), fee or "0", appsupport.blank(received),
+                                    received_in(appsupport.blank(received), appsupport.blank(rcur), home)))
+            + f" from {_clock.md_literal(plat or '?')} saved.", form=base)

@@ -209,8 +209,19 @@ def show_flash() -> None:
     box = _box()
     msg, box["flash"] = box["flash"], None
     if msg:
-        st.success(msg)
-        st.toast(msg, duration="long")  # where the worker is looking: the save may be far down the page
+        # where the worker is looking: pinned to the window's corner (the save may be far down the
+        # page), fading after ten seconds; one element, so it is found once by tests and readers
+        with st.container(key="taskerlog_flash"):
+            st.success(msg)
+        st.html(_FLASH_STYLE)
+
+
+_FLASH_STYLE = """<style>
+.st-key-taskerlog_flash { position: fixed; right: 1rem; bottom: 1rem; z-index: 999990; width: auto !important;
+  max-width: min(32rem, calc(100vw - 2rem)); box-shadow: 0 4px 16px rgba(0,0,0,.18); border-radius: .5rem;
+  background: var(--background-color, #fff); animation: taskerlog-flash-out .6s ease-in 10s forwards; }
+@keyframes taskerlog-flash-out { to { opacity: 0; visibility: hidden; } }
+</style>"""
 
 
 @contextlib.contextmanager

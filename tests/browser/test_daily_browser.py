@@ -12,7 +12,7 @@ from taskerlog import timeutil
 from taskerlog.model import Project, Rate
 from taskerlog.store import Store
 
-from .conftest import DESKTOP, PHONE, goto, settle, shot
+from .conftest import DESKTOP, PHONE, goto, open_payout_form, settle, shot
 
 pytestmark = pytest.mark.browser
 
@@ -75,11 +75,11 @@ def test_a_clock_forgotten_for_14_hours_asks_first_and_stops_at_the_time_given(s
     # "Stop it at this time" defaults to an hour after the start
     page.get_by_role("button", name="Stop it at this time").click()
     settle(page)
-    toast = page.locator('[data-testid="stToast"]').first
-    toast.wait_for()
-    assert "Clocked out: 1:00 of tasking on Outlier · Genesis" in toast.inner_text()
-    assert "earned USD 20.00" in toast.inner_text()
-    assert _in_viewport(page, toast)
+    flash = page.locator(".st-key-taskerlog_flash")
+    flash.wait_for()
+    assert "Clocked out: 1:00 of tasking on Outlier · Genesis" in flash.inner_text()
+    assert "earned USD 20.00" in flash.inner_text()
+    assert _in_viewport(page, flash)
     shot(page, f"daily-stopped-at-{width}")
     s = Store(server.db)
     work = s.frames().work
@@ -99,3 +99,24 @@ def test_keep_it_running_stops_asking_in_this_window(server, page):
     page.wait_for_url("**/dashboard")
     settle(page)
     assert page.get_by_text("Still working?").count() == 0
+
+
+def test_a_payout_typed_with_decimal_commas_is_confirmed_in_view_with_its_summary(server, window):
+    page = window
+    _logbook(server.db, clock_hours_ago=None)
+    goto(page, f"{server.url}/log")
+    open_payout_form(page, "Outlier")
+    page.get_by_label("Amount (before fees)").fill("80,00")
+    page.get_by_label("Fee", exact=True).fill("2,50")
+    page.get_by_label("Received (after conversion)").fill("9950")
+    page.get_by_role("textbox", name="Received in").fill("KES")
+    page.get_by_role("button", name="Save payout").click()
+    flash = page.locator(".st-key-taskerlog_flash")
+    flash.wait_for(timeout=60_000)
+    settle(page)
+    assert "Payout USD 80.00 − 2.50 fee, KES 9,950.00 received from Outlier saved." in flash.inner_text()
+    assert _in_viewport(page, flash)  # the save button is far down the page; the confirmation is in view
+    shot(page, f"daily-payout-saved-{page.viewport_size['width']}")
+    [p] = Store(server.db).rows("payouts")
+    assert (p["amount_micros"], p["fee_micros"], p["received_amount_micros"]) == (80_000_000, 2_500_000,
+                                                                                  9_950_000_000)
