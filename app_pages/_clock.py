@@ -97,6 +97,16 @@ def _stop(store, c: dict, at: int | None = None, **fields) -> None:
     _shared.write(action, lambda wid: saved_message(store, wid))
 
 
+def clock_in(store, pair: tuple[str, str | None], kind: str, note: str | None, switch: bool) -> int:
+    """Start a clock; ``switch``: the running ones stop at the same instant (one transaction)."""
+    at = _shared.now()
+    with store.transaction():
+        if switch:
+            for c in store.running_clocks():
+                store.clock_stop(clock_id=c["id"], at=at, source=_shared.SOURCE)
+        return store.clock_start(pair[0], pair[1], kind, note=note, at=at, source=_shared.SOURCE)
+
+
 def top_bar(store, clocks: list[dict], tz: str, ticking: bool = True) -> None:
     """Above every page (a phone folds the sidebar away): each running clock, ticking, and
     "Still working?" for one that has run past the threshold. ``ticking=False`` on the Log

@@ -6,7 +6,7 @@ import datetime as dt
 
 import streamlit as st
 
-from app_pages import _clock, _forms, _shared
+from app_pages import _clock, _forms, _shared, _today
 from taskerlog import appsupport, timeutil
 from taskerlog.model import KINDS, STATUSES, EQPeriod, WorkEntry
 
@@ -54,16 +54,12 @@ else:
     if go:
         st.session_state["log_last_choice"] = pair
 
-        def clock_in():
-            at = _shared.now()
-            with store.transaction():
-                if switch:
-                    for c in store.running_clocks():
-                        store.clock_stop(clock_id=c["id"], at=at, source=_shared.SOURCE)
-                return store.clock_start(pair[0], pair[1], kind or "tasking", note=appsupport.blank(note),
-                                         at=at, source=_shared.SOURCE)
-        _shared.write(clock_in, ("Switched: the last clock is saved; " if switch else "")
+        _shared.write(lambda: _clock.clock_in(store, pair, kind or "tasking", appsupport.blank(note), switch),
+                      ("Switched: the last clock is saved; " if switch else "")
                       + f"clocked in on {appsupport.choice_label(pair)} ({kind or 'tasking'}).", form="clock_in")
+
+# -- today and this week, recent entries to continue or duplicate ------------------------------
+_today.glance(store, tz, home, choices, clocks)
 
 # -- quick forms ---------------------------------------------------------------------------
 st.subheader("Add")

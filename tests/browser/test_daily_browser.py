@@ -120,3 +120,56 @@ def test_a_payout_typed_with_decimal_commas_is_confirmed_in_view_with_its_summar
     [p] = Store(server.db).rows("payouts")
     assert (p["amount_micros"], p["fee_micros"], p["received_amount_micros"]) == (80_000_000, 2_500_000,
                                                                                   9_950_000_000)
+
+
+def _an_entry_two_hours_ago(db) -> tuple[int, int]:
+    from taskerlog.model import WorkEntry
+
+    now = timeutil.now_epoch()
+    start = now - now % 60 - 2 * 3600
+    s = Store(db)
+    s.add_work(WorkEntry(platform="Outlier", project=NAME, kind="review", start=start, end=start + 3600,
+                         note="batch *7*"))
+    s.close()
+    return start, start + 3600
+
+
+def test_today_at_a_glance_and_continue_starts_the_clock_on_the_same_project(server, window):
+    page, width = window, window.viewport_size["width"]
+    _logbook(server.db, clock_hours_ago=None)
+    start, _ = _an_entry_two_hours_ago(server.db)
+    goto(page, f"{server.url}/log")
+    main = page.locator('[data-testid="stMain"]')
+    week_hours = main.locator('[data-testid="stMetric"]', has_text="This week: hours")
+    assert "1:00" in week_hours.inner_text()  # a review hour at USD 20
+    assert "USD 20.00" in main.locator('[data-testid="stMetric"]', has_text="This week: earned").inner_text()
+    assert "USD 20.00" in main.locator('[data-testid="stMetric"]',
+                                       has_text="This week: effective wage").inner_text()
+    recent = main.locator('[class*="st-key-recent_"]').first
+    assert "Outlier · Genesis *Dolphin* <b> — review" in recent.inner_text()
+    assert "batch *7*" in recent.inner_text()
+    shot(page, f"daily-glance-{width}")
+    recent.get_by_role("button", name="▶ Continue").click()
+    settle(page)
+    [c] = Store(server.db).running_clocks()
+    assert (c["platform"], c["project"], c["kind"]) == ("Outlier", NAME, "review")
+    flash = page.locator(".st-key-taskerlog_flash")
+    assert "Clocked in on Outlier · Genesis *Dolphin* <b> (review)" in flash.inner_text()
+    assert _in_viewport(page, flash)
+
+
+def test_duplicate_fills_the_past_entry_form_and_saves_a_second_entry(server, page):
+    _logbook(server.db, clock_hours_ago=None)
+    start, end = _an_entry_two_hours_ago(server.db)
+    goto(page, f"{server.url}/log")
+    page.locator('[class*="st-key-recent_"]').first.get_by_role("button", name="Duplicate").click()
+    settle(page)
+    assert page.get_by_role("tab", name="Past entry").get_attribute("aria-selected") == "true"
+    assert page.get_by_label("Note", exact=True).filter(visible=True).first.input_value() == "batch *7*"
+    shot(page, "daily-duplicate-filled")
+    page.get_by_role("button", name="Save entry").click()
+    page.locator(".st-key-taskerlog_flash", has_text="Saved review").wait_for(timeout=60_000)
+    work = Store(server.db).frames().work.sort_values("id")
+    assert list(work["kind"]) == ["review", "review"] and list(work["note"]) == ["batch *7*", "batch *7*"]
+    # the same times, on today (the same day unless the entry began before midnight)
+    assert (int(work["start"].iloc[1]) - start) % 86400 == 0 and int(work["end"].iloc[1]) - int(work["start"].iloc[1]) == end - start
