@@ -63,6 +63,7 @@ sections = {
     "": [st.Page(home, title="taskerlog", default=True, visibility="hidden")],
     "Daily": ([welcome] if empty or want_sample else []) + [
         log,
+        page("timesheet.py", "Timesheet", ":material/calendar_view_week:"),
         page("dashboard.py", "Dashboard", ":material/monitoring:"),
         page("entries.py", "Entries", ":material/edit_note:"),
     ],

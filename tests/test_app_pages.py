@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
 PAGES = ["app_pages/log.py", "app_pages/dashboard.py", "app_pages/entries.py", "app_pages/projects.py",
          "app_pages/money_page.py", "app_pages/fix_records.py", "app_pages/import_export.py",
-         "app_pages/settings.py"]
+         "app_pages/settings.py", "app_pages/timesheet.py"]
 # pages of other features, smoke-tested here too once they exist
 PAGES += [f"app_pages/{f}" for f in ("evidence.py", "organize.py", "history.py") if (ROOT / "app_pages" / f).exists()]
 TIMEOUT = 60

@@ -20,7 +20,7 @@ from .conftest import (DESKTOP, PHONE, ROOT, cramped_dates, goto, off_machine_li
 
 pytestmark = pytest.mark.browser
 
-PAGES = ["welcome", "log", "dashboard", "entries", "projects", "money_page", "fix_records", "import_export",
+PAGES = ["welcome", "log", "timesheet", "dashboard", "entries", "projects", "money_page", "fix_records", "import_export",
          "settings"]
 PAGES += [p for p in ("evidence", "organize", "history") if (ROOT / "app_pages" / f"{p}.py").exists()]
 

@@ -173,3 +173,33 @@ def test_duplicate_fills_the_past_entry_form_and_saves_a_second_entry(server, pa
     assert list(work["kind"]) == ["review", "review"] and list(work["note"]) == ["batch *7*", "batch *7*"]
     # the same times, on today (the same day unless the entry began before midnight)
     assert (int(work["start"].iloc[1]) - start) % 86400 == 0 and int(work["end"].iloc[1]) - int(work["start"].iloc[1]) == end - start
+
+
+def test_the_week_grid_corrects_a_day_and_saves(server, window):
+    page, width = window, window.viewport_size["width"]
+    _logbook(server.db, clock_hours_ago=None)
+    start, _ = _an_entry_two_hours_ago(server.db)
+    goto(page, f"{server.url}/timesheet")
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    grid.wait_for()
+    shot(page, f"daily-timesheet-{width}")
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 40, box["y"] + 35 + 17)  # the first row's first cell (the header is 35 px)
+    weekday = timeutil.to_local(start, Store(server.db).settings().timezone).weekday()
+    for _ in range(2 + weekday):  # past Project and Kind to the entry's day
+        page.keyboard.press("ArrowRight")
+    page.keyboard.press("Enter")  # open the cell's editor
+    page.wait_for_timeout(400)
+    page.keyboard.press("Control+a")
+    page.keyboard.type("0:30", delay=50)
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(500)
+    page.get_by_role("button", name="Save the week").click()
+    page.wait_for_timeout(3000)
+    shot(page, f"daily-timesheet-saved-{width}")
+    flash = page.locator(".st-key-taskerlog_flash")
+    flash.wait_for(timeout=60_000)
+    assert "0 entries added, 1 shortened, 0 deleted" in flash.inner_text()
+    [w] = Store(server.db).frames().work.itertuples()
+    assert (int(w.start), int(w.end)) == (start, start + 1800)
+    assert Store(server.db).verify().ok
