@@ -110,7 +110,9 @@ with st.sidebar:
         st.button("← Back to my logbook", key="sidebar_back_to_mine", on_click=back_to_mine, width="stretch")
     else:
         st.markdown("**My logbook**")
-    st.caption(f"`{_shared.db_path()}`  \n{settings.home_currency} · {settings.timezone}")
+    # the file's name only: the full path (a user name, folders) ends up in every screenshot shared
+    st.caption(f"`{_shared.db_path().name}` · {settings.home_currency} · {settings.timezone}",
+               help=f"The logbook file: {_shared.db_path()} (also on Settings)")
     if clocks:
         for c in clocks:
             _clock.sidebar([c], _shared.now())

@@ -7,7 +7,7 @@ import datetime as dt
 import streamlit as st
 
 from app_pages import _clock, _shared
-from taskerlog import appsupport, everyday
+from taskerlog import appsupport, everyday, timeutil
 from taskerlog.frames import LogbookFrames
 from taskerlog.model import BILLABLE_KINDS, Payout, Rate, received_in
 from taskerlog.store import Store
@@ -35,7 +35,9 @@ def rate_form(store: Store, frames: LogbookFrames, key: str, today: dt.date) -> 
         unit = c2.selectbox("Per", ["hour", "task"], key=f"{key}_unit")
         c3, c4 = st.columns(2)
         day = c3.date_input("From", value=today, key=f"{key}_day", **appsupport.DAY_RANGE)
-        at = c4.time_input("At", value=dt.time(0, 0), key=f"{key}_time")
+        # from now by default: from midnight would re-price work already logged today
+        now_local = timeutil.to_local(_shared.now(), tz).time().replace(second=0, microsecond=0, tzinfo=None)
+        at = c4.time_input("At", value=now_local, key=f"{key}_time", step=60)
         applies = st.multiselect("Applies to (blank: all paid kinds)", list(BILLABLE_KINDS), key=f"{key}_applies")
         note = st.text_input("Note", key=f"{key}_note", placeholder="cut announced in the project chat")
         go = st.form_submit_button("Save rate", type="primary")
@@ -45,7 +47,7 @@ def rate_form(store: Store, frames: LogbookFrames, key: str, today: dt.date) -> 
             platform=pair[0], project=pair[1], effective_at=appsupport.local_instant(day, at, tz), rate=rate,
             unit=unit, currency=appsupport.project_currency(frames, *pair), applies_to=tuple(applies) or None,
             note=appsupport.blank(note)), source=_shared.SOURCE),
-            f"Rate {rate}/{unit} on {pair[1]} from {day} saved.", form=base)
+            f"Rate {rate}/{unit} on {pair[1]} from {day} {at:%H:%M} saved.", form=base)
 
 
 def payout_form(store: Store, frames: LogbookFrames, key: str, today: dt.date,
