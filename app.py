@@ -12,7 +12,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from app_pages import _clock, _shared
+from app_pages import _clock, _phone, _shared
 from taskerlog import appsupport
 
 # The favicon is a file served by the app itself: a ":material/...:" icon would make every
@@ -122,6 +122,7 @@ with st.sidebar:
     else:
         st.caption("No clock running.")
 
+_phone.css()  # headline figures two to a row at 390 px
 _clock.top_bar(store, clocks, settings.timezone, ticking=nav.url_path != "log")  # every page, the phone's too: ticking, "Still working?"
 
 try:

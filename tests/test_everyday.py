@@ -115,3 +115,14 @@ def test_threshold_from_settings(run, clock):
     bad = run("settings", "--long-clock-hours", "-1", "--timezone", "UTC", ok=False)
     assert bad.exit_code != 0 and "--long-clock-hours" in bad.output
     assert json.loads(run("settings", "--json").stdout)["timezone"] == TZ  # nothing half-saved
+
+
+def test_the_entries_table_shows_a_one_minute_hit_as_0_01(tmp_path):
+    from taskerlog import appsupport
+    from taskerlog.model import WorkEntry
+
+    s = Store(tmp_path / "l.sqlite")
+    start = local("2026-03-09 10:00")
+    s.add_work(WorkEntry(platform="MTurk", kind="tasking", start=start, end=start + 60, pay="0.05", currency="USD"))
+    t = appsupport.find_entries(s.frames().work, TZ, appsupport.EntryFilter())
+    assert list(t["h:mm"]) == ["0:01"]

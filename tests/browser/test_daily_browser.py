@@ -203,3 +203,18 @@ def test_the_week_grid_corrects_a_day_and_saves(server, window):
     [w] = Store(server.db).frames().work.itertuples()
     assert (int(w.start), int(w.end)) == (start, start + 1800)
     assert Store(server.db).verify().ok
+
+
+def test_on_a_phone_headline_figures_sit_two_to_a_row_effective_wage_first(server, browser):
+    _logbook(server.db, clock_hours_ago=None)
+    _an_entry_two_hours_ago(server.db)
+    ctx = browser.new_context(viewport=PHONE)
+    page = ctx.new_page()
+    goto(page, f"{server.url}/dashboard")
+    metrics = page.locator('[data-testid="stMain"] [data-testid="stMetric"]')
+    first, second = metrics.nth(0).bounding_box(), metrics.nth(1).bounding_box()
+    assert metrics.nth(0).inner_text().startswith("Effective hourly wage")
+    assert abs(first["y"] - second["y"]) < 2 and second["x"] > first["x"] + 100  # side by side
+    assert first["x"] + first["width"] <= PHONE["width"] and second["x"] + second["width"] <= PHONE["width"]
+    shot(page, "daily-dashboard-phone")
+    ctx.close()
