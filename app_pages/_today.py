@@ -23,9 +23,22 @@ def _hours(h) -> str:
     return "—" if h is None else everyday.fmt_hm(round(float(h) * 3600))
 
 
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _figures(path: str, head: tuple[int, str], today: dt.date) -> dict:
+    # keyed on the journal head and the day: a rerun without a write costs nothing
+    return everyday.today_and_week(_shared.current_store(), _shared.now())
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _recent_rows(path: str, head: tuple[int, str], today: dt.date) -> list[dict]:
+    from taskerlog.commands.daily import entry_rows
+
+    return entry_rows(_shared.current_store(), date_from=today - dt.timedelta(days=13), date_to=today, last=RECENT)
+
+
 def glance(store, tz: str, home: str, choices: list, clocks: list[dict]) -> None:
     now = _shared.now()
-    fig = everyday.today_and_week(store, now)
+    fig = _figures(str(_shared.db_path()), _shared.head(), appsupport.today_in(tz, now))
     st.subheader("Today and this week")
     if fig["problem"]:
         st.info(f"The figures cannot be worked out yet: {_clock.md_literal(appsupport.in_app_words(fig['problem']))}")
@@ -46,10 +59,8 @@ def glance(store, tz: str, home: str, choices: list, clocks: list[dict]) -> None
 
 
 def _recent(store, tz: str, home: str, choices: list, clocks: list[dict], now: int) -> None:
-    from taskerlog.commands.daily import entry_rows
-
     today = appsupport.today_in(tz, now)
-    rows = entry_rows(store, date_from=today - dt.timedelta(days=13), date_to=today, last=RECENT)
+    rows = _recent_rows(str(_shared.db_path()), _shared.head(), today)
     if not rows:
         st.caption("No entries in the last two weeks yet: what you log appears here, ready to continue.")
         return
