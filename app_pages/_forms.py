@@ -31,7 +31,7 @@ def rate_form(store: Store, frames: LogbookFrames, key: str, today: dt.date) -> 
     with st.form(key):
         pair = st.selectbox("Project", pairs, format_func=appsupport.choice_label, key=f"{key}_project")
         c1, c2 = st.columns(2)
-        rate = c1.text_input("New rate", placeholder="20.00", key=f"{key}_value")
+        rate = c1.text_input("New rate", help="The saved message says the rate it replaces and the change in %", placeholder="20.00", key=f"{key}_value")
         unit = c2.selectbox("Per", ["hour", "task"], key=f"{key}_unit")
         c3, c4 = st.columns(2)
         day = c3.date_input("From", value=today, key=f"{key}_day", **appsupport.DAY_RANGE)
@@ -43,11 +43,18 @@ def rate_form(store: Store, frames: LogbookFrames, key: str, today: dt.date) -> 
         go = st.form_submit_button("Save rate", type="primary")
     if go:
         rate = everyday.amount_text(rate) or ""  # "12,50" too
-        _shared.write(lambda: store.add_rate(Rate(
-            platform=pair[0], project=pair[1], effective_at=appsupport.local_instant(day, at, tz), rate=rate,
-            unit=unit, currency=appsupport.project_currency(frames, *pair), applies_to=tuple(applies) or None,
-            note=appsupport.blank(note)), source=_shared.SOURCE),
-            f"Rate {rate}/{unit} on {pair[1]} from {day} {at:%H:%M} saved.", form=base)
+
+        def save():
+            from taskerlog.commands.records import _previous_rate
+
+            r = Rate(platform=pair[0], project=pair[1], effective_at=appsupport.local_instant(day, at, tz), rate=rate,
+                     unit=unit, currency=appsupport.project_currency(frames, *pair),
+                     applies_to=tuple(applies) or None, note=appsupport.blank(note))
+            before = _previous_rate(store, r)
+            store.add_rate(r, source=_shared.SOURCE)
+            return r.rate, before
+        _shared.write(save, lambda got: f"Rate {got[0]}/{unit} on {_clock.md_literal(pair[1])} from {day} {at:%H:%M} "
+                                        f"saved{everyday.rate_change(*got)}.", form=base)
 
 
 def payout_form(store: Store, frames: LogbookFrames, key: str, today: dt.date,
@@ -83,7 +90,7 @@ def payout_form(store: Store, frames: LogbookFrames, key: str, today: dt.date,
                 platform=plat or "", paid_at=appsupport.local_instant(day, dt.time(12), tz), amount=amount,
                 currency=currency, fee=fee or "0", received_amount=appsupport.blank(received),
                 received_currency=got_in, method=appsupport.blank(method)), source=_shared.SOURCE)
-        _shared.write(save, lambda _: _clock.md_literal(
-            everyday.payout_summary(amount, (currency or "").strip().upper(), fee or "0", appsupport.blank(received),
-                                    received_in(appsupport.blank(received), appsupport.blank(rcur), home)))
+        _shared.write(save, lambda _: everyday.payout_summary(  # amounts and checked currency codes only
+            amount, (currency or "").strip().upper(), fee or "0", appsupport.blank(received),
+            received_in(appsupport.blank(received), appsupport.blank(rcur), home))
             + f" from {_clock.md_literal(plat or '?')} saved.", form=base)

@@ -120,6 +120,17 @@ def payout_summary(amount: Decimal | str, currency: str, fee: Decimal | str | No
     return text
 
 
+def rate_change(new: Decimal, before: Decimal | None) -> str:
+    """`` (was 35.00, −42.9%)`` after a new rate; blank for a project's first rate."""
+    if before is None:
+        return ""
+    if before == 0:
+        return f" (was {fmt_amount(before)})"
+    pct = (Decimal(new) - before) / before * 100
+    sign = "+" if pct >= 0 else "−"
+    return f" (was {fmt_amount(before)}, {sign}{abs(pct).quantize(Decimal('0.1'), rounding=ROUND_HALF_EVEN)}%)"
+
+
 def entry_summary(row: dict[str, Any], home: str) -> str:
     """What a saved entry was: ``1:30 of tasking on Outlier · Genesis, earned USD 30.00``."""
     what = row["platform"] + (f" · {row['project']}" if row.get("project") else "")

@@ -124,6 +124,24 @@ def test_first_run_asks_home_and_pay_currency_apart_and_offers_the_minimum_wage(
     assert "Kenya" in lb.reference_label
 
 
+def test_a_rate_typed_with_a_comma_applies_from_now_and_says_what_it_replaced(db):
+    from taskerlog import timeutil
+
+    _load(db).close()  # Genesis Dolphin at 35 USD/hour
+    at = _run("app_pages/log.py")
+    before = timeutil.now_epoch()
+    at.text_input(key="rate_change_value").set_value("12,50")
+    at.button(key="FormSubmitter:rate_change-Save rate").click()
+    at.run()
+    assert not at.exception
+    [msg] = [str(e.value) for e in at.success]
+    assert "was 35.00, −64.3%" in msg
+    rates = Store(db).frames().rates.sort_values("effective_at")
+    assert int(rates["rate_micros"].iloc[-1]) == 12_500_000
+    # from the present minute, not from midnight (which would re-price today's work)
+    assert before - 60 <= int(rates["effective_at"].iloc[-1]) <= timeutil.now_epoch()
+
+
 # -- the sample logbook -------------------------------------------------------------------
 def test_sample_opens_in_its_own_file_and_every_page_renders(db):
     at = _run()

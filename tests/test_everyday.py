@@ -126,3 +126,9 @@ def test_the_entries_table_shows_a_one_minute_hit_as_0_01(tmp_path):
     s.add_work(WorkEntry(platform="MTurk", kind="tasking", start=start, end=start + 60, pay="0.05", currency="USD"))
     t = appsupport.find_entries(s.frames().work, TZ, appsupport.EntryFilter())
     assert list(t["h:mm"]) == ["0:01"]
+
+
+def test_a_rate_change_says_what_it_replaces():
+    assert everyday.rate_change(Decimal("20"), Decimal("35")) == " (was 35.00, −42.9%)"
+    assert everyday.rate_change(Decimal("22"), Decimal("20")) == " (was 20.00, +10.0%)"
+    assert everyday.rate_change(Decimal("20"), None) == ""
