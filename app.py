@@ -116,7 +116,9 @@ with st.sidebar:
     if clocks:
         for c in clocks:
             _clock.sidebar([c], _shared.now())
-            if st.button("Stop", key=f"sidebar_stop_{c['id']}", width="stretch"):
+            asking = _clock.asking(store, c)  # a forgotten clock is stopped from its "Still working?" box
+            if st.button("Stop", key=f"sidebar_stop_{c['id']}", width="stretch", disabled=asking,
+                         help="Still working? Answer at the top of the page" if asking else None):
                 _shared.write(lambda cid=c["id"]: store.clock_stop(clock_id=cid, source=_shared.SOURCE),
                               lambda wid: _clock.saved_message(store, wid, "Clock stopped"))
     else:

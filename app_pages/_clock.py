@@ -107,6 +107,12 @@ def clock_in(store, pair: tuple[str, str | None], kind: str, note: str | None, s
         return store.clock_start(pair[0], pair[1], kind, note=note, at=at, source=_shared.SOURCE)
 
 
+def asking(store, c: dict) -> bool:
+    """Whether "Still working?" is asked about this clock in this window."""
+    return (everyday.is_forgotten(c["started_at"], _shared.now(), everyday.long_clock_hours(store))
+            and c["id"] not in st.session_state.get("clock_kept", set()))
+
+
 def top_bar(store, clocks: list[dict], tz: str, ticking: bool = True) -> None:
     """Above every page (a phone folds the sidebar away): each running clock, ticking, and
     "Still working?" for one that has run past the threshold. ``ticking=False`` on the Log
@@ -117,7 +123,7 @@ def top_bar(store, clocks: list[dict], tz: str, ticking: bool = True) -> None:
     for c in clocks:
         if ticking:
             live(c, now)
-        if everyday.is_forgotten(c["started_at"], now, long_h) and c["id"] not in kept:
+        if asking(store, c):
             still_working(store, c, now, long_h, tz, kept)
 
 
