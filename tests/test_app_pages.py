@@ -218,6 +218,37 @@ def test_clock_in_survives_a_new_session_and_clock_out_saves_the_entry(db):
     assert int(fr.work["end"][0]) - int(fr.work["start"][0]) >= 3600
 
 
+def test_a_running_clocks_start_is_corrected_and_it_stops_at_the_time_given(db):
+    from taskerlog import timeutil
+
+    s = _load(db)
+    now = timeutil.now_epoch()
+    cid = s.clock_start("Outlier", "Genesis Dolphin", "tasking", at=now - 3 * 3600)
+    s.close()
+    at = _run("app_pages/log.py")
+    started = timeutil.to_local(now - 3 * 3600, "UTC")
+    earlier = (started - dt.timedelta(minutes=30))
+    at.date_input(key=f"restart_day_{cid}").set_value(earlier.date())
+    at.time_input(key=f"restart_time_{cid}").set_value(earlier.time().replace(second=0, microsecond=0, tzinfo=None))
+    at.button(key=f"FormSubmitter:restart_{cid}-Save start time").click()
+    at.run()
+    assert not at.exception
+    [c] = Store(db).running_clocks()
+    new_start = c["started_at"]
+    assert new_start == int(earlier.replace(second=0, microsecond=0).timestamp())
+    # "I stopped at" an hour after that start (today, when the clock started today)
+    stop = timeutil.to_local(new_start + 3600, "UTC")
+    if stop.date() == timeutil.to_local(now, "UTC").date():
+        at.time_input(key=f"stopped_{cid}").set_value(stop.time().replace(tzinfo=None))
+        at.button(key=f"FormSubmitter:stop_{cid}-Clock out").click()
+        at.run()
+        assert not at.exception
+        [msg] = [str(e.value).replace("\\", "") for e in at.success]  # Markdown escapes of the names' text
+        assert msg.startswith("Clocked out: 1:00 of tasking on Outlier · Genesis Dolphin, earned USD 35.00")
+        w = Store(db).frames().work
+        assert (int(w["start"][0]), int(w["end"][0])) == (new_start, new_start + 3600)
+
+
 def test_past_entry_form_saves_local_times(db):
     s = _load(db)
     from taskerlog.model import Logbook
