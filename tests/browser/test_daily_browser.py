@@ -61,6 +61,8 @@ def test_the_clock_ticks_every_second_on_every_page_and_in_the_title(server, win
         assert "Genesis *Dolphin* <b>" in main.inner_text()
         assert main.locator(".taskerlog-clock b, .taskerlog-clock em").count() == 0
         assert _in_viewport(page, clock)  # at the top of the page, within reach
+        if path == "log":  # the button a worker presses most, on the first screen (a thumb's reach on a phone)
+            assert _in_viewport(page, page.get_by_role("button", name="Clock out"))
         shot(page, f"daily-clock-{path}-{width}")
 
 
