@@ -12,7 +12,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from app_pages import _gate, _shared
+from app_pages import _clock, _gate, _narrow, _shared
 from taskerlog import appsupport
 
 appsupport.keep_streamlit_offline()  # (taskerlog app did it before the server started; a bare streamlit run needs it)
@@ -68,6 +68,7 @@ sections = {
     "": [st.Page(home, title="taskerlog", default=True, visibility="hidden")],
     "Daily": ([welcome] if empty or want_sample else []) + [
         log,
+        page("timesheet.py", "Timesheet", ":material/calendar_view_week:"),
         page("dashboard.py", "Dashboard", ":material/monitoring:"),
         page("entries.py", "Entries", ":material/edit_note:"),
     ],
@@ -107,13 +108,6 @@ if want_sample:  # above every page, so a phone (sidebar folded away) sees it to
                "Nothing you do here touches your own logbook.")
     c2.button("← My logbook", key="banner_back_to_mine", on_click=back_to_mine, width="stretch")
 
-@st.fragment(run_every=30)
-def _running(started_at: int, what: str) -> None:
-    """A running clock in the sidebar, its time brought up to date every 30 s."""
-    st.info(f":material/timer: **Running** {appsupport.fmt_duration(_shared.now() - started_at)}  \n"
-            + appsupport.literal(what))  # names as typed: never a link, never an image fetched
-
-
 with st.sidebar:
     if want_sample:
         st.warning("**SAMPLE logbook** — a made-up person's data, kept in its own file. "
@@ -121,16 +115,22 @@ with st.sidebar:
         st.button("← Back to my logbook", key="sidebar_back_to_mine", on_click=back_to_mine, width="stretch")
     else:
         st.markdown("**My logbook**")
-    st.caption(appsupport.literal(f"{_shared.db_path()}\n{settings.home_currency} · {settings.timezone}"))
+    # the file's name only: the full path (a user name, folders) ends up in every screenshot shared
+    st.caption(appsupport.literal(f"{_shared.db_path().name} · {settings.home_currency} · {settings.timezone}"),
+               help=appsupport.literal(f"The logbook file: {_shared.db_path()} (also on Settings)"))
     if clocks:
         for c in clocks:
-            what = f"{c['platform']}" + (f" · {c['project']}" if c["project"] else "")
-            _running(c["started_at"], f"{what} — {c['kind']}")
-            if st.button("Stop", key=f"sidebar_stop_{c['id']}", width="stretch"):
+            _clock.sidebar([c], _shared.now())
+            asking = _clock.asking(store, c)  # a forgotten clock is stopped from its "Still working?" box
+            if st.button("Stop", key=f"sidebar_stop_{c['id']}", width="stretch", disabled=asking,
+                         help="Still working? Answer at the top of the page" if asking else None):
                 _shared.write(lambda cid=c["id"]: store.clock_stop(clock_id=cid, source=_shared.SOURCE),
-                              f"Clock stopped: {what} saved as an entry.")
+                              lambda wid: _clock.saved_message(store, wid, "Clock stopped"))
     else:
         st.caption("No clock running.")
+
+_narrow.css()  # headline figures two to a row at 390 px
+_clock.top_bar(store, clocks, settings.timezone, ticking=nav.url_path != "log")  # every page, the phone's too: ticking, "Still working?"
 
 try:
     nav.run()

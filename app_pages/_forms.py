@@ -6,8 +6,8 @@ import datetime as dt
 
 import streamlit as st
 
-from app_pages import _shared
-from taskerlog import appsupport
+from app_pages import _clock, _shared
+from taskerlog import appsupport, everyday, timeutil
 from taskerlog.frames import LogbookFrames
 from taskerlog.model import BILLABLE_KINDS, Payout, Rate, received_in
 from taskerlog.store import Store
@@ -31,20 +31,30 @@ def rate_form(store: Store, frames: LogbookFrames, key: str, today: dt.date) -> 
     with st.form(key):
         pair = st.selectbox("Project", pairs, format_func=appsupport.choice_label, key=f"{key}_project")
         c1, c2 = st.columns(2)
-        rate = c1.text_input("New rate", placeholder="20.00", key=f"{key}_value")
+        rate = c1.text_input("New rate", help="The saved message says the rate it replaces and the change in %", placeholder="20.00", key=f"{key}_value")
         unit = c2.selectbox("Per", ["hour", "task"], key=f"{key}_unit")
         c3, c4 = st.columns(2)
         day = c3.date_input("From", value=today, key=f"{key}_day", **appsupport.DAY_RANGE)
-        at = c4.time_input("At", value=dt.time(0, 0), key=f"{key}_time")
+        # from now by default: from midnight would re-price work already logged today
+        now_local = timeutil.to_local(_shared.now(), tz).time().replace(second=0, microsecond=0, tzinfo=None)
+        at = c4.time_input("At", value=now_local, key=f"{key}_time", step=60)
         applies = st.multiselect("Applies to (blank: all paid kinds)", list(BILLABLE_KINDS), key=f"{key}_applies")
         note = st.text_input("Note", key=f"{key}_note", placeholder="cut announced in the project chat")
         go = st.form_submit_button("Save rate", type="primary")
     if go:
-        _shared.write(lambda: store.add_rate(Rate(
-            platform=pair[0], project=pair[1], effective_at=appsupport.local_instant(day, at, tz), rate=rate,
-            unit=unit, currency=appsupport.project_currency(frames, *pair), applies_to=tuple(applies) or None,
-            note=appsupport.blank(note)), source=_shared.SOURCE),
-            f"Rate {rate}/{unit} on {pair[1]} from {day} saved.", form=base)
+        rate = everyday.amount_text(rate) or ""  # "12,50" too
+
+        def save():
+            from taskerlog.commands.records import _previous_rate
+
+            r = Rate(platform=pair[0], project=pair[1], effective_at=appsupport.local_instant(day, at, tz), rate=rate,
+                     unit=unit, currency=appsupport.project_currency(frames, *pair),
+                     applies_to=tuple(applies) or None, note=appsupport.blank(note))
+            before = _previous_rate(store, r)
+            store.add_rate(r, source=_shared.SOURCE)
+            return r.rate, before
+        _shared.write(save, lambda got: f"Rate {got[0]}/{unit} on {pair[1]} from {day} {at:%H:%M} "
+                                        f"saved{everyday.rate_change(*got)}.", form=base)
 
 
 def payout_form(store: Store, frames: LogbookFrames, key: str, today: dt.date,
@@ -75,6 +85,9 @@ def payout_form(store: Store, frames: LogbookFrames, key: str, today: dt.date,
                   + (f"Your logbook's first entry is on {starts}." if starts else "Nothing is logged yet.")))
         go = st.form_submit_button("Save payout", type="primary")
     if go:
+        amount, fee, received = (everyday.amount_text(v) for v in (amount, fee, received))  # "12,50" too
+        amount = amount or ""
+
         first = appsupport.logbook_start(frames.work, tz, plat)
         hint = "" if earlier or (first is not None and day >= first) else (
             f" It is dated before any work logged on that platform{f' (first: {first})' if first else ''}: if it "
@@ -89,5 +102,8 @@ def payout_form(store: Store, frames: LogbookFrames, key: str, today: dt.date,
                 currency=currency, fee=fee or "0", received_amount=appsupport.blank(received),
                 received_currency=got_in, method=appsupport.blank(method), for_earlier_work=earlier),
                 source=_shared.SOURCE)
-        _shared.write(save, f"Payout of {(currency or '').strip().upper()} {amount} from {plat or '?'} saved"
-                      + (" (for work done before this logbook)." if earlier else ".") + hint, form=base)
+        _shared.write(save, lambda _: everyday.payout_summary(
+            amount, (currency or "").strip().upper(), fee or "0", appsupport.blank(received),
+            received_in(appsupport.blank(received), appsupport.blank(rcur), home))
+            + f" from {plat or '?'} saved" + (" (for work done before this logbook)." if earlier else ".") + hint,
+            form=base)

@@ -216,7 +216,11 @@ def show_flash() -> None:
     box = _box()
     msg, box["flash"] = box["flash"], None
     if msg:
-        st.success(appsupport.literal(msg))
+        # where the worker is looking: pinned to the window's corner (the save may be far down the
+        # page), fading after ten seconds; one element, so it is found once by tests and readers
+        with st.container(key="taskerlog_flash"):
+            st.success(appsupport.literal(msg))
+        st.html(_FLASH_STYLE)
     warn, box["warn"] = box.get("warn"), None
     if warn:
         warning_literal(warn)
@@ -225,6 +229,14 @@ def show_flash() -> None:
 def warning_literal(text: str) -> None:
     """``st.warning`` of text holding the worker's own names: shown as typed, not as Markdown."""
     st.warning(appsupport.literal(text))
+
+
+_FLASH_STYLE = """<style>
+.st-key-taskerlog_flash { position: fixed; right: 1rem; bottom: 1rem; z-index: 999990; width: auto !important;
+  max-width: min(32rem, calc(100vw - 2rem)); box-shadow: 0 4px 16px rgba(0,0,0,.18); border-radius: .5rem;
+  background: var(--background-color, #fff); animation: taskerlog-flash-out .6s ease-in 10s forwards; }
+@keyframes taskerlog-flash-out { to { opacity: 0; visibility: hidden; } }
+</style>"""
 
 
 @contextlib.contextmanager
@@ -258,8 +270,9 @@ def form_suffix(form: str) -> str:
     return f"~{n}" if n else ""
 
 
-def write(action, message: str, *, form: str | None = None, warn=None) -> Any:
+def write(action, message, *, form: str | None = None, warn=None) -> Any:
     """Run a write; on success flash ``message`` and rerun, on failure show why.
+    ``message`` may be a function of the write's result (what a saved entry earned).
     ``form``: the form it came from (see :func:`form_suffix`). ``warn(result)``: a warning
     to show beside the message (e.g. the saved entry earns nothing), or None.
 
@@ -280,7 +293,7 @@ def write(action, message: str, *, form: str | None = None, warn=None) -> Any:
             result = action()
             if form is not None:  # no Streamlit call between the save and this
                 box["gens"][form] = box["gens"].get(form, 0) + 1
-            box["flash"] = message
+            box["flash"] = message(result) if callable(message) else message
             ok = True
         if ok and warn is not None:  # after the save: a failure here must not look like a failed save
             try:

@@ -89,7 +89,7 @@ with st.form(f"edit_{entry_id}"):
                         value="" if appsupport.missing(r["pay_micros"]) else money.format_micros(int(r["pay_micros"])))
     currency = c9.text_input("Currency of pay", value=blank_s(r["currency"]), max_chars=3)
     ext = st.text_input("Task id", value=blank_s(r["external_id"]))
-    note = st.text_input("Note", value=blank_s(r["note"]))
+    note = st.text_area("Note", value=blank_s(r["note"]), height=90)  # long notes read and edited whole
     save = st.form_submit_button("Save changes", type="primary")
 
 if save:

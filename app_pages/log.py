@@ -6,7 +6,7 @@ import datetime as dt
 
 import streamlit as st
 
-from app_pages import _forms, _shared
+from app_pages import _clock, _forms, _shared, _today
 from taskerlog import appsupport, timeutil
 from taskerlog.model import KINDS, STATUSES, EQPeriod, WorkEntry
 
@@ -21,34 +21,9 @@ now = _shared.now()
 today = appsupport.today_in(tz, now)
 choices = appsupport.project_choices(frames, platform_names)
 
-# -- running clocks ------------------------------------------------------------------------
-@st.fragment(run_every=30)
-def _elapsed(started_at: int, what: str) -> None:
-    """The time on a running clock, brought up to date every 30 s (only this line reruns)."""
-    st.subheader(f":material/timer: {appsupport.fmt_duration(_shared.now() - started_at)} — "
-                 + appsupport.literal(what), anchor=False)  # no anchor: its address would be made from the names
-
-
+# -- running clocks (ticking; stop now or "I stopped at"; the start correctable) ------------
 clocks = store.running_clocks()
-for c in clocks:
-    what = c["platform"] + (f" · {c['project']}" if c["project"] else "")
-    with st.container(border=True):
-        _elapsed(c["started_at"], what)
-        st.caption(appsupport.literal(f"{c['kind']} since {timeutil.to_local(c['started_at'], tz):%Y-%m-%d %H:%M} "
-                                      f"({tz})" + (f" · {c['note']}" if c["note"] else "")))
-        with st.form(f"stop_{c['id']}", border=False):
-            a, b, s = st.columns(3)
-            units = a.number_input("Tasks done (optional)", min_value=0, step=1, value=None, key=f"units_{c['id']}")
-            pay = b.text_input("Pay if you know it (optional)", key=f"pay_{c['id']}",
-                               help="Leave blank: taskerlog works it out from the project's rate.")
-            status = s.selectbox("What came of it", ["(default)", *STATUSES], key=f"status_{c['id']}")
-            stop = st.form_submit_button("Clock out", type="primary", width="stretch")
-        if stop:
-            _shared.write(lambda cid=c["id"], u=units, p=pay, s_=status: store.clock_stop(
-                clock_id=cid, units=None if u is None else int(u), pay=appsupport.blank(p),
-                status=None if s_ == "(default)" else s_, source=_shared.SOURCE),
-                f"Clocked out: {what} saved as an entry.",
-                warn=lambda wid: appsupport.unpriced_warning(store, wid))
+_clock.running_cards(store, clocks, tz)
 
 # -- clock in ------------------------------------------------------------------------------
 st.subheader("Switch to" if clocks else "Clock in")
@@ -79,16 +54,12 @@ else:
     if go:
         st.session_state["log_last_choice"] = pair
 
-        def clock_in():
-            at = _shared.now()
-            with store.transaction():
-                if switch:
-                    for c in store.running_clocks():
-                        store.clock_stop(clock_id=c["id"], at=at, source=_shared.SOURCE)
-                return store.clock_start(pair[0], pair[1], kind or "tasking", note=appsupport.blank(note),
-                                         at=at, source=_shared.SOURCE)
-        _shared.write(clock_in, ("Switched: the last clock is saved; " if switch else "")
+        _shared.write(lambda: _clock.clock_in(store, pair, kind or "tasking", appsupport.blank(note), switch),
+                      ("Switched: the last clock is saved; " if switch else "")
                       + f"clocked in on {appsupport.choice_label(pair)} ({kind or 'tasking'}).", form="clock_in")
+
+# -- today and this week, recent entries to continue or duplicate ------------------------------
+_today.glance(store, tz, home, choices, clocks)
 
 # -- quick forms ---------------------------------------------------------------------------
 st.subheader("Add")

@@ -7,7 +7,7 @@ from zoneinfo import available_timezones
 
 import streamlit as st
 
-from app_pages import _shared
+from app_pages import _firstrun, _shared
 from taskerlog import appsupport
 from taskerlog.model import Logbook, Project, Rate
 from taskerlog import timeutil
@@ -35,17 +35,25 @@ def _start_form() -> None:
                               help="The first day you were paid this rate (your first day on the project, "
                                    "usually). Work you log for days before it earns nothing.",
                               **appsupport.DAY_RANGE)
-        currency = st.text_input("Currency", value=settings.home_currency, max_chars=3)
+        currency = st.text_input("The project pays in", value=settings.home_currency, max_chars=3,
+                                 help="The currency of the rate and the pay (often USD)")
+        home = st.text_input("Your home currency", value=settings.home_currency, max_chars=3,
+                             help="The currency every figure is reported in: what reaches your account (KES, PHP…)")
         zones = sorted(available_timezones())
-        tz = st.selectbox("Your time zone", zones, index=zones.index(settings.timezone)
-                          if settings.timezone in zones else None,
-                          help="Days and weeks are counted in this zone; type to search (Nairobi, Manila…)")
+        zone = settings.timezone if store.is_configured() else _firstrun.browser_zone(settings.timezone)
+        tz = st.selectbox("Your time zone", zones, index=zones.index(zone) if zone in zones else None,
+                          help="Days and weeks are counted in this zone (taken from your browser); type to search")
+        offer = _firstrun.minimum_for(zone)
+        compare = st.checkbox(f"Compare my wage with {offer}" if offer else
+                              "Compare my wage with my country's legal minimum (when taskerlog knows it)",
+                              value=offer is not None,
+                              help="From the minimum-wage table taskerlog ships (for the time zone chosen above); "
+                                   "change it on Settings")
         go = st.form_submit_button("Create and start logging", type="primary")
     if go:
         def create():
-            lb = Logbook(home_currency=currency or settings.home_currency, timezone=tz or "UTC",
-                         reference_wage=settings.reference_wage, reference_currency=settings.reference_currency,
-                         reference_label=settings.reference_label)
+            lb = Logbook(home_currency=home or currency or settings.home_currency, timezone=tz or "UTC",
+                         **_firstrun.reference(tz or "UTC", compare, settings))
             p = Project(platform=platform, project=project, pay_model=pay_model,
                         currency=currency or lb.home_currency)
             with store.transaction():

@@ -21,6 +21,7 @@ from typing import Any, Iterable
 import pandas as pd
 
 from . import money, timeutil
+from .everyday import fmt_hm
 from .frames import LogbookFrames
 from .model import BILLABLE_KINDS
 from .store import SAMPLE_MARK, default_db_path
@@ -382,7 +383,7 @@ def entries_table(w: pd.DataFrame, tz: str, prepared=None) -> pd.DataFrame:
             "id": int(r.id),
             "start": local(r.start),
             "end": local(r.end),
-            "hours": round((int(r.end) - int(r.start)) / 3600, 2),
+            "h:mm": fmt_hm(int(r.end) - int(r.start)),  # a 1-minute HIT is 0:01, not 0.02
             "platform": r.platform,
             "project": None if missing(r.project) else r.project,
             "kind": r.kind,
@@ -397,7 +398,7 @@ def entries_table(w: pd.DataFrame, tz: str, prepared=None) -> pd.DataFrame:
             "edited": local(r.edited_at) if edited else "no",
             "source": r.source,
         })
-    return pd.DataFrame(rows, columns=["id", "start", "end", "hours", "platform", "project", "kind", "status",
+    return pd.DataFrame(rows, columns=["id", "start", "end", "h:mm", "platform", "project", "kind", "status",
                                        "pay", "recorded", "edited", "units", "currency", "note", "source"])
 
 

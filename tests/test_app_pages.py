@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
 PAGES = ["app_pages/log.py", "app_pages/dashboard.py", "app_pages/entries.py", "app_pages/projects.py",
          "app_pages/money_page.py", "app_pages/fix_records.py", "app_pages/import_export.py",
-         "app_pages/settings.py"]
+         "app_pages/settings.py", "app_pages/timesheet.py"]
 # pages of other features, smoke-tested here too once they exist
 PAGES += [f"app_pages/{f}" for f in ("evidence.py", "organize.py", "history.py") if (ROOT / "app_pages" / f).exists()]
 TIMEOUT = 60
@@ -108,6 +108,50 @@ def test_start_logging_from_the_welcome_page_creates_the_project(db):
                                                                                     "Africa/Nairobi")]
 
 
+def test_first_run_asks_home_and_pay_currency_apart_and_offers_the_minimum_wage(db):
+    """A Kenyan tasker paid in USD: figures in KES, the project in USD, and Kenya's legal
+    minimum from the shipped table as the reference wage."""
+    from taskerlog.evidence import wages
+
+    at = _run()
+    form_inputs = {t.label: t for t in at.text_input}
+    form_inputs["Platform"].set_value("Outlier")
+    form_inputs["Project"].set_value("Genesis Dolphin")
+    form_inputs["The project pays in"].set_value("USD")
+    form_inputs["Your home currency"].set_value("KES")
+    [z for z in at.selectbox if z.label == "Your time zone"][0].set_value("Africa/Nairobi")
+    [c for c in at.checkbox if c.label.startswith("Compare my wage")][0].check()
+    [b for b in at.button if b.label == "Create and start logging"][0].click()
+    at.run()
+    assert not at.exception
+    s = Store(db)
+    lb = s.settings()
+    table = wages.load_table()
+    expected = wages.minimum_wage(wages.key_for_zone("Africa/Nairobi", wages.keys(table)), None, table)
+    assert (lb.home_currency, lb.timezone) == ("KES", "Africa/Nairobi")
+    assert s.project_row("Outlier", "Genesis Dolphin")["currency"] == "USD"
+    assert (lb.reference_wage, lb.reference_currency) == (expected.hourly, "KES")
+    assert "Kenya" in lb.reference_label
+
+
+def test_a_rate_typed_with_a_comma_applies_from_now_and_says_what_it_replaced(db):
+    from taskerlog import timeutil
+
+    _load(db).close()  # Genesis Dolphin at 35 USD/hour
+    at = _run("app_pages/log.py")
+    before = timeutil.now_epoch()
+    at.text_input(key="rate_change_value").set_value("12,50")
+    at.button(key="FormSubmitter:rate_change-Save rate").click()
+    at.run()
+    assert not at.exception
+    [msg] = [str(e.value) for e in at.success]
+    assert "was 35.00, −64.3%" in msg
+    rates = Store(db).frames().rates.sort_values("effective_at")
+    assert int(rates["rate_micros"].iloc[-1]) == 12_500_000
+    # from the present minute, not from midnight (which would re-price today's work)
+    assert before - 60 <= int(rates["effective_at"].iloc[-1]) <= timeutil.now_epoch()
+
+
 # -- the sample logbook -------------------------------------------------------------------
 def test_sample_opens_in_its_own_file_and_every_page_renders(db):
     at = _run()
@@ -190,7 +234,7 @@ def test_clock_in_survives_a_new_session_and_clock_out_saves_the_entry(db):
     assert len(Store(db).running_clocks()) == 1
     st.cache_resource.clear()  # a restart: nothing kept in memory
     at = _run("app_pages/log.py")
-    assert any("Running" in m.value for m in at.sidebar.info)
+    assert any("Running" in h.value for h in at.sidebar.html)  # the ticking clock (app_pages/_clock.py)
     s = Store(db)
     clock = s.running_clocks()[0]
     # move the start back an hour so the stop is after it (the test runs within a second)
@@ -215,6 +259,37 @@ def _save_past_entry(day: dt.date, start: dt.time, end: dt.time) -> AppTest:
     at.run()
     assert not at.exception
     return at
+
+
+def test_a_running_clocks_start_is_corrected_and_it_stops_at_the_time_given(db):
+    from taskerlog import timeutil
+
+    s = _load(db)
+    now = timeutil.now_epoch()
+    cid = s.clock_start("Outlier", "Genesis Dolphin", "tasking", at=now - 3 * 3600)
+    s.close()
+    at = _run("app_pages/log.py")
+    started = timeutil.to_local(now - 3 * 3600, "UTC")
+    earlier = (started - dt.timedelta(minutes=30))
+    at.date_input(key=f"restart_day_{cid}").set_value(earlier.date())
+    at.time_input(key=f"restart_time_{cid}").set_value(earlier.time().replace(second=0, microsecond=0, tzinfo=None))
+    at.button(key=f"FormSubmitter:restart_{cid}-Save start time").click()
+    at.run()
+    assert not at.exception
+    [c] = Store(db).running_clocks()
+    new_start = c["started_at"]
+    assert new_start == int(earlier.replace(second=0, microsecond=0).timestamp())
+    # "I stopped at" an hour after that start (today, when the clock started today)
+    stop = timeutil.to_local(new_start + 3600, "UTC")
+    if stop.date() == timeutil.to_local(now, "UTC").date():
+        at.time_input(key=f"stopped_{cid}").set_value(stop.time().replace(tzinfo=None))
+        at.button(key=f"FormSubmitter:stop_{cid}-Clock out").click()
+        at.run()
+        assert not at.exception
+        [msg] = [str(e.value).replace("\\", "") for e in at.success]  # Markdown escapes of the names' text
+        assert msg.startswith("Clocked out: 1:00 of tasking on Outlier · Genesis Dolphin, earned USD 35.00")
+        w = Store(db).frames().work
+        assert (int(w["start"][0]), int(w["end"][0])) == (new_start, new_start + 3600)
 
 
 def test_past_entry_form_saves_local_times(db):
@@ -255,7 +330,7 @@ def test_payout_received_is_in_the_home_currency_unless_said_and_needs_an_amount
 def test_bad_payout_shows_a_sentence_not_a_traceback(db):
     _load(db).close()
     at = _run("app_pages/log.py")
-    at.text_input(key="payout_amount").set_value("12,50")
+    at.text_input(key="payout_amount").set_value("1,234")  # thousands or decimals? ("12,50" is read as 12.50)
     at.button(key="FormSubmitter:payout-Save payout").click()
     at.run()
     assert not at.exception
@@ -360,7 +435,8 @@ def test_runs_with_no_arguments_on_the_default_logbook(tmp_path, monkeypatch):
     at = _run()
     default = tmp_path / "data" / "taskerlog" / "logbook.sqlite"
     assert default.exists()
-    assert str(default) in _texts(at)
+    # the sidebar names the file; its folders (a user name…) stay out of shared screenshots
+    assert default.name in _texts(at) and str(default) not in _texts(at)
     st.cache_resource.clear()
 
 

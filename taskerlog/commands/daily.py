@@ -8,6 +8,7 @@ clock is a row in the logbook, so it survives a closed terminal or a reboot.
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from typing import Any
 
 import click
@@ -73,8 +74,15 @@ def clock(ctx: click.Context, as_json: bool) -> None:
     if not rows:
         click.echo("no clock is running; start one with: taskerlog clock start PLATFORM [PROJECT]")
         return
-    for line in clock_lines(rows, c.store.settings().timezone, now):
+    tz = c.store.settings().timezone
+    for line in clock_lines(rows, tz, now):
         click.echo(line)
+    from .. import everyday
+
+    long_h = everyday.long_clock_hours(c.store)
+    for r in rows:
+        if everyday.is_forgotten(r["started_at"], now, long_h):
+            click.echo(everyday.forgotten_warning(r, now, long_h, tz), err=True)
 
 
 @clock.command("start")
@@ -118,10 +126,11 @@ def clock_start(c: Context, platform, name, kind, at, note, as_json):
 @click.option("--pay", help="What it paid, if you know (blank: from the project's rate).")
 @click.option("--status", type=STATUS_OPT, help="What came of the pay (default: paid for billable work).")
 @click.option("--note")
+@click.option("--yes", is_flag=True, help="Stop a clock that ran past the 'Still working?' threshold without asking.")
 @JSON_OPT
 @pass_ctx
 @friendly_errors
-def clock_stop(c: Context, clock_id, at, units, pay, status, note, as_json):
+def clock_stop(c: Context, clock_id, at, units, pay, status, note, yes, as_json):
     """Stop the clock and save the time as a work entry.
 
     Example: taskerlog clock stop --units 12 --status pending
@@ -143,9 +152,25 @@ def clock_stop(c: Context, clock_id, at, units, pay, status, note, as_json):
                        + ", ".join(f"#{r['id']}" for r in running))
     if when <= clock["started_at"]:
         raise CLIError(f"--at: the clock started at {_hm(clock['started_at'], tz, now)}; the stop must be after that")
+    _ask_if_forgotten(store, clock, when, now, tz, asked=at is None and not yes)
     wid = store.clock_stop(clock["id"], at=when, units=parse_count(units, option="--units"),
                            pay=parse_money(pay, option="--pay"), status=status, note=note)
     _report_saved(store, wid, tz, now, as_json, verb="saved")
+
+
+def _ask_if_forgotten(store: Store, clock: dict[str, Any], when: int, now: int, tz: str, asked: bool) -> None:
+    """A clock stopped now after running past the threshold: warn, and at a terminal ask first
+    (a script gets the warning on stderr and the stop it asked for)."""
+    from .. import everyday
+
+    long_h = everyday.long_clock_hours(store)
+    if not asked or not everyday.is_forgotten(clock["started_at"], when, long_h):
+        return
+    click.echo(everyday.forgotten_warning(clock, now, long_h, tz), err=True)
+    if sys.stdin.isatty() and not click.confirm(
+            f"Save it as {everyday.fmt_hm(when - clock['started_at'])} of work, ending now?", default=False, err=True):
+        raise CLIError("nothing saved; the clock is still running. Stop it when you really stopped: "
+                       f"taskerlog clock stop --id {clock['id']} --at HH:MM")
 
 
 def _report_saved(store: Store, wid: int, tz: str, now: int, as_json: bool, verb: str) -> None:

@@ -372,17 +372,26 @@ def fx(c: Context, currency, value, on, as_json):
 @click.option("--reference-wage", help="A legal minimum or target hourly wage to compare with ('none' to clear).")
 @click.option("--reference-currency", help="Currency of the reference wage (default: home currency).")
 @click.option("--reference-label", help='What the reference is, e.g. "Kenya minimum wage 2026".')
+@click.option("--long-clock-hours", help="Ask 'still working?' about a clock running longer than this (default 8).")
 @JSON_OPT
 @pass_ctx
 @friendly_errors
-def settings(c: Context, home_currency, timezone, reference_wage, reference_currency, reference_label, as_json):
+def settings(c: Context, home_currency, timezone, reference_wage, reference_currency, reference_label,
+             long_clock_hours, as_json):
     """Show or change the logbook's settings (with no option: show them).
 
     Example: taskerlog settings --home-currency KES --timezone Africa/Nairobi --reference-wage 1.50 --reference-currency USD
     """
+    from .. import everyday
+
     store = c.store
     current = store.settings()
     changes: dict = {}
+    if long_clock_hours is not None:  # checked before anything is saved
+        try:
+            long_clock_hours = everyday.check_long_clock_hours(long_clock_hours)
+        except ValueError as exc:
+            raise CLIError(f"--long-clock-hours: {exc}") from exc
     if home_currency is not None:
         changes["home_currency"] = parse_currency(home_currency, option="--home-currency")
     if timezone is not None:
@@ -402,8 +411,12 @@ def settings(c: Context, home_currency, timezone, reference_wage, reference_curr
         new = Logbook(**{**current.model_dump(), **changes})
         store.set_settings(new)
         current = store.settings()
+    if long_clock_hours is not None:
+        everyday.set_long_clock_hours(store, long_clock_hours)
+        changes["long_clock_hours"] = long_clock_hours
+    long_h = everyday.long_clock_hours(store)
     if as_json:
-        emit_json(current.model_dump(mode="json"))
+        emit_json({**current.model_dump(mode="json"), "long_clock_hours": format(long_h.normalize(), "f")})
         return
     ref = "not set"
     if current.reference_wage is not None:
@@ -413,7 +426,9 @@ def settings(c: Context, home_currency, timezone, reference_wage, reference_curr
     if changes:
         click.echo("saved.")
     click.echo(render.pairs([("home currency", current.home_currency), ("time zone", current.timezone),
-                             ("reference wage", ref), ("logbook", str(store.path))], indent=""))
+                             ("reference wage", ref),
+                             ("still working? after", f"{format(long_h.normalize(), 'f')} h of a running clock"),
+                             ("logbook", str(store.path))], indent=""))
 
 
 # -- fixing and deleting records ------------------------------------------------------

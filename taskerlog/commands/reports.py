@@ -188,35 +188,20 @@ def status(c: Context, as_json):
 
     Example: taskerlog status
     """
-    from .. import metrics as core_metrics
+    from .. import everyday
 
     store = c.store
     now = timeutil.now_epoch()
     s = store.settings()
     tz = s.timezone
     today = timeutil.to_local(now, tz).date()
-    monday = timeutil.week_monday(today)
     clocks = clock_rows(store, now)
-    # this week's entries are all the figures below need (quick on a big logbook)
-    frames = store.frames(work_start=(timeutil.local_midnight(monday, tz),
-                                      timeutil.local_midnight(monday + dt.timedelta(days=7), tz)))
     out: dict[str, Any] = {"now": timeutil.format_local(now, tz), "home_currency": s.home_currency,
-                           "clocks": clocks, "today": None, "week": None, "problem": None}
-    try:
-        prepared = core_metrics.prepare(frames)
-        d = core_metrics.compute(frames, date_from=today, date_to=today, breakdowns=False, today=today,
-                                 prepared=prepared)
-        w = core_metrics.compute(frames, date_from=monday, date_to=monday + dt.timedelta(days=6),
-                                 breakdowns=False, today=today, prepared=prepared)
-        out["today"] = {"date": today.isoformat(), "hours_worked": d["hours_worked"],
-                        "hours_paid": d["hours_paid"], "earned": d["earned"]}
-        out["week"] = {"week": timeutil.iso_week_label(today), "from": monday.isoformat(),
-                       "to": (monday + dt.timedelta(days=6)).isoformat(),
-                       "hours_worked": w["hours_worked"], "hours_paid": w["hours_paid"], "earned": w["earned"],
-                       "effective_hourly_wage": w["effective_hourly_wage"],
-                       "paid_hourly_rate": w["paid_hourly_rate"], "eq_days": w.get("eq_days")}
-    except core_metrics.MetricsError as exc:
-        out["problem"] = str(exc)
+                           "clocks": clocks, **everyday.today_and_week(store, now)}
+    long_h = everyday.long_clock_hours(store)
+    long_ones = [r for r in clocks if everyday.is_forgotten(r["started_at"], now, long_h)]
+    out["still_working_asked"] = [r["id"] for r in long_ones]  # clocks past the "Still working?" threshold
+    forgotten = [everyday.forgotten_warning(r, now, long_h, tz) for r in long_ones]
     if as_json:
         emit_json(out)
         return
@@ -224,6 +209,8 @@ def status(c: Context, as_json):
         click.echo("Running:")
         for line in clock_lines(clocks, tz, now):
             click.echo("  " + line)
+        for warning in forgotten:
+            click.echo(warning, err=True)
     else:
         click.echo("No clock running (start one: taskerlog clock start PLATFORM [PROJECT])")
     if out["problem"]:

@@ -199,3 +199,13 @@ def shot(page, name: str) -> Path:
     page.screenshot(path=str(path), full_page=True)
     page.set_viewport_size(size)
     return path
+
+
+def open_payout_form(page, platform: str) -> None:
+    """On Log: the Payout tab, its Platform picked (typed, then Enter)."""
+    page.get_by_role("tab", name="Payout").click()
+    settle(page)
+    box = page.get_by_label("Platform").filter(visible=True).first
+    box.click()
+    box.fill(platform)
+    page.keyboard.press("Enter")

@@ -15,11 +15,12 @@ from taskerlog import appsupport
 from taskerlog.model import Project, Rate
 from taskerlog.store import Store
 
-from .conftest import DESKTOP, PHONE, ROOT, cramped_dates, goto, off_machine_links, settle, shot, watch_requests
+from .conftest import (DESKTOP, PHONE, ROOT, cramped_dates, goto, off_machine_links, open_payout_form, settle, shot,
+                       watch_requests)
 
 pytestmark = pytest.mark.browser
 
-PAGES = ["welcome", "log", "dashboard", "entries", "projects", "money_page", "fix_records", "import_export",
+PAGES = ["welcome", "log", "timesheet", "dashboard", "entries", "projects", "money_page", "fix_records", "import_export",
          "settings"]
 PAGES += [p for p in ("evidence", "organize", "history") if (ROOT / "app_pages" / f"{p}.py").exists()]
 
@@ -272,7 +273,7 @@ def test_a_double_click_on_save_saves_once_and_keeps_nothing_half_typed(server, 
     page.keyboard.press("Enter")
     page.get_by_label("Amount (before fees)").fill("12.50")
     page.get_by_role("button", name="Save payout").dblclick()
-    page.get_by_text("Payout of USD 12.50").wait_for(timeout=60_000)
+    page.get_by_text("Payout USD 12.50 from Outlier saved").wait_for(timeout=60_000)
     settle(page)
     page.wait_for_timeout(1500)
     settle(page)
@@ -358,12 +359,7 @@ def test_a_payout_received_in_a_currency_without_the_amount_is_refused_then_save
     """'Received in' typed without 'Received' is refused in words and saves nothing; with
     the amount added, the same form saves it (what was typed is kept after the refusal)."""
     goto(page, f"{server.url}/log")
-    page.get_by_role("tab", name="Payout").click()
-    settle(page)
-    box = page.get_by_label("Platform").filter(visible=True).first
-    box.click()
-    box.fill("Remotasks")
-    page.keyboard.press("Enter")
+    open_payout_form(page, "Remotasks")
     page.get_by_label("Amount (before fees)").fill("40")
     page.get_by_role("textbox", name="Received in").fill("KES")
     page.get_by_role("button", name="Save payout").click()
@@ -373,7 +369,7 @@ def test_a_payout_received_in_a_currency_without_the_amount_is_refused_then_save
     assert Store(server.db).rows("payouts") == []
     page.get_by_label("Received (after conversion)").fill("5160")
     page.get_by_role("button", name="Save payout").click()
-    page.get_by_text("Payout of USD 40 from Remotasks saved").wait_for(timeout=60_000)
+    page.get_by_text("Payout USD 40.00, KES 5,160.00 received from Remotasks saved").wait_for(timeout=60_000)
     settle(page)
     [p] = Store(server.db).rows("payouts")
     assert (p["amount_micros"], p["received_amount_micros"], p["received_currency"]) == (40_000_000, 5_160_000_000,

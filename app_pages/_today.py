@@ -1,0 +1,103 @@
+"""Today and this week at a glance on Log: hours, earned, effective wage and empty-queue days
+so far, and the recent entries with **Continue** (the clock again on the same platform,
+project and kind) and **Duplicate** (the Past entry form filled from the entry).
+
+The figures are ``taskerlog status``'s (:func:`taskerlog.everyday.today_and_week`): only
+this week's and the last fortnight's entries are read, so the page stays quick on a big logbook.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from app_pages import _clock, _shared
+from taskerlog import appsupport, everyday, timeutil
+
+RECENT = 6
+"""How many recent entries are offered to continue or duplicate."""
+
+
+def _hours(h) -> str:
+    return "—" if h is None else everyday.fmt_hm(round(float(h) * 3600))
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _figures(path: str, head: tuple[int, str], today: dt.date) -> dict:
+    # keyed on the journal head and the day: a rerun without a write costs nothing
+    return everyday.today_and_week(_shared.current_store(), _shared.now())
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _recent_rows(path: str, head: tuple[int, str], today: dt.date) -> list[dict]:
+    from taskerlog.commands.daily import entry_rows
+
+    return entry_rows(_shared.current_store(), date_from=today - dt.timedelta(days=13), date_to=today, last=RECENT)
+
+
+def glance(store, tz: str, home: str, choices: list, clocks: list[dict]) -> None:
+    now = _shared.now()
+    fig = _figures(str(_shared.db_path()), _shared.head(), appsupport.today_in(tz, now))
+    st.subheader("Today and this week")
+    if fig["problem"]:
+        st.info(f"The figures cannot be worked out yet: {appsupport.literal(appsupport.in_app_words(fig['problem']))}")
+    else:
+        t, w = fig["today"], fig["week"]
+        mm = appsupport.fmt_money
+        for label, row in (("Today", t), ("This week", w)):
+            cols = st.columns(4)
+            cols[0].metric(f"{label}: effective wage", mm(row["effective_hourly_wage"], home),
+                           help="earned ÷ every hour worked, paid or not (running clocks not counted yet)")
+            cols[1].metric(f"{label}: hours", _hours(row["hours_worked"]))
+            cols[2].metric(f"{label}: earned", mm(row["earned"], home))
+            if label == "This week":
+                cols[3].metric("Empty-queue days this week", str(w.get("eq_days") or 0))
+            else:
+                cols[3].metric("Today: paid hours", _hours(row["hours_paid"]))
+    _recent(store, tz, home, choices, clocks, now)
+
+
+def _recent(store, tz: str, home: str, choices: list, clocks: list[dict], now: int) -> None:
+    today = appsupport.today_in(tz, now)
+    rows = _recent_rows(str(_shared.db_path()), _shared.head(), today)
+    if not rows:
+        st.caption("No entries in the last two weeks yet: what you log appears here, ready to continue.")
+        return
+    st.markdown("**Recent entries**")
+    for r in reversed(rows):  # newest first
+        pair = (r["platform"], r["project"])
+        start = timeutil.to_local(r["start_epoch"], tz)
+        end = timeutil.to_local(r["end_epoch"], tz)
+        line = (f"{start:%a %d %b %H:%M}–{end:%H:%M} · {everyday.fmt_hm(r['end_epoch'] - r['start_epoch'])} · "
+                f"{appsupport.choice_label(pair)} — {r['kind']}"
+                + (f" · {home} {everyday.fmt_amount(r['pay_home'])}" if r["pay_home"] is not None else "")
+                + (f" · {r['note']}" if r["note"] else ""))
+        with st.container(border=True, key=f"recent_{r['id']}"):
+            text, go, dup = st.columns([6, 2, 2], vertical_alignment="center")
+            text.text(line)  # literal: names and notes as typed
+            if pair in choices and go.button("▶ Continue", key=f"continue_{r['id']}", width="stretch",
+                                             help="Clock in on the same platform, project and kind"
+                                                  + (" (the running clock stops at the same moment)" if clocks else "")):
+                _shared.write(lambda p=pair, k=r["kind"]: _clock.clock_in(store, p, k, None, switch=True),
+                              f"Clocked in on {appsupport.choice_label(pair)} ({r['kind']})"
+                              + ("; the last clock is saved." if clocks else "."))
+            if pair in choices:
+                dup.button("Duplicate", key=f"duplicate_{r['id']}", width="stretch", on_click=_duplicate,
+                           args=(r, pair, start, end, today), help="The Past entry form below, filled from this entry")
+
+
+def _duplicate(r: dict, pair: tuple, start: dt.datetime, end: dt.datetime, today: dt.date) -> None:
+    """Fill the Past entry form (its current generation's widgets) from an entry: the same
+    project, kind, times and note, on today's date; the worker changes what differs and saves."""
+    g = _shared.form_suffix("past_entry")
+    state = st.session_state
+    state[f"past_project{g}"] = pair
+    state[f"past_kind{g}"] = r["kind"]
+    state[f"past_day{g}"] = today
+    state[f"past_from{g}"] = start.time().replace(second=0, microsecond=0, tzinfo=None)
+    state[f"past_to{g}"] = end.time().replace(second=0, microsecond=0, tzinfo=None)
+    state[f"past_note{g}"] = r["note"] or ""
+    state[f"past_units{g}"] = r["units"]
+    state["log_tab"] = "Past entry"
+    _shared.flash("The Past entry form below is filled from that entry: check the day and times, then Save entry.")

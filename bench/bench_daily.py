@@ -1,0 +1,102 @@
+"""The daily path's speed (issue 23): on a logbook of 10,000 entries (by default), the server
+time of each step a worker takes many times a day, through Streamlit's AppTest (the same
+script runs a browser session gets, without the network):
+
+- the Log page opens (with *Today and this week* and the recent entries);
+- **clock in**, **clock out** (stop now), a **past entry saved**: each the run the click
+  starts, the write, the rerun it asks for and the page sent again;
+- a **page change** Log → Timesheet → Dashboard → Log (the Dashboard after its figures are
+  ready, as a worker gets it).
+
+Targets: a click that saves answers within 0.3 s of server time, a page change within 0.5 s.
+
+``bench/bench.py`` discovers this module and calls :func:`run`; it also runs alone:
+
+    .venv/bin/python bench/bench_daily.py [N]        # default 10,000
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(ROOT))
+
+import bench_app  # noqa: E402
+
+TARGET_SAVE, TARGET_PAGE = 0.3, 0.5
+DEFAULT_N = 10_000
+
+
+def _timed(at, action=None) -> float:
+    t0 = time.perf_counter()
+    (action or (lambda: None))()
+    at.run()
+    took = time.perf_counter() - t0
+    bench_app._check(at)
+    return took
+
+
+def measure(db: Path) -> dict[str, float]:
+    from streamlit.testing.v1 import AppTest
+
+    from taskerlog.store import Store
+
+    os.environ["TASKERLOG_DB"] = str(db)
+    bench_app._clear()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
+    out = {"log_opens": _timed(at)}
+    bench_app._wait_for_warm_up()
+    out["log_again"] = _timed(at)
+    out["clock_in"] = _timed(at, lambda: at.button(key="FormSubmitter:clock_in-▶ Clock in").click())
+    [clock] = Store(db).running_clocks()
+    with Store(db) as s:  # a clock must run a while before it stops
+        s.conn.execute("UPDATE clock SET started_at = started_at - 600")
+    out["clock_out"] = _timed(at, lambda: at.button(key=f"FormSubmitter:stop_{clock['id']}-Clock out").click())
+    out["past_entry"] = _timed(at, lambda: at.button(key="FormSubmitter:past_entry-Save entry").click())
+    bench_app._wait_for_warm_up()
+    for name, page in (("to_timesheet", "app_pages/timesheet.py"), ("to_dashboard", "app_pages/dashboard.py"),
+                       ("to_log", "app_pages/log.py")):
+        out[name] = _timed(at, lambda p=page: at.switch_page(p))
+        bench_app._wait_for_warm_up()
+    return out
+
+
+ROWS = [
+    ("log_opens", "Log page opens (today and this week, recent entries)", TARGET_PAGE),
+    ("log_again", "Log page again (a rerun)", TARGET_PAGE),
+    ("clock_in", "clock in: the click, the write and the page again", TARGET_SAVE),
+    ("clock_out", "clock out: the click, the write and the page again", TARGET_SAVE),
+    ("past_entry", "a past entry saved: the click, the write and the page again", TARGET_SAVE),
+    ("to_timesheet", "page change Log → Timesheet", TARGET_PAGE),
+    ("to_dashboard", "page change Timesheet → Dashboard (figures ready)", TARGET_PAGE),
+    ("to_log", "page change Dashboard → Log", TARGET_PAGE),
+]
+
+
+def run(results: list[dict], sizes: list[int], workdir: Path) -> None:
+    from bench import row
+
+    workdir = Path(workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    n = DEFAULT_N  # the issue's size: a year or two of a heavy tasker
+    db = bench_app._logbook(n, workdir)
+    m = measure(db)
+    for key, what, target in ROWS:
+        row(results, "daily", what, n, m[key], f"< {target} s", "meets" if m[key] < target else "MISSES")
+
+
+if __name__ == "__main__":
+    import tempfile
+
+    n = int(sys.argv[1].replace("_", "")) if len(sys.argv) > 1 else DEFAULT_N
+    keep = Path(os.environ.get("BENCH_APP_WORKDIR") or tempfile.mkdtemp(prefix="bench-daily-"))
+    db = bench_app._logbook(n, keep)
+    m = measure(db)
+    for key, what, target in ROWS:
+        print(f"{m[key]:7.3f} s  {'meets' if m[key] < target else 'MISSES'} < {target} s  {what}")

@@ -1,0 +1,194 @@
+"""The daily path's rules, one implementation for the app and the command line.
+
+- a *forgotten clock*: one running longer than the logbook's threshold (``long_clock_hours``
+  in its settings, 8 h unless set) is not taken as work without a question;
+- a stop or a corrected start time typed as a local day and time, checked against the clock;
+- today and this week at a glance (the figures of ``taskerlog status``);
+- amounts typed with a decimal comma ("12,50") where that is unambiguous;
+- durations as ``h:mm`` and one-line summaries of what a save recorded.
+
+Functions take ``now`` as an argument; a store is passed in, never imported.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import ROUND_HALF_EVEN, Decimal
+from typing import Any
+
+from . import timeutil
+
+LONG_CLOCK_KEY = "long_clock_hours"
+DEFAULT_LONG_CLOCK_HOURS = Decimal(8)
+
+
+# -- the forgotten clock ------------------------------------------------------------------
+def long_clock_hours(store) -> Decimal:
+    """The logbook's threshold for asking "Still working?" (hours; 8 unless set)."""
+    raw = store.settings_raw().get(LONG_CLOCK_KEY)
+    try:
+        value = Decimal(str(raw)) if raw else DEFAULT_LONG_CLOCK_HOURS
+    except ArithmeticError:
+        return DEFAULT_LONG_CLOCK_HOURS
+    return value if value > 0 else DEFAULT_LONG_CLOCK_HOURS
+
+
+def check_long_clock_hours(text: str | Decimal | int) -> Decimal:
+    """A threshold typed by the worker: hours, more than 0 and at most 7 days."""
+    try:
+        value = Decimal(str(text).strip().replace(",", "."))
+    except ArithmeticError:
+        raise ValueError(f"'{text}' is not a number of hours; write it like 8 or 10.5") from None
+    if not value.is_finite() or value <= 0 or value > 168:
+        raise ValueError(f"{text} hours: give a number of hours above 0 and at most 168 (a week)")
+    return value
+
+
+def set_long_clock_hours(store, hours: str | Decimal | int, source: str = "manual") -> Decimal:
+    """Save the threshold in the logbook's settings (journaled)."""
+    value = check_long_clock_hours(hours)
+    with store.transaction():
+        row = next((r for r in store.rows("settings") if r["key"] == LONG_CLOCK_KEY), None)
+        if row is None:
+            store.insert("settings", {"key": LONG_CLOCK_KEY, "value": str(value)}, source)
+        else:
+            store.update("settings", row["id"], {"value": str(value)}, source)
+    return value
+
+
+def is_forgotten(started_at: int, now: int, hours: Decimal) -> bool:
+    """A clock that has run longer than ``hours``: ask before counting it as work."""
+    return now - int(started_at) > hours * 3600
+
+
+def forgotten_warning(clock: dict[str, Any], now: int, hours: Decimal, tz: str) -> str:
+    """The command line's words for a forgotten clock (the app asks the same with buttons)."""
+    what = clock["platform"] + (f" / {clock['project']}" if clock.get("project") else "")
+    return (f"still working? clock #{clock['id']} ({what}) has run {fmt_hm(now - int(clock['started_at']))} since "
+            f"{timeutil.to_local(int(clock['started_at']), tz):%Y-%m-%d %H:%M}, longer than {_hours(hours)} h. "
+            f"If you stopped earlier, stop it at that time: taskerlog clock stop --id {clock['id']} --at HH:MM")
+
+
+def _hours(h: Decimal) -> str:
+    return format(h.normalize(), "f")
+
+
+def stop_instant(day: dt.date, time: dt.time, tz: str, started_at: int, now: int) -> int:
+    """A stop typed as a local day and time → epoch seconds, after the start and not after now."""
+    at = timeutil.parse_instant(dt.datetime.combine(day, time).isoformat(timespec="minutes"), tz)
+    if at <= int(started_at):
+        raise ValueError(f"the clock started at {timeutil.to_local(int(started_at), tz):%Y-%m-%d %H:%M}; "
+                         "the stop must be after that")
+    if at > now + 60:
+        raise ValueError(f"{timeutil.to_local(at, tz):%Y-%m-%d %H:%M} is still to come; a clock stops now or "
+                         "at a time already past")
+    return min(at, now)
+
+
+def start_instant(day: dt.date, time: dt.time, tz: str, now: int) -> int:
+    """A corrected start typed as a local day and time: not after now."""
+    at = timeutil.parse_instant(dt.datetime.combine(day, time).isoformat(timespec="minutes"), tz)
+    if at >= now:
+        raise ValueError(f"{timeutil.to_local(at, tz):%Y-%m-%d %H:%M} is not yet past; a clock's start is a time "
+                         "already past")
+    return at
+
+
+# -- display -------------------------------------------------------------------------------
+def fmt_hm(seconds: int | float) -> str:
+    """Seconds → ``h:mm`` (a 1-minute task is ``0:01``, 14 hours ``14:00``), minutes rounded down."""
+    minutes = max(0, int(seconds)) // 60
+    return f"{minutes // 60}:{minutes % 60:02d}"
+
+
+def fmt_amount(value: Decimal | str | None) -> str:
+    """An amount to cents with thousands grouped (``9950`` → ``9,950.00``)."""
+    if value is None:
+        return ""
+    return format(Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN), ",.2f")
+
+
+def payout_summary(amount: Decimal | str, currency: str, fee: Decimal | str | None,
+                   received: Decimal | str | None, received_currency: str | None) -> str:
+    """``Payout USD 80.00 − 2.50 fee, KES 9,950.00 received`` (the parts that were given)."""
+    text = f"Payout {currency} {fmt_amount(amount)}"
+    if fee is not None and Decimal(str(fee)) != 0:
+        text += f" − {fmt_amount(fee)} fee"
+    if received is not None:
+        text += f", {received_currency or currency} {fmt_amount(received)} received"
+    return text
+
+
+def rate_change(new: Decimal, before: Decimal | None) -> str:
+    """`` (was 35.00, −42.9%)`` after a new rate; blank for a project's first rate."""
+    if before is None:
+        return ""
+    if before == 0:
+        return f" (was {fmt_amount(before)})"
+    pct = (Decimal(new) - before) / before * 100
+    sign = "+" if pct >= 0 else "−"
+    return f" (was {fmt_amount(before)}, {sign}{abs(pct).quantize(Decimal('0.1'), rounding=ROUND_HALF_EVEN)}%)"
+
+
+def entry_summary(row: dict[str, Any], home: str) -> str:
+    """What a saved entry was: ``1:30 of tasking on Outlier · Genesis, earned USD 30.00``."""
+    what = row["platform"] + (f" · {row['project']}" if row.get("project") else "")
+    text = f"{fmt_hm(int(row['end_epoch']) - int(row['start_epoch']))} of {row['kind']} on {what}"
+    if row.get("pay_home") is not None:
+        return text + f", earned {home} {fmt_amount(row['pay_home'])}"
+    if row.get("fx_missing"):
+        return text + " (its pay needs an exchange rate)"
+    return text + f", {row['status']} (earns nothing)"
+
+
+# -- decimal comma -------------------------------------------------------------------------
+_COMMA_DECIMAL = re.compile(r"^\s*-?\d+,\d{1,2}\s*$")
+_DOT_THOUSANDS_COMMA_DECIMAL = re.compile(r"^\s*-?\d{1,3}(\.\d{3})+,\d{1,2}\s*$")
+
+
+def amount_text(text: str | None) -> str | None:
+    """A typed amount with a decimal comma read as the worker meant it, where unambiguous:
+    ``12,50`` → ``12.50`` and ``1.234,50`` → ``1234.50``. ``1,234`` (three digits after the
+    comma: a thousands separator or a decimal?) is left as typed, for the amount's own check
+    to refuse with its usual words. Blank stays None."""
+    if text is None or not str(text).strip():
+        return None
+    s = str(text).strip()
+    if _COMMA_DECIMAL.match(s):
+        return s.replace(",", ".")
+    if _DOT_THOUSANDS_COMMA_DECIMAL.match(s):
+        return s.replace(".", "").replace(",", ".")
+    return s
+
+
+# -- today and this week -------------------------------------------------------------------
+def today_and_week(store, now: int) -> dict[str, Any]:
+    """Today's and this week's figures (``taskerlog status``; the Log page's glance). Reads
+    only this week's entries, so it is quick on a big logbook. Running clocks are not counted."""
+    from . import metrics
+
+    s = store.settings()
+    tz = s.timezone
+    today = timeutil.to_local(now, tz).date()
+    monday = timeutil.week_monday(today)
+    frames = store.frames(work_start=(timeutil.local_midnight(monday, tz),
+                                      timeutil.local_midnight(monday + dt.timedelta(days=7), tz)))
+    out: dict[str, Any] = {"today": None, "week": None, "problem": None}
+    try:
+        prepared = metrics.prepare(frames)
+        d = metrics.compute(frames, date_from=today, date_to=today, breakdowns=False, today=today,
+                            prepared=prepared)
+        w = metrics.compute(frames, date_from=monday, date_to=monday + dt.timedelta(days=6),
+                            breakdowns=False, today=today, prepared=prepared)
+        out["today"] = {"date": today.isoformat(), "hours_worked": d["hours_worked"],
+                        "hours_paid": d["hours_paid"], "earned": d["earned"],
+                        "effective_hourly_wage": d["effective_hourly_wage"]}
+        out["week"] = {"week": timeutil.iso_week_label(today), "from": monday.isoformat(),
+                       "to": (monday + dt.timedelta(days=6)).isoformat(),
+                       "hours_worked": w["hours_worked"], "hours_paid": w["hours_paid"], "earned": w["earned"],
+                       "effective_hourly_wage": w["effective_hourly_wage"],
+                       "paid_hourly_rate": w["paid_hourly_rate"], "eq_days": w.get("eq_days")}
+    except metrics.MetricsError as exc:
+        out["problem"] = str(exc)
+    return out
