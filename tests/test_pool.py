@@ -508,6 +508,9 @@ def _file(tmp_path, name: str, rows: list[dict], text: str | None = None):
     data = {"format": C.CONTRIBUTION_FORMAT, "campaign_id": "dla-2026", "pseudonym": pseud(len(name)),
             "currency": "USD", "months": list(campaign().months), "rows": rows}
     path = tmp_path / name
+    if text is not None and text.startswith("REPEAT:"):  # the rows' JSON with this key written twice, values valid
+        pair = text[len("REPEAT:"):]
+        text = json.dumps(data).replace(pair, pair + ", " + pair, 1)
     path.write_text(text if text is not None else json.dumps(data))
     return path
 
@@ -524,6 +527,9 @@ def _file(tmp_path, name: str, rows: list[dict], text: str | None = None):
     ("bool.json", [_good_row(earned=True)], None, "rows[1]: earned: a whole number is needed"),
     ("nan.json", [], '{"format": "taskerlog-contribution/1", "rows": [{"hours_worked": NaN}]}', "NaN is not a number"),
     ("dupkey.json", [], '{"format": "taskerlog-contribution/1", "format": "x"}', "the key 'format' appears twice"),
+    ("duprowkey.json", [_good_row(earned=100)], "REPEAT:\"earned\": 100", "the key 'earned' appears twice"),
+    ("dupkind.json", [_good_row(hours_paid=8, unpaid_hours={"waiting": 2})], "REPEAT:\"waiting\": 2",
+     "the key 'waiting' appears twice"),
     ("duprow.json", [_good_row(), _good_row()], None, "rows[2]: month: the same month, platform and category"),
     ("list.json", [], "[1, 2, 3]", "not a taskerlog contribution file"),
     ("object.json", [_good_row(month={"a": 1}, platform=["x"])], None, "rows[1]: month: text is needed"),

@@ -227,9 +227,15 @@ def _constant(name):
     raise _Refused(f"{name} is not a number a contribution can hold")
 
 
-def load_json(data: bytes | str, where: str) -> Any:
-    """JSON with duplicate keys, NaN and Infinity refused (a clear message naming ``where``)."""
+def load_json(data: bytes | str, where: str, *, repeated_keys: bool = True) -> Any:
+    """JSON with duplicate keys, NaN and Infinity refused (a clear message naming ``where``).
+
+    ``repeated_keys=False``: decoded at C speed without looking for repeated keys; the caller
+    then counts the keys it decoded and calls :func:`refuse_repeated_keys`.
+    """
     try:
+        if not repeated_keys:
+            return json.loads(data, parse_constant=_constant)
         return json.loads(data, object_pairs_hook=_pairs, parse_constant=_constant)
     except _Refused as exc:
         raise ContributionError(f"{where}: {exc}") from exc
@@ -237,6 +243,18 @@ def load_json(data: bytes | str, where: str) -> Any:
         raise ContributionError(f"{where}: not a contribution file (not valid JSON: {getattr(exc, 'msg', exc)})") from exc
     except RecursionError as exc:
         raise ContributionError(f"{where}: not a contribution file (nested too deeply)") from exc
+
+
+def refuse_repeated_keys(data: bytes | str, where: str, keys: int) -> None:
+    """Raise ContributionError if an object in the JSON text repeats a key; ``keys``: how many
+    keys its decoded objects hold, all levels together.
+
+    Every key in the text is followed by a ``:`` and a repeat leaves one key for two, so a text
+    with exactly as many ``:`` as keys repeats none. Otherwise (a repeat, or a ``:`` inside a
+    string) it is decoded again checking each object, for the exact message.
+    """
+    if data.count(b":" if isinstance(data, bytes) else ":") != keys:
+        load_json(data, where)
 
 
 def _num_ok(v, integer: bool) -> bool:
@@ -280,7 +298,7 @@ def check_batch(items, campaign: Campaign) -> tuple[pd.DataFrame, dict[str, str]
         i = len(heads)
         heads.append((where, {}))
         try:
-            raw = load_json(text, where)
+            raw = load_json(text, where, repeated_keys=False)
             if not isinstance(raw, dict) or raw.get("format") != CONTRIBUTION_FORMAT:
                 raise ContributionError(f"{where}: not a taskerlog contribution file (format is not {CONTRIBUTION_FORMAT})")
             extra, missing = set(raw) - TOP_KEYS, TOP_KEYS - set(raw)
@@ -314,24 +332,34 @@ def check_batch(items, campaign: Campaign) -> tuple[pd.DataFrame, dict[str, str]
             if errs:
                 raise ContributionError("\n".join(errs))
             heads[i] = (where, {"pseudonym": raw["pseudonym"], "months": set(ms)})
+            keys = len(raw)  # the keys of its objects, for refuse_repeated_keys (other objects are refused anyway)
             for j, r in enumerate(rows, 1):
                 if type(r) is not dict:
                     raise ContributionError(f"{where}: rows[{j}]: not an object")
-                if not (r.keys() <= _ROW_KEY_SET and r.keys() >= _REQUIRED_ROW_KEYS):
-                    extra = sorted(map(str, r.keys() - _ROW_KEY_SET))
-                    raise ContributionError(f"{where}: rows[{j}]: " + (
-                        f"{extra[0][:40]}: not a field of a row" if extra
-                        else f"{sorted(_REQUIRED_ROW_KEYS - r.keys())[0]}: missing"))
-                if len(r) < len(ROW_KEYS):
+                keys += len(r)
+                if r.keys() != _ROW_KEY_SET:
+                    if not (r.keys() <= _ROW_KEY_SET and r.keys() >= _REQUIRED_ROW_KEYS):
+                        extra = sorted(map(str, r.keys() - _ROW_KEY_SET))
+                        raise ContributionError(f"{where}: rows[{j}]: " + (
+                            f"{extra[0][:40]}: not a field of a row" if extra
+                            else f"{sorted(_REQUIRED_ROW_KEYS - r.keys())[0]}: missing"))
                     rows[j - 1] = {**ROW_DEFAULTS, **r}
+                if type(r.get("unpaid_hours")) is dict:
+                    keys += len(r["unpaid_hours"])
+            refuse_repeated_keys(text, where, keys)
             listed = set(ms)
-            for j, m in enumerate(map(operator.itemgetter("month"), rows), 1):
-                if type(m) is str and m not in listed and m in months:
-                    problems.setdefault(i, []).append(f"{where}: rows[{j}]: month: not listed in the file's months")
+            if listed != months:  # a file listing every campaign month cannot have a row in an unlisted one
+                for j, m in enumerate(map(operator.itemgetter("month"), rows), 1):
+                    if type(m) is str and m not in listed and m in months:
+                        problems.setdefault(i, []).append(f"{where}: rows[{j}]: month: not listed in the file's months")
             all_rows += rows
             files += [i] * len(rows)
             numbers += range(1, len(rows) + 1)
         except ContributionError as exc:
+            try:  # a repeated key may be the cause (the first decoding did not look for them): name it
+                load_json(text, where)
+            except ContributionError as first:
+                exc = first
             problems.setdefault(i, []).append(str(exc))
     df = pd.DataFrame({"file": np.asarray(files, dtype="int64"), "row": np.asarray(numbers, dtype="int64")})
     file_arr, row_arr = df["file"].to_numpy(), df["row"].to_numpy()
