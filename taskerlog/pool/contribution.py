@@ -257,11 +257,6 @@ def refuse_repeated_keys(data: bytes | str, where: str, keys: int) -> None:
         load_json(data, where)
 
 
-def _num_ok(v, integer: bool) -> bool:
-    t = type(v)
-    return t is int or (not integer and t is float)
-
-
 def _numbers(values: list) -> np.ndarray:
     """JSON numbers as float64; anything else (text, lists, true/false, absurd sizes) becomes NaN."""
     try:
@@ -407,16 +402,15 @@ def check_batch(items, campaign: Campaign) -> tuple[pd.DataFrame, dict[str, str]
         refuse((x < lo) | (x > hi), k, f"must be between {lo:,} and {hi:,}")
     refuse(df["units"].to_numpy() % 10 != 0, "units", "must be rounded to tens")
     refuse((df["eq_days"].to_numpy() < 0) | (df["eq_days"].to_numpy() > days), "eq_days", "more days than the month has")
-    for idx, (u, w) in enumerate(zip(cols["unpaid_hours"], hw)):
-        if u == {}:
-            continue
-        if type(u) is not dict or any(
-                kind not in UNPAID_KEYS or not _num_ok(h, False) or h < 0 or h * 2 != round(h * 2) or h > w
-                for kind, h in u.items()):
-            f, j = int(file_arr[idx]), int(row_arr[idx])
-            problems.setdefault(f, []).append(
-                f"{heads[f][0]}: rows[{j}]: unpaid_hours: kinds of {', '.join(UNPAID_KEYS)} with hours in steps of "
-                "0.5, none more than hours_worked")
+    unpaid = [u if type(u) is dict else {} for u in cols["unpaid_hours"]]
+    bad = np.fromiter((type(u) is not dict for u in cols["unpaid_hours"]), dtype=bool, count=n)
+    owner = np.repeat(np.arange(n), np.fromiter(map(len, unpaid), dtype="int64", count=n))  # row of each kind
+    kinds = list(itertools.chain.from_iterable(map(dict.keys, unpaid)))
+    h = _numbers(list(itertools.chain.from_iterable(map(dict.values, unpaid))))
+    wrong = ~np.fromiter(map(frozenset(UNPAID_KEYS).__contains__, kinds), dtype=bool, count=len(kinds))
+    wrong |= ~(np.isfinite(h) & (h >= 0) & half(h) & (h <= hw[owner]))  # NaN compares False: refused
+    bad[owner[wrong]] = True
+    refuse(bad, "unpaid_hours", f"kinds of {', '.join(UNPAID_KEYS)} with hours in steps of 0.5, none more than hours_worked")
     dup = df.duplicated(["file", "month", "platform", "category"], keep="first").to_numpy()
     refuse(dup, "month", "the same month, platform and category appear twice")
     good = [i for i in range(len(heads)) if i not in problems]
