@@ -574,3 +574,19 @@ def test_a_later_file_of_the_same_member_wins_across_chunks(tmp_path, monkeypatc
     res = P.add_contributions(pool, files)
     assert (res.added, res.replaced, res.problems) == (2, 0, [])
     assert sorted(P.load_rows(pool)["earned"].tolist()) == [120, 150]
+
+
+def test_pool_add_in_several_chunks_keeps_every_problem_in_file_order(tmp_path, monkeypatch):
+    monkeypatch.setattr(P, "CHUNK", 2)  # 3 chunks: checked by worker processes
+    pool = tmp_path / "pool"
+    P.init_pool(pool, campaign())
+    good = [_file(tmp_path, f"good{i}.json", [_good_row(earned=100 + i)]) for i in range(3)]
+    for i, path in enumerate(good):  # distinct members
+        path.write_text(path.read_text().replace(pseud(len(path.name)), pseud(50 + i)))
+    dup = _file(tmp_path, "dup.json", [_good_row()], 'REPEAT:"earned": 100')
+    missing = tmp_path / "missing.json"
+    res = P.add_contributions(pool, [good[0], dup, good[1], missing, good[2]])
+    assert (res.added, res.replaced) == (3, 0)
+    assert [p.split(":")[0] for p in res.problems] == [str(dup), str(missing)]
+    assert "the key 'earned' appears twice" in res.problems[0] and "cannot be read" in res.problems[1]
+    assert sorted(P.load_rows(pool)["earned"].tolist()) == [100, 101, 102]
