@@ -115,9 +115,9 @@ def open_pool(pool_dir: str | Path) -> Campaign:
 def _read_files(files: Iterable[str | Path], problems: list[str]):
     """(name, bytes) of each file, refusing unreadable and oversized ones unread (into ``problems``)."""
     for f in files:
-        f = Path(f)
+        f = os.fspath(f)
         try:
-            size = f.stat().st_size
+            size = os.stat(f).st_size
             if size > MAX_FILE_BYTES:
                 problems.append(f"{f}: {size:,} bytes, more than a contribution can be ({MAX_FILE_BYTES:,}); "
                                 "ask the member for the file taskerlog wrote")
@@ -130,7 +130,7 @@ def _read_files(files: Iterable[str | Path], problems: list[str]):
         if len(data) > MAX_FILE_BYTES:
             problems.append(f"{f}: more than {MAX_FILE_BYTES:,} bytes; ask the member for the file taskerlog wrote")
             continue
-        yield str(f), data
+        yield f, data
 
 
 def _check_files(paths: list, campaign: Campaign) -> tuple[pd.DataFrame, dict[str, str], list[str]]:
