@@ -103,7 +103,7 @@ def run(results: list[dict], sizes: list[int], workdir: Path, n: int = N_CONTRIB
     results.append({"area": "pool", "what": "pool add (validate + store 12-month files)", "size": n,
                     "seconds": add_s, "target": "< 60 s" + (" meets" if add_s < 60 else " **misses**"),
                     "note": f"{add_cpu:.1f} s of CPU in up to {P.WORKERS} processes, load average {load:.1f} before; "
-                            f"peak memory {_peak_mb()} ; generating the files took {gen:.1f} s (not counted)"})
+                            f"peak memory {_peak_mb()}; generating the files took {gen:.1f} s (not counted)"})
     t0, c0 = time.perf_counter(), cpu_seconds()
     rel = PB.publish(pool_dir, Decimal("0.5"), now=dt.datetime.now(dt.timezone.utc), reference_wage=Decimal("7.25"))
     out_text = RR.to_csv(rel) + RR.to_html(rel)
