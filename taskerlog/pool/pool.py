@@ -136,7 +136,7 @@ def _read_files(files: Iterable[str | Path], problems: list[str]):
 def _check_files(paths: list, campaign: Campaign) -> tuple[pd.DataFrame, dict[str, str], list[str]]:
     """Read and check files: :func:`check_batch`, with unreadable and oversized files among the problems."""
     problems: list[str] = []
-    rows, members, bad = check_batch(list(_read_files(paths, problems)), campaign)
+    rows, members, bad = check_batch(_read_files(paths, problems), campaign)
     return rows, members, problems + bad
 
 
