@@ -508,6 +508,9 @@ def _file(tmp_path, name: str, rows: list[dict], text: str | None = None):
     data = {"format": C.CONTRIBUTION_FORMAT, "campaign_id": "dla-2026", "pseudonym": pseud(len(name)),
             "currency": "USD", "months": list(campaign().months), "rows": rows}
     path = tmp_path / name
+    if text is not None and text.startswith("REPEAT:"):  # the rows' JSON with this key written twice, values valid
+        pair = text[len("REPEAT:"):]
+        text = json.dumps(data).replace(pair, pair + ", " + pair, 1)
     path.write_text(text if text is not None else json.dumps(data))
     return path
 
@@ -520,10 +523,18 @@ def _file(tmp_path, name: str, rows: list[dict], text: str | None = None):
     ("cuts.json", [_good_row(rate_cuts=10**9)], None, "rows[1]: rate_cuts: must be between"),
     ("eq.json", [_good_row(eq_days=30)], None, "rows[1]: eq_days: more days than the month has"),
     ("unpaid.json", [_good_row(hours_paid=0, unpaid_hours={"waiting": 1e30})], None, "rows[1]: unpaid_hours"),
+    ("kind.json", [_good_row(), _good_row(month="2026-03", unpaid_hours={"waiting": 1, "lunch": 1})], None,
+     "rows[2]: unpaid_hours"),
+    ("kindtext.json", [_good_row(hours_paid=5, unpaid_hours={"waiting": "5"})], None, "rows[1]: unpaid_hours"),
+    ("kindlist.json", [_good_row(unpaid_hours=[1])], None, "rows[1]: unpaid_hours"),
+    ("kindhalf.json", [_good_row(hours_paid=5, unpaid_hours={"waiting": 0.3})], None, "rows[1]: unpaid_hours"),
     ("text.json", [_good_row(hours_worked="lots")], None, "rows[1]: hours_worked: a number is needed"),
     ("bool.json", [_good_row(earned=True)], None, "rows[1]: earned: a whole number is needed"),
     ("nan.json", [], '{"format": "taskerlog-contribution/1", "rows": [{"hours_worked": NaN}]}', "NaN is not a number"),
     ("dupkey.json", [], '{"format": "taskerlog-contribution/1", "format": "x"}', "the key 'format' appears twice"),
+    ("duprowkey.json", [_good_row(earned=100)], "REPEAT:\"earned\": 100", "the key 'earned' appears twice"),
+    ("dupkind.json", [_good_row(hours_paid=8, unpaid_hours={"waiting": 2})], "REPEAT:\"waiting\": 2",
+     "the key 'waiting' appears twice"),
     ("duprow.json", [_good_row(), _good_row()], None, "rows[2]: month: the same month, platform and category"),
     ("list.json", [], "[1, 2, 3]", "not a taskerlog contribution file"),
     ("object.json", [_good_row(month={"a": 1}, platform=["x"])], None, "rows[1]: month: text is needed"),
@@ -563,3 +574,19 @@ def test_a_later_file_of_the_same_member_wins_across_chunks(tmp_path, monkeypatc
     res = P.add_contributions(pool, files)
     assert (res.added, res.replaced, res.problems) == (2, 0, [])
     assert sorted(P.load_rows(pool)["earned"].tolist()) == [120, 150]
+
+
+def test_pool_add_in_several_chunks_keeps_every_problem_in_file_order(tmp_path, monkeypatch):
+    monkeypatch.setattr(P, "CHUNK", 2)  # 3 chunks: checked by worker processes
+    pool = tmp_path / "pool"
+    P.init_pool(pool, campaign())
+    good = [_file(tmp_path, f"good{i}.json", [_good_row(earned=100 + i)]) for i in range(3)]
+    for i, path in enumerate(good):  # distinct members
+        path.write_text(path.read_text().replace(pseud(len(path.name)), pseud(50 + i)))
+    dup = _file(tmp_path, "dup.json", [_good_row()], 'REPEAT:"earned": 100')
+    missing = tmp_path / "missing.json"
+    res = P.add_contributions(pool, [good[0], dup, good[1], missing, good[2]])
+    assert (res.added, res.replaced) == (3, 0)
+    assert [p.split(":")[0] for p in res.problems] == [str(dup), str(missing)]
+    assert "the key 'earned' appears twice" in res.problems[0] and "cannot be read" in res.problems[1]
+    assert sorted(P.load_rows(pool)["earned"].tolist()) == [100, 101, 102]

@@ -227,9 +227,15 @@ def _constant(name):
     raise _Refused(f"{name} is not a number a contribution can hold")
 
 
-def load_json(data: bytes | str, where: str) -> Any:
-    """JSON with duplicate keys, NaN and Infinity refused (a clear message naming ``where``)."""
+def load_json(data: bytes | str, where: str, *, repeated_keys: bool = True) -> Any:
+    """JSON with duplicate keys, NaN and Infinity refused (a clear message naming ``where``).
+
+    ``repeated_keys=False``: decoded at C speed without looking for repeated keys; the caller
+    then counts the keys it decoded and calls :func:`refuse_repeated_keys`.
+    """
     try:
+        if not repeated_keys:
+            return json.loads(data, parse_constant=_constant)
         return json.loads(data, object_pairs_hook=_pairs, parse_constant=_constant)
     except _Refused as exc:
         raise ContributionError(f"{where}: {exc}") from exc
@@ -239,9 +245,16 @@ def load_json(data: bytes | str, where: str) -> Any:
         raise ContributionError(f"{where}: not a contribution file (nested too deeply)") from exc
 
 
-def _num_ok(v, integer: bool) -> bool:
-    t = type(v)
-    return t is int or (not integer and t is float)
+def refuse_repeated_keys(data: bytes | str, where: str, keys: int) -> None:
+    """Raise ContributionError if an object in the JSON text repeats a key; ``keys``: how many
+    keys its decoded objects hold, all levels together.
+
+    Every key in the text is followed by a ``:`` and a repeat leaves one key for two, so a text
+    with exactly as many ``:`` as keys repeats none. Otherwise (a repeat, or a ``:`` inside a
+    string) it is decoded again checking each object, for the exact message.
+    """
+    if data.count(b":" if isinstance(data, bytes) else ":") != keys:
+        load_json(data, where)
 
 
 def _numbers(values: list) -> np.ndarray:
@@ -280,7 +293,7 @@ def check_batch(items, campaign: Campaign) -> tuple[pd.DataFrame, dict[str, str]
         i = len(heads)
         heads.append((where, {}))
         try:
-            raw = load_json(text, where)
+            raw = load_json(text, where, repeated_keys=False)
             if not isinstance(raw, dict) or raw.get("format") != CONTRIBUTION_FORMAT:
                 raise ContributionError(f"{where}: not a taskerlog contribution file (format is not {CONTRIBUTION_FORMAT})")
             extra, missing = set(raw) - TOP_KEYS, TOP_KEYS - set(raw)
@@ -314,24 +327,34 @@ def check_batch(items, campaign: Campaign) -> tuple[pd.DataFrame, dict[str, str]
             if errs:
                 raise ContributionError("\n".join(errs))
             heads[i] = (where, {"pseudonym": raw["pseudonym"], "months": set(ms)})
+            keys = len(raw)  # the keys of its objects, for refuse_repeated_keys (other objects are refused anyway)
             for j, r in enumerate(rows, 1):
                 if type(r) is not dict:
                     raise ContributionError(f"{where}: rows[{j}]: not an object")
-                if not (r.keys() <= _ROW_KEY_SET and r.keys() >= _REQUIRED_ROW_KEYS):
-                    extra = sorted(map(str, r.keys() - _ROW_KEY_SET))
-                    raise ContributionError(f"{where}: rows[{j}]: " + (
-                        f"{extra[0][:40]}: not a field of a row" if extra
-                        else f"{sorted(_REQUIRED_ROW_KEYS - r.keys())[0]}: missing"))
-                if len(r) < len(ROW_KEYS):
+                keys += len(r)
+                if r.keys() != _ROW_KEY_SET:
+                    if not (r.keys() <= _ROW_KEY_SET and r.keys() >= _REQUIRED_ROW_KEYS):
+                        extra = sorted(map(str, r.keys() - _ROW_KEY_SET))
+                        raise ContributionError(f"{where}: rows[{j}]: " + (
+                            f"{extra[0][:40]}: not a field of a row" if extra
+                            else f"{sorted(_REQUIRED_ROW_KEYS - r.keys())[0]}: missing"))
                     rows[j - 1] = {**ROW_DEFAULTS, **r}
+                if type(r.get("unpaid_hours")) is dict:
+                    keys += len(r["unpaid_hours"])
+            refuse_repeated_keys(text, where, keys)
             listed = set(ms)
-            for j, m in enumerate(map(operator.itemgetter("month"), rows), 1):
-                if type(m) is str and m not in listed and m in months:
-                    problems.setdefault(i, []).append(f"{where}: rows[{j}]: month: not listed in the file's months")
+            if listed != months:  # a file listing every campaign month cannot have a row in an unlisted one
+                for j, m in enumerate(map(operator.itemgetter("month"), rows), 1):
+                    if type(m) is str and m not in listed and m in months:
+                        problems.setdefault(i, []).append(f"{where}: rows[{j}]: month: not listed in the file's months")
             all_rows += rows
             files += [i] * len(rows)
             numbers += range(1, len(rows) + 1)
         except ContributionError as exc:
+            try:  # a repeated key may be the cause (the first decoding did not look for them): name it
+                load_json(text, where)
+            except ContributionError as first:
+                exc = first
             problems.setdefault(i, []).append(str(exc))
     df = pd.DataFrame({"file": np.asarray(files, dtype="int64"), "row": np.asarray(numbers, dtype="int64")})
     file_arr, row_arr = df["file"].to_numpy(), df["row"].to_numpy()
@@ -379,16 +402,15 @@ def check_batch(items, campaign: Campaign) -> tuple[pd.DataFrame, dict[str, str]
         refuse((x < lo) | (x > hi), k, f"must be between {lo:,} and {hi:,}")
     refuse(df["units"].to_numpy() % 10 != 0, "units", "must be rounded to tens")
     refuse((df["eq_days"].to_numpy() < 0) | (df["eq_days"].to_numpy() > days), "eq_days", "more days than the month has")
-    for idx, (u, w) in enumerate(zip(cols["unpaid_hours"], hw)):
-        if u == {}:
-            continue
-        if type(u) is not dict or any(
-                kind not in UNPAID_KEYS or not _num_ok(h, False) or h < 0 or h * 2 != round(h * 2) or h > w
-                for kind, h in u.items()):
-            f, j = int(file_arr[idx]), int(row_arr[idx])
-            problems.setdefault(f, []).append(
-                f"{heads[f][0]}: rows[{j}]: unpaid_hours: kinds of {', '.join(UNPAID_KEYS)} with hours in steps of "
-                "0.5, none more than hours_worked")
+    unpaid = [u if type(u) is dict else {} for u in cols["unpaid_hours"]]
+    bad = np.fromiter((type(u) is not dict for u in cols["unpaid_hours"]), dtype=bool, count=n)
+    owner = np.repeat(np.arange(n), np.fromiter(map(len, unpaid), dtype="int64", count=n))  # row of each kind
+    kinds = list(itertools.chain.from_iterable(map(dict.keys, unpaid)))
+    h = _numbers(list(itertools.chain.from_iterable(map(dict.values, unpaid))))
+    wrong = ~np.fromiter(map(frozenset(UNPAID_KEYS).__contains__, kinds), dtype=bool, count=len(kinds))
+    wrong |= ~(np.isfinite(h) & (h >= 0) & half(h) & (h <= hw[owner]))  # NaN compares False: refused
+    bad[owner[wrong]] = True
+    refuse(bad, "unpaid_hours", f"kinds of {', '.join(UNPAID_KEYS)} with hours in steps of 0.5, none more than hours_worked")
     dup = df.duplicated(["file", "month", "platform", "category"], keep="first").to_numpy()
     refuse(dup, "month", "the same month, platform and category appear twice")
     good = [i for i in range(len(heads)) if i not in problems]

@@ -48,8 +48,9 @@ effective wage is below the reference wage.
 
 from __future__ import annotations
 
-import itertools
+import functools
 import json
+import multiprocessing
 import os
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -85,6 +86,8 @@ class AddResult:
 ROWS_FILE = "rows.parquet"
 CHUNK = 5_000
 """Files checked together in one go: bounds memory to a few times these files' size."""
+WORKERS = min(os.cpu_count() or 1, 4)
+"""Processes checking chunks at the same time when there are several (at most 4: each holds a chunk)."""
 ROW_FIELDS = ("month", "platform", "category", "hours_worked", "hours_paid", "earned", "eq_days", "rate_cuts")
 
 
@@ -112,9 +115,9 @@ def open_pool(pool_dir: str | Path) -> Campaign:
 def _read_files(files: Iterable[str | Path], problems: list[str]):
     """(name, bytes) of each file, refusing unreadable and oversized ones unread (into ``problems``)."""
     for f in files:
-        f = Path(f)
+        f = os.fspath(f)
         try:
-            size = f.stat().st_size
+            size = os.stat(f).st_size
             if size > MAX_FILE_BYTES:
                 problems.append(f"{f}: {size:,} bytes, more than a contribution can be ({MAX_FILE_BYTES:,}); "
                                 "ask the member for the file taskerlog wrote")
@@ -127,7 +130,25 @@ def _read_files(files: Iterable[str | Path], problems: list[str]):
         if len(data) > MAX_FILE_BYTES:
             problems.append(f"{f}: more than {MAX_FILE_BYTES:,} bytes; ask the member for the file taskerlog wrote")
             continue
-        yield str(f), data
+        yield f, data
+
+
+def _check_files(paths: list, campaign: Campaign) -> tuple[pd.DataFrame, dict[str, str], list[str]]:
+    """Read and check files: :func:`check_batch`, with unreadable and oversized files among the problems."""
+    problems: list[str] = []
+    rows, members, bad = check_batch(_read_files(paths, problems), campaign)
+    return rows, members, problems + bad
+
+
+def _checked_chunks(paths: list[str], campaign: Campaign):
+    """:func:`_check_files` of each chunk of CHUNK files, in order; chunks are independent, so with
+    several they are checked by WORKERS processes at once."""
+    chunks = [paths[i:i + CHUNK] for i in range(0, len(paths), CHUNK)]
+    if len(chunks) < 2 or WORKERS < 2:
+        yield from (_check_files(c, campaign) for c in chunks)
+        return
+    with multiprocessing.Pool(min(WORKERS, len(chunks))) as workers:
+        yield from workers.imap(functools.partial(_check_files, campaign=campaign), chunks)
 
 
 def _stored(pool_dir: Path, campaign: Campaign) -> pd.DataFrame:
@@ -142,10 +163,9 @@ def _stored(pool_dir: Path, campaign: Campaign) -> pd.DataFrame:
     legacy = sorted((pool_dir / "contributions").glob("*.json"))
     if not legacy:
         return pd.DataFrame(columns=["pseudonym", *ROW_FIELDS])
-    problems: list[str] = []
-    rows, _, bad = check_batch(_read_files(legacy, problems), campaign)
-    if problems or bad:
-        raise PoolError("\n".join(problems + bad) + "\nremove these files from the pool folder and add the members' "
+    rows, _, problems = _check_files(legacy, campaign)
+    if problems:
+        raise PoolError("\n".join(problems) + "\nremove these files from the pool folder and add the members' "
                         "files again")
     return rows
 
@@ -160,14 +180,9 @@ def add_contributions(pool_dir: str | Path, files: Iterable[str | Path]) -> AddR
     pool_dir = Path(pool_dir)
     campaign = open_pool(pool_dir)
     result = AddResult()
-    reading = _read_files(files, result.problems)
     parts: list[pd.DataFrame] = []
     seen: set[str] = set()
-    while True:
-        chunk = list(itertools.islice(reading, CHUNK))
-        if not chunk:
-            break
-        rows, members, problems = check_batch(chunk, campaign)
+    for rows, members, problems in _checked_chunks([str(f) for f in files], campaign):
         result.problems += problems
         again = seen & members.keys()
         if again:  # a later file of the same member wins
@@ -178,8 +193,8 @@ def add_contributions(pool_dir: str | Path, files: Iterable[str | Path]) -> AddR
     if not len(new):
         return result
     old = _stored(pool_dir, campaign)
-    incoming = set(new["pseudonym"])
-    before = set(old["pseudonym"])
+    incoming = set(new["pseudonym"].unique())
+    before = set(old["pseudonym"].unique())
     result.replaced = len(incoming & before)
     result.added = len(incoming - before)
     table = pd.concat([old[~old["pseudonym"].isin(incoming)], new], ignore_index=True)
