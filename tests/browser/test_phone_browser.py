@@ -133,7 +133,7 @@ def test_the_pairing_link_opens_the_logbook_and_the_phone_can_log(phone_server, 
     page.keyboard.press("Enter")
     page.get_by_label("Amount (before fees)").fill("42.50")
     page.get_by_role("button", name="Save payout").click()
-    page.get_by_text("Payout of USD 42.50").wait_for(timeout=60_000)
+    page.get_by_text("Payout USD 42.50").wait_for(timeout=60_000)
     settle(page)
     shot(page, "phone-mode-log-390")
     with Store(db) as s:

@@ -24,7 +24,7 @@ import pytest
 from taskerlog.model import EQPeriod, Expense, Logbook, Payout, Rate, WorkEntry
 from taskerlog.store import Store
 
-from .conftest import ARGS, CHROMIUM, DESKTOP, Server, goto, off_machine_links, settle, shot, watch_requests
+from .conftest import DESKTOP, Server, goto, off_machine_links, settle, shot, watch_requests
 
 WORD_JOINER = "\u2060"  # invisible; the app puts it where an autolink would start (appsupport.literal)
 PLATFORM = "[Claim your back pay](http://evil.example) **now**"
@@ -38,8 +38,6 @@ HOSTILE_BIT = re.compile(r"evil|Claim|pixel|^(now|it|red|code|gone|bold|home|hea
 
 CHROMIUM_OWN = (r"^(https?://)?(update\.googleapis\.com|content-autofill\.googleapis\.com|accounts\.google\.com|clients\d*\.google\.com"
                 r"|[\w.-]*\.gvt1\.com|optimizationguide-pa\.googleapis\.com)[:/]")
-CHROMIUM_QUIET = ["--disable-features=AutofillServerCommunication,OptimizationHints,MediaRouter,Translate",
-                  "--disable-domain-reliability", "--no-pings", "--disable-client-side-phishing-detection"]
 
 PAGES = ["history", "import_export", "log", "dashboard", "entries", "projects", "money_page", "fix_records", "evidence",
          "organize", "settings"]
@@ -148,8 +146,8 @@ def _campaign(name: str, cid: str) -> bytes:
 def _walk(page, srv, tmp_path, proxy: RecordingProxy, upload_tmp) -> None:
     # -- a new worker types a hostile platform and project on Welcome (the acceptance check's path)
     goto(page, srv.url)
-    page.get_by_label("Platform").fill(PLATFORM)
-    page.get_by_label("Project").fill(PROJECT)
+    page.get_by_label("Platform", exact=True).fill(PLATFORM)
+    page.get_by_label("Project", exact=True).fill(PROJECT)
     page.get_by_role("button", name="Create and start logging").click()
     page.wait_for_url("**/log", timeout=30_000)
     settle(page)
@@ -167,7 +165,7 @@ def _walk(page, srv, tmp_path, proxy: RecordingProxy, upload_tmp) -> None:
         shot(page, f"text-safety-{name}")
         if name == "log":
             text = visible(page, '[data-testid="stMain"]')
-            assert f"— {PLATFORM} · {PROJECT}" in text and NOTE in text
+            assert f"{PLATFORM} · {PROJECT} — tasking" in text and NOTE in text  # the big ticking clock, its note
             page.get_by_role("tab", name="Empty queue").click()
             settle(page)
             assert f"{PLATFORM}: empty since" in visible(page, '[data-testid="stMain"]')  # a date input's label
@@ -238,9 +236,7 @@ def _walk(page, srv, tmp_path, proxy: RecordingProxy, upload_tmp) -> None:
 
 
 @pytest.mark.parametrize("taskerlog_app", [True], ids=["taskerlog-app"])
-def test_hostile_names_stay_text_and_nothing_leaves_the_computer(tmp_path, taskerlog_app):
-    from playwright.sync_api import sync_playwright
-
+def test_hostile_names_stay_text_and_nothing_leaves_the_computer(tmp_path, taskerlog_app, browser):
     proxy = RecordingProxy()
     upload_tmp = tmp_path / "a" / "b" / "c" / "tmp"  # an upload named ../../x would land in a/b/c or a/b
     upload_tmp.mkdir(parents=True)
@@ -249,18 +245,17 @@ def test_hostile_names_stay_text_and_nothing_leaves_the_computer(tmp_path, taske
     try:
         # a page elsewhere tries the websocket before the worker has opened anything
         assert foreign_origin_websocket(srv.port).split(b" ")[1:2] != [b"101"]
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                        args=ARGS + CHROMIUM_QUIET + [f"--proxy-server={proxy.url}"])
-            try:
-                ctx = browser.new_context(viewport=DESKTOP)
-                away = watch_requests(ctx)  # whatever the pages ask another host for, through the proxy or not
-                page = ctx.new_page()
-                page.set_default_timeout(30_000)
-                _walk(page, srv, tmp_path, proxy, upload_tmp)
-                assert away == [], f"the pages asked the internet for: {sorted(set(away))}"
-            finally:
-                browser.close()
+        # the session's browser, this context's traffic through the recording proxy (one
+        # Playwright per test session: a second one inside it cannot start)
+        ctx = browser.new_context(viewport=DESKTOP, proxy={"server": proxy.url, "bypass": "localhost,127.0.0.1"})
+        try:
+            away = watch_requests(ctx)  # whatever the pages ask another host for, through the proxy or not
+            page = ctx.new_page()
+            page.set_default_timeout(30_000)
+            _walk(page, srv, tmp_path, proxy, upload_tmp)
+            assert away == [], f"the pages asked the internet for: {sorted(set(away))}"
+        finally:
+            ctx.close()
         assert "Traceback" not in srv.log()
     finally:
         srv.stop()
