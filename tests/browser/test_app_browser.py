@@ -264,13 +264,8 @@ def test_a_double_click_on_save_saves_once_and_keeps_nothing_half_typed(server, 
     settle(page)
     assert list(Store(server.db).frames().work["note"]) == ["one click, one entry"]
 
-    page.get_by_role("tab", name="Payout").click()
-    settle(page)
+    open_payout_form(page, "Outlier")
     assert page.get_by_role("tab", name="Payout").get_attribute("aria-selected") == "true"
-    box = page.get_by_label("Platform").filter(visible=True).first
-    box.click()
-    box.fill("Outlier")
-    page.keyboard.press("Enter")
     page.get_by_label("Amount (before fees)").fill("12.50")
     page.get_by_role("button", name="Save payout").dblclick()
     page.get_by_text("Payout USD 12.50 from Outlier saved").wait_for(timeout=60_000)
@@ -323,16 +318,21 @@ def test_history_preview_and_result_speak_of_the_file_not_a_bundle(server, page)
     assert len(Store(server.db).frames().work) == 3
 
 
+def _bring_in(page, server, kind: str, fixture: str) -> None:
+    """On Bring in your history: the file's kind chosen, one of the importer fixtures uploaded."""
+    goto(page, f"{server.url}/history")
+    page.get_by_label("What is the file?").click()
+    page.get_by_role("option", name=kind).click()
+    settle(page)
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+        str(ROOT / "tests" / "fixtures" / "importers" / fixture))
+
+
 def test_history_preview_counts_left_out_breaks_and_asks_once_for_the_platform(server, page):
     """A Clockify export with a break and a zero-length entry previews as valid and says how
     many rows were left out; a Toggl export with empty Client cells is one question naming
     the option, not a problem per row."""
-    goto(page, f"{server.url}/history")
-    page.get_by_label("What is the file?").click()
-    page.get_by_role("option", name="Clockify (detailed CSV export)").click()
-    settle(page)
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
-        str(ROOT / "tests" / "fixtures" / "importers" / "clockify_with_break.csv"))
+    _bring_in(page, server, "Clockify (detailed CSV export)", "clockify_with_break.csv")
     page.get_by_text("The file is valid").wait_for(timeout=60_000)
     settle(page)
     assert "work: would add 2" in page.locator('[data-testid="stCode"]').first.inner_text()
@@ -341,12 +341,7 @@ def test_history_preview_counts_left_out_breaks_and_asks_once_for_the_platform(s
     notes = page.locator('[data-testid="stCode"]').nth(1).inner_text()
     assert "left out 1 break(s)" in notes and "left out 1 zero-length entries" in notes
     shot(page, "history-clockify-left-out")
-    goto(page, f"{server.url}/history")
-    page.get_by_label("What is the file?").click()
-    page.get_by_role("option", name="Toggl Track (detailed CSV export)").click()
-    settle(page)
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
-        str(ROOT / "tests" / "fixtures" / "importers" / "toggl_no_client.csv"))
+    _bring_in(page, server, "Toggl Track (detailed CSV export)", "toggl_no_client.csv")
     page.get_by_text("Nothing can be imported yet").wait_for(timeout=60_000)
     settle(page)
     problems = page.locator('[data-testid="stCode"]').first.inner_text()

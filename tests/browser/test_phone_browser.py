@@ -26,7 +26,7 @@ from taskerlog import phone
 from taskerlog.model import Payout, Project, Rate, WorkEntry
 from taskerlog.store import Store
 
-from .conftest import ARGS, CHROMIUM, PHONE, Server, goto, open_page, settle, shot
+from .conftest import ARGS, CHROMIUM, PHONE, Server, goto, open_page, open_payout_form, settle, shot
 
 pytestmark = pytest.mark.browser
 
@@ -125,12 +125,7 @@ def test_the_pairing_link_opens_the_logbook_and_the_phone_can_log(phone_server, 
     settle(page)
     page.get_by_role("button", name="Queue is back").first.wait_for(timeout=30_000)
     # an M-Pesa payout arrived
-    page.get_by_role("tab", name="Payout").click()
-    settle(page)
-    box = page.get_by_label("Platform").filter(visible=True).first
-    box.click()
-    box.fill("Outlier")
-    page.keyboard.press("Enter")
+    open_payout_form(page, "Outlier")
     page.get_by_label("Amount (before fees)").fill("42.50")
     page.get_by_role("button", name="Save payout").click()
     page.get_by_text("Payout USD 42.50").wait_for(timeout=60_000)
