@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import _clock, _shared
-from taskerlog import appsupport, timesheet, timeutil
+from taskerlog import appsupport, everyday, timesheet, timeutil
 from taskerlog.model import KINDS
 
 _shared.page_header("Timesheet", "A week at once: hours per project, kind and day. Type 1.5 or 1:30; a blank cell "
@@ -35,7 +35,7 @@ have = timesheet.grid(by, monday)
 
 
 def _hm(m: int) -> str:
-    return "" if m == 0 else f"{m // 60}:{m % 60:02d}"
+    return "" if m == 0 else everyday.fmt_hm(m * 60)
 
 
 rows = [{"project": appsupport.choice_label((p, proj)), "kind": kind, **{c: _hm(m) for c, m in zip(day_cols, mins)}}

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from . import timeutil
+from .everyday import fmt_hm
 
 DAY_START = dt.time(9, 0)
 """Where a day's first timesheet entry begins when nothing else was logged that day."""
@@ -69,14 +70,20 @@ def cells(work, tz: str, monday: dt.date) -> tuple[dict[tuple[Row, dt.date], lis
     order, and each day's latest end (where an added entry may begin)."""
     by: dict[tuple[Row, dt.date], list[tuple[int, int, int]]] = {}
     busy: dict[dt.date, int] = {}
-    days = set(week_days(monday))
+    week = week_days(monday)
+    days = set(week)
     for r in work.sort_values(["start", "id"]).itertuples(index=False):
         day = timeutil.to_local(int(r.start), tz).date()
+        # every day of the week the entry reaches is busy until its end: a night's work that
+        # began the day before still holds the morning (an end at midnight reaches no further)
+        last = timeutil.to_local(max(int(r.start), int(r.end) - 1), tz).date()
+        for d in week:
+            if day <= d <= last:
+                busy[d] = max(busy.get(d, 0), int(r.end))
         if day not in days:
             continue
         project = None if r.project is None or r.project != r.project or r.project == "" else str(r.project)
         by.setdefault(((str(r.platform), project, str(r.kind)), day), []).append((int(r.id), int(r.start), int(r.end)))
-        busy[day] = max(busy.get(day, 0), int(r.end))
     return by, busy
 
 
@@ -104,10 +111,10 @@ def plan(by, busy: dict[dt.date, int], wanted: dict[Row, list[int]], monday: dt.
                 end = start + (new - old) * 60
                 next_day = timeutil.local_midnight(day + dt.timedelta(days=1), tz)
                 if end > now:
-                    p.problems.append(f"{where}: {_hm(new - old)} more would end at "
+                    p.problems.append(f"{where}: {fmt_hm((new - old) * 60)} more would end at "
                                       f"{timeutil.to_local(end, tz):%a %H:%M}, after now; log work once it is done")
                 elif end > next_day:
-                    p.problems.append(f"{where}: {_hm(new - old)} more does not fit after the day's other work "
+                    p.problems.append(f"{where}: {fmt_hm((new - old) * 60)} more does not fit after the day's other work "
                                       f"(it ends at {timeutil.to_local(start, tz):%H:%M}); lower it or log it on "
                                       "another day")
                 else:
@@ -151,7 +158,3 @@ def apply(store, p: Plan, source: str) -> int:
 def _label(row: Row) -> str:
     platform, project, kind = row
     return f"{platform}{' · ' + project if project else ''} ({kind})"
-
-
-def _hm(mins: int) -> str:
-    return f"{mins // 60}:{mins % 60:02d}"

@@ -89,3 +89,16 @@ def test_more_than_the_day_holds_after_its_work_is_refused(store):
     by, busy = _state(store)
     p = timesheet.plan(by, busy, {ROW: [150 + 11 * 60, 0, 0, 0, 0, 0, 0]}, MON, TZ, now=at("2026-03-12 12:00"))
     assert "does not fit" in p.problems[0]
+
+
+def test_an_hour_added_after_a_night_that_began_the_day_before_starts_when_the_night_ended(store):
+    """A night from the week before's Sunday 22:00 to Monday 15:00: Monday's added hour starts
+    at 15:00, not at 14:00 after Monday's own entries (inside the night); Tuesday's at 09:00."""
+    store.add_work(WorkEntry(platform="Outlier", project="GD", kind="tasking", start=at("2026-03-08 22:00"),
+                             end=at("2026-03-09 15:00")))
+    by, busy = _state(store)
+    assert busy[MON] == at("2026-03-09 15:00") and MON + dt.timedelta(days=1) not in busy
+    p = timesheet.plan(by, busy, {ROW: [210, 60, 0, 0, 0, 0, 0]}, MON, TZ, now=at("2026-03-12 12:00"))
+    assert p.problems == []
+    assert p.add == [(ROW, at("2026-03-09 15:00"), at("2026-03-09 16:00")),
+                     (ROW, at("2026-03-10 09:00"), at("2026-03-10 10:00"))]
