@@ -8,13 +8,9 @@ published release, states ε spent so far and what that means, and gives each fi
 
 from __future__ import annotations
 
-import csv
 import html
-import io
 
-import pandas as pd
-
-from ..bundle.exporter import escape
+from ..csvsafe import csv_bytes
 from .pool import ALL
 from .publish import FOR_PUBLICATION, Release, fmt
 
@@ -23,7 +19,6 @@ FIGURES = [("wage_p25", "wage, 25 % point", 2), ("wage_median", "wage, median", 
            ("below_reference_share", "below the reference wage %", 1)]
 CSV_COLUMNS = ["level", "platform", "category", "month", "status", "workers", "workers_margin", "currency"] + [
     c for name, _, _ in FIGURES for c in (name, name + "_margin_pts")] + ["release", "epsilon_spent_total"]
-TEXT_COLUMNS = ["level", "platform", "category", "month", "status", "currency", "release"]
 LEGEND = (
     "How to read the figures: every figure carries random noise that protects who contributed. The range or "
     "margin beside it holds the true value 95 times out of 100. Workers are counted approximately (about N, "
@@ -57,14 +52,8 @@ def records(rel: Release) -> list[dict]:
 
 
 def to_csv(rel: Release) -> str:
-    df = pd.DataFrame(records(rel), columns=CSV_COLUMNS)
-    for c in TEXT_COLUMNS:
-        df[c] = escape(df[c])
-    buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=CSV_COLUMNS, lineterminator="\n")
-    w.writeheader()
-    w.writerows(df.to_dict("records"))
-    return buf.getvalue()
+    """The release as CSV, through the one spreadsheet-safe writer."""
+    return csv_bytes(CSV_COLUMNS, ([r.get(c) for c in CSV_COLUMNS] for r in records(rel))).decode("utf-8")
 
 
 def to_json(rel: Release) -> dict:
