@@ -677,3 +677,20 @@ def test_a_report_from_a_sample_says_sample_on_every_page_and_calls_no_entry_lat
         data, manifest, ev = report.make_report(s, date_from=dt.date(2026, 2, 1), date_to=dt.date(2026, 2, 28),
                                                 reference=None, now=t("2026-06-15T12:00"))
     assert not ev.sample and "SAMPLE" not in pdf_text(data)
+
+
+def test_a_payout_for_earlier_work_is_marked_in_the_pack_and_pays_for_no_logged_week(book):
+    """A 50 USD payout on 3 March marked for earlier work: payouts.csv and the PDF say so, Paid
+    out stays 0 in the period (metrics.md), and week 2026-W10's paid work is still waiting for
+    its payout (the 105 of 9 March), not "paid" by the earlier-work one."""
+    import csv
+
+    s, _, _ = book
+    s.add_payout(Payout(platform="Outlier", paid_at=t("2026-03-03T10:00"), amount="50", currency="USD",
+                        for_earlier_work=True))
+    data, _, ev = make(s)
+    assert [w["status"] for w in ev.payout_weeks if w["week"] == "2026-W10"] == ["payout on 2026-03-09"]
+    rows = list(csv.DictReader(io.StringIO(zipfile.ZipFile(io.BytesIO(data)).read("payouts.csv").decode())))
+    assert [(r["amount"], r["for_earlier_work"]) for r in rows] == [("50.00", "yes")]
+    text = pdf_text(data)
+    assert "paying for work done before this logbook began" in text and "Paid out in the period 0.00" in text

@@ -311,9 +311,12 @@ def gather(store, *, date_from: dt.date, date_to: dt.date, reference: Reference 
             "fee": money.format_micros(int(x["fee_micros"] or 0)), "method": None if _na(x["method"]) else x["method"],
             "received": None if _na(x["received_amount_micros"]) else money.format_micros(int(x["received_amount_micros"])),
             "received_currency": None if _na(x["received_currency"]) else x["received_currency"],
-            "reference": None if _na(x["reference"]) else x["reference"], "note": None if _na(x["note"]) else x["note"]})
+            "reference": None if _na(x["reference"]) else x["reference"], "note": None if _na(x["note"]) else x["note"],
+            "for_earlier_work": bool(int(x.get("for_earlier_work") or 0))})
     payouts = [p for p in payouts_all if date_from <= p["day"] <= date_to]
-    payout_weeks, payout_gaps = _payout_analysis(entries, payouts_all, tz, date_from, date_to, today)
+    # a payout for work before the logbook began pays for no logged week (metrics.md: not in paid_out)
+    payout_weeks, payout_gaps = _payout_analysis(entries, [p for p in payouts_all if not p["for_earlier_work"]], tz,
+                                                 date_from, date_to, today)
 
     result = store.verify()
     a_check = anc.check_anchors(store, list(anchor_claims))
@@ -543,6 +546,12 @@ def render_pdf(ev: Evidence) -> bytes:
                  p["reference"] or ""] for p in ev.payouts]
         pdf.grid([["Platform", "Paid", "Gross", "Fee", "Received", "Method", "Reference"], *body],
                  widths=(16, 16, 16, 10, 16, 12, 14), aligns=("L", "L", "R", "R", "R", "L", "L"))
+        earlier = [p for p in ev.payouts if p["for_earlier_work"]]
+        if earlier:
+            pdf.para("Marked by the worker as paying for work done before this logbook began, so not counted in "
+                     "Paid out or Outstanding above: " + "; ".join(
+                         f"{p['platform']}, {ev.local(p['paid_at'])}, {amount(p['amount'], p['currency'])}"
+                         for p in earlier) + ".", size=8.5)
     else:
         pdf.para("No payouts were recorded in this period.")
     if ev.payout_weeks:
@@ -678,9 +687,10 @@ def csv_files(ev: Evidence) -> dict[str, bytes]:
                             r["applies_to"], None if r["change_pct"] is None else f"{r['change_pct']:.3f}", r["note"]]
                            for r in ev.rates]),
         "payouts.csv": csv_bytes(["platform", "paid_at", "amount", "currency", "fee", "method", "received_amount",
-                             "received_currency", "reference", "note"],
+                             "received_currency", "reference", "note", "for_earlier_work"],
                             [[p["platform"], iso(p["paid_at"]), p["amount"], p["currency"], p["fee"], p["method"],
-                              p["received"], p["received_currency"], p["reference"], p["note"]] for p in ev.payouts]),
+                              p["received"], p["received_currency"], p["reference"], p["note"],
+                              "yes" if p["for_earlier_work"] else None] for p in ev.payouts]),
         "eq.csv": csv_bytes(["platform", "start_date", "end_date", "days_in_period", "note"],
                        [[e["platform"], e["start"].isoformat(), e["end"].isoformat() if e["end"] else None,
                          e["days_in_period"], e["note"]] for e in ev.eq]),
