@@ -359,3 +359,20 @@ def test_payouts_for_earlier_work_migration_backs_up_and_keeps_verify_clean(tmp_
     assert len(backups) == 1
     old = sqlite3.connect(backups[0])
     assert "for_earlier_work" not in [r[1] for r in old.execute("PRAGMA table_info(payouts)")]
+
+
+def test_restore_reads_a_backup_whose_name_holds_uri_characters_and_refuses_a_database_that_is_no_logbook(tmp_path):
+    """``back#1.sqlite`` is that file (as a bare ``file:`` address it was a new, empty
+    ``back`` that then replaced the logbook); an SQLite file without a logbook is refused."""
+    src = Store(tmp_path / "logbook.sqlite")
+    src.set_settings(Logbook(home_currency="KES", timezone="Africa/Nairobi"))
+    src.backup(tmp_path / "back#1.sqlite")
+    src.close()
+    other = Store(tmp_path / "other.sqlite")
+    other.restore_from(tmp_path / "back#1.sqlite")
+    assert other.settings().home_currency == "KES" and not (tmp_path / "back").exists()
+    sqlite3.connect(tmp_path / "empty.sqlite").execute("CREATE TABLE t (x)").connection.close()
+    with pytest.raises(StoreError, match="not a taskerlog backup"):
+        other.restore_from(tmp_path / "empty.sqlite")
+    assert other.settings().home_currency == "KES"
+    other.close()

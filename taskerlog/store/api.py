@@ -371,11 +371,16 @@ class Store:
         the live WAL); the backup is opened read-only and integrity-checked first."""
         backup = Path(backup)
         try:
-            src = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
+            # as a file: URI, so a name with # ? or % is that file (not a new, empty one)
+            src = sqlite3.connect(f"{backup.resolve().as_uri()}?mode=ro", uri=True)
             try:
                 result = src.execute("PRAGMA integrity_check").fetchone()[0]
                 if result != "ok":
                     raise StoreError(f"{backup} failed its integrity check ({result}); choose another backup")
+                tables = {r[0] for r in src.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+                if not {"work", "journal"} <= tables:
+                    raise StoreError(f"{backup} is not a taskerlog backup (it holds no logbook); choose a file "
+                                     "made by taskerlog backup")
                 with self._lock:
                     src.backup(self.conn)
             finally:
