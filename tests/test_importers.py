@@ -7,6 +7,7 @@ the expected values beside each test were worked out by hand from those files.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -902,3 +903,13 @@ def test_a_zero_duration_written_as_a_decimal_is_left_out_too(tmp_path):
     r = importers.read_history("clockify", tmp_path / "clockify.csv", NAIROBI, today=TODAY)
     assert r.problems == [], msgs(r)
     assert len(r.tables["work"]) == 2 and "left out 1 zero-length entries" in "\n".join(r.notes)
+
+
+def test_a_cut_off_hit_tracker_backup_is_called_broken_json_not_a_sheet_with_too_many_columns(tmp_path):
+    """A one-line backup cut off at the end: the guess at another kind of file (read as a
+    sheet, 8,000 columns) must not replace the JSON's own message."""
+    hits = [{"hit_id": f"H{i}", "state": "Approved", "reward": 0.1, "date": "2026-03-01"} for i in range(2000)]
+    (tmp_path / "cut.json").write_text(json.dumps({"hits": hits})[:-500], encoding="utf-8")
+    r = importers.read_history("mturk", tmp_path / "cut.json", NAIROBI, today=TODAY)
+    assert [p.message for p in r.problems] == [
+        "cut.json is not JSON (line 1: Expecting ',' delimiter); the MTurk HIT Tracker importer reads its JSON export"]

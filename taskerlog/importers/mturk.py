@@ -81,13 +81,16 @@ def _load(path: Path) -> list[tuple[int, dict | Any]]:
     name = path.name
     try:
         data = load_json(path, "MTurk HIT Tracker", "export your HITs again from the HIT Tracker")
-    except FormatMismatch:
+    except FormatMismatch as not_json:
         from . import known_export
         from ._common import read_sheet
-        what = known_export(read_sheet(path).header)
+        try:  # only a guess at what else the file is: its own failure must not hide the JSON's
+            what = known_export(read_sheet(path).header)
+        except Exception:  # noqa: BLE001
+            what = None
         if what:
             raise FormatMismatch(f"{name} is not a HIT Tracker backup: it looks like {what}") from None
-        raise
+        raise not_json
     if isinstance(data, dict) and "buckets" in data:
         raise FormatMismatch(f"{name} looks like an ActivityWatch export; use --from activitywatch")
     if isinstance(data, dict):
