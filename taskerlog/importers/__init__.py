@@ -415,7 +415,7 @@ def _adopt_untimed(store, df: pd.DataFrame) -> pd.DataFrame:
 def _adopt_payouts(store, df: pd.DataFrame) -> pd.DataFrame:
     from ._common import iso_local
     tz = store.settings().timezone
-    old = store.frames().payouts
+    old = store.frames(work_ids=[]).payouts  # the payouts only: no work entries loaded
     by_ref = {str(r.reference): r for r in old.itertuples(index=False) if r.reference}
     if not by_ref:
         return df
