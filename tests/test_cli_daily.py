@@ -608,6 +608,12 @@ def test_an_import_with_entries_before_the_first_rate_says_so(run, tmp_path):
     assert "warning: 2 entries earn nothing because no pay could be worked out for them. The first is a " \
            "tasking entry: it starts on 2026-03-02, before the first rate of Outlier / Wolf" in out
     assert "warning" not in run("import", str(b)).output  # nothing new the second time
+    # a later file of the same name with one more entry, priced: the earlier import's entries
+    # are not warned about again
+    with (b / "work.csv").open("a") as f:
+        f.write("Outlier,Wolf,tasking,2026-03-06T09:00,2026-03-06T10:00\n")
+    out = run("import", str(b)).output
+    assert "work: added 1" in out and "warning" not in out, out
 
 
 def test_with_a_project_filter_the_platform_figures_are_labelled(run):

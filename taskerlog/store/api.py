@@ -886,15 +886,18 @@ class Store:
             return self.insert("eq", eq_values(e, self.platform_id(e.platform, source=source)), source)
 
     def unpriced(self, ids: Sequence[int] | None = None, *, source: str | None = None) -> list[dict[str, Any]]:
-        """Which of the entries ``ids`` (or those written by ``source``, e.g. an import's
-        ``import:<name>``) earn nothing because no pay could be worked out for them:
-        ``metrics.unpriced_entries`` of just those entries (their pay depends only on the
+        """Which of the entries ``ids`` (or those the latest write by ``source`` added, e.g. an
+        import's ``import:<name>``: the journal names them, so an earlier import of a file of
+        the same name is not counted again) earn nothing because no pay could be worked out for
+        them: ``metrics.unpriced_entries`` of just those entries (their pay depends only on the
         rates, never on other entries, so this is quick on a big logbook)."""
         from .. import metrics
 
         if source is not None:
             with self._lock:
-                ids = [int(r[0]) for r in self.conn.execute("SELECT id FROM work WHERE source = ?", (source,))]
+                row = self.conn.execute("SELECT rows FROM journal WHERE tbl = 'work' AND action = 'insert' AND source = ?"
+                                        " ORDER BY seq DESC LIMIT 1", (source,)).fetchone()
+            ids = [] if row is None else [int(i) for i in jr.unpack_arrays(row[0])[0]]
         return metrics.unpriced_entries(metrics.prepare(self.frames(work_ids=list(ids or []))))
 
     @_locked
