@@ -1047,13 +1047,14 @@ def unpriced_entries(p: Prepared) -> list[dict[str, Any]]:
     (``"no_rate"``: it starts before the first rate of its project and kind, or there is
     none; ``"no_units"``: a per-task rate and no number of tasks), ``kind``, ``platform``,
     ``project``, ``day`` (the local day it starts) and ``first_rate_day`` (or None)."""
+    rows = np.flatnonzero(p.unpriced)
+    firsts = p.first_rate_at[rows].astype(np.int64)
+    first_days = _local_days(np.maximum(firsts, 0), p.tz)  # one time-zone conversion for all of them
     out = []
-    for i in np.flatnonzero(p.unpriced).tolist():
+    for i, first, first_day in zip(rows.tolist(), firsts.tolist(), first_days.tolist()):
         plat, proj = p.project_keys[int(p.pk[i])]
-        first = int(p.first_rate_at[i])
         out.append({"id": int(p.work_ids[i]), "reason": "no_rate" if p.unpriced[i] == UNPRICED_NO_RATE else "no_units",
                     "kind": KINDS[int(p.kind_order[i])], "platform": plat, "project": proj,
                     "day": dt.date.fromordinal(int(p.day[i])),
-                    "first_rate_day": None if first < 0 else dt.date.fromordinal(int(_local_days(
-                        np.array([first], dtype=np.int64), p.tz)[0]))})
+                    "first_rate_day": None if first < 0 else dt.date.fromordinal(int(first_day))})
     return out
