@@ -95,8 +95,9 @@ def _publish_view(pool_dir: Path, cam: Campaign) -> None:
         budget.info(PB.budget_words(cam, PB.spent(PB.read_ledger(pool_dir, cam))))
         for path in reversed(PB.releases(pool_dir)):
             rel = PB.load_release(path)
-            with st.expander(f"Published release {rel.data['number']} · {rel.data['published_at'][:10]} · "
-                             f"ε {rel.data['epsilon']}", expanded=path == PB.releases(pool_dir)[-1]):
+            with st.expander(appsupport.literal(f"Published release {rel.data['number']} · "  # read from a file
+                                                f"{rel.data['published_at'][:10]} · ε {rel.data['epsilon']}"),
+                             expanded=path == PB.releases(pool_dir)[-1]):
                 st.dataframe(pd.DataFrame(RR.records(rel)), hide_index=True)
                 st.download_button("Download CSV", RR.to_csv(rel), file_name=f"{path.stem}.csv", mime="text/csv",
                                    key=f"pool_rel_csv_{path.stem}")
