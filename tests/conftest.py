@@ -1,19 +1,36 @@
 """Shared fixtures: a fresh logbook in a temporary folder, with a fixed clock; the command
-line driven as a worker would (``run``) with the clock fixed at 2026-03-10 12:00 Nairobi."""
+line driven as a worker would (``run``) with the clock fixed at 2026-03-10 12:00 Nairobi;
+the sample logbooks imported once per test session and copied for each test that wants
+one (``sample_logbook``); golden files (``golden``, rewritten with ``--update-golden``)."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import difflib
+import functools
+import shutil
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner
 
+from taskerlog import cli as cli_module
 from taskerlog import timeutil
 from taskerlog.cli import cli
 from taskerlog.store import Store
 
 FIXED_NOW = 1795435200  # 2026-11-23T08:00:00Z
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "sample_data"
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true", default=False,
+                     help="Rewrite the files in tests/golden/ from the current output instead of comparing "
+                          "(then review them with git diff before committing).")
 
 
 @pytest.fixture
@@ -54,3 +71,78 @@ def run(db, clock):
         return result
 
     return _run
+
+
+@contextlib.contextmanager
+def fixed_cli_clock(now: int = FIXED_NOW):
+    """The command line with its clock stopped at ``now``: what it reads as today and the
+    ``recorded_at`` it stamps on every record (so journal hashes are the same every run)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(timeutil, "now_epoch", lambda: now)
+        mp.setattr(cli_module, "Store", functools.partial(Store, now=lambda: now))
+        yield
+
+
+def invoke(db: str | Path, *args: str, input: str | None = None) -> str:
+    """``taskerlog --db DB ARGS`` in this process; fails the test with the output unless it succeeds."""
+    result = CliRunner().invoke(cli, ["--db", str(db), *args], input=input)
+    assert result.exit_code == 0, f"{args} -> {result.exit_code}: {result.output}"
+    return result.output
+
+
+@pytest.fixture(scope="session")
+def _sample_logbooks(tmp_path_factory):
+    """Each sample bundle imported once per session with ``taskerlog import`` (clock at
+    FIXED_NOW), kept pristine; ``sample_logbook`` hands out copies."""
+    made: dict[str, Path] = {}
+
+    def get(name: str) -> Path:
+        if name not in made:
+            db = tmp_path_factory.mktemp(f"sample-{name}") / "logbook.sqlite"
+            with fixed_cli_clock():
+                invoke(db, "import", str(SAMPLES / name))
+            made[name] = db
+        return made[name]
+
+    return get
+
+
+@pytest.fixture
+def sample_logbook(_sample_logbooks, tmp_path):
+    """``sample_logbook("hourly-usd")``: the path of a fresh copy of that sample, imported as a
+    worker would (all of it, recorded at FIXED_NOW), named logbook.sqlite in a folder of its own."""
+    def copy(name: str, dest: Path | None = None) -> Path:
+        src = _sample_logbooks(name)
+        dest = dest or tmp_path / name / "logbook.sqlite"
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        for suffix in ("", "-wal"):
+            if Path(f"{src}{suffix}").exists():
+                shutil.copyfile(f"{src}{suffix}", f"{dest}{suffix}")
+        return dest
+
+    return copy
+
+
+@pytest.fixture
+def golden(request):
+    """``golden("name.txt", text)``: compare ``text`` with tests/golden/name.txt and fail with a
+    unified diff when they differ; with ``pytest --update-golden`` write the file instead."""
+    update = request.config.getoption("--update-golden")
+
+    def check(name: str, text: str) -> None:
+        path = GOLDEN / name
+        if update:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8", newline="\n")
+            return
+        assert path.exists(), f"there is no golden file {path}: run pytest {request.node.nodeid} --update-golden"
+        expected = path.read_text(encoding="utf-8")
+        if text != expected:
+            diff = list(difflib.unified_diff(expected.splitlines(), text.splitlines(), f"golden/{name}", "now",
+                                             lineterm="", n=2))
+            shown = "\n".join(diff[:120]) + (f"\n... {len(diff) - 120} more diff lines" if len(diff) > 120 else "")
+            pytest.fail(f"the output differs from tests/golden/{name}:\n{shown}\n"
+                        "If the change is intended, rewrite the file with --update-golden and review git diff.",
+                        pytrace=False)
+
+    return check
