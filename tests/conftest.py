@@ -10,6 +10,7 @@ import datetime as dt
 import difflib
 import functools
 import shutil
+import sys
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -79,7 +80,8 @@ def fixed_cli_clock(now: int = FIXED_NOW):
     ``recorded_at`` it stamps on every record (so journal hashes are the same every run)."""
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(timeutil, "now_epoch", lambda: now)
-        mp.setattr(cli_module, "Store", functools.partial(Store, now=lambda: now))
+        # the module where the command line's Context opens the logbook
+        mp.setattr(sys.modules[cli_module.Context.__module__], "Store", functools.partial(Store, now=lambda: now))
         yield
 
 

@@ -1,7 +1,10 @@
 """Browser tests: the real app under ``streamlit run``, driven by Playwright in Debian's chromium.
 
-Each test module gets its own server on a free port with ``TASKERLOG_DB`` in a temporary
-folder; the server's log is kept so tests can check it for thread errors.
+Each test that asks for ``server`` gets a server of its own (a fresh process, on a free
+port, with ``TASKERLOG_DB`` in a folder of its own), so no cache or session of one test
+reaches another; the next test's server is started while the current test runs, so the
+suite does not wait for Streamlit to start each time. The server's log is kept so tests
+can check it for thread errors.
 """
 
 from __future__ import annotations
@@ -37,6 +40,13 @@ def pytest_collection_modifyitems(items):
                                                         "(apt-get install chromium); .ci/run installs it"))
 
 
+#: ``python -m streamlit`` after importing what the app's first run would (pandas, pyarrow,
+#: altair ...: the list ``taskerlog app`` preloads), so a server started ahead of its test
+#: spends those seconds before it answers, not during the test's first page
+STREAMLIT_RUN = ("import sys; from taskerlog.commands.app_cmd import preload; preload(); "
+                 "from streamlit.web.cli import main; main(prog_name='streamlit')")
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -49,22 +59,37 @@ class Server:
     environment for the server process."""
 
     def __init__(self, db: Path, log: Path, env: dict | None = None, taskerlog_app: bool = False,
-                 command=None):
+                 command=None, wait: bool = True):
         self.db, self.log_path = db, log
-        self.port = _free_port()
-        self.url = f"http://localhost:{self.port}"
-        env = {**os.environ, "TASKERLOG_DB": str(db), "PYTHONUNBUFFERED": "1", **(env or {})}
-        self._log = open(log, "wb")
+        self._env = {**os.environ, "TASKERLOG_DB": str(db), "PYTHONUNBUFFERED": "1", **(env or {})}
         if taskerlog_app:
             command = lambda port: [str(Path(sys.executable).parent / "taskerlog"), "app", "--port", str(port)]  # noqa: E731
-        argv = command(self.port) if command else [
-            sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(self.port),
+        self._command = command
+        self._start()
+        if wait:
+            self.wait()
+
+    def _start(self) -> None:
+        self.port = _free_port()
+        self.url = f"http://localhost:{self.port}"
+        self._log = open(self.log_path, "wb")
+        argv = self._command(self.port) if self._command else [
+            sys.executable, "-c", STREAMLIT_RUN, "run", "app.py", "--server.port", str(self.port),
             "--server.headless", "true", "--logger.level", "info"]
-        self.proc = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT)
+        self.proc = subprocess.Popen(argv, cwd=ROOT, env=self._env, stdout=self._log, stderr=subprocess.STDOUT)
+
+    def wait(self, retries: int = 2) -> None:
+        """Until the server answers its health check. A port that another process took between
+        ``_free_port`` and the server binding it (tests running in parallel) means a new port."""
         deadline = time.time() + 60
         while time.time() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"streamlit exited: {log.read_text()}")
+                text = self.log_path.read_text(errors="replace")
+                if retries and ("already in use" in text or "is not available" in text):
+                    self._log.close()
+                    self._start()
+                    return self.wait(retries - 1)
+                raise RuntimeError(f"streamlit exited: {text}")
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/_stcore/health", timeout=2) as r:
                     if r.status == 200:
@@ -78,21 +103,53 @@ class Server:
         self._log.flush()
         return self.log_path.read_text(errors="replace")
 
-    def stop(self) -> None:
+    def stop(self, wait: bool = True) -> None:
+        """Terminate the server; ``wait=False``: do not wait for it to exit (``reap`` later)."""
         if self.proc.poll() is None:
             self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
+            if wait:
+                self.reap()
         self._log.close()
+
+    def reap(self) -> None:
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+@pytest.fixture(scope="session")
+def _next_server(tmp_path_factory):
+    """Hands out fresh ``streamlit run app.py`` servers, each on its own empty logbook, and
+    starts the following one at once (it gets ready while the test runs)."""
+    ahead: list[Server] = []
+    done: list[Server] = []
+
+    def start() -> Server:
+        folder = tmp_path_factory.mktemp("server")
+        return Server(folder / "logbook.sqlite", folder / "streamlit.log", wait=False)
+
+    def take() -> Server:
+        srv = ahead.pop() if ahead else start()
+        srv.wait()
+        ahead.append(start())
+        return srv
+
+    yield take, done
+    for srv in ahead:
+        srv.stop()
+    for srv in done:
+        srv.reap()
 
 
 @pytest.fixture
-def server(tmp_path):
-    srv = Server(tmp_path / "logbook.sqlite", tmp_path / "streamlit.log")
+def server(_next_server):
+    take, done = _next_server
+    srv = take()
     yield srv
-    srv.stop()
+    srv.stop(wait=False)  # it shuts down while the next test runs
+    done.append(srv)
 
 
 @pytest.fixture(scope="session")
