@@ -10,7 +10,9 @@ import datetime as dt
 import difflib
 import functools
 import shutil
+import subprocess
 import sys
+import traceback
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -83,6 +85,18 @@ def fixed_cli_clock(now: int = FIXED_NOW):
         # the module where the command line's Context opens the logbook
         mp.setattr(sys.modules[cli_module.Context.__module__], "Store", functools.partial(Store, now=lambda: now))
         yield
+
+
+def cli_process(*args: str, input: str | None = None) -> subprocess.CompletedProcess:
+    """``taskerlog ARGS`` as a worker runs it, but in this process (no second Python to start):
+    its exit code, what it printed on stdout and on stderr apart, and an exception that
+    escaped it as Python would print it, its traceback on stderr. For tests about what the
+    command says and does, not about the process itself (a kill, a second process)."""
+    result = CliRunner().invoke(cli, list(args), input=input, prog_name="taskerlog")
+    err = result.stderr
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        err += "".join(traceback.format_exception(*result.exc_info))
+    return subprocess.CompletedProcess(["taskerlog", *args], result.exit_code, result.stdout, err)
 
 
 def invoke(db: str | Path, *args: str, input: str | None = None) -> str:

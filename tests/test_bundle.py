@@ -671,9 +671,10 @@ def test_hypothesis_round_trip_of_random_work_rows(entries, tz):
 
 
 # -- the command line ------------------------------------------------------------------------------
-def run(*args, cwd=None):
-    return subprocess.run([PY, "-c", "from taskerlog.cli import main; main()", *args], capture_output=True,
-                          text=True, cwd=cwd)
+def run(*args):
+    from conftest import cli_process  # in this process: these tests are about what the command says
+
+    return cli_process(*args)
 
 
 def test_cli_import_export_and_every_problem_on_stderr(tmp_path):

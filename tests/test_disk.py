@@ -41,8 +41,10 @@ def big_bundle(folder: Path, n: int = 20_000) -> Path:
 
 
 def taskerlog(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", "from taskerlog.cli import main; main()", *args],
-                          capture_output=True, text=True, timeout=300, cwd=ROOT)
+    """The command, in this process (the tests that need a second process start one themselves)."""
+    from conftest import cli_process
+
+    return cli_process(*args)
 
 
 def _mount(*args: str) -> bool:
