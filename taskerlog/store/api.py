@@ -1,9 +1,22 @@
-"""The store: one SQLite file, opened safely, written only through journaled calls.
+"""The Store: one logbook file, opened, upgraded, and written in transactions.
 
-Every connection runs with WAL, ``synchronous=FULL``, foreign keys on and a busy
-timeout. Every write is a transaction (``BEGIN IMMEDIATE``, so two writers queue rather
-than deadlock) and appends to the journal in that same transaction. Before a migration
-touches an existing logbook, a verified backup is taken.
+This file holds what the Store is: opening the file (and upgrading it, after a verified
+backup, when a migration is pending), closing it, and transactions (``BEGIN IMMEDIATE``,
+so two writers queue rather than deadlock; nested calls are savepoints). Everything else
+the Store does lives in one file a job, mixed into :class:`Store`:
+
+=====================  ==========================================================
+store/connection.py    opening the file: WAL, ``synchronous=FULL``, read-only disks, errors
+store/schema.py        the tables and the migrations
+store/writes.py        journaled insert / update / delete (every write appends to the journal)
+store/recording.py     records in: ``add_project``, ``add_work`` ... and ``*_values``
+store/reads.py         rows, settings, names, journal entries, ``frames()`` for the figures
+store/verify.py        ``verify``: the hash chain and every row against the journal
+store/backup.py        ``backup`` / ``restore_from``
+store/journal.py       the journal's hashing (pure)
+=====================  ==========================================================
+
+Every name callers imported from here before the split still imports from here.
 """
 
 from __future__ import annotations
@@ -13,29 +26,27 @@ import datetime as dt
 import shutil
 import sqlite3
 import threading
-from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Callable, Iterator
 
 from sqlite_utils import Database
 
-from .. import money, timeutil
-from ..model import (
-    EQPeriod, Expense, FxRate, Logbook, Payout, Project, Rate, WorkEntry, applies_to_text,
-    home_rate_problem,
-)
-from .schema import DATA_TABLES, migrations
-from .reads import Reads
-from .writes import Writes
+from .. import timeutil
 from .backup import Backups, backup_to
 from .connection import (  # noqa: F401 (some re-exported: callers import them from here)
     BUSY_TIMEOUT_MS, ENV_VAR, SAMPLE_MARK, NeedsUpgrade, StoreError, _connect, _connect_readonly, _unwritable,
     default_db_path, is_sample_path,
 )
+from .reads import Reads
+from .recording import (  # noqa: F401 (re-exported: callers import them from here)
+    Recording, eq_values, expense_values, fx_values, payout_values, project_values, rate_values, work_values,
+)
+from .schema import DATA_TABLES, migrations
 from .verify import Verify
+from .writes import Writes
 
 
-class Store(Verify, Backups, Writes, Reads):
+class Store(Verify, Backups, Writes, Reads, Recording):
     """A logbook on disk. Thread-safe for use from several Streamlit sessions.
 
     ``readonly``: open an existing logbook only to read it; it works on a read-only or
@@ -221,160 +232,3 @@ class Store(Verify, Backups, Writes, Reads):
                 if t not in DATA_TABLES and t != "journal" and not t.startswith("_")}
 
 
-    def set_settings(self, logbook: Logbook, source: str = "manual") -> None:
-        """Save every setting (validated by :class:`Logbook`)."""
-        values = {
-            "home_currency": logbook.home_currency,
-            "timezone": logbook.timezone,
-            "reference_wage": None if logbook.reference_wage is None else str(logbook.reference_wage),
-            "reference_currency": logbook.reference_currency,
-            "reference_label": logbook.reference_label,
-        }
-        with self.transaction():
-            existing = {k: i for i, k in self.conn.execute("SELECT id, key FROM settings")}
-            for key, value in values.items():
-                if key in existing:
-                    self.update("settings", existing[key], {"value": value}, source)
-                else:
-                    self.insert("settings", {"key": key, "value": value}, source)
-
-
-    def platform_id(self, name: str, *, create: bool = True, source: str = "manual") -> int | None:
-        name = name.strip()
-        row = self.conn.execute("SELECT id FROM platforms WHERE name = ?", (name,)).fetchone()
-        if row:
-            return row[0]
-        if not create:
-            return None
-        if not name:
-            raise StoreError("a platform name is needed")
-        return self.insert("platforms", {"name": name}, source)
-
-
-    # -- records in ------------------------------------------------------------------
-    def add_project(self, p: Project, source: str = "manual") -> int:
-        with self.transaction():
-            if self.project_row(p.platform, p.project):
-                raise StoreError(f"{p.platform} already has a project called '{p.project}'")
-            return self.insert("projects", project_values(p, self.platform_id(p.platform, source=source)), source)
-
-    def add_rate(self, r: Rate, source: str = "manual") -> int:
-        with self.transaction():
-            pid = self.project_id(r.platform, r.project)
-            return self.insert("rates", rate_values(r, pid), source)
-
-    def add_work(self, w: WorkEntry, source: str = "manual") -> int:
-        with self.transaction():
-            pid = self.project_id(w.platform, w.project)
-            return self.insert("work", work_values(w, self.platform_id(w.platform, source=source), pid), source)
-
-    def add_eq(self, e: EQPeriod, source: str = "manual") -> int:
-        with self.transaction():
-            return self.insert("eq", eq_values(e, self.platform_id(e.platform, source=source)), source)
-
-
-    def add_payout(self, p: Payout, source: str = "manual") -> int:
-        with self.transaction():
-            return self.insert("payouts", payout_values(p, self.platform_id(p.platform, source=source)), source)
-
-    def add_expense(self, e: Expense, source: str = "manual") -> int:
-        with self.transaction():
-            pid = self.platform_id(e.platform, source=source) if e.platform else None
-            return self.insert("expenses", expense_values(e, pid), source)
-
-    def add_fx(self, f: FxRate, source: str = "manual") -> int:
-        problem = home_rate_problem(f.currency, f.rate, self.settings().home_currency)
-        if problem:
-            raise StoreError(problem)
-        with self.transaction():
-            row = self.conn.execute("SELECT id, rate FROM fx WHERE date = ? AND currency = ?",
-                                    (f.date.isoformat(), f.currency)).fetchone()
-            if row:
-                if Decimal(row[1]) != f.rate:
-                    self.update("fx", row[0], {"rate": str(f.rate)}, source)
-                return row[0]
-            return self.insert("fx", fx_values(f), source)
-
-    # -- the running clock -----------------------------------------------------------
-    def clock_start(self, platform: str, project: str | None, kind: str, note: str | None = None,
-                    at: int | None = None, source: str = "clock") -> int:
-        """Start a clock; it lives in the logbook, so it survives a closed tab or a reboot."""
-        at = self.now() if at is None else at
-        with self.transaction():
-            pid = self.project_id(platform, project)
-            fid = self.platform_id(platform, source=source)
-            return self.insert("clock", {"platform_id": fid, "project_id": pid, "kind": kind,
-                                         "started_at": at, "note": note}, source)
-
-
-    def clock_stop(self, clock_id: int | None = None, at: int | None = None, *, units: int | None = None,
-                   pay: Decimal | None = None, status: str | None = None, note: str | None = None,
-                   source: str = "clock") -> int:
-        """Stop a running clock (the only one, or ``clock_id``) and save it as a work entry."""
-        at = self.now() if at is None else at
-        with self.transaction():
-            clocks = self.running_clocks()
-            if not clocks:
-                raise StoreError("no clock is running")
-            if clock_id is None:
-                if len(clocks) > 1:
-                    raise StoreError("several clocks are running; say which one to stop")
-                clock = clocks[0]
-            else:
-                matches = [c for c in clocks if c["id"] == clock_id]
-                if not matches:
-                    raise StoreError(f"clock #{clock_id} is not running")
-                clock = matches[0]
-            if at <= clock["started_at"]:
-                raise StoreError("the clock would stop before it started")
-            entry = WorkEntry(platform=clock["platform"], project=clock["project"], kind=clock["kind"],
-                              start=clock["started_at"], end=at, units=units, pay=pay, status=status,
-                              note=note if note is not None else clock["note"])
-            self.delete("clock", clock["id"], source)
-            return self.add_work(entry, source)
-
-
-# -- record → row values (shared by single writes and bulk import) -----------------------
-def _m(d: Decimal | None) -> int | None:
-    return None if d is None else money.to_micros(d)
-
-
-def _d(d: dt.date | None) -> str | None:
-    return None if d is None else d.isoformat()
-
-
-def project_values(p: Project, platform_id: int) -> dict[str, Any]:
-    return {"platform_id": platform_id, "name": p.project, "pay_model": p.pay_model, "currency": p.currency,
-            "advertised_rate_micros": _m(p.advertised_rate), "started_on": _d(p.started_on),
-            "ended_on": _d(p.ended_on), "end_reason": p.end_reason, "notes": p.notes}
-
-
-def rate_values(r: Rate, project_id: int) -> dict[str, Any]:
-    return {"project_id": project_id, "effective_at": r.effective_at, "rate_micros": money.to_micros(r.rate),
-            "unit": r.unit, "currency": r.currency, "applies_to": applies_to_text(r.applies_to), "note": r.note}
-
-
-def work_values(w: WorkEntry, platform_id: int, project_id: int | None) -> dict[str, Any]:
-    return {"platform_id": platform_id, "project_id": project_id, "kind": w.kind, "start": w.start, "end": w.end,
-            "units": w.units, "pay_micros": _m(w.pay), "currency": w.currency, "status": w.status,
-            "external_id": w.external_id, "note": w.note}
-
-
-def eq_values(e: EQPeriod, platform_id: int) -> dict[str, Any]:
-    return {"platform_id": platform_id, "start_date": _d(e.start_date), "end_date": _d(e.end_date), "note": e.note}
-
-
-def payout_values(p: Payout, platform_id: int) -> dict[str, Any]:
-    return {"platform_id": platform_id, "paid_at": p.paid_at, "amount_micros": money.to_micros(p.amount),
-            "currency": p.currency, "fee_micros": money.to_micros(p.fee or Decimal(0)), "method": p.method,
-            "received_amount_micros": _m(p.received_amount), "received_currency": p.received_currency,
-            "reference": p.reference, "note": p.note, "for_earlier_work": int(p.for_earlier_work)}
-
-
-def expense_values(e: Expense, platform_id: int | None) -> dict[str, Any]:
-    return {"date": _d(e.date), "category": e.category, "amount_micros": money.to_micros(e.amount),
-            "currency": e.currency, "platform_id": platform_id, "note": e.note}
-
-
-def fx_values(f: FxRate) -> dict[str, Any]:
-    return {"date": _d(f.date), "currency": f.currency, "rate": str(f.rate)}
