@@ -29,11 +29,11 @@ from typing import Any, Collection
 import numpy as np
 import pandas as pd
 
-from . import timeutil
-from .frames import LogbookFrames
-from .intervals import Union, clip, merge, prev_max
-from .model import BILLABLE_KINDS, KINDS, UNPAID_KEYS
-from .money import MICRO, format_micros
+from .. import timeutil
+from ..frames import LogbookFrames
+from ..intervals import Union, clip, merge, prev_max
+from ..model import BILLABLE_KINDS, KINDS, UNPAID_KEYS
+from ..money import MICRO, format_micros
 
 NKEYS = len(UNPAID_KEYS)
 _KEY_INDEX = {k: i for i, k in enumerate(UNPAID_KEYS)}
