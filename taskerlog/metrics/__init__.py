@@ -10,11 +10,13 @@ from .common import (  # noqa: F401 (the package's names, as metrics.py had them
     MetricsError, NKEYS, TICKS, UNPRICED_NO_RATE, UNPRICED_NO_UNITS,
 )
 from .compute import (  # noqa: F401 (the package's names, as metrics.py had them)
-    _advertised, _codes, _cv, _eq_figures, _expand_rates, _fmt_dec, _hours, _in, _ints, _LIMB, _LIMB_MASK,
-    _local_days, _monday, _money_sum, _obj, _ordered, _per_hour, _rate_columns, _rate_figures, _rate_history,
-    _ratio_money, _Scope, _scope_tables, _ScopeTables, _short, _sum_by, _sum_by_signed, _time_figures,
-    _vocab_codes, compute, prepare, Prepared, unpriced_entries,
+    _advertised, _cv, _eq_figures, _fmt_dec, _hours, _in, _LIMB, _LIMB_MASK, _monday, _money_sum, _ordered,
+    _per_hour, _rate_columns, _rate_figures, _ratio_money, _Scope, _scope_tables, _ScopeTables, _short, _sum_by,
+    _sum_by_signed, _time_figures, compute, unpriced_entries,
 )
 from .fx import (  # noqa: F401 (the package's names, as metrics.py had them)
     _Fx,
+)
+from .prepare import (  # noqa: F401 (the package's names, as metrics.py had them)
+    _codes, _expand_rates, _ints, _local_days, _obj, _rate_history, _vocab_codes, prepare, Prepared,
 )
