@@ -10,13 +10,16 @@ from .common import (  # noqa: F401 (the package's names, as metrics.py had them
     MetricsError, NKEYS, TICKS, UNPRICED_NO_RATE, UNPRICED_NO_UNITS,
 )
 from .compute import (  # noqa: F401 (the package's names, as metrics.py had them)
-    _advertised, _cv, _eq_figures, _fmt_dec, _hours, _in, _LIMB, _LIMB_MASK, _monday, _money_sum, _ordered,
-    _per_hour, _rate_columns, _rate_figures, _ratio_money, _Scope, _scope_tables, _ScopeTables, _short, _sum_by,
-    _sum_by_signed, _time_figures, compute, unpriced_entries,
+    _advertised, _eq_figures, _in, _monday, _rate_columns, _rate_figures, _Scope, _scope_tables, _ScopeTables,
+    compute, unpriced_entries,
 )
 from .fx import (  # noqa: F401 (the package's names, as metrics.py had them)
     _Fx,
 )
 from .prepare import (  # noqa: F401 (the package's names, as metrics.py had them)
     _codes, _expand_rates, _ints, _local_days, _obj, _rate_history, _vocab_codes, prepare, Prepared,
+)
+from .sums import (  # noqa: F401 (the package's names, as metrics.py had them)
+    _cv, _fmt_dec, _hours, _LIMB, _LIMB_MASK, _money_sum, _ordered, _per_hour, _ratio_money, _short, _sum_by,
+    _sum_by_signed, _time_figures,
 )
