@@ -65,3 +65,12 @@ def _fail_missing(missing: np.ndarray, currency: np.ndarray, days: np.ndarray) -
             f"no exchange rate for {currency[i]} on or before {day.isoformat()}: add one "
             f"(fx.csv or `taskerlog fx {currency[i]} RATE --on {day.isoformat()}`)"
         )
+
+
+def _in(days: np.ndarray, lo: int | None, hi: int | None) -> np.ndarray:
+    m = np.ones(len(days), dtype=bool)
+    if lo is not None:
+        m &= days >= lo
+    if hi is not None:
+        m &= days <= hi
+    return m
