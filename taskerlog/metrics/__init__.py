@@ -10,7 +10,7 @@ from .common import (  # noqa: F401 (the package's names, as metrics.py had them
     MetricsError, NKEYS, TICKS, UNPRICED_NO_RATE, UNPRICED_NO_UNITS,
 )
 from .compute import (  # noqa: F401 (the package's names, as metrics.py had them)
-    _advertised, _monday, compute, unpriced_entries,
+    _advertised, _monday, compute,
 )
 from .fx import (  # noqa: F401 (the package's names, as metrics.py had them)
     _Fx,
@@ -24,4 +24,7 @@ from .scope import (  # noqa: F401 (the package's names, as metrics.py had them)
 from .sums import (  # noqa: F401 (the package's names, as metrics.py had them)
     _cv, _fmt_dec, _hours, _LIMB, _LIMB_MASK, _money_sum, _ordered, _per_hour, _ratio_money, _short, _sum_by,
     _sum_by_signed, _time_figures,
+)
+from .unpriced import (  # noqa: F401 (the package's names, as metrics.py had them)
+    unpriced_entries,
 )

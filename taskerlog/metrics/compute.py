@@ -30,10 +30,10 @@ import pandas as pd
 
 from .. import timeutil
 from ..frames import LogbookFrames
-from ..model import KINDS, UNPAID_KEYS
+from ..model import UNPAID_KEYS
 from ..money import format_micros, MICRO
-from .common import _EPOCH_DATE, _exact, _fail_missing, _in, _round_div, MetricsError, TICKS, UNPRICED_NO_RATE
-from .prepare import _local_days, prepare, Prepared
+from .common import _EPOCH_DATE, _exact, _fail_missing, _in, _round_div, MetricsError, TICKS
+from .prepare import prepare, Prepared
 from .scope import _eq_figures, _rate_figures, _Scope, _scope_tables, _ScopeTables
 from .sums import _cv, _fmt_dec, _hours, _money_sum, _per_hour, _ratio_money, _short, _sum_by, _time_figures
 
@@ -351,22 +351,3 @@ def _advertised(p: Prepared, key: tuple[str, str]) -> int | None:
                 value = _round_div(num, den)
     p.advertised_cache[key] = value
     return value
-
-
-def unpriced_entries(p: Prepared) -> list[dict[str, Any]]:
-    """The entries that earn nothing only because no pay could be worked out for them
-    (metrics.md's *unpriced*), so the shells can tell the worker: each as ``id``, ``reason``
-    (``"no_rate"``: it starts before the first rate of its project and kind, or there is
-    none; ``"no_units"``: a per-task rate and no number of tasks), ``kind``, ``platform``,
-    ``project``, ``day`` (the local day it starts) and ``first_rate_day`` (or None)."""
-    rows = np.flatnonzero(p.unpriced)
-    firsts = p.first_rate_at[rows].astype(np.int64)
-    first_days = _local_days(np.maximum(firsts, 0), p.tz)  # one time-zone conversion for all of them
-    out = []
-    for i, first, first_day in zip(rows.tolist(), firsts.tolist(), first_days.tolist()):
-        plat, proj = p.project_keys[int(p.pk[i])]
-        out.append({"id": int(p.work_ids[i]), "reason": "no_rate" if p.unpriced[i] == UNPRICED_NO_RATE else "no_units",
-                    "kind": KINDS[int(p.kind_order[i])], "platform": plat, "project": proj,
-                    "day": dt.date.fromordinal(int(p.day[i])),
-                    "first_rate_day": None if first < 0 else dt.date.fromordinal(int(first_day))})
-    return out
