@@ -6,7 +6,7 @@ README.md's architecture section ("Where is X computed").
 """
 
 from .common import (  # noqa: F401 (the package's names, as metrics.py had them)
-    _EPOCH_DATE, _exact, _fail_missing, _in, _KEY_INDEX, _KIND_INDEX, _ordinal, _round_div, _round_div_array,
+    _EPOCH_DATE, _exact, _fail_missing, _in, _KEY_INDEX, _KIND_INDEX, _ordinal,
     MetricsError, NKEYS, TICKS, UNPRICED_NO_RATE, UNPRICED_NO_UNITS,
 )
 from .compute import (  # noqa: F401 (the package's names, as metrics.py had them)

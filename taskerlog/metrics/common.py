@@ -11,6 +11,7 @@ import datetime as dt
 import numpy as np
 
 from ..model import KINDS, UNPAID_KEYS
+from ..money import round_div
 
 
 NKEYS = len(UNPAID_KEYS)
@@ -32,25 +33,12 @@ TICKS = 3600
 number of ticks for any whole number of seconds (metrics.md: "Money is exact")."""
 
 
-def _round_div_array(n: np.ndarray, d) -> np.ndarray:
-    """``n / d`` rounded half-even, element-wise, in int64."""
-    q, r = np.divmod(n, d)
-    return q + ((2 * r > d) | ((2 * r == d) & (q % 2 == 1)))
-
-
 def _exact(micros, ticks):
     """Sums of rounded micro-units and of the ticks their rounding left out → the exact sum
     rounded half-even to the micro-unit (Python ints or int64 arrays alike)."""
     if isinstance(micros, np.ndarray):
-        return micros + _round_div_array(ticks, TICKS)
-    return int(micros) + _round_div(int(ticks), TICKS)
-
-
-def _round_div(n: int, d: int) -> int:
-    q, r = divmod(n, d)
-    if 2 * r > d or (2 * r == d and q % 2 == 1):
-        q += 1
-    return q
+        return micros + round_div(ticks, TICKS)
+    return int(micros) + round_div(int(ticks), TICKS)
 
 
 def _ordinal(d: dt.date) -> int:

@@ -31,8 +31,8 @@ import pandas as pd
 from .. import timeutil
 from ..frames import LogbookFrames
 from ..model import UNPAID_KEYS
-from ..money import format_micros, MICRO
-from .common import _EPOCH_DATE, _exact, _fail_missing, _in, _round_div, MetricsError, TICKS
+from ..money import format_micros, MICRO, round_div
+from .common import _EPOCH_DATE, _exact, _fail_missing, _in, MetricsError, TICKS
 from .prepare import prepare, Prepared
 from .scope import _eq_figures, _rate_figures, _Scope, _scope_tables, _ScopeTables
 from .sums import _cv, _fmt_dec, _hours, _money_sum, _per_hour, _ratio_money, _short, _sum_by, _time_figures
@@ -68,7 +68,7 @@ def compute(frames: LogbookFrames | None = None, *, date_from: dt.date | None = 
         cur = reference_currency or p.home
         ref_day = hi if hi is not None else (p.last_day or today_o or _EPOCH_DATE.toordinal())
         rate = p.fx.rate(cur, dt.date.fromordinal(ref_day)) if cur != p.home else Decimal(1)
-        ref_micros = _round_div(*(Decimal(reference_wage) * rate * MICRO).as_integer_ratio())
+        ref_micros = round_div(*(Decimal(reference_wage) * rate * MICRO).as_integer_ratio())
 
     # the selection
     n = len(p.start)
@@ -178,7 +178,7 @@ def compute(frames: LogbookFrames | None = None, *, date_from: dt.date | None = 
         short = w * ref_micros * TICKS // 3600 - earned_t
         # a week is below when earned < reference × hours, i.e. its shortfall is above 0
         below = int(((short > 0) & (worked_w > 0)).sum())
-        return _round_div(int(short[short > 0].sum()), TICKS), with_work, below
+        return round_div(int(short[short > 0].sum()), TICKS), with_work, below
 
     cache: dict[tuple, _ScopeTables] = {}
     open_end = today_o if today_o is not None else (hi if hi is not None else p.last_day)
@@ -244,7 +244,7 @@ def compute(frames: LogbookFrames | None = None, *, date_from: dt.date | None = 
                 out["advertised_gap"] = _fmt_dec((Decimal(advertised) - eff) / MICRO)
         if ref_micros is not None:
             out["below_reference"] = (earned_t * 3600 < ref_micros * worked * TICKS) if worked else False
-            out["shortfall"] = format_micros(_round_div(_short(ref_micros, worked, earned_t), TICKS))
+            out["shortfall"] = format_micros(round_div(_short(ref_micros, worked, earned_t), TICKS))
         return out
 
     top_scope = _Scope(platforms, lo, hi)
@@ -348,6 +348,6 @@ def _advertised(p: Prepared, key: tuple[str, str]) -> int | None:
                 if day is None:
                     day = dt.date.fromordinal(int(fr.day) if fr is not None else (p.last_day or _EPOCH_DATE.toordinal()))
                 num, den = (Decimal(adv) * p.fx.rate_from(currency, day)).as_integer_ratio()
-                value = _round_div(num, den)
+                value = round_div(num, den)
     p.advertised_cache[key] = value
     return value

@@ -9,7 +9,8 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
-from .common import _ordinal, _round_div, _round_div_array, MetricsError, TICKS
+from ..money import round_div
+from .common import _ordinal, MetricsError, TICKS
 
 
 # ---------------------------------------------------------------------------------------
@@ -99,12 +100,12 @@ class _Fx:
                     and big * TICKS * int(np.abs(num).max()) < 2**62 and int(den.max()) < 2**62 // TICKS):
                 v = micros[gi].astype(np.int64) * TICKS + out_ticks[gi]  # exact in int64
                 exact = v * num
-                out[gi] = _round_div_array(exact, den * TICKS)
-                out_ticks[gi] = _round_div_array(exact - out[gi] * den * TICKS, den)
+                out[gi] = round_div(exact, den * TICKS)
+                out_ticks[gi] = round_div(exact - out[gi] * den * TICKS, den)
             else:  # too big for int64: Python integers
                 v = [int(m) * TICKS + int(t) for m, t in zip(micros[gi].tolist(), out_ticks[gi].tolist())]
                 for j, a, b, c in zip(gi.tolist(), v, num.tolist(), den.tolist()):
                     exact = a * int(b)
-                    out[j] = _round_div(exact, int(c) * TICKS)
-                    out_ticks[j] = _round_div(exact - int(out[j]) * int(c) * TICKS, int(c))
+                    out[j] = round_div(exact, int(c) * TICKS)
+                    out_ticks[j] = round_div(exact - int(out[j]) * int(c) * TICKS, int(c))
         return out, out_ticks, missing

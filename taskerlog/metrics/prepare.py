@@ -17,8 +17,9 @@ import pandas as pd
 
 from ..frames import LogbookFrames
 from ..model import BILLABLE_KINDS, KINDS
+from ..money import round_div
 from .common import (
-    _EPOCH_DATE, _KIND_INDEX, _round_div_array, MetricsError, TICKS, UNPRICED_NO_RATE, UNPRICED_NO_UNITS,
+    _EPOCH_DATE, _KIND_INDEX, MetricsError, TICKS, UNPRICED_NO_RATE, UNPRICED_NO_UNITS,
 )
 from .fx import _Fx
 
@@ -174,7 +175,7 @@ def prepare(frames: LogbookFrames) -> Prepared:
                 j = int(ii[np.flatnonzero(too_big)[0]])
                 raise MetricsError(f"an entry of {int(units[j]):,} tasks at the rate in effect would pay more "
                                    "than any amount the logbook can hold; check its number of tasks and the rate")
-            rounded = _round_div_array(num, TICKS)
+            rounded = round_div(num, TICKS)
             unpriced[ii] = np.where(~is_hour & (units[ii] == 0), UNPRICED_NO_UNITS, 0)
             pay[ii] = np.where(is_hour, rounded, units[ii] * rate)
             ticks[ii] = np.where(is_hour, num - rounded * TICKS, 0)
