@@ -1,7 +1,7 @@
 """Reads: rows, settings, names, the journal's entries, and the whole logbook as data frames.
 
 Every read runs under the store's lock (sessions share one Store). :meth:`Reads.frames` is
-what the figures are computed from (metrics.py); a big logbook's work entries are read
+what the figures are computed from (taskerlog/metrics/); a big logbook's work entries are read
 column by column, on both cores (:meth:`Reads._work_frame`, :meth:`Reads._read_halves`).
 The Store's reading methods, as the mixin :class:`Reads`.
 """
