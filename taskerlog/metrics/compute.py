@@ -34,7 +34,7 @@ from ..model import UNPAID_KEYS
 from ..money import format_micros, MICRO, round_div
 from .common import _EPOCH_DATE, _exact, _fail_missing, _in, MetricsError, TICKS
 from .prepare import prepare, Prepared
-from .scope import _eq_figures, _rate_figures, _Scope, _scope_tables, _ScopeTables
+from .scope import _eq_figures, _rate_figures, _Scope, _ScopeCache
 from .sums import _cv, _fmt_dec, _hours, _money_sum, _per_hour, _ratio_money, _short, _sum_by, _time_figures
 
 
@@ -109,19 +109,6 @@ def compute(frames: LogbookFrames | None = None, *, date_from: dt.date | None = 
         plat_mask = np.ones(n, dtype=bool) if platforms is None else np.isin(p.plat, p.plat_codes(platforms))
         _fail_missing(p.pay_missing & plat_mask & _in(p.day, None, hi), p.pay_currency, p.day)
 
-    def earned_upto(sc_platforms, day_hi) -> int:
-        codes = p.earned_cum.keys() if sc_platforms is None else p.plat_codes(sc_platforms)
-        total = total_ticks = 0
-        for c in codes:
-            got = p.earned_cum.get(int(c))
-            if got is None:
-                continue
-            j = len(got[0]) if day_hi is None else int(np.searchsorted(got[0], day_hi, side="right"))
-            if j:
-                total += int(got[1][j - 1])
-                total_ticks += int(got[2][j - 1])
-        return _exact(total, total_ticks)
-
     # weeks
     week_of = p.day[idx] - ((p.day[idx] - 1) % 7)  # Monday's ordinal (ordinal 1 = Monday 0001-01-01)
     if lo is not None and hi is not None:
@@ -156,96 +143,8 @@ def compute(frames: LogbookFrames | None = None, *, date_from: dt.date | None = 
     units_tot = int(p.units[idx].sum())
     w_units = _sum_by(wk, p.units[idx], max(nweeks, 1))
 
-    def weekly_cvs(worked_w: np.ndarray, earned_w: np.ndarray) -> tuple[float, float]:
-        have = np.flatnonzero(worked_w > 0)
-        if not len(have):
-            return 0.0, 0.0
-        wage = earned_w[have] * 3600 / worked_w[have] / MICRO
-        span = earned_w[have.min():have.max() + 1] / MICRO
-        return _cv(wage), _cv(span)
-
-    def weekly_shortfall(worked_w: np.ndarray, earned_t: np.ndarray) -> tuple[int | None, int, int | None]:
-        """(Sum over weeks of max(0, reference × hours − earned), exact (``earned_t``: each
-        week's earnings in ticks) and rounded once; weeks with work; weeks whose own
-        effective hourly wage is below the reference). The reference figures are None
-        without a reference."""
-        with_work = int((worked_w > 0).sum())
-        if ref_micros is None:
-            return None, with_work, None
-        w = worked_w.astype(np.int64)
-        if len(w) and ref_micros * int(w.max()) * TICKS >= 2**62:
-            w = w.astype(object)
-        short = w * ref_micros * TICKS // 3600 - earned_t
-        # a week is below when earned < reference × hours, i.e. its shortfall is above 0
-        below = int(((short > 0) & (worked_w > 0)).sum())
-        return round_div(int(short[short > 0].sum()), TICKS), with_work, below
-
-    cache: dict[tuple, _ScopeTables] = {}
     open_end = today_o if today_o is not None else (hi if hi is not None else p.last_day)
-
-    def tables(sc_platforms, sc_projects) -> _ScopeTables:
-        k = (None if sc_platforms is None else frozenset(sc_platforms),
-             None if sc_projects is None else frozenset(sc_projects))
-        if k not in cache:
-            base = next((t for (pl, _), t in cache.items() if pl == k[0]), None)
-            cache[k] = _scope_tables(p, k[0], k[1], open_end, base)
-        return cache[k]
-
-    def figures(worked, paid, unpaid_row, earned: tuple[int, int], pending, units, sc: _Scope, sc_projects,
-                cvs: tuple[float, float], weekly: tuple[int | None, int, int | None],
-                advertised: int | None) -> dict[str, Any]:
-        """``earned``: (rounded to the micro-unit, exact in ticks); the per-hour figures and
-        the comparison with the reference use the exact sum."""
-        earned, earned_t = earned
-        t = tables(sc.platforms, sc_projects)
-        in_p = _in(t.po_day, sc.lo, sc.hi)
-        paid_out = int(t.po_amount[in_p].sum())
-        fees = int(t.po_fee[in_p].sum())
-        expenses = int(t.ex_amount[_in(t.ex_day, sc.lo, sc.hi)].sum())
-        # outstanding: all earnings minus all payouts up to the period's end, for these platforms
-        paid_upto = int(t.po_amount[_in(t.po_day, None, sc.hi)].sum())
-        eqf = _eq_figures(t, sc.lo, sc.hi)
-        unpaid_s = worked - paid
-        out: dict[str, Any] = {
-            "hours_worked": _hours(worked),
-            "hours_paid": _hours(paid),
-            "hours_unpaid": _hours(unpaid_s),
-            "unpaid_hours_by_kind": {k: _hours(int(v)) for k, v in zip(UNPAID_KEYS, unpaid_row) if v},
-            "unpaid_share": (unpaid_s / worked) if worked else None,
-            "earned": format_micros(earned),
-            "pending": format_micros(pending),
-            "effective_hourly_wage": _ratio_money(earned_t, worked),
-            "paid_hourly_rate": _ratio_money(earned_t, paid),
-            "advertised_rate": None if advertised is None else format_micros(advertised),
-            "advertised_gap": None,
-            "paid_out": format_micros(paid_out),
-            "paid_out_earlier": format_micros(int(t.pe_amount[_in(t.pe_day, sc.lo, sc.hi)].sum())),
-            "fees": format_micros(fees),
-            "outstanding": format_micros(earned_upto(sc.platforms, sc.hi) - paid_upto),
-            "expenses": format_micros(expenses),
-            "net_hourly_wage": _ratio_money(earned_t - (fees + expenses) * TICKS, worked),
-            "units": units,
-            **eqf,
-            "eq_share": (eqf["eq_days"] / (sc.hi - sc.lo + 1)) if (sc.lo is not None and sc.hi is not None) else None,
-            **_rate_figures(t, sc.lo, sc.hi),
-            "weekly_wage_cv": cvs[0],
-            "weekly_earnings_cv": cvs[1],
-            "reference_wage": None if ref_micros is None else format_micros(ref_micros),
-            "below_reference": None,
-            "shortfall": None,
-            "weekly_shortfall": None if weekly[0] is None else format_micros(weekly[0]),
-            "weeks_with_work": weekly[1],
-            "weeks_below_reference": weekly[2],
-        }
-        if advertised is not None and worked:
-            with localcontext() as ctx:
-                ctx.prec = 40
-                eff = _per_hour(earned_t, worked)
-                out["advertised_gap"] = _fmt_dec((Decimal(advertised) - eff) / MICRO)
-        if ref_micros is not None:
-            out["below_reference"] = (earned_t * 3600 < ref_micros * worked * TICKS) if worked else False
-            out["shortfall"] = format_micros(round_div(_short(ref_micros, worked, earned_t), TICKS))
-        return out
+    tables = _ScopeCache(p, open_end)
 
     top_scope = _Scope(platforms, lo, hi)
     top_adv = None
@@ -262,9 +161,9 @@ def compute(frames: LogbookFrames | None = None, *, date_from: dt.date | None = 
         "home_currency": p.home,
         "platform": platform,
         "project": project,
-        **figures(int(tot[0][0]), int(tot[1][0]), tot[2][0], earned_tot, pending_tot, units_tot, top_scope,
-                  project_set, weekly_cvs(wtime[0][:nweeks], w_earned[:nweeks]),
-                  weekly_shortfall(wtime[0][:nweeks], w_earned_t[:nweeks]), top_adv),
+        **_figures(p, tables, ref_micros, int(tot[0][0]), int(tot[1][0]), tot[2][0], earned_tot, pending_tot,
+                   units_tot, top_scope, project_set, _weekly_cvs(wtime[0][:nweeks], w_earned[:nweeks]),
+                   _weekly_shortfall(ref_micros, wtime[0][:nweeks], w_earned_t[:nweeks]), top_adv),
     }
     if not breakdowns:
         return result
@@ -275,12 +174,12 @@ def compute(frames: LogbookFrames | None = None, *, date_from: dt.date | None = 
         wlo = mon if lo is None else max(mon, lo)
         whi = mon + 6 if hi is None else min(mon + 6, hi)
         cv = (0.0, 0.0)
-        ws = weekly_shortfall(wtime[0][wi:wi + 1], w_earned_t[wi:wi + 1])
+        ws = _weekly_shortfall(ref_micros, wtime[0][wi:wi + 1], w_earned_t[wi:wi + 1])
         row = {"week": timeutil.iso_week_label(dt.date.fromordinal(mon)),
                "week_start": dt.date.fromordinal(mon).isoformat(),
-               **figures(int(wtime[0][wi]), int(wtime[1][wi]), wtime[2][wi], (int(w_earned[wi]), int(w_earned_t[wi])),
-                         int(w_pending[wi]),
-                         int(w_units[wi]), _Scope(platforms, wlo, whi), project_set, cv, ws, top_adv)}
+               **_figures(p, tables, ref_micros, int(wtime[0][wi]), int(wtime[1][wi]), wtime[2][wi],
+                          (int(w_earned[wi]), int(w_earned_t[wi])), int(w_pending[wi]),
+                          int(w_units[wi]), _Scope(platforms, wlo, whi), project_set, cv, ws, top_adv)}
         by_week.append(row)
     result["by_week"] = by_week
 
@@ -312,12 +211,115 @@ def compute(frames: LogbookFrames | None = None, *, date_from: dt.date | None = 
             we_t = pw_earned_t[i * nw:(i + 1) * nw][:nweeks]
             sc_projects = {(plat, proj)} if proj is not None else set()
             row = {"platform": plat, "project": proj,
-                   **figures(int(ptime[0][i]), int(ptime[1][i]), ptime[2][i], (int(p_earned[i]), int(p_earned_t[i])),
-                             int(p_pending[i]), int(p_units[i]), _Scope({plat}, lo, hi), sc_projects,
-                             weekly_cvs(ww, we), weekly_shortfall(ww, we_t), _advertised(p, (plat, proj)) if proj else None)}
+                   **_figures(p, tables, ref_micros, int(ptime[0][i]), int(ptime[1][i]), ptime[2][i],
+                              (int(p_earned[i]), int(p_earned_t[i])),
+                              int(p_pending[i]), int(p_units[i]), _Scope({plat}, lo, hi), sc_projects,
+                              _weekly_cvs(ww, we), _weekly_shortfall(ref_micros, ww, we_t),
+                              _advertised(p, (plat, proj)) if proj else None)}
             by_project.append(row)
     result["by_project"] = by_project
     return result
+
+
+def _figures(p: Prepared, tables: _ScopeCache, ref_micros: int | None, worked, paid, unpaid_row,
+             earned: tuple[int, int], pending, units, sc: _Scope, sc_projects,
+             cvs: tuple[float, float], weekly: tuple[int | None, int, int | None],
+             advertised: int | None) -> dict[str, Any]:
+    """``earned``: (rounded to the micro-unit, exact in ticks); the per-hour figures and
+    the comparison with the reference use the exact sum."""
+    earned, earned_t = earned
+    t = tables.get(sc.platforms, sc_projects)
+    in_p = _in(t.po_day, sc.lo, sc.hi)
+    paid_out = int(t.po_amount[in_p].sum())
+    fees = int(t.po_fee[in_p].sum())
+    expenses = int(t.ex_amount[_in(t.ex_day, sc.lo, sc.hi)].sum())
+    # outstanding: all earnings minus all payouts up to the period's end, for these platforms
+    paid_upto = int(t.po_amount[_in(t.po_day, None, sc.hi)].sum())
+    eqf = _eq_figures(t, sc.lo, sc.hi)
+    unpaid_s = worked - paid
+    out: dict[str, Any] = {
+        "hours_worked": _hours(worked),
+        "hours_paid": _hours(paid),
+        "hours_unpaid": _hours(unpaid_s),
+        "unpaid_hours_by_kind": {k: _hours(int(v)) for k, v in zip(UNPAID_KEYS, unpaid_row) if v},
+        "unpaid_share": (unpaid_s / worked) if worked else None,
+        "earned": format_micros(earned),
+        "pending": format_micros(pending),
+        "effective_hourly_wage": _ratio_money(earned_t, worked),
+        "paid_hourly_rate": _ratio_money(earned_t, paid),
+        "advertised_rate": None if advertised is None else format_micros(advertised),
+        "advertised_gap": None,
+        "paid_out": format_micros(paid_out),
+        "paid_out_earlier": format_micros(int(t.pe_amount[_in(t.pe_day, sc.lo, sc.hi)].sum())),
+        "fees": format_micros(fees),
+        "outstanding": format_micros(_earned_upto(p, sc.platforms, sc.hi) - paid_upto),
+        "expenses": format_micros(expenses),
+        "net_hourly_wage": _ratio_money(earned_t - (fees + expenses) * TICKS, worked),
+        "units": units,
+        **eqf,
+        "eq_share": (eqf["eq_days"] / (sc.hi - sc.lo + 1)) if (sc.lo is not None and sc.hi is not None) else None,
+        **_rate_figures(t, sc.lo, sc.hi),
+        "weekly_wage_cv": cvs[0],
+        "weekly_earnings_cv": cvs[1],
+        "reference_wage": None if ref_micros is None else format_micros(ref_micros),
+        "below_reference": None,
+        "shortfall": None,
+        "weekly_shortfall": None if weekly[0] is None else format_micros(weekly[0]),
+        "weeks_with_work": weekly[1],
+        "weeks_below_reference": weekly[2],
+    }
+    if advertised is not None and worked:
+        with localcontext() as ctx:
+            ctx.prec = 40
+            eff = _per_hour(earned_t, worked)
+            out["advertised_gap"] = _fmt_dec((Decimal(advertised) - eff) / MICRO)
+    if ref_micros is not None:
+        out["below_reference"] = (earned_t * 3600 < ref_micros * worked * TICKS) if worked else False
+        out["shortfall"] = format_micros(round_div(_short(ref_micros, worked, earned_t), TICKS))
+    return out
+
+
+def _earned_upto(p: Prepared, sc_platforms, day_hi) -> int:
+    """Everything the platforms earned up to ``day_hi`` (inclusive; None: ever), exact, rounded once."""
+    codes = p.earned_cum.keys() if sc_platforms is None else p.plat_codes(sc_platforms)
+    total = total_ticks = 0
+    for c in codes:
+        got = p.earned_cum.get(int(c))
+        if got is None:
+            continue
+        j = len(got[0]) if day_hi is None else int(np.searchsorted(got[0], day_hi, side="right"))
+        if j:
+            total += int(got[1][j - 1])
+            total_ticks += int(got[2][j - 1])
+    return _exact(total, total_ticks)
+
+
+def _weekly_cvs(worked_w: np.ndarray, earned_w: np.ndarray) -> tuple[float, float]:
+    """(CV of the weekly effective wages, CV of weekly earnings from the first to the last week with work)."""
+    have = np.flatnonzero(worked_w > 0)
+    if not len(have):
+        return 0.0, 0.0
+    wage = earned_w[have] * 3600 / worked_w[have] / MICRO
+    span = earned_w[have.min():have.max() + 1] / MICRO
+    return _cv(wage), _cv(span)
+
+
+def _weekly_shortfall(ref_micros: int | None, worked_w: np.ndarray,
+                      earned_t: np.ndarray) -> tuple[int | None, int, int | None]:
+    """(Sum over weeks of max(0, reference × hours − earned), exact (``earned_t``: each
+    week's earnings in ticks) and rounded once; weeks with work; weeks whose own
+    effective hourly wage is below the reference). The reference figures are None
+    without a reference."""
+    with_work = int((worked_w > 0).sum())
+    if ref_micros is None:
+        return None, with_work, None
+    w = worked_w.astype(np.int64)
+    if len(w) and ref_micros * int(w.max()) * TICKS >= 2**62:
+        w = w.astype(object)
+    short = w * ref_micros * TICKS // 3600 - earned_t
+    # a week is below when earned < reference × hours, i.e. its shortfall is above 0
+    below = int(((short > 0) & (worked_w > 0)).sum())
+    return round_div(int(short[short > 0].sum()), TICKS), with_work, below
 
 
 def _monday(ordinal: int) -> int:

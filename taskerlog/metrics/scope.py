@@ -118,3 +118,21 @@ def _rate_figures(t: _ScopeTables, lo: int | None, hi: int | None) -> dict[str, 
         "largest_cut_pct": float(cuts.min()) if len(cuts) else 0.0,
         "mean_abs_change_pct": float(np.abs(valid).mean()) if len(valid) else 0.0,
     }
+
+
+class _ScopeCache:
+    """The scope tables of one compute() call, cut once per (platforms, projects) scope;
+    a project scope starts from its platforms' tables when those are cut already."""
+
+    def __init__(self, p: Prepared, open_end: int | None):
+        self.p = p
+        self.open_end = open_end
+        self.cache: dict[tuple, _ScopeTables] = {}
+
+    def get(self, sc_platforms, sc_projects) -> _ScopeTables:
+        k = (None if sc_platforms is None else frozenset(sc_platforms),
+             None if sc_projects is None else frozenset(sc_projects))
+        if k not in self.cache:
+            base = next((t for (pl, _), t in self.cache.items() if pl == k[0]), None)
+            self.cache[k] = _scope_tables(self.p, k[0], k[1], self.open_end, base)
+        return self.cache[k]
