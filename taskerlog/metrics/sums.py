@@ -130,7 +130,7 @@ def _sum_by_signed(groups: np.ndarray, values: np.ndarray, ngroups: int) -> np.n
 
 
 # ---------------------------------------------------------------------------------------
-# The figures
+# From sums to the JSON's numbers
 # ---------------------------------------------------------------------------------------
 def _hours(seconds: int) -> float:
     return seconds / 3600
