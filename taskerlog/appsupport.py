@@ -90,12 +90,11 @@ def period_bounds(choice: str, today: dt.date, custom: tuple[dt.date, dt.date] |
     if choice == "Last week":
         monday = timeutil.week_monday(today) - dt.timedelta(days=7)
         return monday, monday + dt.timedelta(days=6)
-    if choice == "This month":
-        first = today.replace(day=1)
-        return first, _month_end(first)
-    if choice == "Last month":
-        last_of_prev = today.replace(day=1) - dt.timedelta(days=1)
-        return last_of_prev.replace(day=1), last_of_prev
+    if choice in ("This month", "Last month"):
+        from dateutil.relativedelta import relativedelta  # calendar months: day=31 is the month's last day
+
+        first = today + relativedelta(months=-1 if choice == "Last month" else 0, day=1)
+        return first, first + relativedelta(day=31)
     if choice == "All time":
         return None, None
     if choice == "Custom":
@@ -112,11 +111,6 @@ def default_period(work: pd.DataFrame, tz: str, today: dt.date) -> str:
     """"This month" when there is work in it, else "All time" (a sample, an old import)."""
     first = timeutil.local_midnight(today.replace(day=1), tz)
     return "This month" if len(work) and (work["start"] >= first).any() else "All time"
-
-
-def _month_end(first: dt.date) -> dt.date:
-    nxt = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    return nxt - dt.timedelta(days=1)
 
 
 def today_in(tz: str, now: int) -> dt.date:

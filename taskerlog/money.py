@@ -76,17 +76,20 @@ def from_micros(micros: int | None) -> Decimal | None:
     return Decimal(int(micros)) / _MICRO_D
 
 
-def round_div(numerator: int, denominator: int) -> int:
-    """Integer division rounded half to even (banker's rounding), exact for any size."""
-    if denominator == 0:
-        raise ZeroDivisionError("round_div by zero")
-    if denominator < 0:
-        numerator, denominator = -numerator, -denominator
+def round_div(numerator, denominator):
+    """``numerator / denominator`` rounded half to even (banker's rounding): the one rounding
+    of integer amounts in taskerlog (figures, exchange, imported durations).
+
+    Exact for Python ints of any size; element-wise on numpy integer arrays (either side,
+    with a positive denominator), where it stays in the arrays' dtype.
+    """
+    if isinstance(denominator, int):
+        if denominator == 0:
+            raise ZeroDivisionError("round_div by zero")
+        if denominator < 0:
+            numerator, denominator = -numerator, -denominator
     q, r = divmod(numerator, denominator)
-    twice = 2 * r
-    if twice > denominator or (twice == denominator and q % 2 == 1):
-        q += 1
-    return q
+    return q + ((2 * r > denominator) | ((2 * r == denominator) & (q % 2 == 1)))
 
 
 def format_amount(value: Decimal | None, places: int | None = None) -> str | None:

@@ -23,10 +23,17 @@ LAYERS = {"core": 0, "logic": 1, "edges": 2, "shells": 3}
 def layer_of(module: str) -> str:
     table = [
         ("taskerlog.store.journal", "core"),
+        ("taskerlog.metrics.common", "logic"), ("taskerlog.metrics.fx", "logic"),
+        ("taskerlog.metrics.prepare", "logic"), ("taskerlog.metrics.sums", "logic"),
+        ("taskerlog.metrics.scope", "logic"), ("taskerlog.metrics.unpriced", "logic"),
+        ("taskerlog.metrics.compute", "logic"),
         ("taskerlog.money", "core"), ("taskerlog.timeutil", "core"), ("taskerlog.model", "core"),
         ("taskerlog.frames", "core"), ("taskerlog.intervals", "core"), ("taskerlog.metrics", "logic"), ("taskerlog.render", "logic"), ("taskerlog.everyday", "logic"), ("taskerlog.timesheet", "logic"),
         ("taskerlog.evidence.integrity", "logic"), ("taskerlog.evidence.wages", "logic"),
         ("taskerlog.evidence.pdf", "logic"), ("taskerlog.pool.campaign", "logic"),
+        ("taskerlog.store.connection", "edges"), ("taskerlog.store.backup", "edges"),
+        ("taskerlog.store.writes", "edges"), ("taskerlog.store.recording", "edges"),
+        ("taskerlog.store.reads", "edges"), ("taskerlog.store.verify", "edges"),
         ("taskerlog.store", "edges"), ("taskerlog.bundle", "edges"), ("taskerlog.importers", "edges"),
         ("taskerlog.evidence", "edges"), ("taskerlog.pool", "edges"), ("taskerlog.phone", "edges"),
         ("taskerlog.cli", "shells"), ("taskerlog.commands", "shells"), ("taskerlog.appsupport", "shells"),

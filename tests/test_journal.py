@@ -105,7 +105,7 @@ def test_rows_hashed_by_an_older_taskerlog_still_verify_and_tampering_is_named(s
 
 
 def test_a_large_insert_into_an_empty_table_builds_its_indexes(store, monkeypatch):
-    monkeypatch.setattr("taskerlog.store.api._DEFER_INDEXES", 10)
+    monkeypatch.setattr("taskerlog.store.writes._DEFER_INDEXES", 10)
     store.insert("platforms", {"name": "Outlier"}, "manual")
     indexes = lambda: sorted(r[0] for r in store.conn.execute(  # noqa: E731
         "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'work' AND sql IS NOT NULL"))
@@ -128,7 +128,7 @@ def test_a_large_insert_into_an_empty_table_builds_its_indexes(store, monkeypatc
 def test_an_index_that_cannot_be_rebuilt_undoes_the_whole_batch(store, monkeypatch):
     # the indexes are rebuilt on a helper thread while the rows are hashed; its failure must
     # reach the caller as a store error and roll back the rows with it
-    monkeypatch.setattr("taskerlog.store.api._DEFER_INDEXES", 10)
+    monkeypatch.setattr("taskerlog.store.writes._DEFER_INDEXES", 10)
     store.insert("platforms", {"name": "Outlier"}, "manual")
     head = store.journal_head()
     real_drop = store._drop_indexes

@@ -180,10 +180,10 @@ def test_a_bad_last_row_of_a_big_work_csv_imports_nothing(tmp_path):
 def test_rows_written_in_batches_are_journaled_as_in_one(tmp_path, monkeypatch):
     """The batches are an inside matter: the same rows give the same one journal entry
     (ids and row hashes), and verify passes."""
-    from taskerlog.store import Store, api
+    from taskerlog.store import Store, writes
 
     def journal(batch: int, name: str) -> list[tuple]:
-        monkeypatch.setattr(api, "_WRITE_BATCH", batch)
+        monkeypatch.setattr(writes, "_WRITE_BATCH", batch)
         with Store(tmp_path / name, now=lambda: 1_700_000_000) as s:
             s.insert_many("platforms", ["name"], [(f"P{i}",) for i in range(23)], "t")
             got = s.conn.execute("SELECT tbl, row_count, rows, hash FROM journal ORDER BY seq").fetchall()

@@ -279,7 +279,7 @@ def _many_entries(store: Store, n: int) -> None:
 def test_a_big_logbook_is_read_in_two_halves_with_the_same_result(store, monkeypatch):
     _many_entries(store, 40)
     one_go = store.frames()
-    monkeypatch.setattr("taskerlog.store.api._READ_IN_HALVES", 10)
+    monkeypatch.setattr("taskerlog.store.reads._READ_IN_HALVES", 10)
     halves = []
     real = store._read_halves
     monkeypatch.setattr(store, "_read_halves", lambda sql: halves.append(r := real(sql)) or r)
@@ -301,7 +301,7 @@ def test_the_light_read_leaves_when_recorded_blank_and_the_rest_equal(store, mon
 
 def test_a_write_between_the_two_snapshots_means_one_read_instead(store, monkeypatch, tmp_path):
     _many_entries(store, 12)
-    monkeypatch.setattr("taskerlog.store.api._READ_IN_HALVES", 10)
+    monkeypatch.setattr("taskerlog.store.reads._READ_IN_HALVES", 10)
     other = Store(tmp_path / "logbook.sqlite")
     real_connect = sqlite3.connect
 
@@ -309,7 +309,7 @@ def test_a_write_between_the_two_snapshots_means_one_read_instead(store, monkeyp
         other.add_eq(EQPeriod.model_validate({"platform": "Outlier", "start_date": "2026-04-01"}))
         return real_connect(*args, **kwargs)
 
-    monkeypatch.setattr("taskerlog.store.api.sqlite3.connect", connect_after_a_write)
+    monkeypatch.setattr("taskerlog.store.reads.sqlite3.connect", connect_after_a_write)
     with store._lock:
         store.conn.execute("BEGIN")
         store.conn.execute("SELECT 1 FROM journal").fetchone()  # the caller's snapshot

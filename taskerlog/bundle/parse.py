@@ -732,8 +732,7 @@ class Checker:
         micro_minutes = whole * 1_000_000 + frac
         too_long = ok & (whole > 10 * 24 * 60)
         n = micro_minutes * 60
-        q, r = np.divmod(n, 1_000_000)
-        q = q + ((2 * r > 1_000_000) | ((2 * r == 1_000_000) & (q % 2 == 1)))
+        q = money.round_div(n, 1_000_000)
         zero = ok & (q <= 0) & ~too_long
         self.fail(col, zero, lambda v: f"'{v}' minutes is no time at all; give a duration above 0")
         return int_series(q, ok & ~zero, self.df.index)

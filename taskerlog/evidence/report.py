@@ -386,19 +386,31 @@ def _who(e: dict[str, Any]) -> str:
 
 
 def render_pdf(ev: Evidence) -> bytes:
-    """The report as PDF bytes (pure: the same Evidence gives the same document)."""
+    """The report as PDF bytes (pure: the same Evidence gives the same document).
+
+    One function a section, in the order they are printed: ``_pdf_front`` (title, and how
+    to check the report), then ``_pdf_1_statement`` to ``_pdf_9_attachments``.
+    """
     from .pdf import RED, ReportPDF  # fpdf and its fonts take half a second to load: only when a PDF is made
 
-    m = ev.metrics
     period = f"{ev.date_from.isoformat()} to {ev.date_to.isoformat()}"
     pdf = ReportPDF(("SAMPLE DATA, not a real worker's records · " if ev.sample else "")
                     + f"taskerlog evidence report · {period}")
+    _pdf_front(pdf, ev, period, RED)
+    for section in (_pdf_1_statement, _pdf_2_summary, _pdf_3_rates, _pdf_4_unpaid, _pdf_5_eq, _pdf_6_payouts,
+                    _pdf_7_integrity, _pdf_8_journal, _pdf_9_attachments):
+        section(pdf, ev, RED)
+    return bytes(pdf.output())
+
+
+def _pdf_front(pdf, ev: Evidence, period: str, red) -> None:
+    """The title block, the period, and how to check the report."""
     pdf.set_creation_date(dt.datetime.fromtimestamp(ev.generated_at, tz=dt.timezone.utc))
     pdf.add_page()
     if ev.sample:
         pdf.para("SAMPLE: this report was made from a sample person's logbook shipped with taskerlog to show what "
                  "a report looks like. Its people, work and pay are made up; it is not evidence of anything.",
-                 color=RED)
+                 color=red)
     pdf.title_block("SAMPLE · Evidence of work and pay" if ev.sample else "Evidence of work and pay", [
         f"Period: {period} (both days included; each entry belongs to the day it started).",
         f"Made by taskerlog on {ev.local(ev.generated_at)} ({ev.tz}) from the logbook {ev.logbook_name}.",
@@ -410,14 +422,19 @@ def render_pdf(ev: Evidence) -> bytes:
              "on the worker's logbook confirms that the records have not changed since an anchor was shared.",
              size=8.5)
 
-    # 1. statement
+
+def _pdf_1_statement(pdf, ev: Evidence, red) -> None:
+    """Section 1: statement."""
     pdf.section("1. The worker's statement")
     if ev.statement:
         pdf.para(ev.statement)
     else:
         pdf.para("(The worker gave no statement for this report.)")
 
-    # 2. summary
+
+def _pdf_2_summary(pdf, ev: Evidence, red) -> None:
+    """Section 2: summary."""
+    m = ev.metrics
     pdf.section("2. Summary")
     ref = ev.reference
     rows = [
@@ -467,7 +484,7 @@ def render_pdf(ev: Evidence) -> bytes:
         pdf.para("The legal minimum comes from the table shipped with taskerlog, dated as shown; minimum wages "
                  "change, so check the figure in force for this work with the named source.", size=8)
     for wtxt in ev.warnings:
-        pdf.para(wtxt, size=8.5, color=RED)
+        pdf.para(wtxt, size=8.5, color=red)
 
     weeks = m.get("by_week") or []
     if weeks:
@@ -485,7 +502,10 @@ def render_pdf(ev: Evidence) -> bytes:
         pdf.grid([head, *body], widths=(16, 16, 16, 18, 18, 16)[:len(head)],
                  aligns=("L", "R", "R", "R", "R", "R")[:len(head)])
 
-    # 3. rates
+
+def _pdf_3_rates(pdf, ev: Evidence, red) -> None:
+    """Section 3: rates."""
+    m = ev.metrics
     pdf.section("3. The rates promised, every change, and what was paid")
     pdf.para("Each rate as recorded, from when it applied. A change compares a rate with the one it replaced "
              "for the same project, kinds of work and unit; cuts are marked in red. The last columns show the "
@@ -518,7 +538,9 @@ def render_pdf(ev: Evidence) -> bytes:
         pdf.grid([["Project", "Worked", "Paid", "Earned", "Advertised /h", "Paid /h", "Per hour worked"], *body],
                  widths=(28, 12, 12, 14, 14, 12, 14), aligns=("L", "R", "R", "R", "R", "R", "R"))
 
-    # 4. unpaid work
+
+def _pdf_4_unpaid(pdf, ev: Evidence, red) -> None:
+    """Section 4: unpaid work."""
     pdf.section("4. Unpaid work, entry by entry")
     unpaid = [e for e in ev.entries if not e["earning"]]
     total = sum(e["hours"] for e in unpaid)
@@ -529,7 +551,9 @@ def render_pdf(ev: Evidence) -> bytes:
     pdf.grid([["#", "When", "Hours", "Platform / project", "Kind", "Status", "Note"], *body],
              widths=(6, 28, 9, 22, 14, 9, 22), aligns=("R", "L", "R", "L", "L", "L", "L"))
 
-    # 5. EQ
+
+def _pdf_5_eq(pdf, ev: Evidence, red) -> None:
+    """Section 5: EQ."""
     pdf.section("5. Empty queue: days with no work available")
     if ev.eq:
         body = [[e["platform"], e["start"].isoformat(), e["end"].isoformat() if e["end"] else "still empty",
@@ -538,7 +562,9 @@ def render_pdf(ev: Evidence) -> bytes:
     else:
         pdf.para("No empty-queue periods were recorded in this period.")
 
-    # 6. payouts
+
+def _pdf_6_payouts(pdf, ev: Evidence, red) -> None:
+    """Section 6: payouts."""
     pdf.section("6. Payouts, and gaps in them")
     if ev.payouts:
         body = [[p["platform"], ev.local(p["paid_at"]), amount(p["amount"], p["currency"]), amount(p["fee"]),
@@ -567,7 +593,9 @@ def render_pdf(ev: Evidence) -> bytes:
         body = [[g["platform"], g["from"], g["to"], str(g["days"])] for g in ev.payout_gaps]
         pdf.grid([["Platform", "After", "Until", "Days without payout"], *body], widths=(25, 25, 25, 15))
 
-    # 7. record integrity
+
+def _pdf_7_integrity(pdf, ev: Evidence, red) -> None:
+    """Section 7: record integrity."""
     pdf.section("7. Record integrity: when each entry was recorded, and every edit")
     pdf.para(ig.rule_text(ev.window), size=8.5)
     counts = {k: sum(1 for e in ev.entries if e["class"] == k) for k in ig.CLASSES}
@@ -608,7 +636,9 @@ def render_pdf(ev: Evidence) -> bytes:
                 for d in ev.deleted]
         pdf.grid([["Entry #", "Deleted at", "What it held"], *body], widths=(8, 18, 74))
 
-    # 8. journal, verify, anchors
+
+def _pdf_8_journal(pdf, ev: Evidence, red) -> None:
+    """Section 8: journal, verify, anchors."""
     pdf.section("8. The journal, its check, and anchors")
     pdf.para("Every change to the logbook is an entry in an append-only journal; each entry's SHA-256 covers "
              "the one before, so the last hash (the head) stands for the whole history. An anchor is a head hash "
@@ -624,7 +654,7 @@ def render_pdf(ev: Evidence) -> bytes:
     ], widths=(30, 70))
     if not ev.verify_ok:
         for p in ev.verify_problems[:50]:
-            pdf.para("• " + p, size=8.5, color=RED)
+            pdf.para("• " + p, size=8.5, color=red)
     if ev.anchors:
         body = [[str(a["id"]), ev.local(a["recorded_at"]), f"{a['seq']:,}", anc.short_hash(a["hash"]),
                  "yes" if a["matches"] else "NO", a["note"] or ""] for a in ev.anchors]
@@ -634,7 +664,9 @@ def render_pdf(ev: Evidence) -> bytes:
         pdf.para("No anchors were recorded. Run `taskerlog anchor` and send the line it prints to someone you "
                  "trust; later reports can then be checked against it.", size=8.5)
 
-    # 9. attachments
+
+def _pdf_9_attachments(pdf, ev: Evidence, red) -> None:
+    """Section 9: attachments."""
     pdf.section("9. Attachments")
     if ev.attachments:
         pdf.para("Files the worker attached (screenshots, emails, messages), stored by their SHA-256. Each is "
@@ -646,7 +678,6 @@ def render_pdf(ev: Evidence) -> bytes:
                  widths=(4, 15, 9, 12, 13, 24, 23))
     else:
         pdf.para("No files are attached to the entries of this period.")
-    return bytes(pdf.output())
 
 
 def _activity_pair(entries: list[dict[str, Any]]) -> list[tuple[str, str]]:
