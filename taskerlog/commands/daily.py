@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .. import money, render, timeutil
-from ..cli import CLIError, Context, cli, emit_json, friendly_errors, pass_ctx
+from ._base import CLIError, Context, emit_json, friendly_errors, pass_ctx
 from ..model import KINDS, STATUSES, EQPeriod, WorkEntry
 from ..store import Store
 from ._common import (
@@ -54,7 +54,7 @@ def clock_lines(rows: list[dict[str, Any]], tz: str, now: int) -> list[str]:
             f"  ({render.duration(r['elapsed_seconds'])})" for r in rows]
 
 
-@cli.group(invoke_without_command=True)
+@click.group(invoke_without_command=True)
 @JSON_OPT
 @click.pass_context
 @friendly_errors
@@ -197,7 +197,7 @@ def _report_saved(store: Store, wid: int, tz: str, now: int, as_json: bool, verb
 
 
 # -- logging past work --------------------------------------------------------------------
-@cli.command()
+@click.command()
 @click.argument("platform")
 @click.argument("name", metavar="[PROJECT]", required=False)
 @click.option("--kind", type=KIND_OPT, default="tasking", show_default=True, help="What you were doing.")
@@ -306,7 +306,7 @@ def _na(v) -> bool:
     return v is None or (not isinstance(v, str) and pd.isna(v))
 
 
-@cli.command()
+@click.command()
 @click.option("--from", "date_from", help="First day (YYYY-MM-DD, today, yesterday).")
 @click.option("--to", "date_to", help="Last day, inclusive.")
 @click.option("--platform")
@@ -353,7 +353,7 @@ def _epoch(iso: str) -> int:
     return int(dt.datetime.fromisoformat(iso).timestamp())
 
 
-@cli.command()
+@click.command()
 @click.argument("entry_id", metavar="ID", type=int)
 @click.option("--kind", type=KIND_OPT)
 @click.option("--status", type=STATUS_OPT)
@@ -420,7 +420,7 @@ def edit(c: Context, entry_id, kind, status, project, start, end, minutes, units
     _report_saved(store, entry_id, tz, now, as_json, verb="edited")
 
 
-@cli.command()
+@click.command()
 @click.argument("entry_id", metavar="ID", type=int)
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @pass_ctx
@@ -446,7 +446,7 @@ def delete(c: Context, entry_id, yes):
 
 
 # -- empty queue --------------------------------------------------------------------------
-@cli.group()
+@click.group()
 def eq() -> None:
     """Empty queue: days with no work available on a platform.
 

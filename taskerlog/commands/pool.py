@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from .. import money, timeutil
-from ..cli import CLIError, Context, cli, emit_json, friendly_errors, pass_ctx
+from ._base import CLIError, Context, emit_json, friendly_errors, pass_ctx
 from ..pool import contribution as contrib
 from ..pool import pool as pooling
 from ..pool import publish as publishing
@@ -46,7 +46,7 @@ PREVIEW_COLUMNS = ["month", "platform", "category", "hours_worked", "hours_paid"
                    "units", "eq_days", "rate_cuts", "largest_cut_pct"]
 
 
-@cli.command()
+@click.command()
 @click.option("--campaign", "campaign_path", required=True, type=click.Path(exists=True),
               help="The campaign file your organizer sent (JSON).")
 @click.option("--map", "maps", multiple=True, metavar="PLATFORM/PROJECT=CATEGORY",
@@ -125,7 +125,7 @@ def contribute(c: Context, campaign_path: str, maps: tuple[str, ...], platforms:
 
 
 # -- organizer side ------------------------------------------------------------------------------------
-@cli.group()
+@click.group()
 def pool() -> None:
     """Organizers: campaigns, pooling members' contributions, and safe reports.
 
