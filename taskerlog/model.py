@@ -67,7 +67,7 @@ END_REASONS: tuple[str, ...] = ("finished", "removed", "quit", "paused")
 Kind = Literal["tasking", "review", "training", "onboarding", "assessment", "instructions", "meeting", "admin", "waiting"]
 Status = Literal["paid", "pending", "rejected", "returned", "lost", "capped", "unpaid"]
 
-_FROZEN = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+_FROZEN = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True, defer_build=True)
 
 
 def default_status(kind: str, pay: Decimal | None) -> str:

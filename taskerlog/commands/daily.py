@@ -12,8 +12,6 @@ import sys
 from typing import Any
 
 import click
-import numpy as np
-import pandas as pd
 
 from .. import money, render, timeutil
 from ._base import CLIError, Context, emit_json, friendly_errors, pass_ctx
@@ -254,6 +252,8 @@ def entry_rows(store: Store, *, ids: set[int] | None = None, date_from: dt.date 
     Only the selected entries are loaded and priced (an entry's pay depends on the rates and
     exchange rates, never on other entries), so one entry is quick on a 100,000-entry logbook.
     """
+    import numpy as np
+
     from .. import metrics
 
     tz = store.settings().timezone
@@ -303,6 +303,8 @@ def entry_rows(store: Store, *, ids: set[int] | None = None, date_from: dt.date 
 
 
 def _na(v) -> bool:
+    import pandas as pd
+
     return v is None or (not isinstance(v, str) and pd.isna(v))
 
 

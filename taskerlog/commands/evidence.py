@@ -11,8 +11,7 @@ import click
 
 from .. import render, timeutil
 from ._base import CLIError, Context, emit_json, friendly_errors, pass_ctx
-from ..evidence import anchors, attachments, report, save_statement, saved_statement, wages
-from ..evidence.report import EvidenceError
+from ..evidence import anchors, attachments, save_statement, saved_statement, wages
 from ._common import parse_day
 
 JSON_OPT = click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
@@ -197,6 +196,9 @@ def evidence(c: Context, date_from, date_to, out, minimum, reference_wage, refer
     except (wages.ReferenceError_, anchors.AnchorError) as exc:
         raise CLIError(str(exc)) from exc
     text = _read_text(statement_file, "--statement") if statement_file else saved_statement(store)
+    from ..evidence import report  # the report's figures load pandas: only this command needs them
+    from ..evidence.report import EvidenceError
+
     try:
         data, manifest, ev = report.make_report(store, date_from=d0, date_to=d1, reference=ref, now=now,
                                                 statement=text, anchor_claims=claims)

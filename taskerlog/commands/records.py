@@ -10,7 +10,6 @@ import datetime as dt
 from decimal import Decimal
 
 import click
-import pandas as pd
 
 from .. import money, render, timeutil
 from ._base import CLIError, Context, emit_json, friendly_errors, pass_ctx
@@ -115,6 +114,8 @@ def project_list(c: Context, show_all, as_json):
 
 
 def _int(v) -> int | None:
+    import pandas as pd
+
     return None if v is None or pd.isna(v) else int(v)
 
 
@@ -214,13 +215,12 @@ def _applies(text: str | None):
 def _previous_rate(store, r: Rate) -> Decimal | None:
     """The rate this one replaces (same project, kinds and unit, latest before it)."""
     from ..model import applies_to_text
-    rates = store.frames(work_ids=[]).rates
-    same = rates[(rates["platform"] == r.platform) & (rates["project"] == r.project)
-                 & (rates["unit"] == r.unit) & (rates["applies_to"] == applies_to_text(r.applies_to))
-                 & (rates["effective_at"] <= r.effective_at)]
-    if not len(same):
-        return None
-    return money.from_micros(int(same.iloc[-1]["rate_micros"]))
+
+    pid, kinds = store.project_id(r.platform, r.project), applies_to_text(r.applies_to)
+    same = sorted((x["effective_at"], x["id"], x["rate_micros"]) for x in store.rows("rates")
+                  if x["project_id"] == pid and x["unit"] == r.unit and x["applies_to"] == kinds
+                  and x["effective_at"] <= r.effective_at)
+    return money.from_micros(int(same[-1][2])) if same else None
 
 
 # -- money in and out --------------------------------------------------------------------
@@ -288,8 +288,8 @@ def payout(c: Context, platform, amount, currency, fee, method, received_amount,
 
 
 def _platform_currency(store, platform: str) -> str | None:
-    projects = store.frames(work_ids=[]).projects
-    curs = set(projects.loc[projects["platform"] == platform.strip(), "currency"])
+    fid = store.platform_id(platform, create=False)
+    curs = {p["currency"] for p in store.rows("projects") if p["platform_id"] == fid} if fid is not None else set()
     return curs.pop() if len(curs) == 1 else None
 
 

@@ -19,14 +19,9 @@ import tempfile
 import threading
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 
-import numpy as np
-import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 import platformdirs
-from sqlite_utils import Database
 
 from .. import money, timeutil
 from ..frames import WORK_COLUMNS, LogbookFrames
@@ -37,6 +32,13 @@ from ..model import (
 from . import journal as jr
 from . import partial
 from .schema import DATA_TABLES, migrations
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+# numpy, pandas and pyarrow are imported by the methods that use them (frames, verify, bulk
+# writes): a command that logs one entry or starts the clock never loads them (docs/cli.md).
 
 # Python's sqlite3 (3.11) binds int, float, str and bytes straight away, but sends every
 # None through its adapter protocol first: two failed attribute lookups, each formatting
@@ -227,7 +229,7 @@ class _Background:
 def _values(column: Any, lo: int, size: int) -> list:
     """Rows ``lo`` .. ``lo + size`` of a column (a pyarrow array or a list) as Python values."""
     part = column[lo:lo + size]
-    return part.to_pylist() if isinstance(part, (pa.Array, pa.ChunkedArray)) else part
+    return part.to_pylist() if jr.is_arrow(part) else part
 
 
 def _locked(method):
@@ -281,7 +283,6 @@ class Store:
                                  "and that you may write to it") from exc
             refused = _unwritable(self.path, exc) if isinstance(exc, sqlite3.OperationalError) else None
             raise refused or StoreError(f"{self.path} is not a taskerlog logbook ({exc})") from exc
-        self.db = Database(self.conn)
         self._lock = threading.RLock()
         self._depth = 0
         self._bulk: set[str] | None = None
@@ -289,7 +290,7 @@ class Store:
         self._columns: dict[str, list[str]] = {}
         self._refs: dict[str, list[tuple[str, str, str]]] = {}
         if readonly:
-            if migrations.pending(self.db):
+            if migrations.pending(self.conn):
                 self.close()
                 raise NeedsUpgrade(f"{self.path} was written by an older taskerlog and must be upgraded before it "
                                    "can be read; the upgrade writes to it")
@@ -298,7 +299,7 @@ class Store:
 
     # -- lifecycle ---------------------------------------------------------------
     def _migrate(self) -> None:
-        if not migrations.pending(self.db):
+        if not migrations.pending(self.conn):
             return
         with self._lock:
             # Another process (a second window, the command line) may be opening the same
@@ -306,8 +307,8 @@ class Store:
             # backs up and migrates and the others find it done.
             self._begin(f"{self.path} needs an upgrade, but another program holds it")
             try:
-                pending = migrations.pending(self.db)
-                if pending and self.db.table_names():
+                pending = migrations.pending(self.conn)
+                if pending and self.table_names():
                     stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
                     # read through a second connection: SQLite's backup cannot read from one
                     # that holds the write lock
@@ -318,7 +319,7 @@ class Store:
                     finally:
                         source.close()
                 if pending:
-                    migrations.apply(self.db)  # each migration a savepoint inside this transaction
+                    migrations.apply(self.conn)  # each migration a savepoint inside this transaction
             except BaseException:
                 if self.conn.in_transaction:
                     self.conn.execute("ROLLBACK")
@@ -459,7 +460,9 @@ class Store:
             column = values.get(col)
             if column is None:
                 continue
-            if isinstance(column, (pa.Array, pa.ChunkedArray)):
+            if jr.is_arrow(column):
+                import pyarrow.compute as pc
+
                 distinct = pc.unique(column).drop_null().to_pylist()
             else:
                 distinct = list({v for v in column if v is not None})
@@ -494,9 +497,20 @@ class Store:
             self._columns[table] = [r[1] for r in info if r[1] != "id"]
         return self._columns[table]
 
+    @functools.cached_property
+    def db(self):
+        """sqlite-utils' view of the logbook, for code that wants it (imported on first use: it
+        brings pandas with it)."""
+        from sqlite_utils import Database
+
+        return Database(self.conn)
+
+    def table_names(self) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+
     def extra_tables(self) -> set[str]:
         """Data tables added by later features' migrations (journaled the same way)."""
-        return {t for t in self.db.table_names()
+        return {t for t in self.table_names()
                 if t not in DATA_TABLES and t != "journal" and not t.startswith("_")}
 
     # -- journaled writes --------------------------------------------------------
@@ -665,6 +679,8 @@ class Store:
     # -- verification ------------------------------------------------------------
     def verify(self) -> jr.VerifyResult:
         """Re-walk the hash chain, then check every live row against the journal."""
+        import numpy as np
+
         problems: list[jr.Problem] = []
         prev = jr.GENESIS
         touched: dict[str, list[tuple[np.ndarray, np.ndarray, int]]] = {}
@@ -1001,6 +1017,8 @@ class Store:
         seconds to load: the entries' free text (external_id, note, source) and when each was
         recorded and edited (those columns are there, blank).
         """
+        import pandas as pd
+
         q = lambda sql, params=(): pd.read_sql_query(  # noqa: E731
             sql, self.conn, params=params, dtype_backend="numpy_nullable")
         where, params = [], []
@@ -1090,6 +1108,9 @@ class Store:
         names are integer ids looked up in the small tables; kinds and statuses are coded
         in SQL. Only free text needs SQLite's per-row path, and only with ``detail``.
         """
+        import numpy as np
+        import pandas as pd
+
         kind_case = "CASE w.kind " + " ".join(f"WHEN '{k}' THEN {i}" for i, k in enumerate(KINDS)) + " ELSE -1 END"
         status_case = "CASE w.status " + " ".join(f"WHEN '{k}' THEN {i}" for i, k in enumerate(STATUSES)) \
             + " ELSE -1 END"
@@ -1165,6 +1186,8 @@ def _sql_literal(v: int | str | None) -> str:
 
 
 def _dates(s: pd.Series) -> pd.Series:
+    import pandas as pd
+
     return pd.Series([None if (v is None or v is pd.NA or (isinstance(v, float))) else dt.date.fromisoformat(v)
                       for v in s.astype(object)], index=s.index, dtype=object)
 
