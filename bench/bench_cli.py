@@ -92,6 +92,9 @@ def measure(db: Path, watson: str | None, runs: int, workdir: Path) -> list[dict
     env = {**os.environ, "WATSON_DIR": str(workdir / f"watson-{db.stem}")}
     Path(env["WATSON_DIR"]).mkdir(parents=True, exist_ok=True)
     env.pop("TASKERLOG_DB", None)
+    # as a worker's Python runs: compiled modules cached in __pycache__ after the first run
+    # (pip installs Watson with them; PYTHONDONTWRITEBYTECODE would recompile taskerlog each time)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     times: dict[str, tuple[list[float], list[float]]] = {}
 
     def pair(name: str, mine: list[str], theirs: list[str] | None) -> None:

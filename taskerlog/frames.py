@@ -25,10 +25,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .model import Logbook
-
 if TYPE_CHECKING:  # the store names these classes on every command; frames are made by few
     import pandas as pd
+
+    from .model import Logbook
 
 WORK_COLUMNS = [
     "id", "platform", "project", "kind", "start", "end", "units", "pay_micros", "currency",

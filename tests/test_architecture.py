@@ -29,7 +29,7 @@ def layer_of(module: str) -> str:
     table = [
         ("taskerlog.store.journal", "core"),
         ("taskerlog.money", "core"), ("taskerlog.timeutil", "core"), ("taskerlog.model", "core"),
-        ("taskerlog.frames", "core"), ("taskerlog.intervals", "core"), ("taskerlog.metrics", "logic"), ("taskerlog.render", "logic"), ("taskerlog.everyday", "logic"), ("taskerlog.timesheet", "logic"),
+        ("taskerlog.frames", "core"), ("taskerlog.intervals", "core"), ("taskerlog.vocab", "core"), ("taskerlog.metrics", "logic"), ("taskerlog.render", "logic"), ("taskerlog.everyday", "logic"), ("taskerlog.timesheet", "logic"),
         ("taskerlog.evidence.integrity", "logic"), ("taskerlog.evidence.wages", "logic"),
         ("taskerlog.evidence.pdf", "logic"), ("taskerlog.pool.campaign", "logic"),
         ("taskerlog.store", "edges"), ("taskerlog.bundle", "edges"), ("taskerlog.importers", "edges"),

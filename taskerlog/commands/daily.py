@@ -15,7 +15,7 @@ import click
 
 from .. import money, render, timeutil
 from ._base import CLIError, Context, emit_json, friendly_errors, pass_ctx
-from ..model import KINDS, STATUSES, EQPeriod, WorkEntry
+from ..vocab import KINDS, STATUSES
 from ..store import Store
 from ._common import (
     need_project, new_platform_note, parse_count, parse_currency, parse_day, parse_minutes, parse_money,
@@ -99,7 +99,7 @@ def clock_start(c: Context, platform, name, kind, at, note, as_json):
     """
     store = c.store
     now = timeutil.now_epoch()
-    tz = store.settings().timezone
+    tz = store.timezone()
     when = now if at is None else parse_when(at, tz, now, option="--at")
     need_project(store, platform, name)
     fresh = new_platform_note(store, platform)
@@ -229,6 +229,8 @@ def log(c: Context, platform, name, kind, start, end, minutes, units, pay, curre
         raise CLIError(f"--end: {_hm(t1, tz)} is not after the start ({_hm(t0, tz)}); "
                        "for work past midnight give the date, e.g. --end '2026-03-03 01:30'")
     need_project(store, platform, name)
+    from ..model import WorkEntry  # pydantic: loaded by the commands that make a record
+
     entry = WorkEntry(platform=platform, project=name, kind=kind, start=t0, end=t1,
                       units=parse_count(units, option="--units"), pay=parse_money(pay, option="--pay"),
                       currency=parse_currency(currency, option="--currency"), status=status,
@@ -416,6 +418,8 @@ def edit(c: Context, entry_id, kind, status, project, start, end, minutes, units
         raise CLIError("nothing to change; give at least one option, e.g. --status rejected (see: taskerlog edit --help)")
     new = {**old, **changes}
     # validate the result as a whole (end after start, no 7-day typo) before saving
+    from ..model import WorkEntry  # pydantic: loaded by the commands that make a record
+
     WorkEntry(platform=platform, kind=new["kind"], start=new["start"], end=new["end"], units=new["units"],
               pay=money.from_micros(new["pay_micros"]), currency=new["currency"], status=new["status"])
     store.update("work", entry_id, changes, "manual")
@@ -475,6 +479,8 @@ def eq_start(c: Context, platform, on, note):
         raise CLIError(f"{platform} is already in empty queue since {open_[0]['start_date']}; "
                        f"when work is back: taskerlog eq end {platform}")
     fresh = new_platform_note(store, platform)
+    from ..model import EQPeriod  # pydantic: loaded by the commands that make a record
+
     store.add_eq(EQPeriod(platform=platform, start_date=day, note=note))
     click.echo(f"{platform}: empty queue from {day}" + (f" {fresh}" if fresh else ""))
 

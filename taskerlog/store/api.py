@@ -25,10 +25,7 @@ import platformdirs
 
 from .. import money, timeutil
 from ..frames import WORK_COLUMNS, LogbookFrames
-from ..model import (
-    KINDS, STATUSES, EQPeriod, Expense, FxRate, Logbook, Payout, Project, Rate, WorkEntry, applies_to_text,
-    home_rate_problem,
-)
+from ..vocab import KINDS, STATUSES, applies_to_text
 from . import journal as jr
 from . import partial
 from .schema import DATA_TABLES, migrations
@@ -37,8 +34,11 @@ if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
+    from ..model import EQPeriod, Expense, FxRate, Logbook, Payout, Project, Rate, WorkEntry
+
 # numpy, pandas and pyarrow are imported by the methods that use them (frames, verify, bulk
-# writes): a command that logs one entry or starts the clock never loads them (docs/cli.md).
+# writes), and the records of taskerlog.model (pydantic) by those that make one: a command
+# that starts the clock loads none of them (docs/cli.md).
 
 # Python's sqlite3 (3.11) binds int, float, str and bytes straight away, but sends every
 # None through its adapter protocol first: two failed attribute lookups, each formatting
@@ -798,7 +798,16 @@ class Store:
     def settings_raw(self) -> dict[str, str | None]:
         return {k: v for k, v in self.conn.execute("SELECT key, value FROM settings")}
 
+    def timezone(self) -> str:
+        """The logbook's time zone: ``settings().timezone``, read without making the settings
+        record (a command that only needs the zone does not load pydantic)."""
+        tz = self.settings_raw().get("timezone") or timeutil.system_timezone()
+        timeutil.zone(tz)  # the check Logbook makes
+        return tz
+
     def settings(self) -> Logbook:
+        from ..model import Logbook
+
         raw = self.settings_raw()
         return Logbook(
             home_currency=raw.get("home_currency") or "USD",
@@ -936,6 +945,8 @@ class Store:
             return self.insert("expenses", expense_values(e, pid), source)
 
     def add_fx(self, f: FxRate, source: str = "manual") -> int:
+        from ..model import home_rate_problem
+
         problem = home_rate_problem(f.currency, f.rate, self.settings().home_currency)
         if problem:
             raise StoreError(problem)
@@ -1000,6 +1011,8 @@ class Store:
                 clock = matches[0]
             if at <= clock["started_at"]:
                 raise StoreError("the clock would stop before it started")
+            from ..model import WorkEntry
+
             entry = WorkEntry(platform=clock["platform"], project=clock["project"], kind=clock["kind"],
                               start=clock["started_at"], end=at, units=units, pay=pay, status=status,
                               note=note if note is not None else clock["note"])
