@@ -158,8 +158,8 @@ def run(results: list[dict], sizes: list[int], workdir: Path, *, watson: str | N
     books += [(f"{n:,} entries", n, generated_logbook(n, workdir)) for n in sizes if n <= 10_000]
     for label, n, db in books:
         for r in measure(db, watson, runs, workdir):
-            note = (f"Watson {r['watson']:.3f} s, {r['ratio']:.1f} × ({label})" if r["ratio"] is not None
-                    else f"({label}; Watson not installed)")
+            note = (f"CPU {r['taskerlog']:.3f} s, Watson's {r['watson']:.3f} s: {r['ratio']:.1f} × ({label})"
+                    if r["ratio"] is not None else f"CPU {r['taskerlog']:.3f} s ({label}; Watson not installed)")
             row(results, "cli", f"taskerlog {r['command']}", n, None,
                 f"≤ {r['target']:g} × Watson" if r["target"] else "", f"{verdict(r)}; {note}".lstrip("; "),
                 cpu=r["taskerlog"])
