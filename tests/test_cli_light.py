@@ -81,3 +81,14 @@ def test_one_rows_journal_bytes_are_the_same_packed_with_or_without_numpy():
     assert many == few and journal.unpack_rows(few) == list(zip(ids, hashes))
     with pytest.raises(ValueError):
         journal.pack_rows([1, 2], [b"x" * 16])
+
+
+def test_no_commands_help_loads_the_data_frame_stack():
+    """Every command's --help, all in one process: listing a command imports its module."""
+    code = ("import sys\nfrom taskerlog.cli import COMMANDS, cli\n"
+            "for name in COMMANDS:\n"
+            "    try:\n        cli([name, '--help'], prog_name='taskerlog')\n    except SystemExit:\n        pass\n"
+            f"print('LOADED', [m for m in {HEAVY!r} if m in sys.modules and m != 'pydantic'])")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0 and "Example: taskerlog verify" in r.stdout, r.stderr
+    assert r.stdout.strip().splitlines()[-1] == "LOADED []"
