@@ -51,6 +51,17 @@ except Exception as exc:  # a broken or foreign file: say so, never a traceback
     st.stop()
 
 
+@st.cache_resource(show_spinner=False)
+def _read_ahead(path: str) -> bool:
+    # Once per server and logbook (the first run that opens it, after any upgrade above):
+    # read its frames for the Dashboard on a helper thread while this run builds its page.
+    _shared.read_ahead(path)
+    return True
+
+
+_read_ahead(str(open_path))
+
+
 def page(file: str, title: str, icon: str):
     return st.Page(str(HERE / "app_pages" / file), title=title, icon=icon, url_path=Path(file).stem)
 

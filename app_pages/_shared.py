@@ -20,7 +20,7 @@ import streamlit as st
 from pydantic import ValidationError
 
 from taskerlog import appsupport, metrics, money, timeutil
-from taskerlog.cli import explain_validation
+from taskerlog.explain import explain_validation
 from taskerlog.frames import LogbookFrames
 from taskerlog.store import Store, StoreError
 
@@ -38,7 +38,7 @@ _read_ahead: dict[str, Future] = {}
 
 
 def read_ahead(path: str) -> None:
-    """Called by ``taskerlog app`` as the server starts: read the logbook's light frames and
+    """Called by ``app.py`` on its first run for a logbook: read the logbook's light frames and
     work out their derivation on a helper thread, so that the first Dashboard finds them
     ready (or waits for this read rather than starting another). Nothing of Streamlit is
     touched: :func:`_frames` and :func:`_prepared` take the result only when the logbook's

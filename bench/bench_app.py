@@ -62,8 +62,7 @@ COLD_RUNS = 3
 def cold_load(db: Path, preloaded: bool) -> float:
     """A fresh server, the Dashboard's address opened directly: nothing cached. With
     ``preloaded``, the server was started the documented way (``make run`` = ``taskerlog
-    app``), which imports the pages' modules and starts reading the logbook before it
-    listens, and the Dashboard is opened at once (the read not yet done); without, it is a bare
+    app``), which imports the pages' modules before it listens, and the Dashboard is opened at once (the read not yet done); without, it is a bare
     ``streamlit run app.py`` and the first page imports them. Run in this process
     (``--cold``); :func:`measure` starts one process per try."""
     from streamlit.testing.v1 import AppTest
@@ -71,8 +70,7 @@ def cold_load(db: Path, preloaded: bool) -> float:
     os.environ["TASKERLOG_DB"] = str(db)
     if preloaded:  # as `taskerlog app` does before its server listens; the page is opened at once
         from taskerlog.commands import app_cmd
-        app_cmd.preload()
-        app_cmd.read_ahead()
+        app_cmd.preload()  # (app.py starts reading the logbook ahead itself)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
     at.switch_page("app_pages/dashboard.py")
     t0 = time.perf_counter()

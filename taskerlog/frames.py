@@ -23,10 +23,12 @@ seconds UTC; dates as ``datetime.date``):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # the store names these classes on every command; frames are made by few
+    import pandas as pd
 
-from .model import Logbook
+    from .model import Logbook
 
 WORK_COLUMNS = [
     "id", "platform", "project", "kind", "start", "end", "units", "pay_micros", "currency",
@@ -47,6 +49,8 @@ FX_COLUMNS = ["date", "currency", "rate"]
 
 
 def _empty(cols: list[str]) -> pd.DataFrame:
+    import pandas as pd
+
     return pd.DataFrame(columns=cols, dtype=object)
 
 

@@ -16,6 +16,10 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from . import money, timeutil
+from .vocab import (  # noqa: F401  (the vocabulary, re-exported: it is the model's too)
+    BILLABLE_KINDS, END_REASONS, EARNING_STATUSES, FAILED_STATUSES, KINDS, PAY_MODELS, RATE_UNITS, STATUSES,
+    UNPAID_KEYS, UNPAID_KINDS, applies_to_text, default_status, parse_applies_to,
+)
 
 FEE_ABOVE_AMOUNT = "the fee is more than the amount paid; the amount is the gross, before the fee came off"
 MAX_UNITS = 10_000_000
@@ -44,54 +48,10 @@ def received_in(amount, currency: str | None, home: str) -> str | None:
 Day = Annotated[dt.date, AfterValidator(lambda d: timeutil.check_year(d))]
 """A calendar day in the years a logbook holds (1900-2199: 9999 is a typo)."""
 
-BILLABLE_KINDS: tuple[str, ...] = ("tasking", "review", "training")
-UNPAID_KINDS: tuple[str, ...] = (
-    "onboarding",
-    "assessment",
-    "instructions",
-    "meeting",
-    "admin",
-    "waiting",
-)
-KINDS: tuple[str, ...] = BILLABLE_KINDS + UNPAID_KINDS
-STATUSES: tuple[str, ...] = ("paid", "pending", "rejected", "returned", "lost", "capped", "unpaid")
-EARNING_STATUSES: tuple[str, ...] = ("paid", "pending")
-#: statuses under which unpaid *billable* work is reported instead of its kind
-FAILED_STATUSES: tuple[str, ...] = ("rejected", "returned", "lost", "capped")
-#: the keys of unpaid_hours_by_kind, in tie-break/report order
-UNPAID_KEYS: tuple[str, ...] = KINDS + FAILED_STATUSES
-PAY_MODELS: tuple[str, ...] = ("hourly", "per_task")
-RATE_UNITS: tuple[str, ...] = ("hour", "task")
-END_REASONS: tuple[str, ...] = ("finished", "removed", "quit", "paused")
-
 Kind = Literal["tasking", "review", "training", "onboarding", "assessment", "instructions", "meeting", "admin", "waiting"]
 Status = Literal["paid", "pending", "rejected", "returned", "lost", "capped", "unpaid"]
 
-_FROZEN = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
-
-
-def default_status(kind: str, pay: Decimal | None) -> str:
-    """metrics.md: ``paid`` for billable kinds and for any entry with a recorded pay, else ``unpaid``."""
-    return "paid" if (kind in BILLABLE_KINDS or pay is not None) else "unpaid"
-
-
-def parse_applies_to(text: str | None) -> tuple[str, ...]:
-    """``"training;review"`` → ('review', 'training') in KINDS order; blank → all billable kinds."""
-    if text is None or not str(text).strip():
-        return BILLABLE_KINDS
-    parts = [p.strip().lower() for p in str(text).split(";") if p.strip()]  # any case, as kind is read
-    bad = [p for p in parts if p not in KINDS]
-    if bad:
-        raise ValueError(
-            f"unknown kind {', '.join(repr(b) for b in bad)}; use kinds from: {', '.join(KINDS)}"
-        )
-    return tuple(k for k in KINDS if k in parts)
-
-
-def applies_to_text(kinds: tuple[str, ...]) -> str:
-    """Canonical stored form: blank for "all billable kinds", else ``;``-joined in KINDS order."""
-    return "" if tuple(kinds) == BILLABLE_KINDS else ";".join(kinds)
-
+_FROZEN = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True, defer_build=True)
 
 
 YES, NO = ("yes", "y", "true", "1"), ("no", "n", "false", "0", "")

@@ -9,6 +9,11 @@ shells cli, commands, appsupport, app.py, app_pages
 A lower layer reaching up (metrics importing the store, the store importing the CLI, ...)
 fails this test. Only SQLite-touching modules may import sqlite3 / sqlite_utils, and
 nothing below the shells may import streamlit.
+
+No import cycle among taskerlog/*, app.py and app_pages/*, at any layer. An import inside a
+function counts like one at the top of the module (a reader following it goes round the
+circle all the same), and so does a module named in a string (``"taskerlog.commands.daily:clock"``
+in the command table, a name given to ``importlib.import_module``).
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ def layer_of(module: str) -> str:
         ("taskerlog.metrics.scope", "logic"), ("taskerlog.metrics.unpriced", "logic"),
         ("taskerlog.metrics.compute", "logic"),
         ("taskerlog.money", "core"), ("taskerlog.timeutil", "core"), ("taskerlog.model", "core"),
-        ("taskerlog.frames", "core"), ("taskerlog.intervals", "core"), ("taskerlog.metrics", "logic"), ("taskerlog.render", "logic"), ("taskerlog.everyday", "logic"), ("taskerlog.timesheet", "logic"),
+        ("taskerlog.frames", "core"), ("taskerlog.intervals", "core"), ("taskerlog.vocab", "core"), ("taskerlog.metrics", "logic"), ("taskerlog.render", "logic"), ("taskerlog.everyday", "logic"), ("taskerlog.timesheet", "logic"),
         ("taskerlog.evidence.integrity", "logic"), ("taskerlog.evidence.wages", "logic"),
         ("taskerlog.evidence.pdf", "logic"), ("taskerlog.pool.campaign", "logic"),
         ("taskerlog.store.connection", "edges"), ("taskerlog.store.backup", "edges"),
@@ -37,6 +42,7 @@ def layer_of(module: str) -> str:
         ("taskerlog.store", "edges"), ("taskerlog.bundle", "edges"), ("taskerlog.importers", "edges"),
         ("taskerlog.evidence", "edges"), ("taskerlog.pool", "edges"), ("taskerlog.phone", "edges"),
         ("taskerlog.cli", "shells"), ("taskerlog.commands", "shells"), ("taskerlog.appsupport", "shells"),
+        ("taskerlog.explain", "shells"),
         ("app_pages", "shells"), ("app", "shells"), ("taskerlog", "core"),
     ]
     for prefix, layer in table:
@@ -98,3 +104,84 @@ def test_imports_flow_one_way():
             if target.split(".")[0] == "streamlit" and mine < LAYERS["shells"]:
                 problems.append(f"{mod} imports streamlit below the shells")
     assert not problems, "\n".join(problems)
+
+
+def module_graph(files: dict[str, Path] | None = None) -> dict[str, set[str]]:
+    """Each of our modules → the modules of ours it imports (anywhere in it) or names in a string."""
+    files = files if files is not None else {module_name(p): p for p in sources()}
+    known = set(files)
+
+    def ours(target: str) -> str | None:
+        """The module of ours that importing ``target`` runs: the name itself, else its package."""
+        while target and target not in known:
+            target = target.rpartition(".")[0]
+        return target or None
+
+    graph: dict[str, set[str]] = {}
+    for mod, path in files.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        package = mod if path.name == "__init__.py" else mod.rsplit(".", 1)[0]
+        targets: list[str] = []
+        docstrings = {id(n.value) for n in ast.walk(tree) if isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant)}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                targets += [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                base = package.split(".")[: len(package.split(".")) - node.level + 1] if node.level else []
+                source = ".".join(base + ([node.module] if node.module else []))
+                # `from package import name`: the submodule `name` when there is one
+                targets += [f"{source}.{a.name}" if f"{source}.{a.name}" in known else source for a in node.names]
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
+                name = node.value.split(":")[0]
+                if "." in name and name in known:  # a dotted name: "app" alone is a word (SOURCE = "app")
+                    targets.append(name)
+        graph[mod] = {t for t in map(ours, targets) if t is not None and t != mod}
+    return graph
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected groups of more than one module (Tarjan), each sorted."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        for w in sorted(graph.get(v, ())):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            group = []
+            while True:
+                w = stack.pop()
+                group.append(w)
+                if w == v:
+                    break
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return found
+
+
+def test_no_import_cycle():
+    found = cycles(module_graph())
+    assert not found, "modules that import each other round a circle (a function-level import counts too):\n" \
+        + "\n".join(", ".join(c) for c in found)
+
+
+def test_the_cycle_check_sees_a_cycle_through_a_function_level_import_and_a_string(tmp_path):
+    assert "taskerlog.commands.daily" in module_graph()["taskerlog.cli"]  # named in the command table
+    (tmp_path / "a.py").write_text('"""Names pkg.b in its docstring only."""\n\ndef f():\n    from . import b\n')
+    (tmp_path / "b.py").write_text('TABLE = {"run": "pkg.a:f"}\n')
+    (tmp_path / "c.py").write_text('"""pkg.a is only mentioned here."""\nSOURCE = "a"\n')
+    graph = module_graph({"pkg.a": tmp_path / "a.py", "pkg.b": tmp_path / "b.py", "pkg.c": tmp_path / "c.py"})
+    assert graph == {"pkg.a": {"pkg.b"}, "pkg.b": {"pkg.a"}, "pkg.c": set()}
+    assert cycles(graph) == [["pkg.a", "pkg.b"]]

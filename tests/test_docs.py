@@ -16,7 +16,9 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def commands(group: click.Group = cli, prefix: str = ""):
-    for name, cmd in sorted(group.commands.items()):
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):  # the table's commands are loaded as they are asked for
+        cmd = group.get_command(ctx, name)
         full = f"{prefix} {name}".strip()
         yield full, cmd
         if isinstance(cmd, click.Group):

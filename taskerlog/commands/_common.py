@@ -14,7 +14,7 @@ import re
 from decimal import Decimal
 
 from .. import money, timeutil
-from ..cli import CLIError
+from ._base import CLIError
 from ..store import Store
 
 _HHMM = re.compile(r"^(?:(today|yesterday)[ T]+)?(\d{1,2}):(\d{2})$")

@@ -2,8 +2,8 @@
 
 It loads the modules the pages need before the server starts listening, so that the first
 page a browser opens (even a big logbook's Dashboard, straight away) does not also pay for
-importing pandas, pyarrow and altair: about 1.5 s on a small machine. It starts reading
-the worker's logbook for the Dashboard on a helper thread at the same time. Then it runs
+importing pandas, pyarrow and altair: about 1.5 s on a small machine (app.py itself starts
+reading the logbook for the Dashboard on a helper thread when it first runs). Then it runs
 Streamlit in this process with the repository's ``.streamlit/config.toml`` (this computer
 only, no usage statistics), and passes those two settings on the command line as well.
 Before the server listens, Streamlit's look-up of this computer's external address is
@@ -23,7 +23,7 @@ from pathlib import Path
 import click
 
 from .. import phone
-from ..cli import CLIError, Context, cli, pass_ctx
+from ._base import CLIError, Context, pass_ctx
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
 #: what the pages import; loaded before the server listens
@@ -36,17 +36,6 @@ RESTART_ENV = "TASKERLOG_APP_RESTART"
 def preload() -> None:
     for name in APP_MODULES:
         importlib.import_module(name)
-
-
-def read_ahead() -> None:
-    """Start reading the worker's logbook for the Dashboard while the server starts (see
-    ``app_pages._shared.read_ahead``): opened a few seconds later, it is ready."""
-    if str(APP.parent) not in sys.path:
-        sys.path.insert(0, str(APP.parent))
-    from app_pages import _shared
-    from taskerlog import appsupport
-
-    _shared.read_ahead(str(appsupport.my_db_path()))
 
 
 def streamlit_argv(app: Path, port: int | None, phone_hosts: list[str] | None = None,
@@ -136,7 +125,7 @@ def phone_start(db_path: Path, port: int, https: bool, replace_key: bool) -> tup
     return phone.allowed_hosts(addrs, names), cert, "\n".join(lines)
 
 
-@cli.command("app")
+@click.command("app")
 @click.option("--port", type=int, help="The port on this computer (default 8501).")
 @click.option("--phone", "phone_mode", is_flag=True,
               help="Also serve the app on this computer's local network, for your own phone on the same Wi-Fi, "
@@ -173,9 +162,8 @@ def app(c: Context, port: int | None, phone_mode: bool, https: bool, new_key: bo
     os.chdir(APP.parent)  # its .streamlit/config.toml applies
     preload()
     # bring the logbook up to date (a backup first, if an upgrade needs one) before anything
-    # else opens it: the read-ahead thread and the first page would otherwise both try
+    # else opens it: app.py's read-ahead thread and the first page would otherwise both try
     c.store.close()
-    read_ahead()
     from streamlit.web import cli as streamlit_cli
 
     from taskerlog import appsupport

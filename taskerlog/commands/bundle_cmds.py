@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from .. import render
-from ..cli import CLIError, Context, emit_json, friendly_errors, os_sentence, pass_ctx
+from ._base import CLIError, Context, emit_json, friendly_errors, os_sentence, pass_ctx
 
 
 def _options(pairs: tuple[str, ...]) -> dict[str, list[str]]:
@@ -118,13 +118,3 @@ def export(c: Context, out: str) -> None:
         exc.filename = out
         raise CLIError(os_sentence(exc)) from exc
     click.echo(f"exported to {out}: " + ", ".join(f"{n} {k}" for k, n in counts.items() if k != "logbook"))
-
-
-def _register() -> None:
-    from ..cli import cli
-
-    cli.add_command(import_)
-    cli.add_command(export)
-
-
-_register()

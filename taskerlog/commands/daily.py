@@ -12,12 +12,10 @@ import sys
 from typing import Any
 
 import click
-import numpy as np
-import pandas as pd
 
 from .. import money, render, timeutil
-from ..cli import CLIError, Context, cli, emit_json, friendly_errors, pass_ctx
-from ..model import KINDS, STATUSES, EQPeriod, WorkEntry
+from ._base import CLIError, Context, emit_json, friendly_errors, pass_ctx
+from ..vocab import KINDS, STATUSES
 from ..store import Store
 from ._common import (
     need_project, new_platform_note, parse_count, parse_currency, parse_day, parse_minutes, parse_money,
@@ -54,7 +52,7 @@ def clock_lines(rows: list[dict[str, Any]], tz: str, now: int) -> list[str]:
             f"  ({render.duration(r['elapsed_seconds'])})" for r in rows]
 
 
-@cli.group(invoke_without_command=True)
+@click.group(invoke_without_command=True)
 @JSON_OPT
 @click.pass_context
 @friendly_errors
@@ -101,7 +99,7 @@ def clock_start(c: Context, platform, name, kind, at, note, as_json):
     """
     store = c.store
     now = timeutil.now_epoch()
-    tz = store.settings().timezone
+    tz = store.timezone()
     when = now if at is None else parse_when(at, tz, now, option="--at")
     need_project(store, platform, name)
     fresh = new_platform_note(store, platform)
@@ -197,7 +195,7 @@ def _report_saved(store: Store, wid: int, tz: str, now: int, as_json: bool, verb
 
 
 # -- logging past work --------------------------------------------------------------------
-@cli.command()
+@click.command()
 @click.argument("platform")
 @click.argument("name", metavar="[PROJECT]", required=False)
 @click.option("--kind", type=KIND_OPT, default="tasking", show_default=True, help="What you were doing.")
@@ -231,6 +229,8 @@ def log(c: Context, platform, name, kind, start, end, minutes, units, pay, curre
         raise CLIError(f"--end: {_hm(t1, tz)} is not after the start ({_hm(t0, tz)}); "
                        "for work past midnight give the date, e.g. --end '2026-03-03 01:30'")
     need_project(store, platform, name)
+    from ..model import WorkEntry  # pydantic: loaded by the commands that make a record
+
     entry = WorkEntry(platform=platform, project=name, kind=kind, start=t0, end=t1,
                       units=parse_count(units, option="--units"), pay=parse_money(pay, option="--pay"),
                       currency=parse_currency(currency, option="--currency"), status=status,
@@ -254,6 +254,8 @@ def entry_rows(store: Store, *, ids: set[int] | None = None, date_from: dt.date 
     Only the selected entries are loaded and priced (an entry's pay depends on the rates and
     exchange rates, never on other entries), so one entry is quick on a 100,000-entry logbook.
     """
+    import numpy as np
+
     from .. import metrics
 
     tz = store.settings().timezone
@@ -303,10 +305,12 @@ def entry_rows(store: Store, *, ids: set[int] | None = None, date_from: dt.date 
 
 
 def _na(v) -> bool:
+    import pandas as pd
+
     return v is None or (not isinstance(v, str) and pd.isna(v))
 
 
-@cli.command()
+@click.command()
 @click.option("--from", "date_from", help="First day (YYYY-MM-DD, today, yesterday).")
 @click.option("--to", "date_to", help="Last day, inclusive.")
 @click.option("--platform")
@@ -353,7 +357,7 @@ def _epoch(iso: str) -> int:
     return int(dt.datetime.fromisoformat(iso).timestamp())
 
 
-@cli.command()
+@click.command()
 @click.argument("entry_id", metavar="ID", type=int)
 @click.option("--kind", type=KIND_OPT)
 @click.option("--status", type=STATUS_OPT)
@@ -414,13 +418,15 @@ def edit(c: Context, entry_id, kind, status, project, start, end, minutes, units
         raise CLIError("nothing to change; give at least one option, e.g. --status rejected (see: taskerlog edit --help)")
     new = {**old, **changes}
     # validate the result as a whole (end after start, no 7-day typo) before saving
+    from ..model import WorkEntry  # pydantic: loaded by the commands that make a record
+
     WorkEntry(platform=platform, kind=new["kind"], start=new["start"], end=new["end"], units=new["units"],
               pay=money.from_micros(new["pay_micros"]), currency=new["currency"], status=new["status"])
     store.update("work", entry_id, changes, "manual")
     _report_saved(store, entry_id, tz, now, as_json, verb="edited")
 
 
-@cli.command()
+@click.command()
 @click.argument("entry_id", metavar="ID", type=int)
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @pass_ctx
@@ -446,7 +452,7 @@ def delete(c: Context, entry_id, yes):
 
 
 # -- empty queue --------------------------------------------------------------------------
-@cli.group()
+@click.group()
 def eq() -> None:
     """Empty queue: days with no work available on a platform.
 
@@ -473,6 +479,8 @@ def eq_start(c: Context, platform, on, note):
         raise CLIError(f"{platform} is already in empty queue since {open_[0]['start_date']}; "
                        f"when work is back: taskerlog eq end {platform}")
     fresh = new_platform_note(store, platform)
+    from ..model import EQPeriod  # pydantic: loaded by the commands that make a record
+
     store.add_eq(EQPeriod(platform=platform, start_date=day, note=note))
     click.echo(f"{platform}: empty queue from {day}" + (f" {fresh}" if fresh else ""))
 

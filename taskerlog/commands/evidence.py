@@ -10,15 +10,14 @@ from pathlib import Path
 import click
 
 from .. import render, timeutil
-from ..cli import CLIError, Context, cli, emit_json, friendly_errors, pass_ctx
-from ..evidence import anchors, attachments, report, save_statement, saved_statement, wages
-from ..evidence.report import EvidenceError
+from ._base import CLIError, Context, emit_json, friendly_errors, pass_ctx
+from ..evidence import anchors, attachments, save_statement, saved_statement, wages
 from ._common import parse_day
 
 JSON_OPT = click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 
 
-@cli.command()
+@click.command()
 @click.option("--note", help="Where you are sending it, e.g. 'emailed to the union rep'.")
 @JSON_OPT
 @pass_ctx
@@ -45,7 +44,7 @@ def anchor(c: Context, note: str | None, as_json: bool) -> None:
                "write it down). Check it later with: taskerlog verify --anchor \"<the line>\"")
 
 
-@cli.command()
+@click.command()
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--entry", type=int, help="The work entry it is about (its number, see `taskerlog entries`).")
 @click.option("--platform", help="The platform it is about.")
@@ -77,7 +76,7 @@ def attach(c: Context, file: str, entry, platform, project, note, as_json) -> No
     click.echo(f"sha256 {got.sha256}")
 
 
-@cli.command("attachments")
+@click.command("attachments")
 @JSON_OPT
 @pass_ctx
 @friendly_errors
@@ -103,7 +102,7 @@ def list_attachments(c: Context, as_json: bool) -> None:
         click.echo(f"     sha256 {r['sha256']}")
 
 
-@cli.command()
+@click.command()
 @click.argument("file", required=False, type=click.Path(dir_okay=False, allow_dash=True))
 @pass_ctx
 @friendly_errors
@@ -136,7 +135,7 @@ def _read_text(path: str, option: str) -> str:
         raise CLIError(f"{option}: cannot read {path}: {exc.strerror}") from exc
 
 
-@cli.command()
+@click.command()
 @JSON_OPT
 @friendly_errors
 def minimums(as_json: bool) -> None:
@@ -155,7 +154,7 @@ def minimums(as_json: bool) -> None:
         click.echo(f"{'':<14} {w.explain()}. Source: {w.source}")
 
 
-@cli.command()
+@click.command()
 @click.option("--from", "date_from", required=True, help="First day of the period (YYYY-MM-DD).")
 @click.option("--to", "date_to", required=True, help="Last day of the period, inclusive (YYYY-MM-DD).")
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help="The zip file to write.")
@@ -197,6 +196,9 @@ def evidence(c: Context, date_from, date_to, out, minimum, reference_wage, refer
     except (wages.ReferenceError_, anchors.AnchorError) as exc:
         raise CLIError(str(exc)) from exc
     text = _read_text(statement_file, "--statement") if statement_file else saved_statement(store)
+    from ..evidence import report  # the report's figures load pandas: only this command needs them
+    from ..evidence.report import EvidenceError
+
     try:
         data, manifest, ev = report.make_report(store, date_from=d0, date_to=d1, reference=ref, now=now,
                                                 statement=text, anchor_claims=claims)

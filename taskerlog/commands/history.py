@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from .. import timeutil
-from ..cli import Context, emit_json, friendly_errors, pass_ctx
+from ._base import Context, emit_json, friendly_errors, pass_ctx
 
 
 @click.command("import-history")
@@ -143,13 +143,3 @@ def from_options(fmt: str, source: str, pairs: dict[str, list[str]], *, dry_run:
 
 def _today(tz: str) -> dt.date:
     return timeutil.to_local(timeutil.now_epoch(), tz).date()
-
-
-def _register() -> None:
-    from ..cli import cli
-
-    if "import-history" not in cli.commands:
-        cli.add_command(import_history)
-
-
-_register()

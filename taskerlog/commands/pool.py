@@ -12,13 +12,10 @@ from pathlib import Path
 import click
 
 from .. import money, timeutil
-from ..cli import CLIError, Context, cli, emit_json, friendly_errors, pass_ctx
-from ..pool import contribution as contrib
-from ..pool import pool as pooling
-from ..pool import publish as publishing
-from ..pool import release_report
-from ..pool import report as rendering
-from ..pool.campaign import Campaign, CampaignError, load_campaign, month_range, write_campaign
+from ._base import CLIError, Context, emit_json, friendly_errors, pass_ctx
+
+# taskerlog.pool's modules are imported inside the commands: they load pandas, which
+# `taskerlog --help` and the everyday commands must not (docs/cli.md)
 
 
 def _pool_errors(fn):
@@ -26,6 +23,11 @@ def _pool_errors(fn):
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
+        from ..pool import contribution as contrib
+        from ..pool import pool as pooling
+        from ..pool import publish as publishing
+        from ..pool.campaign import CampaignError
+
         try:
             return fn(*args, **kwargs)
         except (CampaignError, contrib.ContributionError, pooling.PoolError, publishing.PublishError) as exc:
@@ -46,7 +48,7 @@ PREVIEW_COLUMNS = ["month", "platform", "category", "hours_worked", "hours_paid"
                    "units", "eq_days", "rate_cuts", "largest_cut_pct"]
 
 
-@cli.command()
+@click.command()
 @click.option("--campaign", "campaign_path", required=True, type=click.Path(exists=True),
               help="The campaign file your organizer sent (JSON).")
 @click.option("--map", "maps", multiple=True, metavar="PLATFORM/PROJECT=CATEGORY",
@@ -70,6 +72,9 @@ def contribute(c: Context, campaign_path: str, maps: tuple[str, ...], platforms:
 
     Example: taskerlog contribute --campaign dla-2026.json --map "Outlier/Genesis Dolphin=rating/ranking" --preview
     """
+    from ..pool import contribution as contrib
+    from ..pool.campaign import load_campaign
+
     campaign = load_campaign(campaign_path)
     store = c.store
     mapping = contrib.load_mapping(store)
@@ -125,7 +130,7 @@ def contribute(c: Context, campaign_path: str, maps: tuple[str, ...], platforms:
 
 
 # -- organizer side ------------------------------------------------------------------------------------
-@cli.group()
+@click.group()
 def pool() -> None:
     """Organizers: campaigns, pooling members' contributions, and safe reports.
 
@@ -167,6 +172,8 @@ def campaign_new(campaign_id, name, months, platforms, categories, currency, fx,
 
     Example: taskerlog pool campaign new --id dla-2026 --name "What Outlier pays" --months 2026-01..2026-06 --platforms Outlier --categories "rating/ranking,writing,audio" --out dla-2026.json
     """
+    from ..pool.campaign import Campaign, month_range, write_campaign
+
     rates = {}
     for item in fx:
         if "=" not in item:
@@ -198,6 +205,9 @@ def pool_add(pool_dir: str, files: tuple[str, ...], campaign_path: str | None) -
 
     Example: taskerlog pool add pool-dla-2026 inbox/*.json --campaign dla-2026.json
     """
+    from ..pool import pool as pooling
+    from ..pool.campaign import load_campaign
+
     if campaign_path:
         pooling.init_pool(pool_dir, load_campaign(campaign_path))
     res = pooling.add_contributions(pool_dir, files)
@@ -227,6 +237,9 @@ def pool_report(pool_dir: str, k: int | None, publish: bool, reference_wage: str
 
     Example: taskerlog pool report pool-dla-2026 --publish --reference-wage 7.25 --html report.html --csv report.csv
     """
+    from ..pool import pool as pooling
+    from ..pool import report as rendering
+
     cam = pooling.open_pool(pool_dir)
     if publish and k is not None and k < cam.publish_k:
         raise CLIError(f"--publish needs k of at least {cam.publish_k}")
@@ -285,6 +298,10 @@ def pool_publish(pool_dir: str, epsilon: str, reference_wage: str | None, levels
 
     Example: taskerlog pool publish pool-dla-2026 --epsilon 0.25 --reference-wage 7.25 --html release.html --csv release.csv
     """
+    from ..pool import pool as pooling
+    from ..pool import publish as publishing
+    from ..pool.campaign import month_range
+
     from decimal import Decimal, InvalidOperation
     import datetime as dt
 
@@ -316,6 +333,8 @@ def _write_outputs(renderer, what, csv_out: str | None, html_out: str | None, as
 
 
 def _write_release(rel, csv_out: str | None, html_out: str | None, as_json: bool) -> None:
+    from ..pool import release_report
+
     if _write_outputs(release_report, rel, csv_out, html_out, as_json):
         return
     click.echo(rel.data["budget_words"])
@@ -336,6 +355,9 @@ def pool_budget(pool_dir: str, as_json: bool) -> None:
 
     Example: taskerlog pool budget pool-dla-2026
     """
+    from ..pool import pool as pooling
+    from ..pool import publish as publishing
+
     cam = pooling.open_pool(pool_dir)
     entries = publishing.read_ledger(pool_dir, cam)
     used = publishing.spent(entries)

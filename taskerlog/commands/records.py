@@ -10,10 +10,9 @@ import datetime as dt
 from decimal import Decimal
 
 import click
-import pandas as pd
 
 from .. import money, render, timeutil
-from ..cli import CLIError, Context, cli, emit_json, friendly_errors, pass_ctx
+from ._base import CLIError, Context, emit_json, friendly_errors, pass_ctx
 from ..model import (
     END_REASONS, KINDS, PAY_MODELS, RATE_UNITS, Expense, FxRate, Logbook, Payout, Project, Rate, received_in,
 )
@@ -26,7 +25,7 @@ JSON_OPT = click.option("--json", "as_json", is_flag=True, help="Print the resul
 
 
 # -- projects ------------------------------------------------------------------------
-@cli.group()
+@click.group()
 def project() -> None:
     """Projects you work on: add one, list them, record when one ended and why.
 
@@ -115,6 +114,8 @@ def project_list(c: Context, show_all, as_json):
 
 
 def _int(v) -> int | None:
+    import pandas as pd
+
     return None if v is None or pd.isna(v) else int(v)
 
 
@@ -152,7 +153,7 @@ NUMBERS_ARGS = {"ignore_unknown_options": True}
 
 
 # -- rates -----------------------------------------------------------------------------
-@cli.command(context_settings=NUMBERS_ARGS)
+@click.command(context_settings=NUMBERS_ARGS)
 @click.argument("platform")
 @click.argument("name", metavar="PROJECT")
 @click.argument("amount", metavar="RATE")
@@ -214,17 +215,16 @@ def _applies(text: str | None):
 def _previous_rate(store, r: Rate) -> Decimal | None:
     """The rate this one replaces (same project, kinds and unit, latest before it)."""
     from ..model import applies_to_text
-    rates = store.frames(work_ids=[]).rates
-    same = rates[(rates["platform"] == r.platform) & (rates["project"] == r.project)
-                 & (rates["unit"] == r.unit) & (rates["applies_to"] == applies_to_text(r.applies_to))
-                 & (rates["effective_at"] <= r.effective_at)]
-    if not len(same):
-        return None
-    return money.from_micros(int(same.iloc[-1]["rate_micros"]))
+
+    pid, kinds = store.project_id(r.platform, r.project), applies_to_text(r.applies_to)
+    same = sorted((x["effective_at"], x["id"], x["rate_micros"]) for x in store.rows("rates")
+                  if x["project_id"] == pid and x["unit"] == r.unit and x["applies_to"] == kinds
+                  and x["effective_at"] <= r.effective_at)
+    return money.from_micros(int(same[-1][2])) if same else None
 
 
 # -- money in and out --------------------------------------------------------------------
-@cli.command(context_settings=NUMBERS_ARGS)
+@click.command(context_settings=NUMBERS_ARGS)
 @click.argument("platform")
 @click.argument("amount")
 @click.option("--currency", help="Currency of AMOUNT (default: the currency the platform's projects pay in, else home).")
@@ -288,12 +288,12 @@ def payout(c: Context, platform, amount, currency, fee, method, received_amount,
 
 
 def _platform_currency(store, platform: str) -> str | None:
-    projects = store.frames(work_ids=[]).projects
-    curs = set(projects.loc[projects["platform"] == platform.strip(), "currency"])
+    fid = store.platform_id(platform, create=False)
+    curs = {p["currency"] for p in store.rows("projects") if p["platform_id"] == fid} if fid is not None else set()
     return curs.pop() if len(curs) == 1 else None
 
 
-@cli.command(context_settings=NUMBERS_ARGS)
+@click.command(context_settings=NUMBERS_ARGS)
 @click.argument("amount")
 @click.option("--category", required=True, help="What it was: internet, electricity, equipment, cybercafe ...")
 @click.option("--currency", help="Currency (default: your home currency).")
@@ -324,7 +324,7 @@ def expense(c: Context, amount, category, currency, platform, on, note, as_json)
                + (f" ({e.platform})" if e.platform else " (shared by all work)"))
 
 
-@cli.command(context_settings=NUMBERS_ARGS)
+@click.command(context_settings=NUMBERS_ARGS)
 @click.argument("currency", required=False)
 @click.argument("value", metavar="RATE", required=False)
 @click.option("--on", "on", help="The day the rate is from (default: today).")
@@ -366,7 +366,7 @@ def fx(c: Context, currency, value, on, as_json):
 
 
 # -- settings ----------------------------------------------------------------------------
-@cli.command()
+@click.command()
 @click.option("--home-currency", help="The currency all figures are reported in (KES, PHP, USD ...).")
 @click.option("--timezone", help="Your time zone, e.g. Africa/Nairobi (days and weeks are counted in it).")
 @click.option("--reference-wage", help="A legal minimum or target hourly wage to compare with ('none' to clear).")
@@ -432,7 +432,7 @@ def settings(c: Context, home_currency, timezone, reference_wage, reference_curr
 
 
 # -- fixing and deleting records ------------------------------------------------------
-@cli.group()
+@click.group()
 def record() -> None:
     """Fix or delete a project, rate, payout, expense, empty-queue period or exchange rate.
 

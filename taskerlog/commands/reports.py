@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from .. import render, timeutil
-from ..cli import CLIError, Context, cli, emit_json, friendly_errors, pass_ctx
+from ._base import CLIError, Context, emit_json, friendly_errors, pass_ctx
 from ._common import parse_day, parse_money
 from .daily import clock_lines, clock_rows
 
@@ -28,7 +28,7 @@ def _compute(frames, **kw) -> dict[str, Any]:
         raise CLIError(str(exc)) from exc
 
 
-@cli.command()
+@click.command()
 @click.option("--from", "date_from", help="First day of the period (YYYY-MM-DD).")
 @click.option("--to", "date_to", help="Last day of the period, inclusive (YYYY-MM-DD).")
 @click.option("--platform", help="Only this platform.")
@@ -179,7 +179,7 @@ def _pos(v) -> bool:
         return False
 
 
-@cli.command()
+@click.command()
 @JSON_OPT
 @pass_ctx
 @friendly_errors

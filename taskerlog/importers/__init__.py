@@ -213,22 +213,11 @@ def _dispatch(fmt: str, path: Path, settings: Logbook, o: dict[str, Any], out: H
     return read_work(sheet, mapping, settings, opts)
 
 
-def known_export(header: list[str]) -> str | None:
-    """What another tool's file is, when its columns say so (for a message naming it)."""
-    from ._common import find_column
-    from .paypal import looks_like_paypal
-    if looks_like_paypal(header):
-        return "a PayPal activity download; import it with --from paypal"
-    if all(find_column(header, c) is not None for c in ("HITId", "WorkerId", "AssignmentId")):
-        return ("an MTurk requester's batch results file (HITId, WorkerId, Answer.* columns): it holds the answers "
-                "workers sent a requester, not your own work; for your HIT history export a backup from MTurk "
-                "Suite's HIT Tracker and use --from mturk")
-    return None
-
-
 def _refuse_known_exports(header: list[str], name: str, fmt: str) -> None:
     """A file of another kind read as this one would turn payments (or other people's
     answers) into hours: refuse it, naming what it is."""
+    from .mturk import known_export
+
     what = known_export(header)
     if what and not (fmt == "paypal" and what.startswith("a PayPal")):
         raise FormatMismatch(f"{name} looks like {what}")

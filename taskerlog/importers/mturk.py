@@ -77,12 +77,25 @@ def _kind_of(v: Any) -> str:
     return "an object" if isinstance(v, dict) else "a list"
 
 
+def known_export(header: list[str]) -> str | None:
+    """What another tool's file is, when its columns say so (for a message naming it). Here, not in
+    the package's ``__init__`` that dispatches to this module: one would import the other."""
+    from ._common import find_column
+    from .paypal import looks_like_paypal
+    if looks_like_paypal(header):
+        return "a PayPal activity download; import it with --from paypal"
+    if all(find_column(header, c) is not None for c in ("HITId", "WorkerId", "AssignmentId")):
+        return ("an MTurk requester's batch results file (HITId, WorkerId, Answer.* columns): it holds the answers "
+                "workers sent a requester, not your own work; for your HIT history export a backup from MTurk "
+                "Suite's HIT Tracker and use --from mturk")
+    return None
+
+
 def _load(path: Path) -> list[tuple[int, dict | Any]]:
     name = path.name
     try:
         data = load_json(path, "MTurk HIT Tracker", "export your HITs again from the HIT Tracker")
     except FormatMismatch as not_json:
-        from . import known_export
         from ._common import read_sheet
         try:  # only a guess at what else the file is: its own failure must not hide the JSON's
             what = known_export(read_sheet(path).header)

@@ -23,13 +23,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import shutil
 import sqlite3
 import threading
 from pathlib import Path
 from typing import Callable, Iterator
-
-from sqlite_utils import Database
 
 from .. import timeutil
 from .backup import Backups, backup_to
@@ -82,7 +81,6 @@ class Store(Verify, Backups, Writes, Reads, Recording):
                                  "and that you may write to it") from exc
             refused = _unwritable(self.path, exc) if isinstance(exc, sqlite3.OperationalError) else None
             raise refused or StoreError(f"{self.path} is not a taskerlog logbook ({exc})") from exc
-        self.db = Database(self.conn)
         self._lock = threading.RLock()
         self._depth = 0
         self._bulk: set[str] | None = None
@@ -90,7 +88,7 @@ class Store(Verify, Backups, Writes, Reads, Recording):
         self._columns: dict[str, list[str]] = {}
         self._refs: dict[str, list[tuple[str, str, str]]] = {}
         if readonly:
-            if migrations.pending(self.db):
+            if migrations.pending(self.conn):
                 self.close()
                 raise NeedsUpgrade(f"{self.path} was written by an older taskerlog and must be upgraded before it "
                                    "can be read; the upgrade writes to it")
@@ -99,7 +97,7 @@ class Store(Verify, Backups, Writes, Reads, Recording):
 
     # -- lifecycle ---------------------------------------------------------------
     def _migrate(self) -> None:
-        if not migrations.pending(self.db):
+        if not migrations.pending(self.conn):
             return
         with self._lock:
             # Another process (a second window, the command line) may be opening the same
@@ -107,8 +105,8 @@ class Store(Verify, Backups, Writes, Reads, Recording):
             # backs up and migrates and the others find it done.
             self._begin(f"{self.path} needs an upgrade, but another program holds it")
             try:
-                pending = migrations.pending(self.db)
-                if pending and self.db.table_names():
+                pending = migrations.pending(self.conn)
+                if pending and self.table_names():
                     stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
                     # read through a second connection: SQLite's backup cannot read from one
                     # that holds the write lock
@@ -119,7 +117,7 @@ class Store(Verify, Backups, Writes, Reads, Recording):
                     finally:
                         source.close()
                 if pending:
-                    migrations.apply(self.db)  # each migration a savepoint inside this transaction
+                    migrations.apply(self.conn)  # each migration a savepoint inside this transaction
             except BaseException:
                 if self.conn.in_transaction:
                     self.conn.execute("ROLLBACK")
@@ -226,9 +224,20 @@ class Store(Verify, Backups, Writes, Reads, Recording):
             self._columns[table] = [r[1] for r in info if r[1] != "id"]
         return self._columns[table]
 
+    @functools.cached_property
+    def db(self):
+        """sqlite-utils' view of the logbook, for code that wants it (imported on first use: it
+        brings pandas with it)."""
+        from sqlite_utils import Database
+
+        return Database(self.conn)
+
+    def table_names(self) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+
     def extra_tables(self) -> set[str]:
         """Data tables added by later features' migrations (journaled the same way)."""
-        return {t for t in self.db.table_names()
+        return {t for t in self.table_names()
                 if t not in DATA_TABLES and t != "journal" and not t.startswith("_")}
 
 

@@ -29,12 +29,13 @@ from __future__ import annotations
 
 import hashlib
 import struct
+import sys
 from dataclasses import dataclass, field
-from typing import Iterator, Sequence
+from typing import TYPE_CHECKING, Iterator, Sequence
 
-import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
+if TYPE_CHECKING:  # imported where whole columns are hashed or verified: a one-row write needs neither
+    import numpy as np
+    import pyarrow as pa
 
 GENESIS = "0" * 64
 DELETED = b"\x00" * 16
@@ -47,6 +48,13 @@ _CHUNK = 1 << 17
 
 
 # -- row hashes ---------------------------------------------------------------------
+def is_arrow(column) -> bool:
+    """Whether ``column`` is a pyarrow array, asked without importing pyarrow (whoever
+    holds one has imported it)."""
+    pa = sys.modules.get("pyarrow")
+    return pa is not None and isinstance(column, (pa.Array, pa.ChunkedArray))
+
+
 def row_hash_v1(values: Sequence) -> bytes:
     """Format 1: hash of ``repr`` of the row's values (Python ints, strs and Nones)."""
     return hashlib.sha256(repr(tuple(values)).encode("utf-8")).digest()[:16]
@@ -109,7 +117,7 @@ def row_hashes(columns: Sequence, n: int) -> bytes:
         if not columns:
             return row_hash(()) * n
         pieces = [[encode_value(c.value)] * n if isinstance(c, Same) else list(map(encode_value, (
-            c.to_pylist() if isinstance(c, (pa.Array, pa.ChunkedArray)) else c))) for c in columns]
+            c.to_pylist() if is_arrow(c) else c))) for c in columns]
         sha = hashlib.sha256
         return b"".join([sha(b"".join(row)).digest()[:16] for row in zip(*pieces)])
     return b"".join(_digests(offsets, data) for offsets, data in _encoded(columns, n))
@@ -117,6 +125,10 @@ def row_hashes(columns: Sequence, n: int) -> bytes:
 
 def _encoded(columns: Sequence, n: int) -> Iterator[tuple[np.ndarray, memoryview]]:
     """The rows' format 2 bytes, a chunk at a time: (offsets from 0, the bytes)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     for lo in range(0, n, _CHUNK):
         hi = min(n, lo + _CHUNK)
         pieces = [piece for c in columns for piece in (
@@ -134,6 +146,8 @@ def _encoded(columns: Sequence, n: int) -> Iterator[tuple[np.ndarray, memoryview
 
 
 def _digests(offsets: np.ndarray, data: memoryview) -> bytes:
+    import numpy as np
+
     o = offsets.tolist()
     sha = hashlib.sha256
     digests = b"".join([sha(data[a:b]).digest() for a, b in zip(o, o[1:])])
@@ -142,6 +156,8 @@ def _digests(offsets: np.ndarray, data: memoryview) -> bytes:
 
 def _fixed_pieces(valid: np.ndarray, values: np.ndarray, tag: int, dtype: str) -> list[pa.Array]:
     """tag + 8 value bytes per valid row; ``00`` per null."""
+    import numpy as np
+
     n = len(values)
     rec = np.empty(n, dtype=[("t", "u1"), ("v", dtype)])
     rec["t"] = tag
@@ -152,6 +168,10 @@ def _fixed_pieces(valid: np.ndarray, values: np.ndarray, tag: int, dtype: str) -
 def _sized_pieces(arr: pa.Array, tag: int) -> list[pa.Array]:
     """tag + 4-byte length per valid row (``00`` per null), then the bytes: two pieces, so
     that one join of every column's pieces puts each row together."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     data = arr.cast(pa.large_binary())
     valid = data.is_valid().to_numpy(zero_copy_only=False)
     rec = np.empty(len(data), dtype=[("t", "u1"), ("n", "<u4")])
@@ -162,6 +182,9 @@ def _sized_pieces(arr: pa.Array, tag: int) -> list[pa.Array]:
 
 def _heads(rec: np.ndarray, valid: np.ndarray) -> pa.Array:
     """Each row's fixed-size record as bytes (large_binary); ``00`` where not ``valid``."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     n, width = len(rec), rec.dtype.itemsize
     heads = pa.FixedSizeBinaryArray.from_buffers(pa.binary(width), n, [None, pa.py_buffer(rec.tobytes())])
     heads = heads.cast(pa.large_binary())
@@ -170,6 +193,9 @@ def _heads(rec: np.ndarray, valid: np.ndarray) -> pa.Array:
 
 def _encode_column(col, n: int) -> list[pa.Array]:
     """One column → binary arrays whose row-wise join is each value's format 2 encoding."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     arr = col
     if not isinstance(arr, (pa.Array, pa.ChunkedArray)):
         try:
@@ -200,13 +226,26 @@ def _encode_column(col, n: int) -> list[pa.Array]:
 
 
 # -- entries ------------------------------------------------------------------------
-_DTYPE = np.dtype([("id", ">i8"), ("h", "S16")])
+_ROW = struct.Struct(">q16s")
+"""A ``rows`` item: the row id (int64 big-endian), its hash."""
+
+
+def _dtype():
+    import numpy as np
+
+    return np.dtype([("id", ">i8"), ("h", "S16")])  # the same layout as _ROW, for many rows at once
 
 
 def pack_rows(ids: Sequence[int], hashes: Sequence[bytes] | bytes) -> bytes:
     """``hashes``: one 16-byte hash per id, as a list or already packed."""
     packed = hashes if isinstance(hashes, (bytes, bytearray)) else b"".join(hashes)
-    arr = np.empty(len(ids), dtype=_DTYPE)
+    if len(ids) <= _FEW_ROWS:  # the everyday write of one row: struct, without loading numpy
+        if len(packed) != 16 * len(ids):
+            raise ValueError(f"{len(ids)} row ids but {len(packed)} bytes of hashes")
+        return b"".join(_ROW.pack(i, packed[16 * k:16 * k + 16]) for k, i in enumerate(ids))
+    import numpy as np
+
+    arr = np.empty(len(ids), dtype=_dtype())
     arr["id"] = np.arange(ids.start, ids.stop, ids.step, dtype=np.int64) if isinstance(ids, range) else \
         np.asarray(ids, dtype=np.int64)
     if len(ids):
@@ -215,13 +254,17 @@ def pack_rows(ids: Sequence[int], hashes: Sequence[bytes] | bytes) -> bytes:
 
 
 def unpack_rows(blob: bytes) -> list[tuple[int, bytes]]:
-    arr = np.frombuffer(blob, dtype=_DTYPE)
+    import numpy as np
+
+    arr = np.frombuffer(blob, dtype=_dtype())
     raw = np.frombuffer(blob, dtype=np.uint8).reshape(-1, 24)[:, 8:].tobytes()  # keeps trailing zero bytes
     return list(zip(arr["id"].tolist(), [raw[i:i + 16] for i in range(0, len(raw), 16)]))
 
 
 def unpack_arrays(blob: bytes) -> tuple[np.ndarray, np.ndarray]:
     """A packed ``rows`` blob → (row ids int64, hashes as an (n, 2) uint64 array)."""
+    import numpy as np
+
     raw = np.frombuffer(blob, dtype=np.uint8).reshape(-1, 24)
     ids = raw[:, :8].copy().view(">i8").ravel().astype(np.int64)
     return ids, raw[:, 8:].copy().view("<u8").reshape(-1, 2)
@@ -231,6 +274,8 @@ def replay(entries: list[tuple[np.ndarray, np.ndarray, int]]) -> tuple[np.ndarra
     """One table's journal entries in order → (live row ids, sorted; the hash each must
     have; the row format of that hash): the last entry touching a row decides, and a
     delete (the all-zero hash) removes it."""
+    import numpy as np
+
     if not entries:
         return np.zeros(0, np.int64), np.zeros((0, 2), np.uint64), np.zeros(0, np.int64)
     ids = np.concatenate([e[0] for e in entries])[::-1]

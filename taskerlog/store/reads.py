@@ -11,16 +11,22 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from decimal import Decimal
-from typing import Any, Sequence
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING, Any, Sequence
 
 from .. import timeutil
 from ..frames import WORK_COLUMNS, LogbookFrames
-from ..model import KINDS, STATUSES, Logbook
+from ..vocab import KINDS, STATUSES
 from . import journal as jr
 from .connection import StoreError, _Background, _locked
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ..model import Logbook
+
+# pandas and numpy are imported by the methods that make frames, the record classes of
+# taskerlog.model (pydantic) by those that make one: a command that starts the clock loads
+# none of them (docs/cli.md).
 
 
 _READ_IN_HALVES = 200_000
@@ -28,6 +34,8 @@ _READ_IN_HALVES = 200_000
 
 
 def _dates(s: pd.Series) -> pd.Series:
+    import pandas as pd
+
     return pd.Series([None if (v is None or v is pd.NA or (isinstance(v, float))) else dt.date.fromisoformat(v)
                       for v in s.astype(object)], index=s.index, dtype=object)
 
@@ -96,7 +104,16 @@ class Reads:
     def settings_raw(self) -> dict[str, str | None]:
         return {k: v for k, v in self.conn.execute("SELECT key, value FROM settings")}
 
+    def timezone(self) -> str:
+        """The logbook's time zone: ``settings().timezone``, read without making the settings
+        record (a command that only needs the zone does not load pydantic)."""
+        tz = self.settings_raw().get("timezone") or timeutil.system_timezone()
+        timeutil.zone(tz)  # the check Logbook makes
+        return tz
+
     def settings(self) -> Logbook:
+        from ..model import Logbook
+
         raw = self.settings_raw()
         return Logbook(
             home_currency=raw.get("home_currency") or "USD",
@@ -207,6 +224,8 @@ class Reads:
         seconds to load: the entries' free text (external_id, note, source) and when each was
         recorded and edited (those columns are there, blank).
         """
+        import pandas as pd
+
         q = lambda sql, params=(): pd.read_sql_query(  # noqa: E731
             sql, self.conn, params=params, dtype_backend="numpy_nullable")
         where, params = [], []
@@ -296,6 +315,9 @@ class Reads:
         names are integer ids looked up in the small tables; kinds and statuses are coded
         in SQL. Only free text needs SQLite's per-row path, and only with ``detail``.
         """
+        import numpy as np
+        import pandas as pd
+
         kind_case = "CASE w.kind " + " ".join(f"WHEN '{k}' THEN {i}" for i, k in enumerate(KINDS)) + " ELSE -1 END"
         status_case = "CASE w.status " + " ".join(f"WHEN '{k}' THEN {i}" for i, k in enumerate(STATUSES)) \
             + " ELSE -1 END"

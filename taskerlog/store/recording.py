@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import money
-from ..model import (
-    EQPeriod, Expense, FxRate, Logbook, Payout, Project, Rate, WorkEntry, applies_to_text, home_rate_problem,
-)
+from ..vocab import applies_to_text
 from .connection import StoreError
+
+if TYPE_CHECKING:
+    from ..model import EQPeriod, Expense, FxRate, Logbook, Payout, Project, Rate, WorkEntry
 
 
 # -- record → row values (shared by single writes and bulk import) -----------------------
@@ -126,6 +127,8 @@ class Recording:
             return self.insert("expenses", expense_values(e, pid), source)
 
     def add_fx(self, f: FxRate, source: str = "manual") -> int:
+        from ..model import home_rate_problem
+
         problem = home_rate_problem(f.currency, f.rate, self.settings().home_currency)
         if problem:
             raise StoreError(problem)
@@ -169,6 +172,8 @@ class Recording:
                 clock = matches[0]
             if at <= clock["started_at"]:
                 raise StoreError("the clock would stop before it started")
+            from ..model import WorkEntry
+
             entry = WorkEntry(platform=clock["platform"], project=clock["project"], kind=clock["kind"],
                               start=clock["started_at"], end=at, units=units, pay=pay, status=status,
                               note=note if note is not None else clock["note"])

@@ -11,12 +11,57 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable
 
-import numpy as np
-from sqlite_utils import Database, Migrations
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
-migrations = Migrations("taskerlog")
+
+@dataclass(frozen=True)
+class _Step:
+    name: str
+    fn: Callable[[Database], None]
+
+
+class _Migrations:
+    """The logbook's migrations in order, applied by sqlite-utils' ``Migrations``, which records
+    each one in its ``_sqlite_migrations`` table. Which are still pending is read from that
+    table with plain SQL, as sqlite-utils reads it: importing sqlite-utils imports pandas and
+    numpy (about a second of CPU), which a command that only starts the clock must not pay
+    each time it opens the logbook (docs/cli.md)."""
+
+    TABLE = "_sqlite_migrations"
+
+    def __init__(self, name: str):
+        self.name = name
+        self._migrations: list[_Step] = []
+
+    def __call__(self, *, name: str | None = None):
+        def register(fn):
+            self._migrations.append(_Step(name or fn.__name__, fn))
+            return fn
+        return register
+
+    def pending(self, db: Database | sqlite3.Connection) -> list[_Step]:
+        conn = getattr(db, "conn", db)
+        if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (self.TABLE,)).fetchone() is None:
+            return list(self._migrations)
+        done = {r[0] for r in conn.execute(f"SELECT name FROM {self.TABLE} WHERE migration_set = ?", (self.name,))}
+        return [m for m in self._migrations if m.name not in done]
+
+    def apply(self, db: Database | sqlite3.Connection) -> None:
+        from sqlite_utils import Database, Migrations
+
+        steps = Migrations(self.name)
+        for m in self._migrations:
+            steps(name=m.name)(m.fn)
+        steps.apply(db if isinstance(db, Database) else Database(db))
+
+
+migrations = _Migrations("taskerlog")
 
 DATA_TABLES = (
     "settings", "platforms", "projects", "rates", "work", "eq", "payouts", "expenses", "fx", "clock",
@@ -232,7 +277,7 @@ def _add_column_journaled(db: Database, table: str, column: str, definition: str
         want_ids, want_h, want_fmt = jr.replay([(*jr.unpack_arrays(rows), fmt) for rows, fmt, _ in entries])
         colsql = ",".join(f'"{c}"' for c in before)
         for row in conn.execute(f'SELECT id, {colsql} FROM "{table}" ORDER BY id'):
-            i = int(np.searchsorted(want_ids, row[0]))
+            i = int(want_ids.searchsorted(row[0]))
             if i < len(want_ids) and want_ids[i] == row[0] and \
                     jr.row_hash(row[1:], int(want_fmt[i])) == want_h[i].tobytes():
                 intact.append(int(row[0]))

@@ -6,8 +6,6 @@ the mixin :class:`Verify` that :class:`~taskerlog.store.api.Store` inherits.
 
 from __future__ import annotations
 
-import numpy as np
-
 from . import journal as jr
 from .schema import DATA_TABLES
 
@@ -22,6 +20,8 @@ class Verify:
     # -- verification ------------------------------------------------------------
     def verify(self) -> jr.VerifyResult:
         """Re-walk the hash chain, then check every live row against the journal."""
+        import numpy as np
+
         problems: list[jr.Problem] = []
         prev = jr.GENESIS
         touched: dict[str, list[tuple[np.ndarray, np.ndarray, int]]] = {}

@@ -12,9 +12,6 @@ import json
 import sqlite3
 from typing import Any, Iterable, Sequence
 
-import pyarrow as pa
-import pyarrow.compute as pc
-
 from . import journal as jr
 from .connection import StoreError, _Background
 from .schema import DATA_TABLES
@@ -35,7 +32,7 @@ the same."""
 def _values(column: Any, lo: int, size: int) -> list:
     """Rows ``lo`` .. ``lo + size`` of a column (a pyarrow array or a list) as Python values."""
     part = column[lo:lo + size]
-    return part.to_pylist() if isinstance(part, (pa.Array, pa.ChunkedArray)) else part
+    return part.to_pylist() if jr.is_arrow(part) else part
 
 
 def _sql_literal(v: int | str | None) -> str:
@@ -67,7 +64,9 @@ class Writes:
             column = values.get(col)
             if column is None:
                 continue
-            if isinstance(column, (pa.Array, pa.ChunkedArray)):
+            if jr.is_arrow(column):
+                import pyarrow.compute as pc
+
                 distinct = pc.unique(column).drop_null().to_pylist()
             else:
                 distinct = list({v for v in column if v is not None})

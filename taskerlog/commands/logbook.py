@@ -1,0 +1,111 @@
+"""The logbook file itself: ``backup``, ``restore`` and ``verify`` (the journal's hash chain)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .. import timeutil
+from ._base import CLIError, Context, emit_json, friendly_errors, pass_ctx
+
+
+@click.command()
+@click.argument("dest", required=False, type=click.Path(dir_okay=False))
+@pass_ctx
+@friendly_errors
+def backup(c: Context, dest: str | None) -> None:
+    """Copy the logbook to a verified backup file (default: a dated file in backups/), and
+    its attachment files into a folder beside it (<backup name>-attachments/).
+
+    Example: taskerlog backup ~/taskerlog-backup.sqlite
+    """
+    from ..appsupport import back_up
+
+    done = back_up(c.existing_store, dest)  # read-only: a backup of a logbook on a full or read-only disk works
+    click.echo(f"backed up to {done.path}")
+    if done.files:
+        click.echo(f"and {done.files} attachment file(s) to {done.path.with_name(done.path.stem + '-attachments')}")
+    if done.secret:
+        click.echo(f"and the device secret (your pseudonym in organizers' campaigns) to {done.secret}; keep it private")
+    for p in done.problems:
+        click.echo(f"warning: {p}", err=True)
+
+
+@click.command()
+@click.argument("backup_file", type=click.Path(dir_okay=False, exists=True))
+@click.option("--replace", is_flag=True, help="Replace the existing logbook (it is backed up first).")
+@pass_ctx
+@friendly_errors
+def restore(c: Context, backup_file: str, replace: bool) -> None:
+    """Make a backup from `taskerlog backup` your logbook again, with its attachment files and its
+    device secret (so your pseudonym in organizers' campaigns stays the same).
+
+    Example: taskerlog restore ~/taskerlog-backup.sqlite --replace
+    """
+    from ..appsupport import back_up
+    from ..evidence import attachments
+    from ..pool.contribution import copy_secret
+
+    src = Path(backup_file)
+    if src.resolve() == c.db_path.resolve():
+        raise CLIError(f"{src} is the logbook itself; name a backup file")
+    if c.db_path.exists():
+        if not replace:
+            raise CLIError(f"there is already a logbook at {c.db_path}; add --replace to replace it "
+                           "(it is backed up first)")
+        safety = back_up(c.store).path
+        click.echo(f"the logbook as it was is kept in {safety}")
+    c.store.restore_from(src)
+    files = attachments.restore_files(src, c.store)
+    secret = copy_secret(src, c.db_path)
+    click.echo(f"restored {c.db_path} from {src}" + (f", {files} attachment file(s)" if files else "")
+               + (", and the device secret" if secret else ""))
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.option("--anchor", "anchor_texts", multiple=True,
+              help="An anchor line (or hash) you kept elsewhere, from `taskerlog anchor`; may repeat.")
+@click.option("--anchor-file", "anchor_files", multiple=True, type=click.Path(dir_okay=False),
+              help="A text file holding anchor lines you kept (e.g. the email you sent); may repeat.")
+@pass_ctx
+@friendly_errors
+def verify(c: Context, as_json: bool, anchor_texts: tuple[str, ...] = (), anchor_files: tuple[str, ...] = ()) -> None:
+    """Check the journal's hash chain and every record against it, and every anchor.
+
+    Exits 1 and names the first problem when something was changed behind taskerlog's back.
+
+    Example: taskerlog verify --anchor "taskerlog anchor 2026-03-31 · 1,234 entries · 3f9a 1c07 88e2 d410"
+    """
+    from ..evidence import anchors, verify_evidence  # anchors and attachment files (docs/evidence.md)
+
+    result = c.existing_store.verify()
+    extra = verify_evidence(c.store, anchor_texts, anchor_files)
+    result.problems.extend(extra.problems)
+    result.ok = not result.problems
+    kept = extra.newest_kept
+    # recording an anchor is itself a journal entry: it changes nothing worth anchoring again
+    anchoring = c.store.journal_entries("anchors")
+    later = result.entries - (0 if kept is None else sum(e["seq"] > kept["seq"] for e in anchoring))
+    limit = anchors.limits(kept, later, timeutil.now_epoch(), c.store.settings().timezone)
+    if as_json:
+        emit_json({"ok": result.ok, "entries": result.entries, "head": result.head,
+                   "anchors_recorded": extra.anchors_recorded, "anchors_given": extra.anchors_external,
+                   "attachments": extra.attachments, "problems": [p.__dict__ for p in result.problems],
+                   "newest_anchor_kept": None if kept is None else {
+                       "entry": kept["seq"], "recorded_at": timeutil.format_local(kept["recorded_at"], "UTC"),
+                       "entries_after": later - kept["seq"]},
+                   "limit": limit})
+    elif result.ok:
+        click.echo(f"ok: {result.entries} journal entries, every record matches; head {result.head}")
+        click.echo(f"ok: {extra.summary()}, all match")
+        click.echo(limit)
+    else:
+        click.echo(f"NOT OK: {len(result.problems)} problem(s); the first: {result.problems[0].message}", err=True)
+        for p in result.problems[1:20]:
+            click.echo(f"  {p.message}", err=True)
+        click.echo(limit, err=True)
+    if not result.ok:
+        sys.exit(1)
