@@ -1,18 +1,21 @@
 """Column parsers: a column of strings in, typed values and problems out.
 
-Each parser reads a whole column with pyarrow's compute kernels (a regular expression for
-the shape, ``strptime`` for real days and clock times, ``is_in`` for codes, casts for the
-numbers). A non-blank cell those kernels do not take is given to the model's own rule for
-one value (``timeutil.parse_instant``, ``timeutil.parse_date``, ``money.parse_amount``):
-it either reads the cell after all (a rarer shape, such as an offset with seconds) or
-raises, and its message is the problem. So a bad cell reads the same whether typed on the
-command line or imported, and the rules are written once.
+Each parser reads a whole column with pyarrow's casts (ISO 8601 times and days, decimals,
+integers) and compute kernels (``is_in`` for codes and choices, substring tests for the
+shapes a cast would take but the bundle does not). A non-blank cell they do not take is
+given to the model's own rule for one value (``timeutil.parse_instant``,
+``timeutil.parse_date``, ``money.parse_amount``): it either reads the cell after all (a
+rarer shape, such as ``2026-03-02t09:00,5``) or raises, and its message is the problem. So a
+bad cell reads the same whether typed on the command line or imported, and the rules are
+written once.
 """
 
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
+from decimal import Decimal
 
 import numpy as np
 import pandas as pd
@@ -36,12 +39,6 @@ EMPTY = pa.scalar("", pa.large_string())
 
 _YEARS = timeutil.YEARS
 _INSTANTS = timeutil.INSTANTS
-_WALL = "%Y-%m-%dT%H:%M:%S"
-_INSTANT = (r"^(?P<day>\d{4}-\d{2}-\d{2})[Tt ](?P<clock>\d{2}:\d{2})(?P<sec>:\d{2})?(?:[.,]\d+)?"
-            r"(?P<zone>[Zz]|(?P<sign>[+-])(?P<oh>\d{2}):?(?P<om>\d{2}))?$")
-"""The shapes read column-wise: YYYY-MM-DD, T or a space, HH:MM[:SS][.fraction], then no
-offset (local time), Z, ±HH:MM or ±HHMM. Any other cell goes to ``timeutil.parse_instant``."""
-_NUMBER = r"^\+?(?P<whole>\d*)(?:\.(?P<frac>\d*))?$"
 _DANGER = r"^'+[=+\-@\t\r]"
 """A cell the exporter guarded with one ``'`` (csvsafe.py)."""
 
@@ -97,10 +94,12 @@ def int_series(values: np.ndarray, ok: np.ndarray, index: pd.Index) -> pd.Series
 def _clean(a: Column) -> Column:
     """Cells stripped of white space and of the exporter's spreadsheet guard (one leading
     ``'`` before ``= + - @ tab CR``). Most columns have neither: they are not copied."""
-    if pc.any(pc.match_substring_regex(a, r"^\s|\s$")).as_py():
-        a = pc.utf8_trim_whitespace(a)
-    guarded = pc.match_substring_regex(a, _DANGER)
-    if pc.any(guarded).as_py():
+    trimmed = pc.utf8_trim_whitespace(a)
+    if pc.sum(pc.binary_length(trimmed)) != pc.sum(pc.binary_length(a)):
+        a = trimmed
+    del trimmed
+    if pc.any(pc.starts_with(a, "'")).as_py():
+        guarded = pc.match_substring_regex(a, _DANGER)
         a = pc.if_else(guarded, pc.utf8_slice_codeunits(a, 1), a)
     return a
 
@@ -121,16 +120,35 @@ def _in_years(epoch: np.ndarray) -> np.ndarray:
     return (epoch >= _INSTANTS[0]) & (epoch < _INSTANTS[1])
 
 
-def _wall_clock(day: Column, clock: Column, sec: Column) -> tuple[np.ndarray, np.ndarray]:
-    """Wall-clock text (``YYYY-MM-DD``, ``HH:MM``, ``:SS`` or "") → (a real day and clock
-    time in the years allowed, its seconds since 1970-01-01 00:00 read as UTC).
-    ``strptime`` would roll 02-30 over to 03-02, so the time is written back and compared."""
-    sec = pc.if_else(pc.equal(sec, EMPTY), _text(":00"), sec)
-    wall = pc.binary_join_element_wise(pc.binary_join_element_wise(day, clock, _text("T")), sec, EMPTY)
-    parsed = pc.strptime(wall, format=_WALL, unit="s", error_is_null=True)
-    ok = _np(pc.equal(pc.strftime(parsed, format=_WALL), wall))
-    secs = _ints(parsed.cast(pa.int64()))
-    return ok & _in_years(secs), secs
+def _cast(a: pa.Array, to: pa.DataType) -> pa.Array:
+    """``a`` cast to ``to``, a cell that cannot be cast null: a slice the cast refuses is
+    halved until the cells it refuses are found (a file has a few, if any)."""
+    try:
+        return a.cast(to)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        if len(a) == 1:
+            return pa.nulls(1, to)
+        half = len(a) // 2
+        return pa.concat_arrays([_cast(a.slice(0, half), to), _cast(a.slice(half), to)])
+
+
+def _only(a: pa.Array, rows: np.ndarray) -> pa.Array:
+    """``a`` with every cell outside the bool mask ``rows`` null (``a`` itself, not a copy,
+    when that is every cell)."""
+    if rows.all():
+        return a
+    return pc.if_else(pa.array(rows), a, pa.scalar(None, a.type))
+
+
+def _whole(cell: str) -> int:
+    """A count: digits (a ``+`` may lead), at most 15."""
+    if not re.fullmatch(r"\+?[0-9]{1,15}", cell):
+        raise ValueError(f"'{cell}' is not a whole number of 0 or more")
+    return int(cell)
+
+
+_MICROS = pa.scalar(Decimal(1_000_000), pa.decimal128(7, 0))
+_DAY_RANGE = tuple(v // 86400 for v in _INSTANTS)
 
 
 def _localize(local: np.ndarray, tz: str) -> np.ndarray:
@@ -212,11 +230,19 @@ class Checker:
         self.fail(col, b, f"is blank; {what} is needed here")
         return b
 
-    def _regex(self, col: str, pattern: str) -> pa.StructArray:
-        """The pattern's named groups in each cell; a cell that does not match is null."""
+    def _combined(self, col: str) -> pa.Array:
         a = self.cells(col)
-        a = a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a
-        return pc.extract_regex(a, pattern)
+        return a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a
+
+    def _read_rest(self, col: str, values: np.ndarray, ok: np.ndarray, read: Callable[[str], int]) -> None:
+        """The non-blank cells not ``ok`` through the model's rule for one value: into
+        ``values`` and ``ok`` where it reads them, a problem where it raises."""
+        rest = ~ok & ~self.blank(col)
+        if rest.any():
+            got, good = self._each(col, rest, read)
+            at = np.flatnonzero(rest)
+            values[at[good]] = [v for v, g in zip(got, good) if g]
+            ok[at[good]] = True
 
     # -- parsers ---------------------------------------------------------------------
     def text(self, col: str, *, required: str | None = None, max_len: int | None = None) -> pd.Series:
@@ -254,23 +280,15 @@ class Checker:
         return s
 
     def _micro_units(self, col: str) -> tuple[np.ndarray, np.ndarray]:
-        """A plain non-negative decimal column → (value × 10**6 as int64, ok). Exact: the
-        digits before and after the dot are read as integers, never as floats."""
-        m = self._regex(col, _NUMBER)
-        whole, frac = m.field("whole"), m.field("frac")
-        ok = (_np(m.is_valid()) & _np(pc.less_equal(pc.binary_length(whole), money.MAX_INT_DIGITS))
-              & _np(pc.less_equal(pc.binary_length(frac), 6)) & ~self.blank(col)
-              & _np(pc.greater(pc.add(pc.binary_length(whole), pc.binary_length(frac)), 0)))
-        keep = pa.array(ok)
-        whole = pc.if_else(pc.and_(keep, pc.not_equal(whole, EMPTY)), whole, _text("0")).cast(pa.int64())
-        frac = pc.if_else(keep, pc.utf8_rpad(frac, 6, "0"), _text("0")).cast(pa.int64())
-        values = _ints(whole) * 1_000_000 + _ints(frac)
-        rest = ~ok & ~self.blank(col)
-        if rest.any():
-            read, good = self._each(col, rest, lambda v: money.to_micros(money.parse_amount(v)))
-            at = np.flatnonzero(rest)
-            values[at[good]] = [v for v, g in zip(read, good) if g]
-            ok[at[good]] = True
+        """A plain non-negative decimal column → (value × 10**6 as int64, ok). Exact: cast
+        to a decimal of 6 places, never to a float. A cast also takes exponents (``1e3``)
+        and negative numbers: those cells, like any it refuses, go to ``money.parse_amount``."""
+        a = self._combined(col)
+        shaped = ~self.blank(col) & ~_np(pc.match_substring(a, "e", ignore_case=True))
+        d = _cast(_only(a, shaped), pa.decimal128(6 + money.MAX_INT_DIGITS, 6))
+        values = _ints(pc.multiply(d, _MICROS).cast(pa.int64()))
+        ok = _np(d.is_valid()) & (values >= 0)
+        self._read_rest(col, values, ok, lambda v: money.to_micros(money.parse_amount(v)))
         return values, ok
 
     def micros(self, col: str, *, required: str | None = None) -> pd.Series:
@@ -291,53 +309,60 @@ class Checker:
         return int_series(q, ok & ~zero, self.df.index)
 
     def integer(self, col: str) -> pd.Series:
-        m = self._regex(col, r"^\+?(?P<digits>\d{1,15})$")
-        ok = _np(m.is_valid())
-        values = _ints(pc.if_else(m.is_valid(), m.field("digits"), _text("0")).cast(pa.int64()))
-        self.fail(col, ~ok & ~self.blank(col), lambda v: f"'{v}' is not a whole number of 0 or more")
+        """Counts (at most 15 digits) → nullable Int64; ``_whole`` reads and words the rest."""
+        read = _cast(_only(self._combined(col), ~self.blank(col)), pa.int64())
+        values = _ints(read)
+        ok = _np(read.is_valid()) & (values >= 0) & (values < 10 ** 15)
+        self._read_rest(col, values, ok, _whole)
         return int_series(values, ok, self.df.index)
 
     def date(self, col: str, *, required: str | None = None) -> pd.Series:
         """YYYY-MM-DD → the same text (blank → ""); ``timeutil.parse_date`` words the others."""
         if required:
             self.require(col, required)
-        m = self._regex(col, r"^(?P<day>\d{4}-\d{2}-\d{2})$")
-        ok = _wall_clock(m.field("day"), _text("00:00"), EMPTY)[0]
-        rest = ~ok & ~self.blank(col)
-        if rest.any():
-            ok[np.flatnonzero(rest)] = self._each(col, rest, timeutil.parse_date)[1]
-        return _series(pc.if_else(pa.array(ok), self.cells(col), EMPTY), self.df.index, self._name(col))
+        a = self._combined(col)
+        read = _cast(_only(a, _np(pc.equal(pc.binary_length(a), 10))), pa.date32())
+        days = _ints(read.cast(pa.int32()))
+        ok = _np(read.is_valid()) & (days >= _DAY_RANGE[0]) & (days < _DAY_RANGE[1])
+        self._read_rest(col, days, ok, lambda v: timeutil.parse_date(v).toordinal())
+        return _series(pc.if_else(pa.array(ok), a, EMPTY), self.df.index, self._name(col))
 
     def instant(self, col: str, tz: str, *, required: str | None = None) -> pd.Series:
         """ISO 8601 date-time → epoch seconds UTC (nullable Int64).
 
         No offset: local time in ``tz``. A local time the clocks skipped (DST gap) is a
         problem; a repeated one (DST fold) is the first occurrence, as in timeutil.
+        Fractions of a second are dropped.
         """
         if required:
             self.require(col, required)
-        m = self._regex(col, _INSTANT)
-        ok, out = _wall_clock(m.field("day"), m.field("clock"), m.field("sec"))
-        ok &= _np(m.is_valid())
-        zone = _np(pc.not_equal(m.field("zone"), EMPTY))
-        offset = _np(pc.not_equal(m.field("sign"), EMPTY))
-        if offset.any():  # ±HH:MM: the wall clock minus the offset
-            off_h, off_m = (_ints(pc.if_else(pa.array(offset), m.field(f), _text("0"))
-                                  .cast(pa.int64())) for f in ("oh", "om"))
-            sign = np.where(_np(pc.equal(m.field("sign"), "-")), -1, 1)
-            ok &= (off_h <= 23) & (off_m <= 59)
-            out -= sign * (off_h * 3600 + off_m * 60)
-        local = ok & ~zone
-        if local.any():
-            out[local] = _localize(out[local], tz)
-            ok[local] &= out[local] != NULL_INT  # a DST gap: timeutil words it
+        a = self._combined(col)
+        # at least YYYY-MM-DD?HH:MM (a cast would take a day alone, or an hour alone)
+        shaped = _np(pc.and_(pc.greater_equal(pc.binary_length(a), 16),
+                             pc.equal(pc.utf8_slice_codeunits(a, 13, 14), ":")))
+        tail = pc.utf8_slice_codeunits(a, 16)
+        zoned = shaped & _np(pc.or_(pc.or_(pc.match_substring(tail, "+"), pc.match_substring(tail, "-")),
+                                    pc.ends_with(tail, "Z")))
+        local = shaped & ~zoned
+        out = np.zeros(self.n, dtype=np.int64)
+        ok = np.zeros(self.n, dtype=bool)
+        for rows, to in ((local, pa.timestamp("us")), (zoned, pa.timestamp("us", "UTC"))):
+            if rows.any():
+                read = _cast(_only(a, rows), to)
+                got = rows & _np(read.is_valid())
+                out[got] = _ints(read.cast(pa.int64()))[got] // 1_000_000
+                ok |= got
+        # the year as written must be in the years allowed too (1900-01-01T01:00+03:00 is 1899 in UTC)
         ok &= _in_years(out)
-        rest = ~ok & ~self.blank(col)
-        if rest.any():
-            read, good = self._each(col, rest, lambda v: timeutil.parse_instant(v, tz))
-            at = np.flatnonzero(rest)
-            out[at[good]] = [v for v, g in zip(read, good) if g]
-            ok[at[good]] = True
+        if (ok & zoned).any():
+            year = _ints(_cast(_only(pc.utf8_slice_codeunits(a, 0, 4), ok & zoned), pa.int64()))
+            ok &= ~zoned | ((year >= _YEARS[0]) & (year <= _YEARS[1]))
+        wall = ok & local
+        if wall.any():
+            out[wall] = _localize(out[wall], tz)
+            ok[wall] &= out[wall] != NULL_INT  # a DST gap: timeutil words it
+        ok &= _in_years(out)
+        self._read_rest(col, out, ok, lambda v: timeutil.parse_instant(v, tz))
         return int_series(out, ok, self.df.index)
 
     # -- whole columns: what the table parsers do with the parsed columns ----------------
