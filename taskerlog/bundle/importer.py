@@ -406,7 +406,10 @@ _PARSERS = {"projects": _projects, "rates": _rates, "work": _work, "eq": _eq, "p
 def parse_table(name: str, df: pd.DataFrame, tz: str, home: str) -> tuple[pd.DataFrame, list[Problem]]:
     """One bundle table → (the parsed frame, its problems)."""
     ck = Checker(df, name)
-    return _PARSERS[name](ck, tz, home), ck.problems
+    parsed = _PARSERS[name](ck, tz, home)
+    if len(df) > SMALL:  # the checks' scratch columns: back to the system, not kept through the write
+        pa.default_memory_pool().release_unused()
+    return parsed, ck.problems
 
 
 # -- cross-file checks and defaults that depend on the logbook ---------------------------

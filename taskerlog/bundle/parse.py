@@ -80,9 +80,13 @@ def or_default(s: pd.Series, default: str | pd.Series | pa.Array) -> pd.Series:
 
 
 def blank_as_null(a: Column) -> pa.Array:
-    """Text with every blank ("") cell missing."""
+    """Text with every blank ("") cell missing; the text itself is not copied (a validity
+    bitmap is laid over the same buffers)."""
     a = a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a
-    return pc.if_else(pc.equal(a, EMPTY), pa.scalar(None, a.type), a)
+    if a.null_count or a.offset:
+        return pc.if_else(pc.equal(a, EMPTY), pa.scalar(None, a.type), a)
+    given = pc.greater(pc.binary_length(a), 0)
+    return pa.Array.from_buffers(a.type, len(a), [given.buffers()[1], *a.buffers()[1:]])
 
 
 def int_series(values: np.ndarray, ok: np.ndarray, index: pd.Index) -> pd.Series:

@@ -29,7 +29,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from .parse import EMPTY, STR
+from .parse import EMPTY
 from .problems import Problem, wide_row
 from .spec import FILE_ATTR, FILES, LINE
 
@@ -117,6 +117,7 @@ def read_bundle(path: str | Path) -> tuple[dict[str, pd.DataFrame], list[Problem
         problems.extend(file_problems)
         if df is not None:
             tables[name] = df
+    pa.default_memory_pool().release_unused()  # the reader's scratch: back to the system, not kept for later
     return tables, problems
 
 
@@ -244,7 +245,7 @@ def _fast_read(data: bytes, names: list[str]) -> pd.DataFrame | None:
     try:
         table = pacsv.read_csv(
             pa.BufferReader(body),
-            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=1 << 22),
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=1 << 22, use_threads=False),
             # without a quote no cell can hold a line break, and the reader can split the
             # file anywhere (faster)
             parse_options=pacsv.ParseOptions(newlines_in_values=b'"' in data),
