@@ -187,6 +187,21 @@ BAD = [
      "work.csv:2: start: '2026-13-01 09:00' is not a time; write it as 2026-03-02T09:00"),
     ({"work.csv": W + "Outlier,,tasking,2026-03-02,2026-03-02T10:00,,,,,\n"},
      "work.csv:2: start: '2026-03-02' is a date without a time of day"),
+    # a day that does not exist is no time at all (it was once called "a date without a time of day")
+    ({"work.csv": W + "Outlier,,tasking,2026-02-30,2026-03-02T10:00,,,,,\n"},
+     "work.csv:2: start: '2026-02-30' is not a time; write it as 2026-03-02T09:00"),
+    ({"work.csv": W + "Outlier,,tasking,2026-02-30T09:00,2026-03-02T10:00,,,,,\n"},
+     "work.csv:2: start: '2026-02-30T09:00' is not a time"),
+    ({"work.csv": W + "Outlier,,tasking,2026-03-02T09:00:60,2026-03-02T10:00,,,,,\n"},
+     "work.csv:2: start: '2026-03-02T09:00:60' is not a time"),
+    ({"work.csv": W + "Outlier,,tasking,2026-03-02T09:00,2026-03-02T10:00,,1e3,,,\n"},
+     "work.csv:2: units: '1e3' is not a whole number of 0 or more"),
+    ({"work.csv": W + "Outlier,,tasking,2026-03-02T09:00,2026-03-02T10:00,,,1e3,,\n"},
+     "work.csv:2: pay: '1e3' is not an amount"),
+    ({"work.csv": W + "Outlier,,tasking,2026-03-02T09:00,2026-03-02T10:00,,,1234567890123,,\n"},
+     "work.csv:2: pay: '1234567890123' is too large to be an amount"),
+    ({"eq.csv": "platform,start_date\nOutlier,2026-02-29\n"},
+     "eq.csv:2: start_date: '2026-02-29' is not a date; write it as YYYY-MM-DD"),
     ({"work.csv": W + "Outlier,,typing,2026-03-02T09:00,2026-03-02T10:00,,,,,\n"},
      "work.csv:2: kind: 'typing' is not one of: tasking"),
     ({"work.csv": W + "Outlier,,tasking,2026-03-02T09:00,2026-03-02T10:00,,,,,done\n"},
@@ -820,3 +835,34 @@ def test_payouts_for_earlier_work_column_is_optional_read_and_written(store, tmp
     with pytest.raises(ImportProblems) as err:
         import_path(Store(tmp_path / "other.sqlite", now=lambda: NOW), bundle(tmp_path, files, "bad"))
     assert "payouts.csv:2: for_earlier_work: 'maybe' is not yes or no" in str(err.value)
+
+
+def test_the_shapes_a_time_may_take_and_a_few_bad_cells_among_thousands(store, tmp_path):
+    """Times with fractions, an offset without a colon or with hours only, a lower-case t,
+    a comma before the fraction; amounts with a plus or a bare dot; counts with a plus. And
+    three bad cells among 5,000 good ones are each named on their own line (the column
+    reader finds them without refusing the rest)."""
+    rows_in = ["Outlier,,tasking,2026-03-02T09:00:30.9,2026-03-02T10:30+0100,,+3,+.5,,",
+               "Outlier,,tasking,2026-03-02t09:00,2026-03-02T11:00:00+01,,,5.,,",
+               "Outlier,,tasking,2026-03-02T09:00:00,5,30,,,,",
+               "Outlier,,tasking,2026-03-02 09:00:30,5,-4,,,,",
+               "Outlier,,tasking,2026-03-02T09:00:00,,9999999999999,,,,"]
+    path = bundle(tmp_path, {"logbook.csv": "home_currency,timezone\nUSD,UTC\n", "work.csv": W + "\n".join(rows_in[:2]) + "\n"})
+    report = import_path(store, path)
+    assert report.tables["work"].added == 2
+    got = store.conn.execute("SELECT start, end, units, pay_micros FROM work ORDER BY id").fetchall()
+    day = 1772409600  # 2026-03-02T00:00Z
+    assert got == [(day + 9 * 3600 + 30, day + 9 * 3600 + 1800, 3, 500_000), (day + 9 * 3600, day + 10 * 3600, None, 5_000_000)]
+    good = [f"Outlier,,tasking,2026-03-{1 + i % 28:02d}T{i % 24:02d}:00,,{1 + i % 50},,,," for i in range(5000)]
+    body = good[:1000] + rows_in[2:3] + good[1000:4000] + rows_in[3:] + good[4000:]
+    path = bundle(tmp_path, {"work.csv": W + "\n".join(body) + "\n"}, name="big")
+    with pytest.raises(ImportProblems) as exc:
+        import_path(store, path)
+    assert [str(p) for p in exc.value.problems] == [
+        "work.csv:1002: end: '5' is not a time; write it as 2026-03-02T09:00 or 2026-03-02 09:00 "
+        "(add +03:00 or Z for an explicit offset)",
+        "work.csv:4003: end: '5' is not a time; write it as 2026-03-02T09:00 or 2026-03-02 09:00 "
+        "(add +03:00 or Z for an explicit offset)",
+        "work.csv:4003: duration_minutes: '-4' is negative; amounts here must be 0 or more",
+        "work.csv:4004: duration_minutes: '9999999999999' is too large to be an amount (at most 12 digits before "
+        "the dot)"]

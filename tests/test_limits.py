@@ -159,8 +159,9 @@ def test_a_big_import_stays_within_a_few_times_the_size_of_its_work_csv(tmp_path
     db = str(tmp_path / "log.sqlite")
     r, peak = _peak("--db", db, "import", str(big))
     assert r.returncode == 0 and "work: added 300000, already there 0" in r.stdout, r.stderr[-2000:]
-    # 7 times on the machine it was written on (the old code: 14.6): a margin for allocators
-    assert peak - base < 10 * mib, f"peak {peak:.0f} MiB, {peak - base:.0f} MiB above an empty import's"
+    # 6.5 times on the machine it was last measured on (2026-12-07; 7 before the CSV was read on
+    # one thread and the checks' scratch given back; the old code: 14.6): a margin for allocators
+    assert peak - base < 8 * mib, f"peak {peak:.0f} MiB, {peak - base:.0f} MiB above an empty import's"
     r = limited("--db", db, "import", str(big), seconds=240)
     assert r.returncode == 0 and "work: added 0, already there 300000" in r.stdout, r.stderr[-2000:]
     r = limited("--db", db, "verify", seconds=240)

@@ -33,7 +33,6 @@ from ..model import (
 )
 from ..store import Store, StoreError
 from .parse import NULL_INT, SMALL, STR, Checker, blank_as_null, int_series, or_default
-from .plain import NotPlain, PlainChecker
 from .problems import ImportProblems, Problem
 from .spec import FILE_ATTR, FILES, LINE, ORDER
 
@@ -405,16 +404,12 @@ _PARSERS = {"projects": _projects, "rates": _rates, "work": _work, "eq": _eq, "p
 
 
 def parse_table(name: str, df: pd.DataFrame, tz: str, home: str) -> tuple[pd.DataFrame, list[Problem]]:
-    """One bundle table → (the parsed frame, its problems). A small table of plain cells
-    (not work.csv, whose rules read whole numpy columns) is read in plain Python
-    (plain.py); any other, or any cell or row that is not plain, by the Checker."""
-    if name != "work" and len(df) <= SMALL:
-        try:
-            return _PARSERS[name](PlainChecker(df, name), tz, home), []
-        except NotPlain:
-            pass
+    """One bundle table → (the parsed frame, its problems)."""
     ck = Checker(df, name)
-    return _PARSERS[name](ck, tz, home), ck.problems
+    parsed = _PARSERS[name](ck, tz, home)
+    if len(df) > SMALL:  # the checks' scratch columns: back to the system, not kept through the write
+        pa.default_memory_pool().release_unused()
+    return parsed, ck.problems
 
 
 # -- cross-file checks and defaults that depend on the logbook ---------------------------

@@ -14,7 +14,6 @@ Each table is a DataFrame of strings (blank cells are ``""``) with a ``_line`` c
 from __future__ import annotations
 
 import collections
-import contextlib
 import csv
 import functools
 import io
@@ -22,7 +21,6 @@ import re
 import stat
 import zipfile
 import zlib
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path, PurePosixPath
 
 import numpy as np
@@ -31,7 +29,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from .parse import EMPTY, STR
+from .parse import EMPTY
 from .problems import Problem, wide_row
 from .spec import FILE_ATTR, FILES, LINE
 
@@ -111,23 +109,15 @@ def read_bundle(path: str | Path) -> tuple[dict[str, pd.DataFrame], list[Problem
         read = contents.pop
     data = {name: read(src) for name, src in members.items()}
     order = list(data)
-    big = [name for name, d in data.items() if len(d) > SMALL_FILE]
-    parsed = {}
-    # pyarrow reads a big file without holding the GIL: the small ones are read meanwhile.
-    # Each file's bytes are let go once it is read (popped, not kept for the whole read).
-    with ThreadPoolExecutor(max_workers=1) if big and len(data) > 1 else contextlib.nullcontext() as pool:
-        later = {name: pool.submit(parse_csv, data.pop(name), FILES[name].filename) for name in big} if pool else {}
-        for name in order:
-            if name not in later:
-                parsed[name] = parse_csv(data.pop(name), FILES[name].filename)
-        for name, future in later.items():
-            parsed[name] = future.result()
+    # each file's bytes are let go once it is read (popped, not kept for the whole read)
+    parsed = {name: parse_csv(data.pop(name), FILES[name].filename) for name in order}
     tables: dict[str, pd.DataFrame] = {}
     for name in order:  # in the members' order, as before
         df, file_problems = parsed[name]
         problems.extend(file_problems)
         if df is not None:
             tables[name] = df
+    pa.default_memory_pool().release_unused()  # the reader's scratch: back to the system, not kept for later
     return tables, problems
 
 
@@ -243,45 +233,19 @@ def _newlines(data: bytes) -> int:
 
 csv.field_size_limit(MAX_TOTAL_BYTES)  # a long note (or a runaway quote) is a cell, not a crash
 
-SMALL_FILE = 64 * 1024
-"""Files up to this size with no quote and no lone CR are split by Python itself: for a
-few hundred rows that is far quicker than setting up pyarrow's reader (about 1 ms a file)."""
-
-
-def _split_small(data: bytes, names: list[str]) -> pd.DataFrame | None:
-    """What pyarrow's reader gives for a small file without quotes (every cell is then the
-    text between two commas), or None: a line is blank (or only commas) or has another number
-    of cells than the header (the careful path decides)."""
-    text = data.decode("utf-8-sig").replace("\r\n", "\n")
-    lines = text.split("\n")[1:]
-    if text.endswith("\n"):
-        lines.pop()
-    width = len(names)
-    rows = [line.split(",") for line in lines]
-    if any(len(r) != width for r in rows) or any(not any(c.strip() for c in r) for r in rows):
-        return None
-    cols = list(zip(*rows)) if rows else [()] * width
-    # pandas' str columns hold large_string arrow arrays: built by arrow from the cells, a
-    # third quicker than pandas converting them
-    return pd.DataFrame({**{n: pd.arrays.ArrowStringArray(pa.array(c, pa.large_string()), dtype=STR)
-                            for n, c in zip(names, cols)}, LINE: np.arange(2, len(rows) + 2, dtype=np.int64)})
-
-
 def _fast_read(data: bytes, names: list[str]) -> pd.DataFrame | None:
     """pyarrow's CSV reader, when every record is one physical line with no blank lines
     (then line numbers are simply row + 2, in the ``_line`` column); None means: take the
     careful path. ``data`` is valid UTF-8."""
     if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
         return None  # a lone CR ends a line too (old Excel for Mac): lines are counted the careful way
-    if len(data) <= SMALL_FILE and b'"' not in data:
-        return _split_small(data, names)
     body = pa.py_buffer(data)
     if data.startswith(b"\xef\xbb\xbf"):
         body = body.slice(3)
     try:
         table = pacsv.read_csv(
             pa.BufferReader(body),
-            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=1 << 22),
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=1 << 22, use_threads=False),
             # without a quote no cell can hold a line break, and the reader can split the
             # file anywhere (faster)
             parse_options=pacsv.ParseOptions(newlines_in_values=b'"' in data),
