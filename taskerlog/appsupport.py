@@ -718,18 +718,35 @@ def describe_report(report: Any) -> str:
     return "\n".join(line.strip() for line in lines[1:] if line.strip()) or "nothing new to add"
 
 
-_CLI_FX = re.compile(r"add one \(fx\.csv or `taskerlog fx (\w+) RATE --on ([\d-]+)`\)(?: giving one \w+ in \w+)?")
+def _options(format: str, options: tuple[str, ...]) -> str:
+    return f"the {format} importer does not use: " + ", ".join(options)
 
 
-def in_app_words(message: str) -> str:
-    """A core message that tells a command-line user what to type, told instead in the
-    app's terms (the page and the field to use). Plain text: show it with :func:`literal`."""
-    message = _CLI_FX.sub(lambda m: f"add one on Money → Exchange rates (one {m[1]}, from {m[2]} or earlier)",
-                          message)
-    message = message.replace('map them with --map "PLATFORM/PROJECT=CATEGORY"', "choose their categories above")
-    message = message.replace("give the campaign once with --campaign CAMPAIGN.json",
-                              "upload the campaign file below to start it")
-    return message
+FIXES: dict = {
+    # bringing in another tool's file (Bring in your history; its Options expander)
+    "unused_options": _options,
+    "option": "the option “{name}”",
+    "use_format": "the {format} choice under “What is the file?”",
+    "mapping": "Options → Column mapping ({example})",
+    "day_first_which": "say which under Options → Dates are written",
+    "day_first_set": "pick one under Options → Dates are written",
+    "day_first_change": "change Options → Dates are written",
+    "decimal_comma_which": "say which under Options → Decimals are written",
+    "decimal_comma_set": "pick one under Options → Decimals are written",
+    "duration_unit": "Options → A plain number in the duration column means",
+    "platform_or_column": "fill in Options → Platform, or map a column in Options → Column mapping (Col=platform)",
+    "platform_say": "say which under Options → Platform",
+    "platform_add": "fill in Options → Platform",
+    "hit_minutes": "Options → Minutes per HIT",
+    "strict": "Options → Refuse the file (strict)",
+    "payer": "“{name}={platform}” in Options → Payers that are platforms",
+    "file_timezone": "write the time zone in the file as GMT+HH:MM or a name like Africa/Nairobi",
+    # figures
+    "add_fx": "on Money → Exchange rates (one {currency}, from {day} or earlier)",
+}
+"""The app's words for each fix a lower layer asks for (``taskerlog.problems``): the page,
+field or button to use. ``app.py`` installs them (``problems.speak``); the command line's
+words are ``commands/wording.py``."""
 
 
 def days_with_work(store, platform: str, first: dt.date, last: dt.date, tz: str) -> list[dt.date]:

@@ -16,6 +16,18 @@ from taskerlog.store import Store
 FIXED_NOW = 1795435200  # 2026-11-23T08:00:00Z
 
 
+@pytest.fixture(autouse=True)
+def cli_words():
+    """Problems worded as the command line words them (the app installs its own words when it
+    runs, in AppTest too): tests of the lower layers check the words a worker would read."""
+    from taskerlog import problems
+    from taskerlog.commands import wording
+
+    problems.speak(wording.FIXES)
+    yield
+    problems.speak(wording.FIXES)
+
+
 @pytest.fixture
 def store(tmp_path):
     s = Store(tmp_path / "logbook.sqlite", now=lambda: FIXED_NOW)
