@@ -743,6 +743,38 @@ FIXES: dict = {
     "file_timezone": "write the time zone in the file as GMT+HH:MM or a name like Africa/Nairobi",
     # figures
     "add_fx": "on Money → Exchange rates (one {currency}, from {day} or earlier)",
+    # pooling for organizers
+    "start_pool": "upload the campaign file below to start it",
+    "epsilon": "“{example}” as the ε to spend",
+    "pool_platform": "choose which of them “{platform}” is above",
+    "map_categories": "choose their categories above",
+    # the logbook file and its records
+    "open_copy": "point TASKERLOG_DB at the copy, then start the app again",
+    "backup_elsewhere": "Settings → Back up now",
+    "choose_backup": "choose a file made by Settings → Back up now",
+    "edit_work": "the Entries page",
+    "list_records": "the list on this page",
+    "add_project": "Projects & rates",
+    "end_project": "Projects & rates",
+    # figures that need something added or corrected
+    "mark_earlier_work": "on Fix records (payouts)",
+    "add_units": "add the number of tasks on Entries",
+    "add_rate": "add its rate on Projects & rates, from the day it has applied",
+    "move_rate_start": "change it on Fix records (rates)",
+    "stop_clock_at": "Stop it at this time, on the Log page",
+    # evidence and anchors
+    "period_backwards": "the last day ({last}) is before the first ({first})",
+    "reference_wage": "“Another hourly figure”",
+    "minimum_or_own": "a legal minimum or your own reference wage",
+    "attach_target": "a work entry or to a project/platform",
+    "attach_platform": "a project needs its platform",
+    "attach_about": "a work entry, a platform or project, or a note",
+    "verify": "the evidence report's check names it too",
+    "keep_anchor": "keep the anchor line somewhere else (an email) and paste it under “Anchor lines you kept elsewhere”",
+    "make_anchor": "Evidence → Anchors",
+    # the phone
+    "restart_app": "starting taskerlog again",
+    "pairing_link": "Settings → Your phone, or the link the computer printed",
 }
 """The app's words for each fix a lower layer asks for (``taskerlog.problems``): the page,
 field or button to use. ``app.py`` installs them (``problems.speak``); the command line's
@@ -779,7 +811,7 @@ def unpriced_warning(store, work_id: int | None) -> str | None:
     found = store.unpriced([int(work_id)])
     if not found:
         return None
-    note = render.unpriced_note(found[0], app=True)
+    note = render.unpriced_note(found[0])
     return note[0].upper() + note[1:]
 
 

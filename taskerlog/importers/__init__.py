@@ -123,8 +123,9 @@ def one_per_message(problems: list[Problem], *, at_least: int = 3) -> list[Probl
             out.append(p)
         elif p is same[0]:
             lines = [q.line for q in same]
-            out.append(Problem(p.file, p.line, p.column, f"{p.message} ({len(same)} rows like this: lines "
-                               + ", ".join(str(n) for n in lines[:10]) + (" ..." if len(lines) > 10 else "") + ")"))
+            out.append(Problem(p.file, p.line, p.column, say(
+                "import.many_rows", "{problem} ({count} rows like this: lines {lines}{more})", problem=p.message,
+                count=len(same), lines=", ".join(str(n) for n in lines[:10]), more=" ..." if len(lines) > 10 else "")))
     return out
 
 

@@ -137,9 +137,10 @@ def _unwritable(path: Path, exc: sqlite3.OperationalError) -> StoreError | None:
     """SQLite's word for a logbook it may read but not write, as a sentence (None: another error)."""
     text = str(exc)
     if "readonly" in text or "read-only" in text:
-        return StoreError(f"{path} can be read but not written (the file or its folder is read-only, or on a "
-                          "read-only disk); nothing was written. Copy the logbook somewhere you can write "
-                          "and use --db with the copy")
+        from ..problems import fix, say
+        return StoreError(say("store.read_only", "{path} can be read but not written (the file or its folder is "
+                              "read-only, or on a read-only disk); nothing was written. Copy the logbook somewhere "
+                              "you can write and {fix}", path=str(path), fix=fix("open_copy")))
     if "disk is full" in text or "disk I/O error" in text:
         return StoreError(f"{path} could not be written ({text}); nothing was written. Free some disk space "
                           "or check the disk, then try again")
@@ -182,9 +183,11 @@ def backup_to(conn: sqlite3.Connection, dest: Path) -> Path:
             with contextlib.suppress(OSError):
                 folder.rmdir()
         why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise StoreError(f"the backup could not be written to {dest} ({why}); nothing was left there and the "
-                         "logbook is unchanged. Free some space on that disk or choose another place "
-                         "(taskerlog backup PATH), then try again") from exc
+        from ..problems import fix, say
+        raise StoreError(say("store.backup_failed", "the backup could not be written to {dest} ({why}); nothing "
+                             "was left there and the logbook is unchanged. Free some space on that disk or choose "
+                             "another place ({fix}), then try again", dest=str(dest), why=why,
+                             fix=fix("backup_elsewhere"))) from exc
     return dest
 
 
@@ -379,14 +382,17 @@ class Store:
                     raise StoreError(f"{backup} failed its integrity check ({result}); choose another backup")
                 tables = {r[0] for r in src.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
                 if not {"work", "journal"} <= tables:
-                    raise StoreError(f"{backup} is not a taskerlog backup (it holds no logbook); choose a file "
-                                     "made by taskerlog backup")
+                    from ..problems import fix, say
+                    raise StoreError(say("store.not_a_backup", "{file} is not a taskerlog backup ({why}); {fix}",
+                                         file=str(backup), why="it holds no logbook", fix=fix("choose_backup")))
                 with self._lock:
                     src.backup(self.conn)
             finally:
                 src.close()
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{backup} is not a taskerlog backup ({exc}); choose a file made by taskerlog backup") from exc
+            from ..problems import fix, say
+            raise StoreError(say("store.not_a_backup", "{file} is not a taskerlog backup ({why}); {fix}",
+                                 file=str(backup), why=str(exc), fix=fix("choose_backup"))) from exc
 
     # -- transactions ------------------------------------------------------------
     @contextlib.contextmanager
