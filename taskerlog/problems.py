@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import string
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Any, Mapping
 
 
@@ -32,7 +31,7 @@ class Fix:
     params: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "params", MappingProxyType(dict(self.params)))
+        object.__setattr__(self, "params", dict(self.params))  # a copy: the caller's dict may change
 
 
 def fix(action: str, **params: Any) -> Fix:
@@ -60,7 +59,7 @@ class Problem:
     where: Where | None = None
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "params", MappingProxyType(dict(self.params)))
+        object.__setattr__(self, "params", dict(self.params))
 
     def words(self, fixes: Mapping[str, str] | None = None) -> str:
         """The problem in words, its fix worded by ``fixes`` (action → template); by default
@@ -91,9 +90,16 @@ class Said(str):
     problem: Problem
 
     def __new__(cls, problem: Problem) -> Said:
-        self = super().__new__(cls, problem.words())
-        self.problem = problem
-        return self
+        return _said(problem.words(), problem)
+
+    def __reduce__(self):  # pickled (st.cache_data) as the words it was said in
+        return _said, (str(self), self.problem)
+
+
+def _said(text: str, problem: Problem) -> Said:
+    self = str.__new__(Said, text)
+    self.problem = problem
+    return self
 
 
 def say(code: str, template: str, *, fix: Fix | None = None, where: Where | None = None, **params: Any) -> Said:

@@ -140,3 +140,12 @@ def test_a_problem_is_data_and_each_shell_words_its_fix():
 def test_no_fix_wording_is_left_as_data(shell):
     # a fix a shell has no words for shows as data (never a crash); the test above keeps that from users
     assert problems.fix_words(problems.fix("nothing_like_this", a=1), shell) == "nothing_like_this(a=1)"
+
+
+def test_a_problem_survives_the_apps_cache_as_said():
+    # st.cache_data pickles what a page computes: a note that is a problem must come back whole
+    import pickle
+
+    p = problems.say("outstanding.negative", "below zero ({fix})", fix=problems.fix("mark_earlier_work"))
+    back = pickle.loads(pickle.dumps(p))
+    assert back == p and back.problem == p.problem and isinstance(back, problems.Said)
