@@ -757,10 +757,10 @@ FIXES: dict = {
     "add_project": "Projects & rates",
     "end_project": "Projects & rates",
     # figures that need something added or corrected
-    "mark_earlier_work": "on Fix records (payouts)",
+    "mark_earlier_work": "Fix records → Payouts",
     "add_units": "add the number of tasks on Entries",
     "add_rate": "add its rate on Projects & rates, from the day it has applied",
-    "move_rate_start": "change it on Fix records (rates)",
+    "move_rate_start": "change it on Fix records → Rates",
     "stop_clock_at": "Stop it at this time, on the Log page",
     # evidence and anchors
     "period_backwards": "the last day ({last}) is before the first ({first})",

@@ -24,7 +24,7 @@ from typing import Any, Mapping
 
 @dataclass(frozen=True)
 class Fix:
-    """What would put the problem right, as data: ``action`` is a stable id (``"set_option"``,
+    """What would put the problem right, as data: ``action`` is a stable id (``"day_first_which"``,
     ``"add_fx"`` ...), ``params`` its values. Each shell words every action."""
 
     action: str
