@@ -718,15 +718,24 @@ def describe_report(report: Any) -> str:
     return "\n".join(line.strip() for line in lines[1:] if line.strip()) or "nothing new to add"
 
 
+_FORMAT_NAMES = {"spreadsheet": "My own spreadsheet", "toggl": "Toggl Track", "clockify": "Clockify",
+                 "mturk": "Mechanical Turk", "paypal": "PayPal", "activitywatch": "ActivityWatch"}
+"""The kinds of file as Bring in your history names them (“What is the file?”)."""
+
+
 def _options(format: str, options: tuple[str, ...]) -> str:
-    return f"the {format} importer does not use: " + ", ".join(options)
+    return f"the {_FORMAT_NAMES.get(format, format)} importer does not use: " + ", ".join(options)
+
+
+def _use_format(format: str) -> str:
+    return f"“{_FORMAT_NAMES.get(format, format)}” under “What is the file?”"
 
 
 FIXES: dict = {
     # bringing in another tool's file (Bring in your history; its Options expander)
     "unused_options": _options,
     "option": "the option “{name}”",
-    "use_format": "the {format} choice under “What is the file?”",
+    "use_format": _use_format,
     "mapping": "Options → Column mapping ({example})",
     "day_first_which": "say which under Options → Dates are written",
     "day_first_set": "pick one under Options → Dates are written",

@@ -129,6 +129,11 @@ def test_a_problem_is_data_and_each_shell_words_its_fix():
     assert p.problem.code == "import.date_order_unknown" and dict(p.problem.params) == {"rows": 3}
     assert p.problem.fix.action == "day_first_which"
     assert p.problem.words(appsupport.FIXES).endswith("(3 such rows); say which under Options → Dates are written")
+    from taskerlog.importers import known_export
+    paypal = known_export(["Date", "Time", "Name", "Gross", "Fee", "Net", "Transaction ID"])
+    assert paypal == "a PayPal activity download; import it with --from paypal"
+    assert paypal.problem.words(appsupport.FIXES) == ("a PayPal activity download; import it with “PayPal” under "
+                                                      "“What is the file?”")
     exc = ValueError(p)
     assert problems.problems_of(exc) == (p.problem,) and str(exc) == p
     refused = problems.Refused(p, problems.say("x.other", "and this"))
