@@ -13,8 +13,9 @@ from pathlib import Path
 import streamlit as st
 
 from app_pages import _clock, _gate, _narrow, _shared
-from taskerlog import appsupport
+from taskerlog import appsupport, problems
 
+problems.speak(appsupport.FIXES)  # the lower layers' problems name the page or field to use
 appsupport.keep_streamlit_offline()  # (taskerlog app did it before the server started; a bare streamlit run needs it)
 
 # The favicon is a file served by the app itself: a ":material/...:" icon would make every

@@ -245,10 +245,10 @@ def friendly() -> Iterator[None]:
     try:
         yield
     except ValidationError as exc:
-        st.error(appsupport.literal(appsupport.in_app_words(explain_validation(exc))))
+        st.error(appsupport.literal(explain_validation(exc)))
     except (StoreError, money.MoneyError, timeutil.TimeError, appsupport.UploadError, ValueError) as exc:
         # the page to use, not the command to type; the message quotes names and files as typed
-        st.error(appsupport.literal(appsupport.in_app_words(str(exc))))
+        st.error(appsupport.literal(str(exc)))
 
 
 _WRITES = threading.Lock()

@@ -41,7 +41,7 @@ def glance(store, tz: str, home: str, choices: list, clocks: list[dict]) -> None
     fig = _figures(str(_shared.db_path()), _shared.head(), appsupport.today_in(tz, now))
     st.subheader("Today and this week")
     if fig["problem"]:
-        st.info(f"The figures cannot be worked out yet: {appsupport.literal(appsupport.in_app_words(fig['problem']))}")
+        st.info(f"The figures cannot be worked out yet: {appsupport.literal(fig['problem'])}")
     else:
         t, w = fig["today"], fig["week"]
         mm = appsupport.fmt_money

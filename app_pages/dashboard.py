@@ -56,7 +56,7 @@ path, head = str(_shared.db_path()), _shared.head()
 try:
     m = _shared.figures(path, head, date_from, date_to, platform, project, today)
 except metrics.MetricsError as exc:
-    st.error(appsupport.literal(f"The figures cannot be worked out yet: {appsupport.in_app_words(str(exc))}"))
+    st.error(appsupport.literal(f"The figures cannot be worked out yet: {str(exc)}"))
     st.stop()
 
 span = "all time" if date_from is None else f"{date_from} – {date_to}"

@@ -35,7 +35,7 @@ def _check(files) -> None:
             verdict["tables"] = tables
             if verdict["report"].tables["work"].added:
                 verdict["unpriced"] = render.unpriced_summary(
-                    bundle.unpriced_if_imported(store, tables, source=f"import:{label}"), app=True)
+                    bundle.unpriced_if_imported(store, tables, source=f"import:{label}"))
         except bundle.ImportProblems as exc:
             verdict["problems"] = [str(p) for p in exc.problems]
         st.session_state["imp_verdict"] = verdict
@@ -84,7 +84,7 @@ if files:
                     st.session_state.pop(k, None)
                 _shared.flash(f"Imported {v['label']}. " + appsupport.describe_report(report).replace("\n", " · "))
                 if report.tables["work"].added:
-                    _shared.warn_next(render.unpriced_summary(store.unpriced(source=f"import:{v['label']}"), app=True))
+                    _shared.warn_next(render.unpriced_summary(store.unpriced(source=f"import:{v['label']}")))
                 st.rerun()
 
 st.subheader("Export")

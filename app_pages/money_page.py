@@ -45,7 +45,7 @@ try:
     else:
         st.caption("Nothing logged yet.")
 except metrics.MetricsError as exc:
-    st.error(appsupport.literal(f"Cannot work out what is owed yet: {appsupport.in_app_words(str(exc))}"))
+    st.error(appsupport.literal(f"Cannot work out what is owed yet: {str(exc)}"))
 
 
 def _m(v):

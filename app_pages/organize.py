@@ -160,7 +160,7 @@ with contribute_tab:
                 secret = C.load_or_create_secret(C.secret_path(_shared.db_path()))
                 result = C.build_contribution(frames, cam, mapping, secret, _shared.now())
             except (C.ContributionError, CampaignError, ValueError) as exc:
-                st.warning(appsupport.literal(appsupport.in_app_words(str(exc))))
+                st.warning(appsupport.literal(str(exc)))
                 result = None
             if result is not None:
                 st.markdown("**Preview: exactly the rows that will leave your machine**")
@@ -193,7 +193,7 @@ with pool_tab:
         try:
             cam = P.open_pool(pool_dir)
         except (P.PoolError, CampaignError) as exc:
-            st.write(appsupport.literal(appsupport.in_app_words(str(exc))))
+            st.write(appsupport.literal(str(exc)))
             up = st.file_uploader("Campaign file to start this pool", type=["json"], key="pool_campaign_org")
             new_cam = _campaign_from_upload(up)
             if new_cam is not None and st.button("Start the pool"):

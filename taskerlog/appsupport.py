@@ -712,18 +712,76 @@ def describe_report(report: Any) -> str:
     return "\n".join(line.strip() for line in lines[1:] if line.strip()) or "nothing new to add"
 
 
-_CLI_FX = re.compile(r"add one \(fx\.csv or `taskerlog fx (\w+) RATE --on ([\d-]+)`\)(?: giving one \w+ in \w+)?")
+_FORMAT_NAMES = {"spreadsheet": "My own spreadsheet", "toggl": "Toggl Track", "clockify": "Clockify",
+                 "mturk": "Mechanical Turk", "paypal": "PayPal", "activitywatch": "ActivityWatch"}
+"""The kinds of file as Bring in your history names them (“What is the file?”)."""
 
 
-def in_app_words(message: str) -> str:
-    """A core message that tells a command-line user what to type, told instead in the
-    app's terms (the page and the field to use). Plain text: show it with :func:`literal`."""
-    message = _CLI_FX.sub(lambda m: f"add one on Money → Exchange rates (one {m[1]}, from {m[2]} or earlier)",
-                          message)
-    message = message.replace('map them with --map "PLATFORM/PROJECT=CATEGORY"', "choose their categories above")
-    message = message.replace("give the campaign once with --campaign CAMPAIGN.json",
-                              "upload the campaign file below to start it")
-    return message
+def _options(format: str, options: tuple[str, ...]) -> str:
+    return f"the {_FORMAT_NAMES.get(format, format)} importer does not use: " + ", ".join(options)
+
+
+def _use_format(format: str) -> str:
+    return f"“{_FORMAT_NAMES.get(format, format)}” under “What is the file?”"
+
+
+FIXES: dict = {
+    # bringing in another tool's file (Bring in your history; its Options expander)
+    "unused_options": _options,
+    "option": "the option “{name}”",
+    "use_format": _use_format,
+    "mapping": "Options → Column mapping ({example})",
+    "day_first_which": "say which under Options → Dates are written",
+    "day_first_set": "pick one under Options → Dates are written",
+    "day_first_change": "change Options → Dates are written",
+    "decimal_comma_which": "say which under Options → Decimals are written",
+    "decimal_comma_set": "pick one under Options → Decimals are written",
+    "duration_unit": "Options → A plain number in the duration column means",
+    "platform_or_column": "fill in Options → Platform, or map a column in Options → Column mapping (Col=platform)",
+    "platform_say": "say which under Options → Platform",
+    "platform_add": "fill in Options → Platform",
+    "hit_minutes": "Options → Minutes per HIT",
+    "strict": "Options → Refuse the file (strict)",
+    "payer": "“{name}={platform}” in Options → Payers that are platforms",
+    "file_timezone": "write the time zone in the file as GMT+HH:MM or a name like Africa/Nairobi",
+    # figures
+    "add_fx": "on Money → Exchange rates (one {currency}, from {day} or earlier)",
+    # pooling for organizers
+    "start_pool": "upload the campaign file below to start it",
+    "epsilon": "“{example}” as the ε to spend",
+    "pool_platform": "choose which of them “{platform}” is above",
+    "map_categories": "choose their categories above",
+    # the logbook file and its records
+    "open_copy": "point TASKERLOG_DB at the copy, then start the app again",
+    "backup_elsewhere": "Settings → Back up now",
+    "choose_backup": "choose a file made by Settings → Back up now",
+    "edit_work": "the Entries page",
+    "list_records": "the list on this page",
+    "add_project": "Projects & rates",
+    "end_project": "Projects & rates",
+    # figures that need something added or corrected
+    "mark_earlier_work": "Fix records → Payouts",
+    "add_units": "add the number of tasks on Entries",
+    "add_rate": "add its rate on Projects & rates, from the day it has applied",
+    "move_rate_start": "change it on Fix records → Rates",
+    "stop_clock_at": "Stop it at this time, on the Log page",
+    # evidence and anchors
+    "period_backwards": "the last day ({last}) is before the first ({first})",
+    "reference_wage": "“Another hourly figure”",
+    "minimum_or_own": "a legal minimum or your own reference wage",
+    "attach_target": "a work entry or to a project/platform",
+    "attach_platform": "a project needs its platform",
+    "attach_about": "a work entry, a platform or project, or a note",
+    "verify": "the evidence report's check names it too",
+    "keep_anchor": "keep the anchor line somewhere else (an email) and paste it under “Anchor lines you kept elsewhere”",
+    "make_anchor": "Evidence → Anchors",
+    # the phone
+    "restart_app": "starting taskerlog again",
+    "pairing_link": "Settings → Your phone, or the link the computer printed",
+}
+"""The app's words for each fix a lower layer asks for (``taskerlog.problems``): the page,
+field or button to use. ``app.py`` installs them (``problems.speak``); the command line's
+words are ``commands/wording.py``."""
 
 
 def days_with_work(store, platform: str, first: dt.date, last: dt.date, tz: str) -> list[dt.date]:
@@ -756,7 +814,7 @@ def unpriced_warning(store, work_id: int | None) -> str | None:
     found = store.unpriced([int(work_id)])
     if not found:
         return None
-    note = render.unpriced_note(found[0], app=True)
+    note = render.unpriced_note(found[0])
     return note[0].upper() + note[1:]
 
 

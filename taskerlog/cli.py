@@ -82,6 +82,10 @@ def cli(ctx: click.Context, db: str | None) -> None:
 
     Example: taskerlog status
     """
+    from . import problems
+    from .commands import wording
+
+    problems.speak(wording.FIXES)  # the lower layers' problems name the option or command to type
     ctx.obj = Context(db)
     ctx.call_on_close(ctx.obj.close)
 

@@ -18,6 +18,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
 from . import timeutil
+from .problems import fix, say
 
 LONG_CLOCK_KEY = "long_clock_hours"
 DEFAULT_LONG_CLOCK_HOURS = Decimal(8)
@@ -63,11 +64,14 @@ def is_forgotten(started_at: int, now: int, hours: Decimal) -> bool:
 
 
 def forgotten_warning(clock: dict[str, Any], now: int, hours: Decimal, tz: str) -> str:
-    """The command line's words for a forgotten clock (the app asks the same with buttons)."""
+    """A forgotten clock, and how to stop it at the time the work stopped (the app asks the
+    same with buttons)."""
     what = clock["platform"] + (f" / {clock['project']}" if clock.get("project") else "")
-    return (f"still working? clock #{clock['id']} ({what}) has run {fmt_hm(now - int(clock['started_at']))} since "
-            f"{timeutil.to_local(int(clock['started_at']), tz):%Y-%m-%d %H:%M}, longer than {_hours(hours)} h. "
-            f"If you stopped earlier, stop it at that time: taskerlog clock stop --id {clock['id']} --at HH:MM")
+    return say("clock.forgotten", "still working? clock #{id} ({what}) has run {ran} since {since}, longer than "
+               "{hours} h. If you stopped earlier, stop it at that time: {fix}", id=clock["id"], what=what,
+               ran=fmt_hm(now - int(clock["started_at"])),
+               since=f"{timeutil.to_local(int(clock['started_at']), tz):%Y-%m-%d %H:%M}", hours=_hours(hours),
+               fix=fix("stop_clock_at", id=clock["id"]))
 
 
 def _hours(h: Decimal) -> str:

@@ -128,9 +128,10 @@ def try_key(given: str | None, key: str, throttle: Throttle = THROTTLE,
     """Check a key someone typed or brought in a link: slowed down, then locked, when wrong."""
     locked = throttle.locked_for()
     if locked:
-        return Verdict(False, f"Too many wrong keys: no key is taken for {max(1, round(locked / 60))} more "
-                              "minute(s), the right key included; starting `taskerlog app` again on the computer "
-                              "ends the wait.")
+        from .problems import fix, say
+        return Verdict(False, say("phone.locked", "Too many wrong keys: no key is taken for {minutes} more "
+                                  "minute(s), the right key included; {fix} on the computer ends the wait.",
+                                  minutes=max(1, round(locked / 60)), fix=fix("restart_app")))
     if key_matches(given, key):
         throttle.right()
         return Verdict(True)
@@ -138,8 +139,9 @@ def try_key(given: str | None, key: str, throttle: Throttle = THROTTLE,
     if throttle.locked_for():
         return Verdict(False, "Too many wrong keys: no key is taken for the next "
                               f"{round(throttle.lock_for / 60)} minutes, the right key included.")
-    return Verdict(False, "That is not the key. Open the pairing link from the computer "
-                          "(Settings → Your phone, or what `taskerlog app --phone` printed).")
+    from .problems import fix, say
+    return Verdict(False, say("phone.wrong_key", "That is not the key. Open the pairing link from the computer "
+                              "({fix}).", fix=fix("pairing_link")))
 
 
 # -- where the server listens, and who may talk to it --------------------------------------------

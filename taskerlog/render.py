@@ -11,7 +11,8 @@ import re
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from typing import Any, Iterable, Sequence
 
-from . import money
+from . import money, problems
+from .problems import fix, say
 
 _NUMERIC = re.compile(r"^[−+-]?\d[\d,]*(\.\d+)?\*?( ?%| h)?$")
 
@@ -137,37 +138,33 @@ def negative_outstanding_note(outstanding: Any, *, fix: bool = True) -> str | No
     if not fix:
         return ("below zero: more was paid out than the logbook shows earned (a payout for work done before "
                 "the logbook began, or work that was not logged)")
-    return ("below zero: more was paid out than the logbook shows earned. Usually a payout for work done "
-            "before the logbook began: mark it as for earlier work (taskerlog record edit payouts ID "
-            "for_earlier_work=yes, or Fix records in the app); else some work is not logged yet.")
+    return say("outstanding.negative", "below zero: more was paid out than the logbook shows earned. Usually a "
+               "payout for work done before the logbook began: mark it as for earlier work ({fix}); else some work "
+               "is not logged yet.", fix=problems.fix("mark_earlier_work"))  # (``fix`` is the flag here)
 
 
-def unpriced_note(u: dict[str, Any], *, app: bool = False) -> str:
-    """Why an entry earns nothing (one of ``metrics.unpriced_entries``) and the fix, in
-    words; ``app``: the fix as the app's pages, else as commands."""
-    return f"this {u['kind']} entry earns nothing: " + _unpriced_why(u, app)
+def unpriced_note(u: dict[str, Any]) -> str:
+    """Why an entry earns nothing (one of ``metrics.unpriced_entries``) and the fix, in the
+    words of the shell in use (``taskerlog.problems``)."""
+    return say("unpriced.entry", "this {kind} entry earns nothing: {why}", kind=u["kind"], why=_unpriced_why(u))
 
 
-def _unpriced_why(u: dict[str, Any], app: bool) -> str:
+def _unpriced_why(u: dict[str, Any]) -> str:
     day = u["day"].isoformat()
     what = f"{u['platform']} / {u['project']}"
     if u["reason"] == "no_units":
-        fix = ("add the number of tasks on Entries" if app
-               else f"add the number of tasks: taskerlog edit {u['id']} --units N")
-        return f"{what} pays per task and the entry has no number of tasks; {fix}."
+        return say("unpriced.no_units", "{what} pays per task and the entry has no number of tasks; {fix}.",
+                   what=what, fix=fix("add_units", id=u["id"]))
     if u["first_rate_day"] is None:
-        fix = ("add its rate on Projects & rates, from the day it has applied" if app
-               else f'add its rate from the day it has applied: taskerlog rate "{u["platform"]}" "{u["project"]}" '
-                    f"AMOUNT --from {day}")
-        return f"{what} has no rate for {u['kind']} work; {fix}."
-    first = u["first_rate_day"].isoformat()
-    fix = ("change it on Fix records (rates)" if app
-           else "taskerlog record list rates, then taskerlog record edit rates ID effective_at=" + day + "T00:00")
-    return (f"it starts on {day}, before the first rate of {what} (from {first}), so no rate applies to it. "
-            f"If the rate applied already then, set the rate's start date to {day} or earlier ({fix}).")
+        return say("unpriced.no_rate", "{what} has no rate for {kind} work; {fix}.", what=what, kind=u["kind"],
+                   fix=fix("add_rate", platform=u["platform"], project=u["project"], day=day))
+    return say("unpriced.before_first_rate", "it starts on {day}, before the first rate of {what} (from {first}), "
+               "so no rate applies to it. If the rate applied already then, set the rate's start date to {day} or "
+               "earlier ({fix}).", day=day, what=what, first=u["first_rate_day"].isoformat(),
+               fix=fix("move_rate_start", day=day))
 
 
-def unpriced_summary(found: list[dict[str, Any]], *, app: bool = False) -> str | None:
+def unpriced_summary(found: list[dict[str, Any]]) -> str | None:
     """Several unpriced entries (``metrics.unpriced_entries``) in one warning: how many,
     and the first one's reason and fix."""
     if not found:
@@ -176,4 +173,4 @@ def unpriced_summary(found: list[dict[str, Any]], *, app: bool = False) -> str |
     n = len(found)
     head = (f"{n} entr{'y earns' if n == 1 else 'ies earn'} nothing because no pay could be worked out for "
             f"{'it' if n == 1 else 'them'}. {'It is' if n == 1 else 'The first is'} a {first['kind']} entry: ")
-    return head + _unpriced_why(first, app)
+    return head + _unpriced_why(first)

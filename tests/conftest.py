@@ -36,6 +36,18 @@ def pytest_addoption(parser):
                           "(then review them with git diff before committing).")
 
 
+@pytest.fixture(autouse=True)
+def cli_words():
+    """Problems worded as the command line words them (the app installs its own words when it
+    runs, in AppTest too): tests of the lower layers check the words a worker would read."""
+    from taskerlog import problems
+    from taskerlog.commands import wording
+
+    problems.speak(wording.FIXES)
+    yield
+    problems.speak(wording.FIXES)
+
+
 @pytest.fixture
 def store(tmp_path):
     s = Store(tmp_path / "logbook.sqlite", now=lambda: FIXED_NOW)

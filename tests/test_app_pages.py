@@ -647,6 +647,8 @@ def test_payout_before_the_first_entry_is_offered_as_for_earlier_work(db):
     assert "dated before any work logged on that platform (first: 2026-03-02)" in text
     # 105 earned, 200 paid out: −95, explained
     assert "Outstanding is below zero: more was paid out than the logbook shows earned" in text
+    # the fix in the app's words: the page to use, not a command to type
+    assert "mark it as for earlier work (Fix records → Payouts)" in text and "taskerlog record" not in text
     s = Store(db)
     pid = int(s.rows("payouts")[0]["id"])
     from taskerlog.store import records
@@ -679,6 +681,7 @@ def test_an_entry_logged_before_the_first_rate_is_said_to_earn_nothing(db):
     warned = " ".join(_plain(w.value) for w in at.warning)
     assert "earns nothing: it starts on 2026-03-01, before the first rate of Outlier / Genesis Dolphin" in warned
     assert "set the rate" in warned and "start date to 2026-03-01 or earlier" in warned
+    assert "(change it on Fix records → Rates)" in warned and "taskerlog" not in warned
     # the form comes back with new widget keys after a save: find them by label
     [d for d in at.date_input if d.label == "Day"][0].set_value(dt.date(2026, 3, 4))
     [b for b in at.button if b.label == "Save entry"][0].click()

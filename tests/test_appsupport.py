@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from taskerlog import appsupport as A
+from taskerlog.appsupport import FIXES
 from taskerlog.model import EQPeriod, Logbook, Project, Rate, WorkEntry
 
 NAIROBI = "Africa/Nairobi"
@@ -278,12 +279,29 @@ def test_the_past_entry_default_is_the_hour_just_past_even_at_midnight():
     assert b - a == 3600
 
 
-def test_the_app_says_where_to_click_not_what_to_type():
-    msg = ("no exchange rate for USD on or before 2026-01-01: add one (fx.csv or `taskerlog fx USD RATE --on "
-           "2026-01-01`) giving one USD in KES")
-    assert A.in_app_words(msg) == ("no exchange rate for USD on or before 2026-01-01: add one on Money → Exchange "
-                                   "rates (one USD, from 2026-01-01 or earlier)")
-    assert "--map" not in A.in_app_words('map them with --map "PLATFORM/PROJECT=CATEGORY" (categories: a)')
+def test_the_app_says_where_to_click_not_what_to_type(tmp_path):
+    from taskerlog import metrics, problems
+    from taskerlog.commands import wording
+    from taskerlog.store import Store
+
+    s = Store(tmp_path / "log.sqlite")
+    s.set_settings(Logbook(home_currency="KES", timezone=NAIROBI))
+    s.add_project(Project(platform="R", project="X", currency="USD"))
+    s.add_rate(Rate(platform="R", project="X", effective_at=_at("2026-01-01T00:00"), rate="2", currency="USD"))
+    s.add_work(WorkEntry(platform="R", project="X", kind="tasking", start=_at("2026-01-01T09:00"),
+                         end=_at("2026-01-01T10:00")))
+    problems.speak(FIXES)  # the app
+    with pytest.raises(metrics.MetricsError) as app_err:
+        metrics.compute(s.frames())
+    problems.speak(wording.FIXES)  # the command line
+    with pytest.raises(metrics.MetricsError) as cli_err:
+        metrics.compute(s.frames())
+    assert "taskerlog" not in str(app_err.value) and "--" not in str(app_err.value)
+    assert "add one on Money → Exchange rates (one USD, from 2026-01-01 or earlier)" in str(app_err.value)
+    assert "add one (fx.csv or `taskerlog fx USD RATE --on 2026-01-01`)" in str(cli_err.value)
+    # the same problem, as data: what, and the fix
+    [p] = problems.problems_of(cli_err.value)
+    assert p.code.startswith("fx.missing") and p.fix == problems.fix("add_fx", currency="USD", day="2026-01-01")
 
 
 def test_days_with_work_under_an_empty_queue_are_found(tmp_path):

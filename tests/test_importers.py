@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from taskerlog import importers, timeutil
+from taskerlog import appsupport, importers, timeutil
 from taskerlog.bundle.problems import ImportProblems
 from taskerlog.cli import cli
 from taskerlog.importers import _common as c
@@ -608,8 +608,11 @@ def test_toggls_current_detailed_csv_member_and_stop_columns(nairobi):
 def test_a_blank_client_column_is_one_question_naming_the_option():
     r = read("toggl", "toggl_no_client.csv")
     assert msgs(r) == ["toggl_no_client.csv:2: Client: which platform is this? 3 row(s) have an empty Client column; "
-                       "say which with --platform NAME (e.g. --platform Outlier; in the app: Options → Platform), "
-                       "or fill the column in"]
+                       "say which with --platform NAME (e.g. --platform Outlier), or fill the column in"]
+    # the app names its own field for the same problem
+    assert r.problems[0].message.problem.words(appsupport.FIXES) == (
+        "which platform is this? 3 row(s) have an empty Client column; say which under Options → Platform, "
+        "or fill the column in")
     assert read("toggl", "toggl_no_client.csv", platform="Outlier").problems == []
 
 
@@ -815,8 +818,7 @@ def test_a_spreadsheet_with_an_empty_platform_column_asks_once(tmp_path):
                                         "2026-03-03,09:00,10:00,,P\n2026-03-04,09:00,10:00,Outlier,P\n")
     r = importers.read_history("spreadsheet", tmp_path / "hours.csv", NAIROBI, today=TODAY)
     assert msgs(r) == ["hours.csv:2: Client: which platform is this? 2 row(s) have an empty Client column; say which "
-                       "with --platform NAME (e.g. --platform Outlier; in the app: Options → Platform), or fill the "
-                       "column in"]
+                       "with --platform NAME (e.g. --platform Outlier), or fill the column in"]
     r = importers.read_history("spreadsheet", tmp_path / "hours.csv", NAIROBI, today=TODAY, platform="Remotasks")
     assert [w["platform"] for w in work_rows(r)] == ["Remotasks", "Remotasks", "Outlier"]
 

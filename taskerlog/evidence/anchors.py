@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import timeutil
+from ..problems import fix, say
 from ..store.journal import Problem
 
 #: hex digits of the hash in the short, write-down form (64 bits: 4 groups of 4)
@@ -224,8 +225,8 @@ def limits(kept: dict | None, entries: int, now: int, tz: str) -> str:
     rebuilt = ("anyone who can edit the logbook file could change it and rebuild the hash chain, and "
                "verify could not tell")
     if kept is None:
-        return (f"limit: no anchor kept outside the logbook was given (--anchor), so {rebuilt}; keep the line "
-                "`taskerlog anchor` prints somewhere else (an email) and give it to verify")
+        return say("anchors.none_given", "limit: no anchor kept outside the logbook was given, so {rebuilt}; {fix}",
+                   rebuilt=rebuilt, fix=fix("keep_anchor"))
     day = timeutil.to_local(kept["recorded_at"], tz).date()
     age = (timeutil.to_local(now, tz).date() - day).days
     after = entries - kept["seq"]
@@ -233,5 +234,6 @@ def limits(kept: dict | None, entries: int, now: int, tz: str) -> str:
             f"({age} day{'s' if age != 1 else ''} ago)")
     if after <= 0:
         return f"{text}; nothing was recorded after it"
-    return (f"limit: {text}; for the {after:,} entr{'ies' if after != 1 else 'y'} after it, {rebuilt}: "
-            "make a new anchor (taskerlog anchor) and keep it outside")
+    return say("anchors.stale", "limit: {text}; for the {after} entr{ies} after it, {rebuilt}: make a new anchor "
+               "({fix}) and keep it outside", text=text, after=f"{after:,}", ies="ies" if after != 1 else "y",
+               rebuilt=rebuilt, fix=fix("make_anchor"))

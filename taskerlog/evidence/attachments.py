@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..problems import fix, say
 from ..store.journal import Problem
 
 MAX_BYTES = 100 * 1024 * 1024
@@ -84,9 +85,10 @@ def attach(store, file: str | Path, *, entry: int | None = None, platform: str |
         raise AttachmentError(f"{file} is {size / 1e6:.0f} MB; attachments are limited to"
                               f" {MAX_BYTES // 1_000_000} MB (save a smaller screenshot or a PDF of the email)")
     if entry is not None and (platform or project):
-        raise AttachmentError("attach to a work entry (--entry) or to a project/platform, not both")
+        raise AttachmentError(say("attach.two_targets", "attach to {fix}, not both", fix=fix("attach_target")))
     if project and not platform:
-        raise AttachmentError("--project needs --platform (the same project name can exist on two platforms)")
+        raise AttachmentError(say("attach.project_needs_platform", "{fix} (the same project name can exist on two "
+                                  "platforms)", fix=fix("attach_platform")))
     data = path.read_bytes()
     digest = sha256_bytes(data)
     note = note.strip() if note and note.strip() else None
@@ -104,7 +106,8 @@ def attach(store, file: str | Path, *, entry: int | None = None, platform: str |
             target = f"{platform} / {project}" if project else f"platform {platform}"
         else:
             if note is None:
-                raise AttachmentError("say what the file is about: --entry ID, --platform/--project, or --note TEXT")
+                raise AttachmentError(say("attach.about_nothing", "say what the file is about: {fix}",
+                                          fix=fix("attach_about")))
             target = "the logbook (see its note)"
         stored_new = _write_once(blob_path(store, digest), data)
         for row in store.rows("attachments"):
@@ -168,8 +171,8 @@ def backup_files(store, backup: str | Path) -> tuple[int, list[str]]:
         if wrong == "missing":
             problems.append(f"{name} is missing from {p.parent}; it is not in the backup")
         elif wrong == "changed":
-            problems.append(f"{name} was changed on disk since it was added; it is not in the backup "
-                            "(taskerlog verify names it too)")
+            problems.append(say("attach.changed", "{name} was changed on disk since it was added; it is not in the "
+                                "backup ({fix})", name=name, fix=fix("verify")))
         else:
             _write_once(dest / row["sha256"][:2] / row["sha256"], data)
             copied += 1

@@ -201,7 +201,9 @@ def gather(store, *, date_from: dt.date, date_to: dt.date, reference: Reference 
            window: int = ig.WINDOW_SECONDS) -> Evidence:
     """Read everything the report needs for the period ``date_from``..``date_to`` (inclusive)."""
     if date_to < date_from:
-        raise EvidenceError(f"--to {date_to} is before --from {date_from}; give a later day")
+        from ..problems import fix, say
+        raise EvidenceError(say("evidence.period_backwards", "{fix}; give a later day", fix=fix(
+            "period_backwards", first=date_from.isoformat(), last=date_to.isoformat())))
     frames = store.frames()
     s = frames.settings
     tz, home = s.timezone, s.home_currency

@@ -19,6 +19,7 @@ from importlib import resources
 
 from .. import money
 from ..model import Logbook
+from ..problems import fix, say
 
 CENT = Decimal("0.01")
 
@@ -126,9 +127,9 @@ def minimum_wage(key: str, on: dt.date | None, table: list[MinimumWage] | None =
         return rows[-1]
     in_force = [w for w in rows if w.effective_from <= on]
     if not in_force:
-        raise ReferenceError_(
-            f"the table's first figure for '{key}' took effect on {rows[0].effective_from}, after {on};"
-            " give the figure that applied with --reference-wage")
+        raise ReferenceError_(say("evidence.minimum_too_late", "the table's first figure for '{key}' took effect on "
+                                  "{first}, after {on}; give the figure that applied with {fix}", key=key,
+                                  first=str(rows[0].effective_from), on=str(on), fix=fix("reference_wage")))
     return in_force[-1]
 
 
@@ -164,7 +165,8 @@ def choose_reference(settings: Logbook, *, minimum: str | None = None, reference
     minimum that took effect inside the period are listed in ``other_figures``.
     """
     if minimum and reference_wage is not None:
-        raise ReferenceError_("choose either a legal minimum (--minimum) or your own figure (--reference-wage), not both")
+        raise ReferenceError_(say("evidence.two_references", "choose either {fix}, not both",
+                                  fix=fix("minimum_or_own")))
     if minimum:
         table = load_table() if table is None else table
         w = minimum_wage(minimum, date_to, table)

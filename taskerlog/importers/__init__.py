@@ -21,6 +21,7 @@ from typing import Any
 import pandas as pd
 
 from ..model import KINDS, PAY_MODELS, Logbook
+from ..problems import Said, fix, say
 from . import mappings as _mappings
 from .mappings import mappings_path  # noqa: F401
 from ._common import FormatMismatch, Problem, Tables, header_signature, read_sheet, wide_rows, yes_no
@@ -84,8 +85,8 @@ def read_history(fmt: str, path: str | Path, settings: Logbook, **options: Any) 
         return out
     unknown = [k for k, v in options.items() if v not in (None, "", ()) and k not in OPTIONS[fmt]]
     if unknown:
-        out.problems.append(Problem(name, None, "", f"--from {fmt} does not use "
-                                    + ", ".join("--" + u.replace("_", "-") for u in unknown)))
+        out.problems.append(Problem(name, None, "", say("import.unused_options", "{fix}", fix=fix(
+            "unused_options", format=fmt, options=tuple(u.replace("_", "-") for u in unknown)))))
         return out
     if not path.exists():
         out.problems.append(Problem(name, None, "", f"{path} does not exist; check the file name"))
@@ -122,21 +123,25 @@ def one_per_message(problems: list[Problem], *, at_least: int = 3) -> list[Probl
             out.append(p)
         elif p is same[0]:
             lines = [q.line for q in same]
-            out.append(Problem(p.file, p.line, p.column, f"{p.message} ({len(same)} rows like this: lines "
-                               + ", ".join(str(n) for n in lines[:10]) + (" ..." if len(lines) > 10 else "") + ")"))
+            out.append(Problem(p.file, p.line, p.column, say(
+                "import.many_rows", "{problem} ({count} rows like this: lines {lines}{more})", problem=p.message,
+                count=len(same), lines=", ".join(str(n) for n in lines[:10]), more=" ..." if len(lines) > 10 else "")))
     return out
 
 
 def _options(fmt: str, settings: Logbook, o: dict[str, Any]) -> Options:
     kind = o.get("kind") or "tasking"
     if kind not in KINDS:
-        raise ValueError(f"--kind must be one of: {', '.join(KINDS)}")
+        raise ValueError(say("import.bad_choice", "{fix} must be one of: {choices}", fix=fix("option", name="kind"),
+                             choices=", ".join(KINDS)))
     pay_model = o.get("pay_model") or "hourly"
     if pay_model not in PAY_MODELS:
-        raise ValueError("--pay-model must be hourly or per_task")
+        raise ValueError(say("import.bad_choice", "{fix} must be one of: {choices}", fix=fix("option", name="pay-model"),
+                             choices=", ".join(PAY_MODELS)))
     unit = o.get("duration_unit")
     if unit not in (None, "", "minutes", "hours"):
-        raise ValueError("--duration-unit must be minutes or hours")
+        raise ValueError(say("import.bad_choice", "{fix} must be one of: {choices}",
+                             fix=fix("option", name="duration-unit"), choices="minutes, hours"))
     starts = o.get("day_starts_at")
     if isinstance(starts, str) and starts:
         starts = dt.time.fromisoformat(starts)
@@ -172,7 +177,8 @@ def _dispatch(fmt: str, path: Path, settings: Logbook, o: dict[str, Any], out: H
         if minutes not in (None, ""):
             minutes = int(minutes)
             if minutes <= 0:
-                raise ValueError("--hit-minutes must be more than 0")
+                raise ValueError(say("import.not_positive", "{fix} must be more than 0",
+                                     fix=fix("option", name="hit-minutes")))
         return read_mturk(path, settings, hit_minutes=minutes or None, today=_today(o.get("today")),
                           timezone=o.get("timezone") or None, strict=bool(yes_no(o.get("strict"), "strict")),
                           notes=out.notes)
@@ -203,8 +209,9 @@ def _dispatch(fmt: str, path: Path, settings: Logbook, o: dict[str, Any], out: H
     out.mapping = mapping
     unused = [h for h in sheet.header if h and h not in mapping.values()]
     if unused:
-        out.notes.append(f"{path.name}: columns not imported: {', '.join(unused)} "
-                         "(map them with --mapping 'Column=field' if they matter)")
+        out.notes.append(say("import.columns_left", "{file}: columns not imported: {columns} "
+                             "(map them with {fix} if they matter)", file=path.name, columns=", ".join(unused),
+                             fix=fix("mapping", example="Column=field")))
     from .timetrackers import leave_out, no_platform
     leave_out(sheet, mapping, opts, out.notes)
     if "platform" in mapping and mapping["platform"] in sheet.header:
@@ -219,8 +226,8 @@ def _refuse_known_exports(header: list[str], name: str, fmt: str) -> None:
     from .mturk import known_export
 
     what = known_export(header)
-    if what and not (fmt == "paypal" and what.startswith("a PayPal")):
-        raise FormatMismatch(f"{name} looks like {what}")
+    if what and not (fmt == "paypal" and what.problem.code == "import.is_paypal"):
+        raise FormatMismatch(say("import.looks_like", "{file} looks like {what}", file=name, what=what))
 
 
 def save_mapping(mappings_file: str | Path, result: HistoryRead) -> None:

@@ -17,12 +17,13 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import pandas as pd
 
 from .. import money, timeutil
 from ..model import BILLABLE_KINDS, KINDS, STATUSES
+from ..problems import fix, say
 
 from ..bundle.problems import Problem, wide_row  # the bundle's, so both report the same way
 
@@ -295,32 +296,37 @@ def decide_day_first(cells: Iterable[tuple[int, DateText]], option: bool | None,
             ambiguous_lines.append(line)
     if option is not None:
         bad = month_first_lines if option else day_first_lines
-        order = "DD/MM/YYYY (--day-first yes)" if option else "MM/DD/YYYY (--day-first no)"
+        order = "DD/MM/YYYY" if option else "MM/DD/YYYY"
+        said = say("import.date_order_misfit", "this date does not fit {order}; fix it or {fix}", order=order,
+                   fix=fix("day_first_change", now="yes" if option else "no"))
         for line in bad:
-            problems.append(Problem(file, line, column,
-                                    f"this date does not fit {order}; fix it or change --day-first"))
+            problems.append(Problem(file, line, column, said))
         return option, problems
     if day_first_lines and month_first_lines:
         return None, _mixed(file, column, day_first_lines, month_first_lines, "day first (DD/MM)",
-                            "month first (MM/DD)", "mixed date formats: most dates in this column are {} but this "
-                            "one is not; fix it, or set --day-first yes|no to say which is right")
+                            "month first (MM/DD)", lambda most: say(
+                                "import.mixed_dates", "mixed date formats: most dates in this column are {most} but "
+                                "this one is not; fix it, or {fix} to say which is right", most=most,
+                                fix=fix("day_first_set")))
     if day_first_lines:
         return True, problems
     if month_first_lines:
         return False, problems
     if ambiguous_lines:
         problems.append(Problem(file, ambiguous_lines[0], column,
-                                f"dates like this could be day/month or month/day ({len(ambiguous_lines)} such rows); "
-                                "say which with --day-first yes (DD/MM/YYYY) or --day-first no (MM/DD/YYYY)"))
+                                say("import.date_order_unknown", "dates like this could be day/month or month/day "
+                                    "({rows} such rows); {fix}", rows=len(ambiguous_lines), fix=fix("day_first_which"))))
         return None, problems
     return None, problems
 
 
 def _mixed(file: str, column: str, a: list[int], b: list[int], a_name: str, b_name: str,
-           template: str) -> list[Problem]:
-    """Both notations in one column: name the rows of the rarer one (at most 20)."""
+           message: Callable[[str], str]) -> list[Problem]:
+    """Both notations in one column: name the rows of the rarer one (at most 20);
+    ``message(most)``: the problem, given how most of the column is written."""
     minority, majority = (b, a_name) if len(a) >= len(b) else (a, b_name)
-    return [Problem(file, line, column, template.format(majority)) for line in minority[:20]]
+    said = message(majority)
+    return [Problem(file, line, column, said) for line in minority[:20]]
 
 
 def load_json(path: Path, what: str, export_hint: str) -> Any:
@@ -343,7 +349,7 @@ def resolve_date(c: DateText, day_first: bool | None, *, today: dt.date | None =
         day = c.fixed
     else:
         if c.ambiguous and day_first is None:
-            raise CellError("day/month order unknown; set --day-first yes|no")
+            raise CellError(say("import.day_month_unknown", "day/month order unknown; {fix}", fix=fix("day_first_set")))
         if day_first is None:
             day_first = c.a > 12
         d, mo = (c.a, c.b) if day_first else (c.b, c.a)
@@ -485,8 +491,8 @@ def parse_duration(value: Any, unit: str | None) -> int:
         return int(m.group(1)) * 3600 + mins * 60 + secs
     if _PLAIN_NUM.match(s):
         if unit not in ("minutes", "hours"):
-            raise CellError(f"'{s}' has no unit: say whether durations are minutes or hours with "
-                            "--duration-unit minutes|hours (or write 90m / 1.5h)")
+            raise CellError(say("import.duration_no_unit", "'{cell}' has no unit: say whether durations are minutes "
+                                "or hours with {fix} (or write 90m / 1.5h)", cell=s, fix=fix("duration_unit")))
         n = Decimal(s.replace(",", "."))
         return int(n * (60 if unit == "minutes" else 3600))
     m = _DUR_UNITS.match(s)
@@ -614,23 +620,25 @@ def decide_decimal_comma(cells: Iterable[tuple[int, AmountText]], option: bool |
         return option, problems
     if dot and comma:
         return None, _mixed(file, column, dot, comma, "a dot", "a comma",
-                            "mixed number formats: most amounts in this column use {} for decimals but this one "
-                            "does not; fix it or set --decimal-comma yes|no")
+                            lambda most: say("import.mixed_numbers", "mixed number formats: most amounts in this "
+                                             "column use {most} for decimals but this one does not; fix it or {fix}",
+                                             most=most, fix=fix("decimal_comma_set")))
     if comma:
         return True, problems
     if dot:
         return False, problems
     if amb:
         problems.append(Problem(file, amb[0], column,
-                                "an amount like this could be thousands or decimals (1,250 = 1250 or 1.25?); "
-                                "say which with --decimal-comma yes (12,50) or --decimal-comma no (12.50)"))
+                                say("import.decimal_unknown", "an amount like this could be thousands or decimals "
+                                    "(1,250 = 1250 or 1.25?); {fix}", fix=fix("decimal_comma_which"))))
     return None, problems
 
 
 def resolve_amount(c: AmountText, decimal_comma: bool | None, *, allow_negative: bool = False) -> Decimal:
     body = c.digits
     if c.style == "amb" and decimal_comma is None:
-        raise CellError("decimal separator unknown; set --decimal-comma yes|no")
+        raise CellError(say("import.decimal_separator_unknown", "decimal separator unknown; {fix}",
+                            fix=fix("decimal_comma_set")))
     if decimal_comma is None:
         decimal_comma = c.style == "comma"
     if decimal_comma:

@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from ..model import Logbook
+from ..problems import Said, fix, say
 from ._common import (
     PROJECT_COLUMNS, WORK_COLUMNS, CellError, FormatMismatch, Problem, Tables, check_year, iso_local, load_json,
     local_epoch, norm,
@@ -77,17 +78,18 @@ def _kind_of(v: Any) -> str:
     return "an object" if isinstance(v, dict) else "a list"
 
 
-def known_export(header: list[str]) -> str | None:
+def known_export(header: list[str]) -> Said | None:
     """What another tool's file is, when its columns say so (for a message naming it). Here, not in
     the package's ``__init__`` that dispatches to this module: one would import the other."""
     from ._common import find_column
     from .paypal import looks_like_paypal
     if looks_like_paypal(header):
-        return "a PayPal activity download; import it with --from paypal"
+        return say("import.is_paypal", "a PayPal activity download; import it with {fix}",
+                   fix=fix("use_format", format="paypal"))
     if all(find_column(header, c) is not None for c in ("HITId", "WorkerId", "AssignmentId")):
-        return ("an MTurk requester's batch results file (HITId, WorkerId, Answer.* columns): it holds the answers "
-                "workers sent a requester, not your own work; for your HIT history export a backup from MTurk "
-                "Suite's HIT Tracker and use --from mturk")
+        return say("import.is_mturk_batch", "an MTurk requester's batch results file (HITId, WorkerId, Answer.* "
+                   "columns): it holds the answers workers sent a requester, not your own work; for your HIT history "
+                   "export a backup from MTurk Suite's HIT Tracker and use {fix}", fix=fix("use_format", format="mturk"))
     return None
 
 
@@ -105,7 +107,8 @@ def _load(path: Path) -> list[tuple[int, dict | Any]]:
             raise FormatMismatch(f"{name} is not a HIT Tracker backup: it looks like {what}") from None
         raise not_json
     if isinstance(data, dict) and "buckets" in data:
-        raise FormatMismatch(f"{name} looks like an ActivityWatch export; use --from activitywatch")
+        raise FormatMismatch(say("import.is_activitywatch", "{file} looks like an ActivityWatch export; use {fix}",
+                                 file=name, fix=fix("use_format", format="activitywatch")))
     if isinstance(data, dict):
         for key in ("hits", "HIT", "HITs", "data", "hit"):
             if key in data:
@@ -273,16 +276,18 @@ def read_mturk(path: Path, settings: Logbook, *, hit_minutes: int | None = None,
             "currency": "USD", "status": status, "external_id": ext, "note": note,
             "_ids": " ".join(ids), "_estimated": day.isoformat() if estimated else ""})
     if untimed:
-        problems.append(Problem(file, untimed[0], "date", f"{len(untimed)} HIT(s) have a date but no accept/submit "
-                                "times; to import them, say how long each took with --hit-minutes N (each is then "
-                                "placed back to back from midnight, Pacific time, and noted as estimated)"))
+        problems.append(Problem(file, untimed[0], "date", say(
+            "import.hits_untimed", "{count} HIT(s) have a date but no accept/submit times; to import them, say how "
+            "long each took with {fix} (each is then placed back to back from midnight, Pacific time, and noted as "
+            "estimated)", count=len(untimed), fix=fix("hit_minutes"))))
     if unfinished:
         notes.append(f"{file}: left out {len(unfinished)} HIT(s) still Assigned/Accepted (not submitted when the "
                      "backup was made); a later backup brings them in once MTurk says how they ended: HIT(s) "
                      + _numbers(unfinished))
     for state, ns in unknown.items():
-        notes.append(f"{file}: left out {len(ns)} HIT(s) with the state '{state}', which this importer does not "
-                     "know (use --strict to refuse the file instead): HIT(s) " + _numbers(ns))
+        notes.append(say("import.hits_unknown_state", "{file}: left out {count} HIT(s) with the state '{state}', "
+                         "which this importer does not know (use {fix} to refuse the file instead): HIT(s) {hits}",
+                         file=file, count=len(ns), state=state, hits=_numbers(ns), fix=fix("strict")))
     for requester, n in requesters.items():
         tables.add("projects", PROJECT_COLUMNS, n, {"platform": PLATFORM, "project": requester,
                                                      "pay_model": "per_task", "currency": "USD"})

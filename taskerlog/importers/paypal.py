@@ -26,6 +26,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..model import Logbook
+from ..problems import fix, say
 from ._common import (
     PAYOUT_COLUMNS, CellError, FormatMismatch, Problem, Sheet, Tables, check_currency, decide_day_first,
     decide_decimal_comma, find_column, iso_local, parse_time_of_day, resolve_amount, resolve_date, split_amount,
@@ -131,7 +132,8 @@ def parse_payers(text: str | dict | list | tuple | None) -> dict[str, str]:
 
 def _payer(part: str) -> dict[str, str]:
     if "=" not in part or not part.rsplit("=", 1)[0].strip() or not part.rsplit("=", 1)[1].strip():
-        raise ValueError(f"'{part.strip()}' is not NAME=PLATFORM; write e.g. --payer 'Smart Ecosystem=Outlier'")
+        raise ValueError(say("import.payer_syntax", "'{part}' is not NAME=PLATFORM; write e.g. {fix}",
+                             part=part.strip(), fix=fix("payer", name="Smart Ecosystem", platform="Outlier")))
     k, v = part.rsplit("=", 1)
     return {k.strip(): v.strip()}
 
@@ -151,7 +153,8 @@ def _offset(tzname: str, fallback: str) -> dt.tzinfo:
     try:
         return timeutil.zone(s)
     except timeutil.TimeError as exc:
-        raise CellError(f"'{s}' is not a time zone this importer knows; set --timezone for this file") from exc
+        raise CellError(say("import.unknown_zone", "'{zone}' is not a time zone this importer knows; {fix}", zone=s,
+                            fix=fix("file_timezone"))) from exc
 
 
 def read_paypal(sheet: Sheet, settings: Logbook, *, payers: dict[str, str] | None = None,
@@ -231,7 +234,8 @@ def read_paypal(sheet: Sheet, settings: Logbook, *, payers: dict[str, str] | Non
                 reason = f"a {typ}: money moved between your own balances or back, not pay"
             platform = _payer_platform(name, payers) if reason is None else None
             if reason is None and platform is None:
-                reason = (f"'{name}' is not a known platform; if it is one, add --payer '{name}=Platform'")
+                reason = say("import.payer_unknown", "'{name}' is not a known platform; if it is one, add {fix}",
+                             name=name, fix=fix("payer", name=name, platform="Platform"))
             if reason:
                 notes.append(f"{file}:{line}: skipped {label}: {reason}")
                 continue

@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any, Sequence
 
 from ..model import BILLABLE_KINDS, Logbook
+from ..problems import fix, problems_of, say
 from ._common import (
     PROJECT_COLUMNS, WORK_COLUMNS, CellError, Problem, Sheet, Tables, check_currency, currency_in_header,
     decide_day_first, decide_decimal_comma, iso_local, local_epoch, norm, parse_duration, parse_kind,
@@ -28,8 +29,8 @@ FIELDS: dict[str, str] = {
     "start": "when the work started: a time of day (09:00, 1:05 PM) or a date and time",
     "end": "when it ended: a time of day or a date and time",
     "end_date": "the day it ended, when a separate column holds it",
-    "duration": "how long: 1:30, 90m, 1.5h (plain numbers need --duration-unit)",
-    "platform": "the platform (Outlier, Remotasks...); else --platform",
+    "duration": "how long: 1:30, 90m, 1.5h (plain numbers need the duration unit option)",
+    "platform": "the platform (Outlier, Remotasks...); else the platform option",
     "project": "the project's name on that platform",
     "kind": "tasking, review, training, onboarding, assessment, instructions, meeting, admin, waiting",
     "tags": "tags; the first one that names a kind sets the kind",
@@ -80,7 +81,8 @@ def parse_mapping(text: str | dict | None) -> dict[str, str]:
             if not part.strip():
                 continue
             if "=" not in part:
-                raise MappingError(f"'{part.strip()}' is not COLUMN=FIELD; write e.g. --mapping 'Day=date,Hours=duration'")
+                raise MappingError(say("import.mapping_syntax", "'{part}' is not COLUMN=FIELD; write e.g. {fix}",
+                                       part=part.strip(), fix=fix("mapping", example="Day=date,Hours=duration")))
             col, fld = part.rsplit("=", 1)
             out[fld.strip()] = col.strip()
     bad = [f for f in out if f not in FIELDS]
@@ -155,14 +157,17 @@ def read_work(sheet: Sheet, mapping: dict[str, str], settings: Logbook, opts: Op
     if problems:
         return tables, problems
     if "date" not in idx and "start" not in idx:
-        return tables, [Problem(file, 1, "", "no column says when the work happened; map one with "
-                                "--mapping 'YourColumn=date' (or =start); columns are: " + ", ".join(header))]
+        return tables, [Problem(file, 1, "", say("import.no_when", "no column says when the work happened; map one "
+                                                 "with {fix} (or =start); columns are: {columns}",
+                                                 fix=fix("mapping", example="YourColumn=date"),
+                                                 columns=", ".join(header)))]
     if "end" not in idx and "duration" not in idx:
-        return tables, [Problem(file, 1, "", "no column says how long the work took; map an end time or a "
-                                "duration with --mapping 'YourColumn=end' or 'YourColumn=duration'")]
+        return tables, [Problem(file, 1, "", say("import.no_how_long", "no column says how long the work took; map "
+                                                 "an end time or a duration with {fix} (or YourColumn=duration)",
+                                                 fix=fix("mapping", example="YourColumn=end")))]
     if "platform" not in idx and not opts.platform:
-        return tables, [Problem(file, 1, "", "which platform is this work for? add --platform NAME "
-                                "(e.g. --platform Outlier) or map a column with --mapping 'Col=platform'")]
+        return tables, [Problem(file, 1, "", say("import.no_platform", "which platform is this work for? {fix}",
+                                                 fix=fix("platform_or_column")))]
     tz = opts.timezone or settings.timezone
     unit = opts.duration_unit or (duration_unit_hint(header[idx["duration"]]) if "duration" in idx else None)
     header_currency = currency_in_header(header[idx["pay"]]) if "pay" in idx else None
@@ -182,8 +187,9 @@ def read_work(sheet: Sheet, mapping: dict[str, str], settings: Logbook, opts: Op
         plain = [line for k, (line, _) in enumerate(sheet.rows) if _is_plain_number(cell(k, "duration"))]
         if plain:
             return tables, [Problem(file, plain[0], header[idx["duration"]],
-                                    f"durations like this have no unit ({len(plain)} such rows): say whether they "
-                                    "are minutes or hours with --duration-unit minutes|hours (or write 90m / 1.5h)")]
+                                    say("import.durations_no_unit", "durations like this have no unit ({rows} such "
+                                        "rows): say whether they are minutes or hours with {fix} (or write 90m / 1.5h)",
+                                        rows=len(plain), fix=fix("duration_unit")))]
 
     # pass 1: split dates and amounts so the whole column decides D/M order and decimal commas
     date_cells: list[tuple[int, Any]] = []
@@ -254,7 +260,8 @@ def read_work(sheet: Sheet, mapping: dict[str, str], settings: Logbook, opts: Op
             col = "platform"
             platform = str(cell(k, "platform") or opts.platform or "").strip()
             if not platform:
-                raise CellError("a platform is needed; fill it in or add --platform NAME")
+                raise CellError(say("import.platform_needed", "a platform is needed; fill it in or {fix}",
+                                    fix=fix("platform_add")))
             col = "project"
             project = str(cell(k, "project") or "").strip()
             col = "kind"
@@ -341,7 +348,9 @@ def read_work(sheet: Sheet, mapping: dict[str, str], settings: Logbook, opts: Op
             ext = str(cell(k, "external_id") or "").strip()
         except CellError as exc:
             msg = str(exc)
-            if ("--day-first" in msg and dp) or ("--decimal-comma" in msg and mp):
+            asked = {p.fix.action for p in problems_of(exc) if p.fix}
+            if (asked & {"day_first_set", "day_first_which"} and dp) or (
+                    asked & {"decimal_comma_set", "decimal_comma_which"} and mp):
                 continue  # the column-level question above already asks
             problems.append(Problem(file, line, _colname(col, header, idx), msg))
             continue

@@ -22,6 +22,7 @@ timer started and stopped at once, exported as 00:00:00). Rows without a Client,
 from __future__ import annotations
 
 from ..model import Logbook
+from ..problems import fix, say
 from ._common import CellError, FormatMismatch, Problem, Sheet, Tables, find_column, norm, parse_duration
 from .spreadsheet import Options, duration_unit_hint, read_work
 
@@ -124,11 +125,13 @@ def no_platform(sheet: Sheet, mapping: dict[str, str], opts: Options) -> Problem
     blank = [line for line, rec in sheet.rows if not _cell(rec, i)]
     if not blank:
         return None
-    where = "this file has no Client column" if i is None else (
-        f"{len(blank)} row(s) have an empty {sheet.header[i]} column")
-    return Problem(sheet.name, blank[0], sheet.header[i] if i is not None else "",
-                   f"which platform is this? {where}; say which with --platform NAME (e.g. --platform Outlier; "
-                   "in the app: Options → Platform), or fill the column in")
+    if i is None:
+        said = say("import.no_client_column", "which platform is this? this file has no Client column; {fix}",
+                   fix=fix("platform_say"))
+    else:
+        said = say("import.empty_client", "which platform is this? {rows} row(s) have an empty {column} column; "
+                   "{fix}, or fill the column in", rows=len(blank), column=sheet.header[i], fix=fix("platform_say"))
+    return Problem(sheet.name, blank[0], sheet.header[i] if i is not None else "", said)
 
 
 def read_tracker(sheet: Sheet, fmt: str, settings: Logbook, opts: Options,

@@ -49,10 +49,10 @@ def _fail_missing(missing: np.ndarray, currency: np.ndarray, days: np.ndarray) -
     if missing.any():
         i = int(np.flatnonzero(missing)[0])
         day = dt.date.fromordinal(int(days[i]))
-        raise MetricsError(
-            f"no exchange rate for {currency[i]} on or before {day.isoformat()}: add one "
-            f"(fx.csv or `taskerlog fx {currency[i]} RATE --on {day.isoformat()}`)"
-        )
+        from ..problems import fix, say
+        raise MetricsError(say("fx.missing", "no exchange rate for {currency} on or before {day}: add one {fix}",
+                               currency=str(currency[i]), day=day.isoformat(),
+                               fix=fix("add_fx", currency=str(currency[i]), day=day.isoformat())))
 
 
 def _in(days: np.ndarray, lo: int | None, hi: int | None) -> np.ndarray:

@@ -37,10 +37,10 @@ class _Fx:
             i = int(np.searchsorted(got[0], _ordinal(day), side="right")) - 1
             if i >= 0:
                 return got[1][i]
-        raise MetricsError(
-            f"no exchange rate for {currency} on or before {day.isoformat()}: add one "
-            f"(fx.csv or `taskerlog fx {currency} RATE --on {day.isoformat()}`) giving one {currency} in {self.home}"
-        )
+        from ..problems import fix, say
+        raise MetricsError(say("fx.missing_in_home", "no exchange rate for {currency} on or before {day}: add one "
+                               "{fix} giving one {currency} in {home}", currency=currency, day=day.isoformat(),
+                               home=self.home, fix=fix("add_fx", currency=currency, day=day.isoformat())))
 
     def rate_from(self, currency: str, day: dt.date) -> Decimal:
         """The rate in force on ``day``, else (none recorded that early) the first one after

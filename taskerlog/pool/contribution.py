@@ -39,6 +39,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from .. import timeutil
 from ..frames import LogbookFrames
 from ..model import UNPAID_KEYS
+from ..problems import fix, say
 from .campaign import Campaign, CampaignError, canonical_json, check_month, explain, month_bounds
 
 CONTRIBUTION_FORMAT = "taskerlog-contribution/1"
@@ -605,10 +606,10 @@ def resolve(frames: LogbookFrames, campaign: Campaign, mapping: Mapping) -> Reso
         cp = mapping.platforms.get(pl)
         cp = campaign.platform_of(cp) if cp else campaign.platform_of(pl)
         if cp is None:
-            problems.append(
-                f"{pl}/{pr}: the campaign does not cover a platform called '{pl}' (it covers: "
-                f"{', '.join(campaign.platforms)}); if it is one of them under another name, "
-                f"add --platform \"{pl}=NAME\"")
+            problems.append(say(
+                "pool.platform_not_covered", "{platform}/{project}: the campaign does not cover a platform called "
+                "'{platform}' (it covers: {covered}); if it is one of them under another name, {fix}", platform=pl,
+                project=pr, covered=", ".join(campaign.platforms), fix=fix("pool_platform", platform=pl)))
             continue
         groups.setdefault((cp, cat), set()).add((pl, pr))
     return Resolved({k: frozenset(v) for k, v in groups.items()}, tuple(unmapped), tuple(problems))
@@ -654,10 +655,11 @@ def _to_reporting(frames: LogbookFrames, campaign: Campaign, month: str) -> Deci
         if len(rows):
             best = max(zip(rows["date"], rows["rate"]), key=lambda t: t[0])
             return Decimal(1) / Decimal(best[1])
-    raise ContributionError(
-        f"to report in {campaign.currency}, an exchange rate for {campaign.currency} on or before "
-        f"{last.isoformat()} is needed: add one to your logbook (taskerlog fx), or ask the organizer "
-        f"to put a {home} rate in the campaign file")
+    raise ContributionError(say(
+        "pool.fx_missing", "to report in {currency}, an exchange rate for {currency} on or before {day} is needed: "
+        "add one to your logbook {fix}, or ask the organizer to put a {home} rate in the campaign file",
+        currency=campaign.currency, day=last.isoformat(), home=home,
+        fix=fix("add_fx", currency=campaign.currency, day=last.isoformat())))
 
 
 def default_compute() -> Callable[..., dict]:
@@ -684,9 +686,9 @@ def build_contribution(frames: LogbookFrames, campaign: Campaign, mapping: Mappi
     if res.problems:
         raise ContributionError("\n".join(res.problems))
     if not res.groups:
-        raise ContributionError(
-            "none of your projects is mapped to a category of this campaign yet; map them with "
-            "--map \"PLATFORM/PROJECT=CATEGORY\" (categories: " + ", ".join(campaign.categories) + ")")
+        raise ContributionError(say(
+            "pool.nothing_mapped", "none of your projects is mapped to a category of this campaign yet; {fix} "
+            "(categories: {categories})", categories=", ".join(campaign.categories), fix=fix("map_categories")))
     months = completed_months(campaign, now, frames.settings.timezone)
     rows: list[Row] = []
     for (cplat, cat), keys in sorted(res.groups.items()):

@@ -60,6 +60,7 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
+from ..problems import fix, say
 from .campaign import Campaign, CampaignError, load_campaign, write_campaign
 from .contribution import MAX_FILE_BYTES, check_batch
 
@@ -108,7 +109,8 @@ def init_pool(pool_dir: str | Path, campaign: Campaign) -> Path:
 def open_pool(pool_dir: str | Path) -> Campaign:
     pool_dir = Path(pool_dir)
     if not (pool_dir / "campaign.json").exists():
-        raise PoolError(f"{pool_dir} is not a pool yet: give the campaign once with --campaign CAMPAIGN.json")
+        raise PoolError(say("pool.not_started", "{folder} is not a pool yet: {fix}", folder=str(pool_dir),
+                            fix=fix("start_pool")))
     return load_campaign(pool_dir / "campaign.json")
 
 

@@ -44,6 +44,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..problems import fix, say
 from .campaign import Campaign, canonical_json
 from .pool import ALL, LEVELS, PoolError, load_rows, open_pool, per_worker
 
@@ -335,7 +336,8 @@ def publish(pool_dir: str | Path, epsilon: Decimal, *, now: dt.datetime, referen
     pool_dir = Path(pool_dir)
     campaign = open_pool(pool_dir)
     if not epsilon.is_finite() or epsilon <= 0:
-        raise PublishError("ε for a publication must be more than 0, e.g. --epsilon 0.25")
+        raise PublishError(say("pool.epsilon", "ε for a publication must be more than 0, e.g. {fix}",
+                               fix=fix("epsilon", example="0.25")))
     lock = pool_dir / (LEDGER + ".lock")
     try:
         fd = os.open(str(lock), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

@@ -43,9 +43,11 @@ def backup_to(conn: sqlite3.Connection, dest: Path) -> Path:
             with contextlib.suppress(OSError):
                 folder.rmdir()
         why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise StoreError(f"the backup could not be written to {dest} ({why}); nothing was left there and the "
-                         "logbook is unchanged. Free some space on that disk or choose another place "
-                         "(taskerlog backup PATH), then try again") from exc
+        from ..problems import fix, say
+        raise StoreError(say("store.backup_failed", "the backup could not be written to {dest} ({why}); nothing "
+                             "was left there and the logbook is unchanged. Free some space on that disk or choose "
+                             "another place ({fix}), then try again", dest=str(dest), why=why,
+                             fix=fix("backup_elsewhere"))) from exc
     return dest
 
 
@@ -73,11 +75,14 @@ class Backups:
                     raise StoreError(f"{backup} failed its integrity check ({result}); choose another backup")
                 tables = {r[0] for r in src.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
                 if not {"work", "journal"} <= tables:
-                    raise StoreError(f"{backup} is not a taskerlog backup (it holds no logbook); choose a file "
-                                     "made by taskerlog backup")
+                    from ..problems import fix, say
+                    raise StoreError(say("store.not_a_backup", "{file} is not a taskerlog backup ({why}); {fix}",
+                                         file=str(backup), why="it holds no logbook", fix=fix("choose_backup")))
                 with self._lock:
                     src.backup(self.conn)
             finally:
                 src.close()
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{backup} is not a taskerlog backup ({exc}); choose a file made by taskerlog backup") from exc
+            from ..problems import fix, say
+            raise StoreError(say("store.not_a_backup", "{file} is not a taskerlog backup ({why}); {fix}",
+                                 file=str(backup), why=str(exc), fix=fix("choose_backup"))) from exc

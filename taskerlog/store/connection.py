@@ -108,9 +108,10 @@ def _unwritable(path: Path, exc: sqlite3.OperationalError) -> StoreError | None:
     """SQLite's word for a logbook it may read but not write, as a sentence (None: another error)."""
     text = str(exc)
     if "readonly" in text or "read-only" in text:
-        return StoreError(f"{path} can be read but not written (the file or its folder is read-only, or on a "
-                          "read-only disk); nothing was written. Copy the logbook somewhere you can write "
-                          "and use --db with the copy")
+        from ..problems import fix, say
+        return StoreError(say("store.read_only", "{path} can be read but not written (the file or its folder is "
+                              "read-only, or on a read-only disk); nothing was written. Copy the logbook somewhere "
+                              "you can write and {fix}", path=str(path), fix=fix("open_copy")))
     if "disk is full" in text or "disk I/O error" in text:
         return StoreError(f"{path} could not be written ({text}); nothing was written. Free some disk space "
                           "or check the disk, then try again")

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 from .. import money, timeutil
 from ..model import EQPeriod, Expense, FxRate, Payout, Project, Rate, parse_yes_no
+from ..problems import fix, say
 from .api import (
     Store, StoreError, eq_values, expense_values, fx_values, payout_values, project_values, rate_values,
 )
@@ -70,16 +71,20 @@ class RecordError(ValueError):
 
 def _spec(table: str) -> Spec:
     if table not in SPECS:
-        hint = " (work entries: taskerlog edit / taskerlog delete)" if table in ("work", "entries") else ""
-        raise RecordError(f"'{table}' is not a kind of record; use one of: {', '.join(TABLES)}{hint}")
+        if table in ("work", "entries"):
+            raise RecordError(say("records.work_kind", "'{table}' is not a kind of record; use one of: {kinds} "
+                                  "(work entries: {fix})", table=table, kinds=", ".join(TABLES),
+                                  fix=fix("edit_work")))
+        raise RecordError(say("records.unknown_kind", "'{table}' is not a kind of record; use one of: {kinds}",
+                              table=table, kinds=", ".join(TABLES)))
     return SPECS[table]
 
 
 def _row(store: Store, table: str, row_id: int) -> dict[str, Any]:
     row = store.get(table, row_id)
     if row is None:
-        raise RecordError(f"there is no {SPECS[table].what} #{row_id}; see the numbers with: "
-                          f"taskerlog record list {table}")
+        raise RecordError(say("records.no_such", "there is no {what} #{id}; see the numbers with: {fix}",
+                              what=SPECS[table].what, id=row_id, fix=fix("list_records", table=table)))
     return row
 
 
@@ -196,8 +201,9 @@ def edit(store: Store, table: str, row_id: int, changes: dict[str, str], source:
     new_fields = {k: _parse(store, table, k, v) for k, v in changes.items()}
     if table == "projects" and "platform" in new_fields and new_fields["platform"] != fields["platform"]:
         # its work entries name the platform too: moving only the project would split them
-        raise RecordError(f"a project stays on its platform ({fields['platform']}); add the project on "
-                          f"{new_fields['platform'] or 'the other platform'} instead (taskerlog project add)")
+        raise RecordError(say("records.project_platform", "a project stays on its platform ({platform}); add the "
+                              "project on {other} instead ({fix})", platform=fields["platform"],
+                              other=new_fields["platform"] or "the other platform", fix=fix("add_project")))
     fields.update(new_fields)
     try:
         record = spec.model(**{k: v for k, v in fields.items() if v is not None})
@@ -245,8 +251,9 @@ def delete(store: Store, table: str, row_id: int, source: str) -> dict[str, str]
         used = {t: store.conn.execute(f'SELECT count(*) FROM "{t}" WHERE project_id = ?', (row_id,)).fetchone()[0]
                 for t in ("work", "rates")}
         if any(used.values()):
-            raise RecordError(f"project #{row_id} still has {used['work']} work entries and {used['rates']} rates; "
-                              "move or delete them first (or record that it ended: taskerlog project end)")
+            raise RecordError(say("records.project_in_use", "project #{id} still has {work} work entries and "
+                                  "{rates} rates; move or delete them first (or record that it ended: {fix})",
+                                  id=row_id, work=used["work"], rates=used["rates"], fix=fix("end_project")))
     try:
         store.delete(table, row_id, source)
     except StoreError as exc:
