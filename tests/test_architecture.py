@@ -2,7 +2,7 @@
 
 core   money, timeutil, model, frames, intervals, store.journal (pure hashing)
 logic  metrics, render, evidence.{integrity,wages,pdf}, pool.campaign
-edges  store, bundle, importers, evidence.{anchors,attachments,report}, pool.{contribution,pool,report}
+edges  store, usecases (the use cases both shells call), bundle, importers, evidence.{anchors,attachments,report}, pool.{contribution,pool,report}
        (files and the logbook in, files out)
 shells cli, commands, appsupport, app.py, app_pages
 
@@ -27,7 +27,7 @@ def layer_of(module: str) -> str:
         ("taskerlog.frames", "core"), ("taskerlog.intervals", "core"), ("taskerlog.metrics", "logic"), ("taskerlog.render", "logic"), ("taskerlog.everyday", "logic"), ("taskerlog.timesheet", "logic"),
         ("taskerlog.evidence.integrity", "logic"), ("taskerlog.evidence.wages", "logic"),
         ("taskerlog.evidence.pdf", "logic"), ("taskerlog.pool.campaign", "logic"),
-        ("taskerlog.store", "edges"), ("taskerlog.bundle", "edges"), ("taskerlog.importers", "edges"),
+        ("taskerlog.store", "edges"), ("taskerlog.usecases", "edges"), ("taskerlog.bundle", "edges"), ("taskerlog.importers", "edges"),
         ("taskerlog.evidence", "edges"), ("taskerlog.pool", "edges"), ("taskerlog.phone", "edges"),
         ("taskerlog.cli", "shells"), ("taskerlog.commands", "shells"), ("taskerlog.appsupport", "shells"),
         ("app_pages", "shells"), ("app", "shells"), ("taskerlog", "core"),

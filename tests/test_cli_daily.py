@@ -345,7 +345,7 @@ def test_rate_change_is_reported_with_its_percentage(run):
     run("project", "add", "Outlier", GD)
     run("rate", "Outlier", GD, "35", "--from", "2026-03-02 09:00")
     out = run("rate", "Outlier", GD, "20", "--from", "2026-03-04", "--note", "announced as a mistake").output
-    assert "was 35.00" in out and "-42.9%" in out
+    assert "(was 35.00, −42.9%)" in out  # the words and sign the app's rate form says too
     out = run("rate", "Outlier", GD, "12", "--applies-to", "training", "--from", "2026-03-04").output
     assert "for training" in out and "was" not in out
 
@@ -412,7 +412,7 @@ def test_status_still_shows_the_clock_when_an_exchange_rate_is_missing(run):
     run("clock", "start", "Remotasks", "--kind", "waiting", "--at", "11:00")
     r = run("status")
     assert "since 11:00" in r.output and "figures unavailable" in r.output and "KES" in r.output
-    assert "no fx rate" in run("entries").output
+    assert "no exchange rate" in run("entries").output
 
 
 def test_edit_can_clear_pay_so_it_is_derived_from_the_rate_again(run):

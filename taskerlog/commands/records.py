@@ -12,7 +12,7 @@ from decimal import Decimal
 import click
 import pandas as pd
 
-from .. import money, render, timeutil
+from .. import money, render, timeutil, usecases
 from ..cli import CLIError, Context, cli, emit_json, friendly_errors, pass_ctx
 from ..model import (
     END_REASONS, KINDS, PAY_MODELS, RATE_UNITS, Expense, FxRate, Logbook, Payout, Project, Rate, received_in,
@@ -182,11 +182,9 @@ def rate(c: Context, platform, name, amount, unit, currency, start, applies_to, 
         currency=parse_currency(currency, option="--currency") or prow["currency"],
         applies_to=_applies(applies_to), note=note,
     )
-    before = _previous_rate(store, r)
+    before = usecases.replaced_rate(store, r)
     rid = store.add_rate(r)
-    change = None
-    if before is not None and before > 0:
-        change = (r.rate - before) / before * 100
+    change = usecases.rate_change_pct(r.rate, before)
     if as_json:
         emit_json({"id": rid, **r.model_dump(mode="json"),
                    "previous_rate": money.format_amount(before),
@@ -194,11 +192,8 @@ def rate(c: Context, platform, name, amount, unit, currency, start, applies_to, 
         return
     when = timeutil.to_local(r.effective_at, tz).strftime("%Y-%m-%d %H:%M")
     kinds = "" if applies_to is None else f" for {', '.join(r.applies_to)}"
-    msg = f"{platform} / {name}: {render.amount(r.rate)} {r.currency}/{r.unit}{kinds} from {when}"
-    if before is not None:
-        msg += f" (was {render.amount(before)}"
-        msg += f", {'+' if change >= 0 else ''}{render.percent(change)})" if change is not None else ")"
-    click.echo(msg)
+    click.echo(f"{platform} / {name}: {render.amount(r.rate)} {r.currency}/{r.unit}{kinds} from {when}"
+               + render.rate_was(before, change))
 
 
 def _applies(text: str | None):
@@ -209,18 +204,6 @@ def _applies(text: str | None):
         return parse_applies_to(text.replace(",", ";"))
     except ValueError as exc:
         raise CLIError(f"--applies-to: {exc}") from exc
-
-
-def _previous_rate(store, r: Rate) -> Decimal | None:
-    """The rate this one replaces (same project, kinds and unit, latest before it)."""
-    from ..model import applies_to_text
-    rates = store.frames(work_ids=[]).rates
-    same = rates[(rates["platform"] == r.platform) & (rates["project"] == r.project)
-                 & (rates["unit"] == r.unit) & (rates["applies_to"] == applies_to_text(r.applies_to))
-                 & (rates["effective_at"] <= r.effective_at)]
-    if not len(same):
-        return None
-    return money.from_micros(int(same.iloc[-1]["rate_micros"]))
 
 
 # -- money in and out --------------------------------------------------------------------
