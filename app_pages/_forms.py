@@ -48,6 +48,7 @@ def rate_form(store: Store, frames: LogbookFrames, key: str, today: dt.date) -> 
         with c1:
             rate = st_keyup("New rate", placeholder="20.00", key=f"{key}_value", debounce=250)
         unit = c2.selectbox("Per", ["hour", "task"], key=f"{key}_unit")
+        line = st.empty()  # right under the amount, where the worker is looking; filled below
         c3, c4 = st.columns(2)
         day = c3.date_input("From", value=today, key=f"{key}_day", **appsupport.DAY_RANGE)
         # from now by default: from midnight would re-price work already logged today
@@ -57,7 +58,7 @@ def rate_form(store: Store, frames: LogbookFrames, key: str, today: dt.date) -> 
         currency = appsupport.project_currency(frames, *pair)
         preview = usecases.rate_preview(_rates(str(_shared.db_path()), _shared.head()), pair[0], pair[1], unit, tuple(applies) or None,
                                         appsupport.local_instant(day, at, tz), rate, currency)
-        st.text(preview.text())  # literal: the typed text may be anything
+        line.text(preview.text())  # literal: the typed text may be anything
         note = st.text_input("Note", key=f"{key}_note", placeholder="cut announced in the project chat")
         go = st.button("Save rate", type="primary", key=f"{key}_save")
     if go:
