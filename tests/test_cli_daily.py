@@ -448,7 +448,7 @@ def test_logging_on_a_project_with_no_rate_yet_saves_once_and_says_so(run, db):
     run("project", "add", "Outlier", GD)
     run("rate", "Outlier", GD, "35", "--from", "2026-03-02 09:00")  # a rate, but none for Plain New
     out = run("log", "Outlier", "Plain New", "--start", "2026-03-09 09:00", "--minutes", "5").output
-    assert out.startswith("logged entry #1: 2026-03-09 09:00–09:05 (5m) Outlier / Plain New (tasking), paid")
+    assert out.startswith("logged entry #1: 2026-03-09 09:00–09:05 (0:05) Outlier / Plain New (tasking), paid")
     rows = as_json(run("entries", "--project", "Plain New", "--json"))
     assert [r["id"] for r in rows] == [1] and rows[0]["pay_home"] == "0.00"
     m = as_json(run("metrics", "--json", "--project", "Plain New"))

@@ -189,7 +189,7 @@ def _report_saved(store: Store, wid: int, tz: str, now: int, as_json: bool, verb
     secs = row["end_epoch"] - row["start_epoch"]
     pay = f", pay {render.grouped(row['pay_home'])} {store.settings().home_currency}" if row["pay_home"] else ""
     click.echo(f"{verb} entry #{wid}: {_hm(row['start_epoch'], tz, now)}–{timeutil.to_local(row['end_epoch'], tz):%H:%M}"
-               f" ({render.duration(secs)}) {_what(row['platform'], row['project'], row['kind'])}, {row['status']}{pay}")
+               f" ({render.hm(secs)}) {_what(row['platform'], row['project'], row['kind'])}, {row['status']}{pay}")
     if row["unpriced_note"]:
         click.echo(f"warning: {row['unpriced_note']}")
 
@@ -369,7 +369,7 @@ def delete(c: Context, entry_id, yes):
     if not rows:
         raise CLIError(f"there is no work entry #{entry_id}; see the ids with: taskerlog entries")
     r = rows[0]
-    what = (f"#{entry_id}: {_hm(r['start_epoch'], tz, now)} ({render.duration(r['end_epoch'] - r['start_epoch'])}) "
+    what = (f"#{entry_id}: {_hm(r['start_epoch'], tz, now)} ({render.hm(r['end_epoch'] - r['start_epoch'])}) "
             f"{_what(r['platform'], r['project'], r['kind'])}, {r['status']}")
     if not yes:
         click.confirm(f"delete entry {what}?", abort=True)
