@@ -157,14 +157,6 @@ def percent(value: Any, places: int = 1) -> str:
     return f"{d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)}%"
 
 
-def duration(seconds: int) -> str:
-    """Seconds → ``2h 05m`` (or ``45m``), for elapsed clocks and entry lengths."""
-    seconds = max(0, int(seconds))
-    h, rem = divmod(seconds, 3600)
-    m = rem // 60
-    return f"{h}h {m:02d}m" if h else f"{m}m"
-
-
 def hours_of(seconds: int) -> str:
     """Seconds → decimal hours with two places (``1.50``), exact rounding."""
     return str((Decimal(int(seconds)) / Decimal(3600)).quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN))

@@ -173,9 +173,9 @@ def test_clock_survives_a_new_process_and_makes_one_entry_of_the_right_length(ru
         [("Outlier", GD, "tasking", local("2026-03-10 09:00"))]
     clock.now = local("2026-03-10 10:35")
     shown = run("clock").output
-    assert "since 09:00" in shown and "1h 35m" in shown
+    assert "since 09:00" in shown and "(1:35)" in shown  # h:mm, as the app and `entries` show lengths
     out = run("clock", "stop", "--units", "7").output
-    assert "1h 35m" in out
+    assert "(1:35)" in out
     with Store(db) as s:
         assert s.running_clocks() == []
         work = s.frames().work
@@ -226,7 +226,7 @@ def test_status_shows_running_clock_today_and_this_weeks_wage(run, clock):
     assert s["week"]["hours_worked"] == 4 and Decimal(s["week"]["earned"]) == 60
     assert Decimal(s["week"]["effective_hourly_wage"]) == 15  # 60 / 4
     out = run("status").output
-    assert "since 10:30" in out and "30m" in out and "15.00 USD/h" in out
+    assert "since 10:30" in out and "(0:30)" in out and "15.00 USD/h" in out
 
 
 # -- times as a worker writes them ------------------------------------------------------------

@@ -102,7 +102,7 @@ def test_clock_stop_warns_and_at_stops_quietly(run, clock, db):
     _setup(run, clock)
     out = run("clock", "stop", "--at", "yesterday 21:00")
     assert "still working?" not in out.stderr  # the worker said when they stopped
-    assert "4h 00m" in out.stdout
+    assert "(4:00)" in out.stdout
     run("clock", "start", "Outlier", GD, "--at", "2026-03-09 16:00")
     out = run("clock", "stop")  # not at a terminal: warned, then stopped as asked
     assert "still working?" in out.stderr and "has run 15:00" in out.stderr

@@ -49,7 +49,7 @@ def clock_rows(store: Store, now: int) -> list[dict[str, Any]]:
 
 def clock_lines(rows: list[dict[str, Any]], tz: str, now: int) -> list[str]:
     return [f"#{r['id']}  {_what(r['platform'], r['project'], r['kind'])} since {_hm(r['started_at'], tz, now)}"
-            f"  ({render.duration(r['elapsed_seconds'])})" for r in rows]
+            f"  ({render.hm(r['elapsed_seconds'])})" for r in rows]
 
 
 @cli.group(invoke_without_command=True)
