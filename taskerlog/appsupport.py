@@ -22,7 +22,7 @@ import pandas as pd
 
 from . import money, render, timeutil
 from .frames import LogbookFrames
-from .usecases import not_after_now, rate_change_pct
+from .usecases import not_after_now
 from .store import SAMPLE_MARK, default_db_path
 from .store.activity import active_seconds
 
@@ -429,32 +429,18 @@ def calendar(eq_days_df: pd.DataFrame, worked_days: Iterable[dt.date], date_from
 
 def rate_history(rates: pd.DataFrame, tz: str, platform: str | None = None,
                  project: str | None = None) -> pd.DataFrame:
-    """Each project's rates over time, with ``change`` = cut / raise / first (for the step chart).
+    """:func:`taskerlog.usecases.rate_history` (``taskerlog project rates``) as the step
+    chart's frame: ``series`` names the line, ``when`` a local datetime, ``rate`` a float only
+    for drawing (``rate_text`` keeps the exact figure), ``change_pct`` to 3 places."""
+    from .usecases import rate_history as history
 
-    A change compares a rate with the previous one for the same project, kind set and unit
-    (metrics.md). ``rate`` is a Decimal-derived string → the chart reads it as a number only
-    for drawing.
-    """
-    r = rates
-    if platform:
-        r = r[r["platform"] == platform]
-    if project:
-        r = r[r["project"] == project]
-    rows = []
-    last: dict[tuple, int] = {}
-    for x in r.sort_values("effective_at", kind="stable").itertuples(index=False):
-        key = (x.platform, x.project, x.applies_to, x.unit)
-        micros = int(x.rate_micros)
-        prev = last.get(key)
-        change = "first" if prev is None else ("cut" if micros < prev else "raise" if micros > prev else "same")
-        pct = rate_change_pct(money.from_micros(micros), money.from_micros(prev))
-        pct = None if pct is None else float(round(pct, 3))  # drawn, and shown with its sign to 1 place
-        last[key] = micros
-        label = f"{x.platform}{SEP}{x.project}" + (f" [{x.applies_to}]" if x.applies_to else "")
-        rows.append({"series": label, "platform": x.platform, "project": x.project,
-                     "when": timeutil.to_local(int(x.effective_at), tz).replace(tzinfo=None),
-                     "rate": float(money.from_micros(micros)), "rate_text": money.format_micros(micros),
-                     "unit": x.unit, "currency": x.currency, "change": change, "change_pct": pct})
+    rows = [{"series": f"{x['platform']}{SEP}{x['project']}" + (f" [{x['applies_to']}]" if x["applies_to"] else ""),
+             "platform": x["platform"], "project": x["project"],
+             "when": timeutil.to_local(x["effective_at"], tz).replace(tzinfo=None),
+             "rate": float(x["rate"]), "rate_text": money.format_amount(x["rate"]),
+             "unit": x["unit"], "currency": x["currency"], "change": x["change"],
+             "change_pct": None if x["change_pct"] is None else float(round(x["change_pct"], 3))}
+            for x in history(rates, tz, platform, project)]
     out = pd.DataFrame(rows, columns=["series", "platform", "project", "when", "rate", "rate_text", "unit",
                                       "currency", "change", "change_pct"])
     combos = set(zip(out["currency"], out["unit"]))

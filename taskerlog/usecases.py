@@ -193,6 +193,34 @@ def previous_rate(rates, platform: str, project: str, unit: str, applies_to: tup
     return money.from_micros(int(same.sort_values("effective_at", kind="stable").iloc[-1]["rate_micros"]))
 
 
+def rate_history(rates, tz: str, platform: str | None = None, project: str | None = None) -> list[dict[str, Any]]:
+    """Each project's rates in the order they took effect, each compared with the one before
+    it for the same project, kinds and unit (metrics.md): ``change`` is ``first``, ``cut``,
+    ``raise`` or ``same``, ``change_pct`` the exact % (None for a first rate or one after 0).
+    ``rate`` is a Decimal, ``effective_at`` epoch seconds, ``when`` the local minute."""
+    r = rates
+    if platform:
+        r = r[r["platform"] == platform]
+    if project:
+        r = r[r["project"] == project]
+    out: list[dict[str, Any]] = []
+    last: dict[tuple, Decimal] = {}
+    for x in r.sort_values("effective_at", kind="stable").to_dict("records"):
+        applies = "" if _na(x["applies_to"]) else str(x["applies_to"])
+        key = (x["platform"], x["project"], applies, x["unit"])
+        rate = Decimal(money.format_micros(int(x["rate_micros"])))  # 35.00, 0.005
+        prev = last.get(key)
+        last[key] = rate
+        out.append({"platform": x["platform"], "project": x["project"], "applies_to": applies,
+                    "effective_at": int(x["effective_at"]),
+                    "when": timeutil.to_local(int(x["effective_at"]), tz).strftime("%Y-%m-%d %H:%M"),
+                    "rate": rate, "unit": x["unit"], "currency": x["currency"],
+                    "change": "first" if prev is None else ("cut" if rate < prev else "raise" if rate > prev else "same"),
+                    "change_pct": rate_change_pct(rate, prev),
+                    "note": None if _na(x.get("note")) else x.get("note")})
+    return out
+
+
 def replaced_rate(store, rate) -> Decimal | None:
     """:func:`previous_rate` of the logbook for a new :class:`taskerlog.model.Rate`, before it is saved."""
     return previous_rate(store.frames(work_ids=[]).rates, rate.platform, rate.project, rate.unit, rate.applies_to,

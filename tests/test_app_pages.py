@@ -724,6 +724,21 @@ def test_entries_show_the_same_pay_as_the_command_line(db):
     assert "105.00*" in lines[2] and "25.50*" not in lines[3]  # * : derived from the rate
 
 
+def test_the_rate_history_reads_as_on_the_command_line(db):
+    from click.testing import CliRunner
+
+    from taskerlog.cli import cli
+
+    s = _load(db)  # 35 from 2 March 09:00 UTC
+    s.add_rate(Rate(platform="Outlier", project="Genesis Dolphin", rate="20", currency="USD",
+                    effective_at=int(dt.datetime(2026, 3, 4, tzinfo=dt.timezone.utc).timestamp())))
+    s.close()
+    table = _run("app_pages/projects.py").dataframe[1].value
+    assert list(table["change"]) == ["first", "cut −42.9%"] and list(table["rate"]) == ["35.00", "20.00"]
+    out = CliRunner().invoke(cli, ["--db", str(db), "project", "rates"]).output
+    assert "first" in out.splitlines()[2] and "20.00  hour  USD       cut −42.9%" in out.splitlines()[3]
+
+
 def test_with_a_project_filter_platform_figures_say_so_and_a_gap_has_no_up_arrow(db):
     """Genesis Dolphin: $35/h advertised (its first rate); 3 h on 2 March paid $30 is $10/h:
     a gap of $25, bad news, never shown with an up arrow."""

@@ -143,3 +143,17 @@ def test_one_money_and_hours_formatter():
     assert render.amount("0.005") == "0.005"  # a piece rate keeps its digits
     assert [render.hm(s) for s in (59, 60, 5400, 50400)] == ["0:00", "0:01", "1:30", "14:00"]
     assert render.signed_percent(Decimal("-42.857")) == "−42.9%" and render.signed_percent(0) == "+0.0%"
+
+
+def test_rate_history_compares_each_rate_with_the_one_before_for_the_same_kinds(book):
+    book.add_rate(Rate(platform="Outlier", project="Genesis", rate="20", effective_at=at(4, 0), note="a mistake"))
+    book.add_rate(Rate(platform="Outlier", project="Genesis", rate="12", applies_to=("training",),
+                       effective_at=at(5, 0)))
+    book.add_rate(Rate(platform="Outlier", project="Genesis", rate="22", effective_at=at(6, 0)))
+    rows = usecases.rate_history(book.frames(work_ids=[]).rates, TZ, "Outlier")
+    assert [(r["when"], r["rate"], r["applies_to"], r["change"]) for r in rows] == [
+        ("2026-03-02 09:00", Decimal("35.00"), "", "first"), ("2026-03-04 00:00", Decimal("20.00"), "", "cut"),
+        ("2026-03-05 00:00", Decimal("12.00"), "training", "first"), ("2026-03-06 00:00", Decimal("22.00"), "", "raise")]
+    assert [render.signed_percent(r["change_pct"]) for r in rows if r["change_pct"] is not None] == [
+        "−42.9%", "+10.0%"]  # −15/35; +2/20
+    assert rows[1]["note"] == "a mistake"

@@ -114,6 +114,31 @@ def project_list(c: Context, show_all, as_json):
     ))
 
 
+@project.command("rates")
+@click.argument("platform", required=False)
+@click.argument("name", metavar="[PROJECT]", required=False)
+@JSON_OPT
+@pass_ctx
+@friendly_errors
+def project_rates(c: Context, platform, name, as_json):
+    """Rate history: each rate as it took effect, with the change from the one before (%).
+
+    Example: taskerlog project rates Outlier "Genesis Dolphin"
+    """
+    store = c.store
+    rows = usecases.rate_history(store.frames(work_ids=[]).rates, store.settings().timezone, platform, name)
+    if as_json:
+        emit_json(rows)
+        return
+    click.echo(render.table(
+        ["from", "platform / project", "kinds", "rate", "per", "currency", "change", "note"],
+        [[r["when"], f"{r['platform']} / {r['project']}", r["applies_to"].replace(";", ", ") or "all paid",
+          render.amount(r["rate"]), r["unit"], r["currency"],
+          r["change"] if r["change_pct"] is None else f"{r['change']} {render.signed_percent(r['change_pct'])}",
+          r["note"]] for r in rows],
+        empty="no rates yet; add one with: taskerlog rate PLATFORM PROJECT RATE"))
+
+
 def _int(v) -> int | None:
     return None if v is None or pd.isna(v) else int(v)
 
