@@ -204,17 +204,16 @@ fmt_money = render.money_text
 """``USD 13.21``; ``—`` when undefined (:func:`taskerlog.render.money_text`)."""
 
 
-def fmt_hours(h: float | None) -> str:
-    if h is None:
-        return "—"
-    return f"{h:,.2f} h"
+def fmt_hours(h: float | Decimal | None) -> str:
+    """:func:`taskerlog.render.hours` (``1,234.50 h``); ``—`` when undefined."""
+    return "—" if h is None else render.hours(h)
 
 
-def fmt_pct(x: float | None, *, share: bool = False) -> str:
-    """Percent for display; ``share=True`` when the value is a 0-1 fraction."""
+def fmt_pct(x: float | Decimal | None, *, share: bool = False) -> str:
+    """:func:`taskerlog.render.percent` for display; ``share=True`` when the value is a 0-1 fraction."""
     if x is None:
         return "—"
-    return f"{x * 100 if share else x:.1f}%"
+    return render.percent(Decimal(str(x)) * 100 if share else x)
 
 
 def fmt_duration(seconds: int) -> str:

@@ -143,11 +143,11 @@ def entry_pay(row: dict[str, Any]) -> str:
 
 
 def hours(value: Any) -> str:
-    """Decimal hours → ``3.50 h``."""
+    """Decimal hours → ``3.50 h`` (``1,234.50 h``), half to even: both shells' hours."""
     d = _dec(value)
     if d is None:
         return "n/a"
-    return f"{d.quantize(Decimal('0.01'), rounding=ROUND_HALF_EVEN)} h"
+    return f"{d.quantize(Decimal('0.01'), rounding=ROUND_HALF_EVEN):,} h"
 
 
 def percent(value: Any, places: int = 1) -> str:
