@@ -128,8 +128,8 @@ def _na(v) -> bool:
     if v is None:
         return True
     try:
-        return v != v  # NaN, NaT
-    except TypeError:  # pandas.NA
+        return bool(v != v)  # NaN, NaT
+    except TypeError:  # pandas.NA: its comparison is NA, which has no truth value
         return True
 
 

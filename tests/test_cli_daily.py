@@ -415,6 +415,17 @@ def test_status_still_shows_the_clock_when_an_exchange_rate_is_missing(run):
     assert "no exchange rate" in run("entries").output
 
 
+def test_an_edit_that_would_end_after_now_is_refused_as_in_the_app(run):
+    """The clock is at 2026-03-10 12:00: an entry moved to end tomorrow is refused whole, as the
+    app's Entries page refuses it (one edit use case for both)."""
+    run("settings", "--timezone", TZ)
+    run("log", "Outlier", "--kind", "waiting", "--start", "09:00", "--minutes", "30")
+    r = run("edit", "1", "--end", "2026-03-11 09:00", "--note", "typo", ok=False)
+    assert r.exit_code != 0 and "after now" in r.output
+    row = as_json(run("entries", "--json"))[0]
+    assert row["end"].startswith("2026-03-10T09:30") and row["note"] is None and not row["edited"]
+
+
 def test_edit_can_clear_pay_so_it_is_derived_from_the_rate_again(run):
     run("settings", "--timezone", TZ)
     run("project", "add", "MTurk", "Receipts", "--pay-model", "per_task")
