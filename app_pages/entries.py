@@ -50,7 +50,8 @@ any_ = lambda v: None if v == "(any)" else v  # noqa: E731
 LIMIT = 500
 found = usecases.list_entries(frames, usecases.EntryQuery(  # `taskerlog entries`' rows and pay
     date_from=since, date_to=until, platform=any_(platform), project=any_(project), kind=any_(kind),
-    status=any_(status), text=text, last=LIMIT))[::-1]  # newest first
+    status=any_(status), text=text, last=LIMIT),
+    prepared=_shared.prepared(str(_shared.db_path()), _shared.head()))[::-1]  # newest first; pay from the cache
 table = _table(found, home)
 st.caption(f"{len(table)} entr{'y' if len(table) == 1 else 'ies'} shown (newest first, at most {LIMIT}) "
            f"of {len(frames.work)} in the logbook. Tick a row to fix or delete it.")

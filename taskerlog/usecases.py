@@ -57,25 +57,32 @@ def entries(store, query: EntryQuery = EntryQuery()) -> list[dict[str, Any]]:
     return list_entries(frames, query)
 
 
-def list_entries(frames, query: EntryQuery = EntryQuery()) -> list[dict[str, Any]]:
+def list_entries(frames, query: EntryQuery = EntryQuery(), prepared=None) -> list[dict[str, Any]]:
     """The entries of ``frames`` that ``query`` matches, oldest first, as plain dicts: local
     times, minutes, the recorded pay (``pay``, in ``currency``) and the pay the entry counts
     for in the home currency (``pay_home``, a Decimal to the cent, None when it earns nothing
     by its status or needs a missing exchange rate), where that comes from (``pay_from``:
     ``recorded`` or ``rate``), and why an earning entry came out 0 (``unpriced``:
-    ``no_rate`` / ``no_units``, with ``unpriced_note``)."""
+    ``no_rate`` / ``no_units``, with ``unpriced_note``).
+
+    ``prepared``: ``metrics.prepare`` of the same logbook, when the shell has it already (the
+    app caches it): the pay is read from it instead of pricing the entries shown again."""
+    import numpy as np
+
     from . import metrics
 
     tz = frames.settings.timezone
     w = _matching(frames.work, tz, query)
-    p = metrics.prepare(dataclasses.replace(frames, work=w))  # only the entries shown are priced
-    pay = {int(i): (int(v), bool(m), bool(e))
-           for i, v, m, e in zip(p.work_ids, p.pay, p.pay_missing, p.earning_status)}
-    unpriced = {u["id"]: u for u in metrics.unpriced_entries(p)}
+    p = prepared if prepared is not None else metrics.prepare(dataclasses.replace(frames, work=w))
+    rows = np.flatnonzero(np.isin(p.work_ids, w["id"].to_numpy(dtype=np.int64)))
+    pay = {int(p.work_ids[i]): (int(p.pay[i]), bool(p.pay_missing[i]), bool(p.earning_status[i])) for i in rows}
+    unpriced = ({u["id"]: u for u in metrics.unpriced_entries(p)} if p.unpriced[rows].any() else {})
     return [_entry_row(r, tz, pay.get(int(r["id"])), unpriced.get(int(r["id"]))) for r in w.to_dict("records")]
 
 
 def _matching(work, tz: str, q: EntryQuery):
+    import numpy as np
+
     w = work
     if q.ids is not None:
         w = w[w["id"].isin(list(q.ids))]
@@ -90,10 +97,11 @@ def _matching(work, tz: str, q: EntryQuery):
         hay = (w["note"].astype(object).fillna("").astype(str) + " "
                + w["external_id"].astype(object).fillna("").astype(str)).str.lower()
         w = w[hay.str.contains(q.text.strip().lower(), regex=False)]
-    w = w.sort_values(["start", "end", "id"], kind="stable")
+    order = np.lexsort((w["id"].to_numpy(dtype=np.int64), w["end"].to_numpy(dtype=np.int64),
+                        w["start"].to_numpy(dtype=np.int64)))  # by start, end, id (quicker than sort_values)
     if q.last is not None:
-        w = w.tail(max(0, q.last))
-    return w.reset_index(drop=True)
+        order = order[len(order) - max(0, min(q.last, len(order))):]
+    return w.iloc[order].reset_index(drop=True)
 
 
 def _entry_row(r: dict[str, Any], tz: str, priced: tuple[int, bool, bool] | None,

@@ -58,6 +58,10 @@ def test_each_entry_is_priced_as_recorded_or_from_the_rate(book):
     assert render.entry_pay(rows[no_units]) == "0.00 (no number of tasks)"
     assert rows[kes]["fx_missing"] and rows[kes]["pay_home"] is None
     assert render.entry_pay(rows[kes]) == "no exchange rate"
+    # the app's way: the pay read from the whole logbook's cached derivation, the same rows
+    from taskerlog import metrics
+    assert usecases.list_entries(book.frames(), prepared=metrics.prepare(book.frames(detail=False))) == \
+        list(rows.values())
     book.add_fx(FxRate(currency="KES", rate="0.0077", date=dt.date(2026, 3, 1)))
     [row] = usecases.entries(book, usecases.EntryQuery(ids=frozenset({kes})))
     assert row["pay_home"] == Decimal("9.97")  # 1295 × 0.0077 = 9.9715
