@@ -77,11 +77,12 @@ def live(c: dict, now: int, style: str = "bar") -> None:
 def saved_message(store, wid: int, verb: str = "Clocked out") -> str:
     """``Clocked out: 1:30 of tasking on Outlier · X, earned USD 30.00.`` The entry is saved
     already: if its pay cannot be worked out for the message, the message says so instead."""
-    from taskerlog.commands.daily import entry_rows
+    from taskerlog import usecases
 
     home = store.settings().home_currency
     try:
-        return f"{verb}: {everyday.entry_summary(entry_rows(store, ids={wid})[0], home)}."
+        row = usecases.entries(store, usecases.EntryQuery(ids=frozenset({wid})))[0]
+        return f"{verb}: {everyday.entry_summary(row, home)}."
     except Exception as exc:  # noqa: BLE001 - a message, never a failed save
         return f"{verb}: entry #{wid} saved (its pay could not be shown: {exc})."
 

@@ -7,7 +7,7 @@ import datetime as dt
 import streamlit as st
 
 from app_pages import _clock, _shared
-from taskerlog import appsupport, everyday, timeutil
+from taskerlog import appsupport, everyday, render, timeutil, usecases
 from taskerlog.frames import LogbookFrames
 from taskerlog.model import BILLABLE_KINDS, Payout, Rate, received_in
 from taskerlog.store import Store
@@ -20,41 +20,58 @@ def platforms(frames: LogbookFrames, extra: list[str] | tuple[str, ...] = ()) ->
                             pd.Series(list(extra), dtype=object))
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _rates(path: str, head: tuple[int, str]):
+    # the rates alone (the Log page's frames have none): read once per state of the logbook
+    return _shared.current_store().frames(work_ids=[]).rates
+
+
+@st.fragment
 def rate_form(store: Store, frames: LogbookFrames, key: str, today: dt.date) -> None:
-    """A new rate for a project, from a local date and time."""
+    """A new rate for a project, from a local date and time (now by default: from midnight
+    would re-price work already logged today). While the rate is typed, the line under it
+    says the rate in effect and the change in % (``usecases.rate_preview``, the figures
+    ``taskerlog rate`` prints): the amount box sends each keystroke (a short pause after the
+    last), so no Enter, Tab or save is needed to see them. Not an ``st.form``, whose widgets
+    rerun nothing until it is submitted; a fragment, so each keystroke reruns only this form."""
+    from st_keyup import st_keyup
+
     tz = frames.settings.timezone
     pairs = [(str(a), str(b)) for a, b in zip(frames.projects["platform"], frames.projects["project"])]
     if not pairs:
         st.caption("Add a project first.")
         return
     base, key = key, key + _shared.form_suffix(key)
-    with st.form(key):
+    with st.container(border=True, key=f"{key}_box"):
         pair = st.selectbox("Project", pairs, format_func=appsupport.choice_label, key=f"{key}_project")
         c1, c2 = st.columns(2)
-        rate = c1.text_input("New rate", help="The saved message says the rate it replaces and the change in %", placeholder="20.00", key=f"{key}_value")
+        with c1:
+            rate = st_keyup("New rate", placeholder="20.00", key=f"{key}_value", debounce=250)
         unit = c2.selectbox("Per", ["hour", "task"], key=f"{key}_unit")
+        line = st.empty()  # right under the amount, where the worker is looking; filled below
         c3, c4 = st.columns(2)
         day = c3.date_input("From", value=today, key=f"{key}_day", **appsupport.DAY_RANGE)
         # from now by default: from midnight would re-price work already logged today
         now_local = timeutil.to_local(_shared.now(), tz).time().replace(second=0, microsecond=0, tzinfo=None)
         at = c4.time_input("At", value=now_local, key=f"{key}_time", step=60)
         applies = st.multiselect("Applies to (blank: all paid kinds)", list(BILLABLE_KINDS), key=f"{key}_applies")
+        currency = appsupport.project_currency(frames, *pair)
+        preview = usecases.rate_preview(_rates(str(_shared.db_path()), _shared.head()), pair[0], pair[1], unit, tuple(applies) or None,
+                                        appsupport.local_instant(day, at, tz), rate, currency)
+        line.text(preview.text())  # literal: the typed text may be anything
         note = st.text_input("Note", key=f"{key}_note", placeholder="cut announced in the project chat")
-        go = st.form_submit_button("Save rate", type="primary")
+        go = st.button("Save rate", type="primary", key=f"{key}_save")
     if go:
-        rate = everyday.amount_text(rate) or ""  # "12,50" too
+        typed = everyday.amount_text(rate) or ""  # "12,50" too
 
         def save():
-            from taskerlog.commands.records import _previous_rate
-
-            r = Rate(platform=pair[0], project=pair[1], effective_at=appsupport.local_instant(day, at, tz), rate=rate,
-                     unit=unit, currency=appsupport.project_currency(frames, *pair),
-                     applies_to=tuple(applies) or None, note=appsupport.blank(note))
-            before = _previous_rate(store, r)
+            r = Rate(platform=pair[0], project=pair[1], effective_at=appsupport.local_instant(day, at, tz), rate=typed,
+                     unit=unit, currency=currency, applies_to=tuple(applies) or None, note=appsupport.blank(note))
+            before = usecases.replaced_rate(store, r)
             store.add_rate(r, source=_shared.SOURCE)
             return r.rate, before
-        _shared.write(save, lambda got: f"Rate {got[0]}/{unit} on {pair[1]} from {day} {at:%H:%M} "
-                                        f"saved{everyday.rate_change(*got)}.", form=base)
+        _shared.write(save, lambda got: f"Rate {render.amount(got[0])}/{unit} on {pair[1]} from {day} {at:%H:%M} "
+                                        f"saved{render.rate_was(got[1], usecases.rate_change_pct(*got))}.", form=base)
 
 
 def payout_form(store: Store, frames: LogbookFrames, key: str, today: dt.date,

@@ -13,14 +13,14 @@ import datetime as dt
 import streamlit as st
 
 from app_pages import _clock, _shared
-from taskerlog import appsupport, everyday, timeutil
+from taskerlog import appsupport, everyday, render, timeutil, usecases
 
 RECENT = 6
 """How many recent entries are offered to continue or duplicate."""
 
 
 def _hours(h) -> str:
-    return "—" if h is None else everyday.fmt_hm(round(float(h) * 3600))
+    return "—" if h is None else render.hm(round(float(h) * 3600))
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -31,9 +31,8 @@ def _figures(path: str, head: tuple[int, str], today: dt.date) -> dict:
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _recent_rows(path: str, head: tuple[int, str], today: dt.date) -> list[dict]:
-    from taskerlog.commands.daily import entry_rows
-
-    return entry_rows(_shared.current_store(), date_from=today - dt.timedelta(days=13), date_to=today, last=RECENT)
+    return usecases.entries(_shared.current_store(), usecases.EntryQuery(
+        date_from=today - dt.timedelta(days=13), date_to=today, last=RECENT))
 
 
 def glance(store, tz: str, home: str, choices: list, clocks: list[dict]) -> None:
@@ -69,9 +68,9 @@ def _recent(store, tz: str, home: str, choices: list, clocks: list[dict], now: i
         pair = (r["platform"], r["project"])
         start = timeutil.to_local(r["start_epoch"], tz)
         end = timeutil.to_local(r["end_epoch"], tz)
-        line = (f"{start:%a %d %b %H:%M}–{end:%H:%M} · {everyday.fmt_hm(r['end_epoch'] - r['start_epoch'])} · "
+        line = (f"{start:%a %d %b %H:%M}–{end:%H:%M} · {render.hm(r['end_epoch'] - r['start_epoch'])} · "
                 f"{appsupport.choice_label(pair)} — {r['kind']}"
-                + (f" · {home} {everyday.fmt_amount(r['pay_home'])}" if r["pay_home"] is not None else "")
+                + (f" · {home} {render.entry_pay(r)}" if r["pay_home"] is not None else "")
                 + (f" · {r['note']}" if r["note"] else ""))
         with st.container(border=True, key=f"recent_{r['id']}"):
             text, go, dup = st.columns([6, 2, 2], vertical_alignment="center")

@@ -3,19 +3,34 @@
 from __future__ import annotations
 
 
+import pandas as pd
 import streamlit as st
 
 from app_pages import _shared
-from taskerlog import appsupport, money, timeutil
-from taskerlog.model import KINDS, STATUSES, WorkEntry
+from taskerlog import appsupport, money, render, timeutil, usecases
+from taskerlog.model import KINDS, STATUSES
 from taskerlog.store import activity
-from taskerlog.store.api import work_values
+
+def _table(rows: list[dict], home: str) -> pd.DataFrame:
+    """The entries as a worker reads them; the pay column is the command line's (render.entry_pay)."""
+    local = lambda e: None if e is None else timeutil.to_local(e, tz).strftime("%Y-%m-%d %H:%M")  # noqa: E731
+    return pd.DataFrame([{
+        "id": r["id"], "start": local(r["start_epoch"]), "end": local(r["end_epoch"]),
+        "h:mm": render.hm(r["end_epoch"] - r["start_epoch"]),  # a 1-minute HIT is 0:01, not 0.02
+        "platform": r["platform"], "project": r["project"], "kind": r["kind"], "status": r["status"],
+        f"pay {home}": render.entry_pay(r), "pay from": r["pay_from"] or "",
+        "recorded pay": "" if r["pay"] is None else f"{render.amount(r['pay'])} {r['currency'] or ''}".strip(),
+        "recorded": local(r["recorded_epoch"]), "edited": local(r["edited_epoch"]) or "no",
+        "units": r["units"], "note": r["note"], "source": r["source"]} for r in rows],
+        columns=["id", "start", "end", "h:mm", "platform", "project", "kind", "status", f"pay {home}", "pay from",
+                 "recorded pay", "recorded", "edited", "units", "note", "source"])
+
 
 _shared.page_header("Entries", "Find an entry, fix it or delete it. The logbook keeps every version: "
                                "“recorded” is when an entry was first written, “edited” when it last changed.")
 store = _shared.current_store()
 frames = _shared.current_frames()
-tz = frames.settings.timezone
+tz, home = frames.settings.timezone, frames.settings.home_currency
 today = appsupport.today_in(tz, _shared.now())
 
 with st.expander("Find by date, project, kind, status or text"):
@@ -32,11 +47,13 @@ with st.expander("Find by date, project, kind, status or text"):
     status = c7.selectbox("Status", ["(any)", *STATUSES], key="ent_status")
 
 any_ = lambda v: None if v == "(any)" else v  # noqa: E731
-f = appsupport.EntryFilter(date_from=since, date_to=until, platform=any_(platform), project=any_(project),
-                           kind=any_(kind), status=any_(status), text=text.strip())
-table = appsupport.find_entries(frames.work, tz, f, limit=500,
-                                prepared=_shared.prepared(str(_shared.db_path()), _shared.head()))
-st.caption(f"{len(table)} entr{'y' if len(table) == 1 else 'ies'} shown (newest first, at most 500) "
+LIMIT = 500
+found = usecases.list_entries(frames, usecases.EntryQuery(  # `taskerlog entries`' rows and pay
+    date_from=since, date_to=until, platform=any_(platform), project=any_(project), kind=any_(kind),
+    status=any_(status), text=text, last=LIMIT),
+    prepared=_shared.prepared(str(_shared.db_path()), _shared.head()))[::-1]  # newest first; pay from the cache
+table = _table(found, home)
+st.caption(f"{len(table)} entr{'y' if len(table) == 1 else 'ies'} shown (newest first, at most {LIMIT}) "
            f"of {len(frames.work)} in the logbook. Tick a row to fix or delete it.")
 picked = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun",
                       selection_mode="single-row", key="ent_table" + _shared.form_suffix("ent_table"),
@@ -94,20 +111,12 @@ with st.form(f"edit_{entry_id}"):
 
 if save:
     def do_save():
-        entry = WorkEntry(platform=pair[0], project=pair[1], kind=kind, status=status,
-                          start=appsupport.local_instant(sd, st_, tz), end=appsupport.local_instant(ed, et, tz),
-                          units=appsupport.parse_units(units), pay=appsupport.blank(pay),
-                          currency=appsupport.blank(currency), external_id=appsupport.blank(ext),
-                          note=appsupport.blank(note))
-        appsupport.not_after_now(entry.end, _shared.now(), tz)  # as Log refuses it for a new entry
-        with store.transaction():
-            new = work_values(entry, store.platform_id(entry.platform, source=_shared.SOURCE),
-                              store.project_id(entry.platform, entry.project))
-            old = store.get("work", entry_id)
-            changes = {k: v for k, v in new.items() if old.get(k) != v}
-            if changes:
-                store.update("work", entry_id, changes, _shared.SOURCE)
-        return changes
+        return usecases.edit_entry(store, entry_id, {
+            "platform": pair[0], "project": pair[1], "kind": kind, "status": status,
+            "start": appsupport.local_instant(sd, st_, tz), "end": appsupport.local_instant(ed, et, tz),
+            "units": appsupport.parse_units(units), "pay": appsupport.blank(pay),
+            "currency": appsupport.blank(currency), "external_id": appsupport.blank(ext),
+            "note": appsupport.blank(note)}, source=_shared.SOURCE, now=_shared.now())
     # the tick goes with the write: the list is re-sorted, and a kept tick could point at another entry
     _shared.write(do_save, f"Entry #{entry_id} saved (the old values stay in the journal).", form="ent_table")
 

@@ -7,7 +7,7 @@ import datetime as dt
 import streamlit as st
 
 from app_pages import _clock, _forms, _shared, _today
-from taskerlog import appsupport, timeutil
+from taskerlog import appsupport, timeutil, usecases
 from taskerlog.model import KINDS, STATUSES, EQPeriod, WorkEntry
 
 _shared.page_header("Log", "Clock in when you start, out when you stop — the clock lives in your logbook, "
@@ -132,16 +132,14 @@ with t_eq:
                       + (f" You logged work on {plat} on {len(worked)} of those days ({', '.join(map(str, worked[:3]))}"
                          f"{'…' if len(worked) > 3 else ''}): if the queue emptied later, edit its first day on "
                          "Fix records." if worked else ""), form="eq_start")
-    ids = {}
-    if open_eq:
-        names = {p["id"]: p["name"] for p in store.rows("platforms")}
-        for r in store.rows("eq"):
-            if r["end_date"] is None:
-                ids[r["id"]] = {**r, "platform": names.get(r["platform_id"], "?")}
+    still_empty = [e for e in usecases.eq_periods(store, today) if e["open"]] if open_eq else []
+    if still_empty:  # the periods and days `taskerlog eq list` shows
         st.markdown("**Still empty — mark the end**")
-        for rid, r in ids.items():
+        for r in still_empty:
+            rid = r["id"]
             c1, c2 = st.columns([2, 1])
-            end_day = c1.date_input(appsupport.literal(f"{r['platform']}: empty since {r['start_date']}; "
+            end_day = c1.date_input(appsupport.literal(f"{r['platform']}: empty since {r['start_date']} "
+                                                       f"({r['days']} day{'s' if r['days'] != 1 else ''} so far); "
                                                        "work came back on"),
                                     value=today, key=f"eq_end_{rid}", **appsupport.DAY_RANGE)
             if c2.button("Queue is back", key=f"eq_close_{rid}"):

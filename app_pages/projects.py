@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import streamlit as st
 
 from app_pages import _forms, _shared
-from taskerlog import appsupport
+from taskerlog import appsupport, render, usecases
 from taskerlog.model import END_REASONS, Project, Rate
 
 _shared.page_header("Projects & rates", "Projects change names, rates and managers often; keep every one.")
@@ -38,12 +39,14 @@ else:
     st.info("No projects yet: add the first one below.")
 
 st.subheader("Rate history")
-rh = appsupport.rate_history(frames.rates, tz)
-if len(rh):
-    rh["when"] = [w.strftime("%Y-%m-%d %H:%M") for w in rh["when"]]
-    st.dataframe(rh[["series", "when", "rate_text", "unit", "currency", "change", "change_pct"]]
-                 .rename(columns={"series": "project", "rate_text": "rate", "change_pct": "change %"})
-                 .map(_cell), hide_index=True, width="stretch")
+rh = usecases.rate_history(frames.rates, tz)  # `taskerlog project rates`' rows and words
+if rh:
+    st.dataframe(pd.DataFrame([{
+        "project": appsupport.choice_label((x["platform"], x["project"])), "from": x["when"],
+        "kinds": x["applies_to"].replace(";", ", ") or "all paid", "rate": render.amount(x["rate"]),
+        "per": x["unit"], "currency": x["currency"],
+        "change": x["change"] if x["change_pct"] is None else f"{x['change']} {render.signed_percent(x['change_pct'])}",
+        "note": x["note"] or ""} for x in rh]), hide_index=True, width="stretch")
 else:
     st.caption("No rates recorded yet.")
 

@@ -14,16 +14,15 @@ import re
 import tempfile
 import zipfile
 from dataclasses import dataclass
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterable
 
 import pandas as pd
 
-from . import money, timeutil
-from .everyday import fmt_hm
+from . import money, render, timeutil
 from .frames import LogbookFrames
-from .model import BILLABLE_KINDS
+from .usecases import not_after_now
 from .store import SAMPLE_MARK, default_db_path
 from .store.activity import active_seconds
 
@@ -192,35 +191,23 @@ def literal(text: Any) -> str:
 
 
 # -- formatting ----------------------------------------------------------------------------
-def fmt_amount(value: str | Decimal | int | None, places: int = 2, *, micros: bool = False) -> str:
-    """An amount for a person to read: ``"1000000054.505"`` → ``"1,000,000,054.50"`` (half to
-    even, thousands grouped); blank when not recorded. ``micros``: ``value`` is micro-units.
-    The exact figures stay in the JSON and the CSV exports; this is display only."""
-    if value is None or missing(value):
-        return ""
-    d = money.from_micros(int(value)) if micros else Decimal(str(value))
-    return format(d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN), f",.{places}f")
+fmt_amount = render.grouped
+"""An amount for a person to read (:func:`taskerlog.render.grouped`)."""
+
+fmt_money = render.money_text
+"""``USD 13.21``; ``—`` when undefined (:func:`taskerlog.render.money_text`)."""
 
 
-def fmt_money(value: str | Decimal | None, currency: str, places: int = 2) -> str:
-    """``"13.214285"`` → ``"USD 13.21"``, ``"105216.5"`` → ``"KES 105,216.50"``; None → ``"—"``
-    (undefined, e.g. no hours)."""
-    if value is None:
-        return "—"
-    return f"{currency} {fmt_amount(value, places)}"
+def fmt_hours(h: float | Decimal | None) -> str:
+    """:func:`taskerlog.render.hours` (``1,234.50 h``); ``—`` when undefined."""
+    return "—" if h is None else render.hours(h)
 
 
-def fmt_hours(h: float | None) -> str:
-    if h is None:
-        return "—"
-    return f"{h:,.2f} h"
-
-
-def fmt_pct(x: float | None, *, share: bool = False) -> str:
-    """Percent for display; ``share=True`` when the value is a 0-1 fraction."""
+def fmt_pct(x: float | Decimal | None, *, share: bool = False) -> str:
+    """:func:`taskerlog.render.percent` for display; ``share=True`` when the value is a 0-1 fraction."""
     if x is None:
         return "—"
-    return f"{x * 100 if share else x:.1f}%"
+    return render.percent(Decimal(str(x)) * 100 if share else x)
 
 
 def fmt_duration(seconds: int) -> str:
@@ -303,99 +290,6 @@ def light_frames(settings, projects: list[dict], platforms: list[dict], eq: list
     return LogbookFrames(settings=settings, projects=proj, eq=eqf)
 
 
-# -- entries for display -------------------------------------------------------------------
-@dataclass(frozen=True)
-class EntryFilter:
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
-    platform: str | None = None
-    project: str | None = None
-    kind: str | None = None
-    status: str | None = None
-    text: str = ""
-
-
-def find_entries(work: pd.DataFrame, tz: str, f: EntryFilter, limit: int = 500, prepared=None) -> pd.DataFrame:
-    """Work entries matching ``f`` (newest first, at most ``limit``), as rows a worker reads;
-    with ``prepared`` (metrics.prepare of the same logbook) blank pay shows what the rate
-    made of it, the figure `taskerlog entries` shows."""
-    w = work
-    if f.date_from is not None:
-        w = w[w["start"] >= timeutil.local_midnight(f.date_from, tz)]
-    if f.date_to is not None:
-        w = w[w["start"] < timeutil.local_midnight(f.date_to + dt.timedelta(days=1), tz)]
-    if f.platform:
-        w = w[w["platform"] == f.platform]
-    if f.project:
-        w = w[w["project"] == f.project]
-    if f.kind:
-        w = w[w["kind"] == f.kind]
-    if f.status:
-        w = w[w["status"] == f.status]
-    if f.text:
-        needle = f.text.lower()
-        hay = (w["note"].astype(object).fillna("").astype(str) + " "
-               + w["external_id"].astype(object).fillna("").astype(str)).str.lower()
-        w = w[hay.str.contains(needle, regex=False)]
-    w = w.sort_values(["start", "id"], ascending=False).head(limit)
-    return entries_table(w, tz, prepared)
-
-
-def _derived_pay(prepared, ids) -> dict[int, str]:
-    """Entry id (of ``ids``) → its pay from the rate in the home currency, as `taskerlog
-    entries` shows it (2 decimals), with why it is 0 when no pay could be worked out."""
-    import numpy as np
-
-    from .metrics import UNPRICED_NO_RATE
-
-    out: dict[int, str] = {}
-    rows = np.flatnonzero(np.isin(prepared.work_ids, np.asarray(list(ids), dtype=np.int64)))
-    why = {int(prepared.work_ids[i]): int(prepared.unpriced[i]) for i in rows if prepared.unpriced[i]}
-    for i in rows.tolist():
-        wid = int(prepared.work_ids[i])
-        if not prepared.earning_status[i]:
-            continue
-        if prepared.pay_missing[i]:
-            out[wid] = "no exchange rate"
-        elif wid in why:
-            out[wid] = "0.00 (no rate applies)" if why[wid] == UNPRICED_NO_RATE else "0.00 (no number of tasks)"
-        else:
-            out[wid] = money.format_micros(int(prepared.pay[i]), 2) + " (from rate)"
-    return out
-
-
-def entries_table(w: pd.DataFrame, tz: str, prepared=None) -> pd.DataFrame:
-    def local(v):
-        return None if missing(v) else timeutil.to_local(int(v), tz).strftime("%Y-%m-%d %H:%M")
-
-    derived = _derived_pay(prepared, w["id"]) if prepared is not None else {}
-    rows = []
-    for r in w.itertuples(index=False):
-        pay = None if missing(r.pay_micros) else money.format_micros(int(r.pay_micros))
-        edited = not missing(r.edited_at)
-        rows.append({
-            "id": int(r.id),
-            "start": local(r.start),
-            "end": local(r.end),
-            "h:mm": fmt_hm(int(r.end) - int(r.start)),  # a 1-minute HIT is 0:01, not 0.02
-            "platform": r.platform,
-            "project": None if missing(r.project) else r.project,
-            "kind": r.kind,
-            "status": r.status,
-            "units": None if missing(r.units) else int(r.units),
-            # blank pay: worked out from the rate, but only billable work that was paid or is pending earns
-            "pay": pay if pay is not None else derived.get(int(r.id)) or (
-                "(from rate)" if r.kind in BILLABLE_KINDS and r.status in ("paid", "pending") else "none"),
-            "currency": None if missing(r.currency) else r.currency,
-            "note": None if missing(r.note) else r.note,
-            "recorded": local(r.recorded_at),
-            "edited": local(r.edited_at) if edited else "no",
-            "source": r.source,
-        })
-    return pd.DataFrame(rows, columns=["id", "start", "end", "h:mm", "platform", "project", "kind", "status",
-                                       "pay", "recorded", "edited", "units", "currency", "note", "source"])
-
-
 DAY_RANGE = {"min_value": dt.date(1, 1, 1), "max_value": dt.date(9999, 12, 31)}
 """For ``st.date_input``: a day typed outside the widget's range turns red and the widget
 silently keeps its old day (its default range is ten years either way, so a typed 2099 was
@@ -409,13 +303,6 @@ PERIOD_RANGE = {"min_value": dt.date(timeutil.YEARS[0], 1, 1), "max_value": dt.d
 
 LONGEST_OVERNIGHT_H = 12
 """A past entry whose end is before its start is taken as work past midnight up to this long."""
-
-
-def not_after_now(end: int, now: int, tz: str) -> None:
-    """Work is logged once it is done: an end after now (a minute's slack) is refused."""
-    if end > now + 60:
-        raise ValueError(f"that entry would end at {timeutil.to_local(end, tz):%Y-%m-%d %H:%M}, after now; log work "
-                         "once it is done (or use the clock)")
 
 
 def eq_period_so_far(p, today: dt.date):
@@ -535,31 +422,18 @@ def calendar(eq_days_df: pd.DataFrame, worked_days: Iterable[dt.date], date_from
 
 def rate_history(rates: pd.DataFrame, tz: str, platform: str | None = None,
                  project: str | None = None) -> pd.DataFrame:
-    """Each project's rates over time, with ``change`` = cut / raise / first (for the step chart).
+    """:func:`taskerlog.usecases.rate_history` (``taskerlog project rates``) as the step
+    chart's frame: ``series`` names the line, ``when`` a local datetime, ``rate`` a float only
+    for drawing (``rate_text`` keeps the exact figure), ``change_pct`` to 3 places."""
+    from .usecases import rate_history as history
 
-    A change compares a rate with the previous one for the same project, kind set and unit
-    (metrics.md). ``rate`` is a Decimal-derived string → the chart reads it as a number only
-    for drawing.
-    """
-    r = rates
-    if platform:
-        r = r[r["platform"] == platform]
-    if project:
-        r = r[r["project"] == project]
-    rows = []
-    last: dict[tuple, int] = {}
-    for x in r.sort_values("effective_at", kind="stable").itertuples(index=False):
-        key = (x.platform, x.project, x.applies_to, x.unit)
-        micros = int(x.rate_micros)
-        prev = last.get(key)
-        change = "first" if prev is None else ("cut" if micros < prev else "raise" if micros > prev else "same")
-        pct = None if prev in (None, 0) else round((micros - prev) / prev * 100, 3)
-        last[key] = micros
-        label = f"{x.platform}{SEP}{x.project}" + (f" [{x.applies_to}]" if x.applies_to else "")
-        rows.append({"series": label, "platform": x.platform, "project": x.project,
-                     "when": timeutil.to_local(int(x.effective_at), tz).replace(tzinfo=None),
-                     "rate": float(money.from_micros(micros)), "rate_text": money.format_micros(micros),
-                     "unit": x.unit, "currency": x.currency, "change": change, "change_pct": pct})
+    rows = [{"series": f"{x['platform']}{SEP}{x['project']}" + (f" [{x['applies_to']}]" if x["applies_to"] else ""),
+             "platform": x["platform"], "project": x["project"],
+             "when": timeutil.to_local(x["effective_at"], tz).replace(tzinfo=None),
+             "rate": float(x["rate"]), "rate_text": money.format_amount(x["rate"]),
+             "unit": x["unit"], "currency": x["currency"], "change": x["change"],
+             "change_pct": None if x["change_pct"] is None else float(round(x["change_pct"], 3))}
+            for x in history(rates, tz, platform, project)]
     out = pd.DataFrame(rows, columns=["series", "platform", "project", "when", "rate", "rate_text", "unit",
                                       "currency", "change", "change_pct"])
     combos = set(zip(out["currency"], out["unit"]))

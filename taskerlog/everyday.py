@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import Decimal
 from typing import Any
 
-from . import timeutil
+from . import render, timeutil
 from .problems import fix, say
 
 LONG_CLOCK_KEY = "long_clock_hours"
@@ -100,17 +100,13 @@ def start_instant(day: dt.date, time: dt.time, tz: str, now: int) -> int:
 
 
 # -- display -------------------------------------------------------------------------------
-def fmt_hm(seconds: int | float) -> str:
-    """Seconds → ``h:mm`` (a 1-minute task is ``0:01``, 14 hours ``14:00``), minutes rounded down."""
-    minutes = max(0, int(seconds)) // 60
-    return f"{minutes // 60}:{minutes % 60:02d}"
+fmt_hm = render.hm
+"""Seconds → ``h:mm`` (:func:`taskerlog.render.hm`)."""
 
 
 def fmt_amount(value: Decimal | str | None) -> str:
-    """An amount to cents with thousands grouped (``9950`` → ``9,950.00``)."""
-    if value is None:
-        return ""
-    return format(Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN), ",.2f")
+    """An amount to cents with thousands grouped (``9950`` → ``9,950.00``): :func:`taskerlog.render.grouped`."""
+    return render.grouped(value)
 
 
 def payout_summary(amount: Decimal | str, currency: str, fee: Decimal | str | None,
@@ -122,17 +118,6 @@ def payout_summary(amount: Decimal | str, currency: str, fee: Decimal | str | No
     if received is not None:
         text += f", {received_currency or currency} {fmt_amount(received)} received"
     return text
-
-
-def rate_change(new: Decimal, before: Decimal | None) -> str:
-    """`` (was 35.00, −42.9%)`` after a new rate; blank for a project's first rate."""
-    if before is None:
-        return ""
-    if before == 0:
-        return f" (was {fmt_amount(before)})"
-    pct = (Decimal(new) - before) / before * 100
-    sign = "+" if pct >= 0 else "−"
-    return f" (was {fmt_amount(before)}, {sign}{abs(pct).quantize(Decimal('0.1'), rounding=ROUND_HALF_EVEN)}%)"
 
 
 def entry_summary(row: dict[str, Any], home: str) -> str:

@@ -79,12 +79,76 @@ def figure(value: Any, places: int = 2) -> str:
     return money.format_amount(d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN), places)
 
 
-def hours(value: Any) -> str:
-    """Decimal hours → ``3.50 h``."""
+def grouped(value: Any, places: int = 2, *, micros: bool = False) -> str:
+    """Money for a person to read, to ``places`` (half to even) with thousands grouped:
+    ``"1000000054.505"`` → ``"1,000,000,054.50"``; blank when not recorded (None, NaN, NA).
+    ``micros``: ``value`` is integer micro-units. The one money formatter of the app's pages
+    and the command line's entry lists; exact figures stay in JSON and CSV."""
+    if value is None:
+        return ""
+    try:
+        d = money.from_micros(int(value)) if micros else _dec(value)
+    except (TypeError, ValueError):  # pandas.NA, NaN in micro-units
+        return ""
+    if d is None or not d.is_finite():
+        return ""
+    return format(d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN), f",.{places}f")
+
+
+def money_text(value: Any, currency: str, places: int = 2) -> str:
+    """``"13.214285"`` → ``"USD 13.21"``, ``"105216.5"`` → ``"KES 105,216.50"``; None → ``"—"``
+    (undefined, e.g. no hours)."""
+    if value is None:
+        return "—"
+    return f"{currency} {grouped(value, places)}"
+
+
+def hm(seconds: int | float) -> str:
+    """Seconds → ``h:mm`` (a 1-minute task is ``0:01``, 14 hours ``14:00``), minutes rounded
+    down: how both shells show a length of time worked."""
+    minutes = max(0, int(seconds)) // 60
+    return f"{minutes // 60}:{minutes % 60:02d}"
+
+
+def signed_percent(value: Any, places: int = 1) -> str:
+    """A change in % with its sign: ``+10.0%``, ``−42.9%`` (half to even)."""
     d = _dec(value)
     if d is None:
         return "n/a"
-    return f"{d.quantize(Decimal('0.01'), rounding=ROUND_HALF_EVEN)} h"
+    q = d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)
+    return f"{'−' if q < 0 else '+'}{abs(q)}%"
+
+
+def rate_was(before: Any, change_pct: Any) -> str:
+    """What a new rate replaced, after the new rate: `` (was 35.00, −42.9%)``; `` (was 0.00)``
+    when there is no % to give; blank for a project's first rate (``before`` None)."""
+    if before is None:
+        return ""
+    return f" (was {amount(before)}" + ("" if change_pct is None else f", {signed_percent(change_pct)}") + ")"
+
+
+def entry_pay(row: dict[str, Any]) -> str:
+    """The pay an entry counts for (a row of ``usecases.list_entries``), as both shells show
+    it in their lists: ``1,050.00``; ``no exchange rate``; ``0.00 (no rate applies)`` or
+    ``0.00 (no number of tasks)`` when the rate gave nothing; blank when its status earns
+    nothing (rejected, returned, lost, capped, unpaid)."""
+    if row["fx_missing"]:
+        return "no exchange rate"
+    if row["pay_home"] is None:
+        return ""
+    if row.get("unpriced") == "no_rate":
+        return f"{grouped(row['pay_home'])} (no rate applies)"
+    if row.get("unpriced") == "no_units":
+        return f"{grouped(row['pay_home'])} (no number of tasks)"
+    return grouped(row["pay_home"])
+
+
+def hours(value: Any) -> str:
+    """Decimal hours → ``3.50 h`` (``1,234.50 h``), half to even: both shells' hours."""
+    d = _dec(value)
+    if d is None:
+        return "n/a"
+    return f"{d.quantize(Decimal('0.01'), rounding=ROUND_HALF_EVEN):,} h"
 
 
 def percent(value: Any, places: int = 1) -> str:
@@ -92,14 +156,6 @@ def percent(value: Any, places: int = 1) -> str:
     if d is None:
         return "n/a"
     return f"{d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)}%"
-
-
-def duration(seconds: int) -> str:
-    """Seconds → ``2h 05m`` (or ``45m``), for elapsed clocks and entry lengths."""
-    seconds = max(0, int(seconds))
-    h, rem = divmod(seconds, 3600)
-    m = rem // 60
-    return f"{h}h {m:02d}m" if h else f"{m}m"
 
 
 def hours_of(seconds: int) -> str:

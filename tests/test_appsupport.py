@@ -94,20 +94,26 @@ def _loaded(store):
     return store.frames()
 
 
-def test_find_entries_filters_and_shows_recorded_and_edited(store):
+def test_list_entries_filters_and_shows_recorded_and_edited(store):
+    from taskerlog.usecases import EntryQuery, list_entries
+
     fr = _loaded(store)
-    t = A.find_entries(fr.work, NAIROBI, A.EntryFilter())
-    assert list(t["kind"]) == ["tasking", "tasking", "onboarding"]  # newest first
-    assert list(t["start"]) == ["2026-03-03 09:00", "2026-03-02 09:00", "2026-03-01 09:00"]
-    assert set(t["edited"]) == {"no"} and t["recorded"].notna().all()
-    assert list(A.find_entries(fr.work, NAIROBI, A.EntryFilter(status="lost"))["note"]) == ["crashed on submit"]
-    assert list(A.find_entries(fr.work, NAIROBI, A.EntryFilter(text="GUIDE"))["kind"]) == ["onboarding"]
-    one_day = A.EntryFilter(date_from=dt.date(2026, 3, 2), date_to=dt.date(2026, 3, 2))
-    assert list(A.find_entries(fr.work, NAIROBI, one_day)["start"]) == ["2026-03-02 09:00"]
-    wid = int(t.iloc[0]["id"])
+
+    def find(**kw):
+        return list_entries(fr, EntryQuery(**kw))
+    t = find()
+    assert [r["kind"] for r in t] == ["onboarding", "tasking", "tasking"]  # oldest first
+    assert [r["start"][:16] for r in t] == ["2026-03-01T09:00", "2026-03-02T09:00", "2026-03-03T09:00"]
+    assert not any(r["edited"] for r in t) and all(r["recorded_at"] for r in t)
+    assert [r["note"] for r in find(status="lost")] == ["crashed on submit"]
+    assert [r["kind"] for r in find(text="GUIDE")] == ["onboarding"]
+    assert [r["start"][:16] for r in find(date_from=dt.date(2026, 3, 2), date_to=dt.date(2026, 3, 2))] == [
+        "2026-03-02T09:00"]
+    assert [r["start"][:16] for r in find(last=1)] == ["2026-03-03T09:00"]
+    wid = t[-1]["id"]
     store.update("work", wid, {"note": "fixed"}, "app")
-    t2 = A.find_entries(store.frames().work, NAIROBI, A.EntryFilter())
-    assert t2.iloc[0]["edited"] != "no"
+    fr = store.frames()
+    assert find(ids=frozenset({wid}))[0]["edited"]
 
 
 def test_rate_history_marks_the_cut(store):

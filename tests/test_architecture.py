@@ -2,7 +2,7 @@
 
 core   money, timeutil, model, frames, intervals, store.journal (pure hashing)
 logic  metrics, render, evidence.{integrity,wages,pdf}, pool.campaign
-edges  store, bundle, importers, evidence.{anchors,attachments,report}, pool.{contribution,pool,report}
+edges  store, usecases (the use cases both shells call), bundle, importers, evidence.{anchors,attachments,report}, pool.{contribution,pool,report}
        (files and the logbook in, files out)
 shells cli, commands, appsupport, app.py, app_pages
 
@@ -39,7 +39,7 @@ def layer_of(module: str) -> str:
         ("taskerlog.store.connection", "edges"), ("taskerlog.store.backup", "edges"),
         ("taskerlog.store.writes", "edges"), ("taskerlog.store.recording", "edges"),
         ("taskerlog.store.reads", "edges"), ("taskerlog.store.verify", "edges"),
-        ("taskerlog.store", "edges"), ("taskerlog.bundle", "edges"), ("taskerlog.importers", "edges"),
+        ("taskerlog.store", "edges"), ("taskerlog.usecases", "edges"), ("taskerlog.bundle", "edges"), ("taskerlog.importers", "edges"),
         ("taskerlog.evidence", "edges"), ("taskerlog.pool", "edges"), ("taskerlog.phone", "edges"),
         ("taskerlog.cli", "shells"), ("taskerlog.commands", "shells"), ("taskerlog.appsupport", "shells"),
         ("taskerlog.explain", "shells"),

@@ -173,9 +173,9 @@ def test_clock_survives_a_new_process_and_makes_one_entry_of_the_right_length(ru
         [("Outlier", GD, "tasking", local("2026-03-10 09:00"))]
     clock.now = local("2026-03-10 10:35")
     shown = run("clock").output
-    assert "since 09:00" in shown and "1h 35m" in shown
+    assert "since 09:00" in shown and "(1:35)" in shown  # h:mm, as the app and `entries` show lengths
     out = run("clock", "stop", "--units", "7").output
-    assert "1h 35m" in out
+    assert "(1:35)" in out
     with Store(db) as s:
         assert s.running_clocks() == []
         work = s.frames().work
@@ -226,7 +226,7 @@ def test_status_shows_running_clock_today_and_this_weeks_wage(run, clock):
     assert s["week"]["hours_worked"] == 4 and Decimal(s["week"]["earned"]) == 60
     assert Decimal(s["week"]["effective_hourly_wage"]) == 15  # 60 / 4
     out = run("status").output
-    assert "since 10:30" in out and "30m" in out and "15.00 USD/h" in out
+    assert "since 10:30" in out and "(0:30)" in out and "15.00 USD/h" in out
 
 
 # -- times as a worker writes them ------------------------------------------------------------
@@ -345,7 +345,7 @@ def test_rate_change_is_reported_with_its_percentage(run):
     run("project", "add", "Outlier", GD)
     run("rate", "Outlier", GD, "35", "--from", "2026-03-02 09:00")
     out = run("rate", "Outlier", GD, "20", "--from", "2026-03-04", "--note", "announced as a mistake").output
-    assert "was 35.00" in out and "-42.9%" in out
+    assert "(was 35.00, −42.9%)" in out  # the words and sign the app's rate form says too
     out = run("rate", "Outlier", GD, "12", "--applies-to", "training", "--from", "2026-03-04").output
     assert "for training" in out and "was" not in out
 
@@ -412,7 +412,18 @@ def test_status_still_shows_the_clock_when_an_exchange_rate_is_missing(run):
     run("clock", "start", "Remotasks", "--kind", "waiting", "--at", "11:00")
     r = run("status")
     assert "since 11:00" in r.output and "figures unavailable" in r.output and "KES" in r.output
-    assert "no fx rate" in run("entries").output
+    assert "no exchange rate" in run("entries").output
+
+
+def test_an_edit_that_would_end_after_now_is_refused_as_in_the_app(run):
+    """The clock is at 2026-03-10 12:00: an entry moved to end tomorrow is refused whole, as the
+    app's Entries page refuses it (one edit use case for both)."""
+    run("settings", "--timezone", TZ)
+    run("log", "Outlier", "--kind", "waiting", "--start", "09:00", "--minutes", "30")
+    r = run("edit", "1", "--end", "2026-03-11 09:00", "--note", "typo", ok=False)
+    assert r.exit_code != 0 and "after now" in r.output
+    row = as_json(run("entries", "--json"))[0]
+    assert row["end"].startswith("2026-03-10T09:30") and row["note"] is None and not row["edited"]
 
 
 def test_edit_can_clear_pay_so_it_is_derived_from_the_rate_again(run):
@@ -448,7 +459,7 @@ def test_logging_on_a_project_with_no_rate_yet_saves_once_and_says_so(run, db):
     run("project", "add", "Outlier", GD)
     run("rate", "Outlier", GD, "35", "--from", "2026-03-02 09:00")  # a rate, but none for Plain New
     out = run("log", "Outlier", "Plain New", "--start", "2026-03-09 09:00", "--minutes", "5").output
-    assert out.startswith("logged entry #1: 2026-03-09 09:00–09:05 (5m) Outlier / Plain New (tasking), paid")
+    assert out.startswith("logged entry #1: 2026-03-09 09:00–09:05 (0:05) Outlier / Plain New (tasking), paid")
     rows = as_json(run("entries", "--project", "Plain New", "--json"))
     assert [r["id"] for r in rows] == [1] and rows[0]["pay_home"] == "0.00"
     m = as_json(run("metrics", "--json", "--project", "Plain New"))

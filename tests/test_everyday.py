@@ -102,7 +102,7 @@ def test_clock_stop_warns_and_at_stops_quietly(run, clock, db):
     _setup(run, clock)
     out = run("clock", "stop", "--at", "yesterday 21:00")
     assert "still working?" not in out.stderr  # the worker said when they stopped
-    assert "4h 00m" in out.stdout
+    assert "(4:00)" in out.stdout
     run("clock", "start", "Outlier", GD, "--at", "2026-03-09 16:00")
     out = run("clock", "stop")  # not at a terminal: warned, then stopped as asked
     assert "still working?" in out.stderr and "has run 15:00" in out.stderr
@@ -124,11 +124,19 @@ def test_the_entries_table_shows_a_one_minute_hit_as_0_01(tmp_path):
     s = Store(tmp_path / "l.sqlite")
     start = local("2026-03-09 10:00")
     s.add_work(WorkEntry(platform="MTurk", kind="tasking", start=start, end=start + 60, pay="0.05", currency="USD"))
-    t = appsupport.find_entries(s.frames().work, TZ, appsupport.EntryFilter())
-    assert list(t["h:mm"]) == ["0:01"]
+    from taskerlog import render, usecases
+
+    [row] = usecases.list_entries(s.frames())
+    assert row["minutes"] == 1 and render.hm(row["end_epoch"] - row["start_epoch"]) == "0:01"
 
 
 def test_a_rate_change_says_what_it_replaces():
-    assert everyday.rate_change(Decimal("20"), Decimal("35")) == " (was 35.00, −42.9%)"
-    assert everyday.rate_change(Decimal("22"), Decimal("20")) == " (was 20.00, +10.0%)"
-    assert everyday.rate_change(Decimal("20"), None) == ""
+    from taskerlog import render
+    from taskerlog.usecases import rate_change_pct
+
+    def rate_change(new, before):
+        return render.rate_was(before, rate_change_pct(new, before))
+    assert rate_change(Decimal("20"), Decimal("35")) == " (was 35.00, −42.9%)"  # −15/35 = −42.857…
+    assert rate_change(Decimal("22"), Decimal("20")) == " (was 20.00, +10.0%)"
+    assert rate_change(Decimal("20"), None) == ""
+    assert rate_change(Decimal("0.006"), Decimal("0.005")) == " (was 0.005, +20.0%)"  # a piece rate keeps its digits

@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from .. import money, render, timeutil
+from .. import render, timeutil, usecases
 from ._base import CLIError, Context, emit_json, friendly_errors, pass_ctx
 from ..vocab import KINDS, STATUSES
 from ..store import Store
@@ -49,7 +49,7 @@ def clock_rows(store: Store, now: int) -> list[dict[str, Any]]:
 
 def clock_lines(rows: list[dict[str, Any]], tz: str, now: int) -> list[str]:
     return [f"#{r['id']}  {_what(r['platform'], r['project'], r['kind'])} since {_hm(r['started_at'], tz, now)}"
-            f"  ({render.duration(r['elapsed_seconds'])})" for r in rows]
+            f"  ({render.hm(r['elapsed_seconds'])})" for r in rows]
 
 
 @click.group(invoke_without_command=True)
@@ -176,7 +176,7 @@ def _report_saved(store: Store, wid: int, tz: str, now: int, as_json: bool, verb
     out its pay for the confirmation must not look like a failed save (a retry would
     record it twice)."""
     try:
-        row = entry_rows(store, ids={wid})[0]
+        row = usecases.entries(store, usecases.EntryQuery(ids=frozenset({wid})))[0]
     except Exception as exc:  # noqa: BLE001
         if as_json:
             emit_json({"id": wid, "saved": True, "pay_home": None})
@@ -187,9 +187,9 @@ def _report_saved(store: Store, wid: int, tz: str, now: int, as_json: bool, verb
         emit_json(row)
         return
     secs = row["end_epoch"] - row["start_epoch"]
-    pay = f", pay {row['pay_home']} {store.settings().home_currency}" if row["pay_home"] else ""
+    pay = f", pay {render.grouped(row['pay_home'])} {store.settings().home_currency}" if row["pay_home"] else ""
     click.echo(f"{verb} entry #{wid}: {_hm(row['start_epoch'], tz, now)}–{timeutil.to_local(row['end_epoch'], tz):%H:%M}"
-               f" ({render.duration(secs)}) {_what(row['platform'], row['project'], row['kind'])}, {row['status']}{pay}")
+               f" ({render.hm(secs)}) {_what(row['platform'], row['project'], row['kind'])}, {row['status']}{pay}")
     if row["unpriced_note"]:
         click.echo(f"warning: {row['unpriced_note']}")
 
@@ -245,71 +245,6 @@ def log(c: Context, platform, name, kind, start, end, minutes, units, pay, curre
 
 
 # -- the list of entries, edits and deletions -----------------------------------------------
-def entry_rows(store: Store, *, ids: set[int] | None = None, date_from: dt.date | None = None,
-               date_to: dt.date | None = None, platform: str | None = None,
-               project: str | None = None, last: int | None = None) -> list[dict[str, Any]]:
-    """Work entries as plain dicts: local times, the pay they count for in the home currency
-    (recorded or derived from the rate), and when each was recorded and last edited.
-
-    Only the selected entries are loaded and priced (an entry's pay depends on the rates and
-    exchange rates, never on other entries), so one entry is quick on a 100,000-entry logbook.
-    """
-    import numpy as np
-
-    from .. import metrics
-
-    tz = store.settings().timezone
-    span = None
-    if date_from is not None or date_to is not None:
-        span = (None if date_from is None else timeutil.local_midnight(date_from, tz),
-                None if date_to is None else timeutil.local_midnight(date_to + dt.timedelta(days=1), tz))
-    f = store.frames(work_ids=None if ids is None else sorted(ids), work_start=span)
-    w = f.work
-    if platform is not None:
-        w = w[w["platform"] == platform]
-    if project is not None:
-        w = w[w["project"] == project]
-    w = w.sort_values(["start", "end"], kind="stable").reset_index(drop=True)
-    if last is not None:
-        w = w.tail(max(0, last)).reset_index(drop=True)
-    f.work = w
-    p = metrics.prepare(f)  # pay per entry, in the same (start, end) order
-    unpriced = {u["id"]: u for u in metrics.unpriced_entries(p)}
-    pay_home = p.pay if len(p.pay) == len(w) else np.zeros(len(w), dtype=np.int64)
-    missing = p.pay_missing if len(p.pay_missing) == len(w) else np.zeros(len(w), dtype=bool)
-    rows = []
-    for i, r in enumerate(w.to_dict("records")):
-        proj = None if _na(r["project"]) else r["project"]
-        recorded = None if _na(r["pay_micros"]) else money.format_micros(int(r["pay_micros"]))
-        earning = r["status"] in ("paid", "pending")
-        edited = None if _na(r["edited_at"]) else int(r["edited_at"])
-        rows.append({
-            "id": int(r["id"]), "platform": r["platform"], "project": proj, "kind": r["kind"],
-            "start": timeutil.format_local(int(r["start"]), tz), "end": timeutil.format_local(int(r["end"]), tz),
-            "start_epoch": int(r["start"]), "end_epoch": int(r["end"]),
-            "hours": float(render.hours_of(int(r["end"]) - int(r["start"]))),
-            "units": None if _na(r["units"]) else int(r["units"]), "status": r["status"],
-            "pay": recorded, "currency": None if _na(r["currency"]) else r["currency"],
-            "pay_home": (None if (not earning or bool(missing[i])) else money.format_micros(int(pay_home[i]), 2)),
-            "pay_from": ("recorded" if recorded is not None else ("rate" if earning else None)),
-            "fx_missing": bool(missing[i]),
-            "unpriced": (unpriced[int(r["id"])]["reason"] if int(r["id"]) in unpriced else None),
-            "unpriced_note": (render.unpriced_note(unpriced[int(r["id"])]) if int(r["id"]) in unpriced else None),
-            "external_id": None if _na(r["external_id"]) else r["external_id"],
-            "note": None if _na(r["note"]) else r["note"],
-            "recorded_at": timeutil.format_local(int(r["recorded_at"]), tz),
-            "edited_at": None if edited is None else timeutil.format_local(edited, tz),
-            "edited": edited is not None, "source": r["source"],
-        })
-    return rows
-
-
-def _na(v) -> bool:
-    import pandas as pd
-
-    return v is None or (not isinstance(v, str) and pd.isna(v))
-
-
 @click.command()
 @click.option("--from", "date_from", help="First day (YYYY-MM-DD, today, yesterday).")
 @click.option("--to", "date_to", help="Last day, inclusive.")
@@ -331,30 +266,30 @@ def entries(c: Context, date_from, date_to, platform, project, last, as_json):
     d1 = None if date_to is None else parse_day(date_to, tz, now, option="--to")
     if d0 and d1 and d1 < d0:
         raise CLIError(f"--to: {d1} is before --from {d0}")
-    rows = entry_rows(store, date_from=d0, date_to=d1, platform=platform, project=project, last=last)
+    rows = usecases.entries(store, usecases.EntryQuery(date_from=d0, date_to=d1, platform=platform, project=project,
+                                                       last=last))
     if as_json:
         emit_json([{k: v for k, v in r.items() if not k.endswith("_epoch")} for r in rows])
         return
     home = store.settings().home_currency
     table = render.table(
-        ["id", "start", "end", "hours", "platform / project", "kind", "status", "units", f"pay {home}",
+        ["id", "start", "end", "h:mm", "platform / project", "kind", "status", "units", f"pay {home}",
          "recorded", "edited"],
         [[r["id"], _hm(r["start_epoch"], tz), timeutil.to_local(r["end_epoch"], tz).strftime("%H:%M"),
-          f"{r['hours']:.2f}", r["platform"] + (" / " + r["project"] if r["project"] else ""), r["kind"],
-          r["status"], r["units"],
-          ("no fx rate" if r["fx_missing"] else (r["pay_home"] or "")) + ("*" if r["pay_from"] == "rate" else ""),
-          timeutil.to_local(_epoch(r["recorded_at"]), tz).strftime("%Y-%m-%d %H:%M"),
+          render.hm(r["end_epoch"] - r["start_epoch"]), r["platform"] + (" / " + r["project"] if r["project"] else ""),
+          r["kind"], r["status"], r["units"], render.entry_pay(r) + ("*" if _from_rate(r) else ""),
+          r["recorded_at"][:16].replace("T", " "),
           ("edited " + r["edited_at"][:16].replace("T", " ")) if r["edited"] else ""]
          for r in rows],
         empty="no entries match; record work with: taskerlog clock start PLATFORM or taskerlog log PLATFORM ...",
     )
     click.echo(table)
-    if rows and any(r["pay_from"] == "rate" for r in rows):
+    if any(_from_rate(r) for r in rows):
         click.echo("* pay derived from the project's rate")
 
 
-def _epoch(iso: str) -> int:
-    return int(dt.datetime.fromisoformat(iso).timestamp())
+def _from_rate(r: dict[str, Any]) -> bool:
+    return r["pay_from"] == "rate" and r["pay_home"] is not None and r["unpriced"] is None
 
 
 @click.command()
@@ -396,7 +331,7 @@ def edit(c: Context, entry_id, kind, status, project, start, end, minutes, units
     if project is not None:
         if project.strip():
             need_project(store, platform, project)
-        changes["project_id"] = store.project_id(platform, project)
+        changes["project"] = project.strip() or None
     if start is not None:
         changes["start"] = parse_when(start, tz, now, option="--start")
     if end is not None:
@@ -406,8 +341,7 @@ def edit(c: Context, entry_id, kind, status, project, start, end, minutes, units
     if units is not None:
         changes["units"] = parse_count(units, option="--units") if units.strip() else None
     if pay is not None:
-        value = parse_money(pay, option="--pay") if pay.strip() else None
-        changes["pay_micros"] = None if value is None else money.to_micros(value)
+        changes["pay"] = parse_money(pay, option="--pay") if pay.strip() else None
     if currency is not None:
         changes["currency"] = parse_currency(currency, option="--currency") if currency.strip() else None
     if external_id is not None:
@@ -416,13 +350,7 @@ def edit(c: Context, entry_id, kind, status, project, start, end, minutes, units
         changes["note"] = note.strip() or None
     if not changes:
         raise CLIError("nothing to change; give at least one option, e.g. --status rejected (see: taskerlog edit --help)")
-    new = {**old, **changes}
-    # validate the result as a whole (end after start, no 7-day typo) before saving
-    from ..model import WorkEntry  # pydantic: loaded by the commands that make a record
-
-    WorkEntry(platform=platform, kind=new["kind"], start=new["start"], end=new["end"], units=new["units"],
-              pay=money.from_micros(new["pay_micros"]), currency=new["currency"], status=new["status"])
-    store.update("work", entry_id, changes, "manual")
+    usecases.edit_entry(store, entry_id, changes, source="manual", now=now)
     _report_saved(store, entry_id, tz, now, as_json, verb="edited")
 
 
@@ -439,11 +367,11 @@ def delete(c: Context, entry_id, yes):
     store = c.store
     now = timeutil.now_epoch()
     tz = store.settings().timezone
-    rows = entry_rows(store, ids={entry_id})
+    rows = usecases.entries(store, usecases.EntryQuery(ids=frozenset({entry_id})))
     if not rows:
         raise CLIError(f"there is no work entry #{entry_id}; see the ids with: taskerlog entries")
     r = rows[0]
-    what = (f"#{entry_id}: {_hm(r['start_epoch'], tz, now)} ({render.duration(r['end_epoch'] - r['start_epoch'])}) "
+    what = (f"#{entry_id}: {_hm(r['start_epoch'], tz, now)} ({render.hm(r['end_epoch'] - r['start_epoch'])}) "
             f"{_what(r['platform'], r['project'], r['kind'])}, {r['status']}")
     if not yes:
         click.confirm(f"delete entry {what}?", abort=True)
@@ -521,14 +449,7 @@ def eq_list(c: Context, platform, as_json):
     """
     store = c.store
     now = timeutil.now_epoch()
-    today = timeutil.to_local(now, store.settings().timezone).date()
-    rows = []
-    for e in store.eq_periods(platform):
-        start = dt.date.fromisoformat(e["start_date"])
-        end = dt.date.fromisoformat(e["end_date"]) if e["end_date"] else None
-        rows.append({"id": e["id"], "platform": e["platform"], "start_date": e["start_date"],
-                     "end_date": e["end_date"], "days": ((end or today) - start).days + 1,
-                     "open": end is None, "note": e["note"]})
+    rows = usecases.eq_periods(store, timeutil.to_local(now, store.settings().timezone).date(), platform)
     if as_json:
         emit_json(rows)
         return

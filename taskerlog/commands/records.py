@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import click
 
-from .. import money, render, timeutil
+from .. import money, render, timeutil, usecases
 from ._base import CLIError, Context, emit_json, friendly_errors, pass_ctx
 from ..model import (
     END_REASONS, KINDS, PAY_MODELS, RATE_UNITS, Expense, FxRate, Logbook, Payout, Project, Rate, received_in,
@@ -113,6 +113,31 @@ def project_list(c: Context, show_all, as_json):
     ))
 
 
+@project.command("rates")
+@click.argument("platform", required=False)
+@click.argument("name", metavar="[PROJECT]", required=False)
+@JSON_OPT
+@pass_ctx
+@friendly_errors
+def project_rates(c: Context, platform, name, as_json):
+    """Rate history: each rate as it took effect, with the change from the one before (%).
+
+    Example: taskerlog project rates Outlier "Genesis Dolphin"
+    """
+    store = c.store
+    rows = usecases.rate_history(store.frames(work_ids=[]).rates, store.settings().timezone, platform, name)
+    if as_json:
+        emit_json(rows)
+        return
+    click.echo(render.table(
+        ["from", "platform / project", "kinds", "rate", "per", "currency", "change", "note"],
+        [[r["when"], f"{r['platform']} / {r['project']}", r["applies_to"].replace(";", ", ") or "all paid",
+          render.amount(r["rate"]), r["unit"], r["currency"],
+          r["change"] if r["change_pct"] is None else f"{r['change']} {render.signed_percent(r['change_pct'])}",
+          r["note"]] for r in rows],
+        empty="no rates yet; add one with: taskerlog rate PLATFORM PROJECT RATE"))
+
+
 def _int(v) -> int | None:
     import pandas as pd
 
@@ -183,11 +208,9 @@ def rate(c: Context, platform, name, amount, unit, currency, start, applies_to, 
         currency=parse_currency(currency, option="--currency") or prow["currency"],
         applies_to=_applies(applies_to), note=note,
     )
-    before = _previous_rate(store, r)
+    before = usecases.replaced_rate(store, r)
     rid = store.add_rate(r)
-    change = None
-    if before is not None and before > 0:
-        change = (r.rate - before) / before * 100
+    change = usecases.rate_change_pct(r.rate, before)
     if as_json:
         emit_json({"id": rid, **r.model_dump(mode="json"),
                    "previous_rate": money.format_amount(before),
@@ -195,11 +218,8 @@ def rate(c: Context, platform, name, amount, unit, currency, start, applies_to, 
         return
     when = timeutil.to_local(r.effective_at, tz).strftime("%Y-%m-%d %H:%M")
     kinds = "" if applies_to is None else f" for {', '.join(r.applies_to)}"
-    msg = f"{platform} / {name}: {render.amount(r.rate)} {r.currency}/{r.unit}{kinds} from {when}"
-    if before is not None:
-        msg += f" (was {render.amount(before)}"
-        msg += f", {'+' if change >= 0 else ''}{render.percent(change)})" if change is not None else ")"
-    click.echo(msg)
+    click.echo(f"{platform} / {name}: {render.amount(r.rate)} {r.currency}/{r.unit}{kinds} from {when}"
+               + render.rate_was(before, change))
 
 
 def _applies(text: str | None):
@@ -210,17 +230,6 @@ def _applies(text: str | None):
         return parse_applies_to(text.replace(",", ";"))
     except ValueError as exc:
         raise CLIError(f"--applies-to: {exc}") from exc
-
-
-def _previous_rate(store, r: Rate) -> Decimal | None:
-    """The rate this one replaces (same project, kinds and unit, latest before it)."""
-    from ..model import applies_to_text
-
-    pid, kinds = store.project_id(r.platform, r.project), applies_to_text(r.applies_to)
-    same = sorted((x["effective_at"], x["id"], x["rate_micros"]) for x in store.rows("rates")
-                  if x["project_id"] == pid and x["unit"] == r.unit and x["applies_to"] == kinds
-                  and x["effective_at"] <= r.effective_at)
-    return money.from_micros(int(same[-1][2])) if same else None
 
 
 # -- money in and out --------------------------------------------------------------------

@@ -1,0 +1,82 @@
+"""The rate form in a real browser, at 1366 px and at 390 px (issue 23.6): while a new rate is
+typed, before anything is saved and without Enter or Tab, the form says the rate in effect
+and the change in %; saved, the message says the same."""
+
+from __future__ import annotations
+
+import pytest
+
+from taskerlog.model import Project, Rate
+from taskerlog.store import Store
+
+from .conftest import DESKTOP, PHONE, goto, settle, shot
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(params=[DESKTOP, PHONE], ids=["desktop", "phone"])
+def window(browser, request):
+    ctx = browser.new_context(viewport=request.param)
+    page = ctx.new_page()
+    page.set_default_timeout(30_000)
+    yield page
+    ctx.close()
+
+
+def _rates(db) -> list[int]:
+    with Store(db) as s:
+        return sorted(int(v) for v in s.frames(work_ids=[]).rates["rate_micros"])
+
+
+def test_the_rate_form_shows_the_current_rate_and_the_change_as_it_is_typed(server, window):
+    page, width = window, window.viewport_size["width"]
+    s = Store(server.db)
+    s.add_project(Project(platform="Outlier", project="Genesis Dolphin", currency="USD"))
+    s.add_rate(Rate(platform="Outlier", project="Genesis Dolphin", effective_at=1_700_000_000, rate="20",
+                    currency="USD"))
+    s.close()
+    goto(page, f"{server.url}/log")
+    page.get_by_role("tab", name="Rate change").click()
+    settle(page)
+    main = page.locator('[data-testid="stMain"]')
+    main.get_by_text("Now 20.00 USD/hour.", exact=True).wait_for()  # before a key is pressed
+    box = main.locator("input.stkeyup__input").filter(visible=True).first
+    box.click()
+    box.press_sequentially("17", delay=60)  # typed; no Enter, no Tab, no click elsewhere
+    main.get_by_text("Now 20.00 USD/hour → 17.00: −15.0%.", exact=True).wait_for(timeout=10_000)
+    box.press_sequentially(",5", delay=60)  # 17,5 is 17.50 (a decimal comma): −2.5/20 = −12.5%
+    main.get_by_text("Now 20.00 USD/hour → 17.50: −12.5%.", exact=True).wait_for(timeout=10_000)
+    assert box.input_value() == "17,5"  # what was typed stays as typed while the page reruns
+    assert _rates(server.db) == [20_000_000]  # nothing saved yet
+    shot(page, f"rate-form-typing-{width}")
+    main.get_by_role("button", name="Save rate").click()
+    page.get_by_text("(was 20.00, −12.5%)", exact=False).first.wait_for(timeout=15_000)
+    assert _rates(server.db) == [17_500_000, 20_000_000]
+    settle(page)
+    shot(page, f"rate-form-saved-{width}")
+
+
+def test_entries_and_the_rate_history_render_with_the_shared_pay_and_change(server, window):
+    """Entries (the pay column `taskerlog entries` shows) and Projects & rates (each change in %)
+    render whole, no error, at both widths: screenshots to look at."""
+    from taskerlog import timeutil
+    from taskerlog.model import WorkEntry
+
+    page, width = window, window.viewport_size["width"]
+    s = Store(server.db)
+    s.add_project(Project(platform="Outlier", project="Genesis Dolphin", currency="USD"))
+    s.add_rate(Rate(platform="Outlier", project="Genesis Dolphin", effective_at=1_700_000_000, rate="35",
+                    currency="USD"))
+    s.add_rate(Rate(platform="Outlier", project="Genesis Dolphin", effective_at=1_700_400_000, rate="20",
+                    currency="USD"))
+    now = timeutil.now_epoch()
+    s.add_work(WorkEntry(platform="Outlier", project="Genesis Dolphin", kind="tasking", start=now - 7200,
+                         end=now - 3600))
+    s.close()
+    for path, name in (("entries", "Entries"), ("projects", "Projects & rates")):
+        goto(page, f"{server.url}/{path}")
+        main = page.locator('[data-testid="stMain"]')
+        main.get_by_role("heading", name=name).first.wait_for()
+        assert main.locator('[data-testid="stException"], [data-testid="stAlertContentError"]').count() == 0
+        assert main.locator('[data-testid="stDataFrame"]').count() >= 1
+        shot(page, f"usecases-{path}-{width}")
