@@ -191,15 +191,16 @@ def edit_entry(store, entry_id: int, changes: dict[str, Any], *, source: str, no
 def previous_rate(rates, platform: str, project: str, unit: str, applies_to: tuple[str, ...] | None,
                   at: int) -> Decimal | None:
     """The rate in effect at ``at`` that a new one for the same project, kinds and unit replaces
-    (the latest from ``at`` or before), or None for a project's first. ``rates``: the frames'."""
-    from .model import BILLABLE_KINDS, applies_to_text
+    (the latest from ``at`` or before), or None for a project's first. ``rates``: rows (dicts
+    with platform, project, unit, applies_to, effective_at, rate_micros), or the frames' table."""
+    from .vocab import BILLABLE_KINDS, applies_to_text
 
-    same = rates[(rates["platform"] == platform) & (rates["project"] == project) & (rates["unit"] == unit)
-                 & (rates["applies_to"] == applies_to_text(applies_to or BILLABLE_KINDS))
-                 & (rates["effective_at"] <= at)]
-    if not len(same):
-        return None
-    return money.from_micros(int(same.sort_values("effective_at", kind="stable").iloc[-1]["rate_micros"]))
+    rows = rates.to_dict("records") if hasattr(rates, "to_dict") else rates
+    kinds = applies_to_text(applies_to or BILLABLE_KINDS)
+    same = [(int(x["effective_at"]), i, int(x["rate_micros"])) for i, x in enumerate(rows)
+            if x["platform"] == platform and x["project"] == project and x["unit"] == unit
+            and ("" if _na(x["applies_to"]) else x["applies_to"]) == kinds and int(x["effective_at"]) <= at]
+    return money.from_micros(max(same)[2]) if same else None
 
 
 def rate_history(rates, tz: str, platform: str | None = None, project: str | None = None) -> list[dict[str, Any]]:
@@ -231,9 +232,12 @@ def rate_history(rates, tz: str, platform: str | None = None, project: str | Non
 
 
 def replaced_rate(store, rate) -> Decimal | None:
-    """:func:`previous_rate` of the logbook for a new :class:`taskerlog.model.Rate`, before it is saved."""
-    return previous_rate(store.frames(work_ids=[]).rates, rate.platform, rate.project, rate.unit, rate.applies_to,
-                         rate.effective_at)
+    """:func:`previous_rate` of the logbook for a new :class:`taskerlog.model.Rate`, before it is
+    saved (read as rows: the ``rate`` command loads no data frames)."""
+    pid = store.project_id(rate.platform, rate.project)
+    rows = [{**x, "platform": rate.platform, "project": rate.project} for x in store.rows("rates")
+            if x["project_id"] == pid]
+    return previous_rate(rows, rate.platform, rate.project, rate.unit, rate.applies_to, rate.effective_at)
 
 
 def rate_change_pct(new: Decimal, before: Decimal | None) -> Decimal | None:
