@@ -734,11 +734,14 @@ def test_dashboard_charts_read_at_a_glance(db):
     _open_sample("kenya-kes")
     at = _run("app_pages/dashboard.py", query={"logbook": "sample-kenya-kes"})
     at.segmented_control(key="dash_period").set_value("All time").run()
-    wage, unpaid, cal, rates = _charts(at)
+    wage, unpaid, cal, cal_phone, rates = _charts(at)
     for spec in (wage["layer"][0], unpaid, cal):
         x = spec["encoding"]["x"]
         assert x["axis"]["format"] == "%-d %b" and x["axis"]["labelAngle"] == 0, x
         assert x["timeUnit"] == "utcyearmonthdate"
+    # the phone's calendar (shown under 640 px instead of the wide one): a week a row, Monday to Sunday across
+    assert cal_phone["encoding"]["x"]["field"] == "weekday" and cal_phone["encoding"]["x"]["axis"]["labelAngle"] == 0
+    assert cal_phone["encoding"]["y"]["field"] == "week" and cal_phone["encoding"]["y"]["axis"]["format"] == "%-d %b"
     color = wage["layer"][1]["encoding"]["color"]  # the reference rule shares the lines' legend
     assert color["scale"]["domain"][-1].endswith("(reference)") and "legend" in color
     assert wage["layer"][0]["encoding"]["y"]["axis"]["format"] == ",.2f"
