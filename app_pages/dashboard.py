@@ -193,10 +193,12 @@ def _charts(path: str, head: tuple[int, str], date_from, date_to, platform, proj
         out["cal_wide"] = _spec(alt.Chart(cal).mark_rect(stroke="white", strokeWidth=1.5).encode(
             x=alt.X(**{**WEEK_X, "field": "week"}), y=alt.Y("weekday:O", sort=WEEKDAYS, title=None), color=color,
             tooltip=["date", "state"]).properties(height=alt.Step(18)))
-        # a phone: a week a row, Monday to Sunday across the screen, cells wide enough to tap
-        weeks_in = sorted(cal["week"].unique())
-        out["cal_cut"] = len(weeks_in) > PHONE_CAL_WEEKS
-        phone = cal[cal["week"].isin(weeks_in[-PHONE_CAL_WEEKS:])]
+        # a phone: a week a row, Monday to Sunday across the screen, cells wide enough to tap; at most
+        # PHONE_CAL_WEEKS rows, up to the last week with anything logged (not months of blank rows)
+        last = cal.loc[cal["state"] != "nothing logged", "week"].max()
+        weeks_in = sorted(w for w in cal["week"].unique() if w <= last)[-PHONE_CAL_WEEKS:]
+        out["cal_cut"] = len(weeks_in) < cal["week"].nunique() and dt.date.fromisoformat(weeks_in[-1])
+        phone = cal[cal["week"].isin(weeks_in)]
         out["cal_phone"] = _spec(alt.Chart(phone).mark_rect(stroke="white", strokeWidth=2).encode(
             x=alt.X("weekday:O", sort=WEEKDAYS, title=None, axis=alt.Axis(orient="top", labelAngle=0)),
             y=alt.Y("week:O", timeUnit="utcyearmonthdate", title=None, axis=alt.Axis(format="%-d %b")),
@@ -254,7 +256,8 @@ if c["cal_wide"] is not None:
         _draw(c["cal_wide"])
     with st.container(key="eq_calendar_phone"):
         if c["cal_cut"]:
-            st.caption(f"The last {PHONE_CAL_WEEKS} weeks; pick a period to see earlier ones.")
+            st.caption(f"Up to the week of {c['cal_cut']:%-d %b %Y}, the last with anything logged "
+                       f"(at most {PHONE_CAL_WEEKS} weeks); pick a period to see others.")
         _draw(c["cal_phone"])
     if c["eq_any"]:
         st.caption(f"{m['eq_days']} empty-queue day(s) in {m['eq_episodes']} episode(s); "
