@@ -88,7 +88,9 @@ ROWS = [
 ]
 
 
-def run(results: list[dict], sizes: list[int], workdir: Path) -> None:
+def run(results: list[dict], sizes: list[int], workdir: Path, measure=measure, rows=ROWS) -> None:
+    """Rows for ``bench/bench.py``: ``measure(db)``'s figures on a logbook of DEFAULT_N entries
+    (``bench_browser_daily`` passes its own ``measure`` and ``rows``)."""
     from bench import row
 
     workdir = Path(workdir)
@@ -96,17 +98,24 @@ def run(results: list[dict], sizes: list[int], workdir: Path) -> None:
     n = DEFAULT_N  # the issue's size: a year or two of a heavy tasker
     db = bench_app._logbook(n, workdir)
     m = measure(db)
-    for key, what, target in ROWS:
+    for key, what, target in rows:
         row(results, "daily", what, n, m[key], f"< {target} s", "meets" if m[key] < target else "MISSES")
 
 
-if __name__ == "__main__":
+def main(measure=measure, rows=ROWS) -> None:
+    """Run alone: ``[N]`` entries (default DEFAULT_N); the logbook is kept in $BENCH_APP_WORKDIR."""
     import tempfile
 
     n = int(sys.argv[1].replace("_", "")) if len(sys.argv) > 1 else DEFAULT_N
     keep = Path(os.environ.get("BENCH_APP_WORKDIR") or tempfile.mkdtemp(prefix="bench-daily-"))
     db = bench_app._logbook(n, keep)
+    CPU.clear()
     m = measure(db)
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-    for key, what, target in ROWS:
-        print(f"{m[key]:7.3f} s  (CPU {CPU[key]:.3f} s)  {'meets' if m[key] < target else 'MISSES'} < {target} s  {what}")
+    for key, what, target in rows:
+        cpu = f"  (CPU {CPU[key]:.3f} s)" if key in CPU else ""
+        print(f"{m[key]:7.3f} s{cpu}  {'meets' if m[key] < target else 'MISSES'} < {target} s  {what}")
+
+
+if __name__ == "__main__":
+    main()
