@@ -144,6 +144,9 @@ def warm_up(path: str, head: tuple[int, str], tz: str) -> None:
             today = appsupport.today_in(tz, now())
             date_from, date_to = appsupport.period_bounds(appsupport.default_period(frames.work, tz, today), today)
             figures(path, head, date_from, date_to, None, None, today)
+            from app_pages import _charts  # the Dashboard's charts for that filter too (about as long again)
+
+            _charts.build(path, head, date_from, date_to, None, None, today)
             # the platform filter is the one most picked next: have each ready
             for platform in appsupport.names(frames.projects["platform"], frames.work["platform"]):
                 figures(path, head, date_from, date_to, platform, None, today)

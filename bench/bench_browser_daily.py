@@ -11,7 +11,9 @@ indicator gone (and, for a save, its confirmation shown):
 
 Targets as in ``bench_daily.py``: 0.3 s for a save, 0.5 s for a page change (those are server
 time; the browser adds the websocket round trip and the drawing). Each step runs ``RUNS``
-times and the fastest counts (noise on a shared machine only adds time).
+times and the fastest counts (noise on a shared machine only adds time). Beside each, the
+server process's CPU seconds for the step (all its threads): on a machine shared with other
+work the wall time is mostly waiting for a core.
 
 ``bench/bench.py`` discovers this module and calls :func:`run`; it also runs alone:
 
@@ -20,6 +22,7 @@ times and the fastest counts (noise on a shared machine only adds time).
 
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
 import time
@@ -46,25 +49,35 @@ def _whole(page, title: str, text: str | None = None) -> None:
         page.locator(".st-key-taskerlog_flash").filter(has_text=text).wait_for(timeout=120_000)
 
 
-def _step(page, click, title: str, text: str | None = None) -> float:
-    t0 = time.perf_counter()
+def _step(page, pid: int, key: str, click, title: str, text: str | None = None) -> float:
+    """Seconds from the click to the page whole again; the server's CPU seconds go to CPU[key]."""
+    c0, t0 = _cpu(pid), time.perf_counter()
     click()
     _whole(page, title, text)
-    return time.perf_counter() - t0
+    took = time.perf_counter() - t0
+    cpu = (_cpu(pid) - c0) / TICK
+    bench_daily.CPU[key] = min(bench_daily.CPU.get(key, cpu), cpu)
+    return took
+
+
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu(pid: int) -> int:
+    """The server process's CPU time so far (user + system, every thread), in clock ticks."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
 
 
 def _idle(pid: int, quiet_s: float = 1.0) -> None:
     """Wait until the server process has used (almost) no CPU for ``quiet_s``: the Dashboard's
     figures, worked out on a helper thread after each page is sent, are ready, as they are for a
     worker who reads a page before the next click (and they no longer compete for the CPU)."""
-    def cpu() -> int:
-        with open(f"/proc/{pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-        return int(fields[11]) + int(fields[12])  # utime + stime, in clock ticks
-    last, quiet_since = cpu(), time.perf_counter()
+    last, quiet_since = _cpu(pid), time.perf_counter()
     while time.perf_counter() - quiet_since < quiet_s:
         time.sleep(0.1)
-        now = cpu()
+        now = _cpu(pid)
         if now - last > 1:
             quiet_since = time.perf_counter()
         last = now
@@ -93,15 +106,15 @@ def measure(db: Path) -> dict[str, float]:
             for _ in range(RUNS):
                 for key, name in (("to_timesheet", "Timesheet"), ("to_dashboard", "Dashboard"), ("to_log", "Log")):
                     _idle(pid)
-                    out.setdefault(key, []).append(_step(page, _nav(page, name), name))
+                    out.setdefault(key, []).append(_step(page, pid, key, _nav(page, name), name))
                 _idle(pid)
                 out.setdefault("clock_in", []).append(_step(
-                    page, lambda: page.get_by_role("button", name="▶ Clock in").click(), "Log", "clocked in"))
+                    page, pid, "clock_in", lambda: page.get_by_role("button", name="▶ Clock in").click(), "Log", "clocked in"))
                 with Store(db) as s:  # a clock must run a while before it stops
                     s.conn.execute("UPDATE clock SET started_at = started_at - 600")
                 _idle(pid)
                 out.setdefault("clock_out", []).append(_step(
-                    page, lambda: page.get_by_role("button", name="Clock out").first.click(), "Log", "Clocked out"))
+                    page, pid, "clock_out", lambda: page.get_by_role("button", name="Clock out").first.click(), "Log", "Clocked out"))
             browser.close()
     finally:
         srv.stop()
