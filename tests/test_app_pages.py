@@ -749,3 +749,33 @@ def test_dashboard_charts_read_at_a_glance(db):
     y = rate_layers[0]["encoding"]["y"]
     assert y["title"] == "rate (USD per task)" and y["axis"]["format"] == ",.4~f"
     assert rate_layers[0]["encoding"]["x"]["axis"]["tickCount"] == "day"
+
+
+
+def test_a_clock_in_reads_no_figures_again_and_a_clock_out_does(db, monkeypatch):
+    """The app's caches of frames and figures are keyed on the journal head without the clock
+    table: the page after a clock in is built from them (no read of the week's entries); the
+    entry a clock out saves refreshes them."""
+    from taskerlog import everyday
+
+    s = Store(db)
+    s.add_project(Project(platform="Outlier", project="Heron", currency="USD"))
+    before = s.journal_head(("clock",))
+    s.clock_start("Outlier", "Heron", "tasking", at=1_700_000_000)
+    assert s.journal_head() != before and s.journal_head(("clock",)) == before  # journaled; no figure changed
+    s.clock_stop(at=1_700_003_600)
+    assert s.journal_head(("clock",)) != before  # the work entry it saved
+    s.close()
+
+    reads = []
+    real = everyday.today_and_week
+    monkeypatch.setattr(everyday, "today_and_week", lambda *a, **k: reads.append(1) or real(*a, **k))
+    at = _run("app_pages/log.py")
+    assert len(reads) == 1
+    at.button(key="FormSubmitter:clock_in-▶ Clock in").click().run()
+    assert not at.exception and len(Store(db).running_clocks()) == 1
+    assert len(reads) == 1  # the click's run and its rerun: from the cache
+    [clock] = Store(db).running_clocks()
+    at.button(key=f"FormSubmitter:stop_{clock['id']}-Clock out").click().run()
+    assert not at.exception and not Store(db).running_clocks()
+    assert len(reads) == 2  # the saved entry counts today: read again, once
