@@ -779,3 +779,27 @@ def test_a_clock_in_reads_no_figures_again_and_a_clock_out_does(db, monkeypatch)
     at.button(key=f"FormSubmitter:stop_{clock['id']}-Clock out").click().run()
     assert not at.exception and not Store(db).running_clocks()
     assert len(reads) == 2  # the saved entry counts today: read again, once
+
+
+def test_a_clock_out_warns_only_when_its_entry_earns_nothing(db):
+    """The clock-out message and its "earns nothing" warning come from one pricing of the
+    entry: a project with no rate is warned about, one with a rate is not."""
+    s = Store(db)
+    for name in ("Priced", "Unpriced"):
+        s.add_project(Project(platform="Outlier", project=name, currency="USD"))
+    s.add_rate(Rate(platform="Outlier", project="Priced", effective_at=1_600_000_000, rate="20", currency="USD"))
+    s.close()
+    from taskerlog import timeutil
+
+    for name, warned in (("Priced", False), ("Unpriced", True)):
+        with Store(db) as w:
+            w.clock_start("Outlier", name, "tasking", at=timeutil.now_epoch() - 3600)
+            [clock] = w.running_clocks()
+        at = _run("app_pages/log.py")
+        at.button(key=f"FormSubmitter:stop_{clock['id']}-Clock out").click().run()
+        assert not at.exception and not Store(db).running_clocks()
+        said = " ".join(_plain(x.value) for x in at.success)
+        assert "Clocked out: 1:00 of tasking on Outlier" in said, said
+        text = " ".join(_plain(x.value) for x in at.warning)
+        assert ("earns nothing" in text) is warned, text
+        assert bool(re.search(r"earned USD 20\.\d\d", said)) is not warned, said  # an hour and the seconds the test took
