@@ -144,8 +144,8 @@ with st.sidebar:
 _narrow.css()  # headline figures two to a row at 390 px
 _clock.top_bar(store, clocks, settings.timezone, ticking=nav.url_path != "log")  # every page, the phone's too: ticking, "Still working?"
 
-try:
-    nav.run()
-finally:
-    # After the page is built (so it does not compete with it): get the Dashboard's figures ready.
-    _shared.warm_up(str(_shared.db_path()), _shared.head(), settings.timezone)
+nav.run()
+# After the page is built (so it does not compete with it): get the Dashboard's figures ready. Not
+# after a run that a save ended with st.rerun (or st.stop): the run that follows the save would
+# share the CPU with reading the whole logbook; it starts the warm-up itself once its page is sent.
+_shared.warm_up(str(_shared.db_path()), _shared.head(), settings.timezone)

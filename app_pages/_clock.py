@@ -74,23 +74,35 @@ def live(c: dict, now: int, style: str = "bar") -> None:
     st.html(_STYLE + body + _TICK, unsafe_allow_javascript=True)
 
 
-def saved_message(store, wid: int, verb: str = "Clocked out") -> str:
+def saved_message(store, wid: int, verb: str = "Clocked out", seen: dict | None = None) -> str:
     """``Clocked out: 1:30 of tasking on Outlier · X, earned USD 30.00.`` The entry is saved
-    already: if its pay cannot be worked out for the message, the message says so instead."""
+    already: if its pay cannot be worked out for the message, the message says so instead.
+    ``seen``: where to keep the entry's row, for :func:`unpriced_warning`."""
     from taskerlog import usecases
 
     home = store.settings().home_currency
     try:
         row = usecases.entries(store, usecases.EntryQuery(ids=frozenset({wid})))[0]
+        if seen is not None:
+            seen[wid] = row
         return f"{verb}: {everyday.entry_summary(row, home)}."
     except Exception as exc:  # noqa: BLE001 - a message, never a failed save
         return f"{verb}: entry #{wid} saved (its pay could not be shown: {exc})."
 
 
+def unpriced_warning(store, wid: int, seen: dict) -> str | None:
+    """``appsupport.unpriced_warning``, not worked out again when the row read for the message
+    (``seen``) shows the entry is priced: a clock out prices its entry once, not twice."""
+    row = seen.get(wid)
+    return None if row is not None and row["unpriced"] is None else appsupport.unpriced_warning(store, wid)
+
+
 def _stop(store, c: dict, at: int | None = None, **fields) -> None:
     def action():
         return store.clock_stop(clock_id=c["id"], at=at, source=_shared.SOURCE, **fields)
-    _shared.write(action, lambda wid: saved_message(store, wid), warn=lambda wid: appsupport.unpriced_warning(store, wid))
+    seen: dict = {}
+    _shared.write(action, lambda wid: saved_message(store, wid, seen=seen),
+                  warn=lambda wid: unpriced_warning(store, wid, seen))
 
 
 def clock_in(store, pair: tuple[str, str | None], kind: str, note: str | None, switch: bool) -> int:

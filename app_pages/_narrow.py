@@ -1,13 +1,18 @@
 """The narrow (phone) layout's few rules beyond Streamlit's own (which stacks every column under 640 px):
 rows of headline figures stay two to a row, so the Dashboard's and Log's figures fit a
-390-pixel screen without a long scroll (the effective wage, first in its row, comes first)."""
+390-pixel screen without a long scroll (the effective wage, first in its row, comes first);
+the Dashboard's empty-queue calendar is the phone's one (a week a row) instead of the wide
+one (a week a column, a year of them squeezed into 300 pixels was unreadable)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 _CSS = """<style>
+.st-key-eq_calendar_phone { display: none !important; }
 @media (max-width: 640px) {
+  .st-key-eq_calendar_wide { display: none !important; }
+  .st-key-eq_calendar_phone { display: flex !important; }
   [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] [data-testid="stMetric"]) {
     flex-direction: row !important; flex-wrap: wrap !important; row-gap: .75rem; }
   [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] [data-testid="stMetric"]) > [data-testid="stColumn"] {

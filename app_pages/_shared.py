@@ -52,9 +52,9 @@ def read_ahead(path: str) -> None:
                 if s.is_empty():
                     fut.set_result(None)
                     return
-                before = tuple(s.journal_head())
+                before = tuple(s.journal_head(NOT_IN_FIGURES))
                 frames = s.frames(detail=False)
-                after = tuple(s.journal_head())
+                after = tuple(s.journal_head(NOT_IN_FIGURES))
             fut.set_result((before, frames, metrics.prepare(frames)) if before == after else None)
         except Exception:  # the page that needs the frames reads them itself, and says what is wrong
             fut.set_result(None)
@@ -92,6 +92,11 @@ def _prepared(path: str, head: tuple[int, str]):
     if ahead is not None and ahead[0] is frames:
         return ahead[1]
     return metrics.prepare(frames)
+
+
+def frames_at(path: str, head: tuple[int, str]) -> LogbookFrames:
+    """The light frames (no free text) of the logbook ``path`` at ``head`` (cached)."""
+    return _frames(path, head, False)
 
 
 def prepared(path: str, head: tuple[int, str]) -> metrics.Prepared:
@@ -139,6 +144,9 @@ def warm_up(path: str, head: tuple[int, str], tz: str) -> None:
             today = appsupport.today_in(tz, now())
             date_from, date_to = appsupport.period_bounds(appsupport.default_period(frames.work, tz, today), today)
             figures(path, head, date_from, date_to, None, None, today)
+            from app_pages import _charts  # the Dashboard's charts for that filter too (about as long again)
+
+            _charts.build(path, head, date_from, date_to, None, None, today)
             # the platform filter is the one most picked next: have each ready
             for platform in appsupport.names(frames.projects["platform"], frames.work["platform"]):
                 figures(path, head, date_from, date_to, platform, None, today)
@@ -175,8 +183,15 @@ def current_store() -> Store:
     return _store(str(db_path()))
 
 
+NOT_IN_FIGURES = ("clock",)
+"""Tables no frame, figure or export reads: a clock started (or one stopped with nothing saved)
+leaves every cache keyed on :func:`head` as it was, so the page after a clock in costs no read."""
+
+
 def head() -> tuple[int, str]:
-    return tuple(current_store().journal_head())  # type: ignore[return-value]
+    """The journal head that the cached frames and figures are keyed on (changes to the
+    running clocks left out: see :data:`NOT_IN_FIGURES`)."""
+    return tuple(current_store().journal_head(NOT_IN_FIGURES))  # type: ignore[return-value]
 
 
 def current_frames(detail: bool = True) -> LogbookFrames:

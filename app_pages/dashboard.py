@@ -10,14 +10,10 @@ import datetime as dt
 import json
 from decimal import Decimal
 
-import altair as alt
-import numpy as np
-import pandas as pd
 import streamlit as st
 
-from app_pages import _shared
+from app_pages import _charts, _shared
 from taskerlog import appsupport, metrics, render
-from taskerlog.model import UNPAID_KEYS
 
 
 _shared.page_header("Dashboard")
@@ -113,109 +109,52 @@ if project:
                "empty-queue days and expenses are its whole platform's (platforms pay, and queues run dry, per "
                "platform, not per project).")
 
-# -- charts --------------------------------------------------------------------------------
-MAX_WEEKS = 104  # two years of weeks is what a chart can show; earlier ones: pick a period
-all_weeks = appsupport.chart_weeks(m.get("by_week") or [], today)
-# weeks on an axis by the day they start ("9 Mar"), read across: not ISO week codes turned on end
-WEEK_X = dict(field="week_start", type="ordinal", timeUnit="utcyearmonthdate", title="week starting",
-              axis=alt.Axis(format="%-d %b", labelAngle=0, labelOverlap=True))
-shown_weeks = all_weeks[-MAX_WEEKS:]
-weeks = pd.DataFrame(shown_weeks)
-st.subheader("Week by week")
-if len(all_weeks) > MAX_WEEKS:
-    st.caption(f"The last {MAX_WEEKS} of {len(all_weeks)} weeks; pick a period to see earlier ones.")
-if len(weeks) and (pd.to_numeric(weeks["hours_worked"], errors="coerce").fillna(0) > 0).any():
-    w = weeks[["week", "week_start"]].copy()
-    w["Effective hourly wage"] = pd.to_numeric(weeks["effective_hourly_wage"], errors="coerce")
-    w["Paid hourly rate"] = pd.to_numeric(weeks["paid_hourly_rate"], errors="coerce")
-    long = w.melt(["week", "week_start"], var_name="figure", value_name=home)
-    ref_home = m.get("reference_wage")  # metrics gives it in the home currency
-    ref_name = f"{s.reference_label or 'reference wage'} (reference)"
-    names = ["Effective hourly wage", "Paid hourly rate"] + ([ref_name] if ref_home is not None else [])
-    # one colour scale for the lines and the reference, so the reference has its legend entry
-    colors = alt.Scale(domain=names, range=["#1f77b4", "#e8912d", "#b03a2e"][:len(names)])
-    legend = alt.Legend(orient="bottom", title=None, labelLimit=320, columns=1)  # one a line: fits a phone
-    money_y = alt.Axis(format=",.2f")
-    chart = alt.Chart(long).mark_line(point=True).encode(
-        x=alt.X(**WEEK_X), y=alt.Y(f"{home}:Q", title=f"{home} per hour", axis=money_y),
-        color=alt.Color("figure:N", scale=colors, legend=legend),
-        tooltip=[alt.Tooltip("week_start:T", title="week starting", format="%-d %b %Y", timeUnit="utcyearmonthdate"),
-                 "figure", alt.Tooltip(f"{home}:Q", format=",.2f")])
-    if ref_home is not None:
-        rule = alt.Chart(pd.DataFrame({"y": [float(ref_home)], "figure": [ref_name]})).mark_rule(
-            strokeDash=[6, 4], size=2).encode(y=alt.Y("y:Q", axis=money_y),
-                                              color=alt.Color("figure:N", scale=colors, legend=legend),
-                                              tooltip=["figure", alt.Tooltip("y:Q", format=",.2f")])
-        chart = chart + rule
-    st.altair_chart(chart, width="stretch")
+# -- charts (built by app_pages/_charts.py, once per state of the logbook and filter) ---------
+def _draw(spec: dict) -> None:
+    st.vega_lite_chart(dict(spec), width="stretch")
 
-    rows = []
-    for r in shown_weeks:
-        for k, h in (r.get("unpaid_hours_by_kind") or {}).items():
-            if h:
-                rows.append({"week": r["week"], "week_start": r["week_start"], "why unpaid": k, "hours": h})
+
+c = _charts.build(path, head, date_from, date_to, platform, project, today)
+st.subheader("Week by week")
+if c["all_weeks"] > _charts.MAX_WEEKS:
+    st.caption(f"The last {_charts.MAX_WEEKS} of {c['all_weeks']} weeks; pick a period to see earlier ones.")
+if c["weeks"] is not None:
+    _draw(c["weeks"])
     st.markdown("**Unpaid hours, by what they were**")
-    if rows:
-        st.altair_chart(alt.Chart(pd.DataFrame(rows)).mark_bar().encode(
-            x=alt.X(**WEEK_X), y=alt.Y("sum(hours):Q", title="unpaid hours", axis=alt.Axis(format=",.1~f")),
-            color=alt.Color("why unpaid:N", sort=list(UNPAID_KEYS),
-                            legend=alt.Legend(orient="bottom", title=None, columns=3)),  # wraps on a phone
-            order=alt.Order("why unpaid:N"), tooltip=["week", "why unpaid", alt.Tooltip("hours:Q", format=".2f")]),
-            width="stretch")
+    if c["unpaid"] is not None:
+        _draw(c["unpaid"])
     else:
         st.caption("No unpaid time in this period.")
 else:
     st.caption("No weeks with work in this period.")
 
 st.markdown("**Empty queue calendar**")
-eqd = appsupport.eq_days(frames.eq, date_from, date_to, today, platform)
-prep = _shared.prepared(path, head)
-worked = prep.day if platform is None else prep.day[prep.plat == (prep.platform_names.index(platform)
-                                                                  if platform in prep.platform_names else -2)]
-cal = appsupport.calendar(eqd, (dt.date.fromordinal(int(o)) for o in np.unique(worked)), date_from, date_to, today)
-if len(cal) and (cal["state"] != "nothing logged").any():
-    st.altair_chart(alt.Chart(cal).mark_rect(stroke="white", strokeWidth=1.5).encode(
-        x=alt.X(**{**WEEK_X, "field": "week"}),
-        y=alt.Y("weekday:O", sort=["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"], title=None),
-        color=alt.Color("state:N", scale=alt.Scale(domain=["empty queue", "worked", "nothing logged"],
-                                                   range=["#b03a2e", "#5b9c83", "#ececec"]),
-                        legend=alt.Legend(title=None)),  # a bottom legend collapses this chart's height
-        tooltip=["date", "state"]).properties(height=alt.Step(18)), width="stretch")
-    if len(eqd):
+if c["cal_wide"] is not None:
+    # both are sent; the phone's CSS (app_pages/_narrow.py) shows the one that fits the screen
+    with st.container(key="eq_calendar_wide"):
+        _draw(c["cal_wide"])
+    with st.container(key="eq_calendar_phone"):
+        if c["cal_cut"]:
+            st.caption(f"Up to the week of {c['cal_cut']:%-d %b %Y}, the last with anything logged "
+                       f"(at most {_charts.PHONE_CAL_WEEKS} weeks); pick a period to see others.")
+        _draw(c["cal_phone"])
+    if c["eq_any"]:
         st.caption(f"{m['eq_days']} empty-queue day(s) in {m['eq_episodes']} episode(s); "
                    f"the longest lasted {m['longest_eq_days']} day(s).")
 else:
     st.caption("No empty-queue days in this period.")
 
 st.markdown("**Rates over time** (cuts marked ▼)")
-rh = appsupport.rate_history(frames.rates, tz, platform, project)
-if len(rh):
-    until = dt.datetime.combine(min(date_to or today, today) if date_to else today, dt.time(23, 59))
-    drawn = appsupport.extend_steps(rh, until, frames.projects)
-    # days, never hours: a rate history within one day is not drawn on an hourly axis
-    day_x = alt.X("when:T", title=None, axis=alt.Axis(format="%-d %b %Y", tickCount="day", labelOverlap=True))
-    rate_y = alt.Y("rate:Q", title=appsupport.rate_axis_title(rh), axis=alt.Axis(format=",.4~f"))
-    base = alt.Chart(drawn).encode(x=day_x, y=rate_y,
-                                color=alt.Color("series:N", legend=alt.Legend(orient="bottom", title=None,
-                                                                               columns=1, labelLimit=320)))
-    line = base.mark_line(interpolate="step-after")
-    pts = alt.Chart(rh).mark_point(filled=True, size=70).encode(
-        x=day_x, y=rate_y, color=alt.Color("series:N", legend=None),
-        shape=alt.Shape("change:N", scale=alt.Scale(domain=["first", "raise", "same", "cut"],
-                                                     range=["circle", "triangle-up", "circle", "triangle-down"]),
-                    legend=alt.Legend(orient="top", title=None, columns=4)),  # beside the series, it ran off a phone
-        tooltip=["series", "when:T", "rate_text", "unit", "currency", "change", "change_pct"])
-    cuts = alt.Chart(rh[rh["change"] == "cut"]).mark_rule(color="#b03a2e", strokeDash=[2, 2]).encode(x=day_x)
-    st.altair_chart(line + pts + cuts, width="stretch")
+if c["rates"] is not None:
+    _draw(c["rates"])
     st.caption(f"{m.get('rate_changes', 0)} change(s) in the period: {m.get('rate_cuts', 0)} cut(s), "
                f"{m.get('rate_raises', 0)} raise(s); largest cut {appsupport.fmt_pct(m.get('largest_cut_pct'))}.")
 else:
     st.caption("No rates recorded.")
 
 st.subheader("By project")
-bp = pd.DataFrame(m.get("by_project") or [])
-if len(bp):
-    st.dataframe(appsupport.project_table(bp), hide_index=True, width="stretch")
+if c["table"] is not None:
+    st.dataframe(c["table"], hide_index=True, width="stretch")
 else:
     st.caption("No project has work in this period.")
 

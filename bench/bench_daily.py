@@ -33,11 +33,17 @@ TARGET_SAVE, TARGET_PAGE = 0.3, 0.5
 DEFAULT_N = 10_000
 
 
-def _timed(at, action=None) -> float:
-    t0 = time.perf_counter()
+CPU: dict[str, float] = {}
+"""The CPU seconds of the last :func:`measure`'s steps (this process, every thread): on a
+machine shared with other work the wall time is mostly waiting for a core, the CPU time is not."""
+
+
+def _timed(at, action=None, name: str = "") -> float:
+    t0, c0 = time.perf_counter(), time.process_time()
     (action or (lambda: None))()
     at.run()
     took = time.perf_counter() - t0
+    CPU[name] = time.process_time() - c0
     bench_app._check(at)
     return took
 
@@ -48,21 +54,24 @@ def measure(db: Path) -> dict[str, float]:
     from taskerlog.store import Store
 
     os.environ["TASKERLOG_DB"] = str(db)
+    from taskerlog.commands import app_cmd
+    app_cmd.preload()  # as `taskerlog app` (`make run`) does before its server listens
     bench_app._clear()
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
-    out = {"log_opens": _timed(at)}
+    out = {"log_opens": _timed(at, name="log_opens")}
     bench_app._wait_for_warm_up()
-    out["log_again"] = _timed(at)
-    out["clock_in"] = _timed(at, lambda: at.button(key="FormSubmitter:clock_in-▶ Clock in").click())
+    out["log_again"] = _timed(at, name="log_again")
+    out["clock_in"] = _timed(at, lambda: at.button(key="FormSubmitter:clock_in-▶ Clock in").click(), "clock_in")
     [clock] = Store(db).running_clocks()
     with Store(db) as s:  # a clock must run a while before it stops
         s.conn.execute("UPDATE clock SET started_at = started_at - 600")
-    out["clock_out"] = _timed(at, lambda: at.button(key=f"FormSubmitter:stop_{clock['id']}-Clock out").click())
-    out["past_entry"] = _timed(at, lambda: at.button(key="FormSubmitter:past_entry-Save entry").click())
+    out["clock_out"] = _timed(at, lambda: at.button(key=f"FormSubmitter:stop_{clock['id']}-Clock out").click(),
+                              "clock_out")
+    out["past_entry"] = _timed(at, lambda: at.button(key="FormSubmitter:past_entry-Save entry").click(), "past_entry")
     bench_app._wait_for_warm_up()
     for name, page in (("to_timesheet", "app_pages/timesheet.py"), ("to_dashboard", "app_pages/dashboard.py"),
                        ("to_log", "app_pages/log.py")):
-        out[name] = _timed(at, lambda p=page: at.switch_page(p))
+        out[name] = _timed(at, lambda p=page: at.switch_page(p), name)
         bench_app._wait_for_warm_up()
     return out
 
@@ -79,7 +88,9 @@ ROWS = [
 ]
 
 
-def run(results: list[dict], sizes: list[int], workdir: Path) -> None:
+def run(results: list[dict], sizes: list[int], workdir: Path, measure=measure, rows=ROWS) -> None:
+    """Rows for ``bench/bench.py``: ``measure(db)``'s figures on a logbook of DEFAULT_N entries
+    (``bench_browser_daily`` passes its own ``measure`` and ``rows``)."""
     from bench import row
 
     workdir = Path(workdir)
@@ -87,16 +98,24 @@ def run(results: list[dict], sizes: list[int], workdir: Path) -> None:
     n = DEFAULT_N  # the issue's size: a year or two of a heavy tasker
     db = bench_app._logbook(n, workdir)
     m = measure(db)
-    for key, what, target in ROWS:
+    for key, what, target in rows:
         row(results, "daily", what, n, m[key], f"< {target} s", "meets" if m[key] < target else "MISSES")
 
 
-if __name__ == "__main__":
+def main(measure=measure, rows=ROWS) -> None:
+    """Run alone: ``[N]`` entries (default DEFAULT_N); the logbook is kept in $BENCH_APP_WORKDIR."""
     import tempfile
 
     n = int(sys.argv[1].replace("_", "")) if len(sys.argv) > 1 else DEFAULT_N
     keep = Path(os.environ.get("BENCH_APP_WORKDIR") or tempfile.mkdtemp(prefix="bench-daily-"))
     db = bench_app._logbook(n, keep)
+    CPU.clear()
     m = measure(db)
-    for key, what, target in ROWS:
-        print(f"{m[key]:7.3f} s  {'meets' if m[key] < target else 'MISSES'} < {target} s  {what}")
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    for key, what, target in rows:
+        cpu = f"  (CPU {CPU[key]:.3f} s)" if key in CPU else ""
+        print(f"{m[key]:7.3f} s{cpu}  {'meets' if m[key] < target else 'MISSES'} < {target} s  {what}")
+
+
+if __name__ == "__main__":
+    main()

@@ -199,8 +199,9 @@ fmt_money = render.money_text
 
 
 def fmt_hours(h: float | Decimal | None) -> str:
-    """:func:`taskerlog.render.hours` (``1,234.50 h``); ``—`` when undefined."""
-    return "—" if h is None else render.hours(h)
+    """Hours as h:mm to the nearest minute (:func:`taskerlog.render.hm`: ``0.0167`` → ``0:01``;
+    a 1-minute HIT is not "0.02"); ``—`` when undefined."""
+    return "—" if h is None else render.hm(round(float(h) * 3600))
 
 
 def fmt_pct(x: float | Decimal | None, *, share: bool = False) -> str:
@@ -475,22 +476,32 @@ def chart_weeks(by_week: list[dict], today: dt.date) -> list[dict]:
 
 
 def project_table(by_project: pd.DataFrame) -> pd.DataFrame:
-    """metrics' ``by_project`` rows for reading: hours to 2 places, shares in %, money to cents."""
-    out = pd.DataFrame({"platform": by_project["platform"],
-                        "project": [p if isinstance(p, str) and p else "(no project)" for p in by_project["project"]]})
-    for col, label in (("hours_worked", "hours worked"), ("hours_paid", "hours paid")):
+    """metrics' ``by_project`` rows for reading, the key columns first (a phone shows three or
+    four before it scrolls sideways): project, effective wage, hours worked, earned, then the
+    rest, the platform last but one. Hours as h:mm, shares in %, money to cents."""
+    proj = [p if isinstance(p, str) and p else "(no project)" for p in by_project["project"]]
+    cols: dict[str, list] = {"project": proj}
+
+    def amounts(col: str) -> list:
+        return ["—" if missing(v) else money.format_amount(Decimal(str(v)), 2) for v in by_project[col]]
+
+    def hours(col: str) -> list:
+        return [None if missing(v) else fmt_hours(float(v)) for v in by_project[col]]
+
+    for col, label, fmt in (("effective_hourly_wage", "effective wage/h", amounts), ("hours_worked", "hours worked", hours),
+                            ("earned", "earned", amounts), ("paid_hourly_rate", "paid rate/h", amounts),
+                            ("hours_paid", "hours paid", hours)):
         if col in by_project:
-            out[label] = [None if missing(v) else round(float(v), 2) for v in by_project[col]]
+            cols[label] = fmt(col)
     if "unpaid_share" in by_project:
-        out["unpaid %"] = [None if missing(v) else round(as_share(float(v)) * 100, 1) for v in by_project["unpaid_share"]]
-    for col, label in (("earned", "earned"), ("effective_hourly_wage", "effective wage/h"),
-                       ("paid_hourly_rate", "paid rate/h"), ("advertised_rate", "advertised/h"),
-                       ("advertised_gap", "advertised gap")):
+        cols["unpaid %"] = [None if missing(v) else round(as_share(float(v)) * 100, 1) for v in by_project["unpaid_share"]]
+    cols["platform"] = list(by_project["platform"])
+    for col, label in (("advertised_rate", "advertised/h"), ("advertised_gap", "advertised gap")):
         if col in by_project:
-            out[label] = ["—" if missing(v) else money.format_amount(Decimal(str(v)), 2) for v in by_project[col]]
+            cols[label] = amounts(col)
     if "rate_cuts" in by_project:
-        out["rate cuts"] = by_project["rate_cuts"]
-    return out
+        cols["rate cuts"] = list(by_project["rate_cuts"])
+    return pd.DataFrame(cols)
 
 
 # -- uploads -------------------------------------------------------------------------------

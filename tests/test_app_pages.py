@@ -774,11 +774,14 @@ def test_dashboard_charts_read_at_a_glance(db):
     _open_sample("kenya-kes")
     at = _run("app_pages/dashboard.py", query={"logbook": "sample-kenya-kes"})
     at.segmented_control(key="dash_period").set_value("All time").run()
-    wage, unpaid, cal, rates = _charts(at)
+    wage, unpaid, cal, cal_phone, rates = _charts(at)
     for spec in (wage["layer"][0], unpaid, cal):
         x = spec["encoding"]["x"]
         assert x["axis"]["format"] == "%-d %b" and x["axis"]["labelAngle"] == 0, x
         assert x["timeUnit"] == "utcyearmonthdate"
+    # the phone's calendar (shown under 640 px instead of the wide one): a week a row, Monday to Sunday across
+    assert cal_phone["encoding"]["x"]["field"] == "weekday" and cal_phone["encoding"]["x"]["axis"]["labelAngle"] == 0
+    assert cal_phone["encoding"]["y"]["field"] == "week" and cal_phone["encoding"]["y"]["axis"]["format"] == "%-d %b"
     color = wage["layer"][1]["encoding"]["color"]  # the reference rule shares the lines' legend
     assert color["scale"]["domain"][-1].endswith("(reference)") and "legend" in color
     assert wage["layer"][0]["encoding"]["y"]["axis"]["format"] == ",.2f"
@@ -786,3 +789,57 @@ def test_dashboard_charts_read_at_a_glance(db):
     y = rate_layers[0]["encoding"]["y"]
     assert y["title"] == "rate (USD per task)" and y["axis"]["format"] == ",.4~f"
     assert rate_layers[0]["encoding"]["x"]["axis"]["tickCount"] == "day"
+
+
+
+def test_a_clock_in_reads_no_figures_again_and_a_clock_out_does(db, monkeypatch):
+    """The app's caches of frames and figures are keyed on the journal head without the clock
+    table: the page after a clock in is built from them (no read of the week's entries); the
+    entry a clock out saves refreshes them."""
+    from taskerlog import everyday
+
+    s = Store(db)
+    s.add_project(Project(platform="Outlier", project="Heron", currency="USD"))
+    before = s.journal_head(("clock",))
+    s.clock_start("Outlier", "Heron", "tasking", at=1_700_000_000)
+    assert s.journal_head() != before and s.journal_head(("clock",)) == before  # journaled; no figure changed
+    s.clock_stop(at=1_700_003_600)
+    assert s.journal_head(("clock",)) != before  # the work entry it saved
+    s.close()
+
+    reads = []
+    real = everyday.today_and_week
+    monkeypatch.setattr(everyday, "today_and_week", lambda *a, **k: reads.append(1) or real(*a, **k))
+    at = _run("app_pages/log.py")
+    assert len(reads) == 1
+    at.button(key="FormSubmitter:clock_in-▶ Clock in").click().run()
+    assert not at.exception and len(Store(db).running_clocks()) == 1
+    assert len(reads) == 1  # the click's run and its rerun: from the cache
+    [clock] = Store(db).running_clocks()
+    at.button(key=f"FormSubmitter:stop_{clock['id']}-Clock out").click().run()
+    assert not at.exception and not Store(db).running_clocks()
+    assert len(reads) == 2  # the saved entry counts today: read again, once
+
+
+def test_a_clock_out_warns_only_when_its_entry_earns_nothing(db):
+    """The clock-out message and its "earns nothing" warning come from one pricing of the
+    entry: a project with no rate is warned about, one with a rate is not."""
+    s = Store(db)
+    for name in ("Priced", "Unpriced"):
+        s.add_project(Project(platform="Outlier", project=name, currency="USD"))
+    s.add_rate(Rate(platform="Outlier", project="Priced", effective_at=1_600_000_000, rate="20", currency="USD"))
+    s.close()
+    from taskerlog import timeutil
+
+    for name, warned in (("Priced", False), ("Unpriced", True)):
+        with Store(db) as w:
+            w.clock_start("Outlier", name, "tasking", at=timeutil.now_epoch() - 3600)
+            [clock] = w.running_clocks()
+        at = _run("app_pages/log.py")
+        at.button(key=f"FormSubmitter:stop_{clock['id']}-Clock out").click().run()
+        assert not at.exception and not Store(db).running_clocks()
+        said = " ".join(_plain(x.value) for x in at.success)
+        assert "Clocked out: 1:00 of tasking on Outlier" in said, said
+        text = " ".join(_plain(x.value) for x in at.warning)
+        assert ("earns nothing" in text) is warned, text
+        assert bool(re.search(r"earned USD 20\.\d\d", said)) is not warned, said  # an hour and the seconds the test took

@@ -214,10 +214,19 @@ def test_project_table_is_for_reading():
                         "hours_paid": 124, "unpaid_share": 0.0325, "earned": "2540.00",
                         "effective_hourly_wage": "19.817945"}])
     t = A.project_table(bp)
+    # the key columns first: a phone shows three or four before it scrolls sideways
+    assert list(t.columns)[:4] == ["project", "effective wage/h", "hours worked", "earned"]
     assert list(t["project"]) == ["(no project)", "Genesis Dolphin"]
-    assert list(t["hours worked"]) == [17.75, 128.17]
+    assert list(t["hours worked"]) == ["17:45", "128:10"]  # h:mm, as everywhere
     assert list(t["unpaid %"]) == [100.0, 3.2]
     assert list(t["effective wage/h"]) == ["0.00", "19.82"]
+
+
+def test_hours_are_shown_as_h_mm():
+    assert A.fmt_hours(1 / 60) == "0:01"  # a 1-minute HIT, not "0.02 h"
+    assert A.fmt_hours(395.0833) == "395:05"
+    assert A.fmt_hours(0) == "0:00"
+    assert A.fmt_hours(None) == "—"
 
 
 def test_calendar_marks_every_day_of_the_period():

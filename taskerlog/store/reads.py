@@ -52,8 +52,13 @@ class Reads:
         return dict(zip([d[0] for d in cur.description], row))
 
     @_locked
-    def journal_head(self) -> tuple[int, str]:
-        row = self.conn.execute("SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1").fetchone()
+    def journal_head(self, skip: Sequence[str] = ()) -> tuple[int, str]:
+        """The latest journal entry's ``(seq, hash)``; ``skip``: tables whose changes do not
+        count (the app keys its figures on the head without ``clock``: starting a clock changes
+        no figure). Read from the end: only the trailing skipped entries are passed over."""
+        where = f" WHERE tbl NOT IN ({','.join('?' * len(skip))})" if skip else ""
+        row = self.conn.execute(f"SELECT seq, hash FROM journal{where} ORDER BY seq DESC LIMIT 1",
+                                tuple(skip)).fetchone()
         return (row[0], row[1]) if row else (0, jr.GENESIS)
 
     def journal_entries(self, table: str | None = None, actions: Sequence[str] | None = None,

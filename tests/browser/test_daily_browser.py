@@ -224,3 +224,49 @@ def test_on_a_phone_headline_figures_sit_two_to_a_row_effective_wage_first(serve
     assert first["x"] + first["width"] <= PHONE["width"] and second["x"] + second["width"] <= PHONE["width"]
     shot(page, "daily-dashboard-phone")
     ctx.close()
+
+
+def _sample(db) -> None:
+    from taskerlog import bundle
+    from taskerlog.appsupport import sample_bundles
+
+    tables, problems = bundle.read_bundle(sample_bundles()["hourly-usd"])
+    assert not problems
+    with Store(db) as s:
+        bundle.import_tables(s, tables, source="import:hourly-usd")
+
+
+def _shown(page, key: str) -> bool:
+    return page.locator(f".st-key-{key}").evaluate("e => getComputedStyle(e).display !== 'none' && e.offsetHeight > 0")
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_the_eq_calendar_and_the_project_table_read_on_the_screen_they_are_on(server, browser, viewport):
+    """All time on the sample: at 1366 px the calendar runs a week a column; at 390 px a week a
+    row (Monday to Sunday across, cells wide enough to read), the wide one hidden. The By project
+    table starts with the project, its effective wage and its hours as h:mm."""
+    _sample(server.db)
+    ctx = browser.new_context(viewport=viewport)
+    page = ctx.new_page()
+    goto(page, f"{server.url}/dashboard")
+    page.get_by_role("button", name="All time").click()
+    settle(page)
+    phone = viewport is PHONE
+    assert _shown(page, "eq_calendar_phone") is phone and _shown(page, "eq_calendar_wide") is not phone
+    cal = page.locator(f".st-key-eq_calendar_{'phone' if phone else 'wide'} .vega-embed").first
+    cal.wait_for(timeout=60_000)
+    box = cal.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"]
+    if phone:  # 7 columns across the screen, a row for each of up to 26 weeks: tall, not squeezed
+        assert box["width"] > 250 and box["height"] > 300, box
+        assert "the last with anything logged" in page.locator(".st-key-eq_calendar_phone").inner_text()
+    else:
+        assert box["width"] > box["height"], box
+    grid = page.locator('[data-testid="stDataFrame"]').last
+    grid.scroll_into_view_if_needed()
+    headers = grid.locator('[role="columnheader"]').all_inner_texts()
+    assert [h.strip() for h in headers[:3]] == ["project", "effective wage/h", "hours worked"], headers
+    cells = [c.strip() for c in grid.locator('[role="gridcell"]').all_text_contents()]
+    assert "128:10" in cells, cells  # Genesis Dolphin's hours as h:mm
+    shot(page, f"daily-dashboard-eq-calendar-{'390' if phone else '1366'}")
+    ctx.close()
