@@ -8,13 +8,14 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: run test setup browser bench lint help
+.PHONY: run test setup browser bench lint help messages
 
 help:
 	@echo "make run    - start the taskerlog app on your logbook (http://localhost:8501)"
 	@echo "make test   - install everything and run the whole test suite"
 	@echo "make bench  - run the benchmark (writes docs/performance.md)"
 	@echo "make setup  - only create .venv and install taskerlog into it"
+	@echo "make messages - extract strings to translate, update and compile the catalogues"
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -36,3 +37,10 @@ test: setup browser
 
 bench: setup
 	$(PY) bench/bench.py
+
+# docs/languages.md: extract the strings marked for translation, update every catalogue, compile.
+messages: setup
+	$(VENV)/bin/pybabel -q extract -F babel.cfg -k N_ -k pgettext:1c,2 --no-location --sort-output \
+		--project taskerlog --add-comments Translators: -o taskerlog/locale/taskerlog.pot .
+	$(VENV)/bin/pybabel -q update -i taskerlog/locale/taskerlog.pot -d taskerlog/locale -D taskerlog
+	$(VENV)/bin/pybabel -q compile -d taskerlog/locale -D taskerlog

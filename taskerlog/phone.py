@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
+from .store import partial
+
 #: 24 random bytes: 192 bits, 32 characters in the link
 KEY_BYTES = 24
 LOOPBACK_HOSTS = ("localhost", "127.0.0.1")
@@ -36,25 +38,10 @@ def key_path(db_path: Path) -> Path:
     return db_path.with_name(f"{db_path.stem}-phone.key")
 
 
-def write_secret(path: Path, data: bytes) -> None:
-    """Write a file only its owner can read, atomically (a reader sees the old or the new)."""
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
 def new_key(path: Path) -> str:
     """Make a new random key and store it (every paired phone then needs the new link)."""
     key = secrets.token_urlsafe(KEY_BYTES)
-    write_secret(path, key.encode("ascii") + b"\n")
+    partial.write_file(path, key.encode("ascii") + b"\n")
     return key
 
 
@@ -291,9 +278,9 @@ def make_cert(cert_file: Path, key_file: Path, names: Iterable[str], addrs: Iter
             .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
             .add_extension(x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
             .sign(private, hashes.SHA256()))
-    write_secret(key_file, private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+    partial.write_file(key_file, private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                                  serialization.NoEncryption()))
-    write_secret(cert_file, cert.public_bytes(serialization.Encoding.PEM))
+    partial.write_file(cert_file, cert.public_bytes(serialization.Encoding.PEM))
 
 
 def fingerprint(cert_file: Path) -> str:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..problems import fix, say
+from ..store import partial
 from ..store.journal import Problem
 
 MAX_BYTES = 100 * 1024 * 1024
@@ -61,12 +62,7 @@ def _write_once(path: Path, data: bytes) -> bool:
     if path.exists():
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".partial")
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    partial.write_file(path, data)
     try:
         os.chmod(path, 0o444)
     except OSError:

@@ -9,8 +9,8 @@ journal (it holds no records, only how to read a file) and can be deleted at any
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
+from ..store import partial
 
 
 def mappings_path(db_path: str | Path) -> Path:
@@ -40,6 +40,4 @@ def save(path: str | Path, signature: str, mapping: dict[str, str]) -> None:
     p = Path(path)
     data = load_all(p)
     data[signature] = dict(mapping)
-    tmp = p.with_name(p.name + ".partial")
-    tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True), encoding="utf-8")
-    os.replace(tmp, p)
+    partial.write_file(p, json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True))

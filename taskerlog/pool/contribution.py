@@ -40,6 +40,7 @@ from .. import timeutil
 from ..frames import LogbookFrames
 from ..model import UNPAID_KEYS
 from ..problems import fix, say
+from ..store import partial
 from .campaign import Campaign, CampaignError, canonical_json, check_month, explain, month_bounds
 
 CONTRIBUTION_FORMAT = "taskerlog-contribution/1"
@@ -474,15 +475,7 @@ def copy_secret(src_db: str | Path, dest_db: str | Path) -> Path | None:
         data = src.read_bytes()
     except FileNotFoundError:
         return None
-    tmp = dest.with_name(dest.name + ".partial")
-    tmp.unlink(missing_ok=True)
-    fd = os.open(str(tmp), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.chmod(tmp, 0o600)
-    os.replace(tmp, dest)
+    partial.write_file(dest, data)
     return dest
 
 
@@ -728,7 +721,5 @@ def build_contribution(frames: LogbookFrames, campaign: Campaign, mapping: Mappi
 
 def write_contribution(c: Contribution, path: str | Path) -> Path:
     path = Path(path)
-    tmp = path.with_name(path.name + ".partial")
-    tmp.write_text(c.to_json(), encoding="utf-8")
-    os.replace(tmp, path)
+    partial.write_file(path, c.to_json())
     return path

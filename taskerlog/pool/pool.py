@@ -61,6 +61,7 @@ import numpy as np
 import pandas as pd
 
 from ..problems import fix, say
+from ..store import partial
 from .campaign import Campaign, CampaignError, load_campaign, write_campaign
 from .contribution import MAX_FILE_BYTES, check_batch
 
@@ -206,9 +207,8 @@ def add_contributions(pool_dir: str | Path, files: Iterable[str | Path]) -> AddR
         table[c] = table[c].astype("float64")
     for c in ("pseudonym", "month", "platform", "category"):
         table[c] = table[c].astype(str)
-    tmp = pool_dir / (ROWS_FILE + ".partial")
-    table.to_parquet(tmp, index=False)
-    os.replace(tmp, pool_dir / ROWS_FILE)
+    with partial.writing(pool_dir / ROWS_FILE) as tmp:
+        table.to_parquet(tmp, index=False)
     return result
 
 

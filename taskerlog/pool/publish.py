@@ -45,6 +45,7 @@ import numpy as np
 import pandas as pd
 
 from ..problems import fix, say
+from ..store import partial
 from .campaign import Campaign, canonical_json
 from .pool import ALL, LEVELS, PoolError, load_rows, open_pool, per_worker
 
@@ -398,12 +399,7 @@ def releases(pool_dir: str | Path) -> list[Path]:
 
 
 def _write(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".partial")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        fh.write(text)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    partial.write_file(path, text)
 
 
 def fmt(v, places: int) -> str:

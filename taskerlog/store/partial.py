@@ -107,3 +107,14 @@ def writing(dest: Path, *, folder: bool = False) -> Iterator[Path]:
     finally:
         os.close(lock)
     fsync_dir(dest.parent)
+
+
+def write_file(dest: Path, data: bytes | str) -> None:
+    """Write ``data`` (text as UTF-8) to ``dest`` all at once, readable by its owner only
+    (0600 from the first byte, as every temporary file :func:`writing` makes): the worker's
+    keys, device secret, mappings, pool files and attachments."""
+    with writing(Path(dest)) as tmp:
+        with open(tmp, "wb") as fh:
+            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+            fh.flush()
+            os.fsync(fh.fileno())
