@@ -12,7 +12,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from app_pages import _clock, _gate, _narrow, _shared
+from app_pages import _charts, _clock, _gate, _narrow, _shared
 from taskerlog import appsupport, problems
 
 problems.speak(appsupport.FIXES)  # the lower layers' problems name the page or field to use
@@ -148,4 +148,4 @@ nav.run()
 # After the page is built (so it does not compete with it): get the Dashboard's figures ready. Not
 # after a run that a save ended with st.rerun (or st.stop): the run that follows the save would
 # share the CPU with reading the whole logbook; it starts the warm-up itself once its page is sent.
-_shared.warm_up(str(_shared.db_path()), _shared.head(), settings.timezone)
+_shared.warm_up(str(_shared.db_path()), _shared.head(), settings.timezone, charts=_charts.build)

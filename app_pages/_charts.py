@@ -15,7 +15,6 @@ import altair as alt
 import numpy as np
 import pandas as pd
 import streamlit as st
-from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec as _to_vega_lite
 
 from app_pages import _shared
 from taskerlog import appsupport
@@ -32,8 +31,9 @@ EQ_COLORS = alt.Scale(domain=["empty queue", "worked", "nothing logged"], range=
 
 def _spec(chart) -> dict:
     # what st.altair_chart does on every run (building and checking the Vega-Lite spec: most of the
-    # page's time), done once per state of the logbook and filter; st.vega_lite_chart then sends it
-    return _to_vega_lite(chart)
+    # page's time), done once per state of the logbook and filter with Altair's own public
+    # to_dict (data inline); st.vega_lite_chart then sends it
+    return chart.to_dict()
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)  # resource: specs are never changed, only read

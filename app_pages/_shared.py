@@ -126,10 +126,12 @@ _warming: set[tuple[str, tuple[int, str]]] = set()
 _warming_lock = threading.Lock()
 
 
-def warm_up(path: str, head: tuple[int, str], tz: str) -> None:
+def warm_up(path: str, head: tuple[int, str], tz: str, charts=None) -> None:
     """Read the logbook and work out the Dashboard's default figures (all platforms, then each
     platform) in a background thread, so that a large logbook is ready by the time the
-    worker opens the Dashboard or picks a platform."""
+    worker opens the Dashboard or picks a platform. ``charts``: the Dashboard's chart builder
+    (``_charts.build``, passed in by app.py: the charts read this module's figures), run for
+    the default filter too (about as long again)."""
     key = (path, head)
     with _warming_lock:
         if key in _warming:
@@ -144,9 +146,8 @@ def warm_up(path: str, head: tuple[int, str], tz: str) -> None:
             today = appsupport.today_in(tz, now())
             date_from, date_to = appsupport.period_bounds(appsupport.default_period(frames.work, tz, today), today)
             figures(path, head, date_from, date_to, None, None, today)
-            from app_pages import _charts  # the Dashboard's charts for that filter too (about as long again)
-
-            _charts.build(path, head, date_from, date_to, None, None, today)
+            if charts is not None:
+                charts(path, head, date_from, date_to, None, None, today)
             # the platform filter is the one most picked next: have each ready
             for platform in appsupport.names(frames.projects["platform"], frames.work["platform"]):
                 figures(path, head, date_from, date_to, platform, None, today)

@@ -11,6 +11,7 @@ import inspect
 import re
 from pathlib import Path
 
+import click
 import pytest
 
 from taskerlog import appsupport, problems
@@ -63,7 +64,7 @@ def strings(tree: ast.AST):
             yield node.lineno, node.value
 
 
-COMMANDS = sorted(cli.commands)
+COMMANDS = sorted(cli.list_commands(click.Context(cli)))  # the group loads each command lazily
 NAMES_A_COMMAND = re.compile(r"(?<![Aa] )(?<!an )(?<!the )(?<!older )taskerlog (" + "|".join(COMMANDS) + r")\b")
 NAMES_A_FLAG = re.compile(r"(?<![\w-])--[a-z][a-z-]+")
 
@@ -129,7 +130,7 @@ def test_a_problem_is_data_and_each_shell_words_its_fix():
     assert p.problem.code == "import.date_order_unknown" and dict(p.problem.params) == {"rows": 3}
     assert p.problem.fix.action == "day_first_which"
     assert p.problem.words(appsupport.FIXES).endswith("(3 such rows); say which under Options → Dates are written")
-    from taskerlog.importers import known_export
+    from taskerlog.importers.mturk import known_export
     paypal = known_export(["Date", "Time", "Name", "Gross", "Fee", "Net", "Transaction ID"])
     assert paypal == "a PayPal activity download; import it with --from paypal"
     assert paypal.problem.words(appsupport.FIXES) == ("a PayPal activity download; import it with “PayPal” under "

@@ -345,7 +345,8 @@ def test_history_preview_counts_left_out_breaks_and_asks_once_for_the_platform(s
     page.get_by_text("Nothing can be imported yet").wait_for(timeout=60_000)
     settle(page)
     problems = page.locator('[data-testid="stCode"]').first.inner_text()
-    assert problems.count("which platform is this?") == 1 and "--platform NAME" in problems
+    assert problems.count("which platform is this?") == 1 and "Options → Platform" in problems \
+        and "--platform" not in problems  # the app's words for the fix, not the command line's
     shot(page, "history-toggl-platform-question")
     assert Store(server.db).frames().work.empty
 
