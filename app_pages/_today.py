@@ -3,7 +3,8 @@ so far, and the recent entries with **Continue** (the clock again on the same pl
 project and kind) and **Duplicate** (the Past entry form filled from the entry).
 
 The figures are ``taskerlog status``'s (:func:`taskerlog.everyday.today_and_week`): only
-this week's and the last fortnight's entries are read, so the page stays quick on a big logbook.
+this week's and the last fortnight's entries are read, once for both the figures and the
+recent entries, so the page stays quick on a big logbook and after a save.
 """
 
 from __future__ import annotations
@@ -24,15 +25,23 @@ def _hours(h) -> str:
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _figures(path: str, head: tuple[int, str], today: dt.date) -> dict:
+def _glance(path: str, head: tuple[int, str], today: dt.date):
     # keyed on the journal head and the day: a rerun without a write costs nothing
-    return everyday.today_and_week(_shared.current_store(), _shared.now())
+    return everyday.glance(_shared.current_store(), _shared.now(), recent=RECENT)
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
-def _recent_rows(path: str, head: tuple[int, str], today: dt.date) -> list[dict]:
-    return usecases.entries(_shared.current_store(), usecases.EntryQuery(
-        date_from=today - dt.timedelta(days=13), date_to=today, last=RECENT))
+def _figures(path: str, head: tuple[int, str], today: dt.date) -> dict:
+    return _glance(path, head, today)[0]
+
+
+def saved_row(store, wid: int) -> dict:
+    """The row of the entry ``wid`` just saved (as ``taskerlog entries`` shows it, with its
+    pay), for the save's message and its "earns nothing" warning: taken from the glance's one
+    read of this week and the last fortnight, which the page after the save shows anyway (so
+    it is cached for that run), when the entry starts in those days; else read alone."""
+    today = appsupport.today_in(store.settings().timezone, _shared.now())
+    row = _glance(str(_shared.db_path()), _shared.head(), today)[1](wid)
+    return row if row is not None else usecases.entries(store, usecases.EntryQuery(ids=frozenset({wid})))[0]
 
 
 def glance(store, tz: str, home: str, choices: list, clocks: list[dict]) -> None:
@@ -59,7 +68,7 @@ def glance(store, tz: str, home: str, choices: list, clocks: list[dict]) -> None
 
 def _recent(store, tz: str, home: str, choices: list, clocks: list[dict], now: int) -> None:
     today = appsupport.today_in(tz, now)
-    rows = _recent_rows(str(_shared.db_path()), _shared.head(), today)
+    rows = _figures(str(_shared.db_path()), _shared.head(), today)["recent"]
     if not rows:
         st.caption("No entries in the last two weeks yet: what you log appears here, ready to continue.")
         return

@@ -72,7 +72,7 @@ def list_entries(frames, query: EntryQuery = EntryQuery(), prepared=None) -> lis
 
     tz = frames.settings.timezone
     w = _matching(frames.work, tz, query)
-    p = prepared if prepared is not None else metrics.prepare(dataclasses.replace(frames, work=w))
+    p = prepared if prepared is not None else metrics.prepare(dataclasses.replace(frames, work=w), pay_only=True)
     rows = np.flatnonzero(np.isin(p.work_ids, w["id"].to_numpy(dtype=np.int64)))
     pay = {int(p.work_ids[i]): (int(p.pay[i]), bool(p.pay_missing[i]), bool(p.earning_status[i])) for i in rows}
     unpriced = ({u["id"]: u for u in metrics.unpriced_entries(p)} if p.unpriced[rows].any() else {})
