@@ -78,11 +78,9 @@ def saved_message(store, wid: int, verb: str = "Clocked out", seen: dict | None 
     """``Clocked out: 1:30 of tasking on Outlier · X, earned USD 30.00.`` The entry is saved
     already: if its pay cannot be worked out for the message, the message says so instead.
     ``seen``: where to keep the entry's row, for :func:`unpriced_warning`."""
-    from app_pages import _today
-
     home = store.settings().home_currency
     try:
-        row = _today.saved_row(store, wid)
+        row = _shared.saved_row(store, wid)
         if seen is not None:
             seen[wid] = row
         return f"{verb}: {everyday.entry_summary(row, home)}."
@@ -93,10 +91,8 @@ def saved_message(store, wid: int, verb: str = "Clocked out", seen: dict | None 
 def unpriced_warning(store, wid: int, seen: dict | None = None) -> str | None:
     """Why the saved entry earns nothing and the fix (``appsupport.unpriced_warning``'s words),
     or None, from the entry's row as the message read it (``seen``) or as the page after the
-    save reads it (:func:`app_pages._today.saved_row`): a save prices its entry once."""
-    from app_pages import _today
-
-    row = (seen or {}).get(wid) or _today.saved_row(store, wid)
+    save reads it (:func:`app_pages._shared.saved_row`): a save prices its entry once."""
+    row = (seen or {}).get(wid) or _shared.saved_row(store, wid)
     note = row["unpriced_note"] if row["unpriced"] is not None else None
     return None if note is None else note[:1].upper() + note[1:]
 

@@ -2,7 +2,7 @@
 so far, and the recent entries with **Continue** (the clock again on the same platform,
 project and kind) and **Duplicate** (the Past entry form filled from the entry).
 
-The figures are ``taskerlog status``'s (:func:`taskerlog.everyday.today_and_week`): only
+The figures are ``taskerlog status``'s (:func:`taskerlog.usecases.glance`): only
 this week's and the last fortnight's entries are read, once for both the figures and the
 recent entries, so the page stays quick on a big logbook and after a save.
 """
@@ -14,39 +14,15 @@ import datetime as dt
 import streamlit as st
 
 from app_pages import _clock, _shared
-from taskerlog import appsupport, everyday, render, timeutil, usecases
-
-RECENT = 6
-"""How many recent entries are offered to continue or duplicate."""
-
+from taskerlog import appsupport, render, timeutil
 
 def _hours(h) -> str:
     return "—" if h is None else render.hm(round(float(h) * 3600))
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
-def _glance(path: str, head: tuple[int, str], today: dt.date):
-    # keyed on the journal head and the day: a rerun without a write costs nothing
-    return everyday.glance(_shared.current_store(), _shared.now(), recent=RECENT)
-
-
-def _figures(path: str, head: tuple[int, str], today: dt.date) -> dict:
-    return _glance(path, head, today)[0]
-
-
-def saved_row(store, wid: int) -> dict:
-    """The row of the entry ``wid`` just saved (as ``taskerlog entries`` shows it, with its
-    pay), for the save's message and its "earns nothing" warning: taken from the glance's one
-    read of this week and the last fortnight, which the page after the save shows anyway (so
-    it is cached for that run), when the entry starts in those days; else read alone."""
-    today = appsupport.today_in(store.settings().timezone, _shared.now())
-    row = _glance(str(_shared.db_path()), _shared.head(), today)[1](wid)
-    return row if row is not None else usecases.entries(store, usecases.EntryQuery(ids=frozenset({wid})))[0]
-
-
 def glance(store, tz: str, home: str, choices: list, clocks: list[dict]) -> None:
     now = _shared.now()
-    fig = _figures(str(_shared.db_path()), _shared.head(), appsupport.today_in(tz, now))
+    fig = _shared.glance(appsupport.today_in(tz, now))
     st.subheader("Today and this week")
     if fig["problem"]:
         st.info(f"The figures cannot be worked out yet: {appsupport.literal(fig['problem'])}")
@@ -68,7 +44,7 @@ def glance(store, tz: str, home: str, choices: list, clocks: list[dict]) -> None
 
 def _recent(store, tz: str, home: str, choices: list, clocks: list[dict], now: int) -> None:
     today = appsupport.today_in(tz, now)
-    rows = _figures(str(_shared.db_path()), _shared.head(), today)["recent"]
+    rows = _shared.glance(today)["recent"]
     if not rows:
         st.caption("No entries in the last two weeks yet: what you log appears here, ready to continue.")
         return

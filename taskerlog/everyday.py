@@ -15,14 +15,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any
 
 from . import render, timeutil
 from .problems import fix, say
 
 LONG_CLOCK_KEY = "long_clock_hours"
-RECENT_DAYS = 14
-"""The recent entries of :func:`today_and_week` are those of the last fortnight (today included)."""
 DEFAULT_LONG_CLOCK_HOURS = Decimal(8)
 
 
@@ -157,48 +155,37 @@ def amount_text(text: str | None) -> str | None:
 def today_and_week(store, now: int) -> dict[str, Any]:
     """Today's and this week's figures (``taskerlog status``; the Log page's glance). Reads
     only this week's entries, so it is quick on a big logbook. Running clocks are not counted."""
-    return glance(store, now)[0]
-
-
-def glance(store, now: int, recent: int = 0) -> tuple[dict[str, Any], Callable[[int], dict[str, Any] | None]]:
-    """:func:`today_and_week`'s figures and, with ``recent``, the last ``recent`` entries of the
-    last fortnight (``recent``, as :func:`taskerlog.usecases.list_entries` gives them; the Log
-    page's recent entries), all from one ``store.frames`` and one ``metrics.prepare``. Also
-    ``row(id)``: an entry of that read (this week and the last fortnight) as the same kind of
-    row, or None when it starts outside them: a save's message and warning read nothing more."""
-    from . import metrics, usecases
-
-    s = store.settings()
-    tz = s.timezone
+    tz = store.settings().timezone
     today = timeutil.to_local(now, tz).date()
     monday = timeutil.week_monday(today)
-    first = min(monday, today - dt.timedelta(days=RECENT_DAYS - 1)) if recent else monday
-    span = (timeutil.local_midnight(first, tz), timeutil.local_midnight(monday + dt.timedelta(days=7), tz))
-    frames = store.frames(work_start=span)
+    frames = store.frames(work_start=(timeutil.local_midnight(monday, tz),
+                                      timeutil.local_midnight(monday + dt.timedelta(days=7), tz)))
+    return figures(frames, today)[0]
+
+
+def figures(frames, today: dt.date) -> tuple[dict[str, Any], Any]:
+    """:func:`today_and_week`'s figures of ``frames`` (which hold at least this week's entries),
+    and the ``metrics.prepare`` they came from (None when the figures could not be worked out:
+    ``problem`` says why), for the caller to reuse."""
+    from . import metrics
+
+    monday = timeutil.week_monday(today)
     out: dict[str, Any] = {"today": None, "week": None, "problem": None}
-    prepared = None
     try:
         prepared = metrics.prepare(frames)
         d = metrics.compute(frames, date_from=today, date_to=today, breakdowns=False, today=today,
                             prepared=prepared)
         w = metrics.compute(frames, date_from=monday, date_to=monday + dt.timedelta(days=6),
                             breakdowns=False, today=today, prepared=prepared)
-        out["today"] = {"date": today.isoformat(), "hours_worked": d["hours_worked"],
-                        "hours_paid": d["hours_paid"], "earned": d["earned"],
-                        "effective_hourly_wage": d["effective_hourly_wage"]}
-        out["week"] = {"week": timeutil.iso_week_label(today), "from": monday.isoformat(),
-                       "to": (monday + dt.timedelta(days=6)).isoformat(),
-                       "hours_worked": w["hours_worked"], "hours_paid": w["hours_paid"], "earned": w["earned"],
-                       "effective_hourly_wage": w["effective_hourly_wage"],
-                       "paid_hourly_rate": w["paid_hourly_rate"], "eq_days": w.get("eq_days")}
     except metrics.MetricsError as exc:
         out["problem"] = str(exc)
-        prepared = None  # the entries are listed all the same, each priced on its own
-    if recent:
-        out["recent"] = usecases.list_entries(frames, usecases.EntryQuery(
-            date_from=today - dt.timedelta(days=RECENT_DAYS - 1), date_to=today, last=recent), prepared=prepared)
-
-    def row(wid: int) -> dict[str, Any] | None:
-        found = usecases.list_entries(frames, usecases.EntryQuery(ids=frozenset({int(wid)})), prepared=prepared)
-        return found[0] if found else None
-    return out, row
+        return out, None
+    out["today"] = {"date": today.isoformat(), "hours_worked": d["hours_worked"],
+                    "hours_paid": d["hours_paid"], "earned": d["earned"],
+                    "effective_hourly_wage": d["effective_hourly_wage"]}
+    out["week"] = {"week": timeutil.iso_week_label(today), "from": monday.isoformat(),
+                   "to": (monday + dt.timedelta(days=6)).isoformat(),
+                   "hours_worked": w["hours_worked"], "hours_paid": w["hours_paid"], "earned": w["earned"],
+                   "effective_hourly_wage": w["effective_hourly_wage"],
+                   "paid_hourly_rate": w["paid_hourly_rate"], "eq_days": w.get("eq_days")}
+    return out, prepared

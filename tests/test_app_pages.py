@@ -796,7 +796,7 @@ def test_a_clock_in_reads_no_figures_again_and_a_clock_out_does(db, monkeypatch)
     """The app's caches of frames and figures are keyed on the journal head without the clock
     table: the page after a clock in is built from them (no read of the week's entries); the
     entry a clock out saves refreshes them."""
-    from taskerlog import everyday
+    from taskerlog import usecases
 
     s = Store(db)
     s.add_project(Project(platform="Outlier", project="Heron", currency="USD"))
@@ -808,8 +808,8 @@ def test_a_clock_in_reads_no_figures_again_and_a_clock_out_does(db, monkeypatch)
     s.close()
 
     reads = []
-    real = everyday.glance
-    monkeypatch.setattr(everyday, "glance", lambda *a, **k: reads.append(1) or real(*a, **k))
+    real = usecases.glance
+    monkeypatch.setattr(usecases, "glance", lambda *a, **k: reads.append(1) or real(*a, **k))
     at = _run("app_pages/log.py")
     assert len(reads) == 1
     at.button(key="FormSubmitter:clock_in-▶ Clock in").click().run()

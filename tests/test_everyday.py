@@ -79,7 +79,7 @@ def test_threshold_setting_is_journaled_and_checked(tmp_path):
 
 
 def test_one_read_gives_today_the_week_the_recent_entries_and_a_saved_entrys_row(tmp_path):
-    """everyday.glance: the Log page's figures, recent entries and a just-saved entry's row from
+    """usecases.glance: the Log page's figures, recent entries and a just-saved entry's row from
     one read of this week and the last fortnight; an entry outside those days is not in it."""
     from taskerlog import usecases
     from taskerlog.model import Logbook, Project, Rate, WorkEntry
@@ -97,7 +97,7 @@ def test_one_read_gives_today_the_week_the_recent_entries_and_a_saved_entrys_row
     reads = []
     real = s.frames
     s.frames = lambda **k: reads.append(k) or real(**k)
-    fig, row = everyday.glance(s, local("2026-03-10 12:00"), recent=6)
+    fig, row = usecases.glance(s, local("2026-03-10 12:00"), recent=6)
     assert len(reads) == 1
     # today 1.5 h × 20 = 30; this week 4 h = 80 (1 March is last week's)
     assert fig["today"]["hours_worked"] == Decimal("1.5") and Decimal(fig["today"]["earned"]) == 30
