@@ -98,8 +98,9 @@ def unpriced_warning(store, wid: int, seen: dict | None = None) -> str | None:
 
 
 def _stop(store, c: dict, at: int | None = None, **fields) -> None:
-    def action():
-        return store.clock_stop(clock_id=c["id"], at=at, source=_shared.SOURCE, **fields)
+    def action():  # "now" is the app's clock (time is an argument), read when the save runs
+        return store.clock_stop(clock_id=c["id"], at=_shared.now() if at is None else at, source=_shared.SOURCE,
+                                **fields)
     seen: dict = {}
     _shared.write(action, lambda wid: saved_message(store, wid, seen=seen),
                   warn=lambda wid: unpriced_warning(store, wid, seen))
