@@ -78,11 +78,9 @@ def saved_message(store, wid: int, verb: str = "Clocked out", seen: dict | None 
     """``Clocked out: 1:30 of tasking on Outlier · X, earned USD 30.00.`` The entry is saved
     already: if its pay cannot be worked out for the message, the message says so instead.
     ``seen``: where to keep the entry's row, for :func:`unpriced_warning`."""
-    from taskerlog import usecases
-
     home = store.settings().home_currency
     try:
-        row = usecases.entries(store, usecases.EntryQuery(ids=frozenset({wid})))[0]
+        row = _shared.saved_row(store, wid)
         if seen is not None:
             seen[wid] = row
         return f"{verb}: {everyday.entry_summary(row, home)}."
@@ -90,11 +88,13 @@ def saved_message(store, wid: int, verb: str = "Clocked out", seen: dict | None 
         return f"{verb}: entry #{wid} saved (its pay could not be shown: {exc})."
 
 
-def unpriced_warning(store, wid: int, seen: dict) -> str | None:
-    """``appsupport.unpriced_warning``, not worked out again when the row read for the message
-    (``seen``) shows the entry is priced: a clock out prices its entry once, not twice."""
-    row = seen.get(wid)
-    return None if row is not None and row["unpriced"] is None else appsupport.unpriced_warning(store, wid)
+def unpriced_warning(store, wid: int, seen: dict | None = None) -> str | None:
+    """Why the saved entry earns nothing and the fix (``appsupport.unpriced_warning``'s words),
+    or None, from the entry's row as the message read it (``seen``) or as the page after the
+    save reads it (:func:`app_pages._shared.saved_row`): a save prices its entry once."""
+    row = (seen or {}).get(wid) or _shared.saved_row(store, wid)
+    note = row["unpriced_note"] if row["unpriced"] is not None else None
+    return None if note is None else note[:1].upper() + note[1:]
 
 
 def _stop(store, c: dict, at: int | None = None, **fields) -> None:

@@ -8,6 +8,7 @@ engineers can call :func:`current_store` / :func:`current_frames` or read that k
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import logging
 import re
 import threading
@@ -19,7 +20,7 @@ from typing import Any, Iterator
 import streamlit as st
 from pydantic import ValidationError
 
-from taskerlog import appsupport, metrics, money, timeutil
+from taskerlog import appsupport, metrics, money, timeutil, usecases
 from taskerlog.explain import explain_validation
 from taskerlog.frames import LogbookFrames
 from taskerlog.store import Store, StoreError
@@ -164,6 +165,31 @@ def _light(path: str, head: tuple[int, str]) -> tuple[LogbookFrames, list[str]]:
     platforms = s.rows("platforms")
     return (appsupport.light_frames(s.settings(), s.rows("projects"), platforms, s.rows("eq")),
             sorted(p["name"] for p in platforms))
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _glance(path: str, head: tuple[int, str], today: dt.date):
+    # keyed on the journal head and the day: a rerun without a write costs nothing
+    return usecases.glance(_store(path), now(), recent=RECENT)
+
+
+RECENT = 6
+"""How many recent entries the Log page offers to continue or duplicate."""
+
+
+def glance(today: dt.date) -> dict:
+    """The Log page's *Today and this week* and recent entries (``usecases.glance``, cached)."""
+    return _glance(str(db_path()), head(), today)[0]
+
+
+def saved_row(store, wid: int) -> dict:
+    """The row of the entry ``wid`` just saved (as ``taskerlog entries`` shows it, with its
+    pay), for the save's message and its "earns nothing" warning: taken from the glance's one
+    read of this week and the last fortnight, which the page after the save shows anyway (so
+    it is cached for that run), when the entry starts in those days; else read alone."""
+    today = appsupport.today_in(store.settings().timezone, now())
+    row = _glance(str(db_path()), head(), today)[1](wid)
+    return row if row is not None else usecases.entries(store, usecases.EntryQuery(ids=frozenset({wid})))[0]
 
 
 def light_frames() -> tuple[LogbookFrames, list[str]]:

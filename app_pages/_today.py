@@ -2,8 +2,9 @@
 so far, and the recent entries with **Continue** (the clock again on the same platform,
 project and kind) and **Duplicate** (the Past entry form filled from the entry).
 
-The figures are ``taskerlog status``'s (:func:`taskerlog.everyday.today_and_week`): only
-this week's and the last fortnight's entries are read, so the page stays quick on a big logbook.
+The figures are ``taskerlog status``'s (:func:`taskerlog.usecases.glance`): only
+this week's and the last fortnight's entries are read, once for both the figures and the
+recent entries, so the page stays quick on a big logbook and after a save.
 """
 
 from __future__ import annotations
@@ -13,31 +14,15 @@ import datetime as dt
 import streamlit as st
 
 from app_pages import _clock, _shared
-from taskerlog import appsupport, everyday, render, timeutil, usecases
-
-RECENT = 6
-"""How many recent entries are offered to continue or duplicate."""
-
+from taskerlog import appsupport, render, timeutil
 
 def _hours(h) -> str:
     return "—" if h is None else render.hm(round(float(h) * 3600))
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
-def _figures(path: str, head: tuple[int, str], today: dt.date) -> dict:
-    # keyed on the journal head and the day: a rerun without a write costs nothing
-    return everyday.today_and_week(_shared.current_store(), _shared.now())
-
-
-@st.cache_resource(show_spinner=False, max_entries=8)
-def _recent_rows(path: str, head: tuple[int, str], today: dt.date) -> list[dict]:
-    return usecases.entries(_shared.current_store(), usecases.EntryQuery(
-        date_from=today - dt.timedelta(days=13), date_to=today, last=RECENT))
-
-
 def glance(store, tz: str, home: str, choices: list, clocks: list[dict]) -> None:
     now = _shared.now()
-    fig = _figures(str(_shared.db_path()), _shared.head(), appsupport.today_in(tz, now))
+    fig = _shared.glance(appsupport.today_in(tz, now))
     st.subheader("Today and this week")
     if fig["problem"]:
         st.info(f"The figures cannot be worked out yet: {appsupport.literal(fig['problem'])}")
@@ -59,7 +44,7 @@ def glance(store, tz: str, home: str, choices: list, clocks: list[dict]) -> None
 
 def _recent(store, tz: str, home: str, choices: list, clocks: list[dict], now: int) -> None:
     today = appsupport.today_in(tz, now)
-    rows = _recent_rows(str(_shared.db_path()), _shared.head(), today)
+    rows = _shared.glance(today)["recent"]
     if not rows:
         st.caption("No entries in the last two weeks yet: what you log appears here, ready to continue.")
         return

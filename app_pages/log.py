@@ -107,7 +107,7 @@ with t_past:
                     source=_shared.SOURCE)
             _shared.write(save_past, f"Saved {kind} on {appsupport.choice_label(pair)} {day} {start:%H:%M}-{end:%H:%M}"
                                      f"{span_note}.", form="past_entry",
-                          warn=lambda wid: appsupport.unpriced_warning(store, wid))
+                          warn=lambda wid: _clock.unpriced_warning(store, wid))
 
 platforms = _forms.platforms(frames, platform_names)
 

@@ -155,14 +155,21 @@ def amount_text(text: str | None) -> str | None:
 def today_and_week(store, now: int) -> dict[str, Any]:
     """Today's and this week's figures (``taskerlog status``; the Log page's glance). Reads
     only this week's entries, so it is quick on a big logbook. Running clocks are not counted."""
-    from . import metrics
-
-    s = store.settings()
-    tz = s.timezone
+    tz = store.settings().timezone
     today = timeutil.to_local(now, tz).date()
     monday = timeutil.week_monday(today)
     frames = store.frames(work_start=(timeutil.local_midnight(monday, tz),
                                       timeutil.local_midnight(monday + dt.timedelta(days=7), tz)))
+    return figures(frames, today)[0]
+
+
+def figures(frames, today: dt.date) -> tuple[dict[str, Any], Any]:
+    """:func:`today_and_week`'s figures of ``frames`` (which hold at least this week's entries),
+    and the ``metrics.prepare`` they came from (None when the figures could not be worked out:
+    ``problem`` says why), for the caller to reuse."""
+    from . import metrics
+
+    monday = timeutil.week_monday(today)
     out: dict[str, Any] = {"today": None, "week": None, "problem": None}
     try:
         prepared = metrics.prepare(frames)
@@ -170,14 +177,15 @@ def today_and_week(store, now: int) -> dict[str, Any]:
                             prepared=prepared)
         w = metrics.compute(frames, date_from=monday, date_to=monday + dt.timedelta(days=6),
                             breakdowns=False, today=today, prepared=prepared)
-        out["today"] = {"date": today.isoformat(), "hours_worked": d["hours_worked"],
-                        "hours_paid": d["hours_paid"], "earned": d["earned"],
-                        "effective_hourly_wage": d["effective_hourly_wage"]}
-        out["week"] = {"week": timeutil.iso_week_label(today), "from": monday.isoformat(),
-                       "to": (monday + dt.timedelta(days=6)).isoformat(),
-                       "hours_worked": w["hours_worked"], "hours_paid": w["hours_paid"], "earned": w["earned"],
-                       "effective_hourly_wage": w["effective_hourly_wage"],
-                       "paid_hourly_rate": w["paid_hourly_rate"], "eq_days": w.get("eq_days")}
     except metrics.MetricsError as exc:
         out["problem"] = str(exc)
-    return out
+        return out, None
+    out["today"] = {"date": today.isoformat(), "hours_worked": d["hours_worked"],
+                    "hours_paid": d["hours_paid"], "earned": d["earned"],
+                    "effective_hourly_wage": d["effective_hourly_wage"]}
+    out["week"] = {"week": timeutil.iso_week_label(today), "from": monday.isoformat(),
+                   "to": (monday + dt.timedelta(days=6)).isoformat(),
+                   "hours_worked": w["hours_worked"], "hours_paid": w["hours_paid"], "earned": w["earned"],
+                   "effective_hourly_wage": w["effective_hourly_wage"],
+                   "paid_hourly_rate": w["paid_hourly_rate"], "eq_days": w.get("eq_days")}
+    return out, prepared

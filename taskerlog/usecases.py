@@ -20,7 +20,7 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, Callable
 
 from . import money, render, timeutil
 
@@ -72,11 +72,41 @@ def list_entries(frames, query: EntryQuery = EntryQuery(), prepared=None) -> lis
 
     tz = frames.settings.timezone
     w = _matching(frames.work, tz, query)
-    p = prepared if prepared is not None else metrics.prepare(dataclasses.replace(frames, work=w))
+    p = prepared if prepared is not None else metrics.prepare(dataclasses.replace(frames, work=w), pay_only=True)
     rows = np.flatnonzero(np.isin(p.work_ids, w["id"].to_numpy(dtype=np.int64)))
     pay = {int(p.work_ids[i]): (int(p.pay[i]), bool(p.pay_missing[i]), bool(p.earning_status[i])) for i in rows}
     unpriced = ({u["id"]: u for u in metrics.unpriced_entries(p)} if p.unpriced[rows].any() else {})
     return [_entry_row(r, tz, pay.get(int(r["id"])), unpriced.get(int(r["id"]))) for r in w.to_dict("records")]
+
+
+RECENT_DAYS = 14
+"""The recent entries of :func:`glance` are those of the last fortnight (today included)."""
+
+
+def glance(store, now: int, recent: int = 0) -> tuple[dict[str, Any], Callable[[int], dict[str, Any] | None]]:
+    """The Log page's glance from one ``store.frames`` and one ``metrics.prepare``: today's and
+    this week's figures (``everyday.today_and_week``'s, ``taskerlog status``'s) and, with
+    ``recent``, the last ``recent`` entries of the last fortnight (``recent``, as
+    :func:`list_entries` gives them). Also ``row(id)``: an entry of that read (this week and
+    the last fortnight) as the same kind of row, or None when it starts outside them, so that
+    a save's message and warning read nothing more."""
+    from . import everyday
+
+    tz = store.settings().timezone
+    today = timeutil.to_local(now, tz).date()
+    monday = timeutil.week_monday(today)
+    first = min(monday, today - dt.timedelta(days=RECENT_DAYS - 1)) if recent else monday
+    frames = store.frames(work_start=(timeutil.local_midnight(first, tz),
+                                      timeutil.local_midnight(monday + dt.timedelta(days=7), tz)))
+    out, prepared = everyday.figures(frames, today)  # prepared None: each entry is priced on its own
+    if recent:
+        out["recent"] = list_entries(frames, EntryQuery(date_from=today - dt.timedelta(days=RECENT_DAYS - 1),
+                                                        date_to=today, last=recent), prepared=prepared)
+
+    def row(wid: int) -> dict[str, Any] | None:
+        found = list_entries(frames, EntryQuery(ids=frozenset({int(wid)})), prepared=prepared)
+        return found[0] if found else None
+    return out, row
 
 
 def _matching(work, tz: str, q: EntryQuery):

@@ -796,7 +796,7 @@ def test_a_clock_in_reads_no_figures_again_and_a_clock_out_does(db, monkeypatch)
     """The app's caches of frames and figures are keyed on the journal head without the clock
     table: the page after a clock in is built from them (no read of the week's entries); the
     entry a clock out saves refreshes them."""
-    from taskerlog import everyday
+    from taskerlog import usecases
 
     s = Store(db)
     s.add_project(Project(platform="Outlier", project="Heron", currency="USD"))
@@ -808,8 +808,8 @@ def test_a_clock_in_reads_no_figures_again_and_a_clock_out_does(db, monkeypatch)
     s.close()
 
     reads = []
-    real = everyday.today_and_week
-    monkeypatch.setattr(everyday, "today_and_week", lambda *a, **k: reads.append(1) or real(*a, **k))
+    real = usecases.glance
+    monkeypatch.setattr(usecases, "glance", lambda *a, **k: reads.append(1) or real(*a, **k))
     at = _run("app_pages/log.py")
     assert len(reads) == 1
     at.button(key="FormSubmitter:clock_in-▶ Clock in").click().run()
@@ -822,6 +822,34 @@ def test_a_clock_in_reads_no_figures_again_and_a_clock_out_does(db, monkeypatch)
     at.button(key=f"FormSubmitter:stop_{clock['id']}-Clock out").click().run()
     assert not at.exception and not Store(db).running_clocks()
     assert len(reads) == 2  # the saved entry counts today: read again, once
+
+
+def test_a_past_entry_saved_reads_the_logbook_once_for_its_warning_and_the_page_after(db, monkeypatch):
+    """Saving an entry of today on a project with no rate: the "earns nothing" warning, Today
+    and this week and the recent entries all come from one read of the week's entries (they
+    were three reads, each pricing again: issue 23's 0.3 s for a save)."""
+    import threading
+
+    s = Store(db)
+    s.add_project(Project(platform="Outlier", project="Unpriced", currency="USD"))
+    s.close()
+    at = _run("app_pages/log.py")
+    reads = []
+    real = Store.frames
+
+    def counted(self, *a, **k):
+        # the reads of work entries by this page's runs (not the Dashboard's, in the background;
+        # not the rate form's read of the rates alone)
+        if not threading.current_thread().name.startswith("taskerlog-warm-up") and k.get("work_ids") != []:
+            reads.append(k)
+        return real(self, *a, **k)
+    monkeypatch.setattr(Store, "frames", counted)
+    at.button(key="FormSubmitter:past_entry-Save entry").click().run()  # the hour just past, on Unpriced
+    assert not at.exception
+    assert "earns nothing" in " ".join(_plain(w.value) for w in at.warning)
+    assert len(reads) == 1, reads
+    assert len(Store(db).frames().work) == 1
+    assert len([c for c in at.get("text") if "Outlier · Unpriced — tasking" in c.value]) == 1  # in the recent entries
 
 
 def test_a_clock_out_warns_only_when_its_entry_earns_nothing(db):

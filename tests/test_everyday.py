@@ -78,6 +78,38 @@ def test_threshold_setting_is_journaled_and_checked(tmp_path):
     assert everyday.long_clock_hours(s) == Decimal("10.5")
 
 
+def test_one_read_gives_today_the_week_the_recent_entries_and_a_saved_entrys_row(tmp_path):
+    """usecases.glance: the Log page's figures, recent entries and a just-saved entry's row from
+    one read of this week and the last fortnight; an entry outside those days is not in it."""
+    from taskerlog import usecases
+    from taskerlog.model import Logbook, Project, Rate, WorkEntry
+
+    s = Store(tmp_path / "l.sqlite")
+    s.set_settings(Logbook(home_currency="USD", timezone=TZ))
+    s.add_project(Project(platform="Outlier", project=GD, currency="USD"))
+    s.add_rate(Rate(platform="Outlier", project=GD, effective_at=local("2026-03-01 00:00"), rate="20"))
+    ids = [s.add_work(WorkEntry(platform="Outlier", project=GD, kind="tasking", start=local(a), end=local(b)))
+           for a, b in (("2026-03-01 09:00", "2026-03-01 10:00"),  # Sunday 1 March: 9 days before, last week
+                        ("2026-03-09 09:00", "2026-03-09 11:30"),  # Monday: this week
+                        ("2026-03-10 08:00", "2026-03-10 09:30"))]  # today
+    old = s.add_work(WorkEntry(platform="Outlier", project=GD, kind="tasking", start=local("2026-02-20 09:00"),
+                               end=local("2026-02-20 10:00")))  # before the fortnight
+    reads = []
+    real = s.frames
+    s.frames = lambda **k: reads.append(k) or real(**k)
+    fig, row = usecases.glance(s, local("2026-03-10 12:00"), recent=6)
+    assert len(reads) == 1
+    # today 1.5 h × 20 = 30; this week 4 h = 80 (1 March is last week's)
+    assert fig["today"]["hours_worked"] == Decimal("1.5") and Decimal(fig["today"]["earned"]) == 30
+    assert fig["week"]["hours_worked"] == 4 and Decimal(fig["week"]["earned"]) == 80
+    assert [r["id"] for r in fig["recent"]] == ids  # the fortnight's, oldest first; not 20 February
+    assert row(ids[2])["pay_home"] == Decimal("30.00") and row(ids[0])["pay_home"] == Decimal("20.00")
+    assert row(old) is None and len(reads) == 1
+    s.frames = real
+    assert row(ids[1]) == usecases.entries(s, usecases.EntryQuery(ids=frozenset({ids[1]})))[0]
+    assert {k: v for k, v in fig.items() if k != "recent"} == everyday.today_and_week(s, local("2026-03-10 12:00"))
+
+
 # -- the command line ------------------------------------------------------------------------
 def _setup(run, clock):
     run("settings", "--timezone", TZ)

@@ -128,6 +128,35 @@ def test_per_task_pay_training_rate_and_currency_conversion(store):
     assert m["units"] == 160
 
 
+def test_pay_only_prepares_the_same_pay_and_compute_refuses_it(store):
+    """prepare(pay_only=True), for a saved entry's message: each entry's pay (per task, training
+    rate, converted at the day's rate) exactly as the whole prepare, and why one is unpriced;
+    compute() will not take it (its rate history, payouts and expenses are not derived)."""
+    tz = "Africa/Nairobi"
+    store.set_settings(Logbook(home_currency="KES", timezone=tz))
+    store.add_project(Project(platform="Remotasks", project="Boxes", pay_model="per_task", currency="USD"))
+    store.add_rate(Rate(platform="Remotasks", project="Boxes", effective_at=t("2026-04-01T00:00", tz),
+                        rate="0.05", unit="task", currency="USD"))
+    store.add_rate(Rate(platform="Remotasks", project="Boxes", effective_at=t("2026-04-01T00:00", tz),
+                        rate="0.02", unit="task", currency="USD", applies_to="training"))
+    store.add_fx(FxRate(date=dt.date(2026, 4, 1), currency="USD", rate="129.50"))
+    store.add_payout(Payout(platform="Remotasks", paid_at=t("2026-04-03T12:00", tz), amount="5", currency="USD"))
+    work(store, "2026-04-02T08:00", "2026-04-02T10:00", project="Boxes", platform="Remotasks", units=100, tz=tz)
+    work(store, "2026-04-02T10:00", "2026-04-02T11:00", project="Boxes", platform="Remotasks", units=50,
+         kind="training", tz=tz)
+    work(store, "2026-03-31T08:00", "2026-03-31T09:00", project="Boxes", platform="Remotasks", units=10, tz=tz)
+    frames = store.frames()
+    whole, light = metrics.prepare(frames), metrics.prepare(frames, pay_only=True)
+    # 100 × 0.05 USD = 5 USD × 129.50 = 647.50 KES; 50 × 0.02 = 1 USD = 129.50 KES; 31 March: before any rate
+    assert sorted(light.pay.tolist()) == [0, 129_500_000, 647_500_000]
+    assert light.pay.tolist() == whole.pay.tolist() and light.work_ids.tolist() == whole.work_ids.tolist()
+    assert metrics.unpriced_entries(light) == metrics.unpriced_entries(whole)
+    assert [u["reason"] for u in metrics.unpriced_entries(light)] == ["no_rate"]
+    assert len(whole.payouts) == 1 and len(light.payouts) == 0
+    with pytest.raises(TypeError, match="pay_only"):
+        metrics.compute(prepared=light)
+
+
 def test_missing_exchange_rate_is_an_error_naming_currency_and_date(store):
     store.set_settings(Logbook(home_currency="KES", timezone="UTC"))
     store.add_project(Project(platform="R", project="X", currency="USD"))

@@ -53,6 +53,8 @@ def compute(frames: LogbookFrames | None = None, *, date_from: dt.date | None = 
             raise TypeError("compute() needs frames or prepared")
         prepared = prepare(frames)
     p = prepared
+    if p.pay_only:
+        raise TypeError("compute() needs a whole prepare(), not prepare(pay_only=True)")
     if date_from and date_to and date_to < date_from:
         raise MetricsError(f"the period ends ({date_to}) before it starts ({date_from})")
     lo = date_from.toordinal() if date_from else None

@@ -70,6 +70,7 @@ class Prepared:
     last_day: int | None
     advertised_cache: dict = field(default_factory=dict)
     rate_columns: dict = field(default_factory=dict)  # rate_changes as arrays, filled when first needed
+    pay_only: bool = False  # prepare(pay_only=True): the entries' pay alone, not for compute()
 
     def plat_codes(self, names: Collection[str]) -> np.ndarray:
         return np.array([i for i, n in enumerate(self.platform_names) if n in set(names)], dtype=np.int64)
@@ -107,8 +108,13 @@ def _codes(s: pd.Series) -> tuple[np.ndarray, list]:
     return codes.astype(np.int64), [None if v is None or v is pd.NA else str(v) for v in uniques]
 
 
-def prepare(frames: LogbookFrames) -> Prepared:
-    """Derive everything that does not depend on the period or filter."""
+def prepare(frames: LogbookFrames, pay_only: bool = False) -> Prepared:
+    """Derive everything that does not depend on the period or filter.
+
+    ``pay_only``: derive the entries' pay (and why an entry is unpriced) and nothing else:
+    no rate history, payouts, expenses or cumulative earnings, which cost more than pricing
+    a few entries (a saved entry's message, the recent entries). Such a Prepared is refused
+    by :func:`compute`; its other tables are empty."""
     st = frames.settings
     home, tz = st.home_currency, st.timezone
     fx = _Fx(frames.fx, home)
@@ -189,6 +195,17 @@ def prepare(frames: LogbookFrames) -> Prepared:
     failed = (status_code >= 2) & (status_code <= 5) & billable
     key = np.where(failed, len(KINDS) + status_code - 2, kind_code).astype(np.int64)
 
+    work_ids = _ints(w["id"], -1) if "id" in w.columns else np.full(n, -1, dtype=np.int64)
+    entries = dict(home=home, tz=tz, platform_names=platform_names, project_keys=project_keys, plat=plat, pk=pk,
+                   work_ids=work_ids, unpriced=unpriced, first_rate_at=first_rate_at, start=start, end=end, day=day,
+                   units=units, pay=pay_home, pay_ticks=ticks_home, pay_missing=missing, pay_currency=pay_cur,
+                   earning_status=earning_status, pending=pending, earns=earns, key=key, kind_order=kind_code,
+                   projects=projects, fx=fx)
+    if pay_only:
+        empty = pd.DataFrame()
+        return Prepared(**entries, earned_cum={}, rate_changes=empty, first_rates=empty, eq=empty, payouts=empty,
+                        expenses=empty, last_day=None, pay_only=True)
+
     earned = pay_home * earning_status
     earned_cum = {}
     if n:
@@ -229,14 +246,8 @@ def prepare(frames: LogbookFrames) -> Prepared:
     if len(eq_df):
         days_seen.append(int(np.nanmax(np.concatenate([eq_df["start"].to_numpy(dtype=float),
                                                        eq_df["end"].to_numpy(dtype=float)]))))
-    work_ids = _ints(w["id"], -1) if "id" in w.columns else np.full(n, -1, dtype=np.int64)
-    return Prepared(home=home, tz=tz, platform_names=platform_names, project_keys=project_keys, plat=plat, pk=pk,
-                    work_ids=work_ids, unpriced=unpriced, first_rate_at=first_rate_at,
-                    start=start, end=end, day=day, units=units, pay=pay_home, pay_ticks=ticks_home, pay_missing=missing,
-                    pay_currency=pay_cur, earning_status=earning_status, pending=pending, earns=earns, key=key,
-                    kind_order=kind_code, earned_cum=earned_cum, projects=projects, rate_changes=changes,
-                    first_rates=firsts, eq=eq_df, payouts=payouts, expenses=expenses, fx=fx,
-                    last_day=max(days_seen) if days_seen else None)
+    return Prepared(**entries, earned_cum=earned_cum, rate_changes=changes, first_rates=firsts, eq=eq_df,
+                    payouts=payouts, expenses=expenses, last_day=max(days_seen) if days_seen else None)
 
 
 def _expand_rates(rates: pd.DataFrame, pk_index: dict[tuple[str, str | None], int]) -> pd.DataFrame:

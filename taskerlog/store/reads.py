@@ -185,7 +185,7 @@ class Reads:
                 row = self.conn.execute("SELECT rows FROM journal WHERE tbl = 'work' AND action = 'insert' AND source = ?"
                                         " ORDER BY seq DESC LIMIT 1", (source,)).fetchone()
             ids = [] if row is None else [int(i) for i in jr.unpack_arrays(row[0])[0]]
-        return metrics.unpriced_entries(metrics.prepare(self.frames(work_ids=list(ids or []))))
+        return metrics.unpriced_entries(metrics.prepare(self.frames(work_ids=list(ids or [])), pay_only=True))
 
     @_locked
     def first_work_start(self, platform: str | None = None) -> int | None:
