@@ -866,3 +866,61 @@ def test_the_shapes_a_time_may_take_and_a_few_bad_cells_among_thousands(store, t
         "work.csv:4003: duration_minutes: '-4' is negative; amounts here must be 0 or more",
         "work.csv:4004: duration_minutes: '9999999999999' is too large to be an amount (at most 12 digits before "
         "the dot)"]
+
+
+# -- a big work.csv, read and checked a batch of rows at a time ------------------------------------
+@pytest.fixture
+def in_pieces(monkeypatch):
+    """Every work.csv read as a big one is: a hundred bytes or so (a few rows) at a time."""
+    from taskerlog.bundle import reader
+
+    monkeypatch.setattr(reader, "STREAM_BYTES", 0)
+    monkeypatch.setattr(reader, "BLOCK", 100)
+
+
+def work_csv(n: int) -> str:
+    return "platform,project,kind,start,end,note\n" + "".join(
+        f"MTurk,,tasking,2026-03-02T{9 + i // 60:02d}:{i % 60:02d},2026-03-02T{9 + i // 60:02d}:{i % 60:02d}:30,"
+        f"n{i}\n" for i in range(n))
+
+
+def zipped(folder: Path) -> Path:
+    out = folder.with_suffix(".zip")
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        for p in folder.iterdir():
+            zf.write(p, p.name)
+    return out
+
+
+@pytest.mark.parametrize("as_zip", [False, True])
+def test_a_big_work_csv_is_checked_in_pieces_with_its_line_numbers(store, tmp_path, request, as_zip):
+    from taskerlog.bundle import reader
+
+    with Store(tmp_path / "whole.sqlite", now=lambda: NOW) as whole:
+        import_path(whole, bundle(tmp_path, {"work.csv": work_csv(40)}, "whole"))
+        expected = named_work(whole)
+    request.getfixturevalue("in_pieces")
+    path = bundle(tmp_path, {"work.csv": work_csv(40)})
+    path = zipped(path) if as_zip else path
+    tables, _ = read_bundle(path)
+    assert isinstance(tables["work"], reader.Batches) and len(list(tables["work"])) > 10
+    # a bad cell early and one far on: each named on its own line
+    bad = work_csv(40).replace("T09:03,", "T9:3,").replace("T09:30,", "T09:30:99,")
+    fresh = Store(tmp_path / "bad.sqlite", now=lambda: NOW)
+    bad_path = bundle(tmp_path, {"work.csv": bad}, "bad")
+    assert where(problems_of(fresh, zipped(bad_path) if as_zip else bad_path)) == [
+        "work.csv:5: start", "work.csv:32: start"]
+    fresh.close()
+    assert import_path(store, path).tables["work"].added == 40
+    assert named_work(store) == expected
+    assert import_path(store, path).tables["work"].already == 40
+
+
+def test_a_big_work_csv_with_a_cell_over_two_lines_is_read_whole_with_right_line_numbers(store, tmp_path, in_pieces):
+    text = work_csv(40).replace(",n20\n", ',"two\nlines"\n').replace("T09:30,", "T09:30:99,")
+    assert where(problems_of(store, bundle(tmp_path, {"work.csv": text}))) == ["work.csv:33: start"]
+
+
+def test_a_big_work_csv_not_utf8_far_on_is_named_at_its_line(store, tmp_path, in_pieces):
+    data = work_csv(40).replace(",n30\n", ",caf\xe9\n").encode("latin-1")
+    assert problems_of(store, bundle(tmp_path, {"work.csv": data}))[0].startswith("work.csv:32: is not UTF-8 text")

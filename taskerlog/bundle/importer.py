@@ -34,6 +34,7 @@ from ..model import (
 from ..store import Store, StoreError
 from .parse import NULL_INT, SMALL, STR, Checker, blank_as_null, int_series, or_default
 from .problems import ImportProblems, Problem
+from .reader import Batches
 from .spec import FILE_ATTR, FILES, LINE, ORDER
 
 MAX_NAME = 200
@@ -403,13 +404,32 @@ _PARSERS = {"projects": _projects, "rates": _rates, "work": _work, "eq": _eq, "p
             "expenses": _expenses, "fx": _fx}
 
 
-def parse_table(name: str, df: pd.DataFrame, tz: str, home: str) -> tuple[pd.DataFrame, list[Problem]]:
+def parse_table(name: str, df: pd.DataFrame | Batches, tz: str, home: str) -> tuple[pd.DataFrame, list[Problem]]:
     """One bundle table → (the parsed frame, its problems)."""
+    if isinstance(df, Batches):
+        return _parse_batches(name, df, tz, home)
     ck = Checker(df, name)
     parsed = _PARSERS[name](ck, tz, home)
     if len(df) > SMALL:  # the checks' scratch columns: back to the system, not kept through the write
         pa.default_memory_pool().release_unused()
     return parsed, ck.problems
+
+
+def _parse_batches(name: str, batches: Batches, tz: str, home: str) -> tuple[pd.DataFrame, list[Problem]]:
+    """A big file checked a batch of rows at a time: each batch's text is let go once
+    checked, only the parsed columns are kept. If its records turn out not to be one line
+    each, the line numbers would be wrong: it is read whole and checked as a smaller file."""
+    parts, problems = [], []
+    for batch in batches:
+        part, found = parse_table(name, batch, tz, home)
+        parts.append(part)
+        problems.extend(found)
+    if batches.lined and parts:
+        return pd.concat(parts, ignore_index=True), problems
+    del parts
+    df, problems = batches.read()
+    parsed, found = parse_table(name, batches.empty() if df is None else df, tz, home)
+    return parsed, problems + found
 
 
 # -- cross-file checks and defaults that depend on the logbook ---------------------------

@@ -79,10 +79,12 @@ def or_default(s: pd.Series, default: str | pd.Series | pa.Array) -> pd.Series:
     return _series(pc.if_else(pc.equal(a, EMPTY), d, a), s.index, s.name)
 
 
-def blank_as_null(a: Column) -> pa.Array:
+def blank_as_null(a: Column) -> Column:
     """Text with every blank ("") cell missing; the text itself is not copied (a validity
-    bitmap is laid over the same buffers)."""
-    a = a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a
+    bitmap is laid over the same buffers), a chunk at a time (a big file's batches stay
+    apart: joining them would copy every cell)."""
+    if isinstance(a, pa.ChunkedArray):
+        return pa.chunked_array([blank_as_null(c) for c in a.chunks], a.type)
     if a.null_count or a.offset:
         return pc.if_else(pc.equal(a, EMPTY), pa.scalar(None, a.type), a)
     given = pc.greater(pc.binary_length(a), 0)

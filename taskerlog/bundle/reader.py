@@ -8,12 +8,14 @@ top level or inside one top folder. Files that are not ``.csv`` (a README, ``.DS
 silently drop records).
 
 Each table is a DataFrame of strings (blank cells are ``""``) with a ``_line`` column
-(the header is line 1) and ``df.attrs["file"]`` naming the file for messages.
+(the header is line 1) and ``df.attrs["file"]`` naming the file for messages; a big
+work.csv is :class:`Batches` of such frames instead, read when the import checks it.
 """
 
 from __future__ import annotations
 
 import collections
+import contextlib
 import csv
 import functools
 import io
@@ -21,6 +23,7 @@ import re
 import stat
 import zipfile
 import zlib
+from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
 
 import numpy as np
@@ -45,6 +48,13 @@ make every later step slow)."""
 MAX_XLSX_BYTES = 64 * 1024 * 1024
 """Largest total uncompressed size of an .xlsx workbook (a quarter of a million rows or so; its
 XML is read at some 2 MB a second)."""
+STREAM_BYTES = 16 * 1024 * 1024
+"""A work.csv bigger than this is read and checked a batch of rows at a time (:class:`Batches`):
+its text is never held whole, only the checked columns."""
+BLOCK = 1 << 22
+"""Bytes of a big work.csv read at a time (and up to the end of a line): a batch of some
+40,000 work rows."""
+_BOM = b"\xef\xbb\xbf"
 
 _KNOWN = {spec.filename: name for name, spec in FILES.items()}
 
@@ -85,7 +95,9 @@ def read_bundle(path: str | Path) -> tuple[dict[str, pd.DataFrame], list[Problem
                                              "folder of CSV files or the .zip that export wrote")]
     if path.is_dir():
         members, problems = _folder_members(path)
-        read = lambda p: p.read_bytes()
+        data = {name: _streamed(name, functools.partial(open, p, "rb"), p.stat().st_size,
+                                lambda p=p: (p.read_bytes(), None)) or p.read_bytes()
+                for name, p in members.items()}
     else:
         try:
             zf = zipfile.ZipFile(path)
@@ -96,21 +108,22 @@ def read_bundle(path: str | Path) -> tuple[dict[str, pd.DataFrame], list[Problem
             members, problems = _zip_members(zf, label)
             if problems:
                 return {}, problems
-            contents = {}
+            data = {}
             for name, info in members.items():
-                data, problem = _read_member(zf, info, label)
+                if not info.flag_bits & 0x1 and (big := _streamed(name, functools.partial(_member, path, info),
+                                                                  info.file_size,
+                                                                  functools.partial(_whole, path, info, label))):
+                    data[name] = big
+                    continue
+                data[name], problem = _read_member(zf, info, label)
                 if problem:
                     problems.append(problem)
-                else:
-                    contents[name] = data
         if problems:
             return {}, problems
-        members = {n: n for n in contents}
-        read = contents.pop
-    data = {name: read(src) for name, src in members.items()}
     order = list(data)
     # each file's bytes are let go once it is read (popped, not kept for the whole read)
-    parsed = {name: parse_csv(data.pop(name), FILES[name].filename) for name in order}
+    parsed = {name: (item, []) if isinstance(item := data.pop(name), Batches) else parse_csv(item, FILES[name].filename)
+              for name in order}
     tables: dict[str, pd.DataFrame] = {}
     for name in order:  # in the members' order, as before
         df, file_problems = parsed[name]
@@ -216,6 +229,116 @@ def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, label: str) -> tupl
     return data, None
 
 
+def _member(path: Path, info: zipfile.ZipInfo) -> contextlib.AbstractContextManager:
+    """The zip member, opened again: a stream of its decompressed bytes."""
+    @contextlib.contextmanager
+    def opened():
+        with zipfile.ZipFile(path) as zf, zf.open(info) as fh:
+            yield fh
+    return opened()
+
+
+class _Longer(Exception):
+    """A member longer than its header says."""
+
+
+def _pieces(fh, size: int) -> Iterator[bytes]:
+    """The stream's bytes, at most ``size`` of them, in pieces of about BLOCK bytes, each
+    ending with a line feed (the last one: where the stream ends)."""
+    buf = bytearray()
+    while size > 0 and (chunk := fh.read(min(BLOCK, size))):
+        size -= len(chunk)
+        buf += chunk
+        end = buf.rfind(b"\n", len(buf) - len(chunk)) + 1
+        if end:
+            yield bytes(buf[:end])
+            del buf[:end]
+    if size <= 0 and fh.read(1):
+        raise _Longer
+    if buf:
+        yield bytes(buf)
+
+
+def _whole(path: Path, info: zipfile.ZipInfo, label: str) -> tuple[bytes | bytearray, Problem | None]:
+    """The zip member read whole again (see :func:`_read_member`)."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return _read_member(zf, info, label)
+    except (zipfile.BadZipFile, OSError) as exc:
+        return b"", Problem(label, None, "", f"cannot be read again ({exc}); was it changed during the import?")
+
+
+def _streamed(name: str, open_: Callable[[], contextlib.AbstractContextManager], size: int,
+              whole: Callable[[], tuple[bytes | bytearray, Problem | None]]) -> Batches | None:
+    """A big work.csv as :class:`Batches` when its header passes every check; None: read
+    it whole (a smaller file, or a header that needs a problem named: the whole read words it)."""
+    if name != "work" or size <= STREAM_BYTES:
+        return None
+    head = bytearray()
+    try:
+        with open_() as fh:
+            while not (b"\n" in head or b"\r" in head) and (more := fh.read(1 << 16)):
+                head += more
+    except (OSError, RuntimeError, EOFError, NotImplementedError, zipfile.BadZipFile, zlib.error):
+        return None
+    file = FILES[name].filename
+    body = 3 if head.startswith(_BOM) else 0
+    first = _first_line(head, body)
+    try:
+        if not first.decode("utf-8").strip():
+            return None
+    except UnicodeDecodeError:
+        return None
+    names, problems = _header(head, file)
+    return Batches(open_, size, names, file, whole) if names is not None and not problems else None
+
+
+class Batches:
+    """A big work.csv, read by pyarrow a block at a time each time it is iterated: string
+    frames as :func:`parse_csv` gives them (``_line``, ``attrs["file"]``), a batch of rows
+    each, so that the rows can be checked and their text let go batch by batch.
+
+    Line numbers are the row's place + 2, right when every record is one line; that is
+    known only at the end: ``lined`` then says so. If not (a cell holding a line break, a
+    lone CR, bytes that are not UTF-8, a damaged zip), :meth:`read` reads the file whole as
+    a smaller one is read, with its exact problems."""
+
+    def __init__(self, open_: Callable[[], contextlib.AbstractContextManager], size: int, names: list[str],
+                 file: str, whole: Callable[[], tuple[bytes | bytearray, Problem | None]]):
+        self._open, self._size, self._names, self._whole = open_, size, names, whole
+        self.columns = [*names, LINE]
+        self.attrs = {FILE_ATTR: file}
+        self.lined = False
+
+    def __iter__(self) -> Iterator[pd.DataFrame]:
+        self.lined, line = False, 1  # the line each piece starts on
+        try:
+            with self._open() as fh:
+                for piece in _pieces(fh, self._size):
+                    header = line == 1
+                    df = _fast_read(piece, self._names, line + header, header) if _utf8(piece) else None
+                    if df is None:
+                        return  # not one line a record, or not UTF-8: read() reads it whole
+                    line += _newlines(piece) + (0 if piece.endswith(b"\n") else 1)
+                    df.attrs.update(self.attrs)
+                    yield df
+                    del df
+        except (OSError, RuntimeError, EOFError, zipfile.BadZipFile, zlib.error, _Longer):
+            return
+        self.lined = True
+
+    def read(self) -> tuple[pd.DataFrame | None, list[Problem]]:
+        """The file read whole, as a smaller one is."""
+        data, problem = self._whole()
+        return (None, [problem]) if problem else parse_csv(data, self.attrs[FILE_ATTR])
+
+    def empty(self) -> pd.DataFrame:
+        """No rows, the file's columns."""
+        df = pd.DataFrame({n: pd.Series([], dtype=str) for n in self._names} | {LINE: np.array([], np.int64)})
+        df.attrs.update(self.attrs)
+        return df
+
+
 def _utf8(data: bytes) -> bool:
     """Whether ``data`` is valid UTF-8 (pyarrow checks it in place, far faster than decoding)."""
     offsets = pa.py_buffer(np.array([0, len(data)], dtype=np.int64))
@@ -233,10 +356,11 @@ def _newlines(data: bytes) -> int:
 
 csv.field_size_limit(MAX_TOTAL_BYTES)  # a long note (or a runaway quote) is a cell, not a crash
 
-def _fast_read(data: bytes, names: list[str]) -> pd.DataFrame | None:
+def _fast_read(data: bytes, names: list[str], first: int = 2, header: bool = True) -> pd.DataFrame | None:
     """pyarrow's CSV reader, when every record is one physical line with no blank lines
-    (then line numbers are simply row + 2, in the ``_line`` column); None means: take the
-    careful path. ``data`` is valid UTF-8."""
+    (then line numbers are simply row + ``first``, in the ``_line`` column); None means:
+    take the careful path. ``data`` is valid UTF-8; ``header``: its first line is the
+    header (a piece of a file that starts further on has none)."""
     if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
         return None  # a lone CR ends a line too (old Excel for Mac): lines are counted the careful way
     body = pa.py_buffer(data)
@@ -245,7 +369,8 @@ def _fast_read(data: bytes, names: list[str]) -> pd.DataFrame | None:
     try:
         table = pacsv.read_csv(
             pa.BufferReader(body),
-            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=1 << 22, use_threads=False),
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=int(header), block_size=1 << 22,
+                                           use_threads=False),
             # without a quote no cell can hold a line break, and the reader can split the
             # file anywhere (faster)
             parse_options=pacsv.ParseOptions(newlines_in_values=b'"' in data),
@@ -255,12 +380,12 @@ def _fast_read(data: bytes, names: list[str]) -> pd.DataFrame | None:
                                                  quoted_strings_can_be_null=False))
     except (pa.ArrowInvalid, pa.ArrowTypeError, ValueError):
         return None
-    physical = _newlines(data) + (0 if data.endswith(b"\n") else 1) - 1
+    physical = _newlines(data) + (0 if data.endswith(b"\n") else 1) - int(header)
     if table.num_rows != physical:
         return None
     if b'"' in data and _last_line(data).count(b'"') % 2:
         return None  # a quote opened on the last line and never closed swallows no line: the careful path names it
-    table = table.append_column(LINE, pa.array(np.arange(2, physical + 2, dtype=np.int64)))
+    table = table.append_column(LINE, pa.array(np.arange(first, physical + first, dtype=np.int64)))
     if physical and pc.any(_blank(table.column(0))).as_py():  # rows of blank cells (",,," or " , ,"): skipped
         blank = functools.reduce(pc.and_, [_blank(table.column(i)) for i in range(len(names))])
         table = table.filter(pc.invert(blank))
@@ -297,6 +422,21 @@ def parse_csv(data: bytes | bytearray, file: str) -> tuple[pd.DataFrame | None, 
             line = before.count(b"\n") + before.count(b"\r") - before.count(b"\r\n") + 1  # any line ending
         return None, [Problem(file, line, "", "is not UTF-8 text; in your spreadsheet choose "
                                               "'Save as CSV UTF-8' (or export as UTF-8) and try again")]
+    names, problems = _header(data, file)
+    if names is None:
+        return None, problems
+    df = _fast_read(data, names)
+    if df is None:
+        df, problems = _careful_read(data.decode("utf-8-sig") if text is None else text, names, file)
+        if df is None:
+            return None, problems
+    df.attrs[FILE_ATTR] = file
+    return df, problems
+
+
+def _header(data: bytes | bytearray, file: str) -> tuple[list[str] | None, list[Problem]]:
+    """The header's column names (lower case), or None and the problems that stop the
+    file from being read. ``data`` is UTF-8 (or at least its first line is)."""
     body = 3 if data.startswith(b"\xef\xbb\xbf") else 0
     raw_first = _first_line(data, body)
     if b"\x00" in raw_first:  # UTF-16 without its byte-order mark: every other byte is 0
@@ -304,8 +444,7 @@ def parse_csv(data: bytes | bytearray, file: str) -> tuple[pd.DataFrame | None, 
                                            "'Save as CSV UTF-8' (or export as UTF-8) and try again")]
     first = raw_first.decode("utf-8")
     if not first.strip():  # the first line is blank
-        text = data.decode("utf-8-sig") if text is None else text
-        if not text.strip():
+        if not data.decode("utf-8-sig").strip():
             return None, [Problem(file, 1, "", "is empty; it needs a header row naming its columns, e.g. "
                                                + ",".join(FILES[_KNOWN[file]].columns) if file in _KNOWN else
                                   "is empty; it needs a header row naming its columns")]
@@ -334,15 +473,7 @@ def parse_csv(data: bytes | bytearray, file: str) -> tuple[pd.DataFrame | None, 
         problems.append(Problem(file, 1, d, "this column appears more than once in the header; keep one"))
     if any(not n for n in names):
         problems.append(Problem(file, 1, "", "the header has a column with no name; name it or delete it"))
-    if problems:
-        return None, problems
-    df = _fast_read(data, names)
-    if df is None:
-        df, problems = _careful_read(data.decode("utf-8-sig") if text is None else text, names, file)
-        if df is None:
-            return None, problems
-    df.attrs[FILE_ATTR] = file
-    return df, problems
+    return (None, problems) if problems else (names, [])
 
 
 class _BadQuote(Exception):
