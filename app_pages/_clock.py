@@ -89,7 +89,7 @@ def saved_message(store, wid: int, verb: str = "Clocked out", seen: dict | None 
 
 
 def unpriced_warning(store, wid: int, seen: dict | None = None) -> str | None:
-    """Why the saved entry earns nothing and the fix (``appsupport.unpriced_warning``'s words),
+    """Why the saved entry earns nothing and the fix (``render.unpriced_note``, as the command line says it),
     or None, from the entry's row as the message read it (``seen``) or as the page after the
     save reads it (:func:`app_pages._shared.saved_row`): a save prices its entry once."""
     row = (seen or {}).get(wid) or _shared.saved_row(store, wid)

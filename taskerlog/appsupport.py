@@ -689,20 +689,6 @@ def logbook_start(work, tz: str, platform: str | None = None) -> dt.date | None:
     return timeutil.to_local(int(pd.to_numeric(work["start"]).min()), tz).date()
 
 
-def unpriced_warning(store, work_id: int | None) -> str | None:
-    """Why the saved entry ``work_id`` earns nothing and the fix, in the app's words (the
-    same check as the command line's), or None when it earns or is not meant to."""
-    from . import render
-
-    if work_id is None:
-        return None
-    found = store.unpriced([int(work_id)])
-    if not found:
-        return None
-    note = render.unpriced_note(found[0])
-    return note[0].upper() + note[1:]
-
-
 @dataclass(frozen=True)
 class BackupDone:
     """What one backup wrote: the logbook copy, its attachment files, and the device secret."""
