@@ -188,6 +188,7 @@ def test_the_week_grid_corrects_a_day_and_saves(server, window):
     goto(page, f"{server.url}/timesheet")
     grid = page.locator('[data-testid="stDataFrame"]').first
     grid.wait_for()
+    settle(page)  # the grid takes keys only once the page's run is over (a busy CI machine lagged)
     shot(page, f"daily-timesheet-{width}")
     box = grid.bounding_box()
     page.mouse.click(box["x"] + 40, box["y"] + 35 + 17)  # the first row's first cell (the header is 35 px)
@@ -199,7 +200,7 @@ def test_the_week_grid_corrects_a_day_and_saves(server, window):
     page.keyboard.press("Control+a")
     page.keyboard.type("0:30", delay=50)
     page.keyboard.press("Enter")
-    page.wait_for_timeout(500)
+    page.wait_for_timeout(1500)  # the grid commits the cell before the form is sent
     page.get_by_role("button", name="Save the week").click()
     page.wait_for_timeout(3000)
     shot(page, f"daily-timesheet-saved-{width}")
