@@ -72,7 +72,8 @@ def test_a_clock_forgotten_for_14_hours_asks_first_and_stops_at_the_time_given(s
     goto(page, f"{server.url}/dashboard")
     box = page.locator('[data-testid="stMain"]').get_by_text("Still working?")
     box.wait_for()
-    assert "has run 14:00" in page.locator('[data-testid="stMain"]').inner_text()
+    # started 14 hours before the page was asked for; a busy machine may take a minute or two to show it
+    assert re.search(r"has run 14:0[0-4]\b", page.locator('[data-testid="stMain"]').inner_text())
     if width > 640:  # the sidebar's one-click Stop would save 14 hours without the question: it waits
         assert page.locator('[data-testid="stSidebar"]').get_by_role("button", name="Stop").is_disabled()
     shot(page, f"daily-still-working-{width}")
