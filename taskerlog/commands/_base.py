@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from .. import money, timeutil
+from .. import i18n, money, timeutil
 from ..explain import explain_validation
 from ..i18n import _
 from ..store import NeedsUpgrade, Store, StoreError, default_db_path
@@ -71,8 +71,13 @@ class Context:
                 raise CLIError(_("--db: there is no folder {folder}; create it first, or check the path").format(
                     folder=self.db_path.parent))
             self.created = not self.db_path.exists()
-            self._store = Store(self.db_path)
+            self._opened(Store(self.db_path))
         return self._store
+
+    def _opened(self, store: Store) -> None:
+        # from here on, the command speaks the logbook's language (docs/languages.md)
+        self._store = store
+        i18n.set_language(store.language())
 
     @property
     def existing_store(self) -> Store:
@@ -85,7 +90,7 @@ class Context:
                              "the first thing you log or import)").format(path=self.db_path))
         if self._store is None and self.db_path.exists():
             try:
-                self._store = Store(self.db_path, readonly=True)
+                self._opened(Store(self.db_path, readonly=True))
             except NeedsUpgrade as upgrade:
                 try:
                     return self.store
