@@ -271,6 +271,11 @@ def kind_word(kind: str) -> str:
     return words.get(kind, kind)
 
 
+def unit_word(unit: str) -> str:
+    """What a rate is paid per (``hour`` / ``task``, as in ``USD 20.00/hour``) in the language in use."""
+    return {"hour": pgettext("rate unit", "hour"), "task": pgettext("rate unit", "task")}.get(unit, unit)
+
+
 def status_word(status: str) -> str:
     """What came of an entry's pay (``paid``, ``rejected`` ...) in the language in use."""
     words = {

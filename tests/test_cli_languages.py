@@ -101,3 +101,28 @@ def test_json_is_the_same_in_every_language(args, sample_logbook):
             outputs[language] = invoke(db, *args)
     assert all(out == outputs["en"] for out in outputs.values())
     assert outputs["en"].lstrip()[0] in "[{"
+
+
+@pytest.mark.parametrize("language, saved, payout, preview", [
+    ("es", "1:30 de tareas en Outlier · Genesis Dolphin, ganado USD 1.030,00",
+     "Pago recibido USD 80,00 − 2,50 de comisión, KES 9.950,00 recibidos", "Ahora 35,00 USD/hora → 20,00: −42,9%."),
+    ("pt_BR", "1:30 de tarefas em Outlier · Genesis Dolphin, ganho USD 1.030,00",
+     "Pagamento recebido USD 80,00 − 2,50 de taxa, KES 9.950,00 recebidos", "Agora 35,00 USD/hora → 20,00: −42,9%."),
+    ("fr", "1:30 de tâches sur Outlier · Genesis Dolphin, gagné USD 1\u202f030,00",
+     "Versement reçu USD 80,00 − 2,50 de frais, KES 9\u202f950,00 reçus", "Actuellement 35,00 USD/heure → 20,00 : −42,9%."),
+    ("sw", "1:30 za kazi kwenye Outlier · Genesis Dolphin, mapato USD 1,030.00",
+     "Malipo yaliyopokelewa USD 80.00 − ada 2.50, KES 9,950.00 yamefika", "Sasa 35.00 USD/saa → 20.00: −42.9%."),
+])
+def test_the_daily_paths_sentences_in_each_language(language, saved, payout, preview):
+    """everyday's and usecases' sentences (the app's Log page shows them too), whole in each language."""
+    from decimal import Decimal
+
+    from taskerlog import everyday, i18n, usecases
+
+    row = {"platform": "Outlier", "project": "Genesis Dolphin", "kind": "tasking", "start_epoch": 0,
+           "end_epoch": 5400, "pay_home": "1030.000000", "status": "paid", "fx_missing": False}
+    rate = usecases.RatePreview(Decimal("35"), "USD", "hour", Decimal("20"), Decimal("-42.857"))
+    with i18n.using(language):
+        assert everyday.entry_summary(row, "USD") == saved
+        assert everyday.payout_summary(Decimal("80"), "USD", Decimal("2.5"), Decimal("9950"), "KES") == payout
+        assert rate.text() == preview

@@ -72,7 +72,7 @@ def project_add(c: Context, platform, name, pay_model, currency, advertised_rate
     else:
         said = _("added project {platform} / {project} ({model}, pays in {currency}, advertised {amount} "
                  "{currency}/{unit})").format(**values, amount=render.amount(p.advertised_rate),
-                                              unit=_unit("hour" if p.pay_model == "hourly" else "task"))
+                                              unit=render.unit_word("hour" if p.pay_model == "hourly" else "task"))
     click.echo(said + (f" {fresh}" if fresh else ""))
     click.echo(_("next: taskerlog rate {platform} {project} RATE  (the rate it pays now)").format(
         platform=_q(p.platform), project=_q(p.project)))
@@ -81,10 +81,6 @@ def project_add(c: Context, platform, name, pay_model, currency, advertised_rate
 def _pay_model(model: str) -> str:
     return {"hourly": pgettext("pay model", "hourly"), "per_task": pgettext("pay model", "per task")}.get(model, model)
 
-
-def _unit(unit: str) -> str:
-    """``hour`` / ``task`` as in "USD 20.00/hour"."""
-    return {"hour": pgettext("rate unit", "hour"), "task": pgettext("rate unit", "task")}.get(unit, unit)
 
 
 def _q(s: str) -> str:
@@ -123,7 +119,7 @@ def project_list(c: Context, show_all, as_json):
         [_("platform"), _("project"), _("pay"), _("currency"), _("advertised"), _("rate now"), _("started"),
          _("ended")],
         [[r["platform"], r["project"], _pay_model(r["pay_model"]), r["currency"], render.amount(r["advertised_rate"]),
-          (f"{render.amount(r['current_rate'])}/{_unit(r['current_rate_unit'])}" if r["current_rate"] else ""),
+          (f"{render.amount(r['current_rate'])}/{render.unit_word(r['current_rate_unit'])}" if r["current_rate"] else ""),
           r["started_on"], (f"{r['ended_on']} ({_end_reason(r['end_reason'])})" if r["ended_on"] else "")]
          for r in rows],
         empty=_("no projects yet; add one with: taskerlog project add PLATFORM PROJECT"),
@@ -149,7 +145,7 @@ def project_rates(c: Context, platform, name, as_json):
     click.echo(render.table(
         [_("from"), _("platform / project"), _("kinds"), _("rate"), _("per"), _("currency"), _("change"), _("note")],
         [[r["when"], f"{r['platform']} / {r['project']}", _kinds(r["applies_to"]) or _("all paid"),
-          render.amount(r["rate"]), _unit(r["unit"]), r["currency"],
+          render.amount(r["rate"]), render.unit_word(r["unit"]), r["currency"],
           _change(r["change"]) if r["change_pct"] is None
           else f"{_change(r['change'])} {render.signed_percent(r['change_pct'])}",
           r["note"]] for r in rows],
@@ -255,7 +251,7 @@ def rate(c: Context, platform, name, amount, unit, currency, start, applies_to, 
         return
     when = timeutil.to_local(r.effective_at, tz).strftime("%Y-%m-%d %H:%M")
     values = dict(platform=platform, project=name, rate=render.amount(r.rate), currency=r.currency,
-                  unit=_unit(r.unit), day=when)
+                  unit=render.unit_word(r.unit), day=when)
     if applies_to is None:
         said = _("{platform} / {project}: {rate} {currency}/{unit} from {day}").format(**values)
     else:
