@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from . import render, timeutil
+from .i18n import _
 from .problems import fix, say
 
 LONG_CLOCK_KEY = "long_clock_hours"
@@ -40,9 +41,9 @@ def check_long_clock_hours(text: str | Decimal | int) -> Decimal:
     try:
         value = Decimal(str(text).strip().replace(",", "."))
     except ArithmeticError:
-        raise ValueError(f"'{text}' is not a number of hours; write it like 8 or 10.5") from None
+        raise ValueError(_("'{text}' is not a number of hours; write it like 8 or 10.5").format(text=text)) from None
     if not value.is_finite() or value <= 0 or value > 168:
-        raise ValueError(f"{text} hours: give a number of hours above 0 and at most 168 (a week)")
+        raise ValueError(_("{text} hours: give a number of hours above 0 and at most 168 (a week)").format(text=text))
     return value
 
 
@@ -77,11 +78,11 @@ def stop_instant(day: dt.date, time: dt.time, tz: str, started_at: int, now: int
     """A stop typed as a local day and time → epoch seconds, after the start and not after now."""
     at = timeutil.parse_instant(dt.datetime.combine(day, time).isoformat(timespec="minutes"), tz)
     if at <= int(started_at):
-        raise ValueError(f"the clock started at {timeutil.to_local(int(started_at), tz):%Y-%m-%d %H:%M}; "
-                         "the stop must be after that")
+        raise ValueError(_("the clock started at {start}; the stop must be after that").format(
+            start=f"{timeutil.to_local(int(started_at), tz):%Y-%m-%d %H:%M}"))
     if at > now + 60:
-        raise ValueError(f"{timeutil.to_local(at, tz):%Y-%m-%d %H:%M} is still to come; a clock stops now or "
-                         "at a time already past")
+        raise ValueError(_("{time} is still to come; a clock stops now or at a time already past").format(
+            time=f"{timeutil.to_local(at, tz):%Y-%m-%d %H:%M}"))
     return min(at, now)
 
 
@@ -89,8 +90,8 @@ def start_instant(day: dt.date, time: dt.time, tz: str, now: int) -> int:
     """A corrected start typed as a local day and time: not after now."""
     at = timeutil.parse_instant(dt.datetime.combine(day, time).isoformat(timespec="minutes"), tz)
     if at >= now:
-        raise ValueError(f"{timeutil.to_local(at, tz):%Y-%m-%d %H:%M} is not yet past; a clock's start is a time "
-                         "already past")
+        raise ValueError(_("{time} is not yet past; a clock's start is a time already past").format(
+            time=f"{timeutil.to_local(at, tz):%Y-%m-%d %H:%M}"))
     return at
 
 
@@ -107,23 +108,31 @@ def fmt_amount(value: Decimal | str | None) -> str:
 def payout_summary(amount: Decimal | str, currency: str, fee: Decimal | str | None,
                    received: Decimal | str | None, received_currency: str | None) -> str:
     """``Payout USD 80.00 − 2.50 fee, KES 9,950.00 received`` (the parts that were given)."""
-    text = f"Payout {currency} {fmt_amount(amount)}"
-    if fee is not None and Decimal(str(fee)) != 0:
-        text += f" − {fmt_amount(fee)} fee"
-    if received is not None:
-        text += f", {received_currency or currency} {fmt_amount(received)} received"
-    return text
+    values = dict(currency=currency, amount=fmt_amount(amount), received_currency=received_currency or currency,
+                  received=fmt_amount(received), fee=fmt_amount(fee))
+    with_fee = fee is not None and Decimal(str(fee)) != 0
+    if with_fee and received is not None:
+        text = _("Payout {currency} {amount} − {fee} fee, {received_currency} {received} received")
+    elif with_fee:
+        text = _("Payout {currency} {amount} − {fee} fee")
+    elif received is not None:
+        text = _("Payout {currency} {amount}, {received_currency} {received} received")
+    else:
+        text = _("Payout {currency} {amount}")
+    return text.format(**values)
 
 
 def entry_summary(row: dict[str, Any], home: str) -> str:
     """What a saved entry was: ``1:30 of tasking on Outlier · Genesis, earned USD 30.00``."""
-    what = row["platform"] + (f" · {row['project']}" if row.get("project") else "")
-    text = f"{fmt_hm(int(row['end_epoch']) - int(row['start_epoch']))} of {row['kind']} on {what}"
+    values = dict(length=fmt_hm(int(row["end_epoch"]) - int(row["start_epoch"])), kind=render.kind_word(row["kind"]),
+                  what=row["platform"] + (f" · {row['project']}" if row.get("project") else ""))
     if row.get("pay_home") is not None:
-        return text + f", earned {home} {fmt_amount(row['pay_home'])}"
+        return _("{length} of {kind} on {what}, earned {currency} {amount}").format(
+            **values, currency=home, amount=fmt_amount(row["pay_home"]))
     if row.get("fx_missing"):
-        return text + " (its pay needs an exchange rate)"
-    return text + f", {row['status']} (earns nothing)"
+        return _("{length} of {kind} on {what} (its pay needs an exchange rate)").format(**values)
+    return _("{length} of {kind} on {what}, {status} (earns nothing)").format(
+        **values, status=render.status_word(row["status"]))
 
 
 # -- decimal comma -------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from typing import Any, Iterable, Sequence
 
 from . import i18n, money, problems
+from .i18n import _, ngettext, pgettext
 from .problems import fix, say
 
 # a number in any language's notation: 1,234.50 · 1.234,50 · 1 234,50 (a no-break space)
@@ -31,11 +32,11 @@ def local(text: str) -> str:
     return sign + i18n.number(Decimal(digits.replace(",", "")), places)
 
 
-def table(headers: Sequence[str], rows: Iterable[Sequence[Any]], *, empty: str = "(nothing yet)") -> str:
+def table(headers: Sequence[str], rows: Iterable[Sequence[Any]], *, empty: str | None = None) -> str:
     """An aligned table; numeric-looking columns are right-aligned. None shows as blank."""
     cells = [["" if v is None else str(v) for v in row] for row in rows]
     if not cells:
-        return empty
+        return _("(nothing yet)") if empty is None else empty
     widths = [len(h) for h in headers]
     for row in cells:
         for i, v in enumerate(row):
@@ -58,7 +59,7 @@ def pairs(rows: Iterable[tuple[str, Any]], *, indent: str = "  ") -> str:
     rows = [(k, "" if v is None else str(v)) for k, v in rows]
     if not rows:
         return ""
-    w = max(len(k) for k, _ in rows)
+    w = max(len(k) for k, _v in rows)
     return "\n".join(f"{indent}{k.ljust(w)}  {v}".rstrip() for k, v in rows)
 
 
@@ -89,7 +90,7 @@ def figure(value: Any, places: int = 2) -> str:
     """A computed figure (a wage, a sum) rounded for reading; "n/a" when undefined."""
     d = _dec(value)
     if d is None:
-        return "n/a"
+        return _("n/a")
     return local(money.format_amount(d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN), places))
 
 
@@ -128,7 +129,7 @@ def signed_percent(value: Any, places: int = 1) -> str:
     """A change in % with its sign: ``+10.0%``, ``−42.9%`` (half to even)."""
     d = _dec(value)
     if d is None:
-        return "n/a"
+        return _("n/a")
     q = d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)
     return f"{'−' if q < 0 else '+'}{local(str(abs(q)))}%"
 
@@ -138,7 +139,9 @@ def rate_was(before: Any, change_pct: Any) -> str:
     when there is no % to give; blank for a project's first rate (``before`` None)."""
     if before is None:
         return ""
-    return f" (was {amount(before)}" + ("" if change_pct is None else f", {signed_percent(change_pct)}") + ")"
+    if change_pct is None:
+        return " " + _("(was {rate})").format(rate=amount(before))
+    return " " + _("(was {rate}, {change})").format(rate=amount(before), change=signed_percent(change_pct))
 
 
 def entry_pay(row: dict[str, Any]) -> str:
@@ -147,13 +150,13 @@ def entry_pay(row: dict[str, Any]) -> str:
     ``0.00 (no number of tasks)`` when the rate gave nothing; blank when its status earns
     nothing (rejected, returned, lost, capped, unpaid)."""
     if row["fx_missing"]:
-        return "no exchange rate"
+        return _("no exchange rate")
     if row["pay_home"] is None:
         return ""
     if row.get("unpriced") == "no_rate":
-        return f"{grouped(row['pay_home'])} (no rate applies)"
+        return _("{pay} (no rate applies)").format(pay=grouped(row["pay_home"]))
     if row.get("unpriced") == "no_units":
-        return f"{grouped(row['pay_home'])} (no number of tasks)"
+        return _("{pay} (no number of tasks)").format(pay=grouped(row["pay_home"]))
     return grouped(row["pay_home"])
 
 
@@ -161,14 +164,14 @@ def hours(value: Any) -> str:
     """Decimal hours → ``3.50 h`` (``1,234.50 h``), half to even: both shells' hours."""
     d = _dec(value)
     if d is None:
-        return "n/a"
+        return _("n/a")
     return f"{local(format(d.quantize(Decimal('0.01'), rounding=ROUND_HALF_EVEN), ','))} h"
 
 
 def percent(value: Any, places: int = 1) -> str:
     d = _dec(value)
     if d is None:
-        return "n/a"
+        return _("n/a")
     return f"{local(str(d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)))}%"
 
 
@@ -185,18 +188,18 @@ def weekly_verdict(m: dict[str, Any], money_text) -> str | None:
         return None
     n, of = int(m["weeks_below_reference"]), int(m.get("weeks_with_work") or 0)
     if of == 0:
-        return "no week with work in the period"
-    weeks = "week" if of == 1 else "weeks"
+        return _("no week with work in the period")
     if n == 0:
-        return f"not below in any of {of} {weeks}" if of > 1 else "not below in the 1 week with work"
-    return f"below in {n} of {of} {weeks}, short by {money_text(m['weekly_shortfall'])}"
+        return ngettext("not below in the {of} week with work", "not below in any of {of} weeks", of).format(of=of)
+    return ngettext("below in {n} of {of} week, short by {amount}", "below in {n} of {of} weeks, short by {amount}",
+                    of).format(n=n, of=of, amount=money_text(m["weekly_shortfall"]))
 
 
 def before_logbook_hint(platform: str) -> str:
     """Said of a payout dated before the logbook's first work entry on its platform."""
-    return (f"this payout is dated before any work logged on {platform}. If it paid for work done before "
-            "you started this logbook (a first payout usually does), mark it as for earlier work: it is then "
-            "kept out of paid out and outstanding, which would otherwise go below zero.")
+    return _("this payout is dated before any work logged on {platform}. If it paid for work done before "
+             "you started this logbook (a first payout usually does), mark it as for earlier work: it is then "
+             "kept out of paid out and outstanding, which would otherwise go below zero.").format(platform=platform)
 
 
 def negative_outstanding_note(outstanding: Any, *, fix: bool = True) -> str | None:
@@ -206,8 +209,8 @@ def negative_outstanding_note(outstanding: Any, *, fix: bool = True) -> str | No
     if d is None or d >= 0:
         return None
     if not fix:
-        return ("below zero: more was paid out than the logbook shows earned (a payout for work done before "
-                "the logbook began, or work that was not logged)")
+        return _("below zero: more was paid out than the logbook shows earned (a payout for work done before "
+                 "the logbook began, or work that was not logged)")
     return say("outstanding.negative", "below zero: more was paid out than the logbook shows earned. Usually a "
                "payout for work done before the logbook began: mark it as for earlier work ({fix}); else some work "
                "is not logged yet.", fix=problems.fix("mark_earlier_work"))  # (``fix`` is the flag here)
@@ -241,6 +244,47 @@ def unpriced_summary(found: list[dict[str, Any]]) -> str | None:
         return None
     first = min(found, key=lambda u: (u["day"], u["id"]))
     n = len(found)
-    head = (f"{n} entr{'y earns' if n == 1 else 'ies earn'} nothing because no pay could be worked out for "
-            f"{'it' if n == 1 else 'them'}. {'It is' if n == 1 else 'The first is'} a {first['kind']} entry: ")
-    return head + _unpriced_why(first)
+    return ngettext("{n} entry earns nothing because no pay could be worked out for it. It is a {kind} entry: {why}",
+                    "{n} entries earn nothing because no pay could be worked out for them. The first is a {kind} "
+                    "entry: {why}", n).format(n=n, kind=kind_word(first["kind"]), why=_unpriced_why(first))
+
+
+def kind_word(kind: str) -> str:
+    """A kind of work (``tasking``, ``onboarding`` ...) in the language in use, for people to
+    read; commands, options and JSON keep the English value (``--kind onboarding``)."""
+    words = {
+        "tasking": pgettext("kind of work", "tasking"),
+        "review": pgettext("kind of work", "review"),
+        "training": pgettext("kind of work", "training"),
+        "onboarding": pgettext("kind of work", "onboarding"),
+        "assessment": pgettext("kind of work", "assessment"),
+        "instructions": pgettext("kind of work", "instructions"),
+        "meeting": pgettext("kind of work", "meeting"),
+        "admin": pgettext("kind of work", "admin"),
+        "waiting": pgettext("kind of work", "waiting"),
+        # unpaid billable work is counted by what came of it (metrics.md, unpaid_hours_by_kind)
+        "rejected": pgettext("pay status", "rejected"),
+        "returned": pgettext("pay status", "returned"),
+        "lost": pgettext("pay status", "lost"),
+        "capped": pgettext("pay status", "capped"),
+    }
+    return words.get(kind, kind)
+
+
+def unit_word(unit: str) -> str:
+    """What a rate is paid per (``hour`` / ``task``, as in ``USD 20.00/hour``) in the language in use."""
+    return {"hour": pgettext("rate unit", "hour"), "task": pgettext("rate unit", "task")}.get(unit, unit)
+
+
+def status_word(status: str) -> str:
+    """What came of an entry's pay (``paid``, ``rejected`` ...) in the language in use."""
+    words = {
+        "paid": pgettext("pay status", "paid"),
+        "pending": pgettext("pay status", "pending"),
+        "rejected": pgettext("pay status", "rejected"),
+        "returned": pgettext("pay status", "returned"),
+        "lost": pgettext("pay status", "lost"),
+        "capped": pgettext("pay status", "capped"),
+        "unpaid": pgettext("pay status", "unpaid"),
+    }
+    return words.get(status, status)

@@ -23,6 +23,7 @@ from decimal import Decimal
 from typing import Any, Callable
 
 from . import money, render, timeutil
+from .i18n import _
 
 CENT = Decimal("0.01")
 
@@ -179,8 +180,8 @@ EDITABLE = ("platform", "project", "kind", "status", "start", "end", "units", "p
 def not_after_now(end: int, now: int, tz: str) -> None:
     """Work is logged once it is done: an end after now (a minute's slack) is refused."""
     if end > now + 60:
-        raise ValueError(f"that entry would end at {timeutil.to_local(end, tz):%Y-%m-%d %H:%M}, after now; log work "
-                         "once it is done (or use the clock)")
+        raise ValueError(_("that entry would end at {end}, after now; log work once it is done (or use the clock)")
+                         .format(end=f"{timeutil.to_local(end, tz):%Y-%m-%d %H:%M}"))
 
 
 def edit_entry(store, entry_id: int, changes: dict[str, Any], *, source: str, now: int) -> dict[str, Any]:
@@ -310,16 +311,25 @@ class RatePreview:
 
     def text(self) -> str:
         """``Now 35.00 USD/hour → 20.00: −42.9%`` (the parts known so far)."""
-        cur = (f"Now {render.amount(self.current)} {self.currency}/{self.unit}" if self.current is not None
-               else f"No {self.unit} rate yet for this project: this will be its first")
-        if self.problem:
-            return f"{cur}. {self.problem}"
-        if self.new is None:
-            return cur + "."
+        values = dict(rate=render.amount(self.current), currency=self.currency, unit=render.unit_word(self.unit),
+                      new=render.amount(self.new), problem=self.problem)
         if self.current is None:
-            return f"{cur}: {render.amount(self.new)} {self.currency}/{self.unit}."
-        change = "no change" if self.change_pct is None else render.signed_percent(self.change_pct)
-        return f"{cur} → {render.amount(self.new)}: {change}."
+            if self.problem:
+                text = _("No {unit} rate yet for this project: this will be its first. {problem}")
+            elif self.new is None:
+                text = _("No {unit} rate yet for this project: this will be its first.")
+            else:
+                text = _("No {unit} rate yet for this project: this will be its first: {new} {currency}/{unit}.")
+        elif self.problem:
+            text = _("Now {rate} {currency}/{unit}. {problem}")
+        elif self.new is None:
+            text = _("Now {rate} {currency}/{unit}.")
+        elif self.change_pct is None:
+            text = _("Now {rate} {currency}/{unit} → {new}: no change.")
+        else:
+            text = _("Now {rate} {currency}/{unit} → {new}: {change}.")
+            values["change"] = render.signed_percent(self.change_pct)
+        return text.format(**values)
 
 
 def rate_preview(rates, platform: str, project: str, unit: str, applies_to: tuple[str, ...] | None, at: int,

@@ -45,9 +45,9 @@ def test_a_command_speaks_the_logbooks_language_and_writes_its_numbers(tmp_path)
     invoke(db, "settings", "--reference-wage", "1234.5")
     assert "1234.50 USD/hour" in invoke(db, "settings")
     invoke(db, "settings", "--language", "pt_BR")
-    assert "1.234,50 USD/hour" in invoke(db, "settings")
+    assert "1.234,50 USD/hora" in invoke(db, "settings")
     invoke(db, "settings", "--language", "fr")
-    assert "1\u202f234,50 USD/hour" in invoke(db, "settings")
+    assert "1\u202f234,50 USD/heure" in invoke(db, "settings")
 
 
 def test_without_a_choice_the_computers_language_is_spoken(tmp_path, monkeypatch):

@@ -16,6 +16,7 @@ import click
 
 from .. import i18n, money, timeutil
 from ..explain import explain_validation
+from ..i18n import _
 from ..store import NeedsUpgrade, Store, StoreError, default_db_path
 
 
@@ -47,10 +48,10 @@ def friendly_errors(fn):
 
 def os_sentence(exc: OSError) -> str:
     """An operating-system error as a sentence that names the file and what to do."""
-    where = exc.filename or "a file"
+    where = exc.filename or _("a file")
     why = (exc.strerror or str(exc)).rstrip(".").lower()
-    return (f"{where}: {why}; nothing more was written there. Choose a place you can write to "
-            "(your home folder, say) or free some space, then try again")
+    return _("{file}: {why}; nothing more was written there. Choose a place you can write to "
+             "(your home folder, say) or free some space, then try again").format(file=where, why=why)
 
 
 class Context:
@@ -67,7 +68,8 @@ class Context:
             if self.chosen and not self.db_path.parent.is_dir():
                 # the default folder is made as needed; a folder typed with --db is not (a typo
                 # would otherwise start a new, empty logbook somewhere unexpected)
-                raise CLIError(f"--db: there is no folder {self.db_path.parent}; create it first, or check the path")
+                raise CLIError(_("--db: there is no folder {folder}; create it first, or check the path").format(
+                    folder=self.db_path.parent))
             self.created = not self.db_path.exists()
             self._opened(Store(self.db_path))
         return self._store
@@ -84,8 +86,8 @@ class Context:
         An existing logbook is opened read-only, so it can be read on a read-only or full
         disk; one that needs an upgrade is opened for writing and upgraded first."""
         if self._store is None and self.chosen and not self.db_path.exists():
-            raise CLIError(f"there is no logbook at {self.db_path}; check the path (a new logbook starts with "
-                           "the first thing you log or import)")
+            raise CLIError(_("there is no logbook at {path}; check the path (a new logbook starts with "
+                             "the first thing you log or import)").format(path=self.db_path))
         if self._store is None and self.db_path.exists():
             try:
                 self._opened(Store(self.db_path, readonly=True))
@@ -93,8 +95,8 @@ class Context:
                 try:
                     return self.store
                 except StoreError as exc:
-                    raise CLIError(f"{upgrade}, and it cannot be written here ({exc}); copy it somewhere you can "
-                                   "write and use --db with the copy") from exc
+                    raise CLIError(_("{problem}, and it cannot be written here ({why}); copy it somewhere you can "
+                                     "write and use --db with the copy").format(problem=upgrade, why=exc)) from exc
         return self.store
 
     def close(self) -> None:

@@ -14,6 +14,7 @@ import re
 from decimal import Decimal
 
 from .. import money, timeutil
+from ..i18n import _
 from ._base import CLIError
 from ..store import Store
 
@@ -21,7 +22,7 @@ _HHMM = re.compile(r"^(?:(today|yesterday)[ T]+)?(\d{1,2}):(\d{2})$")
 
 
 def _named(option: str, exc: Exception) -> CLIError:
-    return CLIError(f"{option}: {exc}")
+    return CLIError(_("{option}: {problem}").format(option=option, problem=exc))
 
 
 def today(now: int, tz: str) -> dt.date:
@@ -43,7 +44,8 @@ def parse_when(text: str, tz: str, now: int, *, option: str, allow_date: bool = 
     if m:
         hour, minute = int(m.group(2)), int(m.group(3))
         if hour > 23 or minute > 59:
-            raise CLIError(f"{option}: '{text}' is not a time of day; write HH:MM from 00:00 to 23:59")
+            raise CLIError(_("{option}: '{text}' is not a time of day; write HH:MM from 00:00 to 23:59").format(
+                option=option, text=text))
         day = today(now, tz) - dt.timedelta(days=1 if m.group(1) == "yesterday" else 0)
         s = dt.datetime.combine(day, dt.time(hour, minute)).isoformat(timespec="minutes")
     elif allow_date and re.fullmatch(r"\d{4}-\d{2}-\d{2}", s):
@@ -53,9 +55,9 @@ def parse_when(text: str, tz: str, now: int, *, option: str, allow_date: bool = 
     except ValueError as exc:
         if "is not a time;" not in str(exc):  # it is a time, but not one that happened: say why
             raise _named(option, exc) from exc
-        raise CLIError(
-            f"{option}: '{text}' is not a time; write 14:30 (today), 'yesterday 14:30', "
-            "or 2026-03-02T09:00 (add +03:00 or Z for an explicit offset)"
+        raise CLIError(_(
+            "{option}: '{text}' is not a time; write 14:30 (today), 'yesterday 14:30', "
+            "or 2026-03-02T09:00 (add +03:00 or Z for an explicit offset)").format(option=option, text=text)
         ) from exc
 
 
@@ -106,7 +108,8 @@ def parse_count(text: str | None, *, option: str) -> int | None:
         return None
     s = str(text).strip()
     if not re.fullmatch(r"\d+", s):
-        raise CLIError(f"{option}: '{text}' is not a count; write a whole number like 12")
+        raise CLIError(_("{option}: '{text}' is not a count; write a whole number like 12").format(
+            option=option, text=text))
     return int(s)
 
 
@@ -115,9 +118,10 @@ def parse_minutes(text: str, *, option: str) -> int:
     try:
         value = money.parse_amount(text)
     except ValueError as exc:
-        raise CLIError(f"{option}: '{text}' is not a number of minutes; write e.g. 45 or 7.5") from exc
+        raise CLIError(_("{option}: '{text}' is not a number of minutes; write e.g. 45 or 7.5").format(
+            option=option, text=text)) from exc
     if value <= 0:
-        raise CLIError(f"{option}: must be more than 0 minutes")
+        raise CLIError(_("{option}: must be more than 0 minutes").format(option=option))
     return int((value * 60).to_integral_value())
 
 
@@ -129,11 +133,13 @@ def need_project(store: Store, platform: str, project: str | None) -> None:
         return
     known = store.frames(work_ids=[]).projects
     here = sorted(known.loc[known["platform"] == platform.strip(), "project"].tolist())
-    hint = f" (projects on {platform}: {', '.join(here)})" if here else ""
-    raise CLIError(
-        f"there is no project '{project}' on {platform}{hint}; add it with: "
-        f"taskerlog project add {_q(platform)} {_q(project)}"
-    )
+    command = f"taskerlog project add {_q(platform)} {_q(project)}"
+    if here:
+        raise CLIError(_("there is no project '{project}' on {platform} (projects on {platform}: {known}); "
+                         "add it with: {command}").format(project=project, platform=platform,
+                                                          known=", ".join(here), command=command))
+    raise CLIError(_("there is no project '{project}' on {platform}; add it with: {command}").format(
+        project=project, platform=platform, command=command))
 
 
 def _q(name: str) -> str:
@@ -143,5 +149,5 @@ def _q(name: str) -> str:
 def new_platform_note(store: Store, platform: str) -> str | None:
     """A note when a name would create a platform the logbook has never seen (a typo?)."""
     if store.platform_id(platform, create=False) is None:
-        return f"(new platform '{platform.strip()}')"
+        return _("(new platform '{platform}')").format(platform=platform.strip())
     return None

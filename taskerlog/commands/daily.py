@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from .. import render, timeutil, usecases
+from ..i18n import _, ngettext
 from ._base import CLIError, Context, emit_json, friendly_errors, pass_ctx
 from ..vocab import KINDS, STATUSES
 from ..store import Store
@@ -36,7 +37,7 @@ def _hm(epoch: int, tz: str, now: int | None = None) -> str:
 
 
 def _what(platform: str, project: str | None, kind: str) -> str:
-    return f"{platform}{' / ' + project if project else ''} ({kind})"
+    return f"{platform}{' / ' + project if project else ''} ({render.kind_word(kind)})"
 
 
 # -- the running clock ------------------------------------------------------------------
@@ -48,8 +49,9 @@ def clock_rows(store: Store, now: int) -> list[dict[str, Any]]:
 
 
 def clock_lines(rows: list[dict[str, Any]], tz: str, now: int) -> list[str]:
-    return [f"#{r['id']}  {_what(r['platform'], r['project'], r['kind'])} since {_hm(r['started_at'], tz, now)}"
-            f"  ({render.hm(r['elapsed_seconds'])})" for r in rows]
+    return [_("#{id}  {what} since {since}  ({elapsed})").format(
+        id=r["id"], what=_what(r["platform"], r["project"], r["kind"]), since=_hm(r["started_at"], tz, now),
+        elapsed=render.hm(r["elapsed_seconds"])) for r in rows]
 
 
 @click.group(invoke_without_command=True)
@@ -70,7 +72,7 @@ def clock(ctx: click.Context, as_json: bool) -> None:
         emit_json(rows)
         return
     if not rows:
-        click.echo("no clock is running; start one with: taskerlog clock start PLATFORM [PROJECT]")
+        click.echo(_("no clock is running; start one with: taskerlog clock start PLATFORM [PROJECT]"))
         return
     tz = c.store.settings().timezone
     for line in clock_lines(rows, tz, now):
@@ -109,12 +111,18 @@ def clock_start(c: Context, platform, name, kind, at, note, as_json):
         emit_json({"id": cid, "platform": platform, "project": name, "kind": kind,
                    "started": timeutil.format_local(when, tz), "other_running": [o["id"] for o in others]})
         return
-    click.echo(f"clock #{cid} started at {_hm(when, tz, now)}: {_what(platform, name, kind)}"
+    click.echo(_("clock #{id} started at {at}: {what}").format(id=cid, at=_hm(when, tz, now),
+                                                               what=_what(platform, name, kind))
                + (f" {fresh}" if fresh else ""))
     if others:
-        click.echo(f"note: {len(others)} other clock(s) still running — "
-                   + "; ".join(f"#{o['id']} {_what(o['platform'], o['project'], o['kind'])}" for o in others)
-                   + ". Overlapping time counts once in hours worked; stop each with: taskerlog clock stop --id N")
+        click.echo(ngettext(
+            # Translators: the English says clock(s) in both forms; write each form properly
+            "note: {n} other clock(s) still running — {clocks}. Overlapping time counts once in hours worked; "
+            "stop each with: taskerlog clock stop --id N",
+            "note: {n} other clock(s) still running — {clocks}. Overlapping time counts once in hours worked; "
+            "stop each with: taskerlog clock stop --id N", len(others)).format(
+            n=len(others), clocks="; ".join(f"#{o['id']} {_what(o['platform'], o['project'], o['kind'])}"
+                                            for o in others)))
 
 
 @clock.command("stop")
@@ -139,17 +147,18 @@ def clock_stop(c: Context, clock_id, at, units, pay, status, note, yes, as_json)
     when = now if at is None else parse_when(at, tz, now, option="--at")
     running = store.running_clocks()
     if not running:
-        raise CLIError("no clock is running; to record past work use: taskerlog log PLATFORM [PROJECT] --start ... --end ...")
+        raise CLIError(_("no clock is running; to record past work use: "
+                         "taskerlog log PLATFORM [PROJECT] --start ... --end ..."))
     if clock_id is None and len(running) > 1:
-        raise CLIError("several clocks are running (" + "; ".join(
-            f"#{r['id']} {_what(r['platform'], r['project'], r['kind'])}" for r in running)
-            + "); say which with --id N")
+        raise CLIError(_("several clocks are running ({clocks}); say which with --id N").format(
+            clocks="; ".join(f"#{r['id']} {_what(r['platform'], r['project'], r['kind'])}" for r in running)))
     clock = running[0] if clock_id is None else next((r for r in running if r["id"] == clock_id), None)
     if clock is None:
-        raise CLIError(f"--id: clock #{clock_id} is not running; running: "
-                       + ", ".join(f"#{r['id']}" for r in running))
+        raise CLIError(_("--id: clock #{id} is not running; running: {running}").format(
+            id=clock_id, running=", ".join(f"#{r['id']}" for r in running)))
     if when <= clock["started_at"]:
-        raise CLIError(f"--at: the clock started at {_hm(clock['started_at'], tz, now)}; the stop must be after that")
+        raise CLIError(_("--at: the clock started at {start}; the stop must be after that").format(
+            start=_hm(clock["started_at"], tz, now)))
     _ask_if_forgotten(store, clock, when, now, tz, asked=at is None and not yes)
     wid = store.clock_stop(clock["id"], at=when, units=parse_count(units, option="--units"),
                            pay=parse_money(pay, option="--pay"), status=status, note=note)
@@ -166,9 +175,23 @@ def _ask_if_forgotten(store: Store, clock: dict[str, Any], when: int, now: int, 
         return
     click.echo(everyday.forgotten_warning(clock, now, long_h, tz), err=True)
     if sys.stdin.isatty() and not click.confirm(
-            f"Save it as {everyday.fmt_hm(when - clock['started_at'])} of work, ending now?", default=False, err=True):
-        raise CLIError("nothing saved; the clock is still running. Stop it when you really stopped: "
-                       f"taskerlog clock stop --id {clock['id']} --at HH:MM")
+            _("Save it as {length} of work, ending now?").format(length=everyday.fmt_hm(when - clock["started_at"])),
+            default=False, err=True):
+        raise CLIError(_("nothing saved; the clock is still running. Stop it when you really stopped: "
+                         "taskerlog clock stop --id {id} --at HH:MM").format(id=clock["id"]))
+
+
+_SAVED = {
+    # Translators: {when} is the entry's start–end, {length} its h:mm, {what} platform / project (kind)
+    "saved": lambda: _("saved entry #{id}: {when} ({length}) {what}, {status}"),
+    "logged": lambda: _("logged entry #{id}: {when} ({length}) {what}, {status}"),
+    "edited": lambda: _("edited entry #{id}: {when} ({length}) {what}, {status}"),
+}
+_SAVED_NO_PAY = {
+    "saved": lambda: _("saved entry #{id} (its pay could not be shown: {error}; see `taskerlog entries`)"),
+    "logged": lambda: _("logged entry #{id} (its pay could not be shown: {error}; see `taskerlog entries`)"),
+    "edited": lambda: _("edited entry #{id} (its pay could not be shown: {error}; see `taskerlog entries`)"),
+}
 
 
 def _report_saved(store: Store, wid: int, tz: str, now: int, as_json: bool, verb: str) -> None:
@@ -181,17 +204,21 @@ def _report_saved(store: Store, wid: int, tz: str, now: int, as_json: bool, verb
         if as_json:
             emit_json({"id": wid, "saved": True, "pay_home": None})
         else:
-            click.echo(f"{verb} entry #{wid} (its pay could not be shown: {exc}; see `taskerlog entries`)")
+            click.echo(_SAVED_NO_PAY[verb]().format(id=wid, error=exc))
         return
     if as_json:
         emit_json(row)
         return
     secs = row["end_epoch"] - row["start_epoch"]
-    pay = f", pay {render.grouped(row['pay_home'])} {store.settings().home_currency}" if row["pay_home"] else ""
-    click.echo(f"{verb} entry #{wid}: {_hm(row['start_epoch'], tz, now)}–{timeutil.to_local(row['end_epoch'], tz):%H:%M}"
-               f" ({render.hm(secs)}) {_what(row['platform'], row['project'], row['kind'])}, {row['status']}{pay}")
+    pay = (", " + _("pay {amount} {currency}").format(amount=render.grouped(row["pay_home"]),
+                                                      currency=store.settings().home_currency)
+           if row["pay_home"] else "")
+    click.echo(_SAVED[verb]().format(
+        id=wid, when=f"{_hm(row['start_epoch'], tz, now)}–{timeutil.to_local(row['end_epoch'], tz):%H:%M}",
+        length=render.hm(secs), what=_what(row["platform"], row["project"], row["kind"]),
+        status=render.status_word(row["status"])) + pay)
     if row["unpriced_note"]:
-        click.echo(f"warning: {row['unpriced_note']}")
+        click.echo(_("warning: {problem}").format(problem=row["unpriced_note"]))
 
 
 # -- logging past work --------------------------------------------------------------------
@@ -222,12 +249,13 @@ def log(c: Context, platform, name, kind, start, end, minutes, units, pay, curre
     now = timeutil.now_epoch()
     tz = store.settings().timezone
     if (end is None) == (minutes is None):
-        raise CLIError("give either --end TIME or --minutes N (one of them) to say how long the work lasted")
+        raise CLIError(_("give either --end TIME or --minutes N (one of them) to say how long the work lasted"))
     t0 = parse_when(start, tz, now, option="--start")
     t1 = parse_when(end, tz, now, option="--end") if end is not None else t0 + parse_minutes(minutes, option="--minutes")
     if t1 <= t0:
-        raise CLIError(f"--end: {_hm(t1, tz)} is not after the start ({_hm(t0, tz)}); "
-                       "for work past midnight give the date, e.g. --end '2026-03-03 01:30'")
+        raise CLIError(_("--end: {end} is not after the start ({start}); "
+                         "for work past midnight give the date, e.g. --end '2026-03-03 01:30'").format(
+            end=_hm(t1, tz), start=_hm(t0, tz)))
     need_project(store, platform, name)
     from ..model import WorkEntry  # pydantic: loaded by the commands that make a record
 
@@ -241,7 +269,7 @@ def log(c: Context, platform, name, kind, start, end, minutes, units, pay, curre
     if fresh and not as_json:
         click.echo(fresh)
     if t1 > now and not as_json:
-        click.echo("note: this entry ends in the future; check the date if that was not meant")
+        click.echo(_("note: this entry ends in the future; check the date if that was not meant"))
 
 
 # -- the list of entries, edits and deletions -----------------------------------------------
@@ -265,7 +293,7 @@ def entries(c: Context, date_from, date_to, platform, project, last, as_json):
     d0 = None if date_from is None else parse_day(date_from, tz, now, option="--from")
     d1 = None if date_to is None else parse_day(date_to, tz, now, option="--to")
     if d0 and d1 and d1 < d0:
-        raise CLIError(f"--to: {d1} is before --from {d0}")
+        raise CLIError(_("--to: {last} is before --from {first}").format(last=d1, first=d0))
     rows = usecases.entries(store, usecases.EntryQuery(date_from=d0, date_to=d1, platform=platform, project=project,
                                                        last=last))
     if as_json:
@@ -273,19 +301,20 @@ def entries(c: Context, date_from, date_to, platform, project, last, as_json):
         return
     home = store.settings().home_currency
     table = render.table(
-        ["id", "start", "end", "h:mm", "platform / project", "kind", "status", "units", f"pay {home}",
-         "recorded", "edited"],
+        [_("id"), _("start"), _("end"), _("h:mm"), _("platform / project"), _("kind"), _("status"), _("units"),
+         _("pay {currency}").format(currency=home), _("recorded"), _("edited")],
         [[r["id"], _hm(r["start_epoch"], tz), timeutil.to_local(r["end_epoch"], tz).strftime("%H:%M"),
           render.hm(r["end_epoch"] - r["start_epoch"]), r["platform"] + (" / " + r["project"] if r["project"] else ""),
-          r["kind"], r["status"], r["units"], render.entry_pay(r) + ("*" if _from_rate(r) else ""),
+          render.kind_word(r["kind"]), render.status_word(r["status"]), r["units"],
+          render.entry_pay(r) + ("*" if _from_rate(r) else ""),
           r["recorded_at"][:16].replace("T", " "),
-          ("edited " + r["edited_at"][:16].replace("T", " ")) if r["edited"] else ""]
+          _("edited {when}").format(when=r["edited_at"][:16].replace("T", " ")) if r["edited"] else ""]
          for r in rows],
-        empty="no entries match; record work with: taskerlog clock start PLATFORM or taskerlog log PLATFORM ...",
+        empty=_("no entries match; record work with: taskerlog clock start PLATFORM or taskerlog log PLATFORM ..."),
     )
     click.echo(table)
     if any(_from_rate(r) for r in rows):
-        click.echo("* pay derived from the project's rate")
+        click.echo(_("* pay derived from the project's rate"))
 
 
 def _from_rate(r: dict[str, Any]) -> bool:
@@ -319,9 +348,9 @@ def edit(c: Context, entry_id, kind, status, project, start, end, minutes, units
     tz = store.settings().timezone
     old = store.get("work", entry_id)
     if old is None:
-        raise CLIError(f"there is no work entry #{entry_id}; see the ids with: taskerlog entries")
+        raise CLIError(_("there is no work entry #{id}; see the ids with: taskerlog entries").format(id=entry_id))
     if end is not None and minutes is not None:
-        raise CLIError("give --end or --minutes, not both")
+        raise CLIError(_("give --end or --minutes, not both"))
     platform = store.get("platforms", old["platform_id"])["name"]
     changes: dict[str, Any] = {}
     if kind is not None:
@@ -349,7 +378,8 @@ def edit(c: Context, entry_id, kind, status, project, start, end, minutes, units
     if note is not None:
         changes["note"] = note.strip() or None
     if not changes:
-        raise CLIError("nothing to change; give at least one option, e.g. --status rejected (see: taskerlog edit --help)")
+        raise CLIError(_("nothing to change; give at least one option, e.g. --status rejected "
+                         "(see: taskerlog edit --help)"))
     usecases.edit_entry(store, entry_id, changes, source="manual", now=now)
     _report_saved(store, entry_id, tz, now, as_json, verb="edited")
 
@@ -369,14 +399,14 @@ def delete(c: Context, entry_id, yes):
     tz = store.settings().timezone
     rows = usecases.entries(store, usecases.EntryQuery(ids=frozenset({entry_id})))
     if not rows:
-        raise CLIError(f"there is no work entry #{entry_id}; see the ids with: taskerlog entries")
+        raise CLIError(_("there is no work entry #{id}; see the ids with: taskerlog entries").format(id=entry_id))
     r = rows[0]
-    what = (f"#{entry_id}: {_hm(r['start_epoch'], tz, now)} ({render.hm(r['end_epoch'] - r['start_epoch'])}) "
-            f"{_what(r['platform'], r['project'], r['kind'])}, {r['status']}")
+    what = dict(id=entry_id, start=_hm(r["start_epoch"], tz, now), length=render.hm(r["end_epoch"] - r["start_epoch"]),
+                what=_what(r["platform"], r["project"], r["kind"]), status=render.status_word(r["status"]))
     if not yes:
-        click.confirm(f"delete entry {what}?", abort=True)
+        click.confirm(_("delete entry #{id}: {start} ({length}) {what}, {status}?").format(**what), abort=True)
     store.delete("work", entry_id, "manual")
-    click.echo(f"deleted entry {what} (the journal keeps its values)")
+    click.echo(_("deleted entry #{id}: {start} ({length}) {what}, {status} (the journal keeps its values)").format(**what))
 
 
 # -- empty queue --------------------------------------------------------------------------
@@ -404,13 +434,14 @@ def eq_start(c: Context, platform, on, note):
     day = parse_day(on, store.settings().timezone, now, option="--on")
     open_ = [e for e in store.eq_periods(platform) if e["end_date"] is None]
     if open_:
-        raise CLIError(f"{platform} is already in empty queue since {open_[0]['start_date']}; "
-                       f"when work is back: taskerlog eq end {platform}")
+        raise CLIError(_("{platform} is already in empty queue since {day}; "
+                         "when work is back: taskerlog eq end {platform}").format(platform=platform,
+                                                                                  day=open_[0]["start_date"]))
     fresh = new_platform_note(store, platform)
     from ..model import EQPeriod  # pydantic: loaded by the commands that make a record
 
     store.add_eq(EQPeriod(platform=platform, start_date=day, note=note))
-    click.echo(f"{platform}: empty queue from {day}" + (f" {fresh}" if fresh else ""))
+    click.echo(_("{platform}: empty queue from {day}").format(platform=platform, day=day) + (f" {fresh}" if fresh else ""))
 
 
 @eq.command("end")
@@ -428,13 +459,17 @@ def eq_end(c: Context, platform, on):
     day = parse_day(on, store.settings().timezone, now, option="--on")
     open_ = [e for e in store.eq_periods(platform) if e["end_date"] is None]
     if not open_:
-        raise CLIError(f"{platform} has no open empty-queue period; start one with: taskerlog eq start {platform}")
+        raise CLIError(_("{platform} has no open empty-queue period; start one with: taskerlog eq start {platform}")
+                       .format(platform=platform))
     e = open_[-1]
     if day < dt.date.fromisoformat(e["start_date"]):
-        raise CLIError(f"--on: {day} is before the empty queue started ({e['start_date']}); give {e['start_date']} or later")
+        raise CLIError(_("--on: {day} is before the empty queue started ({start}); give {start} or later").format(
+            day=day, start=e["start_date"]))
     store.update("eq", e["id"], {"end_date": day.isoformat()}, "manual")
     n = (day - dt.date.fromisoformat(e["start_date"])).days + 1
-    click.echo(f"{platform}: empty queue {e['start_date']} to {day} ({n} day{'s' if n != 1 else ''})")
+    click.echo(ngettext("{platform}: empty queue {first} to {last} ({n} day)",
+                        "{platform}: empty queue {first} to {last} ({n} days)", n).format(
+        platform=platform, first=e["start_date"], last=day, n=n))
 
 
 @eq.command("list")
@@ -453,7 +488,7 @@ def eq_list(c: Context, platform, as_json):
     if as_json:
         emit_json(rows)
         return
-    click.echo(render.table(["id", "platform", "from", "to", "days", "note"],
-                            [[r["id"], r["platform"], r["start_date"], r["end_date"] or "(still empty)",
+    click.echo(render.table([_("id"), _("platform"), _("from"), _("to"), _("days"), _("note")],
+                            [[r["id"], r["platform"], r["start_date"], r["end_date"] or _("(still empty)"),
                               r["days"], r["note"]] for r in rows],
-                            empty="no empty-queue periods recorded"))
+                            empty=_("no empty-queue periods recorded")))

@@ -12,6 +12,7 @@ from decimal import Decimal
 import click
 
 from .. import i18n, money, render, timeutil, usecases
+from ..i18n import _, pgettext
 from ._base import CLIError, Context, emit_json, friendly_errors, pass_ctx
 from ..model import (
     END_REASONS, KINDS, PAY_MODELS, RATE_UNITS, Expense, FxRate, Logbook, Payout, Project, Rate, received_in,
@@ -65,11 +66,21 @@ def project_add(c: Context, platform, name, pay_model, currency, advertised_rate
     if as_json:
         emit_json({"id": pid, **p.model_dump(mode="json")})
         return
-    unit = "hour" if p.pay_model == "hourly" else "task"
-    adv = f", advertised {render.amount(p.advertised_rate)} {p.currency}/{unit}" if p.advertised_rate is not None else ""
-    click.echo(f"added project {p.platform} / {p.project} ({p.pay_model}, pays in {p.currency}{adv})"
-               + (f" {fresh}" if fresh else ""))
-    click.echo(f"next: taskerlog rate {_q(p.platform)} {_q(p.project)} RATE  (the rate it pays now)")
+    values = dict(platform=p.platform, project=p.project, model=_pay_model(p.pay_model), currency=p.currency)
+    if p.advertised_rate is None:
+        said = _("added project {platform} / {project} ({model}, pays in {currency})").format(**values)
+    else:
+        said = _("added project {platform} / {project} ({model}, pays in {currency}, advertised {amount} "
+                 "{currency}/{unit})").format(**values, amount=render.amount(p.advertised_rate),
+                                              unit=render.unit_word("hour" if p.pay_model == "hourly" else "task"))
+    click.echo(said + (f" {fresh}" if fresh else ""))
+    click.echo(_("next: taskerlog rate {platform} {project} RATE  (the rate it pays now)").format(
+        platform=_q(p.platform), project=_q(p.project)))
+
+
+def _pay_model(model: str) -> str:
+    return {"hourly": pgettext("pay model", "hourly"), "per_task": pgettext("pay model", "per task")}.get(model, model)
+
 
 
 def _q(s: str) -> str:
@@ -107,13 +118,16 @@ def project_list(c: Context, show_all, as_json):
         emit_json(rows)
         return
     click.echo(render.table(
-        ["platform", "project", "pay", "currency", "advertised", "rate now", "started", "ended"],
-        [[r["platform"], r["project"], r["pay_model"], r["currency"], render.amount(r["advertised_rate"]),
-          (f"{render.amount(r['current_rate'])}/{r['current_rate_unit']}"
-           + (f" ({', '.join(r['current_rate_applies_to'])} only)" if r["current_rate_applies_to"] else "")
+        [_("platform"), _("project"), _("pay"), _("currency"), _("advertised"), _("rate now"), _("started"),
+         _("ended")],
+        [[r["platform"], r["project"], _pay_model(r["pay_model"]), r["currency"], render.amount(r["advertised_rate"]),
+          (f"{render.amount(r['current_rate'])}/{render.unit_word(r['current_rate_unit'])}"
+           + (" " + _("({kinds} only)").format(kinds=", ".join(render.kind_word(k) for k in r["current_rate_applies_to"]))
+              if r["current_rate_applies_to"] else "")
            if r["current_rate"] else ""),
-          r["started_on"], (f"{r['ended_on']} ({r['end_reason']})" if r["ended_on"] else "")] for r in rows],
-        empty="no projects yet; add one with: taskerlog project add PLATFORM PROJECT",
+          r["started_on"], (f"{r['ended_on']} ({_end_reason(r['end_reason'])})" if r["ended_on"] else "")]
+         for r in rows],
+        empty=_("no projects yet; add one with: taskerlog project add PLATFORM PROJECT"),
     ))
 
 
@@ -134,12 +148,30 @@ def project_rates(c: Context, platform, name, as_json):
         emit_json(rows)
         return
     click.echo(render.table(
-        ["from", "platform / project", "kinds", "rate", "per", "currency", "change", "note"],
-        [[r["when"], f"{r['platform']} / {r['project']}", r["applies_to"].replace(";", ", ") or "all paid",
-          render.amount(r["rate"]), r["unit"], r["currency"],
-          r["change"] if r["change_pct"] is None else f"{r['change']} {render.signed_percent(r['change_pct'])}",
+        [_("from"), _("platform / project"), _("kinds"), _("rate"), _("per"), _("currency"), _("change"), _("note")],
+        [[r["when"], f"{r['platform']} / {r['project']}", _kinds(r["applies_to"]) or _("all paid"),
+          render.amount(r["rate"]), render.unit_word(r["unit"]), r["currency"],
+          _change(r["change"]) if r["change_pct"] is None
+          else f"{_change(r['change'])} {render.signed_percent(r['change_pct'])}",
           r["note"]] for r in rows],
-        empty="no rates yet; add one with: taskerlog rate PLATFORM PROJECT RATE"))
+        empty=_("no rates yet; add one with: taskerlog rate PLATFORM PROJECT RATE")))
+
+
+def _kinds(applies_to: str | tuple[str, ...]) -> str:
+    """Kinds a rate pays (stored ``;``-joined) for reading: ``review, training``."""
+    kinds = applies_to.split(";") if isinstance(applies_to, str) else applies_to
+    return ", ".join(render.kind_word(k) for k in kinds if k)
+
+
+def _change(change: str) -> str:
+    """``usecases.rate_history``'s change word (first, raise, cut, same) for reading."""
+    return {"first": pgettext("rate change", "first"), "raise": pgettext("rate change", "raise"),
+            "cut": pgettext("rate change", "cut"), "same": pgettext("rate change", "same")}.get(change, change)
+
+
+def _end_reason(reason: str) -> str:
+    return {"finished": pgettext("project end", "finished"), "removed": pgettext("project end", "removed"),
+            "quit": pgettext("project end", "quit"), "paused": pgettext("project end", "paused")}.get(reason, reason)
 
 
 def _int(v) -> int | None:
@@ -171,9 +203,11 @@ def project_end(c: Context, platform, name, reason, on):
     day = parse_day(on, store.settings().timezone, now, option="--on")
     row = store.project_row(platform, name)
     if row["started_on"] and day < dt.date.fromisoformat(row["started_on"]):
-        raise CLIError(f"--on: {day} is before the project started ({row['started_on']}); give a later day")
+        raise CLIError(_("--on: {day} is before the project started ({start}); give a later day").format(
+            day=day, start=row["started_on"]))
     store.update("projects", row["id"], {"ended_on": day.isoformat(), "end_reason": reason}, "manual")
-    click.echo(f"{platform} / {name}: ended on {day} ({reason})")
+    click.echo(_("{platform} / {project}: ended on {day} ({reason})").format(
+        platform=platform, project=name, day=day, reason=_end_reason(reason)))
 
 
 #: a negative amount ("-5") reaches the amount parser, which says why it is refused,
@@ -221,9 +255,14 @@ def rate(c: Context, platform, name, amount, unit, currency, start, applies_to, 
                    "change_pct": None if change is None else float(change)})
         return
     when = timeutil.to_local(r.effective_at, tz).strftime("%Y-%m-%d %H:%M")
-    kinds = "" if applies_to is None else f" for {', '.join(r.applies_to)}"
-    click.echo(f"{platform} / {name}: {render.amount(r.rate)} {r.currency}/{r.unit}{kinds} from {when}"
-               + render.rate_was(before, change))
+    values = dict(platform=platform, project=name, rate=render.amount(r.rate), currency=r.currency,
+                  unit=render.unit_word(r.unit), day=when)
+    if applies_to is None:
+        said = _("{platform} / {project}: {rate} {currency}/{unit} from {day}").format(**values)
+    else:
+        said = _("{platform} / {project}: {rate} {currency}/{unit} for {kinds} from {day}").format(
+            **values, kinds=_kinds(r.applies_to))
+    click.echo(said + render.rate_was(before, change))
 
 
 def _applies(text: str | None):
@@ -285,19 +324,24 @@ def payout(c: Context, platform, amount, currency, fee, method, received_amount,
     if as_json:
         emit_json({"id": pid, **p.model_dump(mode="json")})
         return
-    msg = f"payout from {platform}: {render.amount(p.amount)} {p.currency}"
+    # each detail a phrase of its own after the amount (a list, not a sentence built of pieces)
+    details = ""
     if p.fee:
-        msg += f", fee {render.amount(p.fee)}"
+        details += ", " + _("fee {amount}").format(amount=render.amount(p.fee))
     if p.received_amount is not None:
-        msg += f", received {render.amount(p.received_amount)} {p.received_currency}"
+        details += ", " + _("received {amount} {currency}").format(amount=render.amount(p.received_amount),
+                                                                  currency=p.received_currency)
     if p.method:
-        msg += f" by {p.method}"
+        details += " " + _("by {method}").format(method=p.method)
     if p.for_earlier_work:
-        msg += ", for work done before this logbook"
-    click.echo(msg + f" on {timeutil.to_local(p.paid_at, s.timezone).date()}" + (f" {fresh}" if fresh else ""))
+        details += ", " + _("for work done before this logbook")
+    # Translators: {details} is the list of fee, received amount, method ("fee 3.50, received ... by M-Pesa")
+    click.echo(_("payout from {platform}: {amount} {currency}{details} on {day}").format(
+        platform=platform, amount=render.amount(p.amount), currency=p.currency, details=details,
+        day=timeutil.to_local(p.paid_at, s.timezone).date()) + (f" {fresh}" if fresh else ""))
     if not p.for_earlier_work and (first is None or p.paid_at < first):
-        click.echo(f"note: {render.before_logbook_hint(platform)} To mark it: "
-                   f"taskerlog record edit payouts {pid} for_earlier_work=yes")
+        click.echo(_("note: {hint} To mark it: taskerlog record edit payouts {id} for_earlier_work=yes").format(
+            hint=render.before_logbook_hint(platform), id=pid))
 
 
 def _platform_currency(store, platform: str) -> str | None:
@@ -333,8 +377,10 @@ def expense(c: Context, amount, category, currency, platform, on, note, as_json)
     if as_json:
         emit_json({"id": eid, **e.model_dump(mode="json")})
         return
-    click.echo(f"expense: {render.amount(e.amount)} {e.currency} for {e.category} on {e.date}"
-               + (f" ({e.platform})" if e.platform else " (shared by all work)"))
+    values = dict(amount=render.amount(e.amount), currency=e.currency, category=e.category, day=e.date)
+    click.echo(_("expense: {amount} {currency} for {category} on {day} ({platform})").format(
+        **values, platform=e.platform) if e.platform else
+        _("expense: {amount} {currency} for {category} on {day} (shared by all work)").format(**values))
 
 
 @click.command(context_settings=NUMBERS_ARGS)
@@ -360,17 +406,18 @@ def fx(c: Context, currency, value, on, as_json):
         if as_json:
             emit_json(rows)
         else:
-            click.echo(render.table(["date", "currency", f"in {s.home_currency}"],
+            click.echo(render.table([_("date"), _("currency"), _("in {currency}").format(currency=s.home_currency)],
                                     [[r["date"], r["currency"], r["rate"]] for r in rows],
-                                    empty="no exchange rates yet; add one with: taskerlog fx USD 129.50"))
+                                    empty=_("no exchange rates yet; add one with: taskerlog fx USD 129.50")))
         return
     if value is None:
-        raise CLIError(f"RATE: say what one {currency.upper()} is worth in {s.home_currency}, "
-                       f"e.g. taskerlog fx {currency.upper()} 129.50")
+        raise CLIError(_("RATE: say what one {currency} is worth in {home}, e.g. taskerlog fx {currency} 129.50")
+                       .format(currency=currency.upper(), home=s.home_currency))
     f = FxRate(currency=parse_currency(currency, option="CURRENCY"), rate=parse_fx_rate(value, option="RATE"),
                date=parse_day(on, s.timezone, now, option="--on"))
     if f.currency == s.home_currency:
-        raise CLIError(f"CURRENCY: {f.currency} is your home currency; it needs no exchange rate")
+        raise CLIError(_("CURRENCY: {currency} is your home currency; it needs no exchange rate").format(
+            currency=f.currency))
     fid = store.add_fx(f)
     if as_json:
         emit_json({"id": fid, **f.model_dump(mode="json"), "rate": money.plain(f.rate)})
@@ -439,18 +486,20 @@ def settings(c: Context, home_currency, timezone, reference_wage, reference_curr
     if as_json:
         emit_json({**current.model_dump(mode="json"), "long_clock_hours": format(long_h.normalize(), "f")})
         return
-    ref = "not set"
+    ref = _("not set")
     if current.reference_wage is not None:
-        ref = f"{render.amount(current.reference_wage)} {current.reference_currency or current.home_currency}/hour"
+        ref = _("{amount} {currency}/hour").format(amount=render.amount(current.reference_wage),
+                                                  currency=current.reference_currency or current.home_currency)
         if current.reference_label:
-            ref += f" ({current.reference_label})"
+            ref = _("{wage} ({label})").format(wage=ref, label=current.reference_label)
     if changes:
-        click.echo("saved.")
-    click.echo(render.pairs([("home currency", current.home_currency), ("time zone", current.timezone),
-                             ("reference wage", ref),
-                             ("still working? after", f"{format(long_h.normalize(), 'f')} h of a running clock"),
-                             ("language", i18n.describe(current.language)),
-                             ("logbook", str(store.path))], indent=""))
+        click.echo(_("saved."))
+    click.echo(render.pairs([(_("home currency"), current.home_currency), (_("time zone"), current.timezone),
+                             (_("reference wage"), ref),
+                             (_("still working? after"), _("{hours} h of a running clock").format(
+                                 hours=render.local(format(long_h.normalize(), "f")))),
+                             (_("language"), i18n.describe(current.language)),
+                             (_("logbook"), str(store.path))], indent=""))
 
 
 # -- fixing and deleting records ------------------------------------------------------

@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from .. import render, timeutil
+from ..i18n import _, ngettext
 from ._base import CLIError, Context, emit_json, friendly_errors, pass_ctx
 from ._common import parse_day, parse_money
 from .daily import clock_lines, clock_rows
@@ -54,14 +55,17 @@ def metrics(c: Context, date_from, date_to, platform, project, reference_wage, b
     d0 = None if date_from is None else parse_day(date_from, s.timezone, now, option="--from")
     d1 = None if date_to is None else parse_day(date_to, s.timezone, now, option="--to")
     if d0 and d1 and d1 < d0:
-        raise CLIError(f"--to: {d1} is before --from {d0}; give a later day")
+        raise CLIError(_("--to: {last} is before --from {first}; give a later day").format(last=d1, first=d0))
     frames = store.frames(detail=False)  # the figures never read notes, ids or when entries were recorded
     if platform is not None and platform not in set(frames.work["platform"]) | set(frames.projects["platform"]) \
             | set(frames.eq["platform"]) | set(frames.payouts["platform"]):
-        raise CLIError(f"--platform: no records for '{platform}'; platforms in this logbook: "
-                       + (", ".join(sorted(set(frames.projects["platform"]) | set(frames.work["platform"]))) or "none"))
+        known = ", ".join(sorted(set(frames.projects["platform"]) | set(frames.work["platform"])))
+        raise CLIError(_("--platform: no records for '{platform}'; platforms in this logbook: {known}").format(
+            platform=platform, known=known) if known else
+            _("--platform: no records for '{platform}'; this logbook has no platforms yet").format(platform=platform))
     if project is not None and project not in set(frames.projects["project"]):
-        raise CLIError(f"--project: there is no project '{project}'; see: taskerlog project list --all")
+        raise CLIError(_("--project: there is no project '{project}'; see: taskerlog project list --all").format(
+            project=project))
     if reference_wage is not None:
         ref, ref_cur = parse_money(reference_wage, option="--reference-wage"), s.home_currency
     else:
@@ -74,8 +78,9 @@ def metrics(c: Context, date_from, date_to, platform, project, reference_wage, b
         return
     label = None
     if ref is not None:
-        label = f"{render.amount(ref)} {ref_cur}/h" + (
-            f" ({s.reference_label})" if reference_wage is None and s.reference_label else "")
+        label = _("{amount} {currency}/h").format(amount=render.amount(ref), currency=ref_cur)
+        if reference_wage is None and s.reference_label:
+            label = _("{wage} ({label})").format(wage=label, label=s.reference_label)
     click.echo(summary(result, reference_label=label, breakdown=breakdown))
 
 
@@ -83,88 +88,107 @@ def summary(m: dict[str, Any], *, reference_label: str | None = None, breakdown:
     """The metrics object as text a worker, an organizer or a lawyer can read."""
     cur = m.get("home_currency", "")
     lines: list[str] = []
-    period = f"{m.get('period_from') or 'the beginning'} to {m.get('period_to') or 'now'}"
-    scope = " / ".join(x for x in (m.get("platform"), m.get("project")) if x) or "all platforms"
-    lines.append(f"Period: {period} ({scope}); money in {cur}")
+    first = m.get("period_from") or _("the beginning")
+    last = m.get("period_to") or _("now")
+    scope = " / ".join(x for x in (m.get("platform"), m.get("project")) if x) or _("all platforms")
+    lines.append(_("Period: {first} to {last} ({scope}); money in {currency}").format(
+        first=first, last=last, scope=scope, currency=cur))
     lines.append("")
-    lines.append("Time (overlapping entries are counted once)")
+    lines.append(_("Time (overlapping entries are counted once)"))
     unpaid = m.get("unpaid_hours_by_kind") or {}
-    why = ", ".join(f"{k} {render.figure(v)}" for k, v in unpaid.items())
+    why = ", ".join(f"{render.kind_word(k)} {render.figure(v)}" for k, v in unpaid.items())
     share = m.get("unpaid_share")
     lines.append(render.pairs([
-        ("hours worked (all logged time)", render.hours(m.get("hours_worked"))),
-        ("hours paid (time that earned)", render.hours(m.get("hours_paid"))),
-        ("hours unpaid", render.hours(m.get("hours_unpaid"))
-         + (f"  = {render.percent(share * 100)} of the time" if share is not None else "")
+        (_("hours worked (all logged time)"), render.hours(m.get("hours_worked"))),
+        (_("hours paid (time that earned)"), render.hours(m.get("hours_paid"))),
+        (_("hours unpaid"), render.hours(m.get("hours_unpaid"))
+         + ("  = " + _("{percent} of the time").format(percent=render.percent(share * 100)) if share is not None else "")
          + (f"  ({why})" if why else "")),
     ]))
     lines.append("")
     # payouts, fees, what is owed, empty queues and expenses belong to platforms, not projects
-    wide = " [whole platform]" if m.get("project") else ""
-    lines.append(f"Money ({cur})" + ("; with a project chosen, what is marked [whole platform] is its platform's"
-                                      if wide else ""))
+    whole = m.get("project")
+
+    def wide(label: str) -> str:
+        return _("{label} [whole platform]").format(label=label) if whole else label
+
+    lines.append(_("Money ({currency}); with a project chosen, what is marked [whole platform] is its platform's")
+                 .format(currency=cur) if whole else _("Money ({currency})").format(currency=cur))
     lines.append(render.pairs([
-        ("earned", render.figure(m.get("earned")) + (f"  (of which pending {render.figure(m.get('pending'))})"
-                                                     if _pos(m.get("pending")) else "")),
-        ("paid out (gross)" + wide, render.figure(m.get("paid_out"))),
-        ("fees" + wide, render.figure(m.get("fees"))),
-        ("expenses" + wide, render.figure(m.get("expenses"))),
-        ("outstanding (earned - paid out, to date)" + wide, render.figure(m.get("outstanding"))),
-        *([("paid out for earlier work", render.figure(m.get("paid_out_earlier"))
-            + "  (for work before the logbook began: not in the figures above)")] if _pos(m.get("paid_out_earlier")) else []),
+        (_("earned"), render.figure(m.get("earned")) + (
+            "  " + _("(of which pending {amount})").format(amount=render.figure(m.get("pending")))
+            if _pos(m.get("pending")) else "")),
+        (wide(_("paid out (gross)")), render.figure(m.get("paid_out"))),
+        (wide(_("fees")), render.figure(m.get("fees"))),
+        (wide(_("expenses")), render.figure(m.get("expenses"))),
+        (wide(_("outstanding (earned - paid out, to date)")), render.figure(m.get("outstanding"))),
+        *([(_("paid out for earlier work"), render.figure(m.get("paid_out_earlier"))
+            + "  " + _("(for work before the logbook began: not in the figures above)"))]
+          if _pos(m.get("paid_out_earlier")) else []),
     ]))
     note = render.negative_outstanding_note(m.get("outstanding"))
     if note:
-        lines.append(f"  outstanding is {note}")
+        lines.append("  " + _("outstanding is {note}").format(note=note))
     lines.append("")
-    lines.append(f"Hourly pay, by definition of working time ({cur}/hour)")
-    rows = [
-        ("effective hourly wage = earned / all hours worked", render.figure(m.get("effective_hourly_wage"))),
-        ("paid hourly rate      = earned / paid hours only", render.figure(m.get("paid_hourly_rate"))),
-        ("net hourly wage       = (earned - fees - expenses) / hours worked", render.figure(m.get("net_hourly_wage"))),
+    lines.append(_("Hourly pay, by definition of working time ({currency}/hour)").format(currency=cur))
+    defined = [
+        (_("effective hourly wage"), _("earned / all hours worked"), m.get("effective_hourly_wage")),
+        (_("paid hourly rate"), _("earned / paid hours only"), m.get("paid_hourly_rate")),
+        (_("net hourly wage"), _("(earned - fees - expenses) / hours worked"), m.get("net_hourly_wage")),
     ]
     if m.get("advertised_rate") is not None:
-        rows.append(("advertised rate       = what the project promised", render.figure(m.get("advertised_rate"))))
-        rows.append(("gap                   = advertised - effective", render.figure(m.get("advertised_gap"))))
-    lines.append(render.pairs(rows))
+        defined.append((_("advertised rate"), _("what the project promised"), m.get("advertised_rate")))
+        defined.append((_("gap"), _("advertised - effective"), m.get("advertised_gap")))
+    width = max(len(name) for name, _how, _v in defined)
+    lines.append(render.pairs([(f"{name.ljust(width)} = {how}", render.figure(v)) for name, how, v in defined]))
     if m.get("reference_wage") is not None or reference_label:
         lines.append("")
-        lines.append(f"Against the reference wage {reference_label or render.figure(m.get('reference_wage'))}")
+        lines.append(_("Against the reference wage {wage}").format(
+            wage=reference_label or render.figure(m.get("reference_wage"))))
         below = m.get("below_reference")
         lines.append(render.pairs([
-            ("week by week (as the law measures)", render.weekly_verdict(m, render.figure) or "n/a"),
-            ("shortfall (week by week)", render.figure(m.get("weekly_shortfall"))),
-            ("whole period, averaged: below it", "yes" if below else ("no" if below is not None else "n/a")),
-            ("whole period, averaged: shortfall", render.figure(m.get("shortfall"))),
+            (_("week by week (as the law measures)"), render.weekly_verdict(m, render.figure) or render.figure(None)),
+            (_("shortfall (week by week)"), render.figure(m.get("weekly_shortfall"))),
+            (_("whole period, averaged: below it"),
+             _("yes") if below else (_("no") if below is not None else render.figure(None))),
+            (_("whole period, averaged: shortfall"), render.figure(m.get("shortfall"))),
         ]))
     lines.append("")
-    lines.append("Empty queue and rate changes")
+    lines.append(_("Empty queue and rate changes"))
     eq_share = m.get("eq_share")
+    eq_days = int(m.get("eq_days", 0))
+    cuts = int(m.get("rate_cuts", 0))
     lines.append(render.pairs([
-        ("empty-queue days" + wide, f"{m.get('eq_days', 0)}" + (f" ({render.percent(eq_share * 100)} of the period)"
-                                                          if eq_share is not None else "")),
-        ("empty-queue episodes" + wide, f"{m.get('eq_episodes', 0)}, longest {m.get('longest_eq_days', 0)} days"),
-        ("rate changes", f"{m.get('rate_changes', 0)} ({m.get('rate_cuts', 0)} cuts, {m.get('rate_raises', 0)} raises)"
-         + (f", largest cut {render.percent(m.get('largest_cut_pct'))}" if m.get("rate_cuts") else "")),
-        ("week-to-week variation", f"wage CV {render.figure(m.get('weekly_wage_cv'))}, "
-                                   f"earnings CV {render.figure(m.get('weekly_earnings_cv'))}"),
+        (wide(_("empty-queue days")), f"{eq_days}" + (
+            " " + _("({percent} of the period)").format(percent=render.percent(eq_share * 100))
+            if eq_share is not None else "")),
+        (wide(_("empty-queue episodes")), ngettext("{n}, longest {days} day", "{n}, longest {days} days",
+                                                   int(m.get("longest_eq_days", 0))).format(
+            n=m.get("eq_episodes", 0), days=m.get("longest_eq_days", 0))),
+        (_("rate changes"), _("{n} ({cuts} cuts, {raises} raises)").format(
+            n=m.get("rate_changes", 0), cuts=cuts, raises=m.get("rate_raises", 0))
+         + (", " + _("largest cut {percent}").format(percent=render.percent(m.get("largest_cut_pct"))) if cuts else "")),
+        (_("week-to-week variation"), _("wage CV {wage}, earnings CV {earnings}").format(
+            wage=render.figure(m.get("weekly_wage_cv")), earnings=render.figure(m.get("weekly_earnings_cv")))),
     ]))
     if breakdown and m.get("by_project"):
         lines.append("")
-        lines.append("By project")
+        lines.append(_("By project"))
         lines.append(render.table(
-            ["platform / project", "worked h", "paid h", "earned", "effective/h", "paid/h", "advertised/h"],
-            [[r["platform"] + (" / " + r["project"] if r.get("project") else " (no project)"),
+            [_("platform / project"), _("worked h"), _("paid h"), _("earned"), _("effective/h"), _("paid/h"),
+             _("advertised/h")],
+            [[(r["platform"] + " / " + r["project"]) if r.get("project")
+              else _("{platform} (no project)").format(platform=r["platform"]),
               render.figure(r.get("hours_worked")), render.figure(r.get("hours_paid")), render.figure(r.get("earned")),
               render.figure(r.get("effective_hourly_wage")), render.figure(r.get("paid_hourly_rate")),
               render.figure(r.get("advertised_rate")) if r.get("advertised_rate") is not None else ""]
              for r in m["by_project"]]))
     if breakdown and m.get("by_week"):
         lines.append("")
-        lines.append("By week")
+        lines.append(_("By week"))
         lines.append(render.table(
-            ["week", "worked h", "paid h", "earned", "effective/h", "EQ days"]
-            + (["shortfall"] if m.get("reference_wage") is not None else []),
+            [_("week"), _("worked h"), _("paid h"), _("earned"), _("effective/h"), _("EQ days")]
+            + ([_("shortfall")] if m.get("reference_wage") is not None else []),
             [[r["week"], render.figure(r.get("hours_worked")), render.figure(r.get("hours_paid")),
               render.figure(r.get("earned")), render.figure(r.get("effective_hourly_wage")), r.get("eq_days", 0)]
              + ([render.figure(r.get("shortfall"))] if m.get("reference_wage") is not None else [])
@@ -206,28 +230,32 @@ def status(c: Context, as_json):
         emit_json(out)
         return
     if clocks:
-        click.echo("Running:")
+        click.echo(_("Running:"))
         for line in clock_lines(clocks, tz, now):
             click.echo("  " + line)
         for warning in forgotten:
             click.echo(warning, err=True)
     else:
-        click.echo("No clock running (start one: taskerlog clock start PLATFORM [PROJECT])")
+        click.echo(_("No clock running (start one: taskerlog clock start PLATFORM [PROJECT])"))
     if out["problem"]:
-        click.echo(f"figures unavailable: {out['problem']}")
+        click.echo(_("figures unavailable: {problem}").format(problem=out["problem"]))
         return
     t, wk = out["today"], out["week"]
     cur = s.home_currency
+
+    def per_hour(value) -> str:
+        return _("{amount} {currency}/h").format(amount=render.figure(value), currency=cur)
+
     click.echo("")
-    click.echo(f"Today ({today}), not counting running clocks:")
-    click.echo(render.pairs([("hours worked", render.hours(t["hours_worked"])),
-                             ("hours paid", render.hours(t["hours_paid"])),
-                             ("earned", f"{render.figure(t['earned'])} {cur}")]))
-    click.echo(f"This week ({wk['week']}, {wk['from']} to {wk['to']}):")
-    click.echo(render.pairs([("hours worked", render.hours(wk["hours_worked"])),
-                             ("hours paid", render.hours(wk["hours_paid"])),
-                             ("earned", f"{render.figure(wk['earned'])} {cur}"),
-                             ("effective hourly wage", f"{render.figure(wk['effective_hourly_wage'])} {cur}/h"
-                              "  (earned / all hours worked)"),
-                             ("paid hourly rate", f"{render.figure(wk['paid_hourly_rate'])} {cur}/h"
-                              "  (earned / paid hours only)")]))
+    click.echo(_("Today ({day}), not counting running clocks:").format(day=today))
+    click.echo(render.pairs([(_("hours worked"), render.hours(t["hours_worked"])),
+                             (_("hours paid"), render.hours(t["hours_paid"])),
+                             (_("earned"), f"{render.figure(t['earned'])} {cur}")]))
+    click.echo(_("This week ({week}, {first} to {last}):").format(week=wk["week"], first=wk["from"], last=wk["to"]))
+    click.echo(render.pairs([(_("hours worked"), render.hours(wk["hours_worked"])),
+                             (_("hours paid"), render.hours(wk["hours_paid"])),
+                             (_("earned"), f"{render.figure(wk['earned'])} {cur}"),
+                             (_("effective hourly wage"), per_hour(wk["effective_hourly_wage"])
+                              + "  " + _("(earned / all hours worked)")),
+                             (_("paid hourly rate"), per_hour(wk["paid_hourly_rate"])
+                              + "  " + _("(earned / paid hours only)"))]))
