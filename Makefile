@@ -40,7 +40,7 @@ bench: setup
 
 # docs/languages.md: extract the strings marked for translation, update every catalogue, compile.
 messages: setup
-	$(VENV)/bin/pybabel -q extract -F babel.cfg -k N_ -k pgettext:1c,2 --no-location --sort-output \
+	$(VENV)/bin/pybabel -q extract -F babel.cfg -k N_ -k pgettext:1c,2 -k say:2 -k nsay:2,3 --no-location --sort-output \
 		--project taskerlog --add-comments Translators: -o taskerlog/locale/taskerlog.pot .
 	$(VENV)/bin/pybabel -q update --no-fuzzy-matching --ignore-obsolete -i taskerlog/locale/taskerlog.pot -d taskerlog/locale -D taskerlog
 	$(VENV)/bin/pybabel -q compile -d taskerlog/locale -D taskerlog

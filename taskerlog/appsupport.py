@@ -22,6 +22,7 @@ import pandas as pd
 
 from . import money, render, timeutil
 from .frames import LogbookFrames
+from .i18n import N_, _
 from .usecases import not_after_now
 from .store import SAMPLE_MARK, default_db_path
 from .store.activity import active_seconds
@@ -597,72 +598,77 @@ def describe_report(report: Any) -> str:
     return "\n".join(line.strip() for line in lines[1:] if line.strip()) or "nothing new to add"
 
 
-_FORMAT_NAMES = {"spreadsheet": "My own spreadsheet", "toggl": "Toggl Track", "clockify": "Clockify",
+_FORMAT_NAMES = {"spreadsheet": N_("My own spreadsheet"), "toggl": "Toggl Track", "clockify": "Clockify",
                  "mturk": "Mechanical Turk", "paypal": "PayPal", "activitywatch": "ActivityWatch"}
 """The kinds of file as Bring in your history names them (“What is the file?”)."""
 
 
+def _format_name(format: str) -> str:
+    return _(_FORMAT_NAMES[format]) if format in _FORMAT_NAMES else format
+
+
 def _options(format: str, options: tuple[str, ...]) -> str:
-    return f"the {_FORMAT_NAMES.get(format, format)} importer does not use: " + ", ".join(options)
+    return _("the {importer} importer does not use: {options}").format(
+        importer=_format_name(format), options=", ".join(options))
 
 
 def _use_format(format: str) -> str:
-    return f"“{_FORMAT_NAMES.get(format, format)}” under “What is the file?”"
+    return _("“{format}” under “What is the file?”").format(format=_format_name(format))
 
 
 FIXES: dict = {
     # bringing in another tool's file (Bring in your history; its Options expander)
     "unused_options": _options,
-    "option": "the option “{name}”",
+    "option": N_("the option “{name}”"),
     "use_format": _use_format,
-    "mapping": "Options → Column mapping ({example})",
-    "day_first_which": "say which under Options → Dates are written",
-    "day_first_set": "pick one under Options → Dates are written",
-    "day_first_change": "change Options → Dates are written",
-    "decimal_comma_which": "say which under Options → Decimals are written",
-    "decimal_comma_set": "pick one under Options → Decimals are written",
-    "duration_unit": "Options → A plain number in the duration column means",
-    "platform_or_column": "fill in Options → Platform, or map a column in Options → Column mapping (Col=platform)",
-    "platform_say": "say which under Options → Platform",
-    "platform_add": "fill in Options → Platform",
-    "hit_minutes": "Options → Minutes per HIT",
-    "strict": "Options → Refuse the file (strict)",
-    "payer": "“{name}={platform}” in Options → Payers that are platforms",
-    "file_timezone": "write the time zone in the file as GMT+HH:MM or a name like Africa/Nairobi",
+    "mapping": N_("Options → Column mapping ({example})"),
+    "day_first_which": N_("say which under Options → Dates are written"),
+    "day_first_set": N_("pick one under Options → Dates are written"),
+    "day_first_change": N_("change Options → Dates are written"),
+    "decimal_comma_which": N_("say which under Options → Decimals are written"),
+    "decimal_comma_set": N_("pick one under Options → Decimals are written"),
+    "duration_unit": N_("Options → A plain number in the duration column means"),
+    "platform_or_column": N_("fill in Options → Platform, or map a column in Options → Column mapping (Col=platform)"),
+    "platform_say": N_("say which under Options → Platform"),
+    "platform_add": N_("fill in Options → Platform"),
+    "hit_minutes": N_("Options → Minutes per HIT"),
+    "strict": N_("Options → Refuse the file (strict)"),
+    "payer": N_("“{name}={platform}” in Options → Payers that are platforms"),
+    "file_timezone": N_("write the time zone in the file as GMT+HH:MM or a name like Africa/Nairobi"),
     # figures
-    "add_fx": "on Money → Exchange rates (one {currency}, from {day} or earlier)",
+    "add_fx": N_("on Money → Exchange rates (one {currency}, from {day} or earlier)"),
     # pooling for organizers
-    "start_pool": "upload the campaign file below to start it",
-    "epsilon": "“{example}” as the ε to spend",
-    "pool_platform": "choose which of them “{platform}” is above",
-    "map_categories": "choose their categories above",
+    "start_pool": N_("upload the campaign file below to start it"),
+    "epsilon": N_("“{example}” as the ε to spend"),
+    "pool_platform": N_("choose which of them “{platform}” is above"),
+    "map_categories": N_("choose their categories above"),
     # the logbook file and its records
-    "open_copy": "point TASKERLOG_DB at the copy, then start the app again",
-    "backup_elsewhere": "Settings → Back up now",
-    "choose_backup": "choose a file made by Settings → Back up now",
-    "edit_work": "the Entries page",
-    "list_records": "the list on this page",
-    "add_project": "Projects & rates",
-    "end_project": "Projects & rates",
+    "open_copy": N_("point TASKERLOG_DB at the copy, then start the app again"),
+    "backup_elsewhere": N_("Settings → Back up now"),
+    "choose_backup": N_("choose a file made by Settings → Back up now"),
+    "edit_work": N_("the Entries page"),
+    "list_records": N_("the list on this page"),
+    "add_project": N_("Projects & rates"),
+    "end_project": N_("Projects & rates"),
     # figures that need something added or corrected
-    "mark_earlier_work": "Fix records → Payouts",
-    "add_units": "add the number of tasks on Entries",
-    "add_rate": "add its rate on Projects & rates, from the day it has applied",
-    "move_rate_start": "change it on Fix records → Rates",
-    "stop_clock_at": "Stop it at this time, on the Log page",
+    "mark_earlier_work": N_("Fix records → Payouts"),
+    "add_units": N_("add the number of tasks on Entries"),
+    "add_rate": N_("add its rate on Projects & rates, from the day it has applied"),
+    "move_rate_start": N_("change it on Fix records → Rates"),
+    "stop_clock_at": N_("Stop it at this time, on the Log page"),
     # evidence and anchors
-    "period_backwards": "the last day ({last}) is before the first ({first})",
-    "reference_wage": "“Another hourly figure”",
-    "minimum_or_own": "a legal minimum or your own reference wage",
-    "attach_target": "a work entry or to a project/platform",
-    "attach_platform": "a project needs its platform",
-    "attach_about": "a work entry, a platform or project, or a note",
-    "verify": "the evidence report's check names it too",
-    "keep_anchor": "keep the anchor line somewhere else (an email) and paste it under “Anchor lines you kept elsewhere”",
-    "make_anchor": "Evidence → Anchors",
+    "period_backwards": N_("the last day ({last}) is before the first ({first})"),
+    "reference_wage": N_("“Another hourly figure”"),
+    "minimum_or_own": N_("a legal minimum or your own reference wage"),
+    "attach_target": N_("a work entry or to a project/platform"),
+    "attach_platform": N_("a project needs its platform"),
+    "attach_about": N_("a work entry, a platform or project, or a note"),
+    "verify": N_("the evidence report's check names it too"),
+    "keep_anchor": N_("keep the anchor line somewhere else (an email) and paste it under “Anchor lines you kept elsewhere”"),
+    "make_anchor": N_("Evidence → Anchors"),
     # the phone
-    "restart_app": "starting taskerlog again",
-    "pairing_link": "Settings → Your phone, or the link the computer printed",
+    "restart_app": N_("starting taskerlog again"),
+    "pairing_link": N_("Settings → Your phone, or the link the computer printed"),
 }
 """The app's words for each fix a lower layer asks for (``taskerlog.problems``): the page,
 field or button to use. ``app.py`` installs them (``problems.speak``); the command line's

@@ -15,32 +15,39 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from . import money, timeutil
+from . import i18n, money, timeutil
+from .problems import say
 from .vocab import (  # noqa: F401  (the vocabulary, re-exported: it is the model's too)
     BILLABLE_KINDS, END_REASONS, EARNING_STATUSES, FAILED_STATUSES, KINDS, PAY_MODELS, RATE_UNITS, STATUSES,
     UNPAID_KEYS, UNPAID_KINDS, applies_to_text, default_status, parse_applies_to,
 )
 
-FEE_ABOVE_AMOUNT = "the fee is more than the amount paid; the amount is the gross, before the fee came off"
+def fee_above_amount() -> str:
+    return say("model.fee_above_amount", "the fee is more than the amount paid; the amount is the gross, before "
+               "the fee came off")
+
+
 MAX_UNITS = 10_000_000
 """The most tasks or items one entry may hold (more is a typo, and would overflow its pay)."""
 
 
 def too_many_units(v) -> str:
-    return f"'{v}' tasks in one entry is more than {MAX_UNITS:,}: almost certainly a typo"
+    return say("model.too_many_units", "'{value}' tasks in one entry is more than {most}: almost certainly a typo",
+               value=v, most=i18n.number(MAX_UNITS))
 
 
-RECEIVED_WITHOUT_AMOUNT = "give the amount received too (what arrived, in that currency)"
+def received_without_amount() -> str:
+    return say("model.received_without_amount", "give the amount received too (what arrived, in that currency)")
 
 
 def received_in(amount, currency: str | None, home: str) -> str | None:
     """A payout's ``received_currency`` as the worker gives it: the currency typed, or the
     home currency when only the amount that arrived is given; None when nothing is said to
     have arrived. A currency without an amount says nothing and is refused (ValueError,
-    RECEIVED_WITHOUT_AMOUNT): the command line and the app ask the same."""
+    :func:`received_without_amount`): the command line and the app ask the same."""
     if amount in (None, ""):
         if currency not in (None, ""):
-            raise ValueError(RECEIVED_WITHOUT_AMOUNT)
+            raise ValueError(received_without_amount())
         return None
     return currency if currency not in (None, "") else home
 
@@ -69,7 +76,11 @@ def parse_yes_no(v) -> bool:
         return True
     if text in NO:
         return False
-    raise ValueError(f"'{v}' is not yes or no; write yes, or leave it blank")
+    raise ValueError(not_yes_no(v))
+
+
+def not_yes_no(v) -> str:
+    return say("model.not_yes_no", "'{value}' is not yes or no; write yes, or leave it blank", value=v)
 
 class Logbook(BaseModel):
     """The logbook's settings."""
@@ -145,7 +156,8 @@ class Project(BaseModel):
     @model_validator(mode="after")
     def _dates(self):
         if self.started_on and self.ended_on and self.ended_on < self.started_on:
-            raise ValueError("the day it ended (ended_on) is before the day it started (started_on)")
+            raise ValueError(say("model.ended_before_start", "the day it ended (ended_on) is before the day it "
+                                 "started (started_on)"))
         return self
 
 
@@ -222,7 +234,7 @@ class WorkEntry(BaseModel):
     @classmethod
     def _units(cls, v):
         if v is not None and v < 0:
-            raise ValueError("units must be 0 or more")
+            raise ValueError(say("model.units_negative", "units must be 0 or more"))
         if v is not None and v > MAX_UNITS:
             raise ValueError(too_many_units(v))
         return v
@@ -230,9 +242,10 @@ class WorkEntry(BaseModel):
     @model_validator(mode="after")
     def _span(self):
         if self.end <= self.start:
-            raise ValueError("the end must be after the start")
+            raise ValueError(say("model.end_not_after_start", "the end must be after the start"))
         if self.end - self.start > 7 * 24 * 3600:
-            raise ValueError("an entry longer than 7 days is almost certainly a typo; split it or fix the dates")
+            raise ValueError(say("model.entry_too_long", "an entry longer than 7 days is almost certainly a typo; "
+                                 "split it or fix the dates"))
         if self.status is None:
             object.__setattr__(self, "status", default_status(self.kind, self.pay))
         return self
@@ -251,7 +264,8 @@ class EQPeriod(BaseModel):
     @model_validator(mode="after")
     def _order(self):
         if self.end_date is not None and self.end_date < self.start_date:
-            raise ValueError("the last day (end_date) is before the first (start_date)")
+            raise ValueError(say("model.eq_end_before_start", "the last day (end_date) is before the first "
+                                 "(start_date)"))
         return self
 
 
@@ -293,7 +307,7 @@ class Payout(BaseModel):
         if self.fee is None:
             object.__setattr__(self, "fee", Decimal(0))
         if self.fee > self.amount:
-            raise ValueError(FEE_ABOVE_AMOUNT)
+            raise ValueError(fee_above_amount())
         return self
 
 
@@ -325,8 +339,9 @@ class Expense(BaseModel):
 def home_rate_problem(currency: str, rate: Decimal, home: str) -> str | None:
     """An exchange rate for the home currency itself is 1 by definition; any other is a mistake."""
     if currency == home and rate != 1:
-        return (f"{currency} is the logbook's home currency: one {currency} is always 1 {home}. An exchange "
-                f"rate gives one unit of another currency in {home}; delete this one or fix its currency")
+        return say("model.home_rate", "{currency} is the logbook's home currency: one {currency} is always 1 "
+                   "{home}. An exchange rate gives one unit of another currency in {home}; delete this one or fix "
+                   "its currency", currency=currency, home=home)
     return None
 
 

@@ -12,6 +12,8 @@ import functools
 import re
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
+from .problems import say
+
 MICRO = 1_000_000
 MAX_INT_DIGITS = 12
 """Digits an amount may have before the dot: 10^12 of any currency is more than any pay,
@@ -40,22 +42,22 @@ def parse_amount(text: str | int | Decimal, *, allow_negative: bool = False) -> 
     else:
         s = str(text).strip()
         if not _AMOUNT_RE.match(s):
-            raise MoneyError(
-                f"'{text}' is not an amount; write it as a plain number like 12.50 "
-                "(a dot for decimals, no currency sign, no thousands separator)"
-            )
+            raise MoneyError(say(
+                "money.not_amount", "'{text}' is not an amount; write it as a plain number like 12.50 "
+                "(a dot for decimals, no currency sign, no thousands separator)", text=text))
         try:
             value = Decimal(s)
         except InvalidOperation as exc:  # pragma: no cover - regex guards this
-            raise MoneyError(f"'{text}' is not an amount") from exc
+            raise MoneyError(say("money.not_a_number", "'{text}' is not an amount", text=text)) from exc
     if not value.is_finite():
-        raise MoneyError(f"'{text}' is not an amount")
+        raise MoneyError(say("money.not_a_number", "'{text}' is not an amount", text=text))
     if value < 0 and not allow_negative:
-        raise MoneyError(f"'{text}' is negative; amounts here must be 0 or more")
+        raise MoneyError(say("money.negative", "'{text}' is negative; amounts here must be 0 or more", text=text))
     if value.as_tuple().exponent < -6:  # type: ignore[operator]
-        raise MoneyError(f"'{text}' has more than 6 decimal places")
+        raise MoneyError(too_precise(text))
     if abs(value) >= LARGEST:
-        raise MoneyError(f"'{text}' is too large to be an amount (at most {MAX_INT_DIGITS} digits before the dot)")
+        raise MoneyError(say("money.too_large", "'{text}' is too large to be an amount (at most {digits} digits "
+                             "before the dot)", text=text, digits=MAX_INT_DIGITS))
     return value
 
 
@@ -65,8 +67,12 @@ def to_micros(value: Decimal | str | int) -> int:
         value = parse_amount(value, allow_negative=True)
     micros = value * _MICRO_D
     if micros != micros.to_integral_value():
-        raise MoneyError(f"'{value}' has more than 6 decimal places")
+        raise MoneyError(too_precise(value))
     return int(micros)
+
+
+def too_precise(text) -> str:
+    return say("money.too_precise", "'{text}' has more than 6 decimal places", text=text)
 
 
 def from_micros(micros: int | None) -> Decimal | None:
@@ -116,8 +122,9 @@ def format_micros(micros: int | None, places: int | None = None) -> str | None:
     return format_amount(from_micros(micros), places)
 
 
-CURRENCY_MESSAGE = ("'{v}' is not a currency code; use the three-letter ISO 4217 code such as USD, KES, "
-                    "PHP, INR, EUR (check the spelling)")
+def not_a_currency(code) -> str:
+    return say("money.not_currency", "'{value}' is not a currency code; use the three-letter ISO 4217 code such as "
+               "USD, KES, PHP, INR, EUR (check the spelling)", value=code)
 
 
 @functools.cache
@@ -139,7 +146,7 @@ def check_currency(code: str) -> str:
     refused here: later, every figure would fail for want of its exchange rate."""
     c = (code or "").strip().upper()
     if not _CURRENCY_RE.match(c) or c not in currency_codes():
-        raise MoneyError(CURRENCY_MESSAGE.format(v=code))
+        raise MoneyError(not_a_currency(code))
     return c
 
 
@@ -153,8 +160,9 @@ def parse_rate_decimal(text: str | Decimal) -> Decimal:
     """An exchange rate: a positive decimal with any number of places."""
     s = plain(text) if isinstance(text, Decimal) else str(text).strip()
     if not _AMOUNT_RE.match(s):
-        raise MoneyError(f"'{text}' is not an exchange rate; write a plain number like 0.0077")
+        raise MoneyError(say("money.not_rate", "'{text}' is not an exchange rate; write a plain number like 0.0077",
+                             text=text))
     value = Decimal(s)
     if value <= 0:
-        raise MoneyError(f"'{text}' must be more than 0")
+        raise MoneyError(say("money.rate_not_positive", "'{text}' must be more than 0", text=text))
     return value

@@ -12,7 +12,11 @@ shell's words (so exception messages, bundle problems and notes travel as before
 keeps the structured :class:`Problem` in ``.problem``.
 
 Each problem kind is ONE template and each fix ONE template per shell, with named
-parameters and no sentence glued from pieces: the msgids issue 25 translates.
+parameters and no sentence glued from pieces: the msgids issue 25 translates. The words are
+chosen in the current language (``taskerlog.i18n``) when a problem is worded: the template
+and the fix's wording are looked up in the catalogue then, and a problem given as a
+parameter of another is worded again with it. ``make messages`` extracts the templates
+(keywords ``say:2`` and ``nsay:2,3``); the shells mark their fix wordings with ``N_``.
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ from __future__ import annotations
 import string
 from dataclasses import dataclass, field
 from typing import Any, Mapping
+
+from .i18n import _, ngettext
 
 
 @dataclass(frozen=True)
@@ -50,38 +56,46 @@ class Where:
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong: ``template`` is English with ``{name}`` fields filled from ``params``,
-    and ``{fix}`` where the shell's wording of ``fix`` goes."""
+    and ``{fix}`` where the shell's wording of ``fix`` goes. With a ``plural`` template, the
+    parameter ``n`` chooses between the two as the language counts (:func:`nsay`)."""
 
     code: str
     template: str
     params: Mapping[str, Any] = field(default_factory=dict)
     fix: Fix | None = None
     where: Where | None = None
+    plural: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "params", dict(self.params))
 
     def words(self, fixes: Mapping[str, str] | None = None) -> str:
         """The problem in words, its fix worded by ``fixes`` (action → template); by default
-        the words :func:`speak` installed."""
-        values = dict(self.params)
+        the words :func:`speak` installed, in the current language."""
+        fixes = _WORDS if fixes is None else fixes
+        values = {k: v.problem.words(fixes) if isinstance(v, Said) else v for k, v in self.params.items()}
         if self.fix is not None:
-            values["fix"] = fix_words(self.fix, _WORDS if fixes is None else fixes)
-        return self.template.format_map(values)
+            values["fix"] = fix_words(self.fix, fixes)
+        if self.plural is not None:
+            template = ngettext(self.template, self.plural, int(self.params["n"]))
+        else:
+            template = _(self.template)
+        return template.format_map(values)
 
     def __str__(self) -> str:
         return self.words()
 
 
 def fix_words(f: Fix, fixes: Mapping[str, str]) -> str:
-    """One fix in a shell's words; a fix the shell has no words for is shown as data (a test
-    checks that every fix has words in both shells, so users never see that)."""
+    """One fix in a shell's words, in the current language; a fix the shell has no words for
+    is shown as data (a test checks that every fix has words in both shells, so users never
+    see that)."""
     template = fixes.get(f.action)
     if template is None:
         return f"{f.action}(" + ", ".join(f"{k}={v}" for k, v in f.params.items()) + ")"
     if callable(template):  # a wording that names each of a list (e.g. several options)
         return template(**f.params)
-    return template.format_map(dict(f.params))
+    return _(template).format_map(dict(f.params))
 
 
 class Said(str):
@@ -92,8 +106,8 @@ class Said(str):
     def __new__(cls, problem: Problem) -> Said:
         return _said(problem.words(), problem)
 
-    def __reduce__(self):  # pickled (st.cache_data) as the words it was said in
-        return _said, (str(self), self.problem)
+    def __reduce__(self):  # pickled (st.cache_data) as the problem: worded again in the reader's language
+        return Said, (self.problem,)
 
 
 def _said(text: str, problem: Problem) -> Said:
@@ -106,6 +120,14 @@ def say(code: str, template: str, *, fix: Fix | None = None, where: Where | None
     """A problem worded for the shell in use: ``say("fx.missing", "no rate for {currency}; {fix}",
     fix=fix("add_fx", currency="KES", day="2026-03-01"), currency="KES")``."""
     return Said(Problem(code, template, params, fix, where))
+
+
+def nsay(code: str, singular: str, plural: str, *, n: int, fix: Fix | None = None, where: Where | None = None,
+         **params: Any) -> Said:
+    """A problem whose sentence depends on a count ``n`` (``{n}`` or another parameter shows
+    it): ``nsay("x.stale", "{n} entry after it", "{n} entries after it", n=3)``; each language
+    chooses its own form, as ``ngettext`` does."""
+    return Said(Problem(code, singular, {"n": n, **params}, fix, where, plural))
 
 
 class Refused(ValueError):

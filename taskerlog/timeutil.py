@@ -14,6 +14,8 @@ import os
 import re
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from .problems import say
+
 _zones = functools.cache(available_timezones)
 """The installed zone names (reading them walks the tz database: ~25 ms a call)."""
 
@@ -30,10 +32,8 @@ def zone(name: str) -> ZoneInfo:
             raise ZoneInfoNotFoundError(name)
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise TimeError(
-            f"'{name}' is not a time zone; use a name like Africa/Nairobi, "
-            "Asia/Manila, America/New_York or UTC"
-        ) from exc
+        raise TimeError(say("time.not_zone", "'{name}' is not a time zone; use a name like Africa/Nairobi, "
+                            "Asia/Manila, America/New_York or UTC", name=name)) from exc
 
 
 def system_timezone() -> str:
@@ -79,9 +79,9 @@ def skipped_message(text: str, tz: str) -> str:
         example = offset_text(naive.replace(tzinfo=zone(tz)).utcoffset())  # fold=0: the offset before the jump
     except (ValueError, TypeError, TimeError):
         pass
-    return (f"'{text}' does not exist in {tz}: the clocks jumped forward over it (daylight saving); "
-            f"add the UTC offset the clock had (e.g. {str(text).strip()}{example}) or write the time "
-            "the clock showed after the jump")
+    return say("time.skipped", "'{text}' does not exist in {tz}: the clocks jumped forward over it (daylight "
+               "saving); add the UTC offset the clock had (e.g. {example}) or write the time the clock showed after "
+               "the jump", text=text, tz=tz, example=str(text).strip() + example)
 
 
 def in_gap(naive: dt.datetime, tz: str) -> bool:
@@ -100,7 +100,7 @@ def parse_instant(text: str, tz: str) -> int:
     """
     s = str(text).strip()
     if not s:
-        raise TimeError("a time is needed here")
+        raise TimeError(say("time.needed", "a time is needed here"))
     if s.endswith("Z") or s.endswith("z"):
         s = s[:-1] + "+00:00"
     try:
@@ -108,21 +108,20 @@ def parse_instant(text: str, tz: str) -> int:
             raise ValueError(s)
         value = dt.datetime.fromisoformat(s)
     except ValueError as exc:
-        raise TimeError(
-            f"'{text}' is not a time; write it as 2026-03-02T09:00 or 2026-03-02 09:00 "
-            "(add +03:00 or Z for an explicit offset)"
-        ) from exc
+        raise TimeError(say("time.not_time", "'{text}' is not a time; write it as 2026-03-02T09:00 or 2026-03-02 "
+                            "09:00 (add +03:00 or Z for an explicit offset)", text=text)) from exc
     if len(s) <= 10:
-        raise TimeError(f"'{text}' is a date without a time of day; add one, e.g. {s}T09:00")
+        raise TimeError(say("time.no_time_of_day", "'{text}' is a date without a time of day; add one, e.g. "
+                            "{example}", text=text, example=f"{s}T09:00"))
     if not YEARS[0] <= value.year <= YEARS[1]:
-        raise TimeError(f"'{text}' is not in the years {YEARS[0]} to {YEARS[1]}; check the year")
+        raise TimeError(_out_of_years(text))
     if value.tzinfo is None:
         if in_gap(value, tz):
             raise TimeError(skipped_message(text, tz))
         value = value.replace(tzinfo=zone(tz))
     epoch = int(value.timestamp())
     if not INSTANTS[0] <= epoch < INSTANTS[1]:
-        raise TimeError(f"'{text}' is not in the years {YEARS[0]} to {YEARS[1]}; check the year")
+        raise TimeError(_out_of_years(text))
     return epoch
 
 
@@ -133,7 +132,8 @@ def parse_date(text: str) -> dt.date:
             raise ValueError(s)
         day = dt.date.fromisoformat(s)
     except ValueError as exc:
-        raise TimeError(f"'{text}' is not a date; write it as YYYY-MM-DD, e.g. 2026-03-05") from exc
+        raise TimeError(say("time.not_date", "'{text}' is not a date; write it as YYYY-MM-DD, e.g. 2026-03-05",
+                            text=text)) from exc
     return check_year(day, text)
 
 
@@ -141,9 +141,13 @@ def check_year(day: dt.date, text=None) -> dt.date:
     """``day`` if its year is in :data:`YEARS`; a year like 0226 or 9999 is named as a typo
     (an empty-queue period to 9999 would otherwise make every weekly figure run for ever)."""
     if not YEARS[0] <= day.year <= YEARS[1]:
-        raise TimeError(f"'{text if text is not None else day}' is not in the years {YEARS[0]} to {YEARS[1]}; "
-                        "check the year")
+        raise TimeError(_out_of_years(text if text is not None else day))
     return day
+
+
+def _out_of_years(text) -> str:
+    return say("time.out_of_years", "'{text}' is not in the years {first} to {last}; check the year", text=text,
+               first=YEARS[0], last=YEARS[1])
 
 
 def to_local(epoch: int, tz: str) -> dt.datetime:

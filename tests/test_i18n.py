@@ -18,7 +18,8 @@ from babel.messages.pofile import read_po
 from taskerlog import i18n
 
 ROOT = Path(__file__).resolve().parents[1]
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2), "N_": None}
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2), "N_": None,
+            "say": (2,), "nsay": (2, 3)}  # a problem's template (taskerlog/problems.py)
 
 
 def code_messages(root: Path) -> set[tuple[str | None, str]]:
@@ -69,7 +70,7 @@ def test_the_shipped_mo_is_compiled_from_the_po(code):
         po = read_po(f, locale=code)
     with (folder / "taskerlog.mo").open("rb") as f:
         mo = read_mo(f)
-    # a plural's forms are a tuple read from the .po and a list read from the .mo
+    # (a plural's forms: a tuple read from the .po, a list from the .mo)
     as_pairs = lambda cat: {(m.context, m.id if isinstance(m.id, str) else m.id[0]):
                             m.string if isinstance(m.string, str) else tuple(m.string) for m in cat if m.id}
     assert as_pairs(mo) == {k: v for k, v in as_pairs(po).items() if v and v != ("",) * len(v or ())}, \

@@ -26,10 +26,11 @@ import pyarrow.compute as pc
 from pydantic import ValidationError
 
 from .. import money
+from ..explain import error_words
 from ..frames import LogbookFrames
 from ..model import (
     BILLABLE_KINDS, END_REASONS, KINDS, PAY_MODELS, RATE_UNITS, STATUSES, Logbook, applies_to_text,
-    FEE_ABOVE_AMOUNT, MAX_UNITS, home_rate_problem, parse_applies_to, too_many_units,
+    MAX_UNITS, fee_above_amount, home_rate_problem, parse_applies_to, too_many_units,
 )
 from ..store import Store, StoreError
 from .parse import NULL_INT, SMALL, STR, Checker, blank_as_null, int_series, or_default
@@ -274,7 +275,7 @@ def _logbook(store: Store, df: pd.DataFrame | None) -> tuple[Logbook, dict, list
         out = []
         for err in exc.errors():
             col = str(err["loc"][0]) if err.get("loc") else ""
-            out.append(Problem(file, line, col, err.get("msg", "invalid").removeprefix("Value error, ")))
+            out.append(Problem(file, line, col, error_words(err)))
         return current, {}, out
     cur_d, want_d = current.model_dump(), wanted.model_dump()
     differs = {k: want_d[k] for k in given if want_d[k] != cur_d[k]}
@@ -369,7 +370,7 @@ def _eq(ck: Checker, tz: str, home: str) -> pd.DataFrame:
 def _payouts(ck: Checker, tz: str, home: str) -> pd.DataFrame:
     fee = ck.micros("fee")
     amount = ck.micros("amount", required="the amount paid (before fees)")
-    ck.fail("fee", ck.above(fee, amount), FEE_ABOVE_AMOUNT)
+    ck.fail("fee", ck.above(fee, amount), fee_above_amount())
     return ck.frame({
         "platform": ck.text("platform", required="the platform's name"),
         "paid_at": ck.instant("paid_at", tz, required="the time it was paid"),

@@ -23,7 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .. import money, timeutil
-from ..model import NO, YES
+from ..model import NO, YES, not_yes_no
 from .problems import Problem
 from .spec import FILE_ATTR, LINE
 
@@ -276,13 +276,13 @@ class Checker:
     def yes_no(self, col: str) -> pd.Series:
         """A yes/no column (``model.parse_yes_no``'s words) → Int64 1/0, blank 0."""
         s, bad = self._coded(col, False, None, pa.array(YES + NO, pa.large_string()))
-        self.fail(col, bad, lambda v: f"'{v}' is not yes or no; write yes, or leave it blank")
+        self.fail(col, bad, not_yes_no)
         return pd.Series(s.isin(YES).to_numpy().astype(np.int64), index=self.df.index, dtype="Int64", name=s.name)
 
     def currency(self, col: str, *, required: bool = False) -> pd.Series:
         """ISO 4217 codes (any case) → upper case."""
         s, bad = self._coded(col, True, "a currency code (USD, KES, PHP, ...)" if required else None, _known_codes())
-        self.fail(col, bad, lambda v: money.CURRENCY_MESSAGE.format(v=v))
+        self.fail(col, bad, lambda v: money.not_a_currency(v))
         return s
 
     def _micro_units(self, col: str) -> tuple[np.ndarray, np.ndarray]:

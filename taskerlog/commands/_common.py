@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from .. import money, timeutil
 from ..i18n import _
+from ..problems import problems_of
 from ._base import CLIError
 from ..store import Store
 
@@ -53,7 +54,7 @@ def parse_when(text: str, tz: str, now: int, *, option: str, allow_date: bool = 
     try:
         return timeutil.parse_instant(s, tz)  # a time the clocks skipped, or year 9999, is refused here too
     except ValueError as exc:
-        if "is not a time;" not in str(exc):  # it is a time, but not one that happened: say why
+        if "time.not_time" not in {p.code for p in problems_of(exc)}:  # a time, but not one that happened: say why
             raise _named(option, exc) from exc
         raise CLIError(_(
             "{option}: '{text}' is not a time; write 14:30 (today), 'yesterday 14:30', "

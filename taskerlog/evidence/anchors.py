@@ -18,8 +18,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import timeutil
-from ..problems import fix, say
+from .. import i18n, timeutil
+from ..problems import fix, nsay, say
 from ..store.journal import Problem
 
 #: hex digits of the hash in the short, write-down form (64 bits: 4 groups of 4)
@@ -234,6 +234,7 @@ def limits(kept: dict | None, entries: int, now: int, tz: str) -> str:
             f"({age} day{'s' if age != 1 else ''} ago)")
     if after <= 0:
         return f"{text}; nothing was recorded after it"
-    return say("anchors.stale", "limit: {text}; for the {after} entr{ies} after it, {rebuilt}: make a new anchor "
-               "({fix}) and keep it outside", text=text, after=f"{after:,}", ies="ies" if after != 1 else "y",
-               rebuilt=rebuilt, fix=fix("make_anchor"))
+    return nsay("anchors.stale", "limit: {text}; for the {after} entry after it, {rebuilt}: make a new anchor "
+                "({fix}) and keep it outside", "limit: {text}; for the {after} entries after it, {rebuilt}: make a "
+                "new anchor ({fix}) and keep it outside", n=after, text=text, after=i18n.number(after),
+                rebuilt=rebuilt, fix=fix("make_anchor"))

@@ -19,6 +19,8 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .. import money, timeutil
+from ..explain import error_words
+from ..i18n import _
 from ..model import EQPeriod, Expense, FxRate, Payout, Project, Rate, parse_yes_no
 from ..problems import fix, say
 from .api import (
@@ -177,11 +179,8 @@ def _choices(model: type[BaseModel], name: str) -> tuple[str, ...]:
 
 def _sentence(spec: Spec, err: dict) -> str:
     """A model's complaint in the bundle's words (interchange.md's messages)."""
-    where = ".".join(str(x) for x in err.get("loc", ())) or "the record"
-    choices = _choices(spec.model, where)
-    if err.get("type") == "literal_error" and choices:
-        return f"{where}: '{err.get('input')}' is not one of: {', '.join(choices)}"
-    return f"{where}: {err.get('msg', 'invalid').removeprefix('Value error, ')}"
+    where = ".".join(str(x) for x in err.get("loc", ())) or _("the record")
+    return f"{where}: {error_words(err, _choices(spec.model, where))}"
 
 
 def edit(store: Store, table: str, row_id: int, changes: dict[str, str], source: str) -> dict[str, str]:
