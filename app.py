@@ -13,7 +13,7 @@ from pathlib import Path
 import streamlit as st
 
 from app_pages import _charts, _clock, _gate, _narrow, _shared
-from taskerlog import appsupport, problems
+from taskerlog import appsupport, i18n, problems
 
 problems.speak(appsupport.FIXES)  # the lower layers' problems name the page or field to use
 appsupport.keep_streamlit_offline()  # (taskerlog app did it before the server started; a bare streamlit run needs it)
@@ -24,6 +24,8 @@ st.set_page_config(page_title="taskerlog", page_icon=str(Path(appsupport.__file_
                    layout="wide", initial_sidebar_state="auto")
 
 HERE = Path(__file__).resolve().parent
+
+i18n.set_language(None)  # the computer's language, until the logbook says which it speaks
 
 # Phone mode (`taskerlog app --phone`): no key, no logbook. Before anything reads it.
 _gate.require_key()
@@ -50,6 +52,7 @@ except Exception as exc:  # a broken or foreign file: say so, never a traceback
     st.error(appsupport.literal(f"Cannot open the logbook {_shared.db_path()}: {exc}. "
                                 "Point TASKERLOG_DB at another file, or restore a backup."))
     st.stop()
+i18n.set_language(settings.language)  # this session speaks the logbook's language (docs/languages.md)
 
 
 @st.cache_resource(show_spinner=False)

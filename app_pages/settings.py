@@ -54,11 +54,18 @@ with st.form("settings"):
                             help=_("blank: the home currency"))
     label = c5.text_input(_("What it is"), value=s.reference_label or "", key="set_ref_label",
                           placeholder=_("Kenya minimum wage 2026"))
+    # a tag with a country (es_VE: how numbers are written there) stays one of the choices
+    languages = [None, *i18n.LANGUAGES, *([s.language] if s.language and s.language not in i18n.LANGUAGES else [])]
+    language = st.selectbox(_("Language"), languages, index=languages.index(s.language), format_func=i18n.describe,
+                            key="settings_language",
+                            help=_("The words of the app, the command line and the evidence report, and how "
+                                   "numbers and dates are written"))
     save = st.form_submit_button(_("Save settings"), type="primary", key="set_save")
 if save:
     _shared.write(lambda: store.set_settings(Logbook(
         home_currency=home, timezone=tz or "UTC", reference_wage=appsupport.blank(ref),
-        reference_currency=appsupport.blank(ref_cur), reference_label=appsupport.blank(label)),
+        reference_currency=appsupport.blank(ref_cur), reference_label=appsupport.blank(label),
+        language=language),
         source=_shared.SOURCE), _("Settings saved."))
 
 st.subheader(_("Your data"))
