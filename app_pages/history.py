@@ -13,50 +13,57 @@ import streamlit as st
 from app_pages import _shared
 from taskerlog import appsupport, importers, timeutil
 from taskerlog.bundle.problems import ImportProblems
+from taskerlog.i18n import N_, _, ngettext
 from taskerlog.importers.spreadsheet import FIELDS
 
-LABELS = {"spreadsheet": "My own spreadsheet (CSV or Excel)", "toggl": "Toggl Track (detailed CSV export)",
-          "clockify": "Clockify (detailed CSV export)", "mturk": "Mechanical Turk (MTurk Suite HIT Tracker, JSON)",
-          "paypal": "PayPal (activity download, CSV): payouts", "activitywatch": "ActivityWatch (export, JSON): evidence"}
+LABELS = {"spreadsheet": N_("My own spreadsheet (CSV or Excel)"), "toggl": N_("Toggl Track (detailed CSV export)"),
+          "clockify": N_("Clockify (detailed CSV export)"),
+          "mturk": N_("Mechanical Turk (MTurk Suite HIT Tracker, JSON)"),
+          "paypal": N_("PayPal (activity download, CSV): payouts"),
+          "activitywatch": N_("ActivityWatch (export, JSON): evidence")}
+FROM_FILE = N_("decide from the file")
+DAY_FIRST = {None: FROM_FILE, "yes": N_("day first (31/12/2026)"), "no": N_("month first (12/31/2026)")}
+DECIMAL_COMMA = {None: FROM_FILE, "yes": N_("with a comma (12,50)"), "no": N_("with a dot (12.50)")}
+DURATION_UNIT = {None: N_("(not used)"), "minutes": N_("minutes"), "hours": N_("hours")}
+"""Each option's choices: the importer's value → the words shown."""
 TYPES = {"spreadsheet": ["csv", "xlsx"], "toggl": ["csv"], "clockify": ["csv"], "mturk": ["json"],
          "paypal": ["csv"], "activitywatch": ["json"]}
 
-_shared.page_header("Bring in your history",
-                    "Import what you already have. Nothing is written until you have seen the preview and every row "
-                    "is valid; importing the same file twice adds nothing, and your own entries are never overwritten.")
+_shared.page_header(_("Bring in your history"),
+                    _("Import what you already have. Nothing is written until you have seen the preview and every "
+                      "row is valid; importing the same file twice adds nothing, and your own entries are never "
+                      "overwritten."))
 store = _shared.current_store()
 settings = store.settings()
 
-fmt = st.selectbox("What is the file?", importers.FORMATS, format_func=LABELS.get, key="hist_fmt")
-upload = st.file_uploader("The file", type=TYPES[fmt], key=f"hist_file_{fmt}_{st.session_state.get('hist_round', 0)}")
+fmt = st.selectbox(_("What is the file?"), importers.FORMATS, format_func=lambda f: _(LABELS[f]), key="hist_fmt")
+upload = st.file_uploader(_("The file"), type=TYPES[fmt], key=f"hist_file_{fmt}_{st.session_state.get('hist_round', 0)}")
 
 opts: dict = {}
-with st.expander("Options (the preview tells you when one is needed)", expanded=False):
+with st.expander(_("Options (the preview tells you when one is needed)"), expanded=False):
     if fmt in ("spreadsheet", "toggl", "clockify"):
-        opts["platform"] = st.text_input("Platform, when the file has no column for it", key="hist_platform")
+        opts["platform"] = st.text_input(_("Platform, when the file has no column for it"), key="hist_platform")
     if fmt in ("spreadsheet", "toggl", "clockify", "paypal"):
-        df = st.radio("Dates are written", ["decide from the file", "day first (31/12/2026)", "month first (12/31/2026)"],
-                      horizontal=True, key="hist_dayfirst")
-        opts["day_first"] = {"day first (31/12/2026)": "yes", "month first (12/31/2026)": "no"}.get(df)
-        dc = st.radio("Decimals are written", ["decide from the file", "with a comma (12,50)", "with a dot (12.50)"],
-                      horizontal=True, key="hist_deccomma")
-        opts["decimal_comma"] = {"with a comma (12,50)": "yes", "with a dot (12.50)": "no"}.get(dc)
+        opts["day_first"] = st.radio(_("Dates are written"), list(DAY_FIRST), format_func=lambda v: _(DAY_FIRST[v]),
+                                     horizontal=True, key="hist_dayfirst")
+        opts["decimal_comma"] = st.radio(_("Decimals are written"), list(DECIMAL_COMMA),
+                                         format_func=lambda v: _(DECIMAL_COMMA[v]), horizontal=True,
+                                         key="hist_deccomma")
     if fmt in ("spreadsheet", "toggl", "clockify"):  # every option these formats' messages name
-        du = st.radio("A plain number in the duration column means", ["(not used)", "minutes", "hours"],
-                      horizontal=True, key="hist_unit")
-        opts["duration_unit"] = None if du == "(not used)" else du
-        opts["currency"] = st.text_input("Currency of amounts written without one (e.g. KES)", key="hist_cur")
+        opts["duration_unit"] = st.radio(_("A plain number in the duration column means"), list(DURATION_UNIT),
+                                         format_func=lambda v: _(DURATION_UNIT[v]), horizontal=True, key="hist_unit")
+        opts["currency"] = st.text_input(_("Currency of amounts written without one (e.g. KES)"), key="hist_cur")
     if fmt == "spreadsheet":
-        opts["mapping"] = st.text_input("Column mapping, e.g. Day=date, Hours=duration, Client=platform "
-                                        "(leave blank to use the saved or the obvious one)", key="hist_mapping")
-        st.caption("Fields: " + "; ".join(f"**{k}**: {v}" for k, v in FIELDS.items()))
+        opts["mapping"] = st.text_input(_("Column mapping, e.g. Day=date, Hours=duration, Client=platform "
+                                          "(leave blank to use the saved or the obvious one)"), key="hist_mapping")
+        st.caption(_("Fields: {fields}").format(fields="; ".join(f"**{k}**: {_(v)}" for k, v in FIELDS.items())))
     if fmt == "mturk":
-        opts["hit_minutes"] = st.number_input("Minutes per HIT, when the export has dates but no times",
+        opts["hit_minutes"] = st.number_input(_("Minutes per HIT, when the export has dates but no times"),
                                               min_value=0, value=0, key="hist_hitmin") or None
-        opts["strict"] = "yes" if st.checkbox("Refuse the file for a HIT state taskerlog does not know (strict)",
+        opts["strict"] = "yes" if st.checkbox(_("Refuse the file for a HIT state taskerlog does not know (strict)"),
                                               key="hist_strict") else None
     if fmt == "paypal":
-        opts["payer"] = st.text_input("Payers that are platforms, e.g. Smart Ecosystem=Outlier", key="hist_payer")
+        opts["payer"] = st.text_input(_("Payers that are platforms, e.g. Smart Ecosystem=Outlier"), key="hist_payer")
 
 if upload is not None:
     tmp = appsupport.temp_dir("taskerlog-history-")
@@ -78,38 +85,43 @@ if upload is not None:
                 except ImportProblems as exc:
                     problems = [str(p) for p in exc.problems]
             if res.mapping:
-                st.write("Columns used: " + ", ".join(f"{appsupport.literal(col)} → **{fld}**"
-                                                      for fld, col in res.mapping.items()))
+                st.write(_("Columns used: {columns}").format(columns=", ".join(
+                    f"{appsupport.literal(col)} → **{fld}**" for fld, col in res.mapping.items())))
             if problems:
-                st.error(f"**Nothing can be imported yet.** {len(problems)} problem(s); fix the file or set the "
-                         "option named, then look again:")
+                st.error(ngettext("**Nothing can be imported yet.** {n} problem; fix the file or set the option "
+                                  "named, then look again:",
+                                  "**Nothing can be imported yet.** {n} problems; fix the file or set the option "
+                                  "named, then look again:", len(problems)).format(n=len(problems)))
                 st.code("\n".join(problems[:200]), language=None, wrap_lines=True)
             else:
-                st.success("The file is valid. Importing it would do this:")
+                st.success(_("The file is valid. Importing it would do this:"))
                 lines = [] if report is None else [appsupport.describe_report(report)]
                 if counts is not None and (fmt == "activitywatch" or counts.added or counts.already):
-                    lines.append(f"active-time evidence: would add {counts.added}, already there {counts.already} "
-                                 "(kept beside your entries; never counted as hours worked)")
+                    lines.append(_("active-time evidence: would add {added}, already there {already} (kept beside "
+                                   "your entries; never counted as hours worked)").format(added=counts.added,
+                                                                                         already=counts.already))
                 st.code("\n".join(lines), language=None, wrap_lines=True)
                 if res.notes:
-                    with st.expander(f"Skipped or left out ({len(res.notes)})"):
+                    with st.expander(_("Skipped or left out ({n})").format(n=len(res.notes))):
                         st.code("\n".join(res.notes), language=None, wrap_lines=True)
                 for name, df in importers.read_tables(res).items():
-                    with st.expander(f"{name}: {len(df)} row(s) read"):
+                    with st.expander(appsupport.literal(ngettext("{table}: {n} row read", "{table}: {n} rows read",
+                                                                 len(df)).format(table=name, n=len(df)))):
                         st.dataframe(df.head(200), hide_index=True)
-                if st.button("Import now", type="primary", key="hist_go"):
+                if st.button(_("Import now"), type="primary", key="hist_go"):
                     try:
                         report, counts = importers.apply(store, res.tables, source=f"import:{fmt}:{upload.name}")
                     except ImportProblems as exc:
-                        st.error("**Nothing was imported:**")
+                        st.error(_("**Nothing was imported:**"))
                         st.code("\n".join(str(p) for p in exc.problems), language=None, wrap_lines=True)
                     else:
                         if fmt == "spreadsheet":
                             importers.save_mapping(mfile, res)
                         st.session_state["hist_round"] = st.session_state.get("hist_round", 0) + 1
                         done = (appsupport.describe_report(report) if report is not None
-                                else f"active-time evidence: added {counts.added}")
-                        _shared.flash(f"Imported {upload.name}. " + done.replace("\n", " · "))
+                                else _("active-time evidence: added {added}").format(added=counts.added))
+                        _shared.flash(_("Imported {file}. {what}").format(file=upload.name,
+                                                                           what=done.replace("\n", " · ")))
                         st.rerun()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

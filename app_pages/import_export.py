@@ -9,15 +9,16 @@ import streamlit as st
 
 from app_pages import _shared
 from taskerlog import appsupport, bundle, render
+from taskerlog.i18n import _, ngettext
 
-_shared.page_header("Import / export",
-                    "A bundle is a folder of CSV files (work.csv, projects.csv, rates.csv, payouts.csv…) or the "
-                    "same zipped. Nothing is imported until every row is valid, and importing the same bundle "
-                    "twice changes nothing the second time.")
+_shared.page_header(_("Import / export"),
+                    _("A bundle is a folder of CSV files (work.csv, projects.csv, rates.csv, payouts.csv…) or the "
+                      "same zipped. Nothing is imported until every row is valid, and importing the same bundle "
+                      "twice changes nothing the second time."))
 store = _shared.current_store()
 
-st.subheader("Import")
-files = st.file_uploader("A bundle .zip, or CSV files", type=["zip", "csv"], accept_multiple_files=True,
+st.subheader(_("Import"))
+files = st.file_uploader(_("A bundle .zip, or CSV files"), type=["zip", "csv"], accept_multiple_files=True,
                          key=f"imp_files_{st.session_state.get('imp_round', 0)}")
 
 
@@ -55,19 +56,21 @@ if files:
             _check(files)
     v = st.session_state.get("imp_verdict")
     if v and v.get("again"):
-        st.caption(f"{appsupport.literal(', '.join(v['again']))}: uploaded more than once; the last one uploaded is the one checked "
-                   "(the first of them above can go: its ×).")
+        st.caption(_("{files}: uploaded more than once; the last one uploaded is the one checked (the first of them "
+                     "above can go: its ×).").format(files=appsupport.literal(", ".join(v["again"]))))
     if v and v["problems"]:
-        st.error(f"**Nothing was imported.** {len(v['problems'])} problem(s) in {appsupport.literal(v['label'])}; "
-                 "fix them in the "
-                 "file and upload it again:")
+        st.error(ngettext("**Nothing was imported.** {n} problem in {files}; fix it in the file and upload it again:",
+                          "**Nothing was imported.** {n} problems in {files}; fix them in the file and upload it "
+                          "again:", len(v["problems"])).format(n=len(v["problems"]),
+                                                               files=appsupport.literal(v["label"])))
         st.code("\n".join(v["problems"]), language=None, wrap_lines=True)
     elif v:
-        st.success(f"{appsupport.literal(v['label'])} is valid. This is what importing it would do:")
+        st.success(_("{files} is valid. This is what importing it would do:").format(
+            files=appsupport.literal(v["label"])))
         st.code(appsupport.describe_report(v["report"]), language=None, wrap_lines=True)
         if v.get("unpriced"):
             _shared.warning_literal(v["unpriced"][0].upper() + v["unpriced"][1:])
-        if st.button("Import now", type="primary", key="imp_go"):
+        if st.button(_("Import now"), type="primary", key="imp_go"):
             def do_import():
                 return bundle.import_tables(store, v["tables"], source=f"import:{v['label']}")
             ok = False
@@ -76,23 +79,24 @@ if files:
                     report = do_import()
                     ok = True
                 except bundle.ImportProblems as exc:
-                    st.error("**Nothing was imported:**")
+                    st.error(_("**Nothing was imported:**"))
                     st.code("\n".join(str(p) for p in exc.problems), language=None, wrap_lines=True)
             if ok:
                 st.session_state["imp_round"] = st.session_state.get("imp_round", 0) + 1
                 for k in ("imp_sig", "imp_verdict"):
                     st.session_state.pop(k, None)
-                _shared.flash(f"Imported {v['label']}. " + appsupport.describe_report(report).replace("\n", " · "))
+                _shared.flash(_("Imported {file}. {what}").format(
+                    file=v["label"], what=appsupport.describe_report(report).replace("\n", " · ")))
                 if report.tables["work"].added:
                     _shared.warn_next(render.unpriced_summary(store.unpriced(source=f"import:{v['label']}")))
                 st.rerun()
 
-st.subheader("Export")
-st.write("Your whole logbook as a bundle: CSV files any spreadsheet opens, in a .zip. Keep a copy somewhere safe.")
+st.subheader(_("Export"))
+st.write(_("Your whole logbook as a bundle: CSV files any spreadsheet opens, in a .zip. Keep a copy somewhere safe."))
 made_of = (str(_shared.db_path()), _shared.head())  # an export prepared before a change is not offered
 if st.session_state.get("exp_of") != made_of:
     st.session_state.pop("exp_bytes", None)
-if st.button("Prepare the export", key="exp_prepare"):
+if st.button(_("Prepare the export"), key="exp_prepare"):
     tmp = appsupport.temp_dir("taskerlog-export-")
     with _shared.friendly():
         out = tmp / "taskerlog-bundle.zip"
@@ -101,5 +105,5 @@ if st.button("Prepare the export", key="exp_prepare"):
         st.session_state["exp_of"] = made_of
     shutil.rmtree(tmp, ignore_errors=True)
 if st.session_state.get("exp_bytes"):
-    st.download_button("Download taskerlog-bundle.zip", st.session_state["exp_bytes"],
+    st.download_button(_("Download {file}").format(file="taskerlog-bundle.zip"), st.session_state["exp_bytes"],
                        file_name="taskerlog-bundle.zip", mime="application/zip", type="primary", key="exp_download")

@@ -8,10 +8,11 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import _forms, _shared
-from taskerlog import appsupport, render, usecases
+from taskerlog import appsupport, i18n, render, usecases
+from taskerlog.i18n import _
 from taskerlog.model import END_REASONS, Project, Rate
 
-_shared.page_header("Projects & rates", "Projects change names, rates and managers often; keep every one.")
+_shared.page_header(_("Projects & rates"), _("Projects change names, rates and managers often; keep every one."))
 store = _shared.current_store()
 frames = _shared.current_frames()
 tz, home = frames.settings.timezone, frames.settings.home_currency
@@ -29,45 +30,51 @@ def _cell(v) -> str:
 p = frames.projects.copy()
 if len(p):
     p["advertised_rate"] = [appsupport.fmt_amount(v, micros=True) for v in p["advertised_rate_micros"]]
-    p["pay_model"] = p["pay_model"].map({"hourly": "per hour", "per_task": "per task"})
+    p["pay_model"] = p["pay_model"].map(appsupport.word)
+    p["end_reason"] = [None if appsupport.missing(v) else appsupport.word(v) for v in p["end_reason"]]
     st.dataframe(p[["platform", "project", "pay_model", "currency", "advertised_rate", "started_on", "ended_on",
                     "end_reason", "notes"]].rename(columns={
-                        "pay_model": "paid", "advertised_rate": "advertised", "started_on": "started",
-                        "ended_on": "ended", "end_reason": "why it ended"}).map(_cell),
+                        "platform": _("platform"), "project": _("project"), "pay_model": _("paid"),
+                        "currency": _("currency"), "advertised_rate": _("advertised"), "started_on": _("started"),
+                        "ended_on": _("ended"), "end_reason": _("why it ended"), "notes": _("notes")}).map(_cell),
                  hide_index=True, width="stretch")
 else:
-    st.info("No projects yet: add the first one below.")
+    st.info(_("No projects yet: add the first one below."))
 
-st.subheader("Rate history")
+st.subheader(_("Rate history"))
 rh = usecases.rate_history(frames.rates, tz)  # `taskerlog project rates`' rows and words
 if rh:
+    kinds = lambda text: ", ".join(appsupport.word(k) for k in text.split(";") if k) or _("all paid")  # noqa: E731
     st.dataframe(pd.DataFrame([{
-        "project": appsupport.choice_label((x["platform"], x["project"])), "from": x["when"],
-        "kinds": x["applies_to"].replace(";", ", ") or "all paid", "rate": render.amount(x["rate"]),
-        "per": x["unit"], "currency": x["currency"],
-        "change": x["change"] if x["change_pct"] is None else f"{x['change']} {render.signed_percent(x['change_pct'])}",
-        "note": x["note"] or ""} for x in rh]), hide_index=True, width="stretch")
+        _("project"): appsupport.choice_label((x["platform"], x["project"])), _("from"): x["when"],
+        _("kinds"): kinds(x["applies_to"]), _("rate"): render.amount(x["rate"]),
+        _("per"): appsupport.word(x["unit"]), _("currency"): x["currency"],
+        _("change"): appsupport.word(x["change"]) if x["change_pct"] is None
+        else f"{appsupport.word(x['change'])} {render.signed_percent(x['change_pct'])}",
+        _("note"): x["note"] or ""} for x in rh]), hide_index=True, width="stretch")
 else:
-    st.caption("No rates recorded yet.")
+    st.caption(_("No rates recorded yet."))
 
-t_new, t_rate, t_end = st.tabs(["New project", "New rate", "Project ended"], key="proj_tab", on_change="rerun")
+t_new, t_rate, t_end = st.tabs([_("New project"), _("New rate"), _("Project ended")], key="proj_tab",
+                               on_change="rerun")
 with t_new:
     g = _shared.form_suffix("proj_new")
     with st.form("proj_new" + g):
         c1, c2 = st.columns(2)
         plats = _forms.platforms(frames)
-        platform = c1.selectbox("Platform", plats, index=None, accept_new_options=True, key=f"pn_platform{g}",
+        platform = c1.selectbox(_("Platform"), plats, index=None, accept_new_options=True, key=f"pn_platform{g}",
                                 placeholder="Outlier, Remotasks, MTurk…")
-        name = c2.text_input("Project", key=f"pn_name{g}")
+        name = c2.text_input(_("Project"), key=f"pn_name{g}")
         c3, c4, c5 = st.columns(3)
-        pay_model = c3.selectbox("Paid", ["hourly", "per_task"], key=f"pn_model{g}")
-        currency = c4.text_input("Currency", value=home, max_chars=3, key=f"pn_currency{g}")
-        advertised = c5.text_input("Advertised rate (optional)", key=f"pn_adv{g}")
+        pay_model = c3.selectbox(_("Paid"), ["hourly", "per_task"], key=f"pn_model{g}", format_func=appsupport.word)
+        currency = c4.text_input(_("Currency"), value=home, max_chars=3, key=f"pn_currency{g}")
+        advertised = c5.text_input(_("Advertised rate (optional)"), key=f"pn_adv{g}")
         c6, c7 = st.columns(2)
-        started = c6.date_input("Started on", value=today, key=f"pn_started{g}", **appsupport.DAY_RANGE)
-        rate = c7.text_input("Rate now (optional)", key=f"pn_rate{g}", help="Saved as the first rate, from the start day.")
-        notes = st.text_input("Notes", key=f"pn_notes{g}")
-        go = st.form_submit_button("Add project", type="primary")
+        started = c6.date_input(_("Started on"), value=today, key=f"pn_started{g}", **appsupport.DAY_RANGE)
+        rate = c7.text_input(_("Rate now (optional)"), key=f"pn_rate{g}",
+                             help=_("Saved as the first rate, from the start day."))
+        notes = st.text_input(_("Notes"), key=f"pn_notes{g}")
+        go = st.form_submit_button(_("Add project"), type="primary", key=f"pn_add{g}")
     if go:
         def add():
             pr = Project(platform=platform or "", project=name, pay_model=pay_model, currency=currency,
@@ -80,7 +87,8 @@ with t_new:
                                         effective_at=appsupport.local_instant(started, dt.time(0), tz), rate=rate,
                                         unit="hour" if pay_model == "hourly" else "task", currency=pr.currency),
                                    source=_shared.SOURCE)
-        _shared.write(add, f"Project {name} on {platform} added.", form="proj_new")
+        _shared.write(add, _("Project {project} on {platform} added.").format(project=name, platform=platform),
+                      form="proj_new")
 
 pairs = [(str(a), str(b)) for a, b in zip(frames.projects["platform"], frames.projects["project"])]
 with t_rate:
@@ -88,21 +96,23 @@ with t_rate:
 
 with t_end:
     if not pairs:
-        st.caption("Add a project first.")
+        st.caption(_("Add a project first."))
     else:
         with st.form("proj_end"):
-            pair = st.selectbox("Project", pairs, format_func=appsupport.choice_label, key="pe_project")
+            pair = st.selectbox(_("Project"), pairs, format_func=appsupport.choice_label, key="pe_project")
             c1, c2 = st.columns(2)
-            ended = c1.date_input("Ended on", value=today, key="pe_day", **appsupport.DAY_RANGE)
-            reason = c2.selectbox("Why", END_REASONS, key="pe_reason",
-                                  help="removed: taken off the project (often just 'a quality issue')")
-            go = st.form_submit_button("Save", type="primary")
+            ended = c1.date_input(_("Ended on"), value=today, key="pe_day", **appsupport.DAY_RANGE)
+            reason = c2.selectbox(_("Why"), END_REASONS, key="pe_reason", format_func=appsupport.word,
+                                  help=_("removed: taken off the project (often just 'a quality issue')"))
+            go = st.form_submit_button(_("Save"), type="primary", key="pe_save")
         if go:
             def end():
                 row = store.project_row(*pair)
                 started = row.get("started_on")
                 if started and ended < dt.date.fromisoformat(started):
-                    raise ValueError(f"ended on {ended} is before the project started ({started})")
+                    raise ValueError(_("ended on {ended} is before the project started ({started})").format(
+                        ended=i18n.date(ended), started=i18n.date(dt.date.fromisoformat(started))))
                 store.update("projects", row["id"], {"ended_on": ended.isoformat(), "end_reason": reason},
                              _shared.SOURCE)
-            _shared.write(end, f"{pair[1]} marked {reason} on {ended}.")
+            _shared.write(end, _("{project} marked {reason} on {day}.").format(
+                project=pair[1], reason=appsupport.word(reason), day=i18n.date(ended)))

@@ -20,7 +20,8 @@ from typing import Any, Iterable
 
 import pandas as pd
 
-from . import money, render, timeutil
+from . import i18n, money, render, timeutil
+from .i18n import N_, _, pgettext
 from .frames import LogbookFrames
 from .i18n import N_, _
 from .usecases import not_after_now
@@ -30,7 +31,8 @@ from .store.activity import active_seconds
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_DIR = REPO_ROOT / "sample_data"
 
-PERIODS = ("This week", "Last week", "This month", "Last month", "All time", "Custom")
+PERIODS = (N_("This week"), N_("Last week"), N_("This month"), N_("Last month"), N_("All time"), N_("Custom"))
+"""The period picker's choices: English keys (:func:`period_bounds`), shown through ``_()``."""
 
 #: form-level limit on what an uploaded zip may unpack to (a bundle is a few MB of CSV)
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
@@ -99,10 +101,10 @@ def period_bounds(choice: str, today: dt.date, custom: tuple[dt.date, dt.date] |
         return None, None
     if choice == "Custom":
         if not custom or len(custom) != 2:
-            raise ValueError("pick a start and an end date")
+            raise ValueError(_("pick a start and an end date"))
         a, b = custom
         if b < a:
-            raise ValueError("the end date is before the start date")
+            raise ValueError(_("the end date is before the start date"))
         return a, b
     raise ValueError(f"unknown period {choice!r}")
 
@@ -230,11 +232,14 @@ def activity_note(spans: pd.DataFrame, start: int, end: int) -> str | None:
     focus = spans[spans["kind"].isin(["window", "web"])]
     focus = (focus["end"].clip(upper=end) - focus["start"].clip(lower=start)).groupby(focus["app"]).sum()
     top = focus[focus > 0].sort_values(ascending=False, kind="stable").head(3)
-    text = (f"ActivityWatch: active at the computer for {fmt_duration(active)} of this entry's "
-            f"{fmt_duration(end - start)}")
     if len(top):
-        text += " · in focus: " + ", ".join(f"{app} {fmt_duration(int(s))}" for app, s in top.items())
-    return text + ". Evidence beside the entry; it never changes the hours counted."
+        return _("ActivityWatch: active at the computer for {active} of this entry's {length} · in focus: {apps}. "
+                 "Evidence beside the entry; it never changes the hours counted.").format(
+            active=fmt_duration(active), length=fmt_duration(end - start),
+            apps=", ".join(f"{app} {fmt_duration(int(s))}" for app, s in top.items()))
+    return _("ActivityWatch: active at the computer for {active} of this entry's {length}. Evidence beside the "
+             "entry; it never changes the hours counted.").format(active=fmt_duration(active),
+                                                                   length=fmt_duration(end - start))
 
 
 def as_share(value: float | None) -> float | None:
@@ -252,6 +257,47 @@ def names(*columns: pd.Series) -> list[str]:
     return sorted(out)
 
 
+# -- the logbook's words -------------------------------------------------------------------
+_WORDS = {
+    "tasking": lambda: pgettext("kind of work", "tasking"),
+    "review": lambda: pgettext("kind of work", "review"),
+    "training": lambda: pgettext("kind of work", "training"),
+    "onboarding": lambda: pgettext("kind of work", "onboarding"),
+    "assessment": lambda: pgettext("kind of work", "assessment"),
+    "instructions": lambda: pgettext("kind of work", "instructions"),
+    "meeting": lambda: pgettext("kind of work", "meeting"),
+    "admin": lambda: pgettext("kind of work", "admin"),
+    "waiting": lambda: pgettext("kind of work", "waiting"),
+    "paid": lambda: pgettext("pay status", "paid"),
+    "pending": lambda: pgettext("pay status", "pending"),
+    "rejected": lambda: pgettext("pay status", "rejected"),
+    "returned": lambda: pgettext("pay status", "returned"),
+    "lost": lambda: pgettext("pay status", "lost"),
+    "capped": lambda: pgettext("pay status", "capped"),
+    "unpaid": lambda: pgettext("pay status", "unpaid"),
+    "hourly": lambda: pgettext("pay model", "per hour"),
+    "per_task": lambda: pgettext("pay model", "per task"),
+    "hour": lambda: pgettext("rate unit", "hour"),
+    "task": lambda: pgettext("rate unit", "task"),
+    "finished": lambda: pgettext("why a project ended", "finished"),
+    "removed": lambda: pgettext("why a project ended", "removed"),
+    "quit": lambda: pgettext("why a project ended", "quit"),
+    "paused": lambda: pgettext("why a project ended", "paused"),
+    "first": lambda: pgettext("rate change", "first"),
+    "cut": lambda: pgettext("rate change", "cut"),
+    "raise": lambda: pgettext("rate change", "raise"),
+    "same": lambda: pgettext("rate change", "same"),
+}
+
+
+def word(value: Any) -> str:
+    """A word of the logbook's vocabulary (a kind of work, a pay status, a pay model, a rate
+    unit, why a project ended: ``taskerlog.vocab``; a rate change) in the worker's language, for showing;
+    the stored value stays English (interchange.md). Anything else is returned as it is."""
+    f = _WORDS.get(value) if isinstance(value, str) else None
+    return f() if f else ("" if value is None else str(value))
+
+
 # -- project choices -----------------------------------------------------------------------
 SEP = " · "
 
@@ -265,7 +311,7 @@ def project_choices(frames: LogbookFrames, platforms: Iterable[str] = ()) -> lis
 
 def choice_label(pair: tuple[str, str | None]) -> str:
     platform, project = pair
-    return f"{platform}{SEP}{project}" if project else f"{platform}{SEP}(no project)"
+    return f"{platform}{SEP}{project}" if project else f"{platform}{SEP}{_('(no project)')}"
 
 
 def project_currency(frames: LogbookFrames, platform: str, project: str | None) -> str:
@@ -310,8 +356,8 @@ LONGEST_OVERNIGHT_H = 12
 def eq_period_so_far(p, today: dt.date):
     """An empty queue is recorded as it happens: it cannot begin on a day still to come."""
     if p.start_date > today:
-        raise ValueError(f"the queue cannot be empty since {p.start_date}: that day has not come yet (today is "
-                         f"{today}); mark it on the day it empties")
+        raise ValueError(_("the queue cannot be empty since {day}: that day has not come yet (today is {today}); "
+                           "mark it on the day it empties").format(day=p.start_date, today=today))
     return p
 
 
@@ -331,16 +377,17 @@ def past_span(day: dt.date, start: dt.time, end: dt.time, tz: str, now: int) -> 
     work). From equal to To, and an end after ``now``, are refused.
     """
     if end == start:
-        raise ValueError(f"From and To are both {start:%H:%M}: the entry would last no time at all; set when it ended")
+        raise ValueError(_("From and To are both {time}: the entry would last no time at all; set when it "
+                           "ended").format(time=f"{start:%H:%M}"))
     a = local_instant(day, start, tz)
     overnight = end < start
     b = local_instant(day + dt.timedelta(days=1) if overnight else day, end, tz)
     if overnight and b - a > LONGEST_OVERNIGHT_H * 3600:
-        raise ValueError(f"To ({end:%H:%M}) is before From ({start:%H:%M}); as work past midnight that would be "
-                         f"{(b - a) / 3600:.1f} hours. Check the times (for work past midnight, To is the next "
-                         "day's time)")
+        raise ValueError(_("To ({end}) is before From ({start}); as work past midnight that would be {hours} hours. "
+                           "Check the times (for work past midnight, To is the next day's time)").format(
+            end=f"{end:%H:%M}", start=f"{start:%H:%M}", hours=i18n.number(Decimal(b - a) / 3600, 1)))
     not_after_now(b, now, tz)
-    return a, b, (f" (ending the next day, {day + dt.timedelta(days=1)})" if overnight else "")
+    return a, b, (_(" (ending the next day, {day})").format(day=day + dt.timedelta(days=1)) if overnight else "")
 
 
 def local_instant(day: dt.date, time: dt.time, tz: str) -> int:
@@ -364,7 +411,7 @@ def parse_units(text: str | None) -> int | None:
     if not t:
         return None
     if not t.isdigit():
-        raise ValueError(f"tasks: '{t}' is not a whole number of tasks")
+        raise ValueError(_("tasks: '{text}' is not a whole number of tasks").format(text=t))
     return int(t)
 
 
@@ -440,7 +487,7 @@ def rate_history(rates: pd.DataFrame, tz: str, platform: str | None = None,
                                       "currency", "change", "change_pct"])
     combos = set(zip(out["currency"], out["unit"]))
     if len(combos) > 1:  # one axis cannot name them all: each series does
-        out["series"] = [f"{s} ({c} per {u})" for s, c, u in zip(out["series"], out["currency"], out["unit"])]
+        out["series"] = [per_unit(s, c, u) for s, c, u in zip(out["series"], out["currency"], out["unit"])]
     return out
 
 
@@ -448,8 +495,15 @@ def rate_axis_title(history: pd.DataFrame) -> str:
     """The rate chart's axis: its currency and unit ("USD per hour"), or where to find them."""
     combos = sorted(set(zip(history["currency"], history["unit"])))
     if len(combos) == 1:
-        return f"rate ({combos[0][0]} per {combos[0][1]})"
-    return "rate (currency and unit beside each project)"
+        return per_unit(_("rate"), *combos[0])
+    return _("rate (currency and unit beside each project)")
+
+
+def per_unit(what: str, currency: str, unit: str) -> str:
+    """``rate (USD per hour)``: a name with the currency and the unit (``hour``/``task``) it is in."""
+    if unit == "task":
+        return _("{what} ({currency} per task)").format(what=what, currency=currency)
+    return _("{what} ({currency} per hour)").format(what=what, currency=currency)
 
 
 def extend_steps(history: pd.DataFrame, until: dt.datetime, projects: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -480,8 +534,8 @@ def project_table(by_project: pd.DataFrame) -> pd.DataFrame:
     """metrics' ``by_project`` rows for reading, the key columns first (a phone shows three or
     four before it scrolls sideways): project, effective wage, hours worked, earned, then the
     rest, the platform last but one. Hours as h:mm, shares in %, money to cents."""
-    proj = [p if isinstance(p, str) and p else "(no project)" for p in by_project["project"]]
-    cols: dict[str, list] = {"project": proj}
+    proj = [p if isinstance(p, str) and p else _("(no project)") for p in by_project["project"]]
+    cols: dict[str, list] = {_("project"): proj}
 
     def amounts(col: str) -> list:
         return ["—" if missing(v) else money.format_amount(Decimal(str(v)), 2) for v in by_project[col]]
@@ -489,19 +543,20 @@ def project_table(by_project: pd.DataFrame) -> pd.DataFrame:
     def hours(col: str) -> list:
         return [None if missing(v) else fmt_hours(float(v)) for v in by_project[col]]
 
-    for col, label, fmt in (("effective_hourly_wage", "effective wage/h", amounts), ("hours_worked", "hours worked", hours),
-                            ("earned", "earned", amounts), ("paid_hourly_rate", "paid rate/h", amounts),
-                            ("hours_paid", "hours paid", hours)):
+    for col, label, fmt in (("effective_hourly_wage", N_("effective wage/h"), amounts),
+                            ("hours_worked", N_("hours worked"), hours), ("earned", N_("earned"), amounts),
+                            ("paid_hourly_rate", N_("paid rate/h"), amounts), ("hours_paid", N_("hours paid"), hours)):
         if col in by_project:
-            cols[label] = fmt(col)
+            cols[_(label)] = fmt(col)
     if "unpaid_share" in by_project:
-        cols["unpaid %"] = [None if missing(v) else round(as_share(float(v)) * 100, 1) for v in by_project["unpaid_share"]]
-    cols["platform"] = list(by_project["platform"])
-    for col, label in (("advertised_rate", "advertised/h"), ("advertised_gap", "advertised gap")):
+        cols[_("unpaid %")] = [None if missing(v) else round(as_share(float(v)) * 100, 1)
+                               for v in by_project["unpaid_share"]]
+    cols[_("platform")] = list(by_project["platform"])
+    for col, label in (("advertised_rate", N_("advertised/h")), ("advertised_gap", N_("advertised gap"))):
         if col in by_project:
-            cols[label] = amounts(col)
+            cols[_(label)] = amounts(col)
     if "rate_cuts" in by_project:
-        cols["rate cuts"] = list(by_project["rate_cuts"])
+        cols[_("rate cuts")] = list(by_project["rate_cuts"])
     return pd.DataFrame(cols)
 
 
@@ -534,7 +589,7 @@ def save_upload(folder: Path, name: str | None, data: bytes) -> Path:
     :func:`upload_name`; the browser's name is only ever shown. → the file written."""
     target = Path(folder) / upload_name(name)
     if target.resolve().parent != Path(folder).resolve():  # cannot happen: a last resort
-        raise UploadError(f"{name}: not a file name")
+        raise UploadError(_("{name}: not a file name").format(name=name))
     target.write_bytes(data)
     return target
 
@@ -562,14 +617,14 @@ def unpack_upload(files: Iterable[tuple[str, bytes]], dest: Path) -> Path:
     """
     files = latest_uploads(files)[0]
     if not files:
-        raise UploadError("choose a bundle .zip or one or more .csv files first")
+        raise UploadError(_("choose a bundle .zip or one or more .csv files first"))
     zips = [f for f in files if f[0].lower().endswith(".zip")]
     csvs = [f for f in files if f[0].lower().endswith(".csv")]
     other = [f[0] for f in files if f not in zips and f not in csvs]
     if other:
-        raise UploadError(f"{', '.join(other)}: only .zip bundles and .csv files can be imported")
+        raise UploadError(_("{files}: only .zip bundles and .csv files can be imported").format(files=", ".join(other)))
     if zips and (len(zips) > 1 or csvs):
-        raise UploadError("upload one .zip bundle on its own, or CSV files without a zip")
+        raise UploadError(_("upload one .zip bundle on its own, or CSV files without a zip"))
     dest.mkdir(parents=True, exist_ok=True)
     if csvs:
         for name, data in csvs:
@@ -577,9 +632,10 @@ def unpack_upload(files: Iterable[tuple[str, bytes]], dest: Path) -> Path:
         return dest
     name, data = zips[0]
     if len(data) > MAX_UNPACKED_BYTES:
-        raise UploadError(f"{name} is larger than {MAX_UNPACKED_BYTES // 2**20} MB; is it a bundle?")
+        raise UploadError(_("{name} is larger than {mb} MB; is it a bundle?").format(name=name,
+                                                                                   mb=MAX_UNPACKED_BYTES // 2**20))
     if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise UploadError(f"{name} is not a readable .zip file")
+        raise UploadError(_("{name} is not a readable .zip file").format(name=name))
     return save_upload(dest, name, data)  # the bundle reader reads zips itself, member by member
 
 
@@ -591,11 +647,11 @@ def temp_dir(prefix: str = "taskerlog-") -> Path:
 def describe_report(report: Any) -> str:
     """An import report (``bundle.ImportReport``) as the lines it prints for the CLI."""
     if report is None:
-        return "nothing to do"
+        return _("nothing to do")
     lines = report.lines() if hasattr(report, "lines") else str(report).splitlines()
     # the first line is the command line's header ("dry run: nothing written. import:FILE"): the
     # page says that in its own words above
-    return "\n".join(line.strip() for line in lines[1:] if line.strip()) or "nothing new to add"
+    return "\n".join(line.strip() for line in lines[1:] if line.strip()) or _("nothing new to add")
 
 
 _FORMAT_NAMES = {"spreadsheet": N_("My own spreadsheet"), "toggl": "Toggl Track", "clockify": "Clockify",

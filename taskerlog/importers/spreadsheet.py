@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Sequence
 
+from ..i18n import N_
 from ..model import BILLABLE_KINDS, Logbook
 from ..problems import fix, problems_of, say
 from ._common import (
@@ -24,22 +25,22 @@ from ._common import (
 )
 
 #: the fields a column can be mapped to, and what each means
-FIELDS: dict[str, str] = {
-    "date": "the day the work started (or put date and time together in start)",
-    "start": "when the work started: a time of day (09:00, 1:05 PM) or a date and time",
-    "end": "when it ended: a time of day or a date and time",
-    "end_date": "the day it ended, when a separate column holds it",
-    "duration": "how long: 1:30, 90m, 1.5h (plain numbers need the duration unit option)",
-    "platform": "the platform (Outlier, Remotasks...); else the platform option",
-    "project": "the project's name on that platform",
-    "kind": "tasking, review, training, onboarding, assessment, instructions, meeting, admin, waiting",
-    "tags": "tags; the first one that names a kind sets the kind",
-    "pay": "what the entry earned ($12.50, 12,50 €, KES 1,250)",
-    "currency": "the currency of pay (USD, KES...)",
-    "units": "number of tasks or items",
-    "status": "paid, pending, rejected, returned, lost, capped, unpaid (approved, submitted... are understood)",
-    "external_id": "the platform's task or HIT id",
-    "note": "a note or description",
+FIELDS: dict[str, str] = {  # what each field holds, shown in the worker's language (``_()``)
+    "date": N_("the day the work started (or put date and time together in start)"),
+    "start": N_("when the work started: a time of day (09:00, 1:05 PM) or a date and time"),
+    "end": N_("when it ended: a time of day or a date and time"),
+    "end_date": N_("the day it ended, when a separate column holds it"),
+    "duration": N_("how long: 1:30, 90m, 1.5h (plain numbers need the duration unit option)"),
+    "platform": N_("the platform (Outlier, Remotasks...); else the platform option"),
+    "project": N_("the project's name on that platform"),
+    "kind": N_("tasking, review, training, onboarding, assessment, instructions, meeting, admin, waiting"),
+    "tags": N_("tags; the first one that names a kind sets the kind"),
+    "pay": N_("what the entry earned ($12.50, 12,50 €, KES 1,250)"),
+    "currency": N_("the currency of pay (USD, KES...)"),
+    "units": N_("number of tasks or items"),
+    "status": N_("paid, pending, rejected, returned, lost, capped, unpaid (approved, submitted... are understood)"),
+    "external_id": N_("the platform's task or HIT id"),
+    "note": N_("a note or description"),
 }
 
 #: header names recognised without a mapping (compared after normalising case and punctuation)
