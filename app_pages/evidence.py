@@ -13,7 +13,8 @@ from pathlib import Path
 import streamlit as st
 
 from app_pages import _shared
-from taskerlog import appsupport, timeutil
+from taskerlog import appsupport, i18n, timeutil
+from taskerlog.i18n import _
 from taskerlog.evidence import anchors, attachments, report, save_statement, saved_statement, wages
 
 _shared.page_header(
@@ -65,6 +66,9 @@ statement = st.text_area("Your statement: who you are, where you work from, for 
                          value=saved_statement(store) or "", height=160, key="ev_statement")
 keep = st.checkbox("Save this statement for later reports", key="ev_keep_statement")
 kept = st.text_area("Anchor lines you kept elsewhere (optional; one per line)", key="ev_anchor_texts", height=80)
+# the report is in the logbook's language; an inspector may need it in English as well
+english_too = i18n.supported(i18n.language()) != i18n.DEFAULT and st.checkbox(
+    _("Add an English copy of the report after it, for an inspector who reads English"), key="ev_english_too")
 
 if st.button("Make the evidence report", type="primary", key="ev_make"):
     with _shared.friendly():
@@ -82,7 +86,8 @@ if st.button("Make the evidence report", type="primary", key="ev_make"):
         if keep and statement.strip():
             save_statement(store, statement, source=_shared.SOURCE)
         data, manifest, ev = report.make_report(store, date_from=date_from, date_to=date_to, reference=ref,
-                                                now=now, statement=statement, anchor_claims=claims)
+                                                now=now, statement=statement, anchor_claims=claims,
+                                                english_too=english_too)
         st.session_state["ev_result"] = (data, manifest, ev.verify_ok, ev.verify_problems, len(ev.entries),
                                          f"evidence-{date_from}-to-{date_to}.zip")
 
