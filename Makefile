@@ -42,5 +42,5 @@ bench: setup
 messages: setup
 	$(VENV)/bin/pybabel -q extract -F babel.cfg -k N_ -k pgettext:1c,2 --no-location --sort-output \
 		--project taskerlog --add-comments Translators: -o taskerlog/locale/taskerlog.pot .
-	$(VENV)/bin/pybabel -q update -i taskerlog/locale/taskerlog.pot -d taskerlog/locale -D taskerlog
+	$(VENV)/bin/pybabel -q update --no-fuzzy-matching --ignore-obsolete -i taskerlog/locale/taskerlog.pot -d taskerlog/locale -D taskerlog
 	$(VENV)/bin/pybabel -q compile -d taskerlog/locale -D taskerlog

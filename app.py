@@ -13,7 +13,7 @@ from pathlib import Path
 import streamlit as st
 
 from app_pages import _charts, _clock, _gate, _narrow, _shared
-from taskerlog import appsupport, problems
+from taskerlog import appsupport, i18n, problems
 
 problems.speak(appsupport.FIXES)  # the lower layers' problems name the page or field to use
 appsupport.keep_streamlit_offline()  # (taskerlog app did it before the server started; a bare streamlit run needs it)
@@ -50,6 +50,7 @@ except Exception as exc:  # a broken or foreign file: say so, never a traceback
     st.error(appsupport.literal(f"Cannot open the logbook {_shared.db_path()}: {exc}. "
                                 "Point TASKERLOG_DB at another file, or restore a backup."))
     st.stop()
+i18n.set_language(settings.language)  # this session speaks the logbook's language (docs/languages.md)
 
 
 @st.cache_resource(show_spinner=False)

@@ -7,7 +7,7 @@ from zoneinfo import available_timezones
 import streamlit as st
 
 from app_pages import _phone, _shared
-from taskerlog import appsupport
+from taskerlog import appsupport, i18n
 from taskerlog.model import Logbook
 
 _shared.page_header("Settings")
@@ -29,11 +29,18 @@ with st.form("settings"):
     ref_cur = c4.text_input("Currency", value=s.reference_currency or "", max_chars=3,
                             help="blank: the home currency")
     label = c5.text_input("What it is", value=s.reference_label or "", placeholder="Kenya minimum wage 2026")
+    # a tag with a country (es_VE: how numbers are written there) stays one of the choices
+    languages = [None, *i18n.LANGUAGES, *([s.language] if s.language and s.language not in i18n.LANGUAGES else [])]
+    language = st.selectbox("Language", languages, index=languages.index(s.language), format_func=i18n.describe,
+                            key="settings_language",
+                            help="The words of the app, the command line and the evidence report, and how "
+                                 "numbers and dates are written")
     save = st.form_submit_button("Save settings", type="primary")
 if save:
     _shared.write(lambda: store.set_settings(Logbook(
         home_currency=home, timezone=tz or "UTC", reference_wage=appsupport.blank(ref),
-        reference_currency=appsupport.blank(ref_cur), reference_label=appsupport.blank(label)),
+        reference_currency=appsupport.blank(ref_cur), reference_label=appsupport.blank(label),
+        language=language),
         source=_shared.SOURCE), "Settings saved.")
 
 st.subheader("Your data")

@@ -82,9 +82,10 @@ def cli(ctx: click.Context, db: str | None) -> None:
 
     Example: taskerlog status
     """
-    from . import problems
+    from . import i18n, problems
     from .commands import wording
 
+    i18n.set_language(None)  # the system's, until a command opens a logbook that chose one
     problems.speak(wording.FIXES)  # the lower layers' problems name the option or command to type
     ctx.obj = Context(db)
     ctx.call_on_close(ctx.obj.close)

@@ -10,8 +10,8 @@ The shells set the language for the code they run (:func:`using`); the value liv
 context variable, so each Streamlit session (one thread per run) keeps its own.
 
 Adding a language: one line in :data:`LANGUAGES` and one catalogue,
-``taskerlog/locale/<code>/LC_MESSAGES/taskerlog.po`` (``scripts/i18n init <code>`` makes
-it from the template; ``scripts/i18n compile`` writes the ``.mo`` next to it).
+``taskerlog/locale/<code>/LC_MESSAGES/taskerlog.po`` (docs/languages.md says how to make
+it from the template; ``make messages`` compiles it).
 
 Heavy parts (Babel's number and date data) are imported inside the functions that need
 them, so a command that prints no number does not pay for them.
@@ -106,15 +106,28 @@ def language() -> str:
     return _current.get()
 
 
+def check_language(tag: str) -> str:
+    """A locale tag taskerlog speaks, normalized (``pt-br`` → ``pt_BR``); else a ValueError
+    naming the languages there are."""
+    if supported(tag) is None:
+        names = ", ".join(f"{code} ({name})" for code, name in LANGUAGES.items())
+        raise ValueError(f"'{tag}' is not a language taskerlog speaks; choose one of {names}")
+    return normalize(tag) or DEFAULT
+
+
 def set_language(tag: str | None) -> str:
     """Use ``tag`` (or the system's language, when None) for this thread/context from now on;
     returns the tag in use. An unknown tag is a ValueError naming the languages there are."""
-    chosen = system_language() if tag in (None, "") else tag
-    if supported(chosen) is None:
-        names = ", ".join(f"{code} ({name})" for code, name in LANGUAGES.items())
-        raise ValueError(f"'{tag}' is not a language taskerlog speaks; choose one of {names}")
-    _current.set(normalize(chosen) or DEFAULT)
+    _current.set(check_language(system_language() if tag in (None, "") else tag))
     return _current.get()
+
+
+def describe(tag: str | None) -> str:
+    """A logbook's language as a person reads it: ``Español (es_VE)``; for None (no choice
+    made), the computer's, named."""
+    if not tag:
+        return gettext("the computer's: {language}").format(language=describe(system_language()))
+    return f"{LANGUAGES[supported(tag) or DEFAULT]} ({tag})"
 
 
 @contextlib.contextmanager

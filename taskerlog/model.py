@@ -85,6 +85,9 @@ class Logbook(BaseModel):
     """Currency of ``reference_wage`` (default: the home currency)."""
     reference_label: str | None = None
     """What the reference is, e.g. "Kenya minimum wage 2026"."""
+    language: str | None = None
+    """The language and country to speak and write numbers in (``es``, ``pt_BR``, ``sw_KE``);
+    None: the system's language where taskerlog speaks it, else English (docs/languages.md)."""
 
     @field_validator("home_currency", "reference_currency")
     @classmethod
@@ -96,6 +99,15 @@ class Logbook(BaseModel):
     def _tz(cls, v: str) -> str:
         timeutil.zone(v)
         return v
+
+    @field_validator("language")
+    @classmethod
+    def _language(cls, v: str | None) -> str | None:
+        if v in (None, ""):
+            return None
+        from . import i18n
+
+        return i18n.check_language(v)
 
     @field_validator("reference_wage", mode="before")
     @classmethod

@@ -11,10 +11,24 @@ import re
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from typing import Any, Iterable, Sequence
 
-from . import money, problems
+from . import i18n, money, problems
 from .problems import fix, say
 
-_NUMERIC = re.compile(r"^[−+-]?\d[\d,]*(\.\d+)?\*?( ?%| h)?$")
+# a number in any language's notation: 1,234.50 · 1.234,50 · 1 234,50 (a no-break space)
+_NUMERIC = re.compile(r"^[−+-]?\d[\d,.\u00a0\u202f]*\*?( ?%| h)?$")
+
+
+def local(text: str) -> str:
+    """A number written the English way (``1,234.50``, ``-3.5``) in the current language's
+    notation (``1.234,50`` in Brazil, ``1 234,50`` in France), digits unchanged: how every
+    figure here reaches a person. English (any country) is written as it is, without
+    loading Babel's locale data."""
+    lang = i18n.language()
+    if lang == "en" or lang.startswith("en_"):
+        return text
+    sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
+    places = len(digits.split(".")[1]) if "." in digits else 0
+    return sign + i18n.number(Decimal(digits.replace(",", "")), places)
 
 
 def table(headers: Sequence[str], rows: Iterable[Sequence[Any]], *, empty: str = "(nothing yet)") -> str:
@@ -67,8 +81,8 @@ def amount(value: Any, places: int = 2) -> str:
         return ""
     text = money.format_amount(d)
     if len(text.split(".")[1]) > places:
-        return text
-    return money.format_amount(d, places)
+        return local(text)
+    return local(money.format_amount(d, places))
 
 
 def figure(value: Any, places: int = 2) -> str:
@@ -76,7 +90,7 @@ def figure(value: Any, places: int = 2) -> str:
     d = _dec(value)
     if d is None:
         return "n/a"
-    return money.format_amount(d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN), places)
+    return local(money.format_amount(d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN), places))
 
 
 def grouped(value: Any, places: int = 2, *, micros: bool = False) -> str:
@@ -92,7 +106,7 @@ def grouped(value: Any, places: int = 2, *, micros: bool = False) -> str:
         return ""
     if d is None or not d.is_finite():
         return ""
-    return format(d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN), f",.{places}f")
+    return local(format(d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN), f",.{places}f"))
 
 
 def money_text(value: Any, currency: str, places: int = 2) -> str:
@@ -116,7 +130,7 @@ def signed_percent(value: Any, places: int = 1) -> str:
     if d is None:
         return "n/a"
     q = d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)
-    return f"{'−' if q < 0 else '+'}{abs(q)}%"
+    return f"{'−' if q < 0 else '+'}{local(str(abs(q)))}%"
 
 
 def rate_was(before: Any, change_pct: Any) -> str:
@@ -148,14 +162,14 @@ def hours(value: Any) -> str:
     d = _dec(value)
     if d is None:
         return "n/a"
-    return f"{d.quantize(Decimal('0.01'), rounding=ROUND_HALF_EVEN):,} h"
+    return f"{local(format(d.quantize(Decimal('0.01'), rounding=ROUND_HALF_EVEN), ','))} h"
 
 
 def percent(value: Any, places: int = 1) -> str:
     d = _dec(value)
     if d is None:
         return "n/a"
-    return f"{d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)}%"
+    return f"{local(str(d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)))}%"
 
 
 def hours_of(seconds: int) -> str:

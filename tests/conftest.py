@@ -9,6 +9,7 @@ import contextlib
 import datetime as dt
 import difflib
 import functools
+import os
 import shutil
 import subprocess
 import sys
@@ -29,6 +30,10 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "sample_data"
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
+# The tests read English unless they choose a language: a machine set to Spanish must not
+# turn every English assertion red (servers and subprocesses the tests start inherit this).
+os.environ["LANGUAGE"] = "en"
+
 
 def pytest_addoption(parser):
     parser.addoption("--update-golden", action="store_true", default=False,
@@ -46,6 +51,17 @@ def cli_words():
     problems.speak(wording.FIXES)
     yield
     problems.speak(wording.FIXES)
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Each test starts in English: a command run in-process on a logbook that chose another
+    language leaves that language set in this thread."""
+    from taskerlog import i18n
+
+    i18n.set_language("en")
+    yield
+    i18n.set_language("en")
 
 
 @pytest.fixture

@@ -396,6 +396,25 @@ def test_settings_saves_reference_wage(db):
     assert str(Store(db).settings().reference_wage) == "15"
 
 
+def test_settings_chooses_the_language_and_keeps_the_other_settings(db):
+    from taskerlog import i18n
+
+    s = Store(db)
+    s.set_settings(Logbook(home_currency="KES", timezone="Africa/Nairobi", reference_wage="1234.5"))
+    s.close()
+    at = _run("app_pages/settings.py")
+    chooser = at.selectbox(key="settings_language")
+    assert chooser.value is None  # the computer's, named (English on a machine set to English)
+    assert i18n.describe(None) in chooser.options[0]
+    chooser.set_value("pt_BR")
+    [b for b in at.button if b.label == "Save settings"][0].click()
+    at.run()
+    assert not at.exception
+    lb = Store(db).settings()
+    assert (lb.language, lb.home_currency, lb.timezone, str(lb.reference_wage)) == ("pt_BR", "KES", "Africa/Nairobi", "1234.5")
+    assert at.selectbox(key="settings_language").value == "pt_BR"  # the next run speaks it
+
+
 def test_back_up_now_copies_the_logbook_and_its_attachments(db, tmp_path):
     from taskerlog.evidence import attachments
 

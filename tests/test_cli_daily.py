@@ -327,7 +327,7 @@ def test_settings_show_and_change(run):
     assert "KES" in out and "120.00 KES/hour (Kenya minimum wage)" in out
     s = as_json(run("settings", "--json"))
     assert s == {"home_currency": "KES", "timezone": TZ, "reference_wage": "120", "reference_currency": None,
-                 "reference_label": "Kenya minimum wage", "long_clock_hours": "8"}
+                 "reference_label": "Kenya minimum wage", "language": None, "long_clock_hours": "8"}
     run("settings", "--reference-wage", "none")
     assert as_json(run("settings", "--json"))["reference_wage"] is None
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from .. import money, timeutil
+from .. import i18n, money, timeutil
 from ..explain import explain_validation
 from ..store import NeedsUpgrade, Store, StoreError, default_db_path
 
@@ -69,8 +69,13 @@ class Context:
                 # would otherwise start a new, empty logbook somewhere unexpected)
                 raise CLIError(f"--db: there is no folder {self.db_path.parent}; create it first, or check the path")
             self.created = not self.db_path.exists()
-            self._store = Store(self.db_path)
+            self._opened(Store(self.db_path))
         return self._store
+
+    def _opened(self, store: Store) -> None:
+        # from here on, the command speaks the logbook's language (docs/languages.md)
+        self._store = store
+        i18n.set_language(store.language())
 
     @property
     def existing_store(self) -> Store:
@@ -83,7 +88,7 @@ class Context:
                            "the first thing you log or import)")
         if self._store is None and self.db_path.exists():
             try:
-                self._store = Store(self.db_path, readonly=True)
+                self._opened(Store(self.db_path, readonly=True))
             except NeedsUpgrade as upgrade:
                 try:
                     return self.store

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import click
 
-from .. import money, render, timeutil, usecases
+from .. import i18n, money, render, timeutil, usecases
 from ._base import CLIError, Context, emit_json, friendly_errors, pass_ctx
 from ..model import (
     END_REASONS, KINDS, PAY_MODELS, RATE_UNITS, Expense, FxRate, Logbook, Payout, Project, Rate, received_in,
@@ -382,11 +382,13 @@ def fx(c: Context, currency, value, on, as_json):
 @click.option("--reference-currency", help="Currency of the reference wage (default: home currency).")
 @click.option("--reference-label", help='What the reference is, e.g. "Kenya minimum wage 2026".')
 @click.option("--long-clock-hours", help="Ask 'still working?' about a clock running longer than this (default 8).")
+@click.option("--language", help="The language to speak: en, es, pt_BR, fr or sw, optionally with a country "
+                                 "(es_VE, sw_KE) for how numbers are written; 'system' follows the computer's.")
 @JSON_OPT
 @pass_ctx
 @friendly_errors
 def settings(c: Context, home_currency, timezone, reference_wage, reference_currency, reference_label,
-             long_clock_hours, as_json):
+             long_clock_hours, language, as_json):
     """Show or change the logbook's settings (with no option: show them).
 
     Example: taskerlog settings --home-currency KES --timezone Africa/Nairobi --reference-wage 1.50 --reference-currency USD
@@ -416,10 +418,16 @@ def settings(c: Context, home_currency, timezone, reference_wage, reference_curr
         changes["reference_currency"] = parse_currency(reference_currency, option="--reference-currency")
     if reference_label is not None:
         changes["reference_label"] = reference_label or None
+    if language is not None:
+        try:
+            changes["language"] = None if language.strip().lower() in ("", "system") else i18n.check_language(language)
+        except ValueError as exc:
+            raise CLIError(f"--language: {exc}") from exc
     if changes:
         new = Logbook(**{**current.model_dump(), **changes})
         store.set_settings(new)
         current = store.settings()
+        i18n.set_language(store.language())
     if long_clock_hours is not None:
         everyday.set_long_clock_hours(store, long_clock_hours)
         changes["long_clock_hours"] = long_clock_hours
@@ -437,6 +445,7 @@ def settings(c: Context, home_currency, timezone, reference_wage, reference_curr
     click.echo(render.pairs([("home currency", current.home_currency), ("time zone", current.timezone),
                              ("reference wage", ref),
                              ("still working? after", f"{format(long_h.normalize(), 'f')} h of a running clock"),
+                             ("language", i18n.describe(current.language)),
                              ("logbook", str(store.path))], indent=""))
 
 

@@ -103,7 +103,7 @@ class Reads:
             return [dict(zip(names, r)) for r in cur]
 
     # -- settings ------------------------------------------------------------------
-    SETTING_KEYS = ("home_currency", "timezone", "reference_wage", "reference_currency", "reference_label")
+    SETTING_KEYS = ("home_currency", "timezone", "reference_wage", "reference_currency", "reference_label", "language")
 
     @_locked
     def settings_raw(self) -> dict[str, str | None]:
@@ -116,6 +116,14 @@ class Reads:
         timeutil.zone(tz)  # the check Logbook makes
         return tz
 
+    def language(self) -> str:
+        """The language to speak for this logbook: its ``language`` setting, else the system's
+        (read without making the settings record, like :meth:`timezone`)."""
+        from .. import i18n
+
+        tag = self.settings_raw().get("language")
+        return i18n.normalize(tag) if tag and i18n.supported(tag) else i18n.system_language()
+
     def settings(self) -> Logbook:
         from ..model import Logbook
 
@@ -126,6 +134,7 @@ class Reads:
             reference_wage=raw.get("reference_wage") or None,
             reference_currency=raw.get("reference_currency") or None,
             reference_label=raw.get("reference_label") or None,
+            language=raw.get("language") or None,
         )
 
     def is_configured(self) -> bool:

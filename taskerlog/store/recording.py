@@ -76,13 +76,14 @@ class Recording:
             "reference_wage": None if logbook.reference_wage is None else str(logbook.reference_wage),
             "reference_currency": logbook.reference_currency,
             "reference_label": logbook.reference_label,
+            "language": logbook.language,
         }
         with self.transaction():
             existing = {k: i for i, k in self.conn.execute("SELECT id, key FROM settings")}
             for key, value in values.items():
                 if key in existing:
                     self.update("settings", existing[key], {"value": value}, source)
-                else:
+                elif value is not None:  # an unset setting needs no row (nor a journal entry)
                     self.insert("settings", {"key": key, "value": value}, source)
 
     def platform_id(self, name: str, *, create: bool = True, source: str = "manual") -> int | None:
