@@ -22,7 +22,7 @@ import numpy as np
 
 from .. import i18n, metrics, money, render, timeutil
 from ..csvsafe import csv_bytes
-from ..i18n import N_, _, ngettext
+from ..i18n import N_, _, ngettext, pgettext
 from ..model import EARNING_STATUSES, UNPAID_KEYS
 from ..store import activity, is_sample_path
 from ..store.activity import active_within
@@ -622,7 +622,8 @@ def _pdf_3_rates(pdf, ev: Evidence, red) -> None:
                  hours(p["hours_worked"]), hours(p["hours_paid"]), amount(p["earned"]),
                  amount(p.get("advertised_rate")), amount(p["paid_hourly_rate"]), amount(p["effective_hourly_wage"])]
                 for p in projects]
-        pdf.grid([[_("Project"), _("Worked"), _("Paid"), _("Earned"), _("Advertised /h"), _("Paid /h"),
+        # Translators: "Paid" here is hours paid (the column before is hours worked)
+        pdf.grid([[_("Project"), _("Worked"), pgettext("hours", "Paid"), _("Earned"), _("Advertised /h"), _("Paid /h"),
                    _("Per hour worked")], *body],
                  widths=(28, 12, 12, 14, 14, 12, 14), aligns=("L", "R", "R", "R", "R", "R", "R"))
 
@@ -674,6 +675,7 @@ def _pdf_6_payouts(pdf, ev: Evidence, red) -> None:
         body = [[p["platform"], ev.local(p["paid_at"]), amount(p["amount"], p["currency"]), amount(p["fee"]),
                  amount(p["received"], p["received_currency"]) if p["received"] else "", p["method"] or "",
                  p["reference"] or ""] for p in ev.payouts]
+        # Translators: "Paid" here is when a payout was paid (a date and time)
         pdf.grid([[_("Platform"), _("Paid"), _("Gross"), _("Fee"), _("Received"), _("Method"), _("Reference")],
                   *body], widths=(16, 16, 16, 10, 16, 12, 14), aligns=("L", "L", "R", "R", "R", "L", "L"))
         earlier = [p for p in ev.payouts if p["for_earlier_work"]]
