@@ -69,6 +69,9 @@ statement = st.text_area(_("Your statement: who you are, where you work from, fo
                          value=saved_statement(store) or "", height=160, key="ev_statement")
 keep = st.checkbox(_("Save this statement for later reports"), key="ev_keep_statement")
 kept = st.text_area(_("Anchor lines you kept elsewhere (optional; one per line)"), key="ev_anchor_texts", height=80)
+# the report is in the logbook's language; an inspector may need it in English as well
+english_too = i18n.supported(i18n.language()) != i18n.DEFAULT and st.checkbox(
+    _("Add an English copy of the report after it, for an inspector who reads English"), key="ev_english_too")
 
 if st.button(_("Make the evidence report"), type="primary", key="ev_make"):
     with _shared.friendly():
@@ -86,7 +89,8 @@ if st.button(_("Make the evidence report"), type="primary", key="ev_make"):
         if keep and statement.strip():
             save_statement(store, statement, source=_shared.SOURCE)
         data, manifest, ev = report.make_report(store, date_from=date_from, date_to=date_to, reference=ref,
-                                                now=now, statement=statement, anchor_claims=claims)
+                                                now=now, statement=statement, anchor_claims=claims,
+                                                english_too=english_too)
         st.session_state["ev_result"] = (data, manifest, ev.verify_ok, ev.verify_problems, len(ev.entries),
                                          f"evidence-{date_from}-to-{date_to}.zip")
 

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import click
 
-from .. import render, timeutil
+from .. import i18n, render, timeutil
+from ..i18n import _
 from ._base import CLIError, Context, emit_json, friendly_errors, pass_ctx
 from ..evidence import anchors, attachments, save_statement, saved_statement, wages
 from ._common import parse_day
@@ -39,9 +40,9 @@ def anchor(c: Context, note: str | None, as_json: bool) -> None:
         emit_json({"line": line, "seq": a.seq, "hash": a.hash, "recorded_at": a.recorded_at, "note": a.note})
         return
     click.echo(line)
-    click.echo(f"full hash: {a.hash}")
-    click.echo("Keep this line somewhere outside this computer (email it to someone you trust, print it, or "
-               "write it down). Check it later with: taskerlog verify --anchor \"<the line>\"")
+    click.echo(_("full hash: {hash}").format(hash=a.hash))
+    click.echo(_("Keep this line somewhere outside this computer (email it to someone you trust, print it, or "
+                 "write it down). Check it later with: taskerlog verify --anchor \"<the line>\""))
 
 
 @click.command()
@@ -69,10 +70,13 @@ def attach(c: Context, file: str, entry, platform, project, note, as_json) -> No
         emit_json(got.__dict__)
         return
     if not got.recorded_new:
-        click.echo(f"already attached: {got.filename} to {got.target} (#{got.id}); nothing stored again")
+        click.echo(_("already attached: {file} to {target} (#{id}); nothing stored again").format(
+            file=got.filename, target=got.target, id=got.id))
     else:
-        stored = "stored" if got.stored_new else "the same content was already stored; linked it"
-        click.echo(f"attached {got.filename} ({got.size:,} bytes) to {got.target} as #{got.id}: {stored}")
+        done = (_("attached {file} ({size} bytes) to {target} as #{id}: stored") if got.stored_new else
+                _("attached {file} ({size} bytes) to {target} as #{id}: the same content was already stored; "
+                  "linked it"))
+        click.echo(done.format(file=got.filename, size=i18n.number(got.size), target=got.target, id=got.id))
     click.echo(f"sha256 {got.sha256}")
 
 
@@ -90,15 +94,16 @@ def list_attachments(c: Context, as_json: bool) -> None:
         emit_json(rows)
         return
     if not rows:
-        click.echo("no attachments yet (add one with: taskerlog attach FILE --entry ID)")
+        click.echo(_("no attachments yet (add one with: taskerlog attach FILE --entry ID)"))
         return
     tz = c.store.settings().timezone
     for r in rows:
-        to = (f"entry #{r['work_id']}" if r["work_id"] is not None
-              else "project" if r["project_id"] is not None else "platform" if r["platform_id"] is not None
-              else "logbook")
-        click.echo(f"#{r['id']}  {r['filename']}  {r['size']:,} bytes  added {timeutil.format_local(r['recorded_at'], tz)}"
-                   f"  → {to}  {r['note'] or ''}".rstrip())
+        to = (_("entry #{id}").format(id=r["work_id"]) if r["work_id"] is not None
+              else _("project") if r["project_id"] is not None else _("platform") if r["platform_id"] is not None
+              else _("logbook"))
+        click.echo(_("#{id}  {file}  {size} bytes  added {when}  → {to}  {note}").format(
+            id=r["id"], file=r["filename"], size=i18n.number(r["size"]),
+            when=timeutil.format_local(r["recorded_at"], tz), to=to, note=r["note"] or "").rstrip())
         click.echo(f"     sha256 {r['sha256']}")
 
 
@@ -115,24 +120,27 @@ def statement(c: Context, file: str | None) -> None:
     """
     if file is None:
         text = saved_statement(c.store)
-        click.echo(text if text else "no statement saved yet: taskerlog statement FILE")
+        click.echo(text if text else _("no statement saved yet: taskerlog statement FILE"))
         return
     text = sys.stdin.read() if file == "-" else _read_text(file, "FILE")
     if not text.strip():
-        raise CLIError("the statement is empty; write who you are, where you work from and for which platforms")
+        raise CLIError(_("the statement is empty; write who you are, where you work from and for which platforms"))
     save_statement(c.store, text)
-    click.echo(f"saved your statement ({len(text.strip()):,} characters); evidence reports will include it")
+    click.echo(_("saved your statement ({n} characters); evidence reports will include it").format(
+        n=i18n.number(len(text.strip()))))
 
 
 def _read_text(path: str, option: str) -> str:
     try:
         return Path(path).read_text(encoding="utf-8")
     except FileNotFoundError as exc:
-        raise CLIError(f"{option}: there is no file {path}") from exc
+        raise CLIError(_("{option}: there is no file {path}").format(option=option, path=path)) from exc
     except UnicodeDecodeError as exc:
-        raise CLIError(f"{option}: {path} is not UTF-8 text; save it as plain text (UTF-8)") from exc
+        raise CLIError(_("{option}: {path} is not UTF-8 text; save it as plain text (UTF-8)").format(
+            option=option, path=path)) from exc
     except OSError as exc:
-        raise CLIError(f"{option}: cannot read {path}: {exc.strerror}") from exc
+        raise CLIError(_("{option}: cannot read {path}: {why}").format(option=option, path=path,
+                                                                       why=exc.strerror)) from exc
 
 
 @click.command()
@@ -150,8 +158,9 @@ def minimums(as_json: bool) -> None:
         emit_json([{**w.__dict__, "hourly": str(w.hourly)} for w in table])
         return
     for w in table:
-        click.echo(f"{w.key:<14} {w.hourly:>10} {w.currency}/h  {w.place}; from {w.effective_from}")
-        click.echo(f"{'':<14} {w.explain()}. Source: {w.source}")
+        click.echo(f"{w.key:<14} {w.hourly:>10} {w.currency}/h  "
+                   + _("{place}; from {day}").format(place=w.place, day=w.effective_from))
+        click.echo(f"{'':<14} " + _("{explain}. Source: {source}").format(explain=w.explain(), source=w.source))
 
 
 @click.command()
@@ -166,11 +175,14 @@ def minimums(as_json: bool) -> None:
 @click.option("--anchor", "anchor_texts", multiple=True, help="An anchor line you kept, to check in the report.")
 @click.option("--anchor-file", "anchor_files", multiple=True, type=click.Path(dir_okay=False),
               help="A file holding anchor lines you kept (an email saved as text).")
+@click.option("--english-too", is_flag=True,
+              help="After the report in the logbook's language, print it again in English (for an inspector who "
+                   "reads English).")
 @click.option("--force", is_flag=True, help="Overwrite --out if it exists.")
 @pass_ctx
 @friendly_errors
 def evidence(c: Context, date_from, date_to, out, minimum, reference_wage, reference_currency, statement_file,
-             anchor_texts, anchor_files, force) -> None:
+             anchor_texts, anchor_files, english_too, force) -> None:
     """Write an evidence report for a wage claim: a PDF, the entries as CSV and a manifest of hashes, in one zip.
 
     Example: taskerlog evidence --from 2026-03-01 --to 2026-03-31 --minimum ke-cities --out march-evidence.zip
@@ -181,14 +193,15 @@ def evidence(c: Context, date_from, date_to, out, minimum, reference_wage, refer
     d0 = parse_day(date_from, s.timezone, now, option="--from")
     d1 = parse_day(date_to, s.timezone, now, option="--to")
     if d1 < d0:
-        raise CLIError(f"--to: {d1} is before --from {d0}; give a later day")
+        raise CLIError(_("--to: {last} is before --from {first}; give a later day").format(last=d1, first=d0))
     out_path = Path(out)
     if out_path.suffix.lower() != ".zip":
-        raise CLIError(f"--out: {out} should end in .zip (the report is a zip of a PDF, CSV files and a manifest)")
+        raise CLIError(_("--out: {out} should end in .zip (the report is a zip of a PDF, CSV files and a "
+                         "manifest)").format(out=out))
     if out_path.exists() and not force:
-        raise CLIError(f"--out: {out} already exists; choose another name or add --force")
+        raise CLIError(_("--out: {out} already exists; choose another name or add --force").format(out=out))
     if reference_currency and reference_wage is None:
-        raise CLIError("--reference-currency goes with --reference-wage")
+        raise CLIError(_("--reference-currency goes with --reference-wage"))
     try:
         ref = wages.choose_reference(s, minimum=minimum, reference_wage=reference_wage,
                                      reference_currency=reference_currency, date_from=d0, date_to=d1)
@@ -201,7 +214,7 @@ def evidence(c: Context, date_from, date_to, out, minimum, reference_wage, refer
 
     try:
         data, manifest, ev = report.make_report(store, date_from=d0, date_to=d1, reference=ref, now=now,
-                                                statement=text, anchor_claims=claims)
+                                                statement=text, anchor_claims=claims, english_too=english_too)
     except EvidenceError as exc:
         raise CLIError(str(exc)) from exc
     tmp = out_path.with_name(out_path.name + ".partial")
@@ -211,15 +224,26 @@ def evidence(c: Context, date_from, date_to, out, minimum, reference_wage, refer
     m = ev.metrics
     import hashlib
 
-    click.echo(f"wrote {out_path} ({len(data):,} bytes): {len(manifest['files'])} files, {len(ev.entries)} entries")
-    owed = f"outstanding {ev.outstanding_today} today ({ev.today})"
+    click.echo(_("wrote {path} ({size} bytes): {files} files, {entries} entries").format(
+        path=out_path, size=i18n.number(len(data)), files=len(manifest["files"]), entries=len(ev.entries)))
+    fig = render.figure
     if ev.today != d1:
-        owed += f", {m['outstanding']} at the period's end ({d1})"
-    click.echo(f"hours worked {m['hours_worked']:.2f}, earned {m['earned']} {ev.home}, {owed}"
-               + (f"; weekly shortfall {m['weekly_shortfall']} ({render.weekly_verdict(m, str)}), whole period "
-                  f"{m['shortfall']}, against {ref.describe()}"
-                  if ref else "; no reference wage (use --minimum or --reference-wage)"))
-    click.echo(f"journal check: {'OK' if ev.verify_ok else 'FAILED: ' + ev.verify_problems[0]}")
-    click.echo(f"sha256 of the zip: {hashlib.sha256(data).hexdigest()}")
+        owed = _("outstanding {today_amount} today ({today}), {end_amount} at the period's end ({end})").format(
+            today_amount=fig(ev.outstanding_today), today=ev.today, end_amount=fig(m["outstanding"]), end=d1)
+    else:
+        owed = _("outstanding {today_amount} today ({today})").format(today_amount=fig(ev.outstanding_today),
+                                                                      today=ev.today)
+    line = _("hours worked {hours}, earned {earned} {currency}, {owed}").format(
+        hours=fig(m["hours_worked"]), earned=fig(m["earned"]), currency=ev.home, owed=owed)
+    if ref:
+        line += _("; weekly shortfall {weekly} ({verdict}), whole period {shortfall}, against {reference}").format(
+            weekly=fig(m["weekly_shortfall"]), verdict=render.weekly_verdict(m, fig), shortfall=fig(m["shortfall"]),
+            reference=ref.describe())
+    else:
+        line += _("; no reference wage (use --minimum or --reference-wage)")
+    click.echo(line)
+    click.echo(_("journal check: OK") if ev.verify_ok
+               else _("journal check: FAILED: {problem}").format(problem=ev.verify_problems[0]))
+    click.echo(_("sha256 of the zip: {hash}").format(hash=hashlib.sha256(data).hexdigest()))
     if not ev.statement:
-        click.echo("note: no statement was included; add one with `taskerlog statement FILE` or --statement FILE")
+        click.echo(_("note: no statement was included; add one with `taskerlog statement FILE` or --statement FILE"))

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import functools
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import click
 
 from .. import money, timeutil
+from ..i18n import _
 from ._base import CLIError, Context, emit_json, friendly_errors, pass_ctx
 
 # taskerlog.pool's modules are imported inside the commands: they load pandas, which
@@ -85,16 +87,19 @@ def contribute(c: Context, campaign_path: str, maps: tuple[str, ...], platforms:
     for m in maps:
         (pl, pr), cat = contrib.parse_map_option(m)
         if pl not in known_platforms:
-            raise CLIError(f"--map {m}: your logbook has no platform '{pl}' (it has: {', '.join(sorted(known_platforms))})")
+            raise CLIError(_("--map {map}: your logbook has no platform '{platform}' (it has: {platforms})").format(
+                map=m, platform=pl, platforms=", ".join(sorted(known_platforms))))
         if pr not in ("", "*") and (pl, pr) not in known:
-            raise CLIError(f"--map {m}: your logbook has no project '{pr}' on {pl}")
+            raise CLIError(_("--map {map}: your logbook has no project '{project}' on {platform}").format(
+                map=m, project=pr, platform=pl))
         new_projects[(pl, pr)] = cat if cat in ("", "-") else campaign.category_of(cat)
     new_platforms = {}
     for p in platforms:
         mine, theirs = contrib.parse_platform_option(p)
         cp = campaign.platform_of(theirs)
         if cp is None:
-            raise CLIError(f"--platform {p}: the campaign covers only {', '.join(campaign.platforms)}")
+            raise CLIError(_("--platform {platform}: the campaign covers only {platforms}").format(
+                platform=p, platforms=", ".join(campaign.platforms)))
         new_platforms[mine] = cp
     if new_projects or new_platforms:
         mapping = mapping.with_(new_projects, new_platforms)
@@ -111,21 +116,25 @@ def contribute(c: Context, campaign_path: str, maps: tuple[str, ...], platforms:
         if as_json:
             click.echo(result.to_json(), nl=False)
             return
-        click.echo(f"Campaign {campaign.campaign_id} ({campaign.name}); money in {campaign.currency}.")
-        click.echo(f"Complete months: {', '.join(result.months) or 'none yet'}. Pseudonym: {result.pseudonym[:12]}...")
-        click.echo("These rows, and nothing else, would leave your machine:")
-        click.echo(_table(contrib.preview_rows(result), PREVIEW_COLUMNS) if result.rows else "(no rows)")
+        click.echo(_("Campaign {campaign} ({name}); money in {currency}.").format(
+            campaign=campaign.campaign_id, name=campaign.name, currency=campaign.currency))
+        click.echo(_("Complete months: {months}. Pseudonym: {pseudonym}...").format(
+            months=", ".join(result.months) or _("none yet"), pseudonym=result.pseudonym[:12]))
+        # the rows are shown with the contribution file's own (English) column names: exactly what is sent
+        click.echo(_("These rows, and nothing else, would leave your machine:"))
+        click.echo(_table(contrib.preview_rows(result), PREVIEW_COLUMNS) if result.rows else _("(no rows)"))
         if res.unmapped:
-            click.echo("Not shared (no category): " + "; ".join(f"{pl}/{pr or '(no project)'}" for pl, pr in res.unmapped))
+            click.echo(_("Not shared (no category): {projects}").format(projects="; ".join(
+                f"{pl}/{pr or _('(no project)')}" for pl, pr in res.unmapped)))
         if not out:
-            click.echo("Nothing written. Add --out FILE to write the contribution file.")
+            click.echo(_("Nothing written. Add --out FILE to write the contribution file."))
         return
     if not result.rows:
-        raise CLIError("there is nothing to contribute yet: no work in the campaign's complete months "
-                       "on the projects you mapped")
+        raise CLIError(_("there is nothing to contribute yet: no work in the campaign's complete months "
+                         "on the projects you mapped"))
     path = contrib.write_contribution(result, out)
-    click.echo(f"wrote {path}: {len(result.rows)} rows for {len(result.months)} months. "
-               "Send this file to your organizer; it holds only what --preview shows.")
+    click.echo(_("wrote {path}: {rows} rows for {months} months. Send this file to your organizer; it holds only "
+                 "what --preview shows.").format(path=path, rows=len(result.rows), months=len(result.months)))
 
 
 
@@ -178,18 +187,19 @@ def campaign_new(campaign_id, name, months, platforms, categories, currency, fx,
     rates = {}
     for item in fx:
         if "=" not in item:
-            raise CLIError(f"--fx {item}: write it as CUR=RATE, e.g. KES=0.0077")
+            raise CLIError(_("--fx {item}: write it as CUR=RATE, e.g. KES=0.0077").format(item=item))
         cur, rate = item.split("=", 1)
         rates[cur.strip()] = rate.strip()
     if ".." not in wage_range:
-        raise CLIError(f"--wage-range {wage_range}: write it as LOW..HIGH, e.g. 0..100")
+        raise CLIError(_("--wage-range {range}: write it as LOW..HIGH, e.g. 0..100").format(range=wage_range))
     cam = Campaign(campaign_id=campaign_id, name=name, months=month_range(months), platforms=platforms,
                    categories=categories, currency=currency, fx=rates, k=k, publish_k=publish_k,
                    epsilon_total=epsilon_total, wage_range=tuple(x.strip() for x in wage_range.split("..", 1)),
                    max_pairs_per_member=max_pairs)
     path = write_campaign(cam, out)
-    click.echo(f"wrote {path}: {len(cam.months)} months, {len(cam.platforms)} platforms, "
-               f"{len(cam.categories)} categories, k={cam.k} (publish {cam.publish_k})")
+    click.echo(_("wrote {path}: {months} months, {platforms} platforms, {categories} categories, k={k} "
+                 "(publish {publish_k})").format(path=path, months=len(cam.months), platforms=len(cam.platforms),
+                                                  categories=len(cam.categories), k=cam.k, publish_k=cam.publish_k))
 
 
 @pool.command("add")
@@ -212,7 +222,8 @@ def pool_add(pool_dir: str, files: tuple[str, ...], campaign_path: str | None) -
     if campaign_path:
         pooling.init_pool(pool_dir, load_campaign(campaign_path))
     res = pooling.add_contributions(pool_dir, files)
-    click.echo(f"added {res.added}, replaced {res.replaced}, refused {len(res.problems)}")
+    click.echo(_("added {added}, replaced {replaced}, refused {refused}").format(
+        added=res.added, replaced=res.replaced, refused=len(res.problems)))
     for p in res.problems:
         click.echo(p, err=True)
     if res.problems:
@@ -243,7 +254,7 @@ def pool_report(pool_dir: str, k: int | None, publish: bool, reference_wage: str
 
     cam = pooling.open_pool(pool_dir)
     if publish and k is not None and k < cam.publish_k:
-        raise CLIError(f"--publish needs k of at least {cam.publish_k}")
+        raise CLIError(_("--publish needs k of at least {k}").format(k=cam.publish_k))
     ref = None if reference_wage is None else money.parse_amount(reference_wage)
     rows = pooling.load_rows(pool_dir, cam)
     rep = pooling.report(rows, cam, k=k, publish=publish, reference_wage=ref)
@@ -254,13 +265,14 @@ def pool_report(pool_dir: str, k: int | None, publish: bool, reference_wage: str
             "unpaid_share_pct", "eq_days_median", "rate_cut_share_pct"]
     if ref is not None:
         cols.append("below_reference_share_pct")
-    click.echo(f"{rendering.WORKING_VIEW.upper()}. {cam.name} ({cam.campaign_id}), money in {cam.currency}, "
-               f"k={rep.k}: every figure describes at least {rep.k} workers; smaller groups and groups that would "
-               "reveal them are left out. To publish, use `taskerlog pool publish`.")
-    click.echo(_table(recs, cols) if recs else f"Nothing can be shown yet: no group has {rep.k} workers.")
+    click.echo(_("{view}. {name} ({campaign}), money in {currency}, k={k}: every figure describes at least {k} "
+                 "workers; smaller groups and groups that would reveal them are left out. To publish, use "
+                 "`taskerlog pool publish`.").format(view=_(rendering.WORKING_VIEW).upper(), name=cam.name,
+                                                     campaign=cam.campaign_id, currency=cam.currency, k=rep.k))
+    click.echo(_table(recs, cols) if recs else _("Nothing can be shown yet: no group has {k} workers.").format(k=rep.k))
     for label, path in (("CSV", csv_out), ("HTML", html_out)):
         if path:
-            click.echo(f"wrote {label} to {path}")
+            click.echo(_("wrote {what} to {path}").format(what=label, path=path))
 
 
 PUBLISH_COLUMNS = ["level", "platform", "category", "month", "status", "workers", "workers_margin", "wage_p25",
@@ -273,7 +285,8 @@ def _choice_list(text: str | None, allowed, what: str) -> list[str] | None:
     items = [x.strip() for x in text.split(",") if x.strip()]
     bad = [x for x in items if allowed is not None and x not in allowed]
     if bad:
-        raise CLIError(f"--{what}: {', '.join(bad)} not known; use some of: {', '.join(allowed)}")
+        raise CLIError(_("--{option}: {bad} not known; use some of: {allowed}").format(
+            option=what, bad=", ".join(bad), allowed=", ".join(allowed)))
     return items
 
 
@@ -309,7 +322,7 @@ def pool_publish(pool_dir: str, epsilon: str, reference_wage: str | None, levels
     try:
         eps = Decimal(epsilon.strip())
     except InvalidOperation as exc:
-        raise CLIError(f"--epsilon {epsilon}: write a number such as 0.25") from exc
+        raise CLIError(_("--epsilon {epsilon}: write a number such as 0.25").format(epsilon=epsilon)) from exc
     ref = None if reference_wage is None else money.parse_amount(reference_wage)
     cam = pooling.open_pool(pool_dir)
     chosen = _choice_list(levels, pooling.LEVELS, "levels") or list(pooling.LEVELS)
@@ -318,8 +331,9 @@ def pool_publish(pool_dir: str, epsilon: str, reference_wage: str | None, levels
                              levels=chosen, months=months)
     _write_release(rel, csv_out, html_out, as_json)
     if not as_json:
-        click.echo(f"{cam.name} ({cam.campaign_id}): published release {rel.data['number']}, "
-                   f"kept in {Path(pool_dir) / publishing.RELEASES}.")
+        click.echo(_("{name} ({campaign}): published release {number}, kept in {folder}.").format(
+            name=cam.name, campaign=cam.campaign_id, number=rel.data["number"],
+            folder=Path(pool_dir) / publishing.RELEASES))
 
 
 def _write_outputs(renderer, what, csv_out: str | None, html_out: str | None, as_json: bool) -> bool:
@@ -334,16 +348,17 @@ def _write_outputs(renderer, what, csv_out: str | None, html_out: str | None, as
 
 
 def _write_release(rel, csv_out: str | None, html_out: str | None, as_json: bool) -> None:
+    from ..pool import publish as publishing
     from ..pool import release_report
 
     if _write_outputs(release_report, rel, csv_out, html_out, as_json):
         return
-    click.echo(rel.data["budget_words"])
+    click.echo(publishing.budget_text(Decimal(rel.data["epsilon_total"]), Decimal(rel.data["epsilon_spent_total"])))
     recs = release_report.records(rel)
     click.echo(_table(recs, PUBLISH_COLUMNS))
     for label, path in (("CSV", csv_out), ("HTML", html_out)):
         if path:
-            click.echo(f"wrote {label} to {path}")
+            click.echo(_("wrote {what} to {path}").format(what=label, path=path))
 
 
 @pool.command("budget")

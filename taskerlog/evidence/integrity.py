@@ -22,31 +22,34 @@ import json
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from ..i18n import N_, _, ngettext
+
 WINDOW_SECONDS = 24 * 3600
 
-CLOCK = "running clock"
-DURING = "during the work"
-SOON = "within 24 h"
-LATE = "late"
-EARLY = "before the work"
-IMPORTED = "imported"
+# the classes as entries.csv writes them (English, a contract); ``_(CLASS)`` shows one
+CLOCK = N_("running clock")
+DURING = N_("during the work")
+SOON = N_("within 24 h")
+LATE = N_("late")
+EARLY = N_("before the work")
+IMPORTED = N_("imported")
 CONTEMPORANEOUS = (CLOCK, DURING, SOON)
 CLASSES = (CLOCK, DURING, SOON, LATE, EARLY, IMPORTED)
 
 
 def rule_text(window: int = WINDOW_SECONDS) -> str:
     h = window / 3600
-    hours = f"{h:g} hours"
-    return (
+    hours = ngettext("{n} hour", "{n} hours", int(h) if h == int(h) else 2).format(n=f"{h:g}")
+    return _(
         "How each entry is classified. Contemporaneous: the entry came from taskerlog's running "
         "clock (started and stopped with the work), or was typed in before the work ended, or no "
-        f"later than {hours} after it ended (recorded_at - end <= {hours}). Late: typed in more than "
-        f"{hours} after the work ended; the report says how much later. Before the work: typed in "
+        "later than {window} after it ended (recorded_at - end <= {window}). Late: typed in more than "
+        "{window} after the work ended; the report says how much later. Before the work: typed in "
         "before the work started (a plan, not a record). Imported: read from a file; the import date "
         "is when taskerlog first saw it and says nothing about when the work was first recorded. "
         "Edited: changed through taskerlog after it was first recorded; every change is listed with "
         "its old and new values and when it was made. The recorded time of every entry is set by "
-        "taskerlog itself when it is saved, and is covered by the journal's hash chain.")
+        "taskerlog itself when it is saved, and is covered by the journal's hash chain.").format(window=hours)
 
 
 def classify(source: str, start: int, end: int, recorded_at: int, window: int = WINDOW_SECONDS,
@@ -72,15 +75,15 @@ def describe_lag(seconds: int | None) -> str:
     if seconds is None:
         return ""
     if seconds <= 0:
-        return "before the end"
+        return _("before the end")
     minutes = seconds // 60
     days, rem = divmod(minutes, 24 * 60)
     hours, mins = divmod(rem, 60)
     if days:
-        return f"{days} day{'s' if days != 1 else ''} {hours} h later"
+        return ngettext("{days} day {hours} h later", "{days} days {hours} h later", days).format(days=days, hours=hours)
     if hours:
-        return f"{hours} h {mins} min later"
-    return f"{max(mins, 1)} min later"
+        return _("{hours} h {mins} min later").format(hours=hours, mins=mins)
+    return _("{mins} min later").format(mins=max(mins, 1))
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,13 @@ class Change:
 #: storage column → name shown to a reader
 FIELD_NAMES = {"pay_micros": "pay", "project_id": "project", "platform_id": "platform",
                "amount_micros": "amount", "fee_micros": "fee", "rate_micros": "rate"}
+
+
+#: the fields of a work entry as the report shows them (the edit trail's ``field`` stays as above in edits.csv)
+FIELD_LABELS = {"pay": N_("pay"), "project": N_("project"), "platform": N_("platform"), "start": N_("start"),
+                "end": N_("end"), "kind": N_("kind"), "status": N_("status"), "note": N_("note"),
+                "units": N_("units"), "currency": N_("currency"), "external_id": N_("external id"),
+                "source": N_("source")}
 
 
 def edit_trail(entries: list[dict[str, Any]], show: Callable[[str, Any], str]) -> dict[int, list[Change]]:

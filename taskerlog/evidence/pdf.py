@@ -13,6 +13,8 @@ from fpdf import FPDF
 from fpdf.enums import TableBordersLayout, XPos, YPos
 from fpdf.fonts import FontFace
 
+from ..i18n import _
+
 FAMILY = "DejaVu"
 GREY = (235, 235, 235)
 DARK = (40, 40, 40)
@@ -53,11 +55,18 @@ class ReportPDF(FPDF):
         self.set_creator("taskerlog")
         self.set_title(footer_text)
 
+    def header(self) -> None:
+        # the footer a page gets is the one in force when the page began (``footer_text`` may change
+        # for the pages that follow, e.g. an English copy appended to a report)
+        self._page_footer = self.footer_text
+
     def footer(self) -> None:
         self.set_y(-12)
         self.set_font(FAMILY, "", 7.5)
         self.set_text_color(110, 110, 110)
-        self.cell(0, 5, safe(f"{self.footer_text} · page {self.page_no()} of {{nb}}"), align="C")
+        # fpdf replaces "{nb}" with the number of pages when the document is finished
+        self.cell(0, 5, safe(_("{title} · page {page} of {pages}").format(
+            title=self._page_footer, page=self.page_no(), pages="{nb}")), align="C")
         self.set_text_color(*DARK)
 
     # -- building blocks -------------------------------------------------------------------

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 from importlib import resources
 
-from .. import money
+from .. import i18n, money
+from ..i18n import N_, _
 from ..model import Logbook
 from ..problems import fix, say
 
@@ -51,12 +52,17 @@ class MinimumWage:
         return (self.amount / self.hours_per_unit).quantize(CENT, rounding=ROUND_HALF_EVEN)
 
     def explain(self) -> str:
-        """How the hourly figure was reached, in one line."""
+        """How the hourly figure was reached, in one line, in the current language (the
+        figures as the table gives them; the place, basis and source stay as issued)."""
         if self.unit == "hour":
-            return f"{self.amount} {self.currency} per hour, in force from {self.effective_from}"
-        return (f"{self.amount} {self.currency} per {self.unit} ÷ {self.hours_per_unit} hours"
-                f" ({self.hours_basis}) = {self.hourly} {self.currency} per hour,"
-                f" in force from {self.effective_from}")
+            return _("{amount} {currency} per hour, in force from {day}").format(
+                amount=self.amount, currency=self.currency, day=self.effective_from)
+        per = {"day": _("{amount} {currency} per day ÷ {hours} hours ({basis}) = {hourly} {currency} per hour, "
+                        "in force from {day}"),
+               "month": _("{amount} {currency} per month ÷ {hours} hours ({basis}) = {hourly} {currency} per hour, "
+                          "in force from {day}")}[self.unit]
+        return per.format(amount=self.amount, currency=self.currency, hours=self.hours_per_unit,
+                          basis=self.hours_basis, hourly=self.hourly, day=self.effective_from)
 
 
 def load_table(text: str | None = None) -> list[MinimumWage]:
@@ -149,11 +155,41 @@ class Reference:
     other_figures: tuple[str, ...] = ()
     """Other figures of the same minimum in force during part of the period."""
 
+    minimum: MinimumWage | None = None
+    """The table's row, for a legal minimum."""
+    others: tuple[MinimumWage, ...] = ()
+    """The rows behind ``other_figures``."""
+    own_label: bool = False
+    """``label`` is the worker's own words (from settings), shown as written."""
+
+    def words(self) -> tuple[str, str, str, tuple[str, ...]]:
+        """``(label, origin, detail, other figures)`` in the current language, for showing.
+
+        The fields themselves stay English (the evidence manifest keeps them); place names,
+        sources and the worker's own label stay as written."""
+        origin = _(ORIGINS[self.origin]) if self.origin in ORIGINS else self.origin
+        if self.minimum is not None:
+            return (_("Legal minimum: {place}").format(place=self.minimum.place), origin, self.minimum.explain(),
+                    tuple(o.explain() for o in self.others))
+        if self.origin == GIVEN:
+            return (_("Reference wage given for this report"), origin,
+                    _("{amount} {currency} per hour").format(amount=self.hourly, currency=self.currency), ())
+        label = self.label if self.own_label else _("The worker's own reference wage")
+        return (label, origin, _("{amount} {currency} per hour, from the logbook's settings").format(
+            amount=self.hourly, currency=self.currency), ())
+
     def describe(self) -> str:
-        text = f"{self.label}: {self.hourly} {self.currency} per hour ({self.origin})"
+        label, origin, _detail, _others = self.words()
+        text = _("{label}: {amount} {currency} per hour ({origin})").format(
+            label=label, amount=self.hourly, currency=self.currency, origin=origin)
         if self.source:
-            text += f". Source: {self.source}"
+            text = _("{text}. Source: {source}").format(text=text, source=self.source)
         return text
+
+
+LEGAL, OWN, GIVEN = "legal minimum", "worker's figure", "given for this report"
+ORIGINS = {LEGAL: N_("legal minimum"), OWN: N_("worker's figure"), GIVEN: N_("given for this report")}
+"""Where a reference came from: the value kept in the manifest → its words."""
 
 
 def choose_reference(settings: Logbook, *, minimum: str | None = None, reference_wage: Decimal | str | None = None,
@@ -178,18 +214,20 @@ def choose_reference(settings: Logbook, *, minimum: str | None = None, reference
                 first = None
             same = [o for o in table if o.key == w.key and o is not w]
             others = [o for o in same if o is first or date_from < o.effective_from <= (date_to or o.effective_from)]
-        others = tuple(o.explain() for o in others)
+        with i18n.using("en"):  # the fields are kept in the manifest as they always were; words() shows them
+            detail, other_figures = w.explain(), tuple(o.explain() for o in others)
         return Reference(hourly=w.hourly, currency=w.currency, label=f"Legal minimum: {w.place}",
-                         origin="legal minimum", detail=w.explain(), source=w.source,
-                         effective_from=w.effective_from, other_figures=others)
+                         origin=LEGAL, detail=detail, source=w.source,
+                         effective_from=w.effective_from, other_figures=other_figures, minimum=w, others=tuple(others))
     if reference_wage is not None:
         amount = money.parse_amount(reference_wage)
         cur = money.check_currency(reference_currency or settings.home_currency)
         return Reference(hourly=amount, currency=cur, label="Reference wage given for this report",
-                         origin="given for this report", detail=f"{amount} {cur} per hour")
+                         origin=GIVEN, detail=f"{amount} {cur} per hour")
     if settings.reference_wage is not None:
         cur = settings.reference_currency or settings.home_currency
         label = settings.reference_label or "The worker's own reference wage"
-        return Reference(hourly=settings.reference_wage, currency=cur, label=label, origin="worker's figure",
-                         detail=f"{settings.reference_wage} {cur} per hour, from the logbook's settings")
+        return Reference(hourly=settings.reference_wage, currency=cur, label=label, origin=OWN,
+                         detail=f"{settings.reference_wage} {cur} per hour, from the logbook's settings",
+                         own_label=bool(settings.reference_label))
     return None

@@ -44,6 +44,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .. import i18n
+from ..i18n import _
 from ..problems import fix, say
 from ..store import partial
 from .campaign import Campaign, canonical_json
@@ -169,7 +171,7 @@ def _quantile_measurement(cands: tuple[float, ...], alpha: float, eps: float):
     space = dp.vector_domain(dp.atom_domain(T=float, nan=False)), dp.symmetric_distance()
     unit = dp.m.make_private_quantile(*space, dp.max_divergence(), candidates=cands, alpha=alpha, scale=1.0).map(1)
     scale = unit / eps
-    for _ in range(60):
+    for _attempt in range(60):
         meas = dp.m.make_private_quantile(*space, dp.max_divergence(), candidates=cands, alpha=alpha, scale=scale)
         if meas.map(1) <= eps:
             return meas
@@ -308,16 +310,21 @@ def spent(entries: list[dict]) -> Decimal:
 
 
 def budget_words(campaign: Campaign, spent_so_far: Decimal) -> str:
-    """One paragraph: ε spent so far and what it means."""
-    left = campaign.epsilon_total - spent_so_far
+    """One paragraph: ε spent so far and what it means (in the current language)."""
+    return budget_text(campaign.epsilon_total, spent_so_far)
+
+
+def budget_text(epsilon_total: Decimal, spent_so_far: Decimal) -> str:
+    """:func:`budget_words` from the figures a saved release keeps."""
+    left = epsilon_total - spent_so_far
     factor = math.exp(float(spent_so_far))
-    return (f"Privacy budget: ε = {spent_so_far} spent so far of the campaign's {campaign.epsilon_total} "
-            f"({left} left). This means: everything published from this pool so far, taken together, "
-            f"changes by at most a factor of {factor:.2f} (e^ε) in how likely it was if any one member's whole "
-            "contribution were left out or added. So no reader, even one who knows every other member's exact "
-            "logs, can tell with confidence whether a given person contributed or what they reported. The "
-            "figures carry random noise for this; each comes with its 95 % margin. Every further publication "
-            "spends more of the budget, and it never resets.")
+    return _("Privacy budget: ε = {spent} spent so far of the campaign's {total} ({left} left). This means: "
+             "everything published from this pool so far, taken together, changes by at most a factor of {factor} "
+             "(e^ε) in how likely it was if any one member's whole contribution were left out or added. So no "
+             "reader, even one who knows every other member's exact logs, can tell with confidence whether a given "
+             "person contributed or what they reported. The figures carry random noise for this; each comes with "
+             "its 95 % margin. Every further publication spends more of the budget, and it never resets.").format(
+        spent=spent_so_far, total=epsilon_total, left=left, factor=f"{factor:.2f}")
 
 
 @dataclass
@@ -376,12 +383,18 @@ def publish(pool_dir: str | Path, epsilon: Decimal, *, now: dt.datetime, referen
                 "reference_wage": None if reference_wage is None else str(reference_wage),
                 "wage_range": [str(x) for x in campaign.wage_range], "publish_k": campaign.publish_k,
                 "max_pairs_per_member": campaign.max_pairs_per_member,
-                "budget_words": budget_words(campaign, after), "groups": groups}
+                "budget_words": _english_budget_words(campaign, after), "groups": groups}
         (pool_dir / RELEASES).mkdir(exist_ok=True)
         _write(pool_dir / RELEASES / f"release-{number:03d}.json", json.dumps(data, indent=1, ensure_ascii=True) + "\n")
         return Release(data)
     finally:
         lock.unlink(missing_ok=True)
+
+
+def _english_budget_words(campaign: Campaign, spent_so_far: Decimal) -> str:
+    # the saved release keeps its words in English (a file to publish); renderings word it anew
+    with i18n.using(i18n.DEFAULT):
+        return budget_words(campaign, spent_so_far)
 
 
 def load_release(path: str | Path) -> Release:

@@ -10,16 +10,21 @@ from __future__ import annotations
 
 import html
 
-from ..csvsafe import csv_bytes
-from .pool import ALL
-from .publish import FOR_PUBLICATION, Release, fmt
+from decimal import Decimal
 
-FIGURES = [("wage_p25", "wage, 25 % point", 2), ("wage_median", "wage, median", 2), ("wage_p75", "wage, 75 % point", 2),
-           ("unpaid_share", "unpaid share %", 1), ("rate_cut_share", "with a rate cut %", 1),
-           ("below_reference_share", "below the reference wage %", 1)]
+from .. import render
+from ..csvsafe import csv_bytes
+from ..i18n import N_, _
+from .pool import ALL
+from .publish import FOR_PUBLICATION, Release, budget_text, fmt
+from .report import LEVEL_WORDS, html_lang
+
+FIGURES = [("wage_p25", N_("wage, 25 % point"), 2), ("wage_median", N_("wage, median"), 2),
+           ("wage_p75", N_("wage, 75 % point"), 2), ("unpaid_share", N_("unpaid share %"), 1),
+           ("rate_cut_share", N_("with a rate cut %"), 1), ("below_reference_share", N_("below the reference wage %"), 1)]
 CSV_COLUMNS = ["level", "platform", "category", "month", "status", "workers", "workers_margin", "currency"] + [
     c for name, _, _ in FIGURES for c in (name, name + "_margin_pts")] + ["release", "epsilon_spent_total"]
-LEGEND = (
+LEGEND = N_(
     "How to read the figures: every figure carries random noise that protects who contributed. The range or "
     "margin beside it holds the true value 95 times out of 100. Workers are counted approximately (about N, "
     "give or take the margin). A wage quantile is a value from the campaign's list of possible wages; the words "
@@ -32,6 +37,17 @@ LEGEND = (
 def _title(rel: Release) -> str:
     d = rel.data
     return f"{FOR_PUBLICATION} {d['number']} of campaign {d['campaign_id']}, {d['published_at'][:10]}"
+
+
+def _title_words(rel: Release) -> str:
+    """:func:`_title` (English in the CSV and JSON) for a person, in the current language."""
+    d = rel.data
+    return _("Published release {number} of campaign {campaign}, {day}").format(
+        number=d["number"], campaign=d["campaign_id"], day=d["published_at"][:10])
+
+
+def _shown(text: str, places: int) -> str:
+    return render.local(text) if text else ""
 
 
 def records(rel: Release) -> list[dict]:
@@ -68,22 +84,25 @@ def in_words(g: dict, name: str, places: int) -> str:
     if name.startswith("wage_"):
         alpha = {"wage_p25": 25, "wage_median": 50, "wage_p75": 75}[name]
         lo, hi = max(0.0, alpha - m), min(100.0, alpha + m)
-        return f"{fmt(v, places)} (between the true {fmt(lo, 0)} % and {fmt(hi, 0)} % points)"
-    return f"{fmt(v, places)} % ± {fmt(m, 1)} points"
+        return _("{value} (between the true {low} % and {high} % points)").format(
+            value=_shown(fmt(v, places), places), low=_shown(fmt(lo, 0), 0), high=_shown(fmt(hi, 0), 0))
+    return _("{value} % ± {margin} points").format(value=_shown(fmt(v, places), places),
+                                                   margin=_shown(fmt(m, 1), 1))
 
 
 def _table(groups: list[dict], first: str, label: str, with_ref: bool) -> str:
     figs = [f for f in FIGURES if with_ref or f[0] != "below_reference_share"]
-    head = (f"<tr><th class=l>{html.escape(label)}</th><th>workers</th>"
-            + "".join(f"<th>{html.escape(t)}</th>" for _, t, _ in figs) + "</tr>")
+    head = (f"<tr><th class=l>{html.escape(_(LEVEL_WORDS[label]))}</th><th>{html.escape(_('workers'))}</th>"
+            + "".join(f"<th>{html.escape(_(t))}</th>" for _n, t, _p in figs) + "</tr>")
     body = []
     for g in groups:
-        first_v = "all" if g[first] == ALL else g[first]
+        first_v = _("all") if g[first] == ALL else g[first]
         if g["status"] != "published":
-            cells = f"<td colspan={len(figs) + 1} class=l>too few to publish</td>"
+            cells = f"<td colspan={len(figs) + 1} class=l>{html.escape(_('too few to publish'))}</td>"
         else:
-            cells = f"<td>about {g['workers']} (± {g['workers_margin']})</td>" + "".join(
-                f"<td>{html.escape(in_words(g, n, p) or 'too uncertain')}</td>" for n, _, p in figs)
+            cells = "<td>" + html.escape(_("about {workers} (± {margin})").format(
+                workers=g["workers"], margin=g["workers_margin"])) + "</td>" + "".join(
+                f"<td>{html.escape(in_words(g, n, p) or _('too uncertain'))}</td>" for n, _t, p in figs)
         body.append(f"<tr><td class=l>{html.escape(str(first_v))}</td>{cells}</tr>")
     return f"<table>{head}{''.join(body)}</table>"
 
@@ -101,31 +120,35 @@ td.l,th.l{text-align:left}.note{background:#f4f4f4;border-left:4px solid #2a6;pa
 def to_html(rel: Release) -> str:
     d = rel.data
     with_ref = d.get("reference_wage") is not None
-    title = _title(rel)
-    out = [f"<!doctype html><html lang=en><head><meta charset=utf-8><title>{html.escape(d['campaign_name'])} — "
-           f"{html.escape(title)}</title><style>{_CSS}</style></head><body>",
+    title = _title_words(rel)
+    out = [f"<!doctype html><html lang={html_lang()}><head><meta charset=utf-8><title>"
+           f"{html.escape(d['campaign_name'])} — {html.escape(title)}</title><style>{_CSS}</style></head><body>",
            f"<h1>{html.escape(d['campaign_name'])}</h1>",
-           f"<p><b>{html.escape(title[0].upper() + title[1:])}</b>: {html.escape(d['what'])}. "
-           f"This publication spent ε = {html.escape(d['epsilon'])}. Money in {html.escape(d['currency'])}; "
-           "wage = earned ÷ all hours worked (paid and unpaid), each member's wage counted within "
-           f"{html.escape(d['wage_range'][0])}–{html.escape(d['wage_range'][1])} {html.escape(d['currency'])}/h; "
-           "unpaid share = the average member's share of unpaid hours."
-           + (f" Reference wage: {html.escape(d['reference_wage'])} {html.escape(d['currency'])}/h." if with_ref else "")
+           "<p>" + _("<b>{title}</b>: {what}. This publication spent ε = {epsilon}. Money in {currency}; wage = earned "
+                     "÷ all hours worked (paid and unpaid), each member's wage counted within {low}–{high} "
+                     "{currency}/h; unpaid share = the average member's share of unpaid hours.").format(
+               title=html.escape(title), what=html.escape(d["what"]), epsilon=html.escape(d["epsilon"]),
+               currency=html.escape(d["currency"]), low=html.escape(d["wage_range"][0]),
+               high=html.escape(d["wage_range"][1]))
+           + (" " + _("Reference wage: {wage} {currency}/h.").format(
+               wage=html.escape(d["reference_wage"]), currency=html.escape(d["currency"])) if with_ref else "")
            + "</p>",
-           f"<p class=note>{html.escape(d['budget_words'])}</p>",
-           f"<p>{html.escape(LEGEND)}</p>"]
-    levels = [("platform", "platform", "All categories and months"), ("category", "category", "By category, all months"),
-              ("month", "month", "By month, all categories")]
+           "<p class=note>" + html.escape(budget_text(Decimal(d["epsilon_total"]), Decimal(d["epsilon_spent_total"])))
+           + "</p>",
+           f"<p>{html.escape(_(LEGEND))}</p>"]
+    levels = [("platform", "platform", N_("All categories and months")),
+              ("category", "category", N_("By category, all months")),
+              ("month", "month", N_("By month, all categories"))]
     for platform in dict.fromkeys(g["platform"] for g in rel.groups):
         pg = [g for g in rel.groups if g["platform"] == platform]
         out.append(f"<h2>{html.escape(platform)}</h2>")
         for level, first, heading in levels:
             part = [g for g in pg if g["level"] == level]
             if part:
-                out.append(f"<h3>{heading}</h3>" + _table(part, first, first, with_ref))
+                out.append(f"<h3>{html.escape(_(heading))}</h3>" + _table(part, first, first, with_ref))
         cells = [g for g in pg if g["level"] == "cell"]
         for cat in dict.fromkeys(g["category"] for g in cells):
-            out.append(f"<h3>{html.escape(cat)}, by month</h3>"
+            out.append(f"<h3>{html.escape(_('{category}, by month').format(category=cat))}</h3>"
                        + _table([g for g in cells if g["category"] == cat], "month", "month", with_ref))
     out.append("</body></html>\n")
     return "".join(out)

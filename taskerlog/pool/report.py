@@ -13,7 +13,9 @@ from decimal import ROUND_HALF_EVEN, Decimal
 
 import pandas as pd
 
+from .. import i18n, render
 from ..csvsafe import csv_bytes
+from ..i18n import N_, _
 from .pool import ALL, PoolReport
 
 CSV_COLUMNS = [
@@ -21,16 +23,17 @@ CSV_COLUMNS = [
     "paid_rate_median", "unpaid_share_pct", "eq_days_median", "rate_cut_share_pct", "below_reference_share_pct",
     "view",
 ]
-WORKING_VIEW = "for the organizer — not for publication"
-"""Marked on every page, file and row of the working view: published figures come from ``pool publish``."""
-NOT_FOR_PUBLICATION = (
+WORKING_VIEW = N_("for the organizer — not for publication")
+"""Marked on every page, file and row of the working view: published figures come from ``pool publish``
+(English in the CSV and JSON, a contract; ``_(WORKING_VIEW)`` where a person reads it)."""
+NOT_FOR_PUBLICATION = N_(
     "For the organizer — not for publication. These are exact figures, only withheld below k workers. "
     "Sums and differences of exact figures from two views, two months or two reports can single out a member "
     "and what they reported. Anything that leaves the organization must come from `taskerlog pool publish` "
     "(differentially private, with a privacy budget)."
 )
 
-PROTECTION = (
+PROTECTION = N_(
     "Every figure here describes at least {k} different workers. Groups with fewer, and groups "
     "whose figures would let a reader work out a smaller group by subtracting one figure from "
     "another, are left out. Contributions carry no names, notes, task ids, exact dates or project "
@@ -43,6 +46,12 @@ def _fmt(v, places: int) -> str:
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return ""
     return str(Decimal(repr(float(v))).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN))
+
+
+def shown(v, places: int) -> str:
+    """A figure as a person reads it, in the current language's notation ("" when undefined)."""
+    text = _fmt(v, places)
+    return render.local(text) if text else ""
 
 
 def records(rep: PoolReport) -> list[dict[str, str | int]]:
@@ -87,20 +96,23 @@ svg{display:block;margin:.3em 0 1em}@media print{body{margin:0}h2{page-break-bef
 """
 
 _TABLE_COLS = [
-    ("workers", "workers", 0), ("wage_p25", "wage 25%", 2), ("wage_median", "wage median", 2),
-    ("wage_p75", "wage 75%", 2), ("paid_rate_median", "paid rate median", 2),
-    ("unpaid_share", "unpaid %", 1), ("eq_days_median", "EQ days (median)", 1),
-    ("rate_cut_share", "with a rate cut %", 1), ("below_reference_share", "below reference %", 1),
+    ("workers", N_("workers"), 0), ("wage_p25", N_("wage 25%"), 2), ("wage_median", N_("wage median"), 2),
+    ("wage_p75", N_("wage 75%"), 2), ("paid_rate_median", N_("paid rate median"), 2),
+    ("unpaid_share", N_("unpaid %"), 1), ("eq_days_median", N_("EQ days (median)"), 1),
+    ("rate_cut_share", N_("with a rate cut %"), 1), ("below_reference_share", N_("below reference %"), 1),
 ]
+#: the first column of a table: what its rows are
+LEVEL_WORDS = {"platform": N_("platform"), "category": N_("category"), "month": N_("month")}
 
 
 def _table(df: pd.DataFrame, first: str, label: str, with_ref: bool) -> str:
     cols = [c for c in _TABLE_COLS if with_ref or c[0] != "below_reference_share"]
-    head = f"<tr><th class=l>{html.escape(label)}</th>" + "".join(f"<th>{html.escape(t)}</th>" for _, t, _ in cols) + "</tr>"
+    head = (f"<tr><th class=l>{html.escape(_(LEVEL_WORDS[label]))}</th>"
+            + "".join(f"<th>{html.escape(_(t))}</th>" for _c, t, _p in cols) + "</tr>")
     body = []
-    for _, r in df.iterrows():
-        first_v = "all" if r[first] == ALL else r[first]
-        cells = "".join(f"<td>{_fmt(r[c], p) if p else int(r[c])}</td>" for c, _, p in cols)
+    for _i, r in df.iterrows():
+        first_v = _("all") if r[first] == ALL else r[first]
+        cells = "".join(f"<td>{shown(r[c], p) if p else int(r[c])}</td>" for c, _t, p in cols)
         body.append(f"<tr><td class=l>{html.escape(str(first_v))}</td>{cells}</tr>")
     return f"<table>{head}{''.join(body)}</table>"
 
@@ -118,7 +130,7 @@ def _svg_chart(cells: pd.DataFrame, months: list[str], currency: str) -> str:
     y = lambda v: 10 + (h - bottom - 10) * (1 - float(v) / top)  # noqa: E731
     palette = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"]
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h + 20 * ((len(cats) + 2) // 3)}" '
-             f'role="img" aria-label="effective hourly wage by month">']
+             f'role="img" aria-label="{html.escape(_("effective hourly wage by month"))}">']
     for i in range(6):
         v = top * i / 5
         parts.append(f'<line x1="{left}" x2="{w - 10}" y1="{y(v):.1f}" y2="{y(v):.1f}" stroke="#ddd"/>'
@@ -130,7 +142,7 @@ def _svg_chart(cells: pd.DataFrame, months: list[str], currency: str) -> str:
                  f'text-anchor="middle">{html.escape(currency)}/h</text>')
     for ci, cat in enumerate(cats):
         col = palette[ci % len(palette)]
-        for _, r in cells[cells["category"] == cat].iterrows():
+        for _i, r in cells[cells["category"] == cat].iterrows():
             if r["month"] not in months:
                 continue
             x = left + step * months.index(r["month"]) + band * (ci + 1)
@@ -144,41 +156,52 @@ def _svg_chart(cells: pd.DataFrame, months: list[str], currency: str) -> str:
     return "".join(parts)
 
 
+def html_lang() -> str:
+    """The page's ``lang`` attribute: ``pt-BR`` for ``pt_BR``."""
+    return i18n.language().replace("_", "-")
+
+
 def to_html(rep: PoolReport) -> str:
     c = rep.campaign
     g = rep.groups
     with_ref = rep.reference_wage is not None
-    out = [f"<!doctype html><html lang=en><head><meta charset=utf-8><title>{html.escape(c.name)} "
-           f"({html.escape(WORKING_VIEW)})</title><style>{_CSS}.stop{{border:3px solid #b00;color:#b00;"
+    out = [f"<!doctype html><html lang={html_lang()}><head><meta charset=utf-8><title>{html.escape(c.name)} "
+           f"({html.escape(_(WORKING_VIEW))})</title><style>{_CSS}.stop{{border:3px solid #b00;color:#b00;"
            "padding:.5em .8em;font-weight:bold}</style></head><body>",
-           f"<p class=stop>{html.escape(NOT_FOR_PUBLICATION)}</p>",
+           f"<p class=stop>{html.escape(_(NOT_FOR_PUBLICATION))}</p>",
            f"<h1>{html.escape(c.name)}</h1>",
-           f"<p>Campaign <b>{html.escape(c.campaign_id)}</b>, months {html.escape(c.months[0])} to "
-           f"{html.escape(c.months[-1])}. Money in {html.escape(c.currency)}; wage = earned ÷ all hours worked "
-           "(paid and unpaid); paid rate = earned ÷ paid hours.",
-           f" Reference wage: {html.escape(str(rep.reference_wage))} {html.escape(c.currency)}/h." if with_ref else "",
+           "<p>" + _("Campaign <b>{campaign}</b>, months {first} to {last}. Money in {currency}; wage = earned ÷ all "
+                     "hours worked (paid and unpaid); paid rate = earned ÷ paid hours.").format(
+               campaign=html.escape(c.campaign_id), first=html.escape(c.months[0]), last=html.escape(c.months[-1]),
+               currency=html.escape(c.currency)),
+           " " + _("Reference wage: {wage} {currency}/h.").format(
+               wage=html.escape(render.local(str(rep.reference_wage))), currency=html.escape(c.currency)) if with_ref else "",
            "</p>",
-           f'<p class=note>{html.escape(PROTECTION.format(k=rep.k))}</p>']
+           f'<p class=note>{html.escape(_(PROTECTION).format(k=rep.k))}</p>']
     if not len(g):
-        out.append(f"<p>Nothing can be shown yet: no group has at least {rep.k} workers.</p>")
+        out.append("<p>" + html.escape(_("Nothing can be shown yet: no group has at least {k} workers.").format(k=rep.k))
+                   + "</p>")
     for platform in sorted(g["platform"].unique()) if len(g) else []:
         pg = g[g["platform"] == platform]
         out.append(f"<h2>{html.escape(platform)}</h2>")
         tot = pg[pg["level"] == "platform"]
         if len(tot):
-            out.append("<h3>All categories and months</h3>" + _table(tot, "platform", "platform", with_ref))
+            out.append(f"<h3>{html.escape(_('All categories and months'))}</h3>"
+                       + _table(tot, "platform", "platform", with_ref))
         cats = pg[pg["level"] == "category"]
         if len(cats):
-            out.append("<h3>By category, all months</h3>" + _table(cats, "category", "category", with_ref))
+            out.append(f"<h3>{html.escape(_('By category, all months'))}</h3>"
+                       + _table(cats, "category", "category", with_ref))
         months = pg[pg["level"] == "month"]
         if len(months):
-            out.append("<h3>By month, all categories</h3>" + _table(months, "month", "month", with_ref))
+            out.append(f"<h3>{html.escape(_('By month, all categories'))}</h3>"
+                       + _table(months, "month", "month", with_ref))
         cells = pg[pg["level"] == "cell"]
         if len(cells):
-            out.append("<h3>Effective hourly wage by month and category (dot: median; bar: middle half)</h3>")
+            out.append(f"<h3>{html.escape(_('Effective hourly wage by month and category (dot: median; bar: middle half)'))}</h3>")
             out.append(_svg_chart(cells, list(c.months), c.currency))
             for cat in sorted(cells["category"].unique()):
-                out.append(f"<h3>{html.escape(cat)}, by month</h3>"
+                out.append(f"<h3>{html.escape(_('{category}, by month').format(category=cat))}</h3>"
                            + _table(cells[cells["category"] == cat], "month", "month", with_ref))
     out.append("</body></html>\n")
     return "".join(out)
