@@ -949,3 +949,34 @@ def test_an_imports_unpriced_entries_are_all_found_a_batch_at_a_time(store, tmp_
         ("Tags", 7, "no_units"), *(("Wolf", d, "no_rate") for d in range(1, 6))]
     monkeypatch.setattr(reads, "_UNPRICED_BATCH", 20_000)
     assert sorted(u["id"] for u in store.unpriced(source="import:b")) == sorted(u["id"] for u in found)
+
+
+def test_a_big_work_csv_in_pieces_imports_as_a_small_one_does(store, tmp_path, request):
+    """Names, kinds, currencies and statuses (kept as categories once a batch is checked)
+    are written as a whole read writes them, blanks as NULL; importing again adds nothing,
+    and a row changed in the logbook is kept (kept yours)."""
+    lines = ["platform,project,kind,start,end,pay,currency,status,note"]
+    for i in range(60):
+        lines.append(f"{('MTurk', 'Prolific', 'Outlier')[i % 3]},{('', 'Alpha', 'Beta')[i % 4 % 3]},"
+                     f"{('tasking', 'Training', 'admin')[i % 5 % 3]},2026-03-02T{8 + i // 6:02d}:{i % 6 * 10:02d},"
+                     f"2026-03-02T{8 + i // 6:02d}:{i % 6 * 10 + 5:02d},{'' if i % 4 else '1.25'},"
+                     f"{('', 'usd', 'EUR')[i % 3]},{('', 'paid', 'Pending')[i % 7 % 3]},{'n' if i % 2 else ''}")
+    files = {"logbook.csv": "home_currency,timezone\nUSD,UTC\n",
+             "projects.csv": "platform,project,pay_model,currency\n" + "".join(
+                 f"{pf},{pj},hourly,USD\n" for pf in ("MTurk", "Prolific", "Outlier") for pj in ("Alpha", "Beta")),
+             "work.csv": "\n".join(lines) + "\n"}
+    with Store(tmp_path / "whole.sqlite", now=lambda: NOW) as whole:
+        import_path(whole, bundle(tmp_path, files, "whole"))
+        expected = named_work(whole)
+    request.getfixturevalue("in_pieces")
+    path = bundle(tmp_path, files)
+    assert import_path(store, path).tables["work"].added == 60
+    assert named_work(store) == expected
+    assert store.conn.execute("SELECT count(*) FROM work WHERE note IS NULL").fetchone()[0] == 30  # blanks: NULL
+    assert store.conn.execute("SELECT count(*) FROM work WHERE project_id IS NULL").fetchone()[0] == 30
+    assert {r[0] for r in store.conn.execute("SELECT DISTINCT status FROM work")} == {"paid", "pending", "unpaid"}
+    wid = store.conn.execute("SELECT min(id) FROM work").fetchone()[0]
+    store.update("work", wid, {"note": "mine"}, "manual")
+    counts = import_path(store, path).tables["work"]
+    assert (counts.added, counts.already, counts.kept_yours) == (0, 59, 1)
+    assert store.verify().ok
