@@ -924,3 +924,59 @@ def test_a_big_work_csv_with_a_cell_over_two_lines_is_read_whole_with_right_line
 def test_a_big_work_csv_not_utf8_far_on_is_named_at_its_line(store, tmp_path, in_pieces):
     data = work_csv(40).replace(",n30\n", ",caf\xe9\n").encode("latin-1")
     assert problems_of(store, bundle(tmp_path, {"work.csv": data}))[0].startswith("work.csv:32: is not UTF-8 text")
+
+
+def test_an_imports_unpriced_entries_are_all_found_a_batch_at_a_time(store, tmp_path, monkeypatch):
+    """The entries an import added that earn nothing are worked out a batch at a time (all
+    at once took some 1 KB an entry, and over 250,000 ids failed): every batch is counted,
+    the ones before the first rate and the per-task ones without units alike."""
+    from taskerlog.store import reads
+
+    monkeypatch.setattr(reads, "_UNPRICED_BATCH", 3)
+    work = ["platform,project,kind,start,end,units"]
+    for day in range(1, 11):  # Wolf's rate starts on the 6th: the 1st to the 5th earn nothing
+        work.append(f"Outlier,Wolf,tasking,2026-03-{day:02d}T09:00,2026-03-{day:02d}T10:00,")
+    work += ["Outlier,Tags,tasking,2026-03-07T09:00,2026-03-07T10:00,",  # per task, no units
+             "Outlier,Tags,tasking,2026-03-08T09:00,2026-03-08T10:00,12"]
+    import_path(store, bundle(tmp_path, {
+        "logbook.csv": "home_currency,timezone\nUSD,UTC\n",
+        "projects.csv": "platform,project,pay_model,currency\nOutlier,Wolf,hourly,USD\nOutlier,Tags,per_task,USD\n",
+        "rates.csv": "platform,project,effective_at,rate\nOutlier,Wolf,2026-03-06T00:00,20\n"
+                     "Outlier,Tags,2026-03-01T00:00,0.50\n",
+        "work.csv": "\n".join(work) + "\n"}), source="import:b")
+    found = store.unpriced(source="import:b")
+    assert sorted((u["project"], u["day"].day, u["reason"]) for u in found) == [
+        ("Tags", 7, "no_units"), *(("Wolf", d, "no_rate") for d in range(1, 6))]
+    monkeypatch.setattr(reads, "_UNPRICED_BATCH", 20_000)
+    assert sorted(u["id"] for u in store.unpriced(source="import:b")) == sorted(u["id"] for u in found)
+
+
+def test_a_big_work_csv_in_pieces_imports_as_a_small_one_does(store, tmp_path, request):
+    """Names, kinds, currencies and statuses (kept as categories once a batch is checked)
+    are written as a whole read writes them, blanks as NULL; importing again adds nothing,
+    and a row changed in the logbook is kept (kept yours)."""
+    lines = ["platform,project,kind,start,end,pay,currency,status,note"]
+    for i in range(60):
+        lines.append(f"{('MTurk', 'Prolific', 'Outlier')[i % 3]},{('', 'Alpha', 'Beta')[i % 4 % 3]},"
+                     f"{('tasking', 'Training', 'admin')[i % 5 % 3]},2026-03-02T{8 + i // 6:02d}:{i % 6 * 10:02d},"
+                     f"2026-03-02T{8 + i // 6:02d}:{i % 6 * 10 + 5:02d},{'' if i % 4 else '1.25'},"
+                     f"{('', 'usd', 'EUR')[i % 3]},{('', 'paid', 'Pending')[i % 7 % 3]},{'n' if i % 2 else ''}")
+    files = {"logbook.csv": "home_currency,timezone\nUSD,UTC\n",
+             "projects.csv": "platform,project,pay_model,currency\n" + "".join(
+                 f"{pf},{pj},hourly,USD\n" for pf in ("MTurk", "Prolific", "Outlier") for pj in ("Alpha", "Beta")),
+             "work.csv": "\n".join(lines) + "\n"}
+    with Store(tmp_path / "whole.sqlite", now=lambda: NOW) as whole:
+        import_path(whole, bundle(tmp_path, files, "whole"))
+        expected = named_work(whole)
+    request.getfixturevalue("in_pieces")
+    path = bundle(tmp_path, files)
+    assert import_path(store, path).tables["work"].added == 60
+    assert named_work(store) == expected
+    assert store.conn.execute("SELECT count(*) FROM work WHERE note IS NULL").fetchone()[0] == 30  # blanks: NULL
+    assert store.conn.execute("SELECT count(*) FROM work WHERE project_id IS NULL").fetchone()[0] == 30
+    assert {r[0] for r in store.conn.execute("SELECT DISTINCT status FROM work")} == {"paid", "pending", "unpaid"}
+    wid = store.conn.execute("SELECT min(id) FROM work").fetchone()[0]
+    store.update("work", wid, {"note": "mine"}, "manual")
+    counts = import_path(store, path).tables["work"]
+    assert (counts.added, counts.already, counts.kept_yours) == (0, 59, 1)
+    assert store.verify().ok

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+from pandas.api.types import union_categoricals
 from pydantic import ValidationError
 
 from .. import money
@@ -60,6 +61,9 @@ INT_COLS = {"effective_at", "start", "end", "units", "pay_micros", "rate_micros"
             "paid_at", "amount_micros", "fee_micros", "received_amount_micros", "for_earlier_work"}
 #: tables whose key is unique in the logbook: a key twice in one file must be the same row
 UNIQUE = {"projects", "fx"}
+FEW = ("platform", "project", "kind", "currency", "status")
+"""Columns with few distinct values: a big file's are kept as categories once checked (a
+byte or two a row instead of some fifteen)."""
 DATA = ("platforms", "projects", "rates", "work", "eq", "payouts", "expenses", "fx")
 """The tables an import compares against: none holds a row in a new logbook."""
 
@@ -423,14 +427,24 @@ def _parse_batches(name: str, batches: Batches, tz: str, home: str) -> tuple[pd.
     parts, problems = [], []
     for batch in batches:
         part, found = parse_table(name, batch, tz, home)
-        parts.append(part)
+        parts.append(part.astype({c: "category" for c in FEW if c in part.columns}))
         problems.extend(found)
     if batches.lined and parts:
-        return pd.concat(parts, ignore_index=True), problems
+        return _joined(parts), problems
     del parts
     df, problems = batches.read()
     parsed, found = parse_table(name, batches.empty() if df is None else df, tz, home)
     return parsed, problems + found
+
+
+def _joined(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """The batches' parsed rows as one frame; categories stay categories (pandas' concat
+    would make the text of batches with other categories Python objects)."""
+    cats = [c for c in parts[0].columns if isinstance(parts[0][c].dtype, pd.CategoricalDtype)]
+    out = pd.concat([p.drop(columns=cats) for p in parts], ignore_index=True)
+    for c in cats:
+        out[c] = union_categoricals([p[c] for p in parts])
+    return out[parts[0].columns]
 
 
 # -- cross-file checks and defaults that depend on the logbook ---------------------------
@@ -567,6 +581,8 @@ def _column(s: pd.Series) -> pa.Array | list:
         return [None if v is None or v is pd.NA or v != v or v == "" else v for v in s.tolist()]
     if isinstance(s.dtype, pd.Int64Dtype) or pd.api.types.is_integer_dtype(s.dtype):
         return pa.array(s, type=pa.int64(), from_pandas=True)
+    if isinstance(s.dtype, pd.CategoricalDtype):  # as a dictionary: the store writes and hashes its text
+        return blank_as_null(pa.array(s))
     return blank_as_null(pa.array((s if s.dtype == STR else s.astype(STR)).array))
 
 

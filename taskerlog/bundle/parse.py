@@ -85,6 +85,10 @@ def blank_as_null(a: Column) -> Column:
     apart: joining them would copy every cell)."""
     if isinstance(a, pa.ChunkedArray):
         return pa.chunked_array([blank_as_null(c) for c in a.chunks], a.type)
+    if pa.types.is_dictionary(a.type):  # the indices of the blank text missing
+        blank = pc.take(pc.equal(a.dictionary, EMPTY), a.indices).fill_null(False)
+        return pa.DictionaryArray.from_arrays(pc.if_else(blank, pa.scalar(None, a.indices.type), a.indices),
+                                              a.dictionary)
     if a.null_count or a.offset:
         return pc.if_else(pc.equal(a, EMPTY), pa.scalar(None, a.type), a)
     given = pc.greater(pc.binary_length(a), 0)

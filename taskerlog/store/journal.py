@@ -31,7 +31,7 @@ import hashlib
 import struct
 import sys
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterator, Sequence
+from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
 if TYPE_CHECKING:  # imported where whole columns are hashed or verified: a one-row write needs neither
     import numpy as np
@@ -228,6 +228,7 @@ def _encode_column(col, n: int) -> list[pa.Array]:
 # -- entries ------------------------------------------------------------------------
 _ROW = struct.Struct(">q16s")
 """A ``rows`` item: the row id (int64 big-endian), its hash."""
+ROW_BYTES = _ROW.size
 
 
 def _dtype():
@@ -251,6 +252,14 @@ def pack_rows(ids: Sequence[int], hashes: Sequence[bytes] | bytes) -> bytes:
     if len(ids):
         arr["h"] = np.frombuffer(packed, dtype="S16")
     return arr.tobytes()
+
+
+def packed_pieces(ids: Sequence[int], hashes: Sequence[bytes] | bytes, size: int = _CHUNK) -> Iterator[bytes]:
+    """What ``pack_rows(ids, hashes)`` gives, ``size`` rows at a time: a big entry's
+    ``rows`` is written and hashed in pieces, never built whole."""
+    for lo in range(0, len(ids), size):
+        hi = lo + size
+        yield pack_rows(ids[lo:hi], hashes[16 * lo:16 * hi] if isinstance(hashes, (bytes, bytearray)) else hashes[lo:hi])
 
 
 def unpack_rows(blob: bytes) -> list[tuple[int, bytes]]:
@@ -287,11 +296,15 @@ def replay(entries: list[tuple[np.ndarray, np.ndarray, int]]) -> tuple[np.ndarra
 
 
 def entry_hash(prev_hash: str, seq: int, recorded_at: int, tbl: str, action: str, source: str,
-               cols: str, row_count: int, rows: bytes, old: str | None, new: str | None,
+               cols: str, row_count: int, rows: bytes | Iterable[bytes], old: str | None, new: str | None,
                row_format: int = 1) -> str:
+    """``rows``: the entry's packed rows, or its pieces in order (:func:`packed_pieces`)."""
+    rows_hash = hashlib.sha256()
+    for piece in (rows,) if isinstance(rows, (bytes, bytearray, memoryview)) else rows:
+        rows_hash.update(piece)
     h = hashlib.sha256()
     parts = [prev_hash, str(seq), str(recorded_at), tbl, action, source, cols, str(row_count),
-             hashlib.sha256(rows).hexdigest(), old or "", new or ""]
+             rows_hash.hexdigest(), old or "", new or ""]
     if row_format != 1:  # format 1 entries keep the hash they were written with
         parts.append(f"row_format={row_format}")
     for part in parts:

@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 
 _READ_IN_HALVES = 200_000
 """Work entries from which ``frames()`` reads the table in two halves at once, one per core."""
+_UNPRICED_BATCH = 20_000
+"""Entries ``unpriced`` loads and prices at a time (each is priced on its own)."""
 
 
 def _dates(s: pd.Series) -> pd.Series:
@@ -193,8 +195,15 @@ class Reads:
             with self._lock:
                 row = self.conn.execute("SELECT rows FROM journal WHERE tbl = 'work' AND action = 'insert' AND source = ?"
                                         " ORDER BY seq DESC LIMIT 1", (source,)).fetchone()
-            ids = [] if row is None else [int(i) for i in jr.unpack_arrays(row[0])[0]]
-        return metrics.unpriced_entries(metrics.prepare(self.frames(work_ids=list(ids or [])), pay_only=True))
+            ids = () if row is None else jr.unpack_arrays(row[0])[0]
+        ids = () if ids is None else ids
+        # a batch of entries at a time: a big import's entries loaded at once took some 1 KB
+        # each (more than the import itself), and a statement naming over 250,000 ids failed
+        found: list[dict[str, Any]] = []
+        for lo in range(0, len(ids), _UNPRICED_BATCH):
+            found += metrics.unpriced_entries(metrics.prepare(self.frames(work_ids=ids[lo:lo + _UNPRICED_BATCH]),
+                                                              pay_only=True))
+        return found
 
     @_locked
     def first_work_start(self, platform: str | None = None) -> int | None:
