@@ -28,7 +28,8 @@ from taskerlog.store import Store
 
 from .conftest import ARGS, CHROMIUM, PHONE, Server, goto, open_page, open_payout_form, settle, shot
 
-pytestmark = pytest.mark.browser
+#: one worker runs the module, so its tests share one phone-mode server (``phone_server``)
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("phone_browser")]
 
 TASKERLOG = str(Path(sys.executable).parent / "taskerlog")
 #: what the seeded logbook holds and a locked page must never show
