@@ -19,7 +19,7 @@ tz = frames.settings.timezone
 home = frames.settings.home_currency
 now = _shared.now()
 today = appsupport.today_in(tz, now)
-choices = appsupport.project_choices(frames, platform_names)
+choices = _shared.project_choices()
 
 # -- running clocks (ticking; stop now or "I stopped at"; the start correctable) ------------
 clocks = store.running_clocks()

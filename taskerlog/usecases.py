@@ -278,13 +278,23 @@ def rate_history(rates, tz: str, platform: str | None = None, project: str | Non
     return out
 
 
+def project_rates(store, platform: str, project: str) -> list[dict[str, Any]]:
+    """The rates of one project as the rows :func:`previous_rate` and :func:`rate_preview` take,
+    read with plain SQL (no data frames: the ``rate`` command, and the rate form after each
+    save); none for a project that is not (or no longer) in the logbook."""
+    row = store.project_row(platform, project)
+    if row is None:
+        return []
+    return [{**x, "platform": platform, "project": project} for x in store.rows("rates")
+            if x["project_id"] == row["id"]]
+
+
 def replaced_rate(store, rate) -> Decimal | None:
     """:func:`previous_rate` of the logbook for a new :class:`taskerlog.model.Rate`, before it is
-    saved (read as rows: the ``rate`` command loads no data frames)."""
-    pid = store.project_id(rate.platform, rate.project)
-    rows = [{**x, "platform": rate.platform, "project": rate.project} for x in store.rows("rates")
-            if x["project_id"] == pid]
-    return previous_rate(rows, rate.platform, rate.project, rate.unit, rate.applies_to, rate.effective_at)
+    saved."""
+    store.project_id(rate.platform, rate.project)  # an unknown project is an error, as before
+    return previous_rate(project_rates(store, rate.platform, rate.project), rate.platform, rate.project, rate.unit,
+                         rate.applies_to, rate.effective_at)
 
 
 def rate_change_pct(new: Decimal, before: Decimal | None) -> Decimal | None:

@@ -114,12 +114,14 @@ def test_the_rate_replaced_and_the_change(book):
     assert usecases.rate_change_pct(Decimal(20), None) is None and usecases.rate_change_pct(Decimal(1), Decimal(0)) is None
 
 
-def test_the_rate_forms_live_line(book):
-    rates = book.frames(work_ids=[]).rates
-
+@pytest.mark.parametrize("read", ["frames", "one project's rows"])
+def test_the_rate_forms_live_line(book, read):
+    """The same line from the logbook's rates frame and from the project's rates read as rows
+    (``usecases.project_rates``: what the app's rate form reads, quicker after a save)."""
     def line(typed, unit="hour", project="Genesis"):
-        return usecases.rate_preview(rates, "Outlier" if project == "Genesis" else "MTurk", project, unit, None,
-                                     at(10, 12), typed, "USD")
+        platform = "Outlier" if project == "Genesis" else "MTurk"
+        rates = (book.frames(work_ids=[]).rates if read == "frames" else usecases.project_rates(book, platform, project))
+        return usecases.rate_preview(rates, platform, project, unit, None, at(10, 12), typed, "USD")
     cut = line("20")
     assert cut.current == Decimal(35) and cut.new == Decimal(20)
     assert cut.text() == "Now 35.00 USD/hour → 20.00: −42.9%."
@@ -128,6 +130,8 @@ def test_the_rate_forms_live_line(book):
     assert "not" in line("abc").text() and line("abc").new is None
     assert line("12", unit="task").text() == "No task rate yet for this project: this will be its first: 12.00 USD/task."
     assert line("0.006", unit="task", project="Receipts").text() == "Now 0.005 USD/task → 0.006: +20.0%."
+    assert [r["rate_micros"] for r in usecases.project_rates(book, "MTurk", "Receipts")] == [5_000]
+    assert usecases.project_rates(book, "Outlier", "Nope") == []  # a project deleted meanwhile: no rate, no error
 
 
 def test_empty_queue_days_count_both_ends_and_an_open_one_to_today(book):
