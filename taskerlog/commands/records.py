@@ -78,6 +78,16 @@ def project_add(c: Context, platform, name, pay_model, currency, advertised_rate
         platform=_q(p.platform), project=_q(p.project)))
 
 
+def _rate_now(r: dict) -> str:
+    """A project's rate in effect (a row of ``project list``): ``0.05/task``, ``20.00/hour (training only)``."""
+    if not r["current_rate"]:
+        return ""
+    rate = f"{render.amount(r['current_rate'])}/{render.unit_word(r['current_rate_unit'])}"
+    if not r["current_rate_applies_to"]:
+        return rate
+    return _("{rate} ({kinds} only)").format(rate=rate, kinds=_kinds(r["current_rate_applies_to"]))
+
+
 def _pay_model(model: str) -> str:
     return {"hourly": pgettext("pay model", "hourly"), "per_task": pgettext("pay model", "per task")}.get(model, model)
 
@@ -98,18 +108,20 @@ def project_list(c: Context, show_all, as_json):
     Example: taskerlog project list --all
     """
     f = c.store.frames(work_ids=[])  # projects and rates; no work entries needed
+    now = timeutil.now_epoch()
+    rates = f.rates.to_dict("records")
     rows = []
     for p in f.projects.to_dict("records"):
         if p["ended_on"] is not None and not show_all:
             continue
-        rates = f.rates[(f.rates["platform"] == p["platform"]) & (f.rates["project"] == p["project"])]
-        last = rates.iloc[-1].to_dict() if len(rates) else None
+        last = usecases.rate_now(rates, p["platform"], p["project"], now)
         rows.append({
             "platform": p["platform"], "project": p["project"], "pay_model": p["pay_model"],
             "currency": p["currency"],
             "advertised_rate": money.format_micros(_int(p["advertised_rate_micros"])),
-            "current_rate": money.format_micros(int(last["rate_micros"])) if last else None,
+            "current_rate": money.format_amount(last["rate"]) if last else None,
             "current_rate_unit": last["unit"] if last else None,
+            "current_rate_applies_to": last["applies_to"].split(";") if last and last["applies_to"] else None,
             "started_on": _iso(p["started_on"]), "ended_on": _iso(p["ended_on"]), "end_reason": p["end_reason"],
         })
     if as_json:
@@ -119,9 +131,8 @@ def project_list(c: Context, show_all, as_json):
         [_("platform"), _("project"), _("pay"), _("currency"), _("advertised"), _("rate now"), _("started"),
          _("ended")],
         [[r["platform"], r["project"], _pay_model(r["pay_model"]), r["currency"], render.amount(r["advertised_rate"]),
-          (f"{render.amount(r['current_rate'])}/{render.unit_word(r['current_rate_unit'])}" if r["current_rate"] else ""),
-          r["started_on"], (f"{r['ended_on']} ({_end_reason(r['end_reason'])})" if r["ended_on"] else "")]
-         for r in rows],
+          _rate_now(r), r["started_on"],
+          (f"{r['ended_on']} ({_end_reason(r['end_reason'])})" if r["ended_on"] else "")] for r in rows],
         empty=_("no projects yet; add one with: taskerlog project add PLATFORM PROJECT"),
     ))
 
