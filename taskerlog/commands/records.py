@@ -537,8 +537,9 @@ def record_list(c: Context, table: str, as_json: bool) -> None:
     if as_json:
         emit_json(rows)
         return
-    fields = ["id", *records.SPECS[table].fields]
-    click.echo(render.table(fields, [[r[f] for f in fields] for r in rows], empty=f"no {table} yet"))
+    fields = ["id", *records.SPECS[table].fields]  # the bundle's column names: what record edit takes
+    click.echo(render.table(fields, [[r[f] for f in fields] for r in rows],
+                            empty=_("no {table} yet").format(table=table)))
 
 
 @record.command("edit")
@@ -557,14 +558,14 @@ def record_edit(c: Context, table: str, record_id: int, changes: tuple[str, ...]
     for item in changes:
         field, sep, value = item.partition("=")
         if not sep:
-            raise CLIError(f"'{item}' is not FIELD=VALUE; e.g. amount=125.00")
+            raise CLIError(_("'{item}' is not FIELD=VALUE; e.g. amount=125.00").format(item=item))
         parsed[field.strip()] = value
     after = records.edit(c.store, table, record_id, parsed, "manual")
     if as_json:
         emit_json({"id": record_id, **after})
     else:
-        click.echo(f"{records.SPECS[table].what} #{record_id} is now: "
-                   + ", ".join(f"{k}={v}" for k, v in after.items() if v) + " (the journal keeps the old values)")
+        click.echo(_("{what} #{id} is now: {fields} (the journal keeps the old values)").format(
+            what=_record_word(table), id=record_id, fields=", ".join(f"{k}={v}" for k, v in after.items() if v)))
 
 
 @record.command("delete")
@@ -578,12 +579,20 @@ def record_delete(c: Context, table: str, record_id: int, yes: bool) -> None:
 
     Example: taskerlog record delete expenses 4 --yes
     """
-    what = records.SPECS[table].what
+    what = dict(what=_record_word(table), id=record_id, table=table)
     shown = records.shown(c.store, table, record_id) if c.store.get(table, record_id) else None
     if shown is None:
-        raise CLIError(f"there is no {what} #{record_id}; see the numbers with: taskerlog record list {table}")
-    text = ", ".join(f"{k}={v}" for k, v in shown.items() if v)
+        raise CLIError(_("there is no {what} #{id}; see the numbers with: taskerlog record list {table}").format(**what))
+    what["fields"] = ", ".join(f"{k}={v}" for k, v in shown.items() if v)
     if not yes:
-        click.confirm(f"delete {what} #{record_id} ({text})?", abort=True)
+        click.confirm(_("delete {what} #{id} ({fields})?").format(**what), abort=True)
     records.delete(c.store, table, record_id, "manual")
-    click.echo(f"deleted {what} #{record_id} ({text}); the journal keeps its values")
+    click.echo(_("deleted {what} #{id} ({fields}); the journal keeps its values").format(**what))
+
+
+def _record_word(table: str) -> str:
+    """What one record of a table is called (``payout``, ``exchange rate``) in the language in use."""
+    return {"projects": pgettext("record", "project"), "rates": pgettext("record", "rate"),
+            "payouts": pgettext("record", "payout"), "expenses": pgettext("record", "expense"),
+            "eq": pgettext("record", "empty-queue period"), "fx": pgettext("record", "exchange rate"),
+            }.get(table, records.SPECS[table].what)
