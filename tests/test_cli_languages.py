@@ -16,7 +16,7 @@ LANGUAGES = ["es", "pt_BR", "fr", "sw"]
 # the worker's own data in the sample logbook (platform, projects, notes, the reference's label)
 DATA = ["Remotasks", "Outlier", "Acacia Boxes", "Lidar Kestrel", "MM Biscuits", "Sunbird Polygons", "Genesis Dolphin",
         "Nairobi general labourer minimum, a month illustrative", "between projects", "ended early empty queue",
-        "paused", "rate cut: the project has grown", "M-Pesa", "first try"]
+        "paused", "rate cut: the project has grown", "M-Pesa", "internet"]
 # command syntax a message tells the worker to type stays as typed (docs/languages.md)
 SYNTAX = ["PLATFORM PROJECT RATE", "clock start stop log edit entries record payouts for_earlier_work yes", "HH:MM"]
 
@@ -34,7 +34,10 @@ SCRIPT = [
      "--received-amount", "160000", "--received-currency", "KES", "--on", "2026-11-20"),
     ("log", "Remotasks", "Acacia Boxes", "--start", "2026-11-22T09:00", "--minutes", "90", "--units", "60"),
     ("clock", "start", "Remotasks", "Acacia Boxes", "--at", "07:00"),
-]
+    ("project", "list", "--all"),
+    ("expense", "250", "--category", "internet", "--on", "2026-11-20"),
+    ("fx",),
+]  # (record list's headers are the bundle's column names, which record edit takes: they stay English)
 
 
 def run_script(db) -> str:

@@ -23,6 +23,7 @@ from pathlib import Path
 import click
 
 from .. import phone
+from ..i18n import _
 from ._base import CLIError, Context, pass_ctx
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
@@ -91,38 +92,40 @@ def phone_start(db_path: Path, port: int, https: bool, replace_key: bool) -> tup
     what to tell the worker (the pairing link, its QR code, the warning about plain HTTP)."""
     addrs = phone.local_addresses()
     if (why := phone.refusal(addrs)) is not None:
-        raise CLIError(f"phone mode refused: {why}")
+        raise CLIError(_("phone mode refused: {why}").format(why=why))
     names = phone.host_names()
     where = phone.primary_address(addrs)
     if where is None:
-        raise CLIError("phone mode needs a network: this computer has no address other than itself. "
-                       "Connect it to the Wi-Fi your phone uses, then start again.")
+        raise CLIError(_("phone mode needs a network: this computer has no address other than itself. "
+                         "Connect it to the Wi-Fi your phone uses, then start again."))
     key = phone.new_key(phone.key_path(db_path)) if replace_key else phone.load_key(phone.key_path(db_path))
     cert = None
-    lines = [f"Phone mode: taskerlog also listens on this computer's local network, port {port}.",
-             "Only browsers that bring the key see anything; wrong keys are slowed down, then locked out."]
+    lines = [_("Phone mode: taskerlog also listens on this computer's local network, port {port}.").format(port=port),
+             _("Only browsers that bring the key see anything; wrong keys are slowed down, then locked out.")]
     if https:
         cert_file, key_file, made = phone.ensure_cert(db_path, names, addrs, dt.datetime.now(dt.timezone.utc))
         cert = (cert_file, key_file)
-        lines += ["The traffic is encrypted (HTTPS) with a certificate made for this computer"
-                  + (" just now." if made else "."),
-                  "The first time, the phone warns that the connection is not private (the certificate is not",
-                  "signed by a company it knows): open the certificate's details, check that its SHA-256",
-                  f"fingerprint is {phone.fingerprint(cert_file)},",
-                  "then choose Advanced -> Proceed (Chrome) or Show Details -> visit this website (Safari)."]
+        lines += [_("The traffic is encrypted (HTTPS) with a certificate made for this computer just now.") if made
+                  else _("The traffic is encrypted (HTTPS) with a certificate made for this computer."),
+                  _("The first time, the phone warns that the connection is not private (the certificate is not\n"
+                    "signed by a company it knows): open the certificate's details, check that its SHA-256\n"
+                    "fingerprint is {fingerprint},\n"
+                    "then choose Advanced -> Proceed (Chrome) or Show Details -> visit this website (Safari).").format(
+                      fingerprint=phone.fingerprint(cert_file))]
     else:
-        lines += ["WARNING: without HTTPS, anyone on the same Wi-Fi can read the traffic between your phone and",
-                  "this computer: your figures, the names of your projects and the key. On a Wi-Fi you share",
-                  "(a cafe, a hostel, an office), start with: taskerlog app --phone --https"]
+        lines += [_("WARNING: without HTTPS, anyone on the same Wi-Fi can read the traffic between your phone and\n"
+                    "this computer: your figures, the names of your projects and the key. On a Wi-Fi you share\n"
+                    "(a cafe, a hostel, an office), start with: taskerlog app --phone --https")]
     pairing = phone.link(str(where), port, key, https)
-    lines += ["", "1. Connect your phone to the same Wi-Fi as this computer.",
-              "2. Scan this code with the phone's camera, or type the link into its browser:", "",
+    lines += ["", _("1. Connect your phone to the same Wi-Fi as this computer."),
+              _("2. Scan this code with the phone's camera, or type the link into its browser:"), "",
               phone.qr_text(pairing), f"   {pairing}", "",
-              f"On this computer: {phone.link('localhost', port, key, https)}"]
+              _("On this computer: {link}").format(link=phone.link("localhost", port, key, https))]
     others = [str(a) for a in addrs if a != where]
     if others:
-        lines.append(f"(This computer's other addresses, if the phone is on another network: {', '.join(others)})")
-    lines.append("Keep the link to yourself: it opens your logbook. Settings -> Your phone replaces the key.")
+        lines.append(_("(This computer's other addresses, if the phone is on another network: {addresses})").format(
+            addresses=", ".join(others)))
+    lines.append(_("Keep the link to yourself: it opens your logbook. Settings -> Your phone replaces the key."))
     return phone.allowed_hosts(addrs, names), cert, "\n".join(lines)
 
 
@@ -146,16 +149,17 @@ def app(c: Context, port: int | None, phone_mode: bool, https: bool, new_key: bo
     Example: taskerlog app --phone --https
     """
     if not APP.is_file():
-        raise CLIError(f"the app ({APP}) is not beside the taskerlog package; start it from the taskerlog "
-                       "folder with: make run")
+        raise CLIError(_("the app ({path}) is not beside the taskerlog package; start it from the taskerlog "
+                         "folder with: make run").format(path=APP))
     # the app runs from its own folder: a relative --db would name another file there
     c.db_path = c.db_path.resolve()
     if (https or new_key) and not phone_mode:
-        raise CLIError("--https and --new-key go with --phone: taskerlog app --phone --https")
+        raise CLIError(_("--https and --new-key go with --phone: taskerlog app --phone --https"))
     hosts, cert = None, None
     os.environ[RESTART_ENV] = json.dumps([os.path.abspath(sys.argv[0]), str(c.db_path), port or DEFAULT_PORT])
     if phone_mode:
         port = port or DEFAULT_PORT
+        c.store  # noqa: B018 -- opened now, so what is printed for the phone is in the logbook's language
         hosts, cert, message = phone_start(c.db_path, port, https, new_key)
         click.echo(message)
         sys.stdout.flush()  # the link is needed now, even when the output goes into a pipe

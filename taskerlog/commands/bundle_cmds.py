@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from .. import render
+from ..i18n import _, ngettext
 from ._base import CLIError, Context, emit_json, friendly_errors, os_sentence, pass_ctx
 
 
@@ -15,7 +16,7 @@ def _options(pairs: tuple[str, ...]) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for pair in pairs:
         if "=" not in pair:
-            raise CLIError(f"--option '{pair}': write it as KEY=VALUE, e.g. --option platform=Outlier")
+            raise CLIError(_("--option '{pair}': write it as KEY=VALUE, e.g. --option platform=Outlier").format(pair=pair))
         k, v = pair.split("=", 1)
         out.setdefault(k.strip().replace("-", "_"), []).append(v.strip())
     return out
@@ -47,7 +48,7 @@ def import_(c: Context, source: str, fmt: str, options: tuple[str, ...], dry_run
     name = Path(source).name
     if fmt == "bundle":
         if options:
-            raise CLIError("--option is for --from formats other than bundle")
+            raise CLIError(_("--option is for --from formats other than bundle"))
         read = read_bundle(source)
     else:
         # another tool's export: the same path as `taskerlog import-history` (its notes,
@@ -56,7 +57,8 @@ def import_(c: Context, source: str, fmt: str, options: tuple[str, ...], dry_run
 
         formats = import_history.params[0].type.choices
         if fmt not in formats:
-            raise CLIError(f"unknown format '{fmt}'; use --from bundle or one of: {', '.join(formats)}")
+            raise CLIError(_("unknown format '{format}'; use --from bundle or one of: {formats}").format(
+                format=fmt, formats=", ".join(formats)))
         try:
             kwargs = from_options(fmt, source, _options(options), dry_run=dry_run, as_json=as_json)
         except (ValueError, click.BadParameter) as exc:
@@ -78,8 +80,9 @@ def import_(c: Context, source: str, fmt: str, options: tuple[str, ...], dry_run
         c.discard_if_created()
         for p in exc.problems:
             click.echo(str(p), err=True)
-        click.echo(f"nothing was imported: {len(exc.problems)} problem(s) in {name}; fix them and run the "
-                   "import again", err=True)
+        click.echo(ngettext("nothing was imported: {n} problem(s) in {name}; fix them and run the import again",
+                            "nothing was imported: {n} problem(s) in {name}; fix them and run the import again",
+                            len(exc.problems)).format(n=len(exc.problems), name=name), err=True)
         if as_json:
             emit_json({"imported": False, "problems": [
                 {"file": p.file, "line": p.line, "column": p.column, "message": p.message} for p in exc.problems]})
@@ -90,7 +93,7 @@ def import_(c: Context, source: str, fmt: str, options: tuple[str, ...], dry_run
         click.echo(str(report))
         note = render.unpriced_summary(found)
         if note:
-            click.echo(f"warning: {note}")
+            click.echo(_("warning: {problem}").format(problem=note))
 
 
 @click.command("export")
@@ -109,7 +112,8 @@ def export(c: Context, out: str) -> None:
 
     parent = Path(out).expanduser().absolute().parent
     if not parent.is_dir():
-        raise CLIError(f"there is no folder {parent} to export into; create it first, or check the path")
+        raise CLIError(_("there is no folder {folder} to export into; create it first, or check the path").format(
+            folder=parent))
     try:
         counts = export_bundle(c.existing_store, out)
     except ExportError as exc:
@@ -117,4 +121,6 @@ def export(c: Context, out: str) -> None:
     except OSError as exc:  # the error names the hidden file the export is first written to
         exc.filename = out
         raise CLIError(os_sentence(exc)) from exc
-    click.echo(f"exported to {out}: " + ", ".join(f"{n} {k}" for k, n in counts.items() if k != "logbook"))
+    # the bundle's file names (work, payouts ...) are its contract: named as they are
+    click.echo(_("exported to {path}: {counts}").format(
+        path=out, counts=", ".join(f"{n} {k}" for k, n in counts.items() if k != "logbook")))

@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from .. import timeutil
+from ..i18n import _, ngettext
 from ._base import Context, emit_json, friendly_errors, pass_ctx
 
 
@@ -86,8 +87,10 @@ def import_history(c: Context, fmt: str, file: str, mapping, platform, day_first
     if problems:
         for p in problems:
             click.echo(str(p), err=True)
-        click.echo(f"nothing was imported: {len(problems)} problem(s) in {name}; fix them (or add the option "
-                   "named) and run the import again", err=True)
+        click.echo(ngettext("nothing was imported: {n} problem(s) in {name}; fix them (or add the option named) and run "
+                            "the import again",
+                            "nothing was imported: {n} problem(s) in {name}; fix them (or add the option named) and run "
+                            "the import again", len(problems)).format(n=len(problems), name=name), err=True)
         if as_json:
             emit_json({"imported": False, "problems": [
                 {"file": p.file, "line": p.line, "column": p.column, "message": p.message} for p in problems]})
@@ -100,15 +103,18 @@ def import_history(c: Context, fmt: str, file: str, mapping, platform, day_first
                    "activity": None if counts is None else counts.__dict__})
         return
     if res.mapping:
-        click.echo("columns used: " + ", ".join(f"{col} → {fld}" for fld, col in res.mapping.items()))
+        click.echo(_("columns used: {mapping}").format(
+            mapping=", ".join(f"{col} → {fld}" for fld, col in res.mapping.items())))
     if report is not None:
         click.echo(str(report))
     if counts is not None and (counts.added or counts.already):
-        verb = "would add" if dry_run else "added"
-        click.echo(f"  active-time evidence: {verb} {counts.added}, already there {counts.already} "
-                   "(kept beside your entries; never counted as hours worked)")
+        said = (_("active-time evidence: would add {added}, already there {already} (kept beside your entries; "
+                  "never counted as hours worked)") if dry_run else
+                _("active-time evidence: added {added}, already there {already} (kept beside your entries; "
+                  "never counted as hours worked)"))
+        click.echo("  " + said.format(added=counts.added, already=counts.already))
     for n in res.notes:
-        click.echo(f"  note: {n}")
+        click.echo("  " + _("note: {note}").format(note=n))
 
 
 def from_options(fmt: str, source: str, pairs: dict[str, list[str]], *, dry_run: bool, as_json: bool) -> dict:

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from .. import timeutil
+from ..i18n import _, ngettext
 from ._base import CLIError, Context, emit_json, friendly_errors, pass_ctx
 
 
@@ -24,13 +25,17 @@ def backup(c: Context, dest: str | None) -> None:
     from ..appsupport import back_up
 
     done = back_up(c.existing_store, dest)  # read-only: a backup of a logbook on a full or read-only disk works
-    click.echo(f"backed up to {done.path}")
+    click.echo(_("backed up to {path}").format(path=done.path))
     if done.files:
-        click.echo(f"and {done.files} attachment file(s) to {done.path.with_name(done.path.stem + '-attachments')}")
+        # Translators: the English keeps one form for both; write each form properly
+        click.echo(ngettext("and {n} attachment file(s) to {folder}", "and {n} attachment file(s) to {folder}",
+                            done.files).format(n=done.files,
+                                               folder=done.path.with_name(done.path.stem + "-attachments")))
     if done.secret:
-        click.echo(f"and the device secret (your pseudonym in organizers' campaigns) to {done.secret}; keep it private")
+        click.echo(_("and the device secret (your pseudonym in organizers' campaigns) to {path}; keep it private")
+                   .format(path=done.secret))
     for p in done.problems:
-        click.echo(f"warning: {p}", err=True)
+        click.echo(_("warning: {problem}").format(problem=p), err=True)
 
 
 @click.command()
@@ -50,18 +55,23 @@ def restore(c: Context, backup_file: str, replace: bool) -> None:
 
     src = Path(backup_file)
     if src.resolve() == c.db_path.resolve():
-        raise CLIError(f"{src} is the logbook itself; name a backup file")
+        raise CLIError(_("{path} is the logbook itself; name a backup file").format(path=src))
     if c.db_path.exists():
         if not replace:
-            raise CLIError(f"there is already a logbook at {c.db_path}; add --replace to replace it "
-                           "(it is backed up first)")
+            raise CLIError(_("there is already a logbook at {path}; add --replace to replace it "
+                             "(it is backed up first)").format(path=c.db_path))
         safety = back_up(c.store).path
-        click.echo(f"the logbook as it was is kept in {safety}")
+        click.echo(_("the logbook as it was is kept in {path}").format(path=safety))
     c.store.restore_from(src)
     files = attachments.restore_files(src, c.store)
     secret = copy_secret(src, c.db_path)
-    click.echo(f"restored {c.db_path} from {src}" + (f", {files} attachment file(s)" if files else "")
-               + (", and the device secret" if secret else ""))
+    said = _("restored {path} from {backup}").format(path=c.db_path, backup=src)
+    if files:
+        # Translators: the English keeps one form for both; write each form properly
+        said += ", " + ngettext("{n} attachment file(s)", "{n} attachment file(s)", files).format(n=files)
+    if secret:
+        said += ", " + _("and the device secret")
+    click.echo(said)
 
 
 @click.command()
@@ -99,11 +109,17 @@ def verify(c: Context, as_json: bool, anchor_texts: tuple[str, ...] = (), anchor
                        "entries_after": later - kept["seq"]},
                    "limit": limit})
     elif result.ok:
-        click.echo(f"ok: {result.entries} journal entries, every record matches; head {result.head}")
-        click.echo(f"ok: {extra.summary()}, all match")
+        # Translators: the English keeps one form for both; write each form properly
+        click.echo(ngettext("ok: {n} journal entries, every record matches; head {head}",
+                            "ok: {n} journal entries, every record matches; head {head}", result.entries).format(
+            n=result.entries, head=result.head))
+        click.echo(_("ok: {summary}, all match").format(summary=extra.summary()))
         click.echo(limit)
     else:
-        click.echo(f"NOT OK: {len(result.problems)} problem(s); the first: {result.problems[0].message}", err=True)
+        # Translators: the English keeps one form for both; write each form properly
+        click.echo(ngettext("NOT OK: {n} problem(s); the first: {problem}", "NOT OK: {n} problem(s); the first: {problem}",
+                            len(result.problems)).format(n=len(result.problems), problem=result.problems[0].message),
+                   err=True)
         for p in result.problems[1:20]:
             click.echo(f"  {p.message}", err=True)
         click.echo(limit, err=True)

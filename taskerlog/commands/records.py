@@ -78,6 +78,16 @@ def project_add(c: Context, platform, name, pay_model, currency, advertised_rate
         platform=_q(p.platform), project=_q(p.project)))
 
 
+def _rate_now(r: dict) -> str:
+    """A project's rate in effect (a row of ``project list``): ``0.05/task``, ``20.00/hour (training only)``."""
+    if not r["current_rate"]:
+        return ""
+    rate = f"{render.amount(r['current_rate'])}/{render.unit_word(r['current_rate_unit'])}"
+    if not r["current_rate_applies_to"]:
+        return rate
+    return _("{rate} ({kinds} only)").format(rate=rate, kinds=_kinds(r["current_rate_applies_to"]))
+
+
 def _pay_model(model: str) -> str:
     return {"hourly": pgettext("pay model", "hourly"), "per_task": pgettext("pay model", "per task")}.get(model, model)
 
@@ -121,12 +131,8 @@ def project_list(c: Context, show_all, as_json):
         [_("platform"), _("project"), _("pay"), _("currency"), _("advertised"), _("rate now"), _("started"),
          _("ended")],
         [[r["platform"], r["project"], _pay_model(r["pay_model"]), r["currency"], render.amount(r["advertised_rate"]),
-          (f"{render.amount(r['current_rate'])}/{render.unit_word(r['current_rate_unit'])}"
-           + (" " + _("({kinds} only)").format(kinds=", ".join(render.kind_word(k) for k in r["current_rate_applies_to"]))
-              if r["current_rate_applies_to"] else "")
-           if r["current_rate"] else ""),
-          r["started_on"], (f"{r['ended_on']} ({_end_reason(r['end_reason'])})" if r["ended_on"] else "")]
-         for r in rows],
+          _rate_now(r), r["started_on"],
+          (f"{r['ended_on']} ({_end_reason(r['end_reason'])})" if r["ended_on"] else "")] for r in rows],
         empty=_("no projects yet; add one with: taskerlog project add PLATFORM PROJECT"),
     ))
 
@@ -531,8 +537,9 @@ def record_list(c: Context, table: str, as_json: bool) -> None:
     if as_json:
         emit_json(rows)
         return
-    fields = ["id", *records.SPECS[table].fields]
-    click.echo(render.table(fields, [[r[f] for f in fields] for r in rows], empty=f"no {table} yet"))
+    fields = ["id", *records.SPECS[table].fields]  # the bundle's column names: what record edit takes
+    click.echo(render.table(fields, [[r[f] for f in fields] for r in rows],
+                            empty=_("no {table} yet").format(table=table)))
 
 
 @record.command("edit")
@@ -551,14 +558,14 @@ def record_edit(c: Context, table: str, record_id: int, changes: tuple[str, ...]
     for item in changes:
         field, sep, value = item.partition("=")
         if not sep:
-            raise CLIError(f"'{item}' is not FIELD=VALUE; e.g. amount=125.00")
+            raise CLIError(_("'{item}' is not FIELD=VALUE; e.g. amount=125.00").format(item=item))
         parsed[field.strip()] = value
     after = records.edit(c.store, table, record_id, parsed, "manual")
     if as_json:
         emit_json({"id": record_id, **after})
     else:
-        click.echo(f"{records.SPECS[table].what} #{record_id} is now: "
-                   + ", ".join(f"{k}={v}" for k, v in after.items() if v) + " (the journal keeps the old values)")
+        click.echo(_("{what} #{id} is now: {fields} (the journal keeps the old values)").format(
+            what=_record_word(table), id=record_id, fields=", ".join(f"{k}={v}" for k, v in after.items() if v)))
 
 
 @record.command("delete")
@@ -572,12 +579,20 @@ def record_delete(c: Context, table: str, record_id: int, yes: bool) -> None:
 
     Example: taskerlog record delete expenses 4 --yes
     """
-    what = records.SPECS[table].what
+    what = dict(what=_record_word(table), id=record_id, table=table)
     shown = records.shown(c.store, table, record_id) if c.store.get(table, record_id) else None
     if shown is None:
-        raise CLIError(f"there is no {what} #{record_id}; see the numbers with: taskerlog record list {table}")
-    text = ", ".join(f"{k}={v}" for k, v in shown.items() if v)
+        raise CLIError(_("there is no {what} #{id}; see the numbers with: taskerlog record list {table}").format(**what))
+    what["fields"] = ", ".join(f"{k}={v}" for k, v in shown.items() if v)
     if not yes:
-        click.confirm(f"delete {what} #{record_id} ({text})?", abort=True)
+        click.confirm(_("delete {what} #{id} ({fields})?").format(**what), abort=True)
     records.delete(c.store, table, record_id, "manual")
-    click.echo(f"deleted {what} #{record_id} ({text}); the journal keeps its values")
+    click.echo(_("deleted {what} #{id} ({fields}); the journal keeps its values").format(**what))
+
+
+def _record_word(table: str) -> str:
+    """What one record of a table is called (``payout``, ``exchange rate``) in the language in use."""
+    return {"projects": pgettext("record", "project"), "rates": pgettext("record", "rate"),
+            "payouts": pgettext("record", "payout"), "expenses": pgettext("record", "expense"),
+            "eq": pgettext("record", "empty-queue period"), "fx": pgettext("record", "exchange rate"),
+            }.get(table, records.SPECS[table].what)
