@@ -112,7 +112,7 @@ def parse_instant(text: str, tz: str) -> int:
                             "09:00 (add +03:00 or Z for an explicit offset)", text=text)) from exc
     if len(s) <= 10:
         raise TimeError(say("time.no_time_of_day", "'{text}' is a date without a time of day; add one, e.g. "
-                            "{example}", text=text, example=f"{s}T09:00"))
+                            "{example}", text=text, example=s + "T09:00"))
     if not YEARS[0] <= value.year <= YEARS[1]:
         raise TimeError(_out_of_years(text))
     if value.tzinfo is None:

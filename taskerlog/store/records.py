@@ -20,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 from .. import money, timeutil
 from ..explain import error_words
-from ..i18n import _
+from ..i18n import N_, _
 from ..model import EQPeriod, Expense, FxRate, Payout, Project, Rate, parse_yes_no
 from ..problems import fix, say
 from .api import (
@@ -36,6 +36,7 @@ class Spec:
     fields: dict[str, tuple[str, str]]
     """bundle column → (table column, kind: text, money, date, instant, platform, project)."""
     what: str
+    """What one record is called (marked for translation: ``_(spec.what)`` where shown)."""
 
 
 SPECS: dict[str, Spec] = {
@@ -43,26 +44,26 @@ SPECS: dict[str, Spec] = {
         "platform": ("platform_id", "platform"), "project": ("name", "text"), "pay_model": ("pay_model", "text"),
         "currency": ("currency", "text"), "advertised_rate": ("advertised_rate_micros", "money"),
         "started_on": ("started_on", "date"), "ended_on": ("ended_on", "date"), "end_reason": ("end_reason", "text"),
-        "notes": ("notes", "text")}, "project"),
+        "notes": ("notes", "text")}, N_("project")),
     "rates": Spec(Rate, rate_values, {
         "platform": ("project_id", "platform"), "project": ("project_id", "project"),
         "effective_at": ("effective_at", "instant"), "rate": ("rate_micros", "money"), "unit": ("unit", "text"),
-        "currency": ("currency", "text"), "applies_to": ("applies_to", "text"), "note": ("note", "text")}, "rate"),
+        "currency": ("currency", "text"), "applies_to": ("applies_to", "text"), "note": ("note", "text")}, N_("rate")),
     "payouts": Spec(Payout, payout_values, {
         "platform": ("platform_id", "platform"), "paid_at": ("paid_at", "instant"),
         "amount": ("amount_micros", "money"), "currency": ("currency", "text"), "fee": ("fee_micros", "money"),
         "method": ("method", "text"), "received_amount": ("received_amount_micros", "money"),
         "received_currency": ("received_currency", "text"), "reference": ("reference", "text"),
-        "note": ("note", "text"), "for_earlier_work": ("for_earlier_work", "flag")}, "payout"),
+        "note": ("note", "text"), "for_earlier_work": ("for_earlier_work", "flag")}, N_("payout")),
     "expenses": Spec(Expense, expense_values, {
         "date": ("date", "date"), "category": ("category", "text"), "amount": ("amount_micros", "money"),
         "currency": ("currency", "text"), "platform": ("platform_id", "platform"), "note": ("note", "text")},
-        "expense"),
+        N_("expense")),
     "eq": Spec(EQPeriod, eq_values, {
         "platform": ("platform_id", "platform"), "start_date": ("start_date", "date"),
-        "end_date": ("end_date", "date"), "note": ("note", "text")}, "empty-queue period"),
+        "end_date": ("end_date", "date"), "note": ("note", "text")}, N_("empty-queue period")),
     "fx": Spec(FxRate, fx_values, {"date": ("date", "date"), "currency": ("currency", "text"),
-                                   "rate": ("rate", "text")}, "exchange rate"),
+                                   "rate": ("rate", "text")}, N_("exchange rate")),
 }
 TABLES = tuple(SPECS)
 
@@ -86,7 +87,7 @@ def _row(store: Store, table: str, row_id: int) -> dict[str, Any]:
     row = store.get(table, row_id)
     if row is None:
         raise RecordError(say("records.no_such", "there is no {what} #{id}; see the numbers with: {fix}",
-                              what=SPECS[table].what, id=row_id, fix=fix("list_records", table=table)))
+                              what=_(SPECS[table].what), id=row_id, fix=fix("list_records", table=table)))
     return row
 
 
