@@ -132,9 +132,12 @@ def parse_date(text: str) -> dt.date:
             raise ValueError(s)
         day = dt.date.fromisoformat(s)
     except ValueError as exc:
-        raise TimeError(say("time.not_date", "'{text}' is not a date; write it as YYYY-MM-DD, e.g. 2026-03-05",
-                            text=text)) from exc
+        raise TimeError(not_a_date(text)) from exc
     return check_year(day, text)
+
+
+def not_a_date(text) -> str:
+    return say("time.not_date", "'{text}' is not a date; write it as YYYY-MM-DD, e.g. 2026-03-05", text=text)
 
 
 def check_year(day: dt.date, text=None) -> dt.date:

@@ -161,7 +161,7 @@ def _parse(store: Store, table: str, name: str, text: str) -> Any:
         try:
             return dt.date.fromisoformat(text)
         except ValueError as exc:
-            raise RecordError(f"{name}: '{text}' is not a date; write it as YYYY-MM-DD, e.g. 2026-03-05") from exc
+            raise RecordError(f"{name}: {timeutil.not_a_date(text)}") from exc
     choices = _choices(SPECS[table].model, name)
     if choices and text.lower() in choices:  # as the bundle reads it: "Hour" is hour
         return text.lower()
@@ -192,10 +192,11 @@ def edit(store: Store, table: str, row_id: int, changes: dict[str, str], source:
     spec = _spec(table)
     unknown = [k for k in changes if k not in spec.fields]
     if unknown:
-        raise RecordError(f"a {spec.what} has no field {', '.join(unknown)}; its fields are: "
-                          + ", ".join(spec.fields))
+        raise RecordError(say("records.no_field", "a {what} has no field {names}; its fields are: {fields}",
+                              what=_(spec.what), names=", ".join(unknown), fields=", ".join(spec.fields)))
     if not changes:
-        raise RecordError(f"nothing to change; give FIELD=VALUE, e.g. {next(iter(spec.fields))}=...")
+        raise RecordError(say("records.nothing_to_change", "nothing to change; give FIELD=VALUE, e.g. {field}=...",
+                              field=next(iter(spec.fields))))
     old_row = _row(store, table, row_id)
     fields = current(store, table, row_id)
     new_fields = {k: _parse(store, table, k, v) for k, v in changes.items()}
@@ -227,11 +228,13 @@ def _ids(store: Store, table: str, record: BaseModel) -> tuple:
     if platform:
         pid = store.platform_id(platform, create=False)
         if pid is None:
-            raise RecordError(f"there is no platform '{platform}' in this logbook; check the spelling")
+            raise RecordError(say("records.no_platform", "there is no platform '{platform}' in this logbook; check "
+                                  "the spelling", platform=platform))
     if table == "rates":
         row = store.project_row(platform, record.project)
         if row is None:
-            raise RecordError(f"there is no project '{record.project}' on {platform}; check the spelling")
+            raise RecordError(say("records.no_project", "there is no project '{project}' on {platform}; check the "
+                                  "spelling", project=record.project, platform=platform))
         return (row["id"],)
     return (pid,)
 
@@ -257,5 +260,6 @@ def delete(store: Store, table: str, row_id: int, source: str) -> dict[str, str]
     try:
         store.delete(table, row_id, source)
     except StoreError as exc:
-        raise RecordError(f"{spec.what} #{row_id} is still used by other records; delete those first") from exc
+        raise RecordError(say("records.in_use", "{what} #{id} is still used by other records; delete those first",
+                              what=_(spec.what), id=row_id)) from exc
     return before
