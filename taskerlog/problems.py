@@ -25,7 +25,7 @@ import string
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from .i18n import _, ngettext
+from .i18n import _, ngettext, using
 
 
 @dataclass(frozen=True)
@@ -136,6 +136,15 @@ class Refused(ValueError):
     def __init__(self, *problems: Problem | Said):
         self.problems = tuple(p.problem if isinstance(p, Said) else p for p in problems)
         super().__init__("; ".join(str(p) for p in problems))
+
+
+def in_english(text: str) -> str:
+    """``text`` in English: a problem worded again in English (``--json`` output is a contract
+    and stays English, docs/languages.md); other text as it is."""
+    if isinstance(text, Said):
+        with using("en"):
+            return text.problem.words()
+    return text
 
 
 def problems_of(exc: BaseException) -> tuple[Problem, ...]:

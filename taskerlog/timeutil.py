@@ -112,7 +112,7 @@ def parse_instant(text: str, tz: str) -> int:
                             "09:00 (add +03:00 or Z for an explicit offset)", text=text)) from exc
     if len(s) <= 10:
         raise TimeError(say("time.no_time_of_day", "'{text}' is a date without a time of day; add one, e.g. "
-                            "{example}", text=text, example=f"{s}T09:00"))
+                            "{example}", text=text, example=s + "T09:00"))
     if not YEARS[0] <= value.year <= YEARS[1]:
         raise TimeError(_out_of_years(text))
     if value.tzinfo is None:
@@ -132,9 +132,12 @@ def parse_date(text: str) -> dt.date:
             raise ValueError(s)
         day = dt.date.fromisoformat(s)
     except ValueError as exc:
-        raise TimeError(say("time.not_date", "'{text}' is not a date; write it as YYYY-MM-DD, e.g. 2026-03-05",
-                            text=text)) from exc
+        raise TimeError(not_a_date(text)) from exc
     return check_year(day, text)
+
+
+def not_a_date(text) -> str:
+    return say("time.not_date", "'{text}' is not a date; write it as YYYY-MM-DD, e.g. 2026-03-05", text=text)
 
 
 def check_year(day: dt.date, text=None) -> dt.date:

@@ -29,6 +29,8 @@ from pydantic import ValidationError
 from .. import money
 from ..explain import error_words
 from ..frames import LogbookFrames
+from ..i18n import _
+from ..problems import say
 from ..model import (
     BILLABLE_KINDS, END_REASONS, KINDS, PAY_MODELS, RATE_UNITS, STATUSES, Logbook, applies_to_text,
     MAX_UNITS, fee_above_amount, home_rate_problem, parse_applies_to, too_many_units,
@@ -171,7 +173,8 @@ def _import_tables(store: Store, tables: dict[str, pd.DataFrame], *, source: str
     bad_header: set[str] = set()
     for name in list(tables):
         if name not in FILES:
-            problems.append(Problem(tables[name].attrs.get(FILE_ATTR, name), None, "", "is not a bundle file"))
+            problems.append(Problem(tables[name].attrs.get(FILE_ATTR, name), None, "",
+                                    say("bundle.not_a_file", "is not a bundle file")))
             del tables[name]
         elif found := _header_problems(name, tables[name]):
             problems.extend(found)
@@ -249,12 +252,14 @@ def _header_problems(name: str, df: pd.DataFrame) -> list[Problem]:
     spec = FILES[name]
     file = df.attrs.get(FILE_ATTR, spec.filename)
     cols = [c for c in df.columns if c != LINE]
-    out = [Problem(file, 1, c, f"unknown column '{c}'; the columns of {spec.filename} are: "
-                   + ", ".join(spec.columns) + " (rename or delete it)") for c in cols if c not in spec.columns]
-    out += [Problem(file, 1, c, f"missing column; add a '{c}' column to the header")
-            for c in spec.required if c not in cols]
+    out = [Problem(file, 1, c, say("bundle.unknown_column", "unknown column '{column}'; the columns of {file} are: "
+                                   "{columns} (rename or delete it)", column=c, file=spec.filename,
+                                   columns=", ".join(spec.columns))) for c in cols if c not in spec.columns]
+    out += [Problem(file, 1, c, say("bundle.missing_column", "missing column; add a '{column}' column to the header",
+                                    column=c)) for c in spec.required if c not in cols]
     if name == "work" and "end" not in cols and "duration_minutes" not in cols:
-        out.append(Problem(file, 1, "end", "missing column; add an 'end' or a 'duration_minutes' column"))
+        out.append(Problem(file, 1, "end", say("bundle.missing_end", "missing column; add an 'end' or a "
+                                               "'duration_minutes' column")))
     return out
 
 
@@ -267,8 +272,8 @@ def _logbook(store: Store, df: pd.DataFrame | None) -> tuple[Logbook, dict, list
     file = df.attrs.get(FILE_ATTR, "logbook.csv")
     ck = Checker(df, "logbook")
     if len(df) > 1:
-        return current, {}, [Problem(file, int(ck.lines[1]), "", "logbook.csv has one row of settings; "
-                                                                 "delete the extra rows")]
+        return current, {}, [Problem(file, int(ck.lines[1]), "", say(
+            "bundle.logbook_rows", "logbook.csv has one row of settings; delete the extra rows"))]
     line = int(ck.lines[0])
     given = {c: v for c in FILES["logbook"].columns if c in df.columns and (v := ck.cells(c)[0].as_py())}
     merged = current.model_dump()
@@ -299,12 +304,13 @@ def _logbook(store: Store, df: pd.DataFrame | None) -> tuple[Logbook, dict, list
 # -- per-file parsing (vectorised) ------------------------------------------------------
 def _projects(ck: Checker, tz: str, home: str) -> pd.DataFrame:
     started, ended = ck.date("started_on"), ck.date("ended_on")
-    ck.fail("ended_on", ck.before(ended, started), "is before started_on; fix one of the two dates")
+    ck.fail("ended_on", ck.before(ended, started), say("bundle.ended_before", "is before started_on; fix one of the "
+                                                        "two dates"))
     currency = ck.currency("currency")
     pay_model = ck.choice("pay_model", PAY_MODELS)
     return ck.frame({
-        "platform": ck.text("platform", required="the platform's name", max_len=MAX_NAME),
-        "project": ck.text("project", required="the project's name", max_len=MAX_NAME),
+        "platform": ck.text("platform", required=_("the platform's name"), max_len=MAX_NAME),
+        "project": ck.text("project", required=_("the project's name"), max_len=MAX_NAME),
         "pay_model": ck.or_default(pay_model, "hourly"),
         "currency": ck.or_default(currency, home),
         "advertised_rate_micros": ck.micros("advertised_rate"),
@@ -316,10 +322,10 @@ def _projects(ck: Checker, tz: str, home: str) -> pd.DataFrame:
 def _rates(ck: Checker, tz: str, home: str) -> pd.DataFrame:
     applies_to = ck.canonical("applies_to", lambda v: applies_to_text(parse_applies_to(v)))
     return ck.frame({
-        "platform": ck.text("platform", required="the platform's name"),
-        "project": ck.text("project", required="the project's name"),
-        "effective_at": ck.instant("effective_at", tz, required="the time the rate starts"),
-        "rate_micros": ck.micros("rate", required="the rate"),
+        "platform": ck.text("platform", required=_("the platform's name")),
+        "project": ck.text("project", required=_("the project's name")),
+        "effective_at": ck.instant("effective_at", tz, required=_("the time the rate starts")),
+        "rate_micros": ck.micros("rate", required=_("the rate")),
         "unit": ck.choice("unit", RATE_UNITS),
         "currency": ck.currency("currency"),
         "applies_to": applies_to,
@@ -327,21 +333,23 @@ def _rates(ck: Checker, tz: str, home: str) -> pd.DataFrame:
 
 
 def _work(ck: Checker, tz: str, home: str) -> pd.DataFrame:
-    kind = ck.choice("kind", KINDS, required="the kind of work (" + ", ".join(KINDS) + ")")
-    start = ck.instant("start", tz, required="the start time")
+    kind = ck.choice("kind", KINDS, required=_("the kind of work ({kinds})").format(kinds=", ".join(KINDS)))
+    start = ck.instant("start", tz, required=_("the start time"))
     end = ck.instant("end", tz)
     dur = ck.duration_seconds("duration_minutes")
     end_blank, dur_blank = ck.blank("end"), ck.blank("duration_minutes")
-    ck.fail("end", end_blank & dur_blank, "is blank; give the end time or the duration_minutes")
+    ck.fail("end", end_blank & dur_blank, say("bundle.no_end", "is blank; give the end time or the duration_minutes"))
     (s_ok, e_ok, d_ok), (s_v, e_v, d_v) = zip(*(_int_parts(x) for x in (start, end, dur)))
     by_dur, by_ok = s_v + d_v, s_ok & d_ok
     ck.fail("duration_minutes", ~end_blank & ~dur_blank & s_ok & e_ok & d_ok & (by_dur != e_v),
-            lambda v: f"'{v}' minutes does not match the start and end; give one of end or duration_minutes")
+            lambda v: say("bundle.duration_mismatch", "'{value}' minutes does not match the start and end; give one "
+                          "of end or duration_minutes", value=v))
     end_v, end_ok = np.where(e_ok, e_v, by_dur), e_ok | by_ok
     span, span_ok = end_v - s_v, end_ok & s_ok
-    ck.fail("end", span_ok & (span <= 0) & ~end_blank, "is not after the start; the end must be after the start")
-    ck.fail("end", span_ok & (span > MAX_ENTRY_SECONDS),
-            "makes an entry longer than 7 days, almost certainly a typo; split it or fix the dates")
+    ck.fail("end", span_ok & (span <= 0) & ~end_blank, say("bundle.end_not_after", "is not after the start; the end "
+                                                            "must be after the start"))
+    ck.fail("end", span_ok & (span > MAX_ENTRY_SECONDS), say(
+        "bundle.too_long_entry", "makes an entry longer than 7 days, almost certainly a typo; split it or fix the dates"))
     end = int_series(end_v, end_ok, end.index)
     pay = ck.micros("pay")
     units = ck.integer("units")
@@ -350,7 +358,7 @@ def _work(ck: Checker, tz: str, home: str) -> pd.DataFrame:
     billable = pc.is_in(pa.array(kind.array), value_set=pa.array(BILLABLE_KINDS, pa.large_string())).fill_null(False)
     default = pc.if_else(pa.array(billable.to_numpy(zero_copy_only=False) | pay.notna().to_numpy()), _PAID, _UNPAID)
     return ck.frame({
-        "platform": ck.text("platform", required="the platform's name"),
+        "platform": ck.text("platform", required=_("the platform's name")),
         "project": ck.text("project"),
         "kind": kind, "start": start, "end": end,
         "units": units, "pay_micros": pay,
@@ -365,19 +373,20 @@ def _int_parts(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _eq(ck: Checker, tz: str, home: str) -> pd.DataFrame:
-    start, end = ck.date("start_date", required="the first day"), ck.date("end_date")
-    ck.fail("end_date", ck.before(end, start), "is before start_date; fix one of the two dates")
-    return ck.frame({"platform": ck.text("platform", required="the platform's name"),
+    start, end = ck.date("start_date", required=_("the first day")), ck.date("end_date")
+    ck.fail("end_date", ck.before(end, start), say("bundle.eq_end_before", "is before start_date; fix one of the two "
+                                                    "dates"))
+    return ck.frame({"platform": ck.text("platform", required=_("the platform's name")),
                      "start_date": start, "end_date": end, "note": ck.text("note")})
 
 
 def _payouts(ck: Checker, tz: str, home: str) -> pd.DataFrame:
     fee = ck.micros("fee")
-    amount = ck.micros("amount", required="the amount paid (before fees)")
+    amount = ck.micros("amount", required=_("the amount paid (before fees)"))
     ck.fail("fee", ck.above(fee, amount), fee_above_amount())
     return ck.frame({
-        "platform": ck.text("platform", required="the platform's name"),
-        "paid_at": ck.instant("paid_at", tz, required="the time it was paid"),
+        "platform": ck.text("platform", required=_("the platform's name")),
+        "paid_at": ck.instant("paid_at", tz, required=_("the time it was paid")),
         "amount_micros": amount,
         "currency": ck.currency("currency", required=True),
         "fee_micros": ck.zero_if_blank(fee), "method": ck.text("method"),
@@ -389,9 +398,9 @@ def _payouts(ck: Checker, tz: str, home: str) -> pd.DataFrame:
 
 def _expenses(ck: Checker, tz: str, home: str) -> pd.DataFrame:
     return ck.frame({
-        "date": ck.date("date", required="the date"),
-        "category": ck.text("category", required="a category (internet, electricity, equipment ...)"),
-        "amount_micros": ck.micros("amount", required="the amount"),
+        "date": ck.date("date", required=_("the date")),
+        "category": ck.text("category", required=_("a category (internet, electricity, equipment ...)")),
+        "amount_micros": ck.micros("amount", required=_("the amount")),
         "currency": ck.currency("currency", required=True),
         "platform": ck.text("platform"), "note": ck.text("note")})
 
@@ -402,7 +411,7 @@ def _fx(ck: Checker, tz: str, home: str) -> pd.DataFrame:
     currency = ck.currency("currency", required=True)
     ck.fail_where("currency", [currency, rate], lambda cur, r: home_rate_problem(home, Decimal(r), home)
                   if cur == home and r else None)
-    return ck.frame({"date": ck.date("date", required="the date"), "currency": currency, "rate": rate})
+    return ck.frame({"date": ck.date("date", required=_("the date")), "currency": currency, "rate": rate})
 
 
 _PARSERS = {"projects": _projects, "rates": _rates, "work": _work, "eq": _eq, "payouts": _payouts,
@@ -465,8 +474,9 @@ def _unique_rows(name: str, df: pd.DataFrame, raw: pd.DataFrame) -> tuple[pd.Dat
             firsts[k] = int(lines[i])
         elif not exact[i]:
             problems.append(Problem(file, int(lines[i]), key[-1],
-                                    f"{' / '.join(str(x) for x in k)} is already on line {firsts[k]} "
-                                    "with other values; keep one of the two rows"))
+                                    say("bundle.duplicate", "{key} is already on line {first} with other values; "
+                                        "keep one of the two rows", key=" / ".join(str(x) for x in k),
+                                        first=firsts[k])))
     return df.loc[~exact].reset_index(drop=True), problems
 
 
@@ -496,8 +506,9 @@ def _resolve(parsed: dict[str, pd.DataFrame], frames: LogbookFrames | None, tabl
             for i in np.flatnonzero(bad):
                 pf, pj = df["platform"].iloc[i], df["project"].iloc[i]
                 problems.append(Problem(file, int(df[LINE].iloc[i]), "project",
-                                        f"there is no project '{pj}' on {pf}; add it to projects.csv "
-                                        "(or to the logbook) first, or check the spelling"))
+                                        say("bundle.no_project", "there is no project '{project}' on {platform}; "
+                                            "add it to projects.csv (or to the logbook) first, or check the spelling",
+                                            project=pj, platform=pf)))
         if name == "rates":
             info = [known.get((pf, pj), ("hourly", home)) for pf, pj in zip(df["platform"].tolist(), df["project"].tolist())]
             unit_default = pa.array(["task" if pm == "per_task" else "hour" for pm, _ in info], pa.large_string())

@@ -23,7 +23,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .. import money, timeutil
+from ..i18n import _
 from ..model import NO, YES, not_yes_no
+from ..problems import say
 from .problems import Problem
 from .spec import FILE_ATTR, LINE
 
@@ -153,7 +155,7 @@ def _only(a: pa.Array, rows: np.ndarray) -> pa.Array:
 def _whole(cell: str) -> int:
     """A count: digits (a ``+`` may lead), at most 15."""
     if not re.fullmatch(r"\+?[0-9]{1,15}", cell):
-        raise ValueError(f"'{cell}' is not a whole number of 0 or more")
+        raise ValueError(say("bundle.not_whole", "'{cell}' is not a whole number of 0 or more", cell=cell))
     return int(cell)
 
 
@@ -237,7 +239,7 @@ class Checker:
 
     def require(self, col: str, what: str) -> np.ndarray:
         b = self.blank(col)
-        self.fail(col, b, f"is blank; {what} is needed here")
+        self.fail(col, b, say("bundle.blank", "is blank; {what} is needed here", what=what))
         return b
 
     def _combined(self, col: str) -> pa.Array:
@@ -261,7 +263,7 @@ class Checker:
             self.require(col, required)
         if max_len:
             self.fail(col, _np(pc.greater(pc.utf8_length(self.cells(col)), max_len)),
-                      f"is longer than {max_len} characters; shorten it")
+                      say("bundle.too_long", "is longer than {n} characters; shorten it", n=max_len))
         return self.cell(col)
 
     def _coded(self, col: str, upper: bool, required: str | None, allowed: pa.Array) -> tuple[pd.Series, np.ndarray]:
@@ -274,7 +276,9 @@ class Checker:
 
     def choice(self, col: str, allowed: tuple[str, ...], *, required: str | None = None) -> pd.Series:
         s, bad = self._coded(col, False, required, pa.array(allowed, pa.large_string()))
-        self.fail(col, bad, lambda v: f"'{v}' is not one of: {', '.join(allowed)}")
+        choices = ", ".join(allowed)
+        self.fail(col, bad, lambda v: say("bundle.not_one_of", "'{value}' is not one of: {choices}", value=v,
+                                          choices=choices))
         return s
 
     def yes_no(self, col: str) -> pd.Series:
@@ -285,7 +289,8 @@ class Checker:
 
     def currency(self, col: str, *, required: bool = False) -> pd.Series:
         """ISO 4217 codes (any case) → upper case."""
-        s, bad = self._coded(col, True, "a currency code (USD, KES, PHP, ...)" if required else None, _known_codes())
+        s, bad = self._coded(col, True, _("a currency code (USD, KES, PHP, ...)") if required else None,
+                             _known_codes())
         self.fail(col, bad, lambda v: money.not_a_currency(v))
         return s
 
@@ -314,7 +319,8 @@ class Checker:
         too_long = ok & (micro_minutes // 1_000_000 > 10 * 24 * 60)  # (minutes × 60 × 10**6 may overflow)
         q = money.round_div(micro_minutes * 60, 1_000_000)
         zero = ok & (q <= 0) & ~too_long
-        self.fail(col, zero, lambda v: f"'{v}' minutes is no time at all; give a duration above 0")
+        self.fail(col, zero, lambda v: say("bundle.no_time", "'{value}' minutes is no time at all; give a duration "
+                                           "above 0", value=v))
         return int_series(q, ok & ~zero, self.df.index)
 
     def integer(self, col: str) -> pd.Series:

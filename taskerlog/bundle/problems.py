@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..problems import in_english, say
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -19,7 +21,8 @@ class Problem:
         return f"{where}: {self.column}: {self.message}" if self.column else f"{where}: {self.message}"
 
     def to_dict(self) -> dict:
-        return {"file": self.file, "line": self.line, "column": self.column, "message": self.message}
+        """As ``--json`` gives it: the message in English whatever the language (a contract)."""
+        return {"file": self.file, "line": self.line, "column": self.column, "message": in_english(self.message)}
 
 
 class ImportProblems(ValueError):
@@ -28,8 +31,12 @@ class ImportProblems(ValueError):
     def __init__(self, problems: list[Problem]):
         self.problems = list(problems)
         head = "; ".join(str(p) for p in self.problems[:3])
-        more = f" (and {len(self.problems) - 3} more)" if len(self.problems) > 3 else ""
-        super().__init__(f"nothing was imported: {len(self.problems)} problem(s): {head}{more}")
+        if len(self.problems) > 3:
+            super().__init__(say("bundle.refused_more", "nothing was imported: {n} problem(s): {problems} (and {more} "
+                                 "more)", n=len(self.problems), problems=head, more=len(self.problems) - 3))
+        else:
+            super().__init__(say("bundle.refused", "nothing was imported: {n} problem(s): {problems}",
+                                 n=len(self.problems), problems=head))
 
 
 def short(cell: str, most: int = 40) -> str:

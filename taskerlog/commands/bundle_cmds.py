@@ -84,8 +84,7 @@ def import_(c: Context, source: str, fmt: str, options: tuple[str, ...], dry_run
                             "nothing was imported: {n} problem(s) in {name}; fix them and run the import again",
                             len(exc.problems)).format(n=len(exc.problems), name=name), err=True)
         if as_json:
-            emit_json({"imported": False, "problems": [
-                {"file": p.file, "line": p.line, "column": p.column, "message": p.message} for p in exc.problems]})
+            emit_json({"imported": False, "problems": [p.to_dict() for p in exc.problems]})
         sys.exit(1)
     if as_json:
         emit_json({"imported": not dry_run, **report.to_dict()})

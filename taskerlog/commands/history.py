@@ -92,8 +92,7 @@ def import_history(c: Context, fmt: str, file: str, mapping, platform, day_first
                             "nothing was imported: {n} problem(s) in {name}; fix them (or add the option named) and run "
                             "the import again", len(problems)).format(n=len(problems), name=name), err=True)
         if as_json:
-            emit_json({"imported": False, "problems": [
-                {"file": p.file, "line": p.line, "column": p.column, "message": p.message} for p in problems]})
+            emit_json({"imported": False, "problems": [p.to_dict() for p in problems]})
         sys.exit(1)
     if not dry_run and fmt == "spreadsheet" and Path(c.db_path).exists():  # (no logbook: no file beside it)
         importers.save_mapping(mfile, res)

@@ -224,7 +224,7 @@ def _year(y: str | int) -> int:
     if isinstance(y, str) and len(y) == 2:
         return 2000 + yi
     if isinstance(y, str) and len(y) == 3:
-        raise CellError(f"the year '{y}' has three digits; check it (a typo?)")
+        raise CellError(say("cell.year_three_digits", "the year '{year}' has three digits; check it (a typo?)", year=y))
     return yi
 
 
@@ -237,7 +237,7 @@ def split_date(value: Any) -> DateText:
         return DateText(value.day, value.month, value.year, False, value)
     s = str(value).strip()
     if not s:
-        raise CellError("a date is needed here")
+        raise CellError(say("cell.date_needed", "a date is needed here"))
     m = _ISO_D.match(s) or _COMPACT_D.match(s)
     if m:
         return _fixed(int(m.group(1)), int(m.group(2)), int(m.group(3)), s)
@@ -245,9 +245,10 @@ def split_date(value: Any) -> DateText:
     if m:
         a, b, y = int(m.group(1)), int(m.group(2)), _year(m.group(3))
         if a > 12 and b > 12:
-            raise CellError(f"'{s}' is not a date: neither {a} nor {b} can be a month")
+            raise CellError(say("cell.no_month", "'{cell}' is not a date: neither {a} nor {b} can be a month", cell=s, a=a,
+                                b=b))
         if a == 0 or b == 0:
-            raise CellError(f"'{s}' is not a date")
+            raise CellError(say("cell.not_date", "'{cell}' is not a date", cell=s))
         return DateText(a, b, y, a <= 12 and b <= 12 and a != b)
     m = _TXT_D1.match(s)
     if m:
@@ -255,13 +256,14 @@ def split_date(value: Any) -> DateText:
     m = _TXT_D2.match(s)
     if m:
         return _fixed(int(m.group(3)), _month(m.group(1), s), int(m.group(2)), s)
-    raise CellError(f"'{s}' is not a date; write it as 2026-03-02, 02/03/2026 or 2 Mar 2026")
+    raise CellError(say("cell.not_date_write", "'{cell}' is not a date; write it as 2026-03-02, 02/03/2026 or 2 Mar 2026",
+                        cell=s))
 
 
 def _month(name: str, s: str) -> int:
     key = name.lower()[:4] if name.lower().startswith("sept") else name.lower()[:3]
     if key not in _MONTHS:
-        raise CellError(f"'{s}' is not a date: '{name}' is not a month")
+        raise CellError(say("cell.not_month", "'{cell}' is not a date: '{name}' is not a month", cell=s, name=name))
     return _MONTHS[key]
 
 
@@ -363,11 +365,13 @@ def resolve_date(c: DateText, day_first: bool | None, *, today: dt.date | None =
 
 def check_year(day: dt.date, today: dt.date | None) -> None:
     if day.year < EARLIEST_YEAR:
-        raise CellError(f"{day.isoformat()} is before {EARLIEST_YEAR}; check the year (a typo?)")
+        raise CellError(say("cell.too_early", "{day} is before {year}; check the year (a typo?)", day=day.isoformat(),
+                            year=EARLIEST_YEAR))
     if today is not None and day > today + dt.timedelta(days=1):
-        raise CellError(f"{day.isoformat()} is in the future; check the year (a typo?)")
+        raise CellError(say("cell.future", "{day} is in the future; check the year (a typo?)", day=day.isoformat()))
     if today is None and day.year > 2100:
-        raise CellError(f"{day.isoformat()} is too far in the future; check the year (a typo?)")
+        raise CellError(say("cell.far_future", "{day} is too far in the future; check the year (a typo?)",
+                            day=day.isoformat()))
 
 
 # ---------------------------------------------------------------------------------------
@@ -398,21 +402,23 @@ def _time_value(value: Any) -> tuple[dt.time, bool]:
     s = str(value).strip()
     m = _TIME.match(s)
     if not m or (m.group(4) is None and m.group(5) is not None):
-        raise CellError(f"'{s}' is not a time of day; write it as 09:00, 21:30 or 9:30 PM")
+        raise CellError(say("cell.not_time", "'{cell}' is not a time of day; write it as 09:00, 21:30 or 9:30 PM", cell=s))
     h, mi, se = int(m.group(1)), int(m.group(2) or 0), int(m.group(3) or 0)
     ampm = m.group(4)
     if m.group(2) is None and ampm is None:
-        raise CellError(f"'{s}' is not a time of day; write it as 09:00, 21:30 or 9:30 PM")
+        raise CellError(say("cell.not_time", "'{cell}' is not a time of day; write it as 09:00, 21:30 or 9:30 PM", cell=s))
     if mi > 59 or se > 59:
-        raise CellError(f"'{s}' is not a time of day (minutes or seconds above 59)")
+        raise CellError(say("cell.minutes_above_59", "'{cell}' is not a time of day (minutes or seconds above 59)",
+                            cell=s))
     if ampm:
         if h > 12:
-            raise CellError(f"'{s}' mixes a 24-hour time with AM/PM; write {h}:{mi:02d} or {h - 12}:{mi:02d} PM")
+            raise CellError(say("cell.ampm_24", "'{cell}' mixes a 24-hour time with AM/PM; write {hhmm} or {pm} PM", cell=s,
+                                hhmm=f"{h}:{mi:02d}", pm=f"{h - 12}:{mi:02d}"))
         if h == 0:
-            raise CellError(f"'{s}' is not a time: with AM/PM, hours go from 1 to 12")
+            raise CellError(say("cell.ampm_zero", "'{cell}' is not a time: with AM/PM, hours go from 1 to 12", cell=s))
         h = h % 12 + (12 if ampm.lower() == "p" else 0)
     elif h > 23:
-        raise CellError(f"'{s}' is not a time of day (hour above 23)")
+        raise CellError(say("cell.hour_above_23", "'{cell}' is not a time of day (hour above 23)", cell=s))
     return dt.time(h, mi, se), bool(ampm)
 
 
@@ -482,12 +488,12 @@ def parse_duration(value: Any, unit: str | None) -> int:
         value = str(value)
     s = str(value).strip()
     if not s:
-        raise CellError("a duration is needed here")
+        raise CellError(say("cell.duration_needed", "a duration is needed here"))
     m = _DUR_HMS.match(s)
     if m:
         mins, secs = int(m.group(2)), int(m.group(3) or 0)
         if mins > 59 or secs > 59:
-            raise CellError(f"'{s}' is not a duration in h:mm")
+            raise CellError(say("cell.not_hmm", "'{cell}' is not a duration in h:mm", cell=s))
         return int(m.group(1)) * 3600 + mins * 60 + secs
     if _PLAIN_NUM.match(s):
         if unit not in ("minutes", "hours"):
@@ -500,7 +506,7 @@ def parse_duration(value: Any, unit: str | None) -> int:
         h = Decimal((m.group(1) or "0").replace(",", "."))
         mi = Decimal((m.group(2) or "0").replace(",", "."))
         return int(h * 3600 + mi * 60 + int(m.group(3) or 0))
-    raise CellError(f"'{s}' is not a duration; write it as 1:30, 90m or 1.5h")
+    raise CellError(say("cell.not_duration", "'{cell}' is not a duration; write it as 1:30, 90m or 1.5h", cell=s))
 
 
 # ---------------------------------------------------------------------------------------
@@ -548,7 +554,7 @@ def _split_amount(value: Any) -> AmountText | None:
         code = _SYMBOLS.get(tok, tok if re.fullmatch(r"[A-Z]{3}", tok) else None)
         if code:
             if currency and currency != code:
-                raise CellError(f"'{s}' names two currencies")
+                raise CellError(say("cell.two_currencies", "'{cell}' names two currencies", cell=s))
             currency = code
     body = _SYM_RE.sub("", s).strip()
     negative = False
@@ -561,10 +567,11 @@ def _split_amount(value: Any) -> AmountText | None:
     if body.startswith("+"):
         body = body[1:].strip()
     if (" " in body or "'" in body) and not re.fullmatch(r"\d{1,3}(?:[ ']\d{3})+(?:[.,]\d+)?", body):
-        raise CellError(f"'{s}' is not an amount: its digits are grouped oddly; write it like 1 234,50 or 1234.50")
+        raise CellError(say("cell.odd_groups_space", "'{cell}' is not an amount: its digits are grouped oddly; write it "
+                            "like 1 234,50 or 1234.50", cell=s))
     body = body.replace(" ", "").replace("'", "")
     if not re.fullmatch(r"\d[\d.,]*|[.,]\d+", body):
-        raise CellError(f"'{s}' is not an amount; write it like 12.50, $12.50 or 12,50 €")
+        raise CellError(say("cell.not_amount", "'{cell}' is not an amount; write it like 12.50, $12.50 or 12,50 €", cell=s))
     dots, commas = body.count("."), body.count(",")
     _check_groups(body, s)
     if dots and commas:
@@ -595,7 +602,8 @@ def _check_groups(body: str, shown: str) -> None:
     last = seps[-1]
     if len(set(seps)) == 2:  # both: the last one is the decimal point, the other groups
         if seps.count(last) > 1:
-            raise CellError(f"'{shown}' is not an amount: its separators are mixed up; write it like 1,234.50")
+            raise CellError(say("cell.mixed_separators", "'{cell}' is not an amount: its separators are mixed up; write it "
+                                "like 1,234.50", cell=shown))
         whole = body[:body.rfind(last)]
         group = "," if last == "." else "."
     else:  # one kind, several times: they group the digits (1.250.000 or 1,250,000)
@@ -605,8 +613,8 @@ def _check_groups(body: str, shown: str) -> None:
     indian = len(parts) > 2 and 1 <= len(parts[0]) <= 2 and all(len(x) == 2 for x in parts[1:-1]) \
         and len(parts[-1]) == 3
     if not (western or indian):
-        raise CellError(f"'{shown}' is not an amount: its digits are grouped oddly; write it like 1,234.50 or "
-                        "1.234,50 (or without a thousands separator)")
+        raise CellError(say("cell.odd_groups", "'{cell}' is not an amount: its digits are grouped oddly; write it like "
+                            "1,234.50 or 1.234,50 (or without a thousands separator)", cell=shown))
 
 
 def decide_decimal_comma(cells: Iterable[tuple[int, AmountText]], option: bool | None,
@@ -648,13 +656,13 @@ def resolve_amount(c: AmountText, decimal_comma: bool | None, *, allow_negative:
     try:
         value = Decimal(body)
     except InvalidOperation as exc:
-        raise CellError(f"'{c.digits}' is not an amount") from exc
+        raise CellError(say("cell.not_a_number", "'{cell}' is not an amount", cell=c.digits)) from exc
     if c.negative:
         value = -value
     if value < 0 and not allow_negative:
-        raise CellError(f"'-{c.digits}' is negative; pay must be 0 or more")
+        raise CellError(say("cell.negative", "'{cell}' is negative; pay must be 0 or more", cell="-" + c.digits))
     if value.as_tuple().exponent < -6:  # type: ignore[operator]
-        raise CellError(f"'{c.digits}' has more than 6 decimal places")
+        raise CellError(say("cell.too_precise", "'{cell}' has more than 6 decimal places", cell=c.digits))
     return value
 
 

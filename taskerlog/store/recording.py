@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from .. import money
+from ..problems import say
 from ..vocab import applies_to_text
 from .connection import StoreError
 
@@ -100,14 +101,15 @@ class Recording:
         if not create:
             return None
         if not name:
-            raise StoreError("a platform name is needed")
+            raise StoreError(say("store.platform_needed", "a platform name is needed"))
         return self.insert("platforms", {"name": name}, source)
 
     # -- records in ------------------------------------------------------------------
     def add_project(self, p: Project, source: str = "manual") -> int:
         with self.transaction():
             if self.project_row(p.platform, p.project):
-                raise StoreError(f"{p.platform} already has a project called '{p.project}'")
+                raise StoreError(say("store.project_exists", "{platform} already has a project called '{project}'",
+                                     platform=p.platform, project=p.project))
             return self.insert("projects", project_values(p, self.platform_id(p.platform, source=source)), source)
 
     def add_rate(self, r: Rate, source: str = "manual") -> int:
@@ -167,18 +169,18 @@ class Recording:
         with self.transaction():
             clocks = self.running_clocks()
             if not clocks:
-                raise StoreError("no clock is running")
+                raise StoreError(say("clock.none", "no clock is running"))
             if clock_id is None:
                 if len(clocks) > 1:
-                    raise StoreError("several clocks are running; say which one to stop")
+                    raise StoreError(say("clock.several", "several clocks are running; say which one to stop"))
                 clock = clocks[0]
             else:
                 matches = [c for c in clocks if c["id"] == clock_id]
                 if not matches:
-                    raise StoreError(f"clock #{clock_id} is not running")
+                    raise StoreError(say("clock.not_running", "clock #{id} is not running", id=clock_id))
                 clock = matches[0]
             if at <= clock["started_at"]:
-                raise StoreError("the clock would stop before it started")
+                raise StoreError(say("clock.stop_before_start", "the clock would stop before it started"))
             from ..model import WorkEntry
 
             entry = WorkEntry(platform=clock["platform"], project=clock["project"], kind=clock["kind"],

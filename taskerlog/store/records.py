@@ -20,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 from .. import money, timeutil
 from ..explain import error_words
-from ..i18n import _
+from ..i18n import N_, _
 from ..model import EQPeriod, Expense, FxRate, Payout, Project, Rate, parse_yes_no
 from ..problems import fix, say
 from .api import (
@@ -36,6 +36,7 @@ class Spec:
     fields: dict[str, tuple[str, str]]
     """bundle column → (table column, kind: text, money, date, instant, platform, project)."""
     what: str
+    """What one record is called (marked for translation: ``_(spec.what)`` where shown)."""
 
 
 SPECS: dict[str, Spec] = {
@@ -43,26 +44,26 @@ SPECS: dict[str, Spec] = {
         "platform": ("platform_id", "platform"), "project": ("name", "text"), "pay_model": ("pay_model", "text"),
         "currency": ("currency", "text"), "advertised_rate": ("advertised_rate_micros", "money"),
         "started_on": ("started_on", "date"), "ended_on": ("ended_on", "date"), "end_reason": ("end_reason", "text"),
-        "notes": ("notes", "text")}, "project"),
+        "notes": ("notes", "text")}, N_("project")),
     "rates": Spec(Rate, rate_values, {
         "platform": ("project_id", "platform"), "project": ("project_id", "project"),
         "effective_at": ("effective_at", "instant"), "rate": ("rate_micros", "money"), "unit": ("unit", "text"),
-        "currency": ("currency", "text"), "applies_to": ("applies_to", "text"), "note": ("note", "text")}, "rate"),
+        "currency": ("currency", "text"), "applies_to": ("applies_to", "text"), "note": ("note", "text")}, N_("rate")),
     "payouts": Spec(Payout, payout_values, {
         "platform": ("platform_id", "platform"), "paid_at": ("paid_at", "instant"),
         "amount": ("amount_micros", "money"), "currency": ("currency", "text"), "fee": ("fee_micros", "money"),
         "method": ("method", "text"), "received_amount": ("received_amount_micros", "money"),
         "received_currency": ("received_currency", "text"), "reference": ("reference", "text"),
-        "note": ("note", "text"), "for_earlier_work": ("for_earlier_work", "flag")}, "payout"),
+        "note": ("note", "text"), "for_earlier_work": ("for_earlier_work", "flag")}, N_("payout")),
     "expenses": Spec(Expense, expense_values, {
         "date": ("date", "date"), "category": ("category", "text"), "amount": ("amount_micros", "money"),
         "currency": ("currency", "text"), "platform": ("platform_id", "platform"), "note": ("note", "text")},
-        "expense"),
+        N_("expense")),
     "eq": Spec(EQPeriod, eq_values, {
         "platform": ("platform_id", "platform"), "start_date": ("start_date", "date"),
-        "end_date": ("end_date", "date"), "note": ("note", "text")}, "empty-queue period"),
+        "end_date": ("end_date", "date"), "note": ("note", "text")}, N_("empty-queue period")),
     "fx": Spec(FxRate, fx_values, {"date": ("date", "date"), "currency": ("currency", "text"),
-                                   "rate": ("rate", "text")}, "exchange rate"),
+                                   "rate": ("rate", "text")}, N_("exchange rate")),
 }
 TABLES = tuple(SPECS)
 
@@ -86,7 +87,7 @@ def _row(store: Store, table: str, row_id: int) -> dict[str, Any]:
     row = store.get(table, row_id)
     if row is None:
         raise RecordError(say("records.no_such", "there is no {what} #{id}; see the numbers with: {fix}",
-                              what=SPECS[table].what, id=row_id, fix=fix("list_records", table=table)))
+                              what=_(SPECS[table].what), id=row_id, fix=fix("list_records", table=table)))
     return row
 
 
@@ -160,7 +161,7 @@ def _parse(store: Store, table: str, name: str, text: str) -> Any:
         try:
             return dt.date.fromisoformat(text)
         except ValueError as exc:
-            raise RecordError(f"{name}: '{text}' is not a date; write it as YYYY-MM-DD, e.g. 2026-03-05") from exc
+            raise RecordError(f"{name}: {timeutil.not_a_date(text)}") from exc
     choices = _choices(SPECS[table].model, name)
     if choices and text.lower() in choices:  # as the bundle reads it: "Hour" is hour
         return text.lower()
@@ -191,10 +192,11 @@ def edit(store: Store, table: str, row_id: int, changes: dict[str, str], source:
     spec = _spec(table)
     unknown = [k for k in changes if k not in spec.fields]
     if unknown:
-        raise RecordError(f"a {spec.what} has no field {', '.join(unknown)}; its fields are: "
-                          + ", ".join(spec.fields))
+        raise RecordError(say("records.no_field", "a {what} has no field {names}; its fields are: {fields}",
+                              what=_(spec.what), names=", ".join(unknown), fields=", ".join(spec.fields)))
     if not changes:
-        raise RecordError(f"nothing to change; give FIELD=VALUE, e.g. {next(iter(spec.fields))}=...")
+        raise RecordError(say("records.nothing_to_change", "nothing to change; give FIELD=VALUE, e.g. {field}=...",
+                              field=next(iter(spec.fields))))
     old_row = _row(store, table, row_id)
     fields = current(store, table, row_id)
     new_fields = {k: _parse(store, table, k, v) for k, v in changes.items()}
@@ -226,11 +228,13 @@ def _ids(store: Store, table: str, record: BaseModel) -> tuple:
     if platform:
         pid = store.platform_id(platform, create=False)
         if pid is None:
-            raise RecordError(f"there is no platform '{platform}' in this logbook; check the spelling")
+            raise RecordError(say("records.no_platform", "there is no platform '{platform}' in this logbook; check "
+                                  "the spelling", platform=platform))
     if table == "rates":
         row = store.project_row(platform, record.project)
         if row is None:
-            raise RecordError(f"there is no project '{record.project}' on {platform}; check the spelling")
+            raise RecordError(say("records.no_project", "there is no project '{project}' on {platform}; check the "
+                                  "spelling", project=record.project, platform=platform))
         return (row["id"],)
     return (pid,)
 
@@ -256,5 +260,6 @@ def delete(store: Store, table: str, row_id: int, source: str) -> dict[str, str]
     try:
         store.delete(table, row_id, source)
     except StoreError as exc:
-        raise RecordError(f"{spec.what} #{row_id} is still used by other records; delete those first") from exc
+        raise RecordError(say("records.in_use", "{what} #{id} is still used by other records; delete those first",
+                              what=_(spec.what), id=row_id)) from exc
     return before
