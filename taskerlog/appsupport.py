@@ -20,8 +20,9 @@ from typing import Any, Iterable
 
 import pandas as pd
 
-from . import money, render, timeutil
+from . import money, render, timeutil, vocab
 from .frames import LogbookFrames
+from .i18n import N_, _
 from .usecases import not_after_now
 from .store import SAMPLE_MARK, default_db_path
 from .store.activity import active_seconds
@@ -29,7 +30,13 @@ from .store.activity import active_seconds
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_DIR = REPO_ROOT / "sample_data"
 
-PERIODS = ("This week", "Last week", "This month", "Last month", "All time", "Custom")
+PERIODS = (N_("This week"), N_("Last week"), N_("This month"), N_("Last month"), N_("All time"), N_("Custom"))
+"""The Dashboard's periods (the values stay English; :func:`period_label` shows one)."""
+
+
+def period_label(period: str) -> str:
+    """One of :data:`PERIODS` in the language in use."""
+    return _(period)
 
 #: form-level limit on what an uploaded zip may unpack to (a bundle is a few MB of CSV)
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
@@ -439,7 +446,8 @@ def rate_history(rates: pd.DataFrame, tz: str, platform: str | None = None,
                                       "currency", "change", "change_pct"])
     combos = set(zip(out["currency"], out["unit"]))
     if len(combos) > 1:  # one axis cannot name them all: each series does
-        out["series"] = [f"{s} ({c} per {u})" for s, c, u in zip(out["series"], out["currency"], out["unit"])]
+        out["series"] = [_("{series} ({currency} per {unit})").format(series=s, currency=c, unit=vocab.shown(u))
+                         for s, c, u in zip(out["series"], out["currency"], out["unit"])]
     return out
 
 
@@ -447,8 +455,8 @@ def rate_axis_title(history: pd.DataFrame) -> str:
     """The rate chart's axis: its currency and unit ("USD per hour"), or where to find them."""
     combos = sorted(set(zip(history["currency"], history["unit"])))
     if len(combos) == 1:
-        return f"rate ({combos[0][0]} per {combos[0][1]})"
-    return "rate (currency and unit beside each project)"
+        return _("rate ({currency} per {unit})").format(currency=combos[0][0], unit=vocab.shown(combos[0][1]))
+    return _("rate (currency and unit beside each project)")
 
 
 def extend_steps(history: pd.DataFrame, until: dt.datetime, projects: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -479,28 +487,29 @@ def project_table(by_project: pd.DataFrame) -> pd.DataFrame:
     """metrics' ``by_project`` rows for reading, the key columns first (a phone shows three or
     four before it scrolls sideways): project, effective wage, hours worked, earned, then the
     rest, the platform last but one. Hours as h:mm, shares in %, money to cents."""
-    proj = [p if isinstance(p, str) and p else "(no project)" for p in by_project["project"]]
-    cols: dict[str, list] = {"project": proj}
+    proj = [p if isinstance(p, str) and p else _("(no project)") for p in by_project["project"]]
+    cols: dict[str, list] = {_("project"): proj}
 
     def amounts(col: str) -> list:
-        return ["—" if missing(v) else money.format_amount(Decimal(str(v)), 2) for v in by_project[col]]
+        return ["—" if missing(v) else fmt_amount(v) for v in by_project[col]]
 
     def hours(col: str) -> list:
         return [None if missing(v) else fmt_hours(float(v)) for v in by_project[col]]
 
-    for col, label, fmt in (("effective_hourly_wage", "effective wage/h", amounts), ("hours_worked", "hours worked", hours),
-                            ("earned", "earned", amounts), ("paid_hourly_rate", "paid rate/h", amounts),
-                            ("hours_paid", "hours paid", hours)):
+    for col, label, fmt in (("effective_hourly_wage", N_("effective wage/h"), amounts),
+                            ("hours_worked", N_("hours worked"), hours), ("earned", N_("earned"), amounts),
+                            ("paid_hourly_rate", N_("paid rate/h"), amounts), ("hours_paid", N_("hours paid"), hours)):
         if col in by_project:
-            cols[label] = fmt(col)
+            cols[_(label)] = fmt(col)
     if "unpaid_share" in by_project:
-        cols["unpaid %"] = [None if missing(v) else round(as_share(float(v)) * 100, 1) for v in by_project["unpaid_share"]]
-    cols["platform"] = list(by_project["platform"])
-    for col, label in (("advertised_rate", "advertised/h"), ("advertised_gap", "advertised gap")):
+        cols[_("unpaid %")] = [None if missing(v) else round(as_share(float(v)) * 100, 1)
+                               for v in by_project["unpaid_share"]]
+    cols[_("platform")] = list(by_project["platform"])
+    for col, label in (("advertised_rate", N_("advertised/h")), ("advertised_gap", N_("advertised gap"))):
         if col in by_project:
-            cols[label] = amounts(col)
+            cols[_(label)] = amounts(col)
     if "rate_cuts" in by_project:
-        cols["rate cuts"] = list(by_project["rate_cuts"])
+        cols[_("rate cuts")] = list(by_project["rate_cuts"])
     return pd.DataFrame(cols)
 
 

@@ -17,6 +17,7 @@ from taskerlog import i18n
 
 WORD = re.compile(r"[A-Za-z][A-Za-z']{2,}")
 ALWAYS = {"taskerlog"}
+PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 
 
 def words(text: str) -> set[str]:
@@ -37,7 +38,7 @@ def catalogue_words(language: str) -> frozenset[str]:
     for message in catalog:
         strings = message.string if isinstance(message.string, (list, tuple)) else [message.string]
         for s in strings:
-            out |= words(s or "")
+            out |= words(PLACEHOLDER.sub("", s or ""))  # {week} is a name in the code, not a word
     return frozenset(out)
 
 
