@@ -58,7 +58,8 @@ except metrics.MetricsError as exc:
     st.stop()
 
 span = _("all time") if date_from is None else f"{date_from} – {date_to}"
-st.caption(appsupport.literal(f"{span} · {platform or _('all platforms')}{' · ' + project if project else ''} · "
+which = platform or _("all platforms")
+st.caption(appsupport.literal(f"{span} · {which}{' · ' + project if project else ''} · "
                               + _("figures in {currency}, days in {zone}").format(currency=home, zone=tz)))
 
 # -- headline ------------------------------------------------------------------------------

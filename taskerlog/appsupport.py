@@ -435,7 +435,8 @@ def rate_history(rates: pd.DataFrame, tz: str, platform: str | None = None,
     for drawing (``rate_text`` keeps the exact figure), ``change_pct`` to 3 places."""
     from .usecases import rate_history as history
 
-    rows = [{"series": f"{x['platform']}{SEP}{x['project']}" + (f" [{x['applies_to']}]" if x["applies_to"] else ""),
+    rows = [{"series": f"{x['platform']}{SEP}{x['project']}" + (
+                 f" [{';'.join(vocab.shown(k) for k in x['applies_to'].split(';'))}]" if x["applies_to"] else ""),
              "platform": x["platform"], "project": x["project"],
              "when": timeutil.to_local(x["effective_at"], tz).replace(tzinfo=None),
              "rate": float(x["rate"]), "rate_text": money.format_amount(x["rate"]),
