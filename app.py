@@ -14,6 +14,7 @@ import streamlit as st
 
 from app_pages import _charts, _clock, _gate, _narrow, _shared
 from taskerlog import appsupport, i18n, problems
+from taskerlog.i18n import _
 
 problems.speak(appsupport.FIXES)  # the lower layers' problems name the page or field to use
 appsupport.keep_streamlit_offline()  # (taskerlog app did it before the server started; a bare streamlit run needs it)
@@ -49,8 +50,9 @@ try:
     clocks = store.running_clocks()
     settings = store.settings()
 except Exception as exc:  # a broken or foreign file: say so, never a traceback
-    st.error(appsupport.literal(f"Cannot open the logbook {_shared.db_path()}: {exc}. "
-                                "Point TASKERLOG_DB at another file, or restore a backup."))
+    st.error(appsupport.literal(_("Cannot open the logbook {path}: {problem}. "
+                                  "Point TASKERLOG_DB at another file, or restore a backup.").format(
+        path=_shared.db_path(), problem=exc)))
     st.stop()
 i18n.set_language(settings.language)  # this session speaks the logbook's language (docs/languages.md)
 
@@ -70,8 +72,8 @@ def page(file: str, title: str, icon: str):
     return st.Page(str(HERE / "app_pages" / file), title=title, icon=icon, url_path=Path(file).stem)
 
 
-welcome = page("welcome.py", "Welcome", ":material/waving_hand:")
-log = page("log.py", "Log", ":material/timer:")
+welcome = page("welcome.py", _("Welcome"), ":material/waving_hand:")
+log = page("log.py", _("Log"), ":material/timer:")
 
 
 def home() -> None:
@@ -81,16 +83,16 @@ def home() -> None:
 
 sections = {
     "": [st.Page(home, title="taskerlog", default=True, visibility="hidden")],
-    "Daily": ([welcome] if empty or want_sample else []) + [
+    _("Daily"): ([welcome] if empty or want_sample else []) + [
         log,
-        page("timesheet.py", "Timesheet", ":material/calendar_view_week:"),
-        page("dashboard.py", "Dashboard", ":material/monitoring:"),
-        page("entries.py", "Entries", ":material/edit_note:"),
+        page("timesheet.py", _("Timesheet"), ":material/calendar_view_week:"),
+        page("dashboard.py", _("Dashboard"), ":material/monitoring:"),
+        page("entries.py", _("Entries"), ":material/edit_note:"),
     ],
-    "Records": [
-        page("projects.py", "Projects & rates", ":material/folder_open:"),
-        page("money_page.py", "Money", ":material/payments:"),
-        page("fix_records.py", "Fix records", ":material/build:"),
+    _("Records"): [
+        page("projects.py", _("Projects & rates"), ":material/folder_open:"),
+        page("money_page.py", _("Money"), ":material/payments:"),
+        page("fix_records.py", _("Fix records"), ":material/build:"),
     ],
 }
 
@@ -100,14 +102,14 @@ def optional(file: str, title: str, icon: str) -> list:
     return [page(file, title, icon)] if (HERE / "app_pages" / file).exists() else []
 
 
-reports = (optional("evidence.py", "Evidence report", ":material/gavel:")
-           + optional("organize.py", "Pool with others", ":material/groups:"))
+reports = (optional("evidence.py", _("Evidence report"), ":material/gavel:")
+           + optional("organize.py", _("Pool with others"), ":material/groups:"))
 if reports:
-    sections["Reports"] = reports
-sections["Logbook"] = [
-    *optional("history.py", "Bring in your history", ":material/history:"),
-    page("import_export.py", "Import / export", ":material/swap_vert:"),
-    page("settings.py", "Settings", ":material/settings:"),
+    sections[_("Reports")] = reports
+sections[_("Logbook")] = [
+    *optional("history.py", _("Bring in your history"), ":material/history:"),
+    page("import_export.py", _("Import / export"), ":material/swap_vert:"),
+    page("settings.py", _("Settings"), ":material/settings:"),
 ]
 nav = st.navigation(sections)
 
@@ -119,30 +121,30 @@ def back_to_mine() -> None:
 
 if want_sample:  # above every page, so a phone (sidebar folded away) sees it too
     c1, c2 = st.columns([4, 1], vertical_alignment="center")
-    c1.warning(f"**SAMPLE logbook** ({appsupport.literal(sample_label)}) — a made-up person's data in its own file. "
-               "Nothing you do here touches your own logbook.")
-    c2.button("← My logbook", key="banner_back_to_mine", on_click=back_to_mine, width="stretch")
+    c1.warning(_("**SAMPLE logbook** ({name}) — a made-up person's data in its own file. "
+                 "Nothing you do here touches your own logbook.").format(name=appsupport.literal(sample_label)))
+    c2.button(_("← My logbook"), key="banner_back_to_mine", on_click=back_to_mine, width="stretch")
 
 with st.sidebar:
     if want_sample:
-        st.warning("**SAMPLE logbook** — a made-up person's data, kept in its own file. "
-                   "Nothing you do here touches your own logbook.")
-        st.button("← Back to my logbook", key="sidebar_back_to_mine", on_click=back_to_mine, width="stretch")
+        st.warning(_("**SAMPLE logbook** — a made-up person's data, kept in its own file. "
+                     "Nothing you do here touches your own logbook."))
+        st.button(_("← Back to my logbook"), key="sidebar_back_to_mine", on_click=back_to_mine, width="stretch")
     else:
-        st.markdown("**My logbook**")
+        st.markdown(_("**My logbook**"))
     # the file's name only: the full path (a user name, folders) ends up in every screenshot shared
     st.caption(appsupport.literal(f"{_shared.db_path().name} · {settings.home_currency} · {settings.timezone}"),
-               help=appsupport.literal(f"The logbook file: {_shared.db_path()} (also on Settings)"))
+               help=appsupport.literal(_("The logbook file: {path} (also on Settings)").format(path=_shared.db_path())))
     if clocks:
         for c in clocks:
             _clock.sidebar([c], _shared.now())
             asking = _clock.asking(store, c)  # a forgotten clock is stopped from its "Still working?" box
-            if st.button("Stop", key=f"sidebar_stop_{c['id']}", width="stretch", disabled=asking,
-                         help="Still working? Answer at the top of the page" if asking else None):
+            if st.button(_("Stop"), key=f"sidebar_stop_{c['id']}", width="stretch", disabled=asking,
+                         help=_("Still working? Answer at the top of the page") if asking else None):
                 _shared.write(lambda cid=c["id"]: store.clock_stop(clock_id=cid, source=_shared.SOURCE),
-                              lambda wid: _clock.saved_message(store, wid, "Clock stopped"))
+                              lambda wid: _clock.saved_message(store, wid, _("Clock stopped")))
     else:
-        st.caption("No clock running.")
+        st.caption(_("No clock running."))
 
 _narrow.css()  # headline figures two to a row at 390 px
 _clock.top_bar(store, clocks, settings.timezone, ticking=nav.url_path != "log")  # every page, the phone's too: ticking, "Still working?"

@@ -15,7 +15,8 @@ import html
 import streamlit as st
 
 from app_pages import _shared
-from taskerlog import appsupport, everyday, timeutil
+from taskerlog import appsupport, everyday, i18n, timeutil, vocab
+from taskerlog.i18n import _
 from taskerlog.model import STATUSES
 
 _TICK = """
@@ -60,7 +61,12 @@ _STYLE = """
 
 
 def label(c: dict) -> str:
-    return c["platform"] + (f" · {c['project']}" if c["project"] else "") + f" — {c['kind']}"
+    return c["platform"] + (f" · {c['project']}" if c["project"] else "") + f" — {vocab.shown(c['kind'])}"
+
+
+def status_label(status: str) -> str:
+    """A status in a chooser: ``(default)`` or the status's word, in the language in use."""
+    return _("(default)") if status == "(default)" else vocab.shown(status)
 
 
 def live(c: dict, now: int, style: str = "bar") -> None:
@@ -69,23 +75,27 @@ def live(c: dict, now: int, style: str = "bar") -> None:
     elapsed = appsupport.fmt_duration(now - int(c["started_at"]))
     body = (f'<div class="taskerlog-clock {style}" data-taskerlog-start="{int(c["started_at"])}" '
             f'data-taskerlog-now="{int(now)}" data-taskerlog-label="{html.escape(text, quote=True)}">'
-            f'{"" if style == "big" else "Running "}<span class="taskerlog-time">{elapsed}</span> '
-            f'<span class="taskerlog-what">{html.escape(text)}</span></div>')
+            + (html.escape(_("Running {time} {what}")) if style != "big" else "{time} {what}").format(
+                time=f'<span class="taskerlog-time">{elapsed}</span>',
+                what=f'<span class="taskerlog-what">{html.escape(text)}</span>') + '</div>')
     st.html(_STYLE + body + _TICK, unsafe_allow_javascript=True)
 
 
-def saved_message(store, wid: int, verb: str = "Clocked out", seen: dict | None = None) -> str:
+def saved_message(store, wid: int, verb: str | None = None, seen: dict | None = None) -> str:
     """``Clocked out: 1:30 of tasking on Outlier · X, earned USD 30.00.`` The entry is saved
     already: if its pay cannot be worked out for the message, the message says so instead.
     ``seen``: where to keep the entry's row, for :func:`unpriced_warning`."""
     home = store.settings().home_currency
+    verb = verb or _("Clocked out")
     try:
         row = _shared.saved_row(store, wid)
         if seen is not None:
             seen[wid] = row
-        return f"{verb}: {everyday.entry_summary(row, home)}."
+        # Translators: {verb} is "Clocked out" or "Clock stopped"; {summary} is what the entry was
+        return _("{verb}: {summary}.").format(verb=verb, summary=everyday.entry_summary(row, home))
     except Exception as exc:  # noqa: BLE001 - a message, never a failed save
-        return f"{verb}: entry #{wid} saved (its pay could not be shown: {exc})."
+        return _("{verb}: entry #{id} saved (its pay could not be shown: {problem}).").format(
+            verb=verb, id=wid, problem=exc)
 
 
 def unpriced_warning(store, wid: int, seen: dict | None = None) -> str | None:
@@ -139,16 +149,17 @@ def top_bar(store, clocks: list[dict], tz: str, ticking: bool = True) -> None:
 def still_working(store, c: dict, now: int, long_h, tz: str, kept: set) -> None:
     started = timeutil.to_local(int(c["started_at"]), tz)
     with st.container(border=True, key=f"still_working_{c['id']}"):
-        st.warning(f"**Still working?** The clock on {appsupport.literal(label(c))} has run "
-                   f"{everyday.fmt_hm(now - int(c['started_at']))} since {started:%a %d %b %H:%M}, longer than "
-                   f"{format(long_h.normalize(), 'f')} h. Saved as it is, all of it counts as work.")
+        st.warning(_("**Still working?** The clock on {clock} has run {duration} since {start}, longer than "
+                     "{hours} h. Saved as it is, all of it counts as work.").format(
+            clock=appsupport.literal(label(c)), duration=everyday.fmt_hm(now - int(c['started_at'])),
+            start=_shared.when(started), hours=i18n.number(long_h.normalize())))
         a, b = st.columns(2)
-        if a.button("Yes, keep it running", key=f"keep_{c['id']}", width="stretch"):
+        if a.button(_("Yes, keep it running"), key=f"keep_{c['id']}", width="stretch"):
             kept.add(c["id"])
             st.rerun()
-        if b.button("Stop it now", key=f"stop_now_{c['id']}", width="stretch"):
+        if b.button(_("Stop it now"), key=f"stop_now_{c['id']}", width="stretch"):
             _stop(store, c)
-        stopped_at_form(store, c, tz, f"forgot_{c['id']}", "Stop it at this time", default=started + dt.timedelta(hours=1))
+        stopped_at_form(store, c, tz, f"forgot_{c['id']}", _("Stop it at this time"), default=started + dt.timedelta(hours=1))
 
 
 def stopped_at_form(store, c: dict, tz: str, key: str, button: str, default: dt.datetime | None = None) -> None:
@@ -159,8 +170,9 @@ def stopped_at_form(store, c: dict, tz: str, key: str, button: str, default: dt.
     default = min(default, local_now)
     with st.form(key, border=False):
         d, t, go = st.columns([2, 2, 2], vertical_alignment="bottom")
-        day = d.date_input("I stopped on", value=default.date(), key=f"{key}_day", **appsupport.DAY_RANGE)
-        at = t.time_input("at", value=default.time().replace(second=0, microsecond=0, tzinfo=None),
+        day = d.date_input(_("I stopped on"), value=default.date(), key=f"{key}_day", **appsupport.DAY_RANGE)
+        # Translators: "I stopped on <day> at <time>": the time of day
+        at = t.time_input(_("at"), value=default.time().replace(second=0, microsecond=0, tzinfo=None),
                           key=f"{key}_time", step=300)
         submitted = go.form_submit_button(button, width="stretch")
     if submitted:
@@ -177,20 +189,22 @@ def running_cards(store, clocks: list[dict], tz: str) -> None:
         with st.container(border=True):
             live(c, now, "big")
             started = timeutil.to_local(int(c["started_at"]), tz)
-            st.caption(f"{appsupport.literal(c['kind'])} since {started:%Y-%m-%d %H:%M} ({tz})"
-                       + (f" · {appsupport.literal(c['note'])}" if c["note"] else ""))
+            st.caption(_("{kind} since {start} ({zone})").format(
+                kind=appsupport.literal(vocab.shown(c['kind'])), start=f"{started:%Y-%m-%d %H:%M}",
+                zone=appsupport.literal(tz)) + (f" · {appsupport.literal(c['note'])}" if c["note"] else ""))
             with st.form(f"stop_{c['id']}", border=False):
                 a, b, s = st.columns(3)
-                units = a.number_input("Tasks done (optional)", min_value=0, step=1, value=None,
+                units = a.number_input(_("Tasks done (optional)"), min_value=0, step=1, value=None,
                                        key=f"units_{c['id']}")
-                pay = b.text_input("Pay if you know it (optional)", key=f"pay_{c['id']}",
-                                   help="Leave blank: taskerlog works it out from the project's rate.")
-                status = s.selectbox("What came of it", ["(default)", *STATUSES], key=f"status_{c['id']}")
+                pay = b.text_input(_("Pay if you know it (optional)"), key=f"pay_{c['id']}",
+                                   help=_("Leave blank: taskerlog works it out from the project's rate."))
+                status = s.selectbox(_("What came of it"), ["(default)", *STATUSES], key=f"status_{c['id']}",
+                                     format_func=status_label)
                 t1, t2 = st.columns(2)
-                stopped = t1.time_input("I stopped at (blank: now)", value=None, step=300, key=f"stopped_{c['id']}",
-                                        help="If you stopped earlier: the time you stopped, today "
-                                             "(or on the day the clock started, if that is earlier).")
-                stop = t2.form_submit_button("Clock out", type="primary", width="stretch")
+                stopped = t1.time_input(_("I stopped at (blank: now)"), value=None, step=300, key=f"stopped_{c['id']}",
+                                        help=_("If you stopped earlier: the time you stopped, today "
+                                               "(or on the day the clock started, if that is earlier)."))
+                stop = t2.form_submit_button(_("Clock out"), type="primary", width="stretch")
             if stop:
                 with _shared.friendly():
                     at = None
@@ -202,20 +216,21 @@ def running_cards(store, clocks: list[dict], tz: str) -> None:
                     _stop(store, c, at=at, units=None if units is None else int(units),
                           pay=appsupport.blank(everyday.amount_text(pay)),
                           status=None if status == "(default)" else status)
-            with st.expander("Correct the start time"):
+            with st.expander(_("Correct the start time")):
                 with st.form(f"restart_{c['id']}", border=False):
                     d, t, go = st.columns([2, 2, 2], vertical_alignment="bottom")
-                    day = d.date_input("Started on", value=started.date(), key=f"restart_day_{c['id']}",
+                    day = d.date_input(_("Started on"), value=started.date(), key=f"restart_day_{c['id']}",
                                        **appsupport.DAY_RANGE)
-                    at = t.time_input("at", value=started.time().replace(second=0, microsecond=0, tzinfo=None),
+                    at = t.time_input(_("at"), value=started.time().replace(second=0, microsecond=0, tzinfo=None),
                                       step=60, key=f"restart_time_{c['id']}")
-                    fix = go.form_submit_button("Save start time", width="stretch")
+                    fix = go.form_submit_button(_("Save start time"), width="stretch")
                 if fix:
                     with _shared.friendly():
                         when = everyday.start_instant(day, at, tz, _shared.now())
                         _shared.write(lambda cid=c["id"], w=when: store.update("clock", cid, {"started_at": w},
                                                                              _shared.SOURCE),
-                                      f"The clock now counts from {timeutil.to_local(when, tz):%Y-%m-%d %H:%M}.")
+                                      _("The clock now counts from {start}.").format(
+                                          start=f"{timeutil.to_local(when, tz):%Y-%m-%d %H:%M}"))
 
 
 def sidebar(clocks: list[dict], now: int) -> None:

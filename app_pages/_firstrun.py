@@ -6,7 +6,8 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import _shared
-from taskerlog import appsupport
+from taskerlog import appsupport, i18n
+from taskerlog.i18n import _
 
 
 def browser_zone(fallback: str) -> str:
@@ -31,7 +32,8 @@ def _minimum(tz: str):
 def minimum_for(tz: str | None) -> str | None:
     """``"the legal minimum in Kenya: KES … an hour"`` for a zone's country, or None."""
     w = _minimum(tz) if tz else None
-    return None if w is None else f"the legal minimum in {w.place}: {w.currency} {w.hourly} an hour"
+    return None if w is None else _("the legal minimum in {place}: {currency} {amount} an hour").format(
+        place=w.place, currency=w.currency, amount=i18n.number(w.hourly))
 
 
 def reference(tz: str, wanted: bool, settings) -> dict:
@@ -42,4 +44,4 @@ def reference(tz: str, wanted: bool, settings) -> dict:
         return {"reference_wage": settings.reference_wage, "reference_currency": settings.reference_currency,
                 "reference_label": settings.reference_label}
     return {"reference_wage": w.hourly, "reference_currency": w.currency,
-            "reference_label": f"{w.place} minimum wage from {w.effective_from}"}
+            "reference_label": _("{place} minimum wage from {day}").format(place=w.place, day=w.effective_from)}

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import streamlit as st
 
 from app_pages import _clock, _shared
-from taskerlog import appsupport, everyday, render, timeutil, usecases
+from taskerlog import appsupport, everyday, i18n, render, timeutil, usecases, vocab
+from taskerlog.i18n import _
 from taskerlog.frames import LogbookFrames
 from taskerlog.model import BILLABLE_KINDS, Payout, Rate, received_in
 from taskerlog.store import Store
@@ -33,29 +35,31 @@ def rate_form(store: Store, frames: LogbookFrames, key: str, today: dt.date) -> 
     tz = frames.settings.timezone
     pairs = [(str(a), str(b)) for a, b in zip(frames.projects["platform"], frames.projects["project"])]
     if not pairs:
-        st.caption("Add a project first.")
+        st.caption(_("Add a project first."))
         return
     base, key = key, key + _shared.form_suffix(key)
     with st.container(border=True, key=f"{key}_box"):
-        pair = st.selectbox("Project", pairs, format_func=appsupport.choice_label, key=f"{key}_project")
+        pair = st.selectbox(_("Project"), pairs, format_func=appsupport.choice_label, key=f"{key}_project")
         c1, c2 = st.columns(2)
         with c1:
-            rate = st_keyup("New rate", placeholder="20.00", key=f"{key}_value", debounce=250)
-        unit = c2.selectbox("Per", ["hour", "task"], key=f"{key}_unit")
+            rate = st_keyup(_("New rate"), placeholder=i18n.number(Decimal("20.00")), key=f"{key}_value", debounce=250)
+        # Translators: a rate is "per" an hour or a task
+        unit = c2.selectbox(_("Per"), ["hour", "task"], key=f"{key}_unit", format_func=vocab.shown)
         line = st.empty()  # right under the amount, where the worker is looking; filled below
         c3, c4 = st.columns(2)
-        day = c3.date_input("From", value=today, key=f"{key}_day", **appsupport.DAY_RANGE)
+        day = c3.date_input(_("From"), value=today, key=f"{key}_day", **appsupport.DAY_RANGE)
         # from now by default: from midnight would re-price work already logged today
         now_local = timeutil.to_local(_shared.now(), tz).time().replace(second=0, microsecond=0, tzinfo=None)
-        at = c4.time_input("At", value=now_local, key=f"{key}_time", step=60)
-        applies = st.multiselect("Applies to (blank: all paid kinds)", list(BILLABLE_KINDS), key=f"{key}_applies")
+        at = c4.time_input(_("At"), value=now_local, key=f"{key}_time", step=60)
+        applies = st.multiselect(_("Applies to (blank: all paid kinds)"), list(BILLABLE_KINDS), key=f"{key}_applies",
+                                 format_func=vocab.shown)
         currency = appsupport.project_currency(frames, *pair)
         # the project's rates as rows: a small SQL read, quicker than any cached frame after a save
         preview = usecases.rate_preview(usecases.project_rates(store, *pair), pair[0], pair[1], unit, tuple(applies) or None,
                                         appsupport.local_instant(day, at, tz), rate, currency)
         line.text(preview.text())  # literal: the typed text may be anything
-        note = st.text_input("Note", key=f"{key}_note", placeholder="cut announced in the project chat")
-        go = st.button("Save rate", type="primary", key=f"{key}_save")
+        note = st.text_input(_("Note"), key=f"{key}_note", placeholder=_("cut announced in the project chat"))
+        go = st.button(_("Save rate"), type="primary", key=f"{key}_save")
     if go:
         typed = everyday.amount_text(rate) or ""  # "12,50" too
 
@@ -65,8 +69,10 @@ def rate_form(store: Store, frames: LogbookFrames, key: str, today: dt.date) -> 
             before = usecases.replaced_rate(store, r)
             store.add_rate(r, source=_shared.SOURCE)
             return r.rate, before
-        _shared.write(save, lambda got: f"Rate {render.amount(got[0])}/{unit} on {pair[1]} from {day} {at:%H:%M} "
-                                        f"saved{render.rate_was(got[1], usecases.rate_change_pct(*got))}.", form=base)
+        # Translators: {was} is empty or " (was 20.00: -10%)"
+        _shared.write(save, lambda got: _("Rate {rate}/{unit} on {project} from {day} {time} saved{was}.").format(
+            rate=render.amount(got[0]), unit=vocab.shown(unit), project=pair[1], day=day, time=f"{at:%H:%M}",
+            was=render.rate_was(got[1], usecases.rate_change_pct(*got))), form=base)
 
 
 def payout_form(store: Store, frames: LogbookFrames, key: str, today: dt.date,
@@ -76,46 +82,55 @@ def payout_form(store: Store, frames: LogbookFrames, key: str, today: dt.date,
     base, key = key, key + _shared.form_suffix(key)
     with st.form(key):
         c1, c2 = st.columns(2)
-        plat = c1.selectbox("Platform", platforms(frames, platform_names), index=None, accept_new_options=True,
+        plat = c1.selectbox(_("Platform"), platforms(frames, platform_names), index=None, accept_new_options=True,
                             key=f"{key}_platform", placeholder="Outlier, Remotasks…")
-        day = c2.date_input("Paid on", value=today, key=f"{key}_day", **appsupport.DAY_RANGE)
+        day = c2.date_input(_("Paid on"), value=today, key=f"{key}_day", **appsupport.DAY_RANGE)
         c3, c4, c5 = st.columns(3)
-        amount = c3.text_input("Amount (before fees)", key=f"{key}_amount")
-        currency = c4.text_input("Currency", value=home, max_chars=3, key=f"{key}_currency")
-        fee = c5.text_input("Fee", value="0", key=f"{key}_fee")
+        amount = c3.text_input(_("Amount (before fees)"), key=f"{key}_amount")
+        currency = c4.text_input(_("Currency"), value=home, max_chars=3, key=f"{key}_currency")
+        fee = c5.text_input(_("Fee"), value="0", key=f"{key}_fee")
         c6, c7, c8 = st.columns(3)
-        received = c6.text_input("Received (after conversion)", key=f"{key}_received")
-        rcur = c7.text_input("Received in", max_chars=3, key=f"{key}_rcur",
-                             help=f"The currency of what arrived. Blank: {home}, your home currency.")
-        method = c8.text_input("Method", placeholder="PayPal, M-Pesa…", key=f"{key}_method")
+        received = c6.text_input(_("Received (after conversion)"), key=f"{key}_received")
+        rcur = c7.text_input(_("Received in"), max_chars=3, key=f"{key}_rcur",
+                             help=_("The currency of what arrived. Blank: {currency}, your home currency.").format(
+                                 currency=home))
+        method = c8.text_input(_("Method"), placeholder="PayPal, M-Pesa…", key=f"{key}_method")
         starts = appsupport.logbook_start(frames.work, tz)
         earlier = st.checkbox(
-            "For work done before this logbook began", value=starts is None, key=f"{key}_earlier",
-            help=("A first payout usually pays for work you did before you started logging. Ticked, it is kept "
-                  "out of paid out, fees and outstanding (which would otherwise go below zero) and shown as "
-                  "paid out for earlier work. "
-                  + (f"Your logbook's first entry is on {starts}." if starts else "Nothing is logged yet.")))
-        go = st.form_submit_button("Save payout", type="primary")
+            _("For work done before this logbook began"), value=starts is None, key=f"{key}_earlier",
+            help=(_("A first payout usually pays for work you did before you started logging. Ticked, it is kept "
+                    "out of paid out, fees and outstanding (which would otherwise go below zero) and shown as "
+                    "paid out for earlier work.") + " "
+                  + (_("Your logbook's first entry is on {day}.").format(day=starts) if starts
+                     else _("Nothing is logged yet."))))
+        go = st.form_submit_button(_("Save payout"), type="primary")
     if go:
         amount, fee, received = (everyday.amount_text(v) for v in (amount, fee, received))  # "12,50" too
         amount = amount or ""
 
         first = appsupport.logbook_start(frames.work, tz, plat)
-        hint = "" if earlier or (first is not None and day >= first) else (
-            f" It is dated before any work logged on that platform{f' (first: {first})' if first else ''}: if it "
-            "paid for work done before this logbook, mark it: Fix records → payouts, for_earlier_work = yes.")
+        hint = "" if earlier or (first is not None and day >= first) else " " + (
+            _("It is dated before any work logged on that platform (first: {day}): if it paid for work done "
+              "before this logbook, mark it: Fix records → payouts, for_earlier_work = yes.").format(day=first)
+            if first else
+            _("It is dated before any work logged on that platform: if it paid for work done before this "
+              "logbook, mark it: Fix records → payouts, for_earlier_work = yes."))
         def save() -> int:
             try:  # what arrived is in the home currency unless "Received in" says otherwise, as on the command line
                 got_in = received_in(appsupport.blank(received), appsupport.blank(rcur), home)
             except ValueError as exc:
-                raise ValueError(f"Received in: {exc}") from None
+                raise ValueError(_("Received in: {problem}").format(problem=exc)) from None
             return store.add_payout(Payout(
                 platform=plat or "", paid_at=appsupport.local_instant(day, dt.time(12), tz), amount=amount,
                 currency=currency, fee=fee or "0", received_amount=appsupport.blank(received),
                 received_currency=got_in, method=appsupport.blank(method), for_earlier_work=earlier),
                 source=_shared.SOURCE)
-        _shared.write(save, lambda _: everyday.payout_summary(
-            amount, (currency or "").strip().upper(), fee or "0", appsupport.blank(received),
-            received_in(appsupport.blank(received), appsupport.blank(rcur), home))
-            + f" from {plat or '?'} saved" + (" (for work done before this logbook)." if earlier else ".") + hint,
-            form=base)
+        def saved(_id) -> str:
+            summary = everyday.payout_summary(
+                amount, (currency or "").strip().upper(), fee or "0", appsupport.blank(received),
+                received_in(appsupport.blank(received), appsupport.blank(rcur), home))
+            # Translators: {payout} is e.g. "Payout USD 80.00 − 2.50 fee"
+            text = (_("{payout} from {platform} saved (for work done before this logbook).") if earlier
+                    else _("{payout} from {platform} saved."))
+            return text.format(payout=summary, platform=plat or "?") + hint
+        _shared.write(save, saved, form=base)

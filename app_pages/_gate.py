@@ -15,6 +15,7 @@ import json
 import streamlit as st
 
 from taskerlog import appsupport, phone
+from taskerlog.i18n import _
 
 SESSION_KEY = "phone_key"
 COOKIE_TRIED = "phone_cookie_tried"
@@ -72,11 +73,11 @@ def require_key() -> None:
             return
         problem = verdict.message
     st.title("taskerlog")
-    st.write("This logbook is open to your phone on the local network, behind a key. Open the pairing "
-             "link shown on the computer (it carries the key), or type the key here.")
+    st.write(_("This logbook is open to your phone on the local network, behind a key. Open the pairing "
+               "link shown on the computer (it carries the key), or type the key here."))
     with st.form("phone_key_form", clear_on_submit=True):
-        typed = st.text_input("Key", type="password", autocomplete="off")
-        sent = st.form_submit_button("Open", type="primary")
+        typed = st.text_input(_("Key"), type="password", autocomplete="off")
+        sent = st.form_submit_button(_("Open"), type="primary")
     if sent:
         verdict = phone.try_key(typed, key)
         if verdict.ok:

@@ -2,7 +2,9 @@
 rows of headline figures stay two to a row, so the Dashboard's and Log's figures fit a
 390-pixel screen without a long scroll (the effective wage, first in its row, comes first);
 the Dashboard's empty-queue calendar is the phone's one (a week a row) instead of the wide
-one (a week a column, a year of them squeezed into 300 pixels was unreadable)."""
+one (a week a column, a year of them squeezed into 300 pixels was unreadable); tabs wrap to a
+second line rather than hide the last ones behind a sideways scroll (Swahili's and Portuguese's
+labels are long)."""
 
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ _CSS = """<style>
     flex: 1 1 calc(50% - 1rem) !important; min-width: calc(50% - 1rem) !important; max-width: calc(50% - .5rem); }
   [data-testid="stMetricValue"] { font-size: 1.5rem; }
   [data-testid="stMetricLabel"] p { white-space: normal; }
+  [data-testid="stTabs"] [role="tablist"] { flex-wrap: wrap !important; row-gap: .25rem; }
 }
 </style>"""
 

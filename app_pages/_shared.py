@@ -20,9 +20,10 @@ from typing import Any, Iterator
 import streamlit as st
 from pydantic import ValidationError
 
-from taskerlog import appsupport, metrics, money, timeutil, usecases
+from taskerlog import appsupport, i18n, metrics, money, timeutil, usecases
 from taskerlog.explain import explain_validation
 from taskerlog.frames import LogbookFrames
+from taskerlog.i18n import _
 from taskerlog.store import Store, StoreError
 
 SOURCE = "app"
@@ -132,8 +133,9 @@ def warm_up(path: str, head: tuple[int, str], tz: str, charts=None) -> None:
     platform) in a background thread, so that a large logbook is ready by the time the
     worker opens the Dashboard or picks a platform. ``charts``: the Dashboard's chart builder
     (``_charts.build``, passed in by app.py: the charts read this module's figures), run for
-    the default filter too (about as long again)."""
+    the default filter too (about as long again), in the language of the run that calls this."""
     key = (path, head)
+    language = i18n.language()  # the thread below starts in the default language
     with _warming_lock:
         if key in _warming:
             return
@@ -148,7 +150,7 @@ def warm_up(path: str, head: tuple[int, str], tz: str, charts=None) -> None:
             date_from, date_to = appsupport.period_bounds(appsupport.default_period(frames.work, tz, today), today)
             figures(path, head, date_from, date_to, None, None, today)
             if charts is not None:
-                charts(path, head, date_from, date_to, None, None, today)
+                charts(path, head, date_from, date_to, None, None, today, language)
             # the platform filter is the one most picked next: have each ready
             for platform in appsupport.names(frames.projects["platform"], frames.work["platform"]):
                 figures(path, head, date_from, date_to, platform, None, today)
@@ -354,6 +356,17 @@ def write(action, message, *, form: str | None = None, warn=None) -> Any:
     return result
 
 
+def when(value: dt.date | dt.datetime, pattern: str = "EEE dd MMM HH:mm") -> str:
+    """A day (and time) with the day and month names of the language in use, by a CLDR
+    ``pattern`` (Babel): ``Mon 09 Mar 14:05`` in English (strftime's ``%a %d %b %H:%M``),
+    ``lun 09 mar 14:05`` in Spanish. Full dates in sentences stay ISO (``2026-03-09``): they
+    read the same in every language and are what the date pickers show."""
+    from babel.dates import format_date, format_datetime
+
+    fmt = format_datetime if isinstance(value, dt.datetime) else format_date
+    return fmt(value, pattern, locale=i18n.language())
+
+
 def page_header(title: str, caption: str | None = None) -> None:
     st.title(title)
     if caption:
@@ -366,10 +379,10 @@ def sample_picker(where: str) -> None:
     On the Welcome page for a new worker, and on Settings for one who has data already."""
     samples = appsupport.sample_bundles()
     if not samples:
-        st.caption("No sample bundle is shipped in sample_data/.")
+        st.caption(_("No sample bundle is shipped in sample_data/."))
         return
-    label = st.selectbox("Sample", list(samples), key=f"{where}_sample") if len(samples) > 1 else next(iter(samples))
-    if st.button("Open the sample logbook", key=f"{where}_open_sample", type="secondary"):
+    label = st.selectbox(_("Sample"), list(samples), key=f"{where}_sample") if len(samples) > 1 else next(iter(samples))
+    if st.button(_("Open the sample logbook"), key=f"{where}_open_sample", type="secondary"):
         from taskerlog import bundle
 
         path = appsupport.sample_db_path(appsupport.my_db_path(), label)
@@ -378,13 +391,14 @@ def sample_picker(where: str) -> None:
             if sample_store.is_empty():
                 tables, problems = bundle.read_bundle(samples[label])
                 if problems:
-                    raise ValueError("the sample bundle has problems: " + "; ".join(str(p) for p in problems))
+                    raise ValueError(_("the sample bundle has problems: {problems}").format(
+                        problems="; ".join(str(p) for p in problems)))
                 # the provenance of the same bundle imported on the command line (`taskerlog import`):
                 # its entries are "imported", not typed in late
                 bundle.import_tables(sample_store, tables, source=f"import:{label}")
             choice = appsupport.SAMPLE_PREFIX + label
             st.session_state["logbook_choice"] = choice
-            flash(f"This is the SAMPLE logbook ({label}). Your own logbook is untouched.")
+            flash(_("This is the SAMPLE logbook ({name}). Your own logbook is untouched.").format(name=label))
             st.switch_page("app_pages/dashboard.py", query_params={"logbook": choice})
 
 

@@ -20,10 +20,9 @@ from typing import Any, Iterable
 
 import pandas as pd
 
-from . import i18n, money, render, timeutil
+from . import i18n, money, render, timeutil, vocab
 from .i18n import N_, _, pgettext
 from .frames import LogbookFrames
-from .i18n import N_, _
 from .usecases import not_after_now
 from .store import SAMPLE_MARK, default_db_path
 from .store.activity import active_seconds
@@ -32,7 +31,12 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_DIR = REPO_ROOT / "sample_data"
 
 PERIODS = (N_("This week"), N_("Last week"), N_("This month"), N_("Last month"), N_("All time"), N_("Custom"))
-"""The period picker's choices: English keys (:func:`period_bounds`), shown through ``_()``."""
+"""The Dashboard's periods (the values stay English; :func:`period_label` shows one)."""
+
+
+def period_label(period: str) -> str:
+    """One of :data:`PERIODS` in the language in use."""
+    return _(period)
 
 #: form-level limit on what an uploaded zip may unpack to (a bundle is a few MB of CSV)
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
@@ -476,7 +480,8 @@ def rate_history(rates: pd.DataFrame, tz: str, platform: str | None = None,
     for drawing (``rate_text`` keeps the exact figure), ``change_pct`` to 3 places."""
     from .usecases import rate_history as history
 
-    rows = [{"series": f"{x['platform']}{SEP}{x['project']}" + (f" [{x['applies_to']}]" if x["applies_to"] else ""),
+    rows = [{"series": f"{x['platform']}{SEP}{x['project']}" + (
+                 f" [{';'.join(vocab.shown(k) for k in x['applies_to'].split(';'))}]" if x["applies_to"] else ""),
              "platform": x["platform"], "project": x["project"],
              "when": timeutil.to_local(x["effective_at"], tz).replace(tzinfo=None),
              "rate": float(x["rate"]), "rate_text": money.format_amount(x["rate"]),
@@ -538,7 +543,7 @@ def project_table(by_project: pd.DataFrame) -> pd.DataFrame:
     cols: dict[str, list] = {_("project"): proj}
 
     def amounts(col: str) -> list:
-        return ["—" if missing(v) else money.format_amount(Decimal(str(v)), 2) for v in by_project[col]]
+        return ["—" if missing(v) else fmt_amount(v) for v in by_project[col]]
 
     def hours(col: str) -> list:
         return [None if missing(v) else fmt_hours(float(v)) for v in by_project[col]]

@@ -13,7 +13,6 @@ Functions take ``now`` as an argument; a store is passed in, never imported.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from decimal import Decimal
 from typing import Any
 
@@ -135,24 +134,23 @@ def entry_summary(row: dict[str, Any], home: str) -> str:
         **values, status=render.status_word(row["status"]))
 
 
-# -- decimal comma -------------------------------------------------------------------------
-_COMMA_DECIMAL = re.compile(r"^\s*-?\d+,\d{1,2}\s*$")
-_DOT_THOUSANDS_COMMA_DECIMAL = re.compile(r"^\s*-?\d{1,3}(\.\d{3})+,\d{1,2}\s*$")
-
-
+# -- typed amounts -------------------------------------------------------------------------
 def amount_text(text: str | None) -> str | None:
-    """A typed amount with a decimal comma read as the worker meant it, where unambiguous:
-    ``12,50`` → ``12.50`` and ``1.234,50`` → ``1234.50``. ``1,234`` (three digits after the
-    comma: a thousands separator or a decimal?) is left as typed, for the amount's own check
-    to refuse with its usual words. Blank stays None."""
+    """A typed amount read in the notation of the language in use (:func:`taskerlog.i18n.parse_number`),
+    as the plain decimal text the records take: ``12,50`` → ``12.50`` and ``1.234,50`` →
+    ``1234.50`` in Spanish, Portuguese or French; ``1,234.50`` → ``1234.50`` in English or
+    Swahili. What the language's notation cannot read (``12.50`` in Spanish, ``12,50`` in
+    English) is left as typed, for the amount's own check to read as a plain number or refuse
+    with its usual words. Blank stays None."""
+    from .i18n import parse_number
+
     if text is None or not str(text).strip():
         return None
     s = str(text).strip()
-    if _COMMA_DECIMAL.match(s):
-        return s.replace(",", ".")
-    if _DOT_THOUSANDS_COMMA_DECIMAL.match(s):
-        return s.replace(".", "").replace(",", ".")
-    return s
+    try:
+        return format(parse_number(s), "f")
+    except ValueError:
+        return s
 
 
 # -- today and this week -------------------------------------------------------------------

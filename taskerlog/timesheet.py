@@ -20,6 +20,7 @@ from decimal import Decimal, InvalidOperation
 
 from . import timeutil
 from .everyday import fmt_hm
+from .i18n import _, number
 
 DAY_START = dt.time(9, 0)
 """Where a day's first timesheet entry begins when nothing else was logged that day."""
@@ -54,9 +55,10 @@ def minutes(value) -> int:
         else:
             total = int((Decimal(s.replace(",", ".")) * 60).to_integral_value())
     except (ValueError, InvalidOperation):
-        raise ValueError(f"'{value}' is not a number of hours; write 1.5 or 1:30") from None
+        raise ValueError(_("'{value}' is not a number of hours; write {decimal} or 1:30").format(
+            value=value, decimal=number(Decimal("1.5")))) from None
     if total < 0 or total > 24 * 60:
-        raise ValueError(f"'{value}': a day holds between 0 and 24 hours")
+        raise ValueError(_("'{value}': a day holds between 0 and 24 hours").format(value=value))
     return total
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from .i18n import N_
+
 BILLABLE_KINDS: tuple[str, ...] = ("tasking", "review", "training")
 UNPAID_KINDS: tuple[str, ...] = (
     "onboarding",
@@ -50,3 +52,24 @@ def parse_applies_to(text: str | None) -> tuple[str, ...]:
 def applies_to_text(kinds: tuple[str, ...]) -> str:
     """Canonical stored form: blank for "all billable kinds", else ``;``-joined in KINDS order."""
     return "" if tuple(kinds) == BILLABLE_KINDS else ";".join(kinds)
+
+
+# The words above as people read them (the stored words stay English: they are the bundle's
+# and --json's contract). Marked here for the catalogues; translated where shown.
+_SHOWN = frozenset((
+    # Translators: kinds of work (what the time was spent on)
+    N_("tasking"), N_("review"), N_("training"), N_("onboarding"), N_("assessment"), N_("instructions"),
+    N_("meeting"), N_("admin"), N_("waiting"),
+    # Translators: what came of an entry's pay
+    N_("paid"), N_("pending"), N_("rejected"), N_("returned"), N_("lost"), N_("capped"), N_("unpaid"),
+    # Translators: a rate's unit: "per hour", "per task"
+    N_("hour"), N_("task"),
+))
+
+
+def shown(word: str) -> str:
+    """A kind, status or rate unit in the language in use (``tasking`` → ``tarea``); any other
+    text (a name typed by the worker) is returned as it is."""
+    from .i18n import gettext
+
+    return gettext(word) if word in _SHOWN else word

@@ -144,18 +144,21 @@ def _type_rate(at: AppTest, form: str, text: str) -> None:
 
 
 def test_a_rate_typed_with_a_comma_applies_from_now_and_says_what_it_replaced(db):
-    from taskerlog import timeutil
+    from taskerlog import i18n, timeutil
 
-    _load(db).close()  # Genesis Dolphin at 35 USD/hour
+    s = _load(db)  # Genesis Dolphin at 35 USD/hour
+    s.set_settings(s.settings().model_copy(update={"language": "es"}))  # a decimal comma is Spanish notation
+    s.close()
+    i18n.set_language("es")  # AppTest labels the choices of the page's widgets in this thread
     at = _run("app_pages/log.py")
     before = timeutil.now_epoch()
     _type_rate(at, "rate_change", "12,50")
-    assert "Now 35.00 USD/hour → 12.50: −64.3%." in [t.value for t in at.text]  # before saving
+    assert any("35,00" in t.value and "12,50" in t.value and "−64,3" in t.value for t in at.text)  # before saving
     at.button(key="rate_change_save").click()
     at.run()
     assert not at.exception
     [msg] = [_plain(e.value) for e in at.success]
-    assert "was 35.00, −64.3%" in msg
+    assert "35,00" in msg and "−64,3" in msg
     rates = Store(db).frames().rates.sort_values("effective_at")
     assert int(rates["rate_micros"].iloc[-1]) == 12_500_000
     # from the present minute, not from midnight (which would re-price today's work)
@@ -340,7 +343,7 @@ def test_payout_received_is_in_the_home_currency_unless_said_and_needs_an_amount
 def test_bad_payout_shows_a_sentence_not_a_traceback(db):
     _load(db).close()
     at = _run("app_pages/log.py")
-    at.text_input(key="payout_amount").set_value("1,234")  # thousands or decimals? ("12,50" is read as 12.50)
+    at.text_input(key="payout_amount").set_value("12,50")  # a decimal comma: not English notation
     at.button(key="FormSubmitter:payout-Save payout").click()
     at.run()
     assert not at.exception

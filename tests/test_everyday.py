@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from taskerlog import everyday
+from taskerlog import everyday, i18n
 from taskerlog.store import Store
 
 TZ = "Africa/Nairobi"
@@ -27,11 +27,19 @@ def test_durations_read_as_hours_and_minutes(seconds, shown):
     assert everyday.fmt_hm(seconds) == shown
 
 
-@pytest.mark.parametrize("typed, read", [("12,50", "12.50"), ("12,5", "12.5"), ("1.234,50", "1234.50"),
-                                         ("12.50", "12.50"), (" 80 ", "80"), ("1,234", "1,234"), ("", None),
-                                         (None, None), ("1,234,56", "1,234,56")])
-def test_a_decimal_comma_is_read_only_where_unambiguous(typed, read):
-    assert everyday.amount_text(typed) == read
+@pytest.mark.parametrize("language, typed, read", [
+    # a decimal-comma language: the comma is the decimal sign, the dot groups thousands
+    ("es", "12,50", "12.50"), ("pt_BR", "12,5", "12.5"), ("fr", "12,50", "12.50"), ("es_VE", "1.234,50", "1234.50"),
+    ("es", "1,234", "1.234"),  # in Spanish, one point two three four
+    ("es", "12.50", "12.50"),  # not Spanish notation: left as typed, for the amount's own check (it reads 12.50)
+    ("es", "1,234,56", "1,234,56"),  # nothing can read it: the amount's own check refuses it
+    # a decimal-point language: the comma groups thousands
+    ("en", "12.50", "12.50"), ("en", "1,234.50", "1234.50"), ("sw", "1,234", "1234"), ("en", " 80 ", "80"),
+    ("en", "12,50", "12,50"),  # not English notation: left as typed, and refused by the amount's own check
+    ("en", "", None), ("es", None, None)])
+def test_a_typed_amount_is_read_in_the_logbooks_language(language, typed, read):
+    with i18n.using(language):
+        assert everyday.amount_text(typed) == read
 
 
 def test_payout_summary_names_fee_and_what_arrived():

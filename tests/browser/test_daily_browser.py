@@ -106,14 +106,14 @@ def test_keep_it_running_stops_asking_in_this_window(server, page):
     assert page.get_by_text("Still working?").count() == 0
 
 
-def test_a_payout_typed_with_decimal_commas_is_confirmed_in_view_with_its_summary(server, window):
+def test_a_payout_typed_in_the_logbooks_notation_is_confirmed_in_view_with_its_summary(server, window):
     page = window
     _logbook(server.db, clock_hours_ago=None)
     goto(page, f"{server.url}/log")
     open_payout_form(page, "Outlier")
-    page.get_by_label("Amount (before fees)").fill("80,00")
-    page.get_by_label("Fee", exact=True).fill("2,50")
-    page.get_by_label("Received (after conversion)").fill("9950")
+    page.get_by_label("Amount (before fees)").fill("80.00")
+    page.get_by_label("Fee", exact=True).fill("2.50")
+    page.get_by_label("Received (after conversion)").fill("9,950")  # English notation: nine thousand…
     page.get_by_role("textbox", name="Received in").fill("KES")
     page.get_by_role("button", name="Save payout").click()
     flash = page.locator(".st-key-taskerlog_flash")
