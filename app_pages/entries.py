@@ -25,7 +25,7 @@ def _table(rows: list[dict], home: str) -> pd.DataFrame:
         r["id"], local(r["start_epoch"]), local(r["end_epoch"]),
         render.hm(r["end_epoch"] - r["start_epoch"]),  # a 1-minute HIT is 0:01, not 0.02
         r["platform"], r["project"], appsupport.word(r["kind"]), appsupport.word(r["status"]),
-        render.entry_pay(r), r["pay_from"] or "",
+        render.entry_pay(r), appsupport.word(r["pay_from"]),
         "" if r["pay"] is None else f"{render.amount(r['pay'])} {r['currency'] or ''}".strip(),
         local(r["recorded_epoch"]), local(r["edited_epoch"]) or never,
         r["units"], r["note"], r["source"]))) for r in rows], columns=columns)

@@ -24,8 +24,8 @@ LABELS = {"spreadsheet": N_("My own spreadsheet (CSV or Excel)"), "toggl": N_("T
 FROM_FILE = N_("decide from the file")
 DAY_FIRST = {None: FROM_FILE, "yes": N_("day first (31/12/2026)"), "no": N_("month first (12/31/2026)")}
 DECIMAL_COMMA = {None: FROM_FILE, "yes": N_("with a comma (12,50)"), "no": N_("with a dot (12.50)")}
+# each option's choices: the importer's value → the words shown
 DURATION_UNIT = {None: N_("(not used)"), "minutes": N_("minutes"), "hours": N_("hours")}
-"""Each option's choices: the importer's value → the words shown."""
 TYPES = {"spreadsheet": ["csv", "xlsx"], "toggl": ["csv"], "clockify": ["csv"], "mturk": ["json"],
          "paypal": ["csv"], "activitywatch": ["json"]}
 

@@ -53,9 +53,9 @@ except metrics.MetricsError as exc:
     st.error(appsupport.literal(_("Cannot work out what is owed yet: {why}").format(why=exc)))
 
 
+# expense categories offered: stored in English (interchange.md's examples), shown translated
 CATEGORIES = {"internet": N_("internet"), "electricity": N_("electricity"), "equipment": N_("equipment"),
               "cybercafé": N_("cybercafé"), "fees": N_("fees"), "other": N_("other")}
-"""Expense categories offered (stored in English, as interchange.md's examples; shown translated)."""
 
 
 def category(value) -> str:

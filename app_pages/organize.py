@@ -26,8 +26,7 @@ from taskerlog.pool import release_report as RR
 from taskerlog.pool import report as R
 from taskerlog.pool.campaign import Campaign, CampaignError, explain
 
-NOT_SHARED = "-"
-"""The choice that keeps a platform or project out (the mapping's own "-"), shown as (not shared)."""
+NOT_SHARED = "-"  # the choice that keeps a platform or project out (the mapping's own "-"), shown as (not shared)
 
 _shared.page_header(_("Pool with others"), _("Share what the work really pays with your workers' association, "
                                              "without anyone being singled out."))

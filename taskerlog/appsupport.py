@@ -291,12 +291,14 @@ _WORDS = {
     "cut": lambda: pgettext("rate change", "cut"),
     "raise": lambda: pgettext("rate change", "raise"),
     "same": lambda: pgettext("rate change", "same"),
+    "recorded": lambda: pgettext("where an entry's pay comes from", "recorded"),
+    "rate": lambda: pgettext("where an entry's pay comes from", "rate"),
 }
 
 
 def word(value: Any) -> str:
     """A word of the logbook's vocabulary (a kind of work, a pay status, a pay model, a rate
-    unit, why a project ended: ``taskerlog.vocab``; a rate change) in the worker's language, for showing;
+    unit, why a project ended: ``taskerlog.vocab``; a rate change; where an entry's pay comes from) in the worker's language, for showing;
     the stored value stays English (interchange.md). Anything else is returned as it is."""
     f = _WORDS.get(value) if isinstance(value, str) else None
     return f() if f else ("" if value is None else str(value))
