@@ -25,6 +25,8 @@ st.set_page_config(page_title="taskerlog", page_icon=str(Path(appsupport.__file_
 
 HERE = Path(__file__).resolve().parent
 
+i18n.set_language(None)  # the computer's language, until the logbook says which it speaks
+
 # Phone mode (`taskerlog app --phone`): no key, no logbook. Before anything reads it.
 _gate.require_key()
 

@@ -49,12 +49,7 @@ def check_long_clock_hours(text: str | Decimal | int) -> Decimal:
 def set_long_clock_hours(store, hours: str | Decimal | int, source: str = "manual") -> Decimal:
     """Save the threshold in the logbook's settings (journaled)."""
     value = check_long_clock_hours(hours)
-    with store.transaction():
-        row = next((r for r in store.rows("settings") if r["key"] == LONG_CLOCK_KEY), None)
-        if row is None:
-            store.insert("settings", {"key": LONG_CLOCK_KEY, "value": str(value)}, source)
-        else:
-            store.update("settings", row["id"], {"value": str(value)}, source)
+    store.set_setting(LONG_CLOCK_KEY, str(value), source)
     return value
 
 

@@ -233,6 +233,22 @@ def previous_rate(rates, platform: str, project: str, unit: str, applies_to: tup
     return money.from_micros(max(same)[2]) if same else None
 
 
+def rate_now(rates, platform: str, project: str, at: int) -> dict[str, Any] | None:
+    """A project's rate at ``at`` as `project list` shows it: the latest rate in effect for all
+    paid kinds; for a project with rates only for some kinds (training, say), the latest of
+    those, with its kinds. A rate set to start later is not the rate now. ``rate`` is a
+    Decimal; None when no rate is in effect yet. ``rates``: rows or the frames' table."""
+    rows = rates.to_dict("records") if hasattr(rates, "to_dict") else rates
+    mine = [(int(x["effective_at"]), i, x) for i, x in enumerate(rows)
+            if x["platform"] == platform and x["project"] == project and int(x["effective_at"]) <= at]
+    general = [m for m in mine if _na(m[2]["applies_to"]) or m[2]["applies_to"] == ""]
+    if not (general or mine):
+        return None
+    x = max(general or mine, key=lambda m: m[:2])[2]
+    return {"rate": money.from_micros(int(x["rate_micros"])), "unit": x["unit"],
+            "applies_to": "" if general else str(x["applies_to"])}
+
+
 def rate_history(rates, tz: str, platform: str | None = None, project: str | None = None) -> list[dict[str, Any]]:
     """Each project's rates in the order they took effect, each compared with the one before
     it for the same project, kinds and unit (metrics.md): ``change`` is ``first``, ``cut``,

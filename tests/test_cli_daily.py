@@ -308,6 +308,22 @@ def test_project_list_and_end(run):
     assert rows[0]["ended_on"] == "2026-03-08" and rows[0]["end_reason"] == "removed"
 
 
+def test_project_list_rate_now_is_the_paid_rate_in_effect(run, clock):
+    """Not the last rate typed: a training-only rate or one that starts next week is not
+    what the project pays now."""
+    run("settings", "--home-currency", "USD", "--timezone", TZ)
+    run("project", "add", "Outlier", GD, "--currency", "USD")
+    run("rate", "Outlier", GD, "35", "--from", "2026-03-02 09:00")
+    run("rate", "Outlier", GD, "10", "--from", "2026-03-03 09:00", "--applies-to", "training")
+    run("rate", "Outlier", GD, "20", "--from", "2026-04-01 09:00")
+    clock.now = local("2026-03-10 12:00")
+    [row] = as_json(run("project", "list", "--json"))
+    assert (row["current_rate"], row["current_rate_unit"], row["current_rate_applies_to"]) == ("35.00", "hour", None)
+    run("project", "add", "Outlier", "Bee", "--currency", "USD")
+    run("rate", "Outlier", "Bee", "10", "--from", "2026-03-03 09:00", "--applies-to", "training")
+    assert "10.00/hour (training only)" in run("project", "list").output
+
+
 def test_eq_list_counts_days_and_open_periods_to_today(run, clock):
     run("settings", "--timezone", TZ)
     run("eq", "start", "Outlier", "--on", "2026-03-01")

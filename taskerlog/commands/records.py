@@ -87,18 +87,20 @@ def project_list(c: Context, show_all, as_json):
     Example: taskerlog project list --all
     """
     f = c.store.frames(work_ids=[])  # projects and rates; no work entries needed
+    now = timeutil.now_epoch()
+    rates = f.rates.to_dict("records")
     rows = []
     for p in f.projects.to_dict("records"):
         if p["ended_on"] is not None and not show_all:
             continue
-        rates = f.rates[(f.rates["platform"] == p["platform"]) & (f.rates["project"] == p["project"])]
-        last = rates.iloc[-1].to_dict() if len(rates) else None
+        last = usecases.rate_now(rates, p["platform"], p["project"], now)
         rows.append({
             "platform": p["platform"], "project": p["project"], "pay_model": p["pay_model"],
             "currency": p["currency"],
             "advertised_rate": money.format_micros(_int(p["advertised_rate_micros"])),
-            "current_rate": money.format_micros(int(last["rate_micros"])) if last else None,
+            "current_rate": money.format_amount(last["rate"]) if last else None,
             "current_rate_unit": last["unit"] if last else None,
+            "current_rate_applies_to": last["applies_to"].split(";") if last and last["applies_to"] else None,
             "started_on": _iso(p["started_on"]), "ended_on": _iso(p["ended_on"]), "end_reason": p["end_reason"],
         })
     if as_json:
@@ -107,7 +109,9 @@ def project_list(c: Context, show_all, as_json):
     click.echo(render.table(
         ["platform", "project", "pay", "currency", "advertised", "rate now", "started", "ended"],
         [[r["platform"], r["project"], r["pay_model"], r["currency"], render.amount(r["advertised_rate"]),
-          (f"{render.amount(r['current_rate'])}/{r['current_rate_unit']}" if r["current_rate"] else ""),
+          (f"{render.amount(r['current_rate'])}/{r['current_rate_unit']}"
+           + (f" ({', '.join(r['current_rate_applies_to'])} only)" if r["current_rate_applies_to"] else "")
+           if r["current_rate"] else ""),
           r["started_on"], (f"{r['ended_on']} ({r['end_reason']})" if r["ended_on"] else "")] for r in rows],
         empty="no projects yet; add one with: taskerlog project add PLATFORM PROJECT",
     ))

@@ -52,10 +52,4 @@ def saved_statement(store) -> str | None:
 
 def save_statement(store, text: str, source: str = "manual") -> None:
     """Keep (or replace) the worker's statement; the journal keeps earlier versions."""
-    text = text.strip()
-    with store.transaction():
-        row = next((r for r in store.rows("settings") if r["key"] == STATEMENT_KEY), None)
-        if row is None:
-            store.insert("settings", {"key": STATEMENT_KEY, "value": text}, source)
-        else:
-            store.update("settings", row["id"], {"value": text}, source)
+    store.set_setting(STATEMENT_KEY, text.strip(), source)

@@ -549,13 +549,7 @@ def load_mapping(store) -> Mapping:
 
 
 def save_mapping(store, mapping: Mapping, source: str = "manual") -> None:
-    text = mapping.to_json()
-    with store.transaction():
-        row = store.conn.execute("SELECT id, value FROM settings WHERE key = ?", (SETTINGS_KEY,)).fetchone()
-        if row is None:
-            store.insert("settings", {"key": SETTINGS_KEY, "value": text}, source)
-        elif row[1] != text:
-            store.update("settings", row[0], {"value": text}, source)
+    store.set_setting(SETTINGS_KEY, mapping.to_json(), source)
 
 
 def logbook_projects(frames: LogbookFrames) -> list[tuple[str, str]]:

@@ -79,12 +79,18 @@ class Recording:
             "language": logbook.language,
         }
         with self.transaction():
-            existing = {k: i for i, k in self.conn.execute("SELECT id, key FROM settings")}
             for key, value in values.items():
-                if key in existing:
-                    self.update("settings", existing[key], {"value": value}, source)
-                elif value is not None:  # an unset setting needs no row (nor a journal entry)
-                    self.insert("settings", {"key": key, "value": value}, source)
+                self.set_setting(key, value, source)
+
+    def set_setting(self, key: str, value: str | None, source: str = "manual") -> None:
+        """Save one setting (journaled, like every write): a new key gets a row, a changed one
+        is updated; an unset key that has no row needs none."""
+        with self.transaction():
+            row = self.conn.execute("SELECT id FROM settings WHERE key = ?", (key,)).fetchone()
+            if row is not None:
+                self.update("settings", row[0], {"value": value}, source)
+            elif value is not None:
+                self.insert("settings", {"key": key, "value": value}, source)
 
     def platform_id(self, name: str, *, create: bool = True, source: str = "manual") -> int | None:
         name = name.strip()
