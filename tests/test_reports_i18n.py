@@ -23,7 +23,7 @@ import pytest
 from click.testing import CliRunner
 
 from _english import english_left
-from taskerlog import i18n, render
+from taskerlog import i18n, render, timeutil
 from taskerlog.cli import cli
 from taskerlog.evidence import report, wages
 from taskerlog.model import FxRate
@@ -31,6 +31,8 @@ from taskerlog.pool import pool as P
 from taskerlog.pool import publish as PB
 from taskerlog.pool import release_report as RR
 from taskerlog.pool import report as R
+from taskerlog.store import Store
+from test_app_pages import db  # noqa: F401  (the app's logbook fixture)
 from test_evidence import NOW, STATEMENT, build
 from test_pool import campaign, pseud, synthetic
 from test_publish import NOW as PUBLISH_NOW
@@ -194,3 +196,35 @@ def test_a_published_release_is_worded_in_the_language(tmp_path):
     english_csv = RR.to_csv(rel)
     with i18n.using("es"):
         assert RR.to_csv(rel) == english_csv
+
+
+# -- the app's Evidence page: the English-copy checkbox ------------------------------------------------
+def test_the_evidence_page_offers_an_english_copy_in_another_language(db):
+    from test_app_pages import _load, _run
+
+    from taskerlog.model import WorkEntry
+
+    s = _load(db)
+    when = {"start": "2026-03-02T09:00", "end": "2026-03-02T12:00"}
+    s.add_work(WorkEntry(platform="Outlier", project="Genesis Dolphin", kind="tasking",
+                         **{k: timeutil.parse_instant(v, "UTC") for k, v in when.items()}))
+    s.close()
+    at = _run("app_pages/evidence.py")
+    assert not [c for c in at.checkbox if c.key == "ev_english_too"]  # an English report needs no copy
+    s = Store(db)
+    s.set_setting("language", "es")
+    s.close()
+    at = _run("app_pages/evidence.py")
+    box = at.checkbox(key="ev_english_too")
+    assert box.label == "Añadir una copia en inglés después del informe, para un inspector que lea inglés"
+    how = at.radio(key="ev_ref_how")
+    how.set_value(how.options[-1])  # no reference wage
+    box.check()
+    at.button(key="ev_make").click()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    data, manifest = at.session_state["ev_result"][:2]
+    assert manifest["language"] == "es" and manifest["english_copy"] is True
+    text = " ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(
+        zipfile.ZipFile(io.BytesIO(data)).read(report.PDF_NAME))).pages)
+    assert "Pruebas de trabajo y pago" in text and "ENGLISH COPY" in text
