@@ -124,8 +124,9 @@ def contribute(c: Context, campaign_path: str, maps: tuple[str, ...], platforms:
         click.echo(_("These rows, and nothing else, would leave your machine:"))
         click.echo(_table(contrib.preview_rows(result), PREVIEW_COLUMNS) if result.rows else _("(no rows)"))
         if res.unmapped:
+            none = _("(no project)")
             click.echo(_("Not shared (no category): {projects}").format(projects="; ".join(
-                f"{pl}/{pr or _('(no project)')}" for pl, pr in res.unmapped)))
+                f"{pl}/{pr or none}" for pl, pr in res.unmapped)))
         if not out:
             click.echo(_("Nothing written. Add --out FILE to write the contribution file."))
         return

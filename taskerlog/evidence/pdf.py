@@ -56,17 +56,18 @@ class ReportPDF(FPDF):
         self.set_title(footer_text)
 
     def header(self) -> None:
-        # the footer a page gets is the one in force when the page began (``footer_text`` may change
-        # for the pages that follow, e.g. an English copy appended to a report)
-        self._page_footer = self.footer_text
+        # a page's footer is worded when the page begins, in the language and with the title in force
+        # then (an English copy appended to a report changes both for the pages that follow)
+        # (the page number only when the footer is drawn: a table's trial layout may begin pages it discards)
+        self._page_footer = (_("{title} · page {page} of {pages}"), self.footer_text)
 
     def footer(self) -> None:
         self.set_y(-12)
         self.set_font(FAMILY, "", 7.5)
         self.set_text_color(110, 110, 110)
+        words, title = self._page_footer
         # fpdf replaces "{nb}" with the number of pages when the document is finished
-        self.cell(0, 5, safe(_("{title} · page {page} of {pages}").format(
-            title=self._page_footer, page=self.page_no(), pages="{nb}")), align="C")
+        self.cell(0, 5, safe(words.format(title=title, page=self.page_no(), pages="{nb}")), align="C")
         self.set_text_color(*DARK)
 
     # -- building blocks -------------------------------------------------------------------

@@ -702,6 +702,20 @@ def _pdf_6_payouts(pdf, ev: Evidence, red) -> None:
         pdf.grid([[_("Platform"), _("After"), _("Until"), _("Days without payout")], *body], widths=(25, 25, 25, 15))
 
 
+def _by(source: str) -> str:
+    """Who made a change (the journal's source): typed in, the app, the clock; an import as recorded."""
+    # Translators: the source of a change in the edit trail: typed in at the command line
+    if source == "manual":
+        return pgettext("source", "manual")
+    # Translators: the source of a change in the edit trail: the taskerlog app
+    if source == "app":
+        return pgettext("source", "app")
+    # Translators: the source of a change in the edit trail: taskerlog's running clock
+    if source == "clock":
+        return pgettext("source", "clock")
+    return source
+
+
 def _field(name: str) -> str:
     """A field of an entry, as the edit trail shows it."""
     return _(ig.FIELD_LABELS[name]) if name in ig.FIELD_LABELS else name
@@ -744,7 +758,7 @@ def _pdf_7_integrity(pdf, ev: Evidence, red) -> None:
              widths=(6, 17, 8, 22, 17, 25, 12), aligns=("R", "L", "R", "L", "L", "L", "L"), highlight=hl)
     if ev.edits:
         pdf.subheading(_("The edit trail (from the journal)"))
-        body = [[str(c.row_id), ev.local(c.at), _field(c.field), c.old, c.new, c.source] for c in ev.edits]
+        body = [[str(c.row_id), ev.local(c.at), _field(c.field), c.old, c.new, _by(c.source)] for c in ev.edits]
         pdf.grid([[_("Entry #"), _("Changed at"), _("Field"), _("Was"), _("Became"), _("By")], *body],
                  widths=(8, 18, 12, 22, 22, 10))
     if ev.deleted:

@@ -17,13 +17,14 @@ from ..csvsafe import csv_bytes
 from ..i18n import N_, _
 from .pool import ALL
 from .publish import FOR_PUBLICATION, Release, budget_text, fmt
-from .report import LEVEL_WORDS, html_lang
+from .report import LEVEL_WORDS, h3, html_lang
 
 FIGURES = [("wage_p25", N_("wage, 25 % point"), 2), ("wage_median", N_("wage, median"), 2),
            ("wage_p75", N_("wage, 75 % point"), 2), ("unpaid_share", N_("unpaid share %"), 1),
            ("rate_cut_share", N_("with a rate cut %"), 1), ("below_reference_share", N_("below the reference wage %"), 1)]
 CSV_COLUMNS = ["level", "platform", "category", "month", "status", "workers", "workers_margin", "currency"] + [
     c for name, _, _ in FIGURES for c in (name, name + "_margin_pts")] + ["release", "epsilon_spent_total"]
+WORKERS, TOO_FEW, TOO_UNCERTAIN = N_("workers"), N_("too few to publish"), N_("too uncertain")
 LEGEND = N_(
     "How to read the figures: every figure carries random noise that protects who contributed. The range or "
     "margin beside it holds the true value 95 times out of 100. Workers are counted approximately (about N, "
@@ -92,17 +93,17 @@ def in_words(g: dict, name: str, places: int) -> str:
 
 def _table(groups: list[dict], first: str, label: str, with_ref: bool) -> str:
     figs = [f for f in FIGURES if with_ref or f[0] != "below_reference_share"]
-    head = (f"<tr><th class=l>{html.escape(_(LEVEL_WORDS[label]))}</th><th>{html.escape(_('workers'))}</th>"
+    head = (f"<tr><th class=l>{html.escape(_(LEVEL_WORDS[label]))}</th><th>{html.escape(_(WORKERS))}</th>"
             + "".join(f"<th>{html.escape(_(t))}</th>" for _n, t, _p in figs) + "</tr>")
     body = []
     for g in groups:
         first_v = _("all") if g[first] == ALL else g[first]
         if g["status"] != "published":
-            cells = f"<td colspan={len(figs) + 1} class=l>{html.escape(_('too few to publish'))}</td>"
+            cells = f"<td colspan={len(figs) + 1} class=l>{html.escape(_(TOO_FEW))}</td>"
         else:
             cells = "<td>" + html.escape(_("about {workers} (± {margin})").format(
                 workers=g["workers"], margin=g["workers_margin"])) + "</td>" + "".join(
-                f"<td>{html.escape(in_words(g, n, p) or _('too uncertain'))}</td>" for n, _t, p in figs)
+                f"<td>{html.escape(in_words(g, n, p) or _(TOO_UNCERTAIN))}</td>" for n, _t, p in figs)
         body.append(f"<tr><td class=l>{html.escape(str(first_v))}</td>{cells}</tr>")
     return f"<table>{head}{''.join(body)}</table>"
 
@@ -145,10 +146,10 @@ def to_html(rel: Release) -> str:
         for level, first, heading in levels:
             part = [g for g in pg if g["level"] == level]
             if part:
-                out.append(f"<h3>{html.escape(_(heading))}</h3>" + _table(part, first, first, with_ref))
+                out.append(h3(_(heading)) + _table(part, first, first, with_ref))
         cells = [g for g in pg if g["level"] == "cell"]
         for cat in dict.fromkeys(g["category"] for g in cells):
-            out.append(f"<h3>{html.escape(_('{category}, by month').format(category=cat))}</h3>"
+            out.append(h3(_("{category}, by month").format(category=cat))
                        + _table([g for g in cells if g["category"] == cat], "month", "month", with_ref))
     out.append("</body></html>\n")
     return "".join(out)

@@ -128,9 +128,10 @@ def _svg_chart(cells: pd.DataFrame, months: list[str], currency: str) -> str:
     step = (w - left - 20) / max(len(months), 1)
     band = step / (len(cats) + 1)
     y = lambda v: 10 + (h - bottom - 10) * (1 - float(v) / top)  # noqa: E731
+    label = _("effective hourly wage by month")
     palette = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"]
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h + 20 * ((len(cats) + 2) // 3)}" '
-             f'role="img" aria-label="{html.escape(_("effective hourly wage by month"))}">']
+             f'role="img" aria-label="{html.escape(label)}">']
     for i in range(6):
         v = top * i / 5
         parts.append(f'<line x1="{left}" x2="{w - 10}" y1="{y(v):.1f}" y2="{y(v):.1f}" stroke="#ddd"/>'
@@ -154,6 +155,10 @@ def _svg_chart(cells: pd.DataFrame, months: list[str], currency: str) -> str:
                      f'<text x="{lx + 14}" y="{ly}" font-size="11">{html.escape(cat)}</text>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+def h3(text: str) -> str:
+    return f"<h3>{html.escape(text)}</h3>"
 
 
 def html_lang() -> str:
@@ -186,22 +191,19 @@ def to_html(rep: PoolReport) -> str:
         out.append(f"<h2>{html.escape(platform)}</h2>")
         tot = pg[pg["level"] == "platform"]
         if len(tot):
-            out.append(f"<h3>{html.escape(_('All categories and months'))}</h3>"
-                       + _table(tot, "platform", "platform", with_ref))
+            out.append(h3(_("All categories and months")) + _table(tot, "platform", "platform", with_ref))
         cats = pg[pg["level"] == "category"]
         if len(cats):
-            out.append(f"<h3>{html.escape(_('By category, all months'))}</h3>"
-                       + _table(cats, "category", "category", with_ref))
+            out.append(h3(_("By category, all months")) + _table(cats, "category", "category", with_ref))
         months = pg[pg["level"] == "month"]
         if len(months):
-            out.append(f"<h3>{html.escape(_('By month, all categories'))}</h3>"
-                       + _table(months, "month", "month", with_ref))
+            out.append(h3(_("By month, all categories")) + _table(months, "month", "month", with_ref))
         cells = pg[pg["level"] == "cell"]
         if len(cells):
-            out.append(f"<h3>{html.escape(_('Effective hourly wage by month and category (dot: median; bar: middle half)'))}</h3>")
+            out.append(h3(_("Effective hourly wage by month and category (dot: median; bar: middle half)")))
             out.append(_svg_chart(cells, list(c.months), c.currency))
             for cat in sorted(cells["category"].unique()):
-                out.append(f"<h3>{html.escape(_('{category}, by month').format(category=cat))}</h3>"
+                out.append(h3(_("{category}, by month").format(category=cat))
                            + _table(cells[cells["category"] == cat], "month", "month", with_ref))
     out.append("</body></html>\n")
     return "".join(out)
