@@ -16,7 +16,8 @@ def _options(pairs: tuple[str, ...]) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for pair in pairs:
         if "=" not in pair:
-            raise CLIError(_("--option '{pair}': write it as KEY=VALUE, e.g. --option platform=Outlier").format(pair=pair))
+            raise CLIError(_("--option '{pair}': write it as KEY=VALUE, e.g. --option platform=Outlier")
+                           .format(pair=pair))
         k, v = pair.split("=", 1)
         out.setdefault(k.strip().replace("-", "_"), []).append(v.strip())
     return out

@@ -406,7 +406,8 @@ def delete(c: Context, entry_id, yes):
     if not yes:
         click.confirm(_("delete entry #{id}: {start} ({length}) {what}, {status}?").format(**what), abort=True)
     store.delete("work", entry_id, "manual")
-    click.echo(_("deleted entry #{id}: {start} ({length}) {what}, {status} (the journal keeps its values)").format(**what))
+    click.echo(_("deleted entry #{id}: {start} ({length}) {what}, {status} (the journal keeps its values)")
+               .format(**what))
 
 
 # -- empty queue --------------------------------------------------------------------------
@@ -441,7 +442,8 @@ def eq_start(c: Context, platform, on, note):
     from ..model import EQPeriod  # pydantic: loaded by the commands that make a record
 
     store.add_eq(EQPeriod(platform=platform, start_date=day, note=note))
-    click.echo(_("{platform}: empty queue from {day}").format(platform=platform, day=day) + (f" {fresh}" if fresh else ""))
+    click.echo(_("{platform}: empty queue from {day}").format(platform=platform, day=day)
+               + (f" {fresh}" if fresh else ""))
 
 
 @eq.command("end")

@@ -117,7 +117,8 @@ def verify(c: Context, as_json: bool, anchor_texts: tuple[str, ...] = (), anchor
         click.echo(limit)
     else:
         # Translators: the English keeps one form for both; write each form properly
-        click.echo(ngettext("NOT OK: {n} problem(s); the first: {problem}", "NOT OK: {n} problem(s); the first: {problem}",
+        click.echo(ngettext("NOT OK: {n} problem(s); the first: {problem}",
+                            "NOT OK: {n} problem(s); the first: {problem}",
                             len(result.problems)).format(n=len(result.problems), problem=result.problems[0].message),
                    err=True)
         for p in result.problems[1:20]:

@@ -582,7 +582,8 @@ def record_delete(c: Context, table: str, record_id: int, yes: bool) -> None:
     what = dict(what=_record_word(table), id=record_id, table=table)
     shown = records.shown(c.store, table, record_id) if c.store.get(table, record_id) else None
     if shown is None:
-        raise CLIError(_("there is no {what} #{id}; see the numbers with: taskerlog record list {table}").format(**what))
+        raise CLIError(_("there is no {what} #{id}; see the numbers with: taskerlog record list {table}")
+                       .format(**what))
     what["fields"] = ", ".join(f"{k}={v}" for k, v in shown.items() if v)
     if not yes:
         click.confirm(_("delete {what} #{id} ({fields})?").format(**what), abort=True)
