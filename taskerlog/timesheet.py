@@ -20,7 +20,8 @@ from decimal import Decimal, InvalidOperation
 
 from . import timeutil
 from .everyday import fmt_hm
-from .i18n import _, number
+from .i18n import _, date, number
+from .vocab import shown
 
 DAY_START = dt.time(9, 0)
 """Where a day's first timesheet entry begins when nothing else was logged that day."""
@@ -107,18 +108,21 @@ def plan(by, busy: dict[dt.date, int], wanted: dict[Row, list[int]], monday: dt.
     for row, mins in wanted.items():
         for i, day in enumerate(days):
             old, new = have.get(row, [0] * 7)[i], mins[i]
-            where = f"{_label(row)}, {day:%a %d %b}"
+            where = f"{_label(row)}, {date(day, 'EEE dd MMM')}"
             if new > old:
                 start = max(cursor.get(day, 0), timeutil.parse_instant(f"{day.isoformat()}T{DAY_START:%H:%M}", tz))
                 end = start + (new - old) * 60
                 next_day = timeutil.local_midnight(day + dt.timedelta(days=1), tz)
                 if end > now:
-                    p.problems.append(f"{where}: {fmt_hm((new - old) * 60)} more would end at "
-                                      f"{timeutil.to_local(end, tz):%a %H:%M}, after now; log work once it is done")
+                    local_end = timeutil.to_local(end, tz)
+                    p.problems.append(_("{where}: {duration} more would end at {day} {time}, after now; log work "
+                                        "once it is done").format(where=where, duration=fmt_hm((new - old) * 60),
+                                                                  day=date(local_end.date(), "EEE"),
+                                                                  time=f"{local_end:%H:%M}"))
                 elif end > next_day:
-                    p.problems.append(f"{where}: {fmt_hm((new - old) * 60)} more does not fit after the day's other work "
-                                      f"(it ends at {timeutil.to_local(start, tz):%H:%M}); lower it or log it on "
-                                      "another day")
+                    p.problems.append(_("{where}: {duration} more does not fit after the day's other work (it ends "
+                                        "at {time}); lower it or log it on another day").format(
+                        where=where, duration=fmt_hm((new - old) * 60), time=f"{timeutil.to_local(start, tz):%H:%M}"))
                 else:
                     p.add.append((row, start, end))
                     cursor[day] = end
@@ -159,4 +163,4 @@ def apply(store, p: Plan, source: str) -> int:
 
 def _label(row: Row) -> str:
     platform, project, kind = row
-    return f"{platform}{' · ' + project if project else ''} ({kind})"
+    return f"{platform}{' · ' + project if project else ''} ({shown(kind)})"

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from taskerlog import render, timeutil, usecases
+from taskerlog import i18n, render, timeutil, usecases
 from taskerlog.model import EQPeriod, FxRate, Logbook, Project, Rate, WorkEntry
 from taskerlog.store import StoreError
 
@@ -125,7 +125,10 @@ def test_the_rate_forms_live_line(book, read):
     cut = line("20")
     assert cut.current == Decimal(35) and cut.new == Decimal(20)
     assert cut.text() == "Now 35.00 USD/hour → 20.00: −42.9%."
-    assert line("38,50").text() == "Now 35.00 USD/hour → 38.50: +10.0%."  # 3.5/35: a decimal comma read
+    assert line("3,850.5").text() == "Now 35.00 USD/hour → 3850.50: +10901.4%."  # English notation's grouping
+    assert line("38,50").new is None  # not English notation: the amount's own check refuses it
+    with i18n.using("es"):
+        assert line("38,50").new == Decimal("38.50")  # 3.5/35: the decimal comma of a Spanish logbook
     assert line("").text() == "Now 35.00 USD/hour."
     assert "not" in line("abc").text() and line("abc").new is None
     assert line("12", unit="task").text() == "No task rate yet for this project: this will be its first: 12.00 USD/task."

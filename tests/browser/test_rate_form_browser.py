@@ -44,9 +44,9 @@ def test_the_rate_form_shows_the_current_rate_and_the_change_as_it_is_typed(serv
     box.click()
     box.press_sequentially("17", delay=60)  # typed; no Enter, no Tab, no click elsewhere
     main.get_by_text("Now 20.00 USD/hour → 17.00: −15.0%.", exact=True).wait_for(timeout=10_000)
-    box.press_sequentially(",5", delay=60)  # 17,5 is 17.50 (a decimal comma): −2.5/20 = −12.5%
+    box.press_sequentially(".5", delay=60)  # 17.5 in this English logbook's notation: −2.5/20 = −12.5%
     main.get_by_text("Now 20.00 USD/hour → 17.50: −12.5%.", exact=True).wait_for(timeout=10_000)
-    assert box.input_value() == "17,5"  # what was typed stays as typed while the page reruns
+    assert box.input_value() == "17.5"  # what was typed stays as typed while the page reruns
     assert _rates(server.db) == [20_000_000]  # nothing saved yet
     shot(page, f"rate-form-typing-{width}")
     main.get_by_role("button", name="Save rate").click()
