@@ -13,6 +13,7 @@ Functions take ``now`` as an argument; a store is passed in, never imported.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -135,13 +136,19 @@ def entry_summary(row: dict[str, Any], home: str) -> str:
 
 
 # -- typed amounts -------------------------------------------------------------------------
+_COMMA_DECIMAL = re.compile(r"^-?\d+,\d{1,2}$")
+_DOT_THOUSANDS_COMMA_DECIMAL = re.compile(r"^-?\d{1,3}(\.\d{3})+,\d{1,2}$")
+
+
 def amount_text(text: str | None) -> str | None:
-    """A typed amount read in the notation of the language in use (:func:`taskerlog.i18n.parse_number`),
-    as the plain decimal text the records take: ``12,50`` → ``12.50`` and ``1.234,50`` →
-    ``1234.50`` in Spanish, Portuguese or French; ``1,234.50`` → ``1234.50`` in English or
-    Swahili. What the language's notation cannot read (``12.50`` in Spanish, ``12,50`` in
-    English) is left as typed, for the amount's own check to read as a plain number or refuse
-    with its usual words. Blank stays None."""
+    """A typed amount, as the plain decimal text the records take: read in the notation of
+    the language in use (:func:`taskerlog.i18n.parse_number`): ``12,50`` → ``12.50`` and
+    ``1.234,50`` → ``1234.50`` in Spanish, Portuguese or French; ``1,234.50`` → ``1234.50`` in
+    English or Swahili. A decimal comma is also read in a language that writes a point,
+    where it cannot be anything else (``12,50``, ``1.234,50``: a comma before one or two
+    digits separates no thousands). Anything else (``1,234`` in Spanish) is left as typed,
+    for the amount's own check to read as a plain number or refuse with its usual words.
+    Blank stays None."""
     from .i18n import parse_number
 
     if text is None or not str(text).strip():
@@ -150,7 +157,10 @@ def amount_text(text: str | None) -> str | None:
     try:
         return format(parse_number(s), "f")
     except ValueError:
-        return s
+        pass
+    if _COMMA_DECIMAL.match(s) or _DOT_THOUSANDS_COMMA_DECIMAL.match(s):
+        return s.replace(".", "").replace(",", ".")
+    return s
 
 
 # -- today and this week -------------------------------------------------------------------

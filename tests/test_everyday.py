@@ -35,7 +35,8 @@ def test_durations_read_as_hours_and_minutes(seconds, shown):
     ("es", "1,234,56", "1,234,56"),  # nothing can read it: the amount's own check refuses it
     # a decimal-point language: the comma groups thousands
     ("en", "12.50", "12.50"), ("en", "1,234.50", "1234.50"), ("sw", "1,234", "1234"), ("en", " 80 ", "80"),
-    ("en", "12,50", "12,50"),  # not English notation: left as typed, and refused by the amount's own check
+    # a decimal comma where it can be nothing else (a comma before one or two digits groups no thousands)
+    ("en", "12,50", "12.50"), ("sw", "12,5", "12.5"), ("en", "1.234,50", "1234.50"),
     ("en", "", None), ("es", None, None)])
 def test_a_typed_amount_is_read_in_the_logbooks_language(language, typed, read):
     with i18n.using(language):
