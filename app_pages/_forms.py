@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import streamlit as st
 
-from app_pages import _clock, _shared
+from app_pages import _shared
 from taskerlog import appsupport, everyday, i18n, render, timeutil, usecases, vocab
 from taskerlog.i18n import _
 from taskerlog.frames import LogbookFrames

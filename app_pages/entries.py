@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import _shared
-from taskerlog import appsupport, i18n, money, render, timeutil, usecases
+from taskerlog import appsupport, i18n, money, render, timeutil, usecases, vocab
 from taskerlog.i18n import _, ngettext, pgettext
 from taskerlog.model import KINDS, STATUSES
 from taskerlog.store import activity
@@ -24,8 +24,8 @@ def _table(rows: list[dict], home: str) -> pd.DataFrame:
     return pd.DataFrame([dict(zip(columns, (
         r["id"], local(r["start_epoch"]), local(r["end_epoch"]),
         render.hm(r["end_epoch"] - r["start_epoch"]),  # a 1-minute HIT is 0:01, not 0.02
-        r["platform"], r["project"], appsupport.word(r["kind"]), appsupport.word(r["status"]),
-        render.entry_pay(r), appsupport.word(r["pay_from"]),
+        r["platform"], r["project"], vocab.shown(r["kind"]), vocab.shown(r["status"]),
+        render.entry_pay(r), vocab.shown(r["pay_from"]),
         "" if r["pay"] is None else f"{render.amount(r['pay'])} {r['currency'] or ''}".strip(),
         local(r["recorded_epoch"]), local(r["edited_epoch"]) or never,
         r["units"], r["note"], r["source"]))) for r in rows], columns=columns)
@@ -39,7 +39,7 @@ tz, home = frames.settings.timezone, frames.settings.home_currency
 today = appsupport.today_in(tz, _shared.now())
 
 any_name = lambda v: _("(any)") if v is None else v  # noqa: E731
-any_word = lambda v: _("(any)") if v is None else appsupport.word(v)  # noqa: E731
+any_word = lambda v: _("(any)") if v is None else vocab.shown(v)  # noqa: E731
 with st.expander(_("Find by date, project, kind, status or text")):
     c1, c2, c3 = st.columns(3)
     since = c1.date_input(_("From"), value=None, key="ent_from", **appsupport.PERIOD_RANGE)
@@ -106,10 +106,10 @@ with st.form(f"edit_{entry_id}"):
     pair = st.selectbox(_("Project"), choices, index=choices.index(cur_pair), format_func=appsupport.choice_label,
                         key=f"ed_project_{entry_id}")
     c1, c2 = st.columns(2)
-    kind = c1.selectbox(_("Kind"), KINDS, index=KINDS.index(r["kind"]), format_func=appsupport.word,
+    kind = c1.selectbox(_("Kind"), KINDS, index=KINDS.index(r["kind"]), format_func=vocab.shown,
                         key=f"ed_kind_{entry_id}")
     status = c2.selectbox(_("Status"), STATUSES, index=STATUSES.index(r["status"]), key=f"ed_status_{entry_id}",
-                          format_func=appsupport.word)
+                          format_func=vocab.shown)
     s0, e0 = local(r["start"]), local(r["end"])
     c3, c4, c5, c6 = st.columns(4)
     sd = c3.date_input(_("Start day"), value=s0.date(), key=f"ed_sd_{entry_id}", **appsupport.DAY_RANGE)

@@ -7,7 +7,7 @@ import datetime as dt
 import streamlit as st
 
 from app_pages import _clock, _forms, _shared, _today
-from taskerlog import appsupport, everyday, timeutil, usecases, vocab
+from taskerlog import appsupport, everyday, usecases, vocab
 from taskerlog.i18n import _, ngettext
 from taskerlog.model import KINDS, STATUSES, EQPeriod, WorkEntry
 

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import _forms, _shared
-from taskerlog import appsupport, i18n, render, usecases
+from taskerlog import appsupport, i18n, render, usecases, vocab
 from taskerlog.i18n import _
 from taskerlog.model import END_REASONS, Project, Rate
 
@@ -30,8 +30,8 @@ def _cell(v) -> str:
 p = frames.projects.copy()
 if len(p):
     p["advertised_rate"] = [appsupport.fmt_amount(v, micros=True) for v in p["advertised_rate_micros"]]
-    p["pay_model"] = p["pay_model"].map(appsupport.word)
-    p["end_reason"] = [None if appsupport.missing(v) else appsupport.word(v) for v in p["end_reason"]]
+    p["pay_model"] = p["pay_model"].map(vocab.shown)
+    p["end_reason"] = [None if appsupport.missing(v) else vocab.shown(v) for v in p["end_reason"]]
     st.dataframe(p[["platform", "project", "pay_model", "currency", "advertised_rate", "started_on", "ended_on",
                     "end_reason", "notes"]].rename(columns={
                         "platform": _("platform"), "project": _("project"), "pay_model": _("paid"),
@@ -44,13 +44,13 @@ else:
 st.subheader(_("Rate history"))
 rh = usecases.rate_history(frames.rates, tz)  # `taskerlog project rates`' rows and words
 if rh:
-    kinds = lambda text: ", ".join(appsupport.word(k) for k in text.split(";") if k) or _("all paid")  # noqa: E731
+    kinds = lambda text: ", ".join(vocab.shown(k) for k in text.split(";") if k) or _("all paid")  # noqa: E731
     st.dataframe(pd.DataFrame([{
         _("project"): appsupport.choice_label((x["platform"], x["project"])), _("from"): x["when"],
         _("kinds"): kinds(x["applies_to"]), _("rate"): render.amount(x["rate"]),
-        _("per"): appsupport.word(x["unit"]), _("currency"): x["currency"],
-        _("change"): appsupport.word(x["change"]) if x["change_pct"] is None
-        else f"{appsupport.word(x['change'])} {render.signed_percent(x['change_pct'])}",
+        _("per"): vocab.shown(x["unit"]), _("currency"): x["currency"],
+        _("change"): vocab.shown(x["change"]) if x["change_pct"] is None
+        else f"{vocab.shown(x['change'])} {render.signed_percent(x['change_pct'])}",
         _("note"): x["note"] or ""} for x in rh]), hide_index=True, width="stretch")
 else:
     st.caption(_("No rates recorded yet."))
@@ -66,7 +66,7 @@ with t_new:
                                 placeholder="Outlier, Remotasks, MTurk…")
         name = c2.text_input(_("Project"), key=f"pn_name{g}")
         c3, c4, c5 = st.columns(3)
-        pay_model = c3.selectbox(_("Paid"), ["hourly", "per_task"], key=f"pn_model{g}", format_func=appsupport.word)
+        pay_model = c3.selectbox(_("Paid"), ["hourly", "per_task"], key=f"pn_model{g}", format_func=vocab.shown)
         currency = c4.text_input(_("Currency"), value=home, max_chars=3, key=f"pn_currency{g}")
         advertised = c5.text_input(_("Advertised rate (optional)"), key=f"pn_adv{g}")
         c6, c7 = st.columns(2)
@@ -102,7 +102,7 @@ with t_end:
             pair = st.selectbox(_("Project"), pairs, format_func=appsupport.choice_label, key="pe_project")
             c1, c2 = st.columns(2)
             ended = c1.date_input(_("Ended on"), value=today, key="pe_day", **appsupport.DAY_RANGE)
-            reason = c2.selectbox(_("Why"), END_REASONS, key="pe_reason", format_func=appsupport.word,
+            reason = c2.selectbox(_("Why"), END_REASONS, key="pe_reason", format_func=vocab.shown,
                                   help=_("removed: taken off the project (often just 'a quality issue')"))
             go = st.form_submit_button(_("Save"), type="primary", key="pe_save")
         if go:
@@ -115,4 +115,4 @@ with t_end:
                 store.update("projects", row["id"], {"ended_on": ended.isoformat(), "end_reason": reason},
                              _shared.SOURCE)
             _shared.write(end, _("{project} marked {reason} on {day}.").format(
-                project=pair[1], reason=appsupport.word(reason), day=i18n.date(ended)))
+                project=pair[1], reason=vocab.shown(reason), day=i18n.date(ended)))

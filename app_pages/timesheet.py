@@ -9,7 +9,7 @@ from decimal import Decimal
 import pandas as pd
 import streamlit as st
 
-from app_pages import _clock, _shared
+from app_pages import _shared
 from taskerlog import appsupport, everyday, i18n, timesheet, timeutil, vocab
 from taskerlog.i18n import _, ngettext
 from taskerlog.model import KINDS

@@ -8,7 +8,7 @@ from zoneinfo import available_timezones
 import streamlit as st
 
 from app_pages import _firstrun, _shared
-from taskerlog import appsupport
+from taskerlog import appsupport, vocab
 from taskerlog.model import Logbook, Project, Rate
 from taskerlog import timeutil
 from taskerlog.i18n import _
@@ -26,7 +26,7 @@ def _start_form() -> None:
     with st.form("welcome_start", clear_on_submit=False):
         platform = st.text_input(_("Platform"), placeholder="Outlier, Remotasks, MTurk…", key="welcome_platform")
         project = st.text_input(_("Project"), placeholder="Genesis Dolphin", key="welcome_project")
-        pay_model = st.radio(_("Paid"), ["hourly", "per_task"], horizontal=True, format_func=appsupport.word)
+        pay_model = st.radio(_("Paid"), ["hourly", "per_task"], horizontal=True, format_func=vocab.shown)
         # one above the other: this form fills a third of the page, and half of that showed
         # a date as "2026 / 12 /" on a 1366-pixel screen (and less than that on smaller ones)
         rate = st.text_input(_("Rate (optional)"), placeholder=appsupport.fmt_amount("20"), key="welcome_rate")

@@ -21,7 +21,7 @@ from typing import Any, Iterable
 import pandas as pd
 
 from . import i18n, money, render, timeutil, vocab
-from .i18n import N_, _, pgettext
+from .i18n import N_, _
 from .frames import LogbookFrames
 from .usecases import not_after_now
 from .store import SAMPLE_MARK, default_db_path
@@ -259,49 +259,6 @@ def names(*columns: pd.Series) -> list[str]:
     for col in columns:
         out.update(str(v) for v in col.dropna().unique() if str(v))
     return sorted(out)
-
-
-# -- the logbook's words -------------------------------------------------------------------
-_WORDS = {
-    "tasking": lambda: pgettext("kind of work", "tasking"),
-    "review": lambda: pgettext("kind of work", "review"),
-    "training": lambda: pgettext("kind of work", "training"),
-    "onboarding": lambda: pgettext("kind of work", "onboarding"),
-    "assessment": lambda: pgettext("kind of work", "assessment"),
-    "instructions": lambda: pgettext("kind of work", "instructions"),
-    "meeting": lambda: pgettext("kind of work", "meeting"),
-    "admin": lambda: pgettext("kind of work", "admin"),
-    "waiting": lambda: pgettext("kind of work", "waiting"),
-    "paid": lambda: pgettext("pay status", "paid"),
-    "pending": lambda: pgettext("pay status", "pending"),
-    "rejected": lambda: pgettext("pay status", "rejected"),
-    "returned": lambda: pgettext("pay status", "returned"),
-    "lost": lambda: pgettext("pay status", "lost"),
-    "capped": lambda: pgettext("pay status", "capped"),
-    "unpaid": lambda: pgettext("pay status", "unpaid"),
-    "hourly": lambda: pgettext("pay model", "per hour"),
-    "per_task": lambda: pgettext("pay model", "per task"),
-    "hour": lambda: pgettext("rate unit", "hour"),
-    "task": lambda: pgettext("rate unit", "task"),
-    "finished": lambda: pgettext("why a project ended", "finished"),
-    "removed": lambda: pgettext("why a project ended", "removed"),
-    "quit": lambda: pgettext("why a project ended", "quit"),
-    "paused": lambda: pgettext("why a project ended", "paused"),
-    "first": lambda: pgettext("rate change", "first"),
-    "cut": lambda: pgettext("rate change", "cut"),
-    "raise": lambda: pgettext("rate change", "raise"),
-    "same": lambda: pgettext("rate change", "same"),
-    "recorded": lambda: pgettext("where an entry's pay comes from", "recorded"),
-    "rate": lambda: pgettext("where an entry's pay comes from", "rate"),
-}
-
-
-def word(value: Any) -> str:
-    """A word of the logbook's vocabulary (a kind of work, a pay status, a pay model, a rate
-    unit, why a project ended: ``taskerlog.vocab``; a rate change; where an entry's pay comes from) in the worker's language, for showing;
-    the stored value stays English (interchange.md). Anything else is returned as it is."""
-    f = _WORDS.get(value) if isinstance(value, str) else None
-    return f() if f else ("" if value is None else str(value))
 
 
 # -- project choices -----------------------------------------------------------------------

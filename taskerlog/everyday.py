@@ -17,7 +17,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from . import render, timeutil
+from . import render, timeutil, vocab
 from .i18n import _
 from .problems import fix, say
 
@@ -124,7 +124,7 @@ def payout_summary(amount: Decimal | str, currency: str, fee: Decimal | str | No
 
 def entry_summary(row: dict[str, Any], home: str) -> str:
     """What a saved entry was: ``1:30 of tasking on Outlier · Genesis, earned USD 30.00``."""
-    values = dict(length=fmt_hm(int(row["end_epoch"]) - int(row["start_epoch"])), kind=render.kind_word(row["kind"]),
+    values = dict(length=fmt_hm(int(row["end_epoch"]) - int(row["start_epoch"])), kind=vocab.shown(row["kind"]),
                   what=row["platform"] + (f" · {row['project']}" if row.get("project") else ""))
     if row.get("pay_home") is not None:
         return _("{length} of {kind} on {what}, earned {currency} {amount}").format(
@@ -132,7 +132,7 @@ def entry_summary(row: dict[str, Any], home: str) -> str:
     if row.get("fx_missing"):
         return _("{length} of {kind} on {what} (its pay needs an exchange rate)").format(**values)
     return _("{length} of {kind} on {what}, {status} (earns nothing)").format(
-        **values, status=render.status_word(row["status"]))
+        **values, status=vocab.shown(row["status"]))
 
 
 # -- typed amounts -------------------------------------------------------------------------

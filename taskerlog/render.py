@@ -11,8 +11,8 @@ import re
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from typing import Any, Iterable, Sequence
 
-from . import i18n, money, problems
-from .i18n import _, ngettext, pgettext
+from . import i18n, money, problems, vocab
+from .i18n import _, ngettext
 from .problems import fix, say
 
 # a number in any language's notation: 1,234.50 · 1.234,50 · 1 234,50 (a no-break space)
@@ -246,45 +246,4 @@ def unpriced_summary(found: list[dict[str, Any]]) -> str | None:
     n = len(found)
     return ngettext("{n} entry earns nothing because no pay could be worked out for it. It is a {kind} entry: {why}",
                     "{n} entries earn nothing because no pay could be worked out for them. The first is a {kind} "
-                    "entry: {why}", n).format(n=n, kind=kind_word(first["kind"]), why=_unpriced_why(first))
-
-
-def kind_word(kind: str) -> str:
-    """A kind of work (``tasking``, ``onboarding`` ...) in the language in use, for people to
-    read; commands, options and JSON keep the English value (``--kind onboarding``)."""
-    words = {
-        "tasking": pgettext("kind of work", "tasking"),
-        "review": pgettext("kind of work", "review"),
-        "training": pgettext("kind of work", "training"),
-        "onboarding": pgettext("kind of work", "onboarding"),
-        "assessment": pgettext("kind of work", "assessment"),
-        "instructions": pgettext("kind of work", "instructions"),
-        "meeting": pgettext("kind of work", "meeting"),
-        "admin": pgettext("kind of work", "admin"),
-        "waiting": pgettext("kind of work", "waiting"),
-        # unpaid billable work is counted by what came of it (metrics.md, unpaid_hours_by_kind)
-        "rejected": pgettext("pay status", "rejected"),
-        "returned": pgettext("pay status", "returned"),
-        "lost": pgettext("pay status", "lost"),
-        "capped": pgettext("pay status", "capped"),
-    }
-    return words.get(kind, kind)
-
-
-def unit_word(unit: str) -> str:
-    """What a rate is paid per (``hour`` / ``task``, as in ``USD 20.00/hour``) in the language in use."""
-    return {"hour": pgettext("rate unit", "hour"), "task": pgettext("rate unit", "task")}.get(unit, unit)
-
-
-def status_word(status: str) -> str:
-    """What came of an entry's pay (``paid``, ``rejected`` ...) in the language in use."""
-    words = {
-        "paid": pgettext("pay status", "paid"),
-        "pending": pgettext("pay status", "pending"),
-        "rejected": pgettext("pay status", "rejected"),
-        "returned": pgettext("pay status", "returned"),
-        "lost": pgettext("pay status", "lost"),
-        "capped": pgettext("pay status", "capped"),
-        "unpaid": pgettext("pay status", "unpaid"),
-    }
-    return words.get(status, status)
+                    "entry: {why}", n).format(n=n, kind=vocab.shown(first["kind"]), why=_unpriced_why(first))

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Callable
 
-from . import money, render, timeutil
+from . import money, render, timeutil, vocab
 from .i18n import _
 
 CENT = Decimal("0.01")
@@ -321,7 +321,7 @@ class RatePreview:
 
     def text(self) -> str:
         """``Now 35.00 USD/hour → 20.00: −42.9%`` (the parts known so far)."""
-        values = dict(rate=render.amount(self.current), currency=self.currency, unit=render.unit_word(self.unit),
+        values = dict(rate=render.amount(self.current), currency=self.currency, unit=vocab.shown(self.unit),
                       new=render.amount(self.new), problem=self.problem)
         if self.current is None:
             if self.problem:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from .i18n import N_
+from .i18n import pgettext
 
 BILLABLE_KINDS: tuple[str, ...] = ("tasking", "review", "training")
 UNPAID_KINDS: tuple[str, ...] = (
@@ -54,22 +54,47 @@ def applies_to_text(kinds: tuple[str, ...]) -> str:
     return "" if tuple(kinds) == BILLABLE_KINDS else ";".join(kinds)
 
 
-# The words above as people read them (the stored words stay English: they are the bundle's
-# and --json's contract). Marked here for the catalogues; translated where shown.
-_SHOWN = frozenset((
-    # Translators: kinds of work (what the time was spent on)
-    N_("tasking"), N_("review"), N_("training"), N_("onboarding"), N_("assessment"), N_("instructions"),
-    N_("meeting"), N_("admin"), N_("waiting"),
-    # Translators: what came of an entry's pay
-    N_("paid"), N_("pending"), N_("rejected"), N_("returned"), N_("lost"), N_("capped"), N_("unpaid"),
-    # Translators: a rate's unit: "per hour", "per task"
-    N_("hour"), N_("task"),
-))
+# The stored words above (English: the bundle's and --json's contract) as people read them,
+# each with the sense that tells translators which word is meant; translated where shown.
+_SHOWN = {
+    "tasking": lambda: pgettext("kind of work", "tasking"),
+    "review": lambda: pgettext("kind of work", "review"),
+    "training": lambda: pgettext("kind of work", "training"),
+    "onboarding": lambda: pgettext("kind of work", "onboarding"),
+    "assessment": lambda: pgettext("kind of work", "assessment"),
+    "instructions": lambda: pgettext("kind of work", "instructions"),
+    "meeting": lambda: pgettext("kind of work", "meeting"),
+    "admin": lambda: pgettext("kind of work", "admin"),
+    "waiting": lambda: pgettext("kind of work", "waiting"),
+    "paid": lambda: pgettext("pay status", "paid"),
+    "pending": lambda: pgettext("pay status", "pending"),
+    "rejected": lambda: pgettext("pay status", "rejected"),
+    "returned": lambda: pgettext("pay status", "returned"),
+    "lost": lambda: pgettext("pay status", "lost"),
+    "capped": lambda: pgettext("pay status", "capped"),
+    "unpaid": lambda: pgettext("pay status", "unpaid"),
+    "hourly": lambda: pgettext("pay model", "hourly"),
+    "per_task": lambda: pgettext("pay model", "per task"),
+    "hour": lambda: pgettext("rate unit", "hour"),
+    "task": lambda: pgettext("rate unit", "task"),
+    "finished": lambda: pgettext("why a project ended", "finished"),
+    "removed": lambda: pgettext("why a project ended", "removed"),
+    "quit": lambda: pgettext("why a project ended", "quit"),
+    "paused": lambda: pgettext("why a project ended", "paused"),
+    "first": lambda: pgettext("rate change", "first"),
+    "cut": lambda: pgettext("rate change", "cut"),
+    "raise": lambda: pgettext("rate change", "raise"),
+    "same": lambda: pgettext("rate change", "same"),
+    "recorded": lambda: pgettext("where an entry's pay comes from", "recorded"),
+    "rate": lambda: pgettext("where an entry's pay comes from", "rate"),
+}
 
 
-def shown(word: str) -> str:
-    """A kind, status or rate unit in the language in use (``tasking`` → ``tarea``); any other
-    text (a name typed by the worker) is returned as it is."""
-    from .i18n import gettext
-
-    return gettext(word) if word in _SHOWN else word
+def shown(value) -> str:
+    """A word of the logbook's vocabulary (a kind of work, a pay status, a pay model, a rate
+    unit, why a project ended, a rate change, where an entry's pay comes from) in the
+    language in use, for people to read (``tasking`` → ``tareas``); the stored value, the
+    options typed and JSON stay English. Anything else (a name the worker typed) is returned
+    as it is; None as blank. The one table both shells and the reports show these words from."""
+    f = _SHOWN.get(value) if isinstance(value, str) else None
+    return f() if f else ("" if value is None else str(value))

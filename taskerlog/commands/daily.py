@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from .. import render, timeutil, usecases
+from .. import render, timeutil, usecases, vocab
 from ..i18n import _, ngettext
 from ._base import CLIError, Context, emit_json, friendly_errors, pass_ctx
 from ..vocab import KINDS, STATUSES
@@ -37,7 +37,7 @@ def _hm(epoch: int, tz: str, now: int | None = None) -> str:
 
 
 def _what(platform: str, project: str | None, kind: str) -> str:
-    return f"{platform}{' / ' + project if project else ''} ({render.kind_word(kind)})"
+    return f"{platform}{' / ' + project if project else ''} ({vocab.shown(kind)})"
 
 
 # -- the running clock ------------------------------------------------------------------
@@ -216,7 +216,7 @@ def _report_saved(store: Store, wid: int, tz: str, now: int, as_json: bool, verb
     click.echo(_SAVED[verb]().format(
         id=wid, when=f"{_hm(row['start_epoch'], tz, now)}–{timeutil.to_local(row['end_epoch'], tz):%H:%M}",
         length=render.hm(secs), what=_what(row["platform"], row["project"], row["kind"]),
-        status=render.status_word(row["status"])) + pay)
+        status=vocab.shown(row["status"])) + pay)
     if row["unpriced_note"]:
         click.echo(_("warning: {problem}").format(problem=row["unpriced_note"]))
 
@@ -305,7 +305,7 @@ def entries(c: Context, date_from, date_to, platform, project, last, as_json):
          _("pay {currency}").format(currency=home), _("recorded"), _("edited")],
         [[r["id"], _hm(r["start_epoch"], tz), timeutil.to_local(r["end_epoch"], tz).strftime("%H:%M"),
           render.hm(r["end_epoch"] - r["start_epoch"]), r["platform"] + (" / " + r["project"] if r["project"] else ""),
-          render.kind_word(r["kind"]), render.status_word(r["status"]), r["units"],
+          vocab.shown(r["kind"]), vocab.shown(r["status"]), r["units"],
           render.entry_pay(r) + ("*" if _from_rate(r) else ""),
           r["recorded_at"][:16].replace("T", " "),
           _("edited {when}").format(when=r["edited_at"][:16].replace("T", " ")) if r["edited"] else ""]
@@ -402,7 +402,7 @@ def delete(c: Context, entry_id, yes):
         raise CLIError(_("there is no work entry #{id}; see the ids with: taskerlog entries").format(id=entry_id))
     r = rows[0]
     what = dict(id=entry_id, start=_hm(r["start_epoch"], tz, now), length=render.hm(r["end_epoch"] - r["start_epoch"]),
-                what=_what(r["platform"], r["project"], r["kind"]), status=render.status_word(r["status"]))
+                what=_what(r["platform"], r["project"], r["kind"]), status=vocab.shown(r["status"]))
     if not yes:
         click.confirm(_("delete entry #{id}: {start} ({length}) {what}, {status}?").format(**what), abort=True)
     store.delete("work", entry_id, "manual")

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import click
 
-from .. import i18n, money, render, timeutil, usecases
+from .. import i18n, money, render, timeutil, usecases, vocab
 from ..i18n import _, pgettext
 from ._base import CLIError, Context, emit_json, friendly_errors, pass_ctx
 from ..model import (
@@ -66,13 +66,13 @@ def project_add(c: Context, platform, name, pay_model, currency, advertised_rate
     if as_json:
         emit_json({"id": pid, **p.model_dump(mode="json")})
         return
-    values = dict(platform=p.platform, project=p.project, model=_pay_model(p.pay_model), currency=p.currency)
+    values = dict(platform=p.platform, project=p.project, model=vocab.shown(p.pay_model), currency=p.currency)
     if p.advertised_rate is None:
         said = _("added project {platform} / {project} ({model}, pays in {currency})").format(**values)
     else:
         said = _("added project {platform} / {project} ({model}, pays in {currency}, advertised {amount} "
                  "{currency}/{unit})").format(**values, amount=render.amount(p.advertised_rate),
-                                              unit=render.unit_word("hour" if p.pay_model == "hourly" else "task"))
+                                              unit=vocab.shown("hour" if p.pay_model == "hourly" else "task"))
     click.echo(said + (f" {fresh}" if fresh else ""))
     click.echo(_("next: taskerlog rate {platform} {project} RATE  (the rate it pays now)").format(
         platform=_q(p.platform), project=_q(p.project)))
@@ -82,14 +82,11 @@ def _rate_now(r: dict) -> str:
     """A project's rate in effect (a row of ``project list``): ``0.05/task``, ``20.00/hour (training only)``."""
     if not r["current_rate"]:
         return ""
-    rate = f"{render.amount(r['current_rate'])}/{render.unit_word(r['current_rate_unit'])}"
+    rate = f"{render.amount(r['current_rate'])}/{vocab.shown(r['current_rate_unit'])}"
     if not r["current_rate_applies_to"]:
         return rate
     return _("{rate} ({kinds} only)").format(rate=rate, kinds=_kinds(r["current_rate_applies_to"]))
 
-
-def _pay_model(model: str) -> str:
-    return {"hourly": pgettext("pay model", "hourly"), "per_task": pgettext("pay model", "per task")}.get(model, model)
 
 
 
@@ -130,9 +127,9 @@ def project_list(c: Context, show_all, as_json):
     click.echo(render.table(
         [_("platform"), _("project"), _("pay"), _("currency"), _("advertised"), _("rate now"), _("started"),
          _("ended")],
-        [[r["platform"], r["project"], _pay_model(r["pay_model"]), r["currency"], render.amount(r["advertised_rate"]),
+        [[r["platform"], r["project"], vocab.shown(r["pay_model"]), r["currency"], render.amount(r["advertised_rate"]),
           _rate_now(r), r["started_on"],
-          (f"{r['ended_on']} ({_end_reason(r['end_reason'])})" if r["ended_on"] else "")] for r in rows],
+          (f"{r['ended_on']} ({vocab.shown(r['end_reason'])})" if r["ended_on"] else "")] for r in rows],
         empty=_("no projects yet; add one with: taskerlog project add PLATFORM PROJECT"),
     ))
 
@@ -156,9 +153,9 @@ def project_rates(c: Context, platform, name, as_json):
     click.echo(render.table(
         [_("from"), _("platform / project"), _("kinds"), _("rate"), _("per"), _("currency"), _("change"), _("note")],
         [[r["when"], f"{r['platform']} / {r['project']}", _kinds(r["applies_to"]) or _("all paid"),
-          render.amount(r["rate"]), render.unit_word(r["unit"]), r["currency"],
-          _change(r["change"]) if r["change_pct"] is None
-          else f"{_change(r['change'])} {render.signed_percent(r['change_pct'])}",
+          render.amount(r["rate"]), vocab.shown(r["unit"]), r["currency"],
+          vocab.shown(r["change"]) if r["change_pct"] is None
+          else f"{vocab.shown(r['change'])} {render.signed_percent(r['change_pct'])}",
           r["note"]] for r in rows],
         empty=_("no rates yet; add one with: taskerlog rate PLATFORM PROJECT RATE")))
 
@@ -166,18 +163,9 @@ def project_rates(c: Context, platform, name, as_json):
 def _kinds(applies_to: str | tuple[str, ...]) -> str:
     """Kinds a rate pays (stored ``;``-joined) for reading: ``review, training``."""
     kinds = applies_to.split(";") if isinstance(applies_to, str) else applies_to
-    return ", ".join(render.kind_word(k) for k in kinds if k)
+    return ", ".join(vocab.shown(k) for k in kinds if k)
 
 
-def _change(change: str) -> str:
-    """``usecases.rate_history``'s change word (first, raise, cut, same) for reading."""
-    return {"first": pgettext("rate change", "first"), "raise": pgettext("rate change", "raise"),
-            "cut": pgettext("rate change", "cut"), "same": pgettext("rate change", "same")}.get(change, change)
-
-
-def _end_reason(reason: str) -> str:
-    return {"finished": pgettext("project end", "finished"), "removed": pgettext("project end", "removed"),
-            "quit": pgettext("project end", "quit"), "paused": pgettext("project end", "paused")}.get(reason, reason)
 
 
 def _int(v) -> int | None:
@@ -213,7 +201,7 @@ def project_end(c: Context, platform, name, reason, on):
             day=day, start=row["started_on"]))
     store.update("projects", row["id"], {"ended_on": day.isoformat(), "end_reason": reason}, "manual")
     click.echo(_("{platform} / {project}: ended on {day} ({reason})").format(
-        platform=platform, project=name, day=day, reason=_end_reason(reason)))
+        platform=platform, project=name, day=day, reason=vocab.shown(reason)))
 
 
 #: a negative amount ("-5") reaches the amount parser, which says why it is refused,
@@ -262,7 +250,7 @@ def rate(c: Context, platform, name, amount, unit, currency, start, applies_to, 
         return
     when = timeutil.to_local(r.effective_at, tz).strftime("%Y-%m-%d %H:%M")
     values = dict(platform=platform, project=name, rate=render.amount(r.rate), currency=r.currency,
-                  unit=render.unit_word(r.unit), day=when)
+                  unit=vocab.shown(r.unit), day=when)
     if applies_to is None:
         said = _("{platform} / {project}: {rate} {currency}/{unit} from {day}").format(**values)
     else:

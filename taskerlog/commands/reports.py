@@ -4,13 +4,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from typing import Any
 
 import click
 
-from .. import render, timeutil
+from .. import render, timeutil, vocab
 from ..i18n import _, ngettext
 from ._base import CLIError, Context, emit_json, friendly_errors, pass_ctx
 from ._common import parse_day, parse_money
@@ -96,7 +95,7 @@ def summary(m: dict[str, Any], *, reference_label: str | None = None, breakdown:
     lines.append("")
     lines.append(_("Time (overlapping entries are counted once)"))
     unpaid = m.get("unpaid_hours_by_kind") or {}
-    why = ", ".join(f"{render.kind_word(k)} {render.figure(v)}" for k, v in unpaid.items())
+    why = ", ".join(f"{vocab.shown(k)} {render.figure(v)}" for k, v in unpaid.items())
     share = m.get("unpaid_share")
     lines.append(render.pairs([
         (_("hours worked (all logged time)"), render.hours(m.get("hours_worked"))),

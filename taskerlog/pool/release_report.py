@@ -59,7 +59,7 @@ def records(rel: Release) -> list[dict]:
         if g["status"] != "published":  # a noisy count far below its margin says nothing useful
             r["workers"] = r["workers_margin"] = ""
         r["currency"] = d["currency"]
-        for name, _, places in FIGURES:
+        for name, _label, places in FIGURES:
             r[name] = fmt(g.get(name), places)
             r[name + "_margin_pts"] = fmt(g.get(name + "_margin_pts"), 1)
         r["release"] = _title(rel)
