@@ -590,3 +590,18 @@ def test_pool_add_in_several_chunks_keeps_every_problem_in_file_order(tmp_path, 
     assert [p.split(":")[0] for p in res.problems] == [str(dup), str(missing)]
     assert "the key 'earned' appears twice" in res.problems[0] and "cannot be read" in res.problems[1]
     assert sorted(P.load_rows(pool)["earned"].tolist()) == [100, 101, 102]
+
+
+def test_a_campaign_file_is_written_whole_or_not_at_all(tmp_path, monkeypatch):
+    old = campaign()
+    path = P.write_campaign(old, tmp_path)
+    assert path == tmp_path / "campaign.json" and load_campaign(path) == old
+
+    def disk_full(fd):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("os.fsync", disk_full)
+    with pytest.raises(OSError):
+        P.write_campaign(campaign(k=7), path)
+    assert load_campaign(path) == old  # the members' copy is still the one sent
+    assert [p.name for p in tmp_path.iterdir()] == ["campaign.json"]

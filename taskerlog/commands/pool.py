@@ -172,7 +172,8 @@ def campaign_new(campaign_id, name, months, platforms, categories, currency, fx,
 
     Example: taskerlog pool campaign new --id dla-2026 --name "What Outlier pays" --months 2026-01..2026-06 --platforms Outlier --categories "rating/ranking,writing,audio" --out dla-2026.json
     """
-    from ..pool.campaign import Campaign, month_range, write_campaign
+    from ..pool.campaign import Campaign, month_range
+    from ..pool.pool import write_campaign
 
     rates = {}
     for item in fx:

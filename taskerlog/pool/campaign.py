@@ -236,11 +236,3 @@ def load_campaign(path: str | Path) -> Campaign:
         return Campaign.model_validate(raw)
     except ValidationError as exc:
         raise CampaignError(explain(exc, str(path))) from exc
-
-
-def write_campaign(campaign: Campaign, path: str | Path) -> Path:
-    path = Path(path)
-    if path.is_dir():
-        path = path / "campaign.json"
-    path.write_text(campaign.to_json(), encoding="utf-8")
-    return path

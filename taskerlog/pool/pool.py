@@ -49,7 +49,6 @@ effective wage is below the reference wage.
 from __future__ import annotations
 
 import functools
-import json
 import multiprocessing
 import os
 from dataclasses import dataclass, field
@@ -62,7 +61,7 @@ import pandas as pd
 
 from ..problems import fix, say
 from ..store import partial
-from .campaign import Campaign, CampaignError, load_campaign, write_campaign
+from .campaign import Campaign, CampaignError, load_campaign
 from .contribution import MAX_FILE_BYTES, check_batch
 
 ALL = "*"
@@ -91,6 +90,16 @@ CHUNK = 5_000
 WORKERS = min(os.cpu_count() or 1, 4)
 """Processes checking chunks at the same time when there are several (at most 4: each holds a chunk)."""
 ROW_FIELDS = ("month", "platform", "category", "hours_worked", "hours_paid", "earned", "eq_days", "rate_cuts")
+
+
+def write_campaign(campaign: Campaign, path: str | Path) -> Path:
+    """Write a campaign file (``campaign.json`` inside a folder) all at once: a stopped run
+    leaves the old file or none, never half a campaign for members to refuse."""
+    path = Path(path)
+    if path.is_dir():
+        path = path / "campaign.json"
+    partial.write_file(path, campaign.to_json())
+    return path
 
 
 def init_pool(pool_dir: str | Path, campaign: Campaign) -> Path:
