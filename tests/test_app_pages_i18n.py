@@ -200,3 +200,30 @@ def test_a_fix_saved_is_said_in_the_logbooks_language(tmp_path, monkeypatch):
     assert Store(path).get("payouts", pid)["amount_micros"] == 185_000_000
     assert "1 pago recibido, el más reciente primero. Marque uno para corregirlo o borrarlo." in [
         str(c.value) for c in at.caption]
+
+
+def test_an_amount_typed_with_a_decimal_comma_is_read_as_meant(tmp_path, monkeypatch):
+    """Spanish, French and Portuguese write 15,50: the expense and the reference wage typed so are saved as 15.50."""
+    path = tmp_path / "logbook.sqlite"
+    with Store(path) as s:
+        s.set_settings(Logbook(home_currency="USD", timezone="Africa/Nairobi", language="fr"))
+        s.add_project(Project(platform="Outlier", project="Genesis Dolphin", currency="USD"))
+    monkeypatch.setenv("TASKERLOG_DB", str(path))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    i18n.set_language("fr")
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.switch_page("app_pages/money_page.py")
+    at.run()
+    at.text_input(key="me_amount").set_value("15,50")
+    at.button(key="me_add").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    at.switch_page("app_pages/settings.py")
+    at.run()
+    at.text_input(key="set_ref").set_value("1,25")
+    at.button(key="set_save").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    with Store(path) as s:
+        assert [r["amount_micros"] for r in s.rows("expenses")] == [15_500_000]
+        assert str(s.settings().reference_wage) == "1.25"
