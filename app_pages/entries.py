@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import _shared
-from taskerlog import appsupport, i18n, money, render, timeutil, usecases, vocab
+from taskerlog import appsupport, everyday, i18n, money, render, timeutil, usecases, vocab
 from taskerlog.i18n import _, ngettext, pgettext
 from taskerlog.model import KINDS, STATUSES
 from taskerlog.store import activity
@@ -132,7 +132,7 @@ if save:
         return usecases.edit_entry(store, entry_id, {
             "platform": pair[0], "project": pair[1], "kind": kind, "status": status,
             "start": appsupport.local_instant(sd, st_, tz), "end": appsupport.local_instant(ed, et, tz),
-            "units": appsupport.parse_units(units), "pay": appsupport.blank(pay),
+            "units": appsupport.parse_units(units), "pay": everyday.amount_text(pay),  # "12,50" too
             "currency": appsupport.blank(currency), "external_id": appsupport.blank(ext),
             "note": appsupport.blank(note)}, source=_shared.SOURCE, now=_shared.now())
     # the tick goes with the write: the list is re-sorted, and a kept tick could point at another entry

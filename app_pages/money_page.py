@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import _forms, _shared
-from taskerlog import appsupport, i18n, metrics, render, timeutil
+from taskerlog import appsupport, everyday, i18n, metrics, render, timeutil
 from taskerlog.i18n import N_, _
 from taskerlog.model import Expense, FxRate
 
@@ -106,7 +106,8 @@ with t_exp:
         go = st.form_submit_button(_("Add expense"), type="primary", key=f"me_add{g}")
     if go:
         _shared.write(lambda: store.add_expense(Expense(
-            date=day, category=cat or "", amount=amount, currency=currency, platform=plat,
+            date=day, category=cat or "", amount=everyday.amount_text(amount) or amount,  # "12,50" too
+            currency=currency, platform=plat,
             note=appsupport.blank(note)), source=_shared.SOURCE),
             _("Expense ({category}) saved.").format(category=category(cat)), form="money_expense")
 

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import _forms, _shared
-from taskerlog import appsupport, i18n, render, usecases, vocab
+from taskerlog import appsupport, everyday, i18n, render, usecases, vocab
 from taskerlog.i18n import _
 from taskerlog.model import END_REASONS, Project, Rate
 
@@ -78,13 +78,14 @@ with t_new:
     if go:
         def add():
             pr = Project(platform=platform or "", project=name, pay_model=pay_model, currency=currency,
-                         advertised_rate=appsupport.blank(advertised), started_on=started,
+                         advertised_rate=everyday.amount_text(advertised), started_on=started,  # "12,50" too
                          notes=appsupport.blank(notes))
             with store.transaction():
                 store.add_project(pr, source=_shared.SOURCE)
                 if appsupport.blank(rate):
                     store.add_rate(Rate(platform=pr.platform, project=pr.project,
-                                        effective_at=appsupport.local_instant(started, dt.time(0), tz), rate=rate,
+                                        effective_at=appsupport.local_instant(started, dt.time(0), tz),
+                                        rate=everyday.amount_text(rate),
                                         unit="hour" if pay_model == "hourly" else "task", currency=pr.currency),
                                    source=_shared.SOURCE)
         _shared.write(add, _("Project {project} on {platform} added.").format(project=name, platform=platform),

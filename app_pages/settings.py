@@ -7,7 +7,7 @@ from zoneinfo import available_timezones
 import streamlit as st
 
 from app_pages import _phone, _shared
-from taskerlog import appsupport, i18n
+from taskerlog import appsupport, everyday, i18n
 from taskerlog.i18n import _, ngettext
 from taskerlog.model import Logbook
 
@@ -63,7 +63,7 @@ with st.form("settings"):
     save = st.form_submit_button(_("Save settings"), type="primary", key="set_save")
 if save:
     _shared.write(lambda: store.set_settings(Logbook(
-        home_currency=home, timezone=tz or "UTC", reference_wage=appsupport.blank(ref),
+        home_currency=home, timezone=tz or "UTC", reference_wage=everyday.amount_text(ref),  # "12,50" too
         reference_currency=appsupport.blank(ref_cur), reference_label=appsupport.blank(label),
         language=language),
         source=_shared.SOURCE), _("Settings saved."))

@@ -10,7 +10,7 @@ import streamlit as st
 from app_pages import _firstrun, _shared
 from taskerlog import appsupport, vocab
 from taskerlog.model import Logbook, Project, Rate
-from taskerlog import timeutil
+from taskerlog import everyday, timeutil
 from taskerlog.i18n import _
 
 _shared.page_header(_("Welcome to taskerlog"),
@@ -67,7 +67,7 @@ def _start_form() -> None:
                                            "(work logged for days before it would earn nothing)."))
                     store.add_rate(Rate(platform=p.platform, project=p.project,
                                         effective_at=timeutil.local_midnight(since, lb.timezone),
-                                        rate=rate, unit="hour" if pay_model == "hourly" else "task",
+                                        rate=everyday.amount_text(rate), unit="hour" if pay_model == "hourly" else "task",
                                         currency=p.currency), source=_shared.SOURCE)
         with _shared.friendly():
             create()

@@ -16,6 +16,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from taskerlog import i18n
 from taskerlog.model import EQPeriod, Expense, FxRate, Logbook, Payout, Project, Rate, WorkEntry
 from taskerlog.store import Store
 
@@ -67,7 +68,6 @@ def logbook(tmp_path_factory):
 def _given() -> list[str]:
     """Words shown as they are given: each language's own name in the chooser, and the minimum wage
     offered on Evidence (Kenya's, for Nairobi) as the shipped table words it (the evidence report's part)."""
-    from taskerlog import i18n
     from taskerlog.evidence import wages
 
     table = wages.load_table()
@@ -107,6 +107,8 @@ def _page_text(at: AppTest) -> str:
 def _render(path: Path, monkeypatch, language: str) -> dict[str, str]:
     monkeypatch.setenv("TASKERLOG_DB", str(path))
     _speak(path, language)
+    # AppTest words a widget's options in the test's thread too: it must speak as the page does
+    i18n.set_language(language)
     shown = {}
     for page in PAGES:
         at = AppTest.from_file(APP, default_timeout=60)
@@ -126,7 +128,7 @@ _english: dict[str, dict[str, str]] = {}
 
 
 @pytest.fixture
-def english(logbook, monkeypatch):
+def english_pages(logbook, monkeypatch):
     if "pages" not in _english:
         _english["pages"] = _render(logbook, monkeypatch, "en")
     return _english["pages"]
@@ -138,14 +140,15 @@ def english(logbook, monkeypatch):
     ("fr", "1\u202f234,50", "1\u202f400,00", "35,00"),
     ("sw", "1,234.50", "1,400.00", "35.00"),  # Swahili writes numbers as English does
 ])
-def test_the_other_pages_speak_the_logbooks_language(logbook, english, monkeypatch, language, payout, earned, rate):
+def test_the_other_pages_speak_the_logbooks_language(logbook, english_pages, monkeypatch, language, payout, earned,
+                                                     rate):
     from babel.dates import format_date
 
     try:
         shown = _render(logbook, monkeypatch, language)
     finally:
         _speak(logbook, "en")
-    left = {page: english_left(english[page], shown[page], language, allow=DATA + CONTRACT + _given()) for page in PAGES}
+    left = {page: english_left(english_pages[page], shown[page], language, allow=DATA + CONTRACT + _given()) for page in PAGES}
     assert {page: found for page, found in left.items() if found} == {}
     # figures and days the language's way: the payout, what the 40 hours at 35.00 earned, the rate,
     # the day the entry was recorded (today)
@@ -172,3 +175,55 @@ def test_the_welcome_page_speaks_the_computers_language_on_a_first_run(tmp_path,
     assert english_left(texts["en_US.UTF-8"], texts["fr_FR.UTF-8"], "fr", allow=DATA) == []
     assert "Commencer à noter" in texts["fr_FR.UTF-8"]
     assert not Path(tmp_path / "new.sqlite").exists() or Store(tmp_path / "new.sqlite").is_empty()
+
+
+def test_a_fix_saved_is_said_in_the_logbooks_language(tmp_path, monkeypatch):
+    """The message after a save is a whole sentence of the language, naming the record its way."""
+    path = tmp_path / "logbook.sqlite"
+    with Store(path) as s:
+        s.set_settings(Logbook(home_currency="USD", timezone="Africa/Nairobi", language="es"))
+        pid = s.add_payout(Payout(platform="Outlier", paid_at=T0, amount="1850", currency="USD"))
+    monkeypatch.setenv("TASKERLOG_DB", str(path))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    i18n.set_language("es")  # as the page speaks (AppTest words widgets' options in this thread too)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.switch_page("app_pages/fix_records.py")
+    at.run()
+    at.number_input(key="rec_id_payouts").set_value(pid).run()
+    at.text_input(key=f"rec_payouts_{pid}_amount").set_value("185")
+    at.button(key=f"rec_save_payouts_{pid}").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    said = [re.sub(r"\\(.)", r"\1", str(e.value)) for e in at.success]
+    assert f"Pago recibido n.º {pid}: guardado (los valores anteriores quedan en el historial)." in said
+    assert Store(path).get("payouts", pid)["amount_micros"] == 185_000_000
+    assert "1 pago recibido, el más reciente primero. Marque uno para corregirlo o borrarlo." in [
+        str(c.value) for c in at.caption]
+
+
+def test_an_amount_typed_with_a_decimal_comma_is_read_as_meant(tmp_path, monkeypatch):
+    """Spanish, French and Portuguese write 15,50: the expense and the reference wage typed so are saved as 15.50."""
+    path = tmp_path / "logbook.sqlite"
+    with Store(path) as s:
+        s.set_settings(Logbook(home_currency="USD", timezone="Africa/Nairobi", language="fr"))
+        s.add_project(Project(platform="Outlier", project="Genesis Dolphin", currency="USD"))
+    monkeypatch.setenv("TASKERLOG_DB", str(path))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    i18n.set_language("fr")
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.switch_page("app_pages/money_page.py")
+    at.run()
+    at.text_input(key="me_amount").set_value("15,50")
+    at.button(key="me_add").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    at.switch_page("app_pages/settings.py")
+    at.run()
+    at.text_input(key="set_ref").set_value("1,25")
+    at.button(key="set_save").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    with Store(path) as s:
+        assert [r["amount_micros"] for r in s.rows("expenses")] == [15_500_000]
+        assert str(s.settings().reference_wage) == "1.25"
