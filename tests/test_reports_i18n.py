@@ -228,3 +228,17 @@ def test_the_evidence_page_offers_an_english_copy_in_another_language(db):
     text = " ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(
         zipfile.ZipFile(io.BytesIO(data)).read(report.PDF_NAME))).pages)
     assert "Pruebas de trabajo y pago" in text and "ENGLISH COPY" in text
+
+
+def test_the_pool_commands_speak_the_computers_language(tmp_path):
+    """An organizer's commands open no logbook: they speak the computer's language."""
+    _cam, pool = small_pool(tmp_path)
+    env = {"LANGUAGE": "es", "LC_ALL": "", "LC_MESSAGES": "", "LANG": ""}
+    res = CliRunner().invoke(cli, ["--db", str(tmp_path / "unused.sqlite"), "pool", "publish", str(pool),
+                                   "--epsilon", "0.5"], env=env)
+    assert res.exit_code == 0, res.output
+    assert "Ledger (ledger-dp): publicación 1 hecha" in res.output
+    assert "Presupuesto de privacidad: ε = 0.5 gastado hasta ahora" in res.output
+    res = CliRunner().invoke(cli, ["--db", str(tmp_path / "unused.sqlite"), "pool", "publish", str(pool),
+                                   "--epsilon", "a lot"], env=env)
+    assert res.exit_code != 0 and "--epsilon a lot: escribe un número como 0.25" in res.output
