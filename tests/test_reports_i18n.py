@@ -41,6 +41,9 @@ from test_publish import small_pool
 LANGUAGES = ["es", "pt_BR", "fr", "sw"]
 D0, D1 = dt.date(2026, 3, 1), dt.date(2026, 3, 7)
 #: earned in the worked example (metrics.md: $185), written the local way
+#: its three entries that earned nothing (onboarding, assessment, lost), counted in each language's plural
+UNPAID = {"es": "3 registros que no generaron pago", "pt_BR": "3 registros que não geraram ganho",
+          "fr": "3 entrées qui n'ont rien rapporté", "sw": "Rekodi 3 ambazo hazikulipwa chochote"}
 EARNED = {"en": "185.00 USD", "es": "185,00 USD", "pt_BR": "185,00 USD", "fr": "185,00 USD", "sw": "185.00 USD"}
 
 
@@ -82,6 +85,7 @@ def test_the_evidence_pdf_speaks_the_logbooks_language(book, language):
     # a money figure the local way; the statute's name and source as issued
     assert f"Earned {EARNED['en']}" in english and EARNED[language] in text
     flat = " ".join(text.split())
+    assert UNPAID[language] in flat
     assert "Regulation of Wages (General) (Amendment) Order, 2024" in flat and "Nairobi / Mombasa" in flat
     assert manifest["language"] == language and manifest["english_copy"] is False
 
