@@ -195,6 +195,9 @@ def test_a_published_release_is_worded_in_the_language(tmp_path):
         spanish = RR.to_html(rel)
     assert "Presupuesto de privacidad: ε = 0.5" in spanish and "Privacy budget" in english
     assert "Cómo leer las cifras" in spanish and "Publicación 1 de la campaña ledger-dp" in spanish
+    assert "<b>Publicación 1 de la campaña ledger-dp, 2026-12-01</b>: niveles: categoría × mes, categoría, mes, " \
+           "plataforma." in spanish
+    assert "levels: category × month, category, month, platform." in english
     # the saved release keeps its English words (a file to publish); the CSV's columns are a contract
     assert json.loads((pool / PB.RELEASES / "release-001.json").read_text())["budget_words"].startswith("Privacy budget")
     english_csv = RR.to_csv(rel)
