@@ -157,7 +157,7 @@ def test_pdf_has_every_section_and_renders_unicode(book):
         assert needle in text, needle
     # the rate cut is shown with its percentage, beside what was paid at each rate
     assert "CUT -42.9%" in text
-    assert "1 entries, 3.00 h, paid 105.00" in text and "1 entries, 4.00 h, paid 80.00" in text
+    assert "1 entry, 3.00 h, paid 105.00" in text and "1 entry, 4.00 h, paid 80.00" in text
     # the unpaid entries one by one, with the crash note
     assert "submission crashed" in text and "onboarding unpaid" in text and "assessment unpaid" in text
 

@@ -41,6 +41,9 @@ from test_publish import small_pool
 LANGUAGES = ["es", "pt_BR", "fr", "sw"]
 D0, D1 = dt.date(2026, 3, 1), dt.date(2026, 3, 7)
 #: earned in the worked example (metrics.md: $185), written the local way
+#: its three entries that earned nothing (onboarding, assessment, lost), counted in each language's plural
+UNPAID = {"es": "3 registros que no generaron pago", "pt_BR": "3 registros que não geraram ganho",
+          "fr": "3 entrées qui n'ont rien rapporté", "sw": "Rekodi 3 ambazo hazikulipwa chochote"}
 EARNED = {"en": "185.00 USD", "es": "185,00 USD", "pt_BR": "185,00 USD", "fr": "185,00 USD", "sw": "185.00 USD"}
 
 
@@ -82,6 +85,7 @@ def test_the_evidence_pdf_speaks_the_logbooks_language(book, language):
     # a money figure the local way; the statute's name and source as issued
     assert f"Earned {EARNED['en']}" in english and EARNED[language] in text
     flat = " ".join(text.split())
+    assert UNPAID[language] in flat
     assert "Regulation of Wages (General) (Amendment) Order, 2024" in flat and "Nairobi / Mombasa" in flat
     assert manifest["language"] == language and manifest["english_copy"] is False
 
@@ -191,6 +195,9 @@ def test_a_published_release_is_worded_in_the_language(tmp_path):
         spanish = RR.to_html(rel)
     assert "Presupuesto de privacidad: ε = 0.5" in spanish and "Privacy budget" in english
     assert "Cómo leer las cifras" in spanish and "Publicación 1 de la campaña ledger-dp" in spanish
+    assert "<b>Publicación 1 de la campaña ledger-dp, 2026-12-01</b>: niveles: categoría × mes, categoría, mes, " \
+           "plataforma." in spanish
+    assert "levels: category × month, category, month, platform." in english
     # the saved release keeps its English words (a file to publish); the CSV's columns are a contract
     assert json.loads((pool / PB.RELEASES / "release-001.json").read_text())["budget_words"].startswith("Privacy budget")
     english_csv = RR.to_csv(rel)
@@ -228,3 +235,17 @@ def test_the_evidence_page_offers_an_english_copy_in_another_language(db):
     text = " ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(
         zipfile.ZipFile(io.BytesIO(data)).read(report.PDF_NAME))).pages)
     assert "Pruebas de trabajo y pago" in text and "ENGLISH COPY" in text
+
+
+def test_the_pool_commands_speak_the_computers_language(tmp_path):
+    """An organizer's commands open no logbook: they speak the computer's language."""
+    _cam, pool = small_pool(tmp_path)
+    env = {"LANGUAGE": "es", "LC_ALL": "", "LC_MESSAGES": "", "LANG": ""}
+    res = CliRunner().invoke(cli, ["--db", str(tmp_path / "unused.sqlite"), "pool", "publish", str(pool),
+                                   "--epsilon", "0.5"], env=env)
+    assert res.exit_code == 0, res.output
+    assert "Ledger (ledger-dp): publicación 1 hecha" in res.output
+    assert "Presupuesto de privacidad: ε = 0.5 gastado hasta ahora" in res.output
+    res = CliRunner().invoke(cli, ["--db", str(tmp_path / "unused.sqlite"), "pool", "publish", str(pool),
+                                   "--epsilon", "a lot"], env=env)
+    assert res.exit_code != 0 and "--epsilon a lot: escribe un número como 0.25" in res.output

@@ -603,7 +603,8 @@ def _pdf_3_rates(pdf, ev: Evidence, red) -> None:
                 else _("+{percent}%").format(percent=decimal(r["change_pct"], 1)))
             per = (_("{rate} per hour") if r["unit"] == "hour" else _("{rate} per task")).format(
                 rate=amount(r["rate"], r["currency"]))
-            got = _("{entries} entries, {hours} h, paid {paid}").format(
+            got = ngettext("{entries} entry, {hours} h, paid {paid}", "{entries} entries, {hours} h, paid {paid}",
+                           r["entries_at_rate"]).format(
                 entries=r["entries_at_rate"], hours=decimal(r["hours_at_rate"], 2),
                 paid=amount(money.format_micros(r["paid_at_rate_micros"]))) if r["entries_at_rate"] else "—"
             body.append([f"{r['platform']} / {r['project']}", ev.local(r["effective_at"]), per,

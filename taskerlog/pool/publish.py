@@ -383,7 +383,10 @@ def publish(pool_dir: str | Path, epsilon: Decimal, *, now: dt.datetime, referen
                 "reference_wage": None if reference_wage is None else str(reference_wage),
                 "wage_range": [str(x) for x in campaign.wage_range], "publish_k": campaign.publish_k,
                 "max_pairs_per_member": campaign.max_pairs_per_member,
-                "budget_words": _english_budget_words(campaign, after), "groups": groups}
+                "budget_words": _english_budget_words(campaign, after), "groups": groups,
+                # what ``what`` says, for wording it in another language (release_report.what_words)
+                "levels": [lv for lv in LEVELS if lv in set(levels)],
+                "published_months": sorted(months) if months else None}
         (pool_dir / RELEASES).mkdir(exist_ok=True)
         _write(pool_dir / RELEASES / f"release-{number:03d}.json", json.dumps(data, indent=1, ensure_ascii=True) + "\n")
         return Release(data)

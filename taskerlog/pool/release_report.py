@@ -47,6 +47,25 @@ def _title_words(rel: Release) -> str:
         number=d["number"], campaign=d["campaign_id"], day=d["published_at"][:10])
 
 
+#: the levels of a release as a person reads them
+LEVEL_NAMES = {"cell": N_("category × month"), "category": N_("category"), "month": N_("month"),
+               "platform": N_("platform")}
+
+
+def what_words(d: dict) -> str:
+    """A release's ``what`` (levels, months, reference wage) in the current language; a release
+    saved before its parts were kept is shown as recorded."""
+    if "levels" not in d:
+        return d["what"]
+    parts = [_("levels: {levels}").format(levels=", ".join(_(LEVEL_NAMES[lv]) for lv in d["levels"]))]
+    if d.get("published_months"):
+        parts.append(_("months: {months}").format(months=", ".join(d["published_months"])))
+    if d.get("reference_wage") is not None:
+        parts.append(_("reference wage: {wage} {currency}/h").format(wage=render.local(d["reference_wage"]),
+                                                                    currency=d["currency"]))
+    return "; ".join(parts)
+
+
 def _shown(text: str, places: int) -> str:
     return render.local(text) if text else ""
 
@@ -128,7 +147,7 @@ def to_html(rel: Release) -> str:
            "<p>" + _("<b>{title}</b>: {what}. This publication spent ε = {epsilon}. Money in {currency}; wage = earned "
                      "÷ all hours worked (paid and unpaid), each member's wage counted within {low}–{high} "
                      "{currency}/h; unpaid share = the average member's share of unpaid hours.").format(
-               title=html.escape(title), what=html.escape(d["what"]), epsilon=html.escape(d["epsilon"]),
+               title=html.escape(title), what=html.escape(what_words(d)), epsilon=html.escape(d["epsilon"]),
                currency=html.escape(d["currency"]), low=html.escape(d["wage_range"][0]),
                high=html.escape(d["wage_range"][1]))
            + (" " + _("Reference wage: {wage} {currency}/h.").format(
