@@ -1,7 +1,7 @@
 """Imports flow one way: core ← logic ← edges ← shells (docs/architecture in README).
 
 core   money, timeutil, model, frames, intervals, store.journal (pure hashing)
-logic  metrics, render, evidence.{integrity,wages,pdf}, pool.campaign
+logic  metrics, render, explain (pydantic's errors in a worker's words), evidence.{integrity,wages,pdf}, pool.campaign
 edges  store, usecases (the use cases both shells call), bundle, importers, evidence.{anchors,attachments,report}, pool.{contribution,pool,report}
        (files and the logbook in, files out)
 shells cli, commands, appsupport, app.py, app_pages
@@ -35,14 +35,13 @@ def layer_of(module: str) -> str:
         ("taskerlog.money", "core"), ("taskerlog.timeutil", "core"), ("taskerlog.model", "core"),
         ("taskerlog.frames", "core"), ("taskerlog.intervals", "core"), ("taskerlog.vocab", "core"), ("taskerlog.metrics", "logic"), ("taskerlog.render", "logic"), ("taskerlog.everyday", "logic"), ("taskerlog.timesheet", "logic"),
         ("taskerlog.evidence.integrity", "logic"), ("taskerlog.evidence.wages", "logic"),
-        ("taskerlog.evidence.pdf", "logic"), ("taskerlog.pool.campaign", "logic"),
+        ("taskerlog.evidence.pdf", "logic"), ("taskerlog.pool.campaign", "logic"), ("taskerlog.explain", "logic"),
         ("taskerlog.store.connection", "edges"), ("taskerlog.store.backup", "edges"),
         ("taskerlog.store.writes", "edges"), ("taskerlog.store.recording", "edges"),
         ("taskerlog.store.reads", "edges"), ("taskerlog.store.verify", "edges"),
         ("taskerlog.store", "edges"), ("taskerlog.usecases", "edges"), ("taskerlog.bundle", "edges"), ("taskerlog.importers", "edges"),
         ("taskerlog.evidence", "edges"), ("taskerlog.pool", "edges"), ("taskerlog.phone", "edges"),
         ("taskerlog.cli", "shells"), ("taskerlog.commands", "shells"), ("taskerlog.appsupport", "shells"),
-        ("taskerlog.explain", "shells"),
         ("app_pages", "shells"), ("app", "shells"), ("taskerlog", "core"),
     ]
     for prefix, layer in table:
