@@ -41,9 +41,11 @@ def check_long_clock_hours(text: str | Decimal | int) -> Decimal:
     try:
         value = Decimal(str(text).strip().replace(",", "."))
     except ArithmeticError:
-        raise ValueError(_("'{text}' is not a number of hours; write it like 8 or 10.5").format(text=text)) from None
+        raise ValueError(say("clock.not_hours", "'{text}' is not a number of hours; write it like 8 or 10.5",
+                             text=text)) from None
     if not value.is_finite() or value <= 0 or value > 168:
-        raise ValueError(_("{text} hours: give a number of hours above 0 and at most 168 (a week)").format(text=text))
+        raise ValueError(say("clock.hours_range", "{text} hours: give a number of hours above 0 and at most 168 (a "
+                             "week)", text=text))
     return value
 
 
@@ -66,7 +68,7 @@ def forgotten_warning(clock: dict[str, Any], now: int, hours: Decimal, tz: str) 
     return say("clock.forgotten", "still working? clock #{id} ({what}) has run {ran} since {since}, longer than "
                "{hours} h. If you stopped earlier, stop it at that time: {fix}", id=clock["id"], what=what,
                ran=fmt_hm(now - int(clock["started_at"])),
-               since=f"{timeutil.to_local(int(clock['started_at']), tz):%Y-%m-%d %H:%M}", hours=_hours(hours),
+               since=_minute(clock["started_at"], tz), hours=_hours(hours),
                fix=fix("stop_clock_at", id=clock["id"]))
 
 
@@ -78,11 +80,11 @@ def stop_instant(day: dt.date, time: dt.time, tz: str, started_at: int, now: int
     """A stop typed as a local day and time → epoch seconds, after the start and not after now."""
     at = timeutil.parse_instant(dt.datetime.combine(day, time).isoformat(timespec="minutes"), tz)
     if at <= int(started_at):
-        raise ValueError(_("the clock started at {start}; the stop must be after that").format(
-            start=f"{timeutil.to_local(int(started_at), tz):%Y-%m-%d %H:%M}"))
+        raise ValueError(say("clock.stop_before_start_at", "the clock started at {at}; the stop must be after that",
+                             at=_minute(started_at, tz)))
     if at > now + 60:
-        raise ValueError(_("{time} is still to come; a clock stops now or at a time already past").format(
-            time=f"{timeutil.to_local(at, tz):%Y-%m-%d %H:%M}"))
+        raise ValueError(say("clock.stop_in_future", "{at} is still to come; a clock stops now or at a time already "
+                             "past", at=_minute(at, tz)))
     return min(at, now)
 
 
@@ -90,9 +92,13 @@ def start_instant(day: dt.date, time: dt.time, tz: str, now: int) -> int:
     """A corrected start typed as a local day and time: not after now."""
     at = timeutil.parse_instant(dt.datetime.combine(day, time).isoformat(timespec="minutes"), tz)
     if at >= now:
-        raise ValueError(_("{time} is not yet past; a clock's start is a time already past").format(
-            time=f"{timeutil.to_local(at, tz):%Y-%m-%d %H:%M}"))
+        raise ValueError(say("clock.start_in_future", "{at} is not yet past; a clock's start is a time already past",
+                             at=_minute(at, tz)))
     return at
+
+
+def _minute(at: int, tz: str) -> str:
+    return f"{timeutil.to_local(int(at), tz):%Y-%m-%d %H:%M}"
 
 
 # -- display -------------------------------------------------------------------------------

@@ -16,7 +16,8 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from . import i18n, money, timeutil
-from .problems import say
+from .i18n import N_, _
+from .problems import problems_of, say
 from .vocab import (  # noqa: F401  (the vocabulary, re-exported: it is the model's too)
     BILLABLE_KINDS, END_REASONS, EARNING_STATUSES, FAILED_STATUSES, KINDS, PAY_MODELS, RATE_UNITS, STATUSES,
     UNPAID_KEYS, UNPAID_KINDS, applies_to_text, default_status, parse_applies_to,
@@ -359,3 +360,44 @@ class FxRate(BaseModel):
     @classmethod
     def _rate(cls, v):
         return money.parse_rate_decimal(v)
+
+
+_PLAIN = {
+    "missing": N_("is needed"),
+    "string_too_short": N_("is needed"),
+    "string_type": N_("is needed"),
+    "decimal_type": N_("is needed: write an amount like 12.50"),
+    "decimal_parsing": N_("is not an amount; write it like 12.50"),
+    "int_parsing": N_("is not a whole number"),
+    "int_type": N_("is needed: write a whole number"),
+    "int_from_float": N_("is not a whole number"),
+    "date_type": N_("is needed: pick a day"),
+    "date_from_datetime_parsing": N_("is not a day; write it as 2026-03-05"),
+    "date_parsing": N_("is not a day; write it as 2026-03-05"),
+    "bool_parsing": N_("is not yes or no"),
+    "extra_forbidden": N_("is not a field of this record"),
+}
+"""Pydantic's messages ("String should have at least 1 character") in a worker's words: taskerlog's
+own checks raise their problems already worded (``problems.say``), and pydantic's English for
+the kinds of error taskerlog's models produce never reaches a worker (the shells, the bundle
+and the records editor all word them here)."""
+
+
+def error_words(err: dict, choices: tuple[str, ...] = ()) -> str:
+    """One pydantic error (an item of ``ValidationError.errors()``) as what is wrong, without
+    the field: a validator's own problem as it said it, a choice with the values allowed."""
+    kind = err.get("type", "")
+    ctx = err.get("ctx") or {}
+    if kind == "value_error" and isinstance(ctx.get("error"), Exception):
+        said = problems_of(ctx["error"])  # a taskerlog check: its own problem, worded now
+        return said[0].words() if len(said) == 1 else str(ctx["error"])
+    if kind == "literal_error":
+        allowed = ", ".join(choices) if choices else str(ctx.get("expected", "")).replace(" or ", ", ")
+        return _("'{value}' is not one of: {choices}").format(value=err.get("input"), choices=allowed)
+    if kind == "string_too_short" and ctx.get("min_length", 1) > 1:
+        return _("is too short: at least {n} characters").format(n=ctx["min_length"])
+    if kind == "string_too_long":
+        return _("is longer than {n} characters; shorten it").format(n=ctx.get("max_length"))
+    if kind in _PLAIN:
+        return _(_PLAIN[kind])
+    return err.get("msg", "invalid").removeprefix("Value error, ")

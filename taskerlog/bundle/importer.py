@@ -27,13 +27,12 @@ from pandas.api.types import union_categoricals
 from pydantic import ValidationError
 
 from .. import money
-from ..explain import error_words
 from ..frames import LogbookFrames
 from ..i18n import _
 from ..problems import say
 from ..model import (
     BILLABLE_KINDS, END_REASONS, KINDS, PAY_MODELS, RATE_UNITS, STATUSES, Logbook, applies_to_text,
-    MAX_UNITS, fee_above_amount, home_rate_problem, parse_applies_to, too_many_units,
+    MAX_UNITS, error_words, fee_above_amount, home_rate_problem, parse_applies_to, too_many_units,
 )
 from ..store import Store, StoreError
 from .parse import NULL_INT, SMALL, STR, Checker, blank_as_null, int_series, or_default

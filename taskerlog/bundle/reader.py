@@ -32,6 +32,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from ..i18n import _
+from ..problems import say
 from .parse import EMPTY
 from .problems import Problem, wide_row
 from .spec import FILE_ATTR, FILES, LINE
@@ -91,10 +93,12 @@ def read_bundle(path: str | Path) -> tuple[dict[str, pd.DataFrame], list[Problem
     path = Path(path)
     label = path.name or str(path)
     if not path.exists():
-        return {}, [Problem(label, None, "", f"there is no file or folder called {path}")]
+        return {}, [Problem(label, None, "", say("bundle.no_path", "there is no file or folder called {path}",
+                                                 path=str(path)))]
     if not path.is_dir() and not path.is_file():
-        return {}, [Problem(label, None, "", f"{path} is not a file or a folder (a device or a pipe?); give the "
-                                             "folder of CSV files or the .zip that export wrote")]
+        return {}, [Problem(label, None, "", say("bundle.not_file_or_folder", "{path} is not a file or a folder (a "
+                                                 "device or a pipe?); give the folder of CSV files or the .zip that "
+                                                 "export wrote", path=str(path)))]
     if path.is_dir():
         members, problems = _folder_members(path)
         data = {name: _streamed(name, functools.partial(open, p, "rb"), p.stat().st_size,
@@ -104,8 +108,9 @@ def read_bundle(path: str | Path) -> tuple[dict[str, pd.DataFrame], list[Problem
         try:
             zf = zipfile.ZipFile(path)
         except (zipfile.BadZipFile, OSError) as exc:
-            return {}, [Problem(label, None, "", f"is not a folder or a readable .zip file ({exc}); "
-                                                 "give the folder of CSV files or the .zip that export wrote")]
+            return {}, [Problem(label, None, "", say("bundle.not_zip", "is not a folder or a readable .zip file "
+                                                     "({why}); give the folder of CSV files or the .zip that export "
+                                                     "wrote", why=str(exc)))]
         with zf:
             members, problems = _zip_members(zf, label)
             if problems:
@@ -144,14 +149,19 @@ def _folder_members(path: Path) -> tuple[dict[str, Path], list[Problem]]:
         csvs = [p for p in path.iterdir() if p.suffix.lower() == ".csv" and p.is_file()]
     problems = [_unknown(p.name, path.name) for p in sorted(csvs) if p.name not in _KNOWN]
     if not csvs:
-        problems.append(Problem(path.name, None, "", "has no bundle files; expected some of "
-                                + ", ".join(s.filename for s in FILES.values())))
+        problems.append(Problem(path.name, None, "", _no_bundle_files()))
     return {_KNOWN[p.name]: p for p in sorted(csvs) if p.name in _KNOWN}, problems
 
 
 def _unknown(name: str, where: str) -> Problem:
-    return Problem(name, None, "", f"is not a bundle file (in {where}); rename it to one of "
-                   + ", ".join(s.filename for s in FILES.values()) + " or remove it")
+    return Problem(name, None, "", say("bundle.unknown_file", "is not a bundle file (in {folder}); rename it to one of "
+                                       "{files} or remove it", folder=where,
+                                       files=", ".join(s.filename for s in FILES.values())))
+
+
+def _no_bundle_files() -> str:
+    return say("bundle.no_files", "has no bundle files; expected some of {files}",
+               files=", ".join(s.filename for s in FILES.values()))
 
 
 def _zip_members(zf: zipfile.ZipFile, label: str) -> tuple[dict[str, zipfile.ZipInfo], list[Problem]]:
@@ -200,8 +210,7 @@ def _zip_members(zf: zipfile.ZipFile, label: str) -> tuple[dict[str, zipfile.Zip
         else:
             members[_KNOWN[p.name]] = info
     if not csvs and not problems:
-        problems.append(Problem(label, None, "", "has no bundle files; expected some of "
-                                + ", ".join(s.filename for s in FILES.values())))
+        problems.append(Problem(label, None, "", _no_bundle_files()))
     return members, problems
 
 
@@ -422,8 +431,8 @@ def parse_csv(data: bytes | bytearray, file: str) -> tuple[pd.DataFrame | None, 
         except UnicodeDecodeError as exc:
             before = data[:exc.start]
             line = before.count(b"\n") + before.count(b"\r") - before.count(b"\r\n") + 1  # any line ending
-        return None, [Problem(file, line, "", "is not UTF-8 text; in your spreadsheet choose "
-                                              "'Save as CSV UTF-8' (or export as UTF-8) and try again")]
+        return None, [Problem(file, line, "", say("bundle.not_utf8", "is not UTF-8 text; in your spreadsheet choose "
+                                                  "'Save as CSV UTF-8' (or export as UTF-8) and try again"))]
     names, problems = _header(data, file)
     if names is None:
         return None, problems
@@ -442,21 +451,24 @@ def _header(data: bytes | bytearray, file: str) -> tuple[list[str] | None, list[
     body = 3 if data.startswith(b"\xef\xbb\xbf") else 0
     raw_first = _first_line(data, body)
     if b"\x00" in raw_first:  # UTF-16 without its byte-order mark: every other byte is 0
-        return None, [Problem(file, 1, "", "is not UTF-8 text (it looks like UTF-16); in your spreadsheet choose "
-                                           "'Save as CSV UTF-8' (or export as UTF-8) and try again")]
+        return None, [Problem(file, 1, "", say("bundle.utf16", "is not UTF-8 text (it looks like UTF-16); in your "
+                                               "spreadsheet choose 'Save as CSV UTF-8' (or export as UTF-8) and try "
+                                               "again"))]
     first = raw_first.decode("utf-8")
     if not first.strip():  # the first line is blank
         if not data.decode("utf-8-sig").strip():
-            return None, [Problem(file, 1, "", "is empty; it needs a header row naming its columns, e.g. "
-                                               + ",".join(FILES[_KNOWN[file]].columns) if file in _KNOWN else
-                                  "is empty; it needs a header row naming its columns")]
-        return None, [Problem(file, 1, "", "the first line is blank; the header row naming the columns must be "
-                                           "the first line: delete the blank line(s) above it")]
+            return None, [Problem(file, 1, "", say(
+                "bundle.empty_example", "is empty; it needs a header row naming its columns, e.g. {columns}",
+                columns=",".join(FILES[_KNOWN[file]].columns)) if file in _KNOWN else say(
+                "bundle.empty", "is empty; it needs a header row naming its columns"))]
+        return None, [Problem(file, 1, "", say("bundle.blank_first_line", "the first line is blank; the header row "
+                                               "naming the columns must be the first line: delete the blank line(s) "
+                                               "above it"))]
     try:
         header = next(csv.reader([first], strict=True))
     except csv.Error:
-        return None, [Problem(file, 1, "", "the header row has a quote (\") out of place; it should name the "
-                                           "columns, separated by commas")]
+        return None, [Problem(file, 1, "", say("bundle.header_quote", "the header row has a quote (\") out of place; "
+                                               "it should name the columns, separated by commas"))]
     names = [h.strip().lower() for h in header]
     problems = []
     if len(names) > MAX_COLUMNS:
@@ -464,17 +476,20 @@ def _header(data: bytes | bytearray, file: str) -> tuple[list[str] | None, list[
                                            f"{max(len(f.columns) for f in FILES.values())}, and taskerlog reads at "
                                            f"most {MAX_COLUMNS:,}: is this the right file?")]
     if len(names) == 1 and (";" in names[0] or "\t" in names[0]):
-        sep = "';'" if ";" in names[0] else "tabs"
-        return None, [Problem(file, 1, "", f"separates its cells with {sep}; a bundle uses commas: in your "
-                                           "spreadsheet save it as 'CSV UTF-8 (comma delimited)'")]
+        sep = "';'" if ";" in names[0] else _("tabs")
+        return None, [Problem(file, 1, "", say("bundle.separator", "separates its cells with {separator}; a bundle "
+                                               "uses commas: in your spreadsheet save it as 'CSV UTF-8 (comma "
+                                               "delimited)'", separator=sep))]
     if file in _KNOWN and not set(names) & set(FILES[_KNOWN[file]].columns):
         # a title or a note above the header: say so once, rather than once a row
         return None, [Problem(file, 1, "", _not_a_header(data, body, FILES[_KNOWN[file]].columns))]
     dups = sorted(n for n, times in collections.Counter(names).items() if times > 1 and n)
     for d in dups:
-        problems.append(Problem(file, 1, d, "this column appears more than once in the header; keep one"))
+        problems.append(Problem(file, 1, d, say("bundle.column_twice", "this column appears more than once in the "
+                                                "header; keep one")))
     if any(not n for n in names):
-        problems.append(Problem(file, 1, "", "the header has a column with no name; name it or delete it"))
+        problems.append(Problem(file, 1, "", say("bundle.column_unnamed", "the header has a column with no name; name "
+                                                 "it or delete it")))
     return (None, problems) if problems else (names, [])
 
 
@@ -499,14 +514,16 @@ def _records(text: str, strict: bool) -> list[tuple[int, list[str]]]:
 
 
 def _not_a_header(data: bytes, body: int, columns: tuple[str, ...]) -> str:
-    head = "the first line names none of this file's columns (" + ", ".join(columns) + ")"
+    names = ", ".join(columns)
     lines = data[body:body + 8192].decode("utf-8", "replace").splitlines()[1:10]
     for i, line in enumerate(lines, start=2):
         cells = {c.strip().strip('"').lower() for c in line.split(",")}
         if len(cells & set(columns)) >= 2:
-            return (f"{head}, but line {i} does: the header row naming the columns must be the first line; "
-                    f"delete the line(s) above it")
-    return f"{head}: the first line must be the header row naming the columns"
+            return say("bundle.header_below", "the first line names none of this file's columns ({columns}), but line "
+                       "{line} does: the header row naming the columns must be the first line; delete the line(s) "
+                       "above it", columns=names, line=i)
+    return say("bundle.no_header", "the first line names none of this file's columns ({columns}): the first line must "
+               "be the header row naming the columns", columns=names)
 
 
 def _careful_read(text: str, names: list[str], file: str) -> tuple[pd.DataFrame | None, list[Problem]]:
@@ -527,11 +544,12 @@ def _careful_read(text: str, names: list[str], file: str) -> tuple[pd.DataFrame 
         lenient = _records(text, strict=False)
         spans = next((r for at, r in lenient if at == bad.line), None)
         if bad.unclosed or spans is None or any("\n" in c or "\r" in c for c in spans):
-            return None, [Problem(file, bad.line, "", (
-                "a quoted cell that starts on this line is never closed, so the rest of the file would be one "
-                "cell; add the missing quote (\")" if bad.unclosed else
-                "a quote (\") on this line is out of place, so the lines after it would be read into one cell; "
-                "a cell holding quotes must be wrapped in quotes, each quote in it doubled (\"\")"))]
+            return None, [Problem(file, bad.line, "", say(
+                "bundle.quote_unclosed", "a quoted cell that starts on this line is never closed, so the rest of the "
+                "file would be one cell; add the missing quote (\")") if bad.unclosed else say(
+                "bundle.quote_misplaced", "a quote (\") on this line is out of place, so the lines after it would be "
+                "read into one cell; a cell holding quotes must be wrapped in quotes, each quote in it doubled "
+                "(\"\")"))]
         records = lenient
     rows: list[list[str]] = []
     lines: list[int] = []

@@ -81,7 +81,8 @@ def read_history(fmt: str, path: str | Path, settings: Logbook, **options: Any) 
     out = HistoryRead()
     name = path.name
     if fmt not in FORMATS:
-        out.problems.append(Problem(name, None, "", f"unknown format '{fmt}'; use one of: {', '.join(FORMATS)}"))
+        out.problems.append(Problem(name, None, "", say("import.unknown_format", "unknown format '{format}'; use one "
+                                                        "of: {formats}", format=fmt, formats=", ".join(FORMATS))))
         return out
     unknown = [k for k, v in options.items() if v not in (None, "", ()) and k not in OPTIONS[fmt]]
     if unknown:
@@ -89,7 +90,8 @@ def read_history(fmt: str, path: str | Path, settings: Logbook, **options: Any) 
             "unused_options", format=fmt, options=tuple(u.replace("_", "-") for u in unknown)))))
         return out
     if not path.exists():
-        out.problems.append(Problem(name, None, "", f"{path} does not exist; check the file name"))
+        out.problems.append(Problem(name, None, "", say("import.no_file", "{path} does not exist; check the file name",
+                                                        path=str(path))))
         return out
     try:
         tables, problems = _dispatch(fmt, path, settings, options, out)

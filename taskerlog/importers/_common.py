@@ -412,8 +412,8 @@ def _time_value(value: Any) -> tuple[dt.time, bool]:
                             cell=s))
     if ampm:
         if h > 12:
-            raise CellError(say("cell.ampm_24", "'{cell}' mixes a 24-hour time with AM/PM; write {hhmm} or {pm} PM", cell=s,
-                                hhmm=f"{h}:{mi:02d}", pm=f"{h - 12}:{mi:02d}"))
+            raise CellError(say("cell.ampm_24", "'{cell}' mixes a 24-hour time with AM/PM; write {hhmm} or {pm} PM",
+                                cell=s, hhmm="%d:%02d" % (h, mi), pm="%d:%02d" % (h - 12, mi)))
         if h == 0:
             raise CellError(say("cell.ampm_zero", "'{cell}' is not a time: with AM/PM, hours go from 1 to 12", cell=s))
         h = h % 12 + (12 if ampm.lower() == "p" else 0)

@@ -219,7 +219,7 @@ def read_paypal(sheet: Sheet, settings: Logbook, *, payers: dict[str, str] | Non
         where = h[col["gross"]]
         try:
             if g is None:
-                raise CellError("the gross amount is missing")
+                raise CellError(say("import.no_gross", "the gross amount is missing"))
             gross = resolve_amount(g, dcomma, allow_negative=True)
             impact = v(rec, "impact").lower()
             label = f"{typ or 'transaction'} {gross} {v(rec, 'currency')} from {name or '(no name)'}"
@@ -244,8 +244,9 @@ def read_paypal(sheet: Sheet, settings: Logbook, *, payers: dict[str, str] | Non
             where = h[col["net"]] if col["net"] is not None else "Net"
             net = resolve_amount(n, dcomma, allow_negative=True) if n is not None else gross - fee
             if net != gross - fee:
-                raise CellError(f"gross {gross} − fee {fee} is {gross - fee}, but the net says {net}; one of the "
-                                "three numbers is misread or mistyped: check this row in PayPal")
+                raise CellError(say("import.net_mismatch", "gross {gross} − fee {fee} is {difference}, but the net says "
+                                    "{net}; one of the three numbers is misread or mistyped: check this row in PayPal",
+                                    gross=gross, fee=fee, difference=gross - fee, net=net))
             where = h[col["currency"]]
             currency = check_currency(v(rec, "currency"))
             where = h[col["date"]]
@@ -258,7 +259,8 @@ def read_paypal(sheet: Sheet, settings: Logbook, *, payers: dict[str, str] | Non
             ref = v(rec, "id")
             if not ref:
                 where = h[col["id"]]
-                raise CellError("the transaction id is missing; it is what stops a payment being imported twice")
+                raise CellError(say("import.no_transaction_id", "the transaction id is missing; it is what stops a "
+                                    "payment being imported twice"))
         except CellError as exc:
             problems.append(Problem(file, line, where, str(exc)))
             continue

@@ -88,7 +88,8 @@ def parse_mapping(text: str | dict | None) -> dict[str, str]:
             out[fld.strip()] = col.strip()
     bad = [f for f in out if f not in FIELDS]
     if bad:
-        raise MappingError(f"unknown field {', '.join(repr(b) for b in bad)}; fields are: {', '.join(FIELDS)}")
+        raise MappingError(say("import.unknown_field", "unknown field {names}; fields are: {fields}",
+                               names=", ".join(repr(b) for b in bad), fields=", ".join(FIELDS)))
     return out
 
 
@@ -151,8 +152,9 @@ def read_work(sheet: Sheet, mapping: dict[str, str], settings: Logbook, opts: Op
     idx: dict[str, int] = {}
     for fld, col in mapping.items():
         if col not in header:
-            problems.append(Problem(file, 1, col, f"the mapping puts {fld} in column '{col}', which this file does "
-                                    f"not have; its columns are: {', '.join(header)}"))
+            problems.append(Problem(file, 1, col, say(
+                "import.mapped_column_missing", "the mapping puts {field} in column '{column}', which this file does "
+                "not have; its columns are: {columns}", field=fld, column=col, columns=", ".join(header))))
         else:
             idx[fld] = header.index(col)
     if problems:
@@ -279,12 +281,12 @@ def read_work(sheet: Sheet, mapping: dict[str, str], settings: Logbook, opts: Op
             col = "start"
             sday = resolve_date(p["start_date"], day_first, today=opts.today) if "start_date" in p else day
             if sday is None:
-                raise CellError("a date is needed: this row has a time but no day")
+                raise CellError(say("import.time_no_day", "a date is needed: this row has a time but no day"))
             stime = parse_time_of_day(p["start_time"])[0] if "start_time" in p else None
             col = "duration"
             dur = parse_duration(cell(k, "duration"), unit) if cell(k, "duration") != "" else None
             if dur is not None and dur <= 0:
-                raise CellError("the duration is 0; an entry needs some time")
+                raise CellError(say("import.zero_duration", "the duration is 0; an entry needs some time"))
             col = "end"
             end = None
             eday_explicit = "end_date" in p or "end_date" in idx and cell(k, "end_date") != ""
@@ -294,7 +296,8 @@ def read_work(sheet: Sheet, mapping: dict[str, str], settings: Logbook, opts: Op
             note = str(cell(k, "note") or "").strip()
             if stime is None:
                 if dur is None:
-                    raise CellError("this row has no start time and no duration; fill one in")
+                    raise CellError(say("import.no_start_no_duration", "this row has no start time and no duration; "
+                                        "fill one in"))
                 key = (platform, sday)
                 start = stack.get(key) or local_epoch(sday, opts.day_starts_at, tz)
                 stack[key] = start + dur
@@ -308,21 +311,23 @@ def read_work(sheet: Sheet, mapping: dict[str, str], settings: Logbook, opts: Op
                     if overnight - start <= 8 * 3600:
                         end = overnight  # crossed midnight
                     else:
-                        raise CellError(f"ends ({_hm(etime)}) before it starts ({_hm(stime)}); an AM/PM slip? "
-                                        "fix the time (work past midnight needs an end date)")
+                        raise CellError(say("import.ends_before_start", "ends ({end}) before it starts ({start}); an "
+                                            "AM/PM slip? fix the time (work past midnight needs an end date)",
+                                            end=_hm(etime), start=_hm(stime)))
                 elif end <= start:
-                    raise CellError("the end is not after the start")
+                    raise CellError(say("import.end_not_after", "the end is not after the start"))
                 if dur is not None and abs((end - start) - dur) > 60:
                     col = "duration"
-                    raise CellError(f"the duration ({dur // 60} min) does not match start to end "
-                                    f"({(end - start) // 60} min); fix one of them")
+                    raise CellError(say("import.duration_mismatch", "the duration ({minutes} min) does not match "
+                                        "start to end ({span} min); fix one of them", minutes=dur // 60,
+                                        span=(end - start) // 60))
             elif dur is not None:
                 end = start + dur
             else:
-                raise CellError("an end time or a duration is needed")
+                raise CellError(say("import.no_end", "an end time or a duration is needed"))
             if end - start > 7 * 24 * 3600:
                 col = "duration" if dur is not None else "end"
-                raise CellError("an entry longer than 7 days is almost certainly a typo")
+                raise CellError(say("import.too_long", "an entry longer than 7 days is almost certainly a typo"))
             col = "pay"
             pay = None
             currency = None
@@ -336,7 +341,8 @@ def read_work(sheet: Sheet, mapping: dict[str, str], settings: Logbook, opts: Op
             if cur_cell:
                 code = check_currency(cur_cell)
                 if currency and currency != code:
-                    raise CellError(f"the pay says {currency} but the currency column says {code}")
+                    raise CellError(say("import.two_currencies", "the pay says {pay} but the currency column says "
+                                        "{column}", pay=currency, column=code))
                 currency = code
             currency = currency or default_currency
             if pay is not None and currency is None:
@@ -387,7 +393,7 @@ def _int(v: Any) -> int:
         return int(s)
     if isinstance(v, (int, Decimal)) and int(v) == v and v >= 0:
         return int(v)
-    raise CellError(f"'{v}' is not a whole number of tasks")
+    raise CellError(say("import.not_units", "'{cell}' is not a whole number of tasks", cell=v))
 
 
 def _kind_from_tags(tags: Any, description: Any) -> str | None:

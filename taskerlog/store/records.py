@@ -19,9 +19,8 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .. import money, timeutil
-from ..explain import error_words
 from ..i18n import N_, _
-from ..model import EQPeriod, Expense, FxRate, Payout, Project, Rate, parse_yes_no
+from ..model import EQPeriod, Expense, FxRate, Payout, Project, Rate, error_words, parse_yes_no
 from ..problems import fix, say
 from .api import (
     Store, StoreError, eq_values, expense_values, fx_values, payout_values, project_values, rate_values,
