@@ -153,7 +153,7 @@ def test_the_evidence_command_speaks_the_logbooks_language(tmp_path):
               "--out", str(out))
     assert res.exit_code == 0, res.output
     assert "heures travaillées 14,00, gagné 185,00 USD" in res.output
-    assert "vérification du journal des modifications : OK" in res.output
+    assert "vérification de l'historique des modifications : OK" in res.output
     manifest = json.loads(zipfile.ZipFile(out).read("manifest.json"))
     assert manifest["language"] == "fr" and manifest["english_copy"] is True
 
@@ -221,6 +221,7 @@ def test_the_evidence_page_offers_an_english_copy_in_another_language(db):
     s = Store(db)
     s.set_setting("language", "es")
     s.close()
+    i18n.set_language("es")  # AppTest reads the options of a page's selectboxes in this thread
     at = _run("app_pages/evidence.py")
     box = at.checkbox(key="ev_english_too")
     assert box.label == "Añadir una copia en inglés después del informe, para un inspector que lea inglés"

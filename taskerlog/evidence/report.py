@@ -854,7 +854,7 @@ HEADERS = {
     "activitywatch_active_minutes": N_("ActivityWatch active minutes"), "entry_id": N_("Entry #"),
     "changed_at": N_("Changed at"), "field": N_("Field"), "old": N_("Was"), "new": N_("Became"),
     "journal_seq": N_("Journal entry"), "effective_at": N_("From"), "rate": N_("Rate"), "unit": N_("Unit"),
-    "currency": N_("Currency"), "applies_to": N_("Applies to"), "change_pct": N_("Change %"), "paid_at": N_("Paid"),
+    "currency": N_("Currency"), "applies_to": N_("Applies to"), "change_pct": N_("Change %"), "paid_at": N_("Paid on"),
     "amount": N_("Amount"), "fee": N_("Fee"), "method": N_("Method"), "received_amount": N_("Received"),
     "received_currency": N_("Received currency"), "reference": N_("Reference"),
     "for_earlier_work": N_("For earlier work"), "start_date": N_("First day"), "end_date": N_("Last day"),
