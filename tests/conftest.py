@@ -41,11 +41,13 @@ def pytest_addoption(parser):
                           "(then review them with git diff before committing).")
 
 
-#: Modules whose tests take longest (seconds to minutes each: a browser and app servers, big
-#: imports in child processes, many random trials), longest first. They run before the rest,
-#: so under pytest-xdist the suite never ends with one worker busy on a long test while
-#: the others are idle: the many short tests fill in at the end.
-LONG_FIRST = ("tests/browser/test_text_safety.py", "tests/browser/test_app_browser.py", "tests/browser/",
+#: Modules that take longest (a browser and app servers, big imports in child processes,
+#: many random trials), longest first. Under pytest-xdist (pyproject: each module on one
+#: worker) they start first, so the suite never ends with one worker busy on a long module
+#: while the other is idle: the many short modules fill in at the end. (xdist gives a worker
+#: a second module at once when its first has two tests or fewer: the longest module with
+#: many tests comes first, so that it is not queued behind the other long one.)
+LONG_FIRST = ("tests/browser/test_app_browser.py", "tests/browser/test_text_safety.py", "tests/browser/",
               "tests/test_limits.py", "tests/test_metrics_properties.py", "tests/test_publish.py",
               "tests/test_golden.py", "tests/test_import_crash.py", "tests/test_evidence.py",
               "tests/test_app_pages.py")

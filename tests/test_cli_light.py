@@ -19,8 +19,6 @@ PROBE = ("import atexit, json, sys\n"
          "file=sys.stderr))\n"
          "from taskerlog.cli import main\nmain()")
 GD = "Genesis Dolphin"
-#: the steps below build on one module-scoped logbook, in order: one worker runs them all
-pytestmark = pytest.mark.xdist_group("cli_light")
 
 
 def taskerlog(db, *args: str) -> tuple[subprocess.CompletedProcess, list[str]]:

@@ -28,8 +28,7 @@ from taskerlog.store import Store
 
 from .conftest import ARGS, CHROMIUM, PHONE, Server, goto, open_page, open_payout_form, settle, shot
 
-#: one worker runs the module, so its tests share one phone-mode server (``phone_server``)
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("phone_browser")]
+pytestmark = pytest.mark.browser
 
 TASKERLOG = str(Path(sys.executable).parent / "taskerlog")
 #: what the seeded logbook holds and a locked page must never show
