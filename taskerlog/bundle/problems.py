@@ -45,9 +45,15 @@ def short(cell: str, most: int = 40) -> str:
     return cell if len(cell) <= most else cell[:most - 1] + "…"
 
 
-def wide_row(file: str, line: int, cells: int, width: int, extra: str, *, aside: str, instead: str) -> Problem:
+def wide_row(file: str, line: int, cells: int, width: int, extra: str, *, sheet: bool) -> Problem:
     """A row with more cells than its header names, the first extra one ``extra`` not blank
-    (the bundle's reader and the spreadsheet importers word it alike)."""
-    return Problem(file, line, "", (
-        f"has {cells} cells but the header names {width} columns; the extra cell '{short(extra)}' has no column. "
-        f"Put quotes around a cell that holds a comma ({aside}), or {instead}"))
+    (the bundle's reader and, with ``sheet``, the spreadsheet importers word it alike)."""
+    if sheet:
+        return Problem(file, line, "", say(
+            "sheet.wide_row", "has {cells} cells but the header names {width} columns; the extra cell '{cell}' has no "
+            "column. Put quotes around a cell that holds a comma (a decimal comma, 2,50, too), or save the sheet "
+            "again as CSV from your spreadsheet", cells=cells, width=width, cell=short(extra)))
+    return Problem(file, line, "", say(
+        "bundle.wide_row", "has {cells} cells but the header names {width} columns; the extra cell '{cell}' has no "
+        "column. Put quotes around a cell that holds a comma (a spreadsheet does this when it saves as CSV), or "
+        "delete the extra cell", cells=cells, width=width, cell=short(extra)))

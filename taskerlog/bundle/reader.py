@@ -33,7 +33,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from ..i18n import _
-from ..problems import say
+from ..problems import Said, say
 from .parse import EMPTY
 from .problems import Problem, wide_row
 from .spec import FILE_ATTR, FILES, LINE
@@ -69,16 +69,17 @@ def too_compressed(info: zipfile.ZipInfo) -> bool:
     return info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1)
 
 
-def _bomb(info: zipfile.ZipInfo) -> str:
-    return (f"member '{info.filename}' would expand {info.file_size} bytes from {info.compress_size} "
-            "(a zip bomb?); refusing to read it")
+def _bomb(info: zipfile.ZipInfo) -> Said:
+    return say("zip.bomb", "member '{member}' would expand {size} bytes from {packed} (a zip bomb?); refusing to read "
+               "it", member=info.filename, size=info.file_size, packed=info.compress_size)
 
 
-def _too_big(total: int, limit: int) -> str:
-    return f"would expand to {total // (1024 * 1024)} MiB, more than the {limit // (1024 * 1024)} MiB taskerlog reads"
+def _too_big(total: int, limit: int) -> Said:
+    return say("zip.too_big", "would expand to {size} MiB, more than the {limit} MiB taskerlog reads",
+               size=total // (1024 * 1024), limit=limit // (1024 * 1024))
 
 
-def zip_refusal(infos: list[zipfile.ZipInfo], limit: int = MAX_TOTAL_BYTES) -> str | None:
+def zip_refusal(infos: list[zipfile.ZipInfo], limit: int = MAX_TOTAL_BYTES) -> Said | None:
     """Why a zip (an .xlsx workbook, say) is refused before anything is decompressed, by
     the bundle's rules (total size, zip bombs); None: it may be read."""
     total = sum(i.file_size for i in infos)
@@ -168,7 +169,8 @@ def _zip_members(zf: zipfile.ZipFile, label: str) -> tuple[dict[str, zipfile.Zip
     problems: list[Problem] = []
     infos = zf.infolist()
     if len(infos) > MAX_MEMBERS:
-        return {}, [Problem(label, None, "", f"holds {len(infos)} files; a bundle has at most {len(_KNOWN)}")]
+        return {}, [Problem(label, None, "", say("zip.too_many", "holds {count} files; a bundle has at "
+                                                             "most {most}", count=len(infos), most=len(_KNOWN)))]
     total = 0
     seen: set[str] = set()
     files: list[tuple[PurePosixPath, zipfile.ZipInfo]] = []
@@ -177,16 +179,18 @@ def _zip_members(zf: zipfile.ZipFile, label: str) -> tuple[dict[str, zipfile.Zip
         name = raw.replace("\\", "/")
         parts = PurePosixPath(name).parts
         if name.startswith("/") or re.match(r"^[A-Za-z]:", name) or ".." in parts:
-            problems.append(Problem(label, None, "", f"member '{raw}' points outside the bundle (absolute path or "
-                                                     "'..'); refusing to read this zip"))
+            problems.append(Problem(label, None, "", say("zip.outside", "member '{member}' points outside the "
+                                                     "bundle (absolute path or '..'); refusing to read this zip",
+                                                     member=raw)))
             continue
         mode = info.external_attr >> 16
         if stat.S_ISLNK(mode):
-            problems.append(Problem(label, None, "", f"member '{raw}' is a symbolic link; "
-                                                     "a bundle holds plain CSV files only"))
+            problems.append(Problem(label, None, "", say("zip.symlink", "member '{member}' is a symbolic link; a "
+                                                     "bundle holds plain CSV files only", member=raw)))
             continue
         if name in seen:
-            problems.append(Problem(label, None, "", f"member '{raw}' appears twice; refusing to guess which one"))
+            problems.append(Problem(label, None, "", say("zip.twice", "member '{member}' appears twice; refusing "
+                                                     "to guess which one", member=raw)))
             continue
         seen.add(name)
         if info.is_dir():
@@ -203,8 +207,9 @@ def _zip_members(zf: zipfile.ZipFile, label: str) -> tuple[dict[str, zipfile.Zip
     for p, info in csvs:
         nested_ok = len(p.parts) == 2 and len(tops) == 1 and not any(len(q.parts) == 1 for q, _ in csvs)
         if len(p.parts) > 1 and not nested_ok:
-            problems.append(Problem(label, None, "", f"member '{info.filename}' is in a sub-folder; put the CSV files "
-                                                     "at the top of the zip or inside one folder"))
+            problems.append(Problem(label, None, "", say("zip.sub_folder", "member '{member}' is in a sub-folder; "
+                                                     "put the CSV files at the top of the zip or inside one folder",
+                                                     member=info.filename)))
         elif p.name not in _KNOWN:
             problems.append(_unknown(p.name, label))
         else:
@@ -226,16 +231,19 @@ def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, label: str) -> tupl
                     break
                 size += got
             if fh.read(1):
-                return b"", Problem(label, None, "", f"member '{info.filename}' is larger than its header says; "
-                                                     "the zip is damaged or crafted")
+                return b"", Problem(label, None, "", say("zip.longer", "member '{member}' is larger than its "
+                                                     "header says; the zip is damaged or crafted", member=info.filename))
     except RuntimeError as exc:  # zipfile's word for a password-protected member
         if info.flag_bits & 0x1:
-            return b"", Problem(label, None, "", f"member '{info.filename}' is protected by a password; "
-                                                 "make the zip again without a password")
-        return b"", Problem(label, None, "", f"member '{info.filename}' cannot be read ({exc})")
+            return b"", Problem(label, None, "", say("zip.password", "member '{member}' is protected by a "
+                                                 "password; make the zip again without a password",
+                                                 member=info.filename))
+        return b"", Problem(label, None, "", say("zip.unreadable_member", "member '{member}' cannot be read "
+                                                 "({why})", member=info.filename, why=exc))
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError) as exc:
-        return b"", Problem(label, None, "", f"member '{info.filename}' cannot be read ({exc}); the zip is "
-                                             "damaged: make it again, or give the folder of CSV files")
+        return b"", Problem(label, None, "", say("zip.damaged", "member '{member}' cannot be read ({why}); "
+                                             "the zip is damaged: make it again, or give the folder of CSV files",
+                                             member=info.filename, why=exc))
     del data[size:]  # shorter than its header says: what is there is read (and checked)
     return data, None
 
@@ -276,7 +284,8 @@ def _whole(path: Path, info: zipfile.ZipInfo, label: str) -> tuple[bytes | bytea
         with zipfile.ZipFile(path) as zf:
             return _read_member(zf, info, label)
     except (zipfile.BadZipFile, OSError) as exc:
-        return b"", Problem(label, None, "", f"cannot be read again ({exc}); was it changed during the import?")
+        return b"", Problem(label, None, "", say("zip.changed", "cannot be read again ({why}); was it changed "
+                                             "during the import?", why=exc))
 
 
 def _streamed(name: str, open_: Callable[[], contextlib.AbstractContextManager], size: int,
@@ -558,9 +567,7 @@ def _careful_read(text: str, names: list[str], file: str) -> tuple[pd.DataFrame 
         if len(record) > width:
             extra = [c for c in record[width:] if c.strip()]
             if extra:
-                problems.append(wide_row(file, at, len(record), width, extra[0],
-                                         aside="a spreadsheet does this when it saves as CSV",
-                                         instead="delete the extra cell"))
+                problems.append(wide_row(file, at, len(record), width, extra[0], sheet=False))
                 continue
             record = record[:width]
         if not any(record):

@@ -23,7 +23,7 @@ import pandas as pd
 
 from .. import money, timeutil
 from ..model import BILLABLE_KINDS, KINDS, STATUSES
-from ..problems import fix, say
+from ..problems import Said, fix, say
 
 from ..bundle.problems import Problem, wide_row  # the bundle's, so both report the same way
 
@@ -38,6 +38,20 @@ ACTIVITY_COLUMNS = ["bucket", "kind", "start", "end", "app", "title"]
 
 #: earliest plausible year of crowd work (Mechanical Turk opened in 2005)
 EARLIEST_YEAR = 2005
+
+
+def json_kind(v: Any) -> Said:
+    """What a JSON value is, in words (the ``{kind}`` of 'is X, not a list of HITs'), worded
+    again in the language of the sentence that names it."""
+    if isinstance(v, bool):
+        return say("json.kind_bool", "true/false")
+    if isinstance(v, (int, float)):
+        return say("json.kind_number", "the number {number}", number=v)
+    if isinstance(v, str):
+        return say("json.kind_text", "text")
+    if isinstance(v, dict):
+        return say("json.kind_object", "an object")
+    return say("json.kind_list", "a list")
 
 
 class CellError(ValueError):
@@ -69,8 +83,7 @@ def wide_rows(sheet: Sheet) -> list[Problem]:
     for line, rec in sheet.rows:
         extra = [c for c in rec[width:] if str(c).strip()]
         if extra:
-            out.append(wide_row(sheet.name, line, len(rec), width, extra[0], aside="a decimal comma, 2,50, too",
-                                instead="save the sheet again as CSV from your spreadsheet"))
+            out.append(wide_row(sheet.name, line, len(rec), width, extra[0], sheet=True))
     return out
 
 
@@ -141,13 +154,15 @@ def _read_xlsx(path: Path, sheet: str | None) -> Sheet:
         with zipfile.ZipFile(path) as zf:  # the bundle's zip rules, before openpyxl decompresses anything
             refused = zip_refusal(zf.infolist(), MAX_XLSX_BYTES)
     except (zipfile.BadZipFile, OSError) as exc:
-        raise FormatMismatch(f"{path.name} is not a readable .xlsx workbook ({exc})") from exc
+        raise FormatMismatch(say("xlsx.unreadable", "{file} is not a readable .xlsx workbook ({why})", file=path.name,
+                                 why=exc)) from exc
     if refused:
-        raise FormatMismatch(f"{path.name} {refused}")
+        raise FormatMismatch(say("xlsx.refused", "{file} {problem}", file=path.name, problem=refused))
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise FormatMismatch(f"{path.name} is not a readable .xlsx workbook ({exc})") from exc
+        raise FormatMismatch(say("xlsx.unreadable", "{file} is not a readable .xlsx workbook ({why})", file=path.name,
+                                 why=exc)) from exc
     try:
         ws = wb[sheet] if sheet else wb.worksheets[0]
     except KeyError as exc:

@@ -24,41 +24,45 @@ import math
 from pathlib import Path
 from typing import Any
 
-from ._common import ACTIVITY_COLUMNS, CellError, FormatMismatch, Problem, Tables, check_year, load_json
+from ..problems import Said, nsay, say
+from ._common import ACTIVITY_COLUMNS, CellError, FormatMismatch, Problem, Tables, check_year, json_kind, load_json
 
 TYPES = {"afkstatus": "active", "currentwindow": "window", "web.tab.current": "web"}
 
 
 def _ts(v: Any) -> float:
     if not isinstance(v, str):
-        raise CellError(f"{_what(v)} is not an ISO 8601 time")
+        raise CellError(say("aw.time_not_text", "{kind} is not an ISO 8601 time", kind=_what(v)))
     s = v.strip()
     if s.endswith("Z"):
         s = s[:-1] + "+00:00"
     try:
         t = dt.datetime.fromisoformat(s)
     except ValueError as exc:
-        raise CellError(f"'{v}' is not an ISO 8601 time") from exc
+        raise CellError(say("aw.not_time", "'{cell}' is not an ISO 8601 time", cell=v)) from exc
     if t.tzinfo is None:
         t = t.replace(tzinfo=dt.timezone.utc)  # ActivityWatch stores UTC
     return t.timestamp()
 
 
-def _what(v: Any) -> str:
+def _what(v: Any) -> Said:
+    """What a JSON value is, in words (the ``{kind}`` of a problem), worded again in the
+    language of the sentence that names it."""
     if v is None:
-        return "nothing"
+        return say("json.kind_nothing", "nothing")
     if isinstance(v, (bool, int, float)):
-        return f"'{v}'"
-    return "text" if isinstance(v, str) else ("an object" if isinstance(v, dict) else "a list")
+        return say("json.kind_value", "'{value}'", value=v)
+    return json_kind(v)
 
 
 def _duration(v: Any) -> float:
     if v is None:
         return 0.0
     if isinstance(v, bool) or not isinstance(v, (int, float)):
-        raise CellError(f"{_what(v)} is not a duration in seconds")
+        raise CellError(say("aw.duration_not_number", "{kind} is not a duration in seconds", kind=_what(v)))
     if not math.isfinite(v) or v < 0 or v > 366 * 86400:
-        raise CellError(f"{v} is not a duration in seconds (it must be a number from 0 to a year)")
+        raise CellError(say("aw.not_duration", "{number} is not a duration in seconds (it must be a number from 0 to a "
+                            "year)", number=v))
     return float(v)
 
 
@@ -70,7 +74,7 @@ def _text(d: dict, key: str) -> str:
         return v
     if isinstance(v, (int, float)) and not isinstance(v, bool):
         return str(v)
-    raise CellError(f"data.{key} is {_what(v)}, not text")
+    raise CellError(say("aw.data_not_text", "data.{key} is {kind}, not text", key=key, kind=_what(v)))
 
 
 def _bucket_name(bid: str, b: dict) -> str:
@@ -91,15 +95,18 @@ def read_activitywatch(path: Path, *, today: dt.date | None = None,
     if buckets is None and isinstance(data, dict) and "events" in data and "type" in data:
         buckets = {str(data.get("id", "bucket")): data}
     if isinstance(data, dict) and "buckets" in data and not isinstance(buckets, dict):
-        raise FormatMismatch(f"{file}: 'buckets' is {_what(buckets)}, not an object of buckets; export your data "
-                             "again from ActivityWatch (Settings → Export)")
+        raise FormatMismatch(say("aw.buckets_not_object", "{file}: 'buckets' is {kind}, not an object of buckets; "
+                                 "export your data again from ActivityWatch (Settings → Export)", file=file,
+                                 kind=_what(buckets)))
     if not isinstance(buckets, dict):
-        raise FormatMismatch(f"{file} has no 'buckets'; it does not look like an ActivityWatch export")
+        raise FormatMismatch(say("aw.no_buckets", "{file} has no 'buckets'; it does not look like an ActivityWatch "
+                                 "export", file=file))
     n = 0
     for bid, b in buckets.items():
         if not isinstance(b, dict):
             n += 1
-            problems.append(Problem(file, n, "buckets", f"bucket {bid} is {_what(b)}, not a bucket object"))
+            problems.append(Problem(file, n, "buckets", say("aw.not_bucket",
+                                    "bucket {bucket} is {kind}, not a bucket object", bucket=bid, kind=_what(b))))
             continue
         kind = TYPES.get(str(b.get("type")))
         events = b.get("events")
@@ -108,12 +115,15 @@ def read_activitywatch(path: Path, *, today: dt.date | None = None,
             events = []
         if not isinstance(events, list):
             n += 1
-            problems.append(Problem(file, n, "events", f"bucket {name}: 'events' is {_what(events)}, not a list "
-                                    "of events; export your data again from ActivityWatch"))
+            problems.append(Problem(file, n, "events", say("aw.events_not_list", "bucket {bucket}: 'events' is {kind}, "
+                                    "not a list of events; export your data again from ActivityWatch", bucket=name,
+                                    kind=_what(events))))
             continue
         if kind is None:
-            notes.append(f"{file}: skipped bucket {name} ({b.get('type')}, {len(events)} events): "
-                         "only AFK, window and web buckets are evidence of active time")
+            notes.append(nsay("aw.bucket_skipped", "{file}: skipped bucket {bucket} ({type}, {n} event): only AFK, "
+                              "window and web buckets are evidence of active time", "{file}: skipped bucket {bucket} "
+                              "({type}, {n} events): only AFK, window and web buckets are evidence of active time",
+                              n=len(events), file=file, bucket=name, type=b.get("type")))
             n += len(events)
             continue
         zero = afk = 0
@@ -122,7 +132,7 @@ def read_activitywatch(path: Path, *, today: dt.date | None = None,
             col = "timestamp"
             try:
                 if not isinstance(ev, dict):
-                    raise CellError(f"is {_what(ev)}, not an event object")
+                    raise CellError(say("aw.not_event", "is {kind}, not an event object", kind=_what(ev)))
                 start = _ts(ev.get("timestamp"))
                 col = "duration"
                 dur = _duration(ev.get("duration"))
@@ -131,7 +141,7 @@ def read_activitywatch(path: Path, *, today: dt.date | None = None,
                 if d is None:
                     d = {}
                 if not isinstance(d, dict):
-                    raise CellError(f"'data' is {_what(d)}, not an object")
+                    raise CellError(say("aw.data_not_object", "'data' is {kind}, not an object", kind=_what(d)))
                 if kind == "active":
                     if d.get("status") != "not-afk":
                         afk += 1
@@ -148,12 +158,14 @@ def read_activitywatch(path: Path, *, today: dt.date | None = None,
                 col = "timestamp"
                 check_year(dt.datetime.fromtimestamp(s, dt.timezone.utc).date(), today)
             except (CellError, OverflowError, OSError, ValueError) as exc:
-                problems.append(Problem(file, n, col, f"bucket {name}, event {k}: {exc}"))
+                problems.append(Problem(file, n, col, say("aw.event_problem", "bucket {bucket}, event {event}: {problem}",
+                                                          bucket=name, event=k, problem=exc.args[0] if isinstance(exc, CellError) else str(exc))))
                 continue
             tables.add("activity", ACTIVITY_COLUMNS, n,
                        {"bucket": name, "kind": kind, "start": s, "end": e, "app": app, "title": title})
         if zero or afk:
-            notes.append(f"{file}: bucket {name}: left out {afk} away (afk) and {zero} zero-length events")
+            notes.append(say("aw.left_out", "{file}: bucket {bucket}: left out {afk} away (afk) and {zero} zero-length "
+                             "events", file=file, bucket=name, afk=afk, zero=zero))
     if n == 0:
-        raise FormatMismatch(f"{file} holds no events")
+        raise FormatMismatch(say("aw.no_events", "{file} holds no events", file=file))
     return tables, problems

@@ -38,8 +38,8 @@ from typing import Any
 from ..model import Logbook
 from ..problems import Said, fix, say
 from ._common import (
-    PROJECT_COLUMNS, WORK_COLUMNS, CellError, FormatMismatch, Problem, Tables, check_year, iso_local, load_json,
-    local_epoch, norm,
+    PROJECT_COLUMNS, WORK_COLUMNS, CellError, FormatMismatch, Problem, Tables, check_year, iso_local, json_kind,
+    load_json, local_epoch, norm,
 )
 
 PLATFORM = "MTurk"
@@ -67,15 +67,18 @@ def _get(h: dict, *names: str) -> Any:
     return None
 
 
-def _kind_of(v: Any) -> str:
-    """What a JSON value is, in words (for 'is X, not a list of HITs')."""
-    if isinstance(v, bool):
-        return "true/false"
-    if isinstance(v, (int, float)):
-        return f"the number {v}"
-    if isinstance(v, str):
-        return "text"
-    return "an object" if isinstance(v, dict) else "a list"
+def _not_text(what: str, v: Any) -> Said:
+    """``v`` where text was expected: one whole sentence for each value :func:`_text` reads."""
+    kind = json_kind(v)
+    if what == "id":
+        return say("mturk.id_not_text", "the id is {kind}, not text", kind=kind)
+    if what == "requester":
+        return say("mturk.requester_not_text", "the requester's name is {kind}, not text", kind=kind)
+    if what == "state":
+        return say("mturk.state_not_text", "the state is {kind}, not text", kind=kind)
+    if what == "title":
+        return say("mturk.title_not_text", "the title is {kind}, not text", kind=kind)
+    return say("mturk.date_not_text", "the date is {kind}, not text", kind=kind)
 
 
 def known_export(header: list[str]) -> Said | None:
@@ -104,7 +107,8 @@ def _load(path: Path) -> list[tuple[int, dict | Any]]:
         except Exception:  # noqa: BLE001
             what = None
         if what:
-            raise FormatMismatch(f"{name} is not a HIT Tracker backup: it looks like {what}") from None
+            raise FormatMismatch(say("mturk.looks_like", "{file} is not a HIT Tracker backup: it looks like {what}",
+                                     file=name, what=what)) from None
         raise not_json
     if isinstance(data, dict) and "buckets" in data:
         raise FormatMismatch(say("import.is_activitywatch", "{file} looks like an ActivityWatch export; use {fix}",
@@ -113,8 +117,9 @@ def _load(path: Path) -> list[tuple[int, dict | Any]]:
         for key in ("hits", "HIT", "HITs", "data", "hit"):
             if key in data:
                 if not isinstance(data[key], (list, dict)):
-                    raise FormatMismatch(f"{name}: '{key}' is {_kind_of(data[key])}, not a list of HITs; export "
-                                         "the backup again from the HIT Tracker")
+                    raise FormatMismatch(say("mturk.key_not_list", "{file}: '{key}' is {kind}, not a list of HITs; "
+                                             "export the backup again from the HIT Tracker", file=name, key=key,
+                                             kind=json_kind(data[key])))
                 data = data[key]
                 break
     if isinstance(data, dict):
@@ -126,11 +131,13 @@ def _load(path: Path) -> list[tuple[int, dict | Any]]:
             items.append(v)
         data = items
     if not isinstance(data, list):
-        raise FormatMismatch(f"{name} does not hold a list of HITs (it holds {_kind_of(data)})")
+        raise FormatMismatch(say("mturk.not_list", "{file} does not hold a list of HITs (it holds {kind})", file=name,
+                                 kind=json_kind(data)))
     if data and not any(isinstance(h, dict) and _get(h, "reward", "requester_name", "requesterName",
                                                         "requester.name", "hit_id", "hitId") is not None
                         for h in data[:50]):
-        raise FormatMismatch(f"{name} has no HITs with a requester or reward; is it the HIT Tracker export?")
+        raise FormatMismatch(say("mturk.no_hits", "{file} has no HITs with a requester or reward; is it the HIT "
+                                 "Tracker export?", file=name))
     return list(enumerate(data, start=1))
 
 
@@ -140,16 +147,17 @@ def _text(v: Any, what: str) -> str:
         return v.strip()
     if isinstance(v, int) and not isinstance(v, bool):
         return str(v)
-    raise CellError(f"{what} is {_kind_of(v)}, not text")
+    raise CellError(_not_text(what, v))
 
 
 def _instant(v: Any, tz: str) -> int:
     if isinstance(v, (int, float)) and not isinstance(v, bool):
         if not math.isfinite(v) or abs(v) > 1e14:
-            raise CellError(f"{v} is not a time (epoch milliseconds or ISO 8601)")
+            raise CellError(say("mturk.not_epoch", "{number} is not a time (epoch milliseconds or ISO 8601)", number=v))
         return int(v / 1000) if v > 1e11 else int(v)
     if not isinstance(v, str):
-        raise CellError(f"the time is {_kind_of(v)}, not ISO 8601 or epoch milliseconds")
+        raise CellError(say("mturk.time_not_text", "the time is {kind}, not ISO 8601 or epoch milliseconds",
+                            kind=json_kind(v)))
     s = v.strip()
     if s.isdigit():
         return _instant(int(s), tz)
@@ -157,34 +165,37 @@ def _instant(v: Any, tz: str) -> int:
     try:
         return timeutil.parse_instant(s, tz)
     except timeutil.TimeError as exc:
-        raise CellError(str(exc)) from exc
+        raise CellError(*exc.args) from exc  # the problem itself (a Said), worded where it is shown
 
 
 def _reward(v: Any) -> Decimal:
     if isinstance(v, dict):
         v = _get(v, "amount_in_dollars", "amount", "value")
     if isinstance(v, bool) or not isinstance(v, (int, float, str)):
-        raise CellError(f"the reward is {_kind_of(v) if v is not None else 'missing'}, not an amount in dollars")
+        if v is None:
+            raise CellError(say("mturk.reward_missing_amount", "the reward is missing, not an amount in dollars"))
+        raise CellError(say("mturk.reward_not_amount", "the reward is {kind}, not an amount in dollars",
+                            kind=json_kind(v)))
     if isinstance(v, float) and not math.isfinite(v):
-        raise CellError(f"'{v}' is not a reward in dollars")
+        raise CellError(say("mturk.not_reward", "'{cell}' is not a reward in dollars", cell=v))
     s = (repr(v) if isinstance(v, float) else str(v)).strip().lstrip("$").replace(",", "")
     try:
         d = Decimal(s)
     except InvalidOperation as exc:
-        raise CellError(f"'{v}' is not a reward in dollars") from exc
+        raise CellError(say("mturk.not_reward", "'{cell}' is not a reward in dollars", cell=v)) from exc
     if not d.is_finite() or d < 0 or d > 10_000:
-        raise CellError(f"'{v}' is not a reward in dollars")
+        raise CellError(say("mturk.not_reward", "'{cell}' is not a reward in dollars", cell=v))
     return d.quantize(Decimal("0.000001")) if d.as_tuple().exponent < -6 else d  # type: ignore[operator]
 
 
 def _day(v: Any) -> dt.date:
-    s = _text(v, "the date")[:10]
+    s = _text(v, "date")[:10]
     try:
         if len(s) == 8 and s.isdigit():
             return dt.date(int(s[:4]), int(s[4:6]), int(s[6:]))
         return dt.date.fromisoformat(s)
     except ValueError as exc:
-        raise CellError(f"'{v}' is not a date (YYYY-MM-DD or YYYYMMDD)") from exc
+        raise CellError(say("mturk.not_day", "'{cell}' is not a date (YYYY-MM-DD or YYYYMMDD)", cell=v)) from exc
 
 
 def read_mturk(path: Path, settings: Logbook, *, hit_minutes: int | None = None,
@@ -205,34 +216,36 @@ def read_mturk(path: Path, settings: Logbook, *, hit_minutes: int | None = None,
         col = None
         try:
             if not isinstance(h, dict):
-                raise CellError(f"is {_kind_of(h)}, not a HIT object")
+                raise CellError(say("mturk.not_hit", "is {kind}, not a HIT object", kind=json_kind(h)))
             col = "hit_id"
             hit_id = _get(h, "hit_id", "hitId")
             assignment = _get(h, "assignment_id", "assignmentId")
-            ids = [_text(x, "the id") for x in (assignment, hit_id) if x is not None]
+            ids = [_text(x, "id") for x in (assignment, hit_id) if x is not None]
             ids = list(dict.fromkeys(x for x in ids if x))
             if not ids:
                 other = _get(h, "id")
-                ids = [_text(other, "the id")] if other is not None else []
+                ids = [_text(other, "id")] if other is not None else []
             if not ids:
-                raise CellError("a HIT without an assignment or HIT id cannot be matched on a later import")
+                raise CellError(say("mturk.no_id", "a HIT without an assignment or HIT id cannot be matched on a later "
+                                    "import"))
             ext = ids[0]
             col = "requester_name"
             requester = _text(_get(h, "requester_name", "requesterName", "requester.name", "requester") or "",
-                              "the requester's name")
+                              "requester")
             if not requester:
-                raise CellError("the requester's name is missing")
+                raise CellError(say("mturk.no_requester", "the requester's name is missing"))
             col = "reward"
             raw_reward = _get(h, "reward", "reward.amount_in_dollars")
             if raw_reward is None:
-                raise CellError("the reward is missing")
+                raise CellError(say("mturk.no_reward", "the reward is missing"))
             reward = _reward(raw_reward)
             col = "state"
-            state = norm(_text(_get(h, "state", "status") or "", "the state"))
+            state = norm(_text(_get(h, "state", "status") or "", "state"))
             if state not in STATES:
                 if strict:
-                    raise CellError(f"'{state or '(blank)'}' is not a HIT state this importer knows; expected one "
-                                    "of: " + ", ".join(sorted({k.title() for k in STATES})))
+                    raise CellError(say("mturk.unknown_state", "'{state}' is not a HIT state this importer knows; "
+                                        "expected one of: {states}", state=state or "(blank)",
+                                        states=", ".join(sorted({k.title() for k in STATES}))))
                 unknown.setdefault(state or "(blank)", []).append(n)
                 continue
             status = STATES[state]
@@ -242,20 +255,20 @@ def read_mturk(path: Path, settings: Logbook, *, hit_minutes: int | None = None,
             col = "accepted"
             acc = _get(h, "accepted", "accept_time", "acceptTime", "accepted_at")
             sub = _get(h, "submitted", "submit_time", "submitTime", "submitted_at")
-            note = _text(_get(h, "title") or "", "the title")
+            note = _text(_get(h, "title") or "", "title")
             estimated = False
             if acc is not None and sub is not None:
                 start = _instant(acc, MTURK_TZ)
                 col = "submitted"
                 end = _instant(sub, MTURK_TZ)
                 if end <= start:
-                    raise CellError("submitted at or before it was accepted")
+                    raise CellError(say("mturk.submitted_first", "submitted at or before it was accepted"))
                 check_year(dt.datetime.fromtimestamp(start, dt.timezone.utc).date(), today)
             else:
                 col = "date"
                 day_v = _get(h, "date")
                 if day_v is None:
-                    raise CellError("no accept/submit times and no date")
+                    raise CellError(say("mturk.no_times", "no accept/submit times and no date"))
                 day = _day(day_v)
                 check_year(day, today)
                 if not hit_minutes:
@@ -267,7 +280,8 @@ def read_mturk(path: Path, settings: Logbook, *, hit_minutes: int | None = None,
                 note = (note + " " if note else "") + "[duration estimated]"
                 estimated = True
         except CellError as exc:
-            problems.append(Problem(file, n, col or "", f"HIT {n}: {exc}"))
+            problems.append(Problem(file, n, col or "", say("mturk.hit_problem", "HIT {hit}: {problem}", hit=n,
+                                                            problem=exc.args[0])))
             continue
         requesters.setdefault(requester, n)
         tables.add("work", columns, n, {
@@ -281,9 +295,9 @@ def read_mturk(path: Path, settings: Logbook, *, hit_minutes: int | None = None,
             "long each took with {fix} (each is then placed back to back from midnight, Pacific time, and noted as "
             "estimated)", count=len(untimed), fix=fix("hit_minutes"))))
     if unfinished:
-        notes.append(f"{file}: left out {len(unfinished)} HIT(s) still Assigned/Accepted (not submitted when the "
-                     "backup was made); a later backup brings them in once MTurk says how they ended: HIT(s) "
-                     + _numbers(unfinished))
+        notes.append(say("mturk.hits_unfinished", "{file}: left out {count} HIT(s) still Assigned/Accepted (not "
+                         "submitted when the backup was made); a later backup brings them in once MTurk says how they "
+                         "ended: HIT(s) {hits}", file=file, count=len(unfinished), hits=_numbers(unfinished)))
     for state, ns in unknown.items():
         notes.append(say("import.hits_unknown_state", "{file}: left out {count} HIT(s) with the state '{state}', "
                          "which this importer does not know (use {fix} to refuse the file instead): HIT(s) {hits}",
