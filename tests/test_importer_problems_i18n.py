@@ -123,3 +123,28 @@ def test_a_refused_zip_is_worded_in_the_language(tmp_path, language, members, pa
     assert english_left(_said(english, 1), _said(other, 1), language, allow=DATA) == [], other
     with i18n.using(language):
         assert read()[0].to_dict()["message"] == english[0].split(": ", 1)[-1]  # --json: English
+
+
+#: a campaign file an organizer wrote with four mistakes (months, an id, a category twice, publish_k below k)
+BAD_CAMPAIGN = ('{"campaign_id": "X", "name": "Data workers 2026", "months": ["2026-13"], "platforms": ["Outlier"], '
+                '"categories": ["rating", "Rating"], "k": 5, "publish_k": 4}')
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_campaign_file_with_mistakes_is_worded_in_the_language(tmp_path, language):
+    from taskerlog.pool.campaign import CampaignError, load_campaign
+
+    path = tmp_path / "c.json"
+    path.write_text(BAD_CAMPAIGN, encoding="utf-8")
+
+    def said(lang):
+        with i18n.using(lang), pytest.raises(CampaignError) as exc:
+            load_campaign(path)
+        return str(exc.value).splitlines()
+    english, other = said("en"), said(language)
+    assert english == [f"{path}: campaign_id: 'X' is not a campaign id; use 3-64 lower-case letters, digits, '.', '_' "
+                       "or '-'",
+                       f"{path}: months: '2026-13' is not a month; write it as YYYY-MM, e.g. 2026-03",
+                       f"{path}: categories: listed twice: Rating, rating"]
+    assert [o.split(": ")[:2] for o in other] == [e.split(": ")[:2] for e in english]  # file: field: kept
+    assert english_left(_said(english, 2), _said(other, 2), language, allow=["'X'", "Rating", "rating"]) == [], other

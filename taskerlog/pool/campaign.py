@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .. import money
 from ..csvsafe import starts_formula
+from ..problems import say
 
 CAMPAIGN_FORMAT = "taskerlog-campaign/1"
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
@@ -40,7 +41,8 @@ def canonical_json(obj: Any) -> str:
 def check_month(text: str) -> str:
     s = str(text).strip()
     if not _MONTH_RE.match(s):
-        raise ValueError(f"'{text}' is not a month; write it as YYYY-MM, e.g. 2026-03")
+        raise ValueError(say("campaign.not_month", "'{text}' is not a month; write it as YYYY-MM, e.g. 2026-03",
+                             text=text))
     return s
 
 
@@ -64,7 +66,8 @@ def month_range(text: str) -> list[str]:
                 out.append(f"{y:04d}-{m:02d}")
                 y, m = (y + 1, 1) if m == 12 else (y, m + 1)
             if a > b:
-                raise ValueError(f"'{part}': the first month is after the last")
+                raise ValueError(say("campaign.months_backwards", "'{part}': the first month is after the last",
+                                     part=part))
         else:
             out.append(check_month(part))
     return out
@@ -106,7 +109,8 @@ class Campaign(BaseModel):
     @classmethod
     def _id(cls, v: str) -> str:
         if not _ID_RE.match(v):
-            raise ValueError(f"'{v}' is not a campaign id; use 3-64 lower-case letters, digits, '.', '_' or '-'")
+            raise ValueError(say("campaign.bad_id", "'{id}' is not a campaign id; use 3-64 lower-case letters, digits, "
+                                 "'.', '_' or '-'", id=v))
         return v
 
     @field_validator("months", mode="before")
@@ -116,9 +120,9 @@ class Campaign(BaseModel):
             v = month_range(v)
         months = sorted({check_month(m) for m in v})
         if not months:
-            raise ValueError("at least one month is needed")
+            raise ValueError(say("campaign.no_months", "at least one month is needed"))
         if len(months) > MAX_MONTHS:
-            raise ValueError(f"at most {MAX_MONTHS} months per campaign")
+            raise ValueError(say("campaign.too_many_months", "at most {most} months per campaign", most=MAX_MONTHS))
         return tuple(months)
 
     @field_validator("platforms", "categories", mode="before")
@@ -128,15 +132,18 @@ class Campaign(BaseModel):
             v = [x for x in v.split(",")]
         names = [str(x).strip() for x in v if str(x).strip()]
         if not names:
-            raise ValueError(f"at least one {info.field_name[:-1] if info.field_name == 'platforms' else 'category'} is needed")
+            if info.field_name == "platforms":
+                raise ValueError(say("campaign.no_platforms", "at least one platform is needed"))
+            raise ValueError(say("campaign.no_categories", "at least one category is needed"))
         folded = [n.casefold() for n in names]
         dup = sorted({n for n in names if folded.count(n.casefold()) > 1})
         if dup:
-            raise ValueError(f"listed twice: {', '.join(dup)}")
+            raise ValueError(say("campaign.twice", "listed twice: {names}", names=", ".join(dup)))
         for n in names:
             if len(n) > 80 or any(c in n for c in "=\t\n\r") or starts_formula(n):
-                raise ValueError(f"'{n}' cannot be a name here (at most 80 characters, no '=' or tabs, and not "
-                                 "starting with + - or @, which spreadsheets read as a formula)")
+                raise ValueError(say("campaign.bad_name", "'{name}' cannot be a name here (at most 80 characters, no "
+                                     "'=' or tabs, and not starting with + - or @, which spreadsheets read as a "
+                                     "formula)", name=n))
         return tuple(names)
 
     @field_validator("currency")
@@ -163,17 +170,20 @@ class Campaign(BaseModel):
     def _wage_range(cls, v: tuple[Decimal, Decimal]) -> tuple[Decimal, Decimal]:
         lo, hi = v
         if not (lo.is_finite() and hi.is_finite()) or lo < 0 or hi <= lo or hi > 100_000:
-            raise ValueError("write the wage range as two amounts, low below high, e.g. [0, 100]")
+            raise ValueError(say("campaign.bad_wage_range", "write the wage range as two amounts, low below high, "
+                                 "e.g. [0, 100]"))
         return v
 
     @model_validator(mode="after")
     def _ks(self):
         if self.publish_k < self.k:
-            raise ValueError(f"publish_k ({self.publish_k}) must be at least k ({self.k})")
+            raise ValueError(say("campaign.publish_k", "publish_k ({publish_k}) must be at least k ({k})",
+                                 publish_k=self.publish_k, k=self.k))
         for cur, rates in self.fx.items():
             bad = sorted(m for m in rates if m != "*" and m not in self.months)
             if bad:
-                raise ValueError(f"fx for {cur} names months the campaign does not cover: {', '.join(bad)}")
+                raise ValueError(say("campaign.fx_months", "fx for {currency} names months the campaign does not "
+                                     "cover: {months}", currency=cur, months=", ".join(bad)))
         return self
 
     def fx_rate(self, currency: str, month: str) -> Decimal | None:
@@ -188,8 +198,9 @@ class Campaign(BaseModel):
         for c in self.categories:
             if c.casefold() == str(text).strip().casefold():
                 return c
-        raise CampaignError(f"'{text}' is not a category of campaign {self.campaign_id}; "
-                            f"use one of: {', '.join(self.categories)}")
+        raise CampaignError(say("campaign.not_category", "'{text}' is not a category of campaign {campaign}; use one "
+                                "of: {categories}", text=text, campaign=self.campaign_id,
+                                categories=", ".join(self.categories)))
 
     def platform_of(self, text: str) -> str | None:
         """The campaign's spelling of a platform (case, spaces and punctuation ignored), or None."""
@@ -212,10 +223,11 @@ def _fold(text: str) -> str:
 
 
 def explain(exc: ValidationError, where: str) -> str:
+    from ..model import error_words
     parts = []
     for err in exc.errors():
         loc = ".".join(str(x) for x in err.get("loc", ()))
-        msg = str(err.get("msg", "invalid")).removeprefix("Value error, ")
+        msg = error_words(err)  # taskerlog's words for pydantic's kinds of error, in the language in use
         parts.append(f"{where}: {loc}: {msg}" if loc else f"{where}: {msg}")
     return "\n".join(parts)
 
@@ -227,11 +239,13 @@ def load_campaign(path: str | Path) -> Campaign:
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
-        raise CampaignError(f"{path}: no such campaign file") from exc
+        raise CampaignError(say("campaign.no_file", "{path}: no such campaign file", path=path)) from exc
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise CampaignError(f"{path}: not a campaign file (not valid JSON: {exc})") from exc
+        raise CampaignError(say("campaign.not_json", "{path}: not a campaign file (not valid JSON: {why})", path=path,
+                                why=exc)) from exc
     if not isinstance(raw, dict):
-        raise CampaignError(f"{path}: not a campaign file (expected a JSON object)")
+        raise CampaignError(say("campaign.not_object", "{path}: not a campaign file (expected a JSON object)",
+                                path=path))
     try:
         return Campaign.model_validate(raw)
     except ValidationError as exc:
