@@ -148,3 +148,17 @@ def test_a_campaign_file_with_mistakes_is_worded_in_the_language(tmp_path, langu
                        f"{path}: categories: listed twice: Rating, rating"]
     assert [o.split(": ")[:2] for o in other] == [e.split(": ")[:2] for e in english]  # file: field: kept
     assert english_left(_said(english, 2), _said(other, 2), language, allow=["'X'", "Rating", "rating"]) == [], other
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_platform_option_without_a_mapping_is_worded_in_the_language(language):
+    from taskerlog.pool.contribution import ContributionError, parse_platform_option
+
+    def said(lang):
+        with i18n.using(lang), pytest.raises(ContributionError) as exc:
+            parse_platform_option("Outlier")
+        return str(exc.value)
+    english, other = said("en"), said(language)
+    assert english == "'Outlier': write it as YOUR_PLATFORM=CAMPAIGN_PLATFORM, e.g. \"Outlier AI=Outlier\""
+    assert other.startswith("'Outlier'") and other.endswith('"Outlier AI=Outlier"') and other != english
+    assert english_left(english, other, language, allow=["Outlier AI", "'Outlier'"]) == [], other

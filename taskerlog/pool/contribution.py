@@ -455,9 +455,11 @@ def load_or_create_secret(path: str | Path) -> bytes:
         try:
             key = bytes.fromhex(text)
         except ValueError as exc:
-            raise ContributionError(f"{path} is not a taskerlog device secret; restore it from a backup") from exc
+            raise ContributionError(say("pool.not_secret", "{path} is not a taskerlog device secret; restore it from a "
+                                        "backup", path=path)) from exc
         if len(key) < 32:
-            raise ContributionError(f"{path} is not a taskerlog device secret; restore it from a backup")
+            raise ContributionError(say("pool.not_secret", "{path} is not a taskerlog device secret; restore it from a "
+                                        "backup", path=path))
         return key
     key = secrets.token_bytes(32)
     with os.fdopen(fd, "w", encoding="ascii") as fh:
@@ -531,14 +533,15 @@ def parse_map_option(text: str) -> tuple[tuple[str, str], str]:
     key, cat = text.rsplit("=", 1)
     platform, project = key.split("/", 1)
     if not platform.strip():
-        raise ContributionError(f"'{text}': the platform is missing before '/'")
+        raise ContributionError(say("pool.map_no_platform", "'{text}': the platform is missing before '/'", text=text))
     return (platform.strip(), project.strip()), cat.strip()
 
 
 def parse_platform_option(text: str) -> tuple[str, str]:
     """``Outlier AI=Outlier`` → ("Outlier AI", "Outlier")."""
     if "=" not in text:
-        raise ContributionError(f"'{text}': write it as YOUR_PLATFORM=CAMPAIGN_PLATFORM, e.g. \"Outlier AI=Outlier\"")
+        raise ContributionError(say("pool.platform_option", "'{text}': write it as YOUR_PLATFORM=CAMPAIGN_PLATFORM, "
+                                    "e.g. \"Outlier AI=Outlier\"", text=text))
     a, b = text.rsplit("=", 1)
     return a.strip(), b.strip()
 

@@ -109,8 +109,9 @@ def init_pool(pool_dir: str | Path, campaign: Campaign) -> Path:
     if existing.exists():
         current = load_campaign(existing)
         if current != campaign:
-            raise PoolError(f"{pool_dir} already pools campaign '{current.campaign_id}' with other settings; "
-                            "use a new folder for another campaign")
+            raise PoolError(say("pool.other_campaign", "{folder} already pools campaign '{campaign}' with other "
+                                "settings; use a new folder for another campaign", folder=pool_dir,
+                                campaign=current.campaign_id))
     else:
         write_campaign(campaign, existing)
     return pool_dir
@@ -131,8 +132,9 @@ def _read_files(files: Iterable[str | Path], problems: list[str]):
         try:
             size = os.stat(f).st_size
             if size > MAX_FILE_BYTES:
-                problems.append(f"{f}: {size:,} bytes, more than a contribution can be ({MAX_FILE_BYTES:,}); "
-                                "ask the member for the file taskerlog wrote")
+                problems.append(say("pool.file_too_big", "{file}: {size} bytes, more than a contribution can be "
+                                    "({most}); ask the member for the file taskerlog wrote", file=f, size=f"{size:,}",
+                                    most=f"{MAX_FILE_BYTES:,}"))
                 continue
             with open(f, "rb") as fh:
                 data = fh.read(MAX_FILE_BYTES + 1)
