@@ -427,3 +427,41 @@ def forget_other_logbook(path: str) -> None:
         for k in PER_LOGBOOK:
             st.session_state.pop(k, None)
         st.session_state["_open_logbook"] = path
+
+
+def file_uploader(label: str, *, key: str, type: list[str] | None = None, **kwargs: Any):
+    """``st.file_uploader``, with Streamlit's own words on it in the logbook's language.
+
+    Streamlit writes the button ("Upload"), the size limit ("50MB per file • ZIP, CSV") and
+    the overlay while a file is dragged over it ("Drag and drop files here") in English, and
+    its API cannot change them (https://github.com/streamlit/streamlit/issues/13500). In
+    another language a style scoped to this uploader (``.st-key-KEY``) hides those texts and
+    shows the translated ones in their place (CSS ``::after``): the smallest shim, gone the day
+    Streamlit takes the words. Every page with an uploader calls this, not Streamlit's."""
+    got = st.file_uploader(label, type=type, key=key, **kwargs)
+    if i18n.language().split("_")[0] != "en":
+        st.html(_uploader_style(key, type, bool(kwargs.get("accept_multiple_files"))))
+    return got
+
+
+def _css_text(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
+def _uploader_style(key: str, types: list[str] | None, multiple: bool) -> str:
+    size = _("{size} per file").format(size=f"{st.get_option('server.maxUploadSize')}MB")
+    if types:  # the kinds of file, as Streamlit writes them: their own names, not words
+        size += " • " + ", ".join(t.lstrip(".").upper() for t in types)
+    drag = _("Drag and drop files here") if multiple else _("Drag and drop a file here")
+    # Translators: the button of a file uploader, to choose a file on the computer
+    button = _("Upload")
+    zone = f'.st-key-{key} [data-testid="stFileUploaderDropzone"]'
+    return f"""<style>
+{zone} button [data-testid="stMarkdownContainer"] p {{ display: none; }}
+{zone} button [data-testid="stMarkdownContainer"]::after {{ content: {_css_text(button)}; }}
+{zone} [data-testid="stFileUploaderDropzoneInstructions"] span {{ font-size: 0; }}
+{zone} [data-testid="stFileUploaderDropzoneInstructions"] span::after {{ content: {_css_text(size)};
+  font-size: .875rem; }}
+{zone} > div:not([data-testid]) * {{ font-size: 0; }}
+{zone} > div:not([data-testid]) > *::after {{ content: {_css_text(drag)}; font-size: 1rem; }}
+</style>"""
