@@ -73,8 +73,22 @@ def _ahead(path: str, head: tuple[int, str]):
     return got[1], got[2]
 
 
-@st.cache_resource(show_spinner="Reading the logbook…", max_entries=4)
+# The spinners are shown by the wrappers below, not by ``show_spinner``: its text is fixed
+# when the module is imported, in whatever language was in use then. ``st.spinner`` only
+# appears after half a second, so a warm cache shows nothing. The cached functions call each
+# other (and the warm-up thread calls them) directly: no spinner without a page to show it.
 def _frames(path: str, head: tuple[int, str], detail: bool = True) -> LogbookFrames:
+    with st.spinner(_("Reading the logbook…")):
+        return _frames_cached(path, head, detail)
+
+
+def _prepared(path: str, head: tuple[int, str]):
+    with st.spinner(_("Preparing the figures…")):
+        return _prepared_cached(path, head)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _frames_cached(path: str, head: tuple[int, str], detail: bool = True) -> LogbookFrames:
     # Keyed on the journal head: any write anywhere (app, CLI, import) makes a new key.
     # Read on a connection of its own (WAL: readers never block the writer), so a long read
     # of a big logbook does not hold the shared Store's lock while other sessions log work.
@@ -85,9 +99,9 @@ def _frames(path: str, head: tuple[int, str], detail: bool = True) -> LogbookFra
         return reader.frames(detail=detail)
 
 
-@st.cache_resource(show_spinner="Preparing the figures…", max_entries=4)
-def _prepared(path: str, head: tuple[int, str]):
-    frames = _frames(path, head, False)
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _prepared_cached(path: str, head: tuple[int, str]):
+    frames = _frames_cached(path, head, False)
     ahead = _ahead(path, head)
     _read_ahead.pop(path, None)  # used once: the caches hold it from now on
     if ahead is not None and ahead[0] is frames:
@@ -97,19 +111,19 @@ def _prepared(path: str, head: tuple[int, str]):
 
 def frames_at(path: str, head: tuple[int, str]) -> LogbookFrames:
     """The light frames (no free text) of the logbook ``path`` at ``head`` (cached)."""
-    return _frames(path, head, False)
+    return _frames_cached(path, head, False)
 
 
 def prepared(path: str, head: tuple[int, str]) -> metrics.Prepared:
     """The figures' derivation of the open logbook (cached; local days, codes, pay)."""
-    return _prepared(path, head)
+    return _prepared_cached(path, head)
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)  # resource: no pickling of a big dict; never mutated
 def figures(path: str, head: tuple[int, str], date_from, date_to, platform, project, today) -> dict:
     """``metrics.compute`` for one filter — the JSON ``taskerlog metrics --json`` prints."""
-    return metrics.compute(_frames(path, head, False), date_from=date_from, date_to=date_to, platform=platform,
-                           project=project, today=today, prepared=_prepared(path, head))
+    return metrics.compute(_frames_cached(path, head, False), date_from=date_from, date_to=date_to,
+                           platform=platform, project=project, today=today, prepared=_prepared_cached(path, head))
 
 
 class _QuietWarmUp(logging.Filter):
@@ -143,8 +157,8 @@ def warm_up(path: str, head: tuple[int, str], tz: str, charts=None) -> None:
     def work() -> None:
         time.sleep(0.5)  # let the run that started it send its page first
         try:
-            frames = _frames(path, head, False)
-            _prepared(path, head)
+            frames = _frames_cached(path, head, False)
+            _prepared_cached(path, head)
             today = appsupport.today_in(tz, now())
             date_from, date_to = appsupport.period_bounds(appsupport.default_period(frames.work, tz, today), today)
             figures(path, head, date_from, date_to, None, None, today)
@@ -413,3 +427,41 @@ def forget_other_logbook(path: str) -> None:
         for k in PER_LOGBOOK:
             st.session_state.pop(k, None)
         st.session_state["_open_logbook"] = path
+
+
+def file_uploader(label: str, *, key: str, type: list[str] | None = None, **kwargs: Any):
+    """``st.file_uploader``, with Streamlit's own words on it in the logbook's language.
+
+    Streamlit writes the button ("Upload"), the size limit ("50MB per file • ZIP, CSV") and
+    the overlay while a file is dragged over it ("Drag and drop files here") in English, and
+    its API cannot change them (https://github.com/streamlit/streamlit/issues/13500). In
+    another language a style scoped to this uploader (``.st-key-KEY``) hides those texts and
+    shows the translated ones in their place (CSS ``::after``): the smallest shim, gone the day
+    Streamlit takes the words. Every page with an uploader calls this, not Streamlit's."""
+    got = st.file_uploader(label, type=type, key=key, **kwargs)
+    if i18n.language().split("_")[0] != "en":
+        st.html(_uploader_style(key, type, bool(kwargs.get("accept_multiple_files"))))
+    return got
+
+
+def _css_text(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
+def _uploader_style(key: str, types: list[str] | None, multiple: bool) -> str:
+    size = _("{size} per file").format(size=f"{st.get_option('server.maxUploadSize')}MB")
+    if types:  # the kinds of file, as Streamlit writes them: their own names, not words
+        size += " • " + ", ".join(t.lstrip(".").upper() for t in types)
+    drag = _("Drag and drop files here") if multiple else _("Drag and drop a file here")
+    # Translators: the button of a file uploader, to choose a file on the computer
+    button = _("Upload")
+    zone = f'.st-key-{key} [data-testid="stFileUploaderDropzone"]'
+    return f"""<style>
+{zone} button [data-testid="stMarkdownContainer"] p {{ display: none; }}
+{zone} button [data-testid="stMarkdownContainer"]::after {{ content: {_css_text(button)}; }}
+{zone} [data-testid="stFileUploaderDropzoneInstructions"] span {{ font-size: 0; }}
+{zone} [data-testid="stFileUploaderDropzoneInstructions"] span::after {{ content: {_css_text(size)};
+  font-size: .875rem; }}
+{zone} > div:not([data-testid]) * {{ font-size: 0; }}
+{zone} > div:not([data-testid]) > *::after {{ content: {_css_text(drag)}; font-size: 1rem; }}
+</style>"""

@@ -118,8 +118,8 @@ r3[2].metric(platform_wide(_("Outstanding (all time)") if date_to is None
              mm(m.get("outstanding"), home),
              help=_("earned − paid out, over all time up to the period's end (not this period alone: "
                     "what is owed carries over)"))
-if render.negative_outstanding_note(m.get("outstanding")):
-    r3[2].caption(_("Outstanding is {why}").format(why=render.negative_outstanding_note(m.get("outstanding"))))
+if below_zero := render.negative_outstanding_sentence(m.get("outstanding")):
+    r3[2].caption(below_zero)
 if Decimal(m.get("paid_out_earlier") or 0):
     r3[1].caption(_("Not counted: {amount} paid for work before the logbook began.").format(
         amount=mm(m.get('paid_out_earlier'), home)))

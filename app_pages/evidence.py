@@ -130,7 +130,7 @@ if past:
 
 # -- attachments ------------------------------------------------------------------------------
 st.subheader(_("Attach a screenshot, email or message"))
-up = st.file_uploader(_("File"), key="ev_upload")
+up = _shared.file_uploader(_("File"), key="ev_upload")
 c1, c2 = st.columns(2)
 entry = c1.number_input(_("Work entry number (0: none)"), min_value=0, step=1, key="ev_entry")
 note = c2.text_input(_("What it shows"), key="ev_note", placeholder=_("rate cut announcement in Slack"))

@@ -37,7 +37,7 @@ store = _shared.current_store()
 settings = store.settings()
 
 fmt = st.selectbox(_("What is the file?"), importers.FORMATS, format_func=lambda f: _(LABELS[f]), key="hist_fmt")
-upload = st.file_uploader(_("The file"), type=TYPES[fmt], key=f"hist_file_{fmt}_{st.session_state.get('hist_round', 0)}")
+upload = _shared.file_uploader(_("The file"), type=TYPES[fmt], key=f"hist_file_{fmt}_{st.session_state.get('hist_round', 0)}")
 
 opts: dict = {}
 with st.expander(_("Options (the preview tells you when one is needed)"), expanded=False):

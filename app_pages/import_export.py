@@ -18,8 +18,8 @@ _shared.page_header(_("Import / export"),
 store = _shared.current_store()
 
 st.subheader(_("Import"))
-files = st.file_uploader(_("A bundle .zip, or CSV files"), type=["zip", "csv"], accept_multiple_files=True,
-                         key=f"imp_files_{st.session_state.get('imp_round', 0)}")
+files = _shared.file_uploader(_("A bundle .zip, or CSV files"), type=["zip", "csv"], accept_multiple_files=True,
+                              key=f"imp_files_{st.session_state.get('imp_round', 0)}")
 
 
 def _check(files) -> None:

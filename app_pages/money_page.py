@@ -17,8 +17,8 @@ from taskerlog.model import Expense, FxRate
 @st.cache_data(show_spinner=False, max_entries=16)
 def _outstanding(path: str, head: tuple[int, str], today: dt.date, language: str) -> list[dict]:
     """Each platform's money, all time, in ``language`` (the words and the numbers: part of the key)."""
-    frames = _shared._frames(path, head)
-    prepared = _shared._prepared(path, head)
+    frames = _shared._frames_cached(path, head)
+    prepared = _shared._prepared_cached(path, head)
     out = []
     for p in _forms.platforms(frames):
         m = metrics.compute(frames, platform=p, breakdowns=False, today=today, prepared=prepared)
@@ -26,7 +26,7 @@ def _outstanding(path: str, head: tuple[int, str], today: dt.date, language: str
             (N_("earned"), "earned"), (N_("pending"), "pending"), (N_("paid out"), "paid_out"), (N_("fees"), "fees"),
             (N_("outstanding"), "outstanding"), (N_("paid for earlier work"), "paid_out_earlier"))},
                     "_platform": p,
-                    "_note": render.negative_outstanding_note(m.get("outstanding"))})
+                    "_note": render.negative_outstanding_sentence(m.get("outstanding"))})
     return out
 
 
@@ -44,7 +44,7 @@ try:
         st.dataframe(pd.DataFrame(rows).drop(columns=["_note", "_platform"]), hide_index=True, width="stretch")
         below = [r for r in rows if r["_note"]]
         if below:
-            st.warning(_("Outstanding is {why}").format(why=below[0]["_note"]))
+            st.warning(below[0]["_note"])
             st.text(_("Below zero on: {platforms}").format(  # names shown literally
                 platforms=", ".join(r["_platform"] for r in below)))
     else:

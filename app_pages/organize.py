@@ -132,7 +132,7 @@ with contribute_tab:
     )
     st.caption(_("Your file is not anonymous against the platform if it leaks (the platform knows your exact "
                  "hours): give it only to your organizer."))
-    upload = st.file_uploader(_("Campaign file from your organizer"), type=["json"], key="pool_campaign_member")
+    upload = _shared.file_uploader(_("Campaign file from your organizer"), type=["json"], key="pool_campaign_member")
     cam = _campaign_from_upload(upload)
     if cam is not None:
         store = _shared.current_store()
@@ -211,15 +211,15 @@ with pool_tab:
             cam = P.open_pool(pool_dir)
         except (P.PoolError, CampaignError) as exc:
             st.write(appsupport.literal(str(exc)))
-            up = st.file_uploader(_("Campaign file to start this pool"), type=["json"], key="pool_campaign_org")
+            up = _shared.file_uploader(_("Campaign file to start this pool"), type=["json"], key="pool_campaign_org")
             new_cam = _campaign_from_upload(up)
             if new_cam is not None and st.button(_("Start the pool"), key="pool_start"):
                 _shared.write(lambda: P.init_pool(pool_dir, new_cam),
                               _("Pool started in {folder}.").format(folder=pool_dir))
         if cam is not None:
             st.subheader(appsupport.literal(f"{cam.name} ({cam.campaign_id})"), anchor=False)
-            files = st.file_uploader(_("Add members' contribution files"), type=["json"], accept_multiple_files=True,
-                                     key="pool_files")
+            files = _shared.file_uploader(_("Add members' contribution files"), type=["json"], accept_multiple_files=True,
+                                          key="pool_files")
             if files and st.button(_("Add to the pool"), key="pool_add"):
                 with tempfile.TemporaryDirectory() as tmp:
                     paths = []

@@ -202,18 +202,30 @@ def before_logbook_hint(platform: str) -> str:
              "kept out of paid out and outstanding, which would otherwise go below zero.").format(platform=platform)
 
 
-def negative_outstanding_note(outstanding: Any, *, fix: bool = True) -> str | None:
-    """Why outstanding is below zero (and, with ``fix``, what the worker can do), or None
-    when it is not."""
+def negative_outstanding_note(outstanding: Any) -> str | None:
+    """Why outstanding is below zero (the evidence report's note, no fix), or None when it is
+    not."""
     d = _dec(outstanding)
     if d is None or d >= 0:
         return None
-    if not fix:
-        return _("below zero: more was paid out than the logbook shows earned (a payout for work done before "
-                 "the logbook began, or work that was not logged)")
-    return say("outstanding.negative", "below zero: more was paid out than the logbook shows earned. Usually a "
-               "payout for work done before the logbook began: mark it as for earlier work ({fix}); else some work "
-               "is not logged yet.", fix=problems.fix("mark_earlier_work"))  # (``fix`` is the flag here)
+    return _("below zero: more was paid out than the logbook shows earned (a payout for work done before "
+             "the logbook began, or work that was not logged)")
+
+
+def negative_outstanding_sentence(outstanding: Any, *, line: bool = False) -> str | None:
+    """The whole sentence saying outstanding is below zero, why and what to do (the app's
+    caption and warning; ``line``: the command line's lower-case line), or None when it is
+    not. One sentence per place, so each language words it whole."""
+    d = _dec(outstanding)
+    if d is None or d >= 0:
+        return None
+    if line:
+        return say("outstanding.negative_line", "outstanding is below zero: more was paid out than the logbook "
+                   "shows earned. Usually a payout for work done before the logbook began: mark it as for earlier "
+                   "work ({fix}); else some work is not logged yet.", fix=problems.fix("mark_earlier_work"))
+    return say("outstanding.negative_sentence", "Outstanding is below zero: more was paid out than the logbook "
+               "shows earned. Usually a payout for work done before the logbook began: mark it as for earlier "
+               "work ({fix}); else some work is not logged yet.", fix=problems.fix("mark_earlier_work"))
 
 
 def unpriced_note(u: dict[str, Any]) -> str:

@@ -202,13 +202,13 @@ def test_a_count_chooses_the_sentence_each_language_uses(tag, text):
 def test_a_cached_problem_comes_back_in_the_readers_language():
     import pickle
 
-    p = problems.say("outstanding.negative", "below zero: more was paid out than the logbook shows earned. Usually a "
-                     "payout for work done before the logbook began: mark it as for earlier work ({fix}); else some "
-                     "work is not logged yet.", fix=problems.fix("mark_earlier_work"))
+    p = problems.say("outstanding.negative_sentence", "Outstanding is below zero: more was paid out than the logbook "
+                     "shows earned. Usually a payout for work done before the logbook began: mark it as for earlier "
+                     "work ({fix}); else some work is not logged yet.", fix=problems.fix("mark_earlier_work"))
     stored = pickle.dumps(p)
     with i18n.using("pt_BR"):
         back = pickle.loads(stored)
-    assert back.startswith("abaixo de zero:") and back.problem == p.problem
+    assert back.startswith("O valor a receber está abaixo de zero:") and back.problem == p.problem
 
 
 CONTRACT = ["sheet_ambiguous.csv", "Date", "payouts.csv", "currency", "'dollars'", "Error"]

@@ -28,7 +28,7 @@ from pydantic import ValidationError
 
 from .. import money
 from ..frames import LogbookFrames
-from ..i18n import _
+from ..i18n import _, ngettext
 from ..problems import say
 from ..model import (
     BILLABLE_KINDS, END_REASONS, KINDS, PAY_MODELS, RATE_UNITS, STATUSES, Logbook, applies_to_text,
@@ -100,27 +100,42 @@ class ImportReport:
         return sum(c.kept_yours for c in self.tables.values())
 
     def lines(self) -> list[str]:
-        verb = "would add" if self.dry_run else "added"
-        out = [f"{'dry run: nothing written. ' if self.dry_run else ''}{self.source}"]
+        """The report as the command line prints it (and the app shows it), in the language in
+        use: one sentence a line; the tables' names are the bundle's file names, as typed.
+        Counts are tallies ("added 3"): each clause is whole, with its own count."""
+        dry = self.dry_run
+        out = [_("dry run: nothing written. {source}").format(source=self.source) if dry else self.source]
         if self.settings_applied:
-            out.append("  logbook settings " + ("would be " if self.dry_run else "") + "set: " + ", ".join(
-                f"{k}={v}" for k, v in self.settings_applied.items()))
+            settings = ", ".join(f"{k}={v}" for k, v in self.settings_applied.items())
+            out.append("  " + (_("logbook settings would be set: {settings}") if dry
+                               else _("logbook settings set: {settings}")).format(settings=settings))
         if self.platforms_added:
-            out.append(f"  platforms: {verb} {len(self.platforms_added)} ({', '.join(self.platforms_added)})")
+            n, names = len(self.platforms_added), ", ".join(self.platforms_added)
+            out.append("  " + (ngettext("platforms: would add {n} ({names})", "platforms: would add {n} ({names})", n)
+                               if dry else ngettext("platforms: added {n} ({names})", "platforms: added {n} ({names})",
+                                                    n)).format(n=n, names=names))
         for name, c in self.tables.items():
             if c.added or c.already or c.kept_yours or c.settled:
-                line = f"  {name}: {verb} {c.added}, already there {c.already}"
+                line = (_("{table}: would add {added}, already there {already}") if dry
+                        else _("{table}: added {added}, already there {already}")).format(
+                    table=name, added=c.added, already=c.already)
                 if c.settled:
-                    line += (f", {'would settle' if self.dry_run else 'settled'} {c.settled} "
-                             "(pending in the logbook, now settled by the platform: status updated)")
+                    line += (ngettext(", would settle {n} (pending in the logbook, now settled by the platform: "
+                                      "status updated)", ", would settle {n} (pending in the logbook, now settled "
+                                      "by the platform: status updated)", c.settled) if dry
+                             else ngettext(", settled {n} (pending in the logbook, now settled by the platform: "
+                                           "status updated)", ", settled {n} (pending in the logbook, now settled by "
+                                           "the platform: status updated)", c.settled)).format(n=c.settled)
                 if c.kept_yours:
-                    line += f", kept yours {c.kept_yours} (the logbook's differing rows were kept, not overwritten)"
-                out.append(line)
+                    line += ngettext(", kept yours {n} (the logbook's differing rows were kept, not overwritten)",
+                                     ", kept yours {n} (the logbook's differing rows were kept, not overwritten)",
+                                     c.kept_yours).format(n=c.kept_yours)
+                out.append("  " + line)
         if len(out) == 1:
-            out.append("  no rows to import")
+            out.append("  " + _("no rows to import"))
         elif self.added == 0 and not self.settings_applied and not self.platforms_added and not any(
                 c.settled for c in self.tables.values()):
-            out.append("  nothing new: everything in the bundle is already in the logbook")
+            out.append("  " + _("nothing new: everything in the bundle is already in the logbook"))
         return out
 
     def __str__(self) -> str:

@@ -125,9 +125,9 @@ def summary(m: dict[str, Any], *, reference_label: str | None = None, breakdown:
             + "  " + _("(for work before the logbook began: not in the figures above)"))]
           if _pos(m.get("paid_out_earlier")) else []),
     ]))
-    note = render.negative_outstanding_note(m.get("outstanding"))
+    note = render.negative_outstanding_sentence(m.get("outstanding"), line=True)
     if note:
-        lines.append("  " + _("outstanding is {note}").format(note=note))
+        lines.append("  " + note)
     lines.append("")
     lines.append(_("Hourly pay, by definition of working time ({currency}/hour)").format(currency=cur))
     defined = [

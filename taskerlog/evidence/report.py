@@ -405,7 +405,7 @@ def _outstanding_rows(ev: Evidence) -> list[tuple[str, str]]:
                      _("{amount}  (paid in the period for work done before the logbook began: not in the figures "
                        "above)").format(amount=ev.money(m["paid_out_earlier"]))))
     shown = ev.outstanding_today if ev.outstanding_today is not None else m["outstanding"]
-    note = render.negative_outstanding_note(shown, fix=False)
+    note = render.negative_outstanding_note(shown)
     if note:
         rows.append((_("  outstanding is"), note))
     return rows
