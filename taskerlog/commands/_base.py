@@ -15,7 +15,6 @@ from pathlib import Path
 import click
 
 from .. import i18n, money, timeutil
-from ..explain import explain_validation
 from ..i18n import _
 from ..store import NeedsUpgrade, Store, StoreError, default_db_path
 
@@ -38,6 +37,8 @@ def friendly_errors(fn):
             # pydantic's ValidationError is a ValueError; only a process that loaded pydantic has one
             pydantic_core = sys.modules.get("pydantic_core")
             if pydantic_core is not None and isinstance(exc, pydantic_core.ValidationError):
+                from ..explain import explain_validation  # (its words live beside the models: pydantic)
+
                 raise CLIError(explain_validation(exc)) from exc
             raise CLIError(str(exc)) from exc
         except OSError as exc:  # a folder that cannot be written, a full disk, a file in the way
