@@ -111,7 +111,9 @@ sections[_("Logbook")] = [
     page("import_export.py", _("Import / export"), ":material/swap_vert:"),
     page("settings.py", _("Settings"), ":material/settings:"),
 ]
-nav = st.navigation(sections)
+# every page listed: folded, the sidebar ends in Streamlit's own "View N more", which no
+# catalogue can translate
+nav = st.navigation(sections, expanded=True)
 
 # -- the shared sidebar -------------------------------------------------------------------
 def back_to_mine() -> None:
