@@ -67,6 +67,13 @@ def test_ints_mixed_with_reals_keep_their_types():
     assert jr.row_hash((1,)) != jr.row_hash((1.0,))
 
 
+def test_text_mixed_with_bytes_keeps_their_types():
+    # found by the test above: arrow read '' and b'' in one column as one type
+    col = [None, None, None, "", b""] * 60
+    assert jr.row_hashes([col], 300) == b"".join(jr.row_hash((v,)) for v in col)
+    assert jr.row_hash(("",)) != jr.row_hash((b"",))
+
+
 WORK = ["platform_id", "project_id", "kind", "start", "end", "units", "pay_micros", "currency", "status",
         "external_id", "note"]
 

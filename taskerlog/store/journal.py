@@ -204,6 +204,9 @@ def _encode_column(col, n: int) -> list[pa.Array]:
             return [pa.array([encode_value(v) for v in col], type=pa.large_binary())]
         if pa.types.is_floating(arr.type) and any(type(v) is int for v in col):
             return [pa.array([encode_value(v) for v in col], type=pa.large_binary())]  # ints mixed with reals
+        if (pa.types.is_string(arr.type) or pa.types.is_binary(arr.type)) and \
+                any(isinstance(v, str) for v in col) and any(isinstance(v, (bytes, bytearray, memoryview)) for v in col):
+            return [pa.array([encode_value(v) for v in col], type=pa.large_binary())]  # text mixed with bytes
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks()
     t = arr.type

@@ -192,7 +192,10 @@ def test_the_week_grid_corrects_a_day_and_saves(server, window):
     settle(page)  # the grid takes keys only once the page's run is over (a busy CI machine lagged)
     shot(page, f"daily-timesheet-{width}")
     box = grid.bounding_box()
-    page.mouse.click(box["x"] + 40, box["y"] + 35 + 17)  # the first row's first cell (the header is 35 px)
+    # the first row's first cell, counted from the grid's bottom (the week's one row, then the
+    # empty row that adds one; 35 px each): the toolbar that appears over the grid's top on
+    # hover moved a click counted from the top into the empty row on a busy CI machine
+    page.mouse.click(box["x"] + 40, box["y"] + box["height"] - 35 - 17)
     weekday = timeutil.to_local(start, Store(server.db).settings().timezone).weekday()
     for _ in range(2 + weekday):  # past Project and Kind to the entry's day
         page.keyboard.press("ArrowRight")
