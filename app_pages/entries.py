@@ -96,7 +96,7 @@ evidence = appsupport.activity_note(activity.spans(store, int(r["start"]), int(r
 if evidence:  # ActivityWatch spans in this entry's time: shown beside it, never counted as hours
     st.info(appsupport.literal(evidence))
 
-choices = appsupport.project_choices(frames)
+choices = _shared.project_choices()
 cur_pair = (r["platform"], None if appsupport.missing(r["project"]) else r["project"])
 if cur_pair not in choices:
     choices.append(cur_pair)

@@ -20,11 +20,11 @@ _shared.page_header(_("Timesheet"), _("A week at once: hours per project, kind a
                                        "until every cell is valid.").format(decimal=i18n.number(Decimal("1.5"))))
 
 store = _shared.current_store()
-frames, platform_names = _shared.light_frames()
+frames = _shared.light_frames()[0]
 tz = frames.settings.timezone
 now = _shared.now()
 today = appsupport.today_in(tz, now)
-choices = appsupport.project_choices(frames, platform_names)
+choices = _shared.project_choices()
 labels = {appsupport.choice_label(p): p for p in choices}
 
 picked = st.date_input(_("Week of"), value=today, key="ts_week", **appsupport.PERIOD_RANGE)

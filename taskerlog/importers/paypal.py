@@ -170,7 +170,7 @@ def read_paypal(sheet: Sheet, settings: Logbook, *, payers: dict[str, str] | Non
     col = {k: find_column(h, *names) for k, names in COLUMNS.items()}
     missing = [n for n in REQUIRED if col[n] is None]
     if missing:
-        raise FormatMismatch(f"this does not look like a PayPal activity download: it has no "
+        raise FormatMismatch("this does not look like a PayPal activity download: it has no "
                              + ", ".join(f"{COLUMNS[n][0]} ({' / '.join(COLUMNS[n][1:4])})" for n in missing)
                              + " column; it needs Date, Gross, Currency and Transaction ID, and reads Time, "
                              "TimeZone, Name, Type, Status, Fee, Net and Balance Impact when they are there (in "

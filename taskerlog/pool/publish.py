@@ -49,7 +49,7 @@ from ..i18n import _
 from ..problems import fix, say
 from ..store import partial
 from .campaign import Campaign, canonical_json
-from .pool import ALL, LEVELS, PoolError, load_rows, open_pool, per_worker
+from .pool import ALL, LEVELS, load_rows, open_pool, per_worker
 
 RELEASE_FORMAT = "taskerlog-release/1"
 LEDGER = "ledger.json"
