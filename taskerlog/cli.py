@@ -22,6 +22,7 @@ import click
 from . import i18n
 from .commands._base import Context
 from .commands._click import Group, Option, option, speak_click
+from .commands._click import Path as FilePath
 from .i18n import N_
 from .store import default_db_path
 
@@ -78,7 +79,8 @@ class Commands(Group):
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name not in self.commands and name in self.table:
             module, attr = self.table[name].split(":")
-            self.add_command(getattr(importlib.import_module(module), attr), name)
+            with i18n.using(i18n.DEFAULT):  # what click words at import (a Path's FILE) is the same in every language
+                self.add_command(getattr(importlib.import_module(module), attr), name)
         return super().get_command(ctx, name)
 
     def main(self, args=None, **kwargs):
@@ -121,7 +123,7 @@ def logbook_language(path: Path) -> str | None:
 @click.group(cls=Commands, table=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]}, help=N_(
     "taskerlog: your own logbook of AI-training gig work, and what it really pays.\n\n"
     "Example: taskerlog status"))
-@option("--db", envvar="TASKERLOG_DB", type=click.Path(dir_okay=False),
+@option("--db", envvar="TASKERLOG_DB", type=FilePath(dir_okay=False),
         help=N_("The logbook file (default: logbook.sqlite in your user data folder; or set TASKERLOG_DB)."))
 @click.version_option(package_name="taskerlog", cls=Option)
 @click.pass_context

@@ -67,6 +67,17 @@ class Option(click.Option):
         super().__init__(*args, **kwargs)
 
 
+class Path(click.Path):
+    """A path whose kind (file, folder, path) is named in the language in use, in click's
+    messages (``File 'x' does not exist``); its metavar (``FILE``) stays English, as the
+    other metavars and the option names do."""
+
+    name = _shown("name")
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context) -> str:
+        return self._english_name.upper()
+
+
 command = functools.partial(click.command, cls=Command)
 group = functools.partial(click.group, cls=Group)
 option = functools.partial(click.option, cls=Option)

@@ -10,7 +10,7 @@ import click
 from .. import render
 from ..i18n import N_, _, ngettext
 from ._base import CLIError, Context, emit_json, friendly_errors, os_sentence, pass_ctx
-from ._click import command, option
+from ._click import Path, command, option
 
 
 def _options(pairs: tuple[str, ...]) -> dict[str, list[str]]:
@@ -30,7 +30,7 @@ def _options(pairs: tuple[str, ...]) -> dict[str, list[str]]:
     "file:line: column: message. Importing the same bundle again adds nothing, and rows you already have "
     "are never overwritten (counted as \"kept yours\").\n\n"
     "Example: taskerlog import my-logbook.zip --dry-run"))
-@click.argument("source", type=click.Path(exists=False))
+@click.argument("source", type=Path(exists=False))
 @option("--from", "fmt", default="bundle", show_default=True,
         help=N_("What SOURCE is: a taskerlog bundle, or another tool's export "
                 "(spreadsheet, toggl, clockify, mturk, paypal, activitywatch)."))
@@ -99,7 +99,7 @@ def import_(c: Context, source: str, fmt: str, options: tuple[str, ...], dry_run
     "Every file of the bundle format is written (logbook, projects, rates, work, eq, payouts, expenses, "
     "fx), ready for a spreadsheet or for taskerlog import.\n\n"
     "Example: taskerlog export ~/taskerlog-2026-03.zip"))
-@click.argument("out", type=click.Path())
+@click.argument("out", type=Path())
 @pass_ctx
 @friendly_errors
 def export(c: Context, out: str) -> None:

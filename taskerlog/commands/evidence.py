@@ -12,7 +12,7 @@ import click
 from .. import i18n, render, timeutil
 from ..i18n import N_, _
 from ._base import CLIError, Context, emit_json, friendly_errors, pass_ctx
-from ._click import command, option
+from ._click import Path, command, option
 from ..evidence import anchors, attachments, save_statement, saved_statement, wages
 from ._common import parse_day
 
@@ -48,7 +48,7 @@ def anchor(c: Context, note: str | None, as_json: bool) -> None:
     "The file is copied into the folder <logbook>-attachments beside the logbook; attaching the same file "
     "again stores nothing new.\n\n"
     "Example: taskerlog attach rate-cut.png --platform Outlier --project \"Genesis Dolphin\" --note \"rate cut notice\""))
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("file", type=Path(dir_okay=False))
 @option("--entry", type=int, help=N_("The work entry it is about (its number, see `taskerlog entries`)."))
 @option("--platform", help=N_("The platform it is about."))
 @option("--project", help=N_("The project it is about (with --platform)."))
@@ -104,7 +104,7 @@ def list_attachments(c: Context, as_json: bool) -> None:
     "Save your own statement for evidence reports (who you are, where, which platforms), or show it.\n\n"
     "Give a text file (or - to type it in); without one, the saved statement is printed.\n\n"
     "Example: taskerlog statement my-statement.txt"))
-@click.argument("file", required=False, type=click.Path(dir_okay=False, allow_dash=True))
+@click.argument("file", required=False, type=Path(dir_okay=False, allow_dash=True))
 @pass_ctx
 @friendly_errors
 def statement(c: Context, file: str | None) -> None:
@@ -156,14 +156,14 @@ def minimums(as_json: bool) -> None:
     "Example: taskerlog evidence --from 2026-03-01 --to 2026-03-31 --minimum ke-cities --out march-evidence.zip"))
 @option("--from", "date_from", required=True, help=N_("First day of the period (YYYY-MM-DD)."))
 @option("--to", "date_to", required=True, help=N_("Last day of the period, inclusive (YYYY-MM-DD)."))
-@option("--out", required=True, type=click.Path(dir_okay=False), help=N_("The zip file to write."))
+@option("--out", required=True, type=Path(dir_okay=False), help=N_("The zip file to write."))
 @option("--minimum", help=N_("Measure against a legal minimum wage (a key from `taskerlog minimums`)."))
 @option("--reference-wage", help=N_("Measure against this hourly wage instead (default: the logbook's own)."))
 @option("--reference-currency", help=N_("Currency of --reference-wage (default: the home currency)."))
-@option("--statement", "statement_file", type=click.Path(dir_okay=False),
+@option("--statement", "statement_file", type=Path(dir_okay=False),
         help=N_("A text file with your statement (default: the one saved with `taskerlog statement`)."))
 @option("--anchor", "anchor_texts", multiple=True, help=N_("An anchor line you kept, to check in the report."))
-@option("--anchor-file", "anchor_files", multiple=True, type=click.Path(dir_okay=False),
+@option("--anchor-file", "anchor_files", multiple=True, type=Path(dir_okay=False),
         help=N_("A file holding anchor lines you kept (an email saved as text)."))
 @option("--english-too", is_flag=True,
         help=N_("After the report in the logbook's language, print it again in English (for an inspector who "

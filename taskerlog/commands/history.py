@@ -16,7 +16,7 @@ import click
 from .. import timeutil
 from ..i18n import N_, _, ngettext
 from ._base import Context, emit_json, friendly_errors, pass_ctx
-from ._click import command, option
+from ._click import Path, command, option
 
 
 @command("import-history", help=N_(
@@ -29,7 +29,7 @@ from ._click import command, option
     "Example: taskerlog import-history toggl Toggl_time_entries.csv --dry-run"))
 @click.argument("fmt", metavar="FORMAT",
                 type=click.Choice(["spreadsheet", "toggl", "clockify", "mturk", "paypal", "activitywatch"]))
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("file", type=Path(dir_okay=False))
 @option("--mapping", help=N_("Spreadsheet columns to fields, e.g. 'Day=date,Hours=duration,Client=platform'."))
 @option("--platform", help=N_("The platform, when the file has no column for it (e.g. Outlier)."))
 @option("--day-first", type=click.Choice(["yes", "no"]), help=N_("Dates are DD/MM (yes) or MM/DD (no)."))

@@ -10,14 +10,14 @@ import click
 from .. import timeutil
 from ..i18n import N_, _, ngettext
 from ._base import CLIError, Context, emit_json, friendly_errors, pass_ctx
-from ._click import command, option
+from ._click import Path, command, option
 
 
 @command(help=N_(
     "Copy the logbook to a verified backup file (default: a dated file in backups/), and its attachment "
     "files into a folder beside it (<backup name>-attachments/).\n\n"
     "Example: taskerlog backup ~/taskerlog-backup.sqlite"))
-@click.argument("dest", required=False, type=click.Path(dir_okay=False))
+@click.argument("dest", required=False, type=Path(dir_okay=False))
 @pass_ctx
 @friendly_errors
 def backup(c: Context, dest: str | None) -> None:
@@ -41,7 +41,7 @@ def backup(c: Context, dest: str | None) -> None:
     "Make a backup from `taskerlog backup` your logbook again, with its attachment files and its device "
     "secret (so your pseudonym in organizers' campaigns stays the same).\n\n"
     "Example: taskerlog restore ~/taskerlog-backup.sqlite --replace"))
-@click.argument("backup_file", type=click.Path(dir_okay=False, exists=True))
+@click.argument("backup_file", type=Path(dir_okay=False, exists=True))
 @option("--replace", is_flag=True, help=N_("Replace the existing logbook (it is backed up first)."))
 @pass_ctx
 @friendly_errors
@@ -78,7 +78,7 @@ def restore(c: Context, backup_file: str, replace: bool) -> None:
 @option("--json", "as_json", is_flag=True, help=N_("Print the result as JSON."))
 @option("--anchor", "anchor_texts", multiple=True,
         help=N_("An anchor line (or hash) you kept elsewhere, from `taskerlog anchor`; may repeat."))
-@option("--anchor-file", "anchor_files", multiple=True, type=click.Path(dir_okay=False),
+@option("--anchor-file", "anchor_files", multiple=True, type=Path(dir_okay=False),
         help=N_("A text file holding anchor lines you kept (e.g. the email you sent); may repeat."))
 @pass_ctx
 @friendly_errors

@@ -15,7 +15,7 @@ import click
 from .. import money, timeutil
 from ..i18n import N_, _
 from ._base import CLIError, Context, emit_json, friendly_errors, pass_ctx
-from ._click import command, group, option
+from ._click import Path, command, group, option
 
 # taskerlog.pool's modules are imported inside the commands: they load pandas, which
 # `taskerlog --help` and the everyday commands must not (docs/cli.md)
@@ -56,7 +56,7 @@ PREVIEW_COLUMNS = ["month", "platform", "category", "hours_worked", "hours_paid"
     "Only monthly totals per platform and public category leave your machine, rounded, under a pseudonym "
     "that is different for every campaign. Use --preview first to see them.\n\n"
     "Example: taskerlog contribute --campaign dla-2026.json --map \"Outlier/Genesis Dolphin=rating/ranking\" --preview"))
-@option("--campaign", "campaign_path", required=True, type=click.Path(exists=True),
+@option("--campaign", "campaign_path", required=True, type=Path(exists=True),
         help=N_("The campaign file your organizer sent (JSON)."))
 @option("--map", "maps", multiple=True, metavar="PLATFORM/PROJECT=CATEGORY",
         help=N_("Put a project into one of the campaign's categories (saved for next time). "
@@ -64,7 +64,7 @@ PREVIEW_COLUMNS = ["month", "platform", "category", "hours_worked", "hours_paid"
 @option("--platform", "platforms", multiple=True, metavar="YOURS=CAMPAIGN'S",
         help=N_("Your name for a platform the campaign spells differently (saved)."))
 @option("--preview", is_flag=True, help=N_("Show exactly the rows that would leave your machine; write nothing."))
-@option("--out", type=click.Path(dir_okay=False), help=N_("Write the contribution file here."))
+@option("--out", type=Path(dir_okay=False), help=N_("Write the contribution file here."))
 @option("--as-of", "as_of", help=N_("Count months as complete as if today were this date (default: today)."))
 @option("--json", "as_json", is_flag=True, help=N_("With --preview: print the file's JSON instead of a table."))
 @pass_ctx
@@ -171,7 +171,7 @@ def campaign() -> None:
         help=N_("Hourly wages (reporting currency) are counted within this range in published quantiles."))
 @option("--max-pairs", "max_pairs", default=2, show_default=True, type=int,
         help=N_("At most this many platform × category pairs of one member count in a published release."))
-@option("--out", required=True, type=click.Path(), help=N_("The campaign file to write (or a folder)."))
+@option("--out", required=True, type=Path(), help=N_("The campaign file to write (or a folder)."))
 @friendly_errors
 @_pool_errors
 def campaign_new(campaign_id, name, months, platforms, categories, currency, fx, k, publish_k, epsilon_total,
@@ -201,9 +201,9 @@ def campaign_new(campaign_id, name, months, platforms, categories, currency, fx,
     "Add members' contribution files to a pool (checked; a resubmission replaces the earlier one).\n\n"
     "Exits 1 if any file was refused, naming each file and what is wrong; the others are added.\n\n"
     "Example: taskerlog pool add pool-dla-2026 inbox/*.json --campaign dla-2026.json"))
-@click.argument("pool_dir", type=click.Path(file_okay=False))
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@option("--campaign", "campaign_path", type=click.Path(exists=True),
+@click.argument("pool_dir", type=Path(file_okay=False))
+@click.argument("files", nargs=-1, required=True, type=Path(dir_okay=False))
+@option("--campaign", "campaign_path", type=Path(exists=True),
         help=N_("The campaign file (needed the first time, to start the pool folder)."))
 @friendly_errors
 @_pool_errors
@@ -226,13 +226,13 @@ def pool_add(pool_dir: str, files: tuple[str, ...], campaign_path: str | None) -
     "The organizer's working view (not for publication): exact figures, none on fewer than k workers.\n\n"
     "Anything that leaves the organization must come from `taskerlog pool publish`.\n\n"
     "Example: taskerlog pool report pool-dla-2026 --publish --reference-wage 7.25 --html report.html --csv report.csv"))
-@click.argument("pool_dir", type=click.Path(file_okay=False, exists=True))
+@click.argument("pool_dir", type=Path(file_okay=False, exists=True))
 @option("--k", "k", type=int, help=N_("Fewest workers behind any figure (at least the campaign's k)."))
 @option("--publish", is_flag=True, help=N_("Use the campaign's publish_k (default 11). Still the organizer's "
                                            "working view, not for publication: use `taskerlog pool publish` for that."))
 @option("--reference-wage", help=N_("An hourly wage in the reporting currency: show the share of workers below it."))
-@option("--csv", "csv_out", type=click.Path(dir_okay=False), help=N_("Write the released figures as CSV."))
-@option("--html", "html_out", type=click.Path(dir_okay=False), help=N_("Write a printable HTML page."))
+@option("--csv", "csv_out", type=Path(dir_okay=False), help=N_("Write the released figures as CSV."))
+@option("--html", "html_out", type=Path(dir_okay=False), help=N_("Write a printable HTML page."))
 @option("--json", "as_json", is_flag=True, help=N_("Print the released figures as JSON."))
 @friendly_errors
 @_pool_errors
@@ -285,14 +285,14 @@ def _choice_list(text: str | None, allowed, what: str) -> list[str] | None:
     "(when, what, ε); publishing refuses once the budget is spent. The release is also kept in the pool "
     "folder (releases/), so it can be printed again without spending more.\n\n"
     "Example: taskerlog pool publish pool-dla-2026 --epsilon 0.25 --reference-wage 7.25 --html release.html --csv release.csv"))
-@click.argument("pool_dir", type=click.Path(file_okay=False, exists=True))
+@click.argument("pool_dir", type=Path(file_okay=False, exists=True))
 @option("--epsilon", required=True, help=N_("How much of the campaign's privacy budget ε this publication spends."))
 @option("--reference-wage", help=N_("An hourly wage in the reporting currency: publish the share of members below it."))
 @option("--levels", help=N_("Which group levels to publish (default all): cell,category,month,platform."))
 @option("--months", "months_text", help=N_("Publish the month-wise groups only for these months "
                                            "(e.g. 2026-06 or 2026-04..2026-06); cheaper in budget."))
-@option("--csv", "csv_out", type=click.Path(dir_okay=False), help=N_("Write the release as CSV."))
-@option("--html", "html_out", type=click.Path(dir_okay=False), help=N_("Write the release as a printable HTML page."))
+@option("--csv", "csv_out", type=Path(dir_okay=False), help=N_("Write the release as CSV."))
+@option("--html", "html_out", type=Path(dir_okay=False), help=N_("Write the release as a printable HTML page."))
 @option("--json", "as_json", is_flag=True, help=N_("Print the release as JSON."))
 @friendly_errors
 @_pool_errors
@@ -350,7 +350,7 @@ def _write_release(rel, csv_out: str | None, html_out: str | None, as_json: bool
 @pool.command("budget", help=N_(
     "Show the privacy ledger: every release so far (when, what, ε) and the budget left.\n\n"
     "Example: taskerlog pool budget pool-dla-2026"))
-@click.argument("pool_dir", type=click.Path(file_okay=False, exists=True))
+@click.argument("pool_dir", type=Path(file_okay=False, exists=True))
 @option("--json", "as_json", is_flag=True, help=N_("Print the ledger as JSON."))
 @friendly_errors
 @_pool_errors
