@@ -21,8 +21,7 @@ import click
 
 from . import i18n
 from .commands._base import Context
-from .commands._click import Group, Option, option, speak_click
-from .commands._click import Path as FilePath
+from .commands._click import FilePath, Group, Option, option, speak_click
 from .i18n import N_
 from .store import default_db_path
 
@@ -121,8 +120,8 @@ def logbook_language(path: Path) -> str | None:
 
 
 @click.group(cls=Commands, table=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]}, help=N_(
-    "taskerlog: your own logbook of AI-training gig work, and what it really pays.\n\n"
-    "Example: taskerlog status"))
+    "taskerlog: your own logbook of AI-training gig work, and what it really pays."),
+    example="taskerlog status")
 @option("--db", envvar="TASKERLOG_DB", type=FilePath(dir_okay=False),
         help=N_("The logbook file (default: logbook.sqlite in your user data folder; or set TASKERLOG_DB)."))
 @click.version_option(package_name="taskerlog", cls=Option)

@@ -23,7 +23,7 @@ from ..i18n import N_, _
 
 def _shown(name: str) -> property:
     """An attribute click stores in English and reads each time it shows it: the translation
-    (its named placeholders filled from ``help_values``, where the object has them)."""
+    (its named placeholders filled from ``help_values``: words the code knows, typed as they are)."""
     stored = "_english_" + name
 
     def get(self):
@@ -40,9 +40,28 @@ def _shown(name: str) -> property:
 
 
 class Command(click.Command):
-    help = _shown("help")
+    """A command whose help, short help and epilog are shown in the language in use. Its
+    examples (``example=``, one command line or several) are what a worker types: they stay
+    out of the catalogue, each shown as ``Example: <the command line>`` after the help."""
+
     short_help = _shown("short_help")
     epilog = _shown("epilog")
+    _prose = _shown("help")
+
+    def __init__(self, *args, example: str | tuple[str, ...] = (), help_values: dict[str, str] | None = None,
+                 **kwargs):
+        self.examples = (example,) if isinstance(example, str) else tuple(example)
+        self.help_values = help_values
+        super().__init__(*args, **kwargs)
+
+    @property
+    def help(self) -> str | None:
+        examples = [_("Example: {command}").format(command=e) for e in self.examples]
+        return "\n\n".join([self._prose, *examples] if self._prose else examples) or None
+
+    @help.setter
+    def help(self, value: str | None) -> None:
+        self._prose = value
 
     def get_help_option(self, ctx: click.Context) -> click.Option | None:
         option = super().get_help_option(ctx)
@@ -57,8 +76,7 @@ class Group(Command, click.Group):
 
 
 class Option(click.Option):
-    """An option whose help is translated when shown. ``help_values`` fill the translated
-    help's named placeholders (a list the code knows, such as the kinds of work)."""
+    """An option whose help is translated when shown (``help_values`` as for a command)."""
 
     help = _shown("help")
 
@@ -67,15 +85,16 @@ class Option(click.Option):
         super().__init__(*args, **kwargs)
 
 
-class Path(click.Path):
+class FilePath(click.Path):
     """A path whose kind (file, folder, path) is named in the language in use, in click's
     messages (``File 'x' does not exist``); its metavar (``FILE``) stays English, as the
     other metavars and the option names do."""
 
     name = _shown("name")
 
-    def get_metavar(self, param: click.Parameter, ctx: click.Context) -> str:
-        return self._english_name.upper()
+    def get_metavar(self, param: click.Parameter, ctx: click.Context) -> str | None:
+        # an option's metavar is its type's name; an argument's (None here) is its own name
+        return self._english_name.upper() if isinstance(param, click.Option) else None
 
 
 command = functools.partial(click.command, cls=Command)

@@ -132,9 +132,9 @@ def phone_start(db_path: Path, port: int, https: bool, replace_key: bool) -> tup
 
 @command("app", help=N_(
     "Start the app, on this computer only; open the address it prints in your browser.\n\n"
-    "With --phone, your phone on the same Wi-Fi can open it too, with the key in the link printed.\n\n"
-    "Example: taskerlog app\n\n"
-    "Example: taskerlog app --phone --https"))
+    "With --phone, your phone on the same Wi-Fi can open it too, with the key in the link printed."),
+    example=("taskerlog app",
+             "taskerlog app --phone --https"))
 @option("--port", type=int, help=N_("The port on this computer (default 8501)."))
 @option("--phone", "phone_mode", is_flag=True,
         help=N_("Also serve the app on this computer's local network, for your own phone on the same Wi-Fi, "

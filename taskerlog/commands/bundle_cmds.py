@@ -8,9 +8,10 @@ from pathlib import Path
 import click
 
 from .. import render
+from ..bundle.spec import FILES as BUNDLE_FILES
 from ..i18n import N_, _, ngettext
 from ._base import CLIError, Context, emit_json, friendly_errors, os_sentence, pass_ctx
-from ._click import Path, command, option
+from ._click import FilePath, command, option
 
 
 def _options(pairs: tuple[str, ...]) -> dict[str, list[str]]:
@@ -28,12 +29,12 @@ def _options(pairs: tuple[str, ...]) -> dict[str, list[str]]:
     "Import a CSV bundle (folder or .zip), all or nothing.\n\n"
     "Every row is checked first; on any bad row nothing is imported and every problem is printed as "
     "file:line: column: message. Importing the same bundle again adds nothing, and rows you already have "
-    "are never overwritten (counted as \"kept yours\").\n\n"
-    "Example: taskerlog import my-logbook.zip --dry-run"))
-@click.argument("source", type=Path(exists=False))
+    "are never overwritten (counted as \"kept yours\")."),
+    example="taskerlog import my-logbook.zip --dry-run")
+@click.argument("source", type=FilePath(exists=False))
 @option("--from", "fmt", default="bundle", show_default=True,
-        help=N_("What SOURCE is: a taskerlog bundle, or another tool's export "
-                "(spreadsheet, toggl, clockify, mturk, paypal, activitywatch)."))
+        help=N_("What SOURCE is: a taskerlog bundle, or another tool's export ({formats})."),
+        help_values={"formats": "spreadsheet, toggl, clockify, mturk, paypal, activitywatch"})  # importers.FORMATS (pandas)
 @option("--option", "-o", "options", multiple=True, metavar="KEY=VALUE",
         help=N_("An option of the --from format (e.g. -o platform=Outlier); repeat for more."))
 @option("--dry-run", is_flag=True, help=N_("Check everything and say what would be added; write nothing."))
@@ -96,10 +97,10 @@ def import_(c: Context, source: str, fmt: str, options: tuple[str, ...], dry_run
 
 @command("export", help=N_(
     "Export the whole logbook as a CSV bundle: a .zip by the name, else a new folder.\n\n"
-    "Every file of the bundle format is written (logbook, projects, rates, work, eq, payouts, expenses, "
-    "fx), ready for a spreadsheet or for taskerlog import.\n\n"
-    "Example: taskerlog export ~/taskerlog-2026-03.zip"))
-@click.argument("out", type=Path())
+    "Every file of the bundle format is written ({files}), ready for a spreadsheet or for taskerlog import."),
+    help_values={"files": ", ".join(BUNDLE_FILES)},
+    example="taskerlog export ~/taskerlog-2026-03.zip")
+@click.argument("out", type=FilePath())
 @pass_ctx
 @friendly_errors
 def export(c: Context, out: str) -> None:

@@ -56,8 +56,8 @@ def clock_lines(rows: list[dict[str, Any]], tz: str, now: int) -> list[str]:
 
 
 @group(invoke_without_command=True, help=N_(
-    "A running clock: start it when you begin, stop it when you finish (no option: show it).\n\n"
-    "Example: taskerlog clock start Outlier \"Genesis Dolphin\""))
+    "A running clock: start it when you begin, stop it when you finish (no option: show it)."),
+    example="taskerlog clock start Outlier \"Genesis Dolphin\"")
 @JSON_OPT
 @click.pass_context
 @friendly_errors
@@ -84,9 +84,8 @@ def clock(ctx: click.Context, as_json: bool) -> None:
             click.echo(everyday.forgotten_warning(r, now, long_h, tz), err=True)
 
 
-@clock.command("start", help=N_(
-    "Start the clock on a platform (and project).\n\n"
-    "Example: taskerlog clock start Outlier \"Genesis Dolphin\" --kind training"))
+@clock.command("start", help=N_("Start the clock on a platform (and project)."),
+    example="taskerlog clock start Outlier \"Genesis Dolphin\" --kind training")
 @click.argument("platform")
 @click.argument("name", metavar="[PROJECT]", required=False)
 @option("--kind", type=KIND_OPT, default="tasking", show_default=True, help=N_("What you are doing."))
@@ -122,9 +121,8 @@ def clock_start(c: Context, platform, name, kind, at, note, as_json):
                                             for o in others)))
 
 
-@clock.command("stop", help=N_(
-    "Stop the clock and save the time as a work entry.\n\n"
-    "Example: taskerlog clock stop --units 12 --status pending"))
+@clock.command("stop", help=N_("Stop the clock and save the time as a work entry."),
+    example="taskerlog clock stop --units 12 --status pending")
 @option("--id", "clock_id", type=int, help=N_("Which clock, when several run (see: taskerlog clock)."))
 @option("--at", "at", help=N_("When you actually stopped, if not now: 12:30, 'yesterday 23:10'."))
 @option("--units", help=N_("Tasks or items done (needed for per-task pay)."))
@@ -218,8 +216,8 @@ def _report_saved(store: Store, wid: int, tz: str, now: int, as_json: bool, verb
 
 # -- logging past work --------------------------------------------------------------------
 @command(help=N_(
-    "Record work you did earlier (times without an offset are in your logbook's time zone).\n\n"
-    "Example: taskerlog log Outlier \"Genesis Dolphin\" --kind onboarding --start \"yesterday 10:00\" --end \"yesterday 14:00\""))
+    "Record work you did earlier (times without an offset are in your logbook's time zone)."),
+    example="taskerlog log Outlier \"Genesis Dolphin\" --kind onboarding --start \"yesterday 10:00\" --end \"yesterday 14:00\"")
 @click.argument("platform")
 @click.argument("name", metavar="[PROJECT]", required=False)
 @option("--kind", type=KIND_OPT, default="tasking", show_default=True, help=N_("What you were doing."))
@@ -267,9 +265,10 @@ def log(c: Context, platform, name, kind, start, end, minutes, units, pay, curre
 
 # -- the list of entries, edits and deletions -----------------------------------------------
 @command(help=N_(
-    "List work entries: local times, kind, status, pay, when each was recorded, and edits.\n\n"
-    "Example: taskerlog entries --from 2026-03-01 --to 2026-03-07 --platform Outlier"))
-@option("--from", "date_from", help=N_("First day (YYYY-MM-DD, today, yesterday)."))
+    "List work entries: local times, kind, status, pay, when each was recorded, and edits."),
+    example="taskerlog entries --from 2026-03-01 --to 2026-03-07 --platform Outlier")
+@option("--from", "date_from", help=N_("First day (YYYY-MM-DD, {today}, {yesterday})."),
+        help_values={"today": "today", "yesterday": "yesterday"})
 @option("--to", "date_to", help=N_("Last day, inclusive."))
 @option("--platform")
 @option("--project")
@@ -313,8 +312,8 @@ def _from_rate(r: dict[str, Any]) -> bool:
 
 
 @command(help=N_(
-    "Change a work entry. The old values stay in the journal and the entry shows as edited.\n\n"
-    "Example: taskerlog edit 12 --status rejected --note \"rejected without reason\""))
+    "Change a work entry. The old values stay in the journal and the entry shows as edited."),
+    example="taskerlog edit 12 --status rejected --note \"rejected without reason\"")
 @click.argument("entry_id", metavar="ID", type=int)
 @option("--kind", type=KIND_OPT)
 @option("--status", type=STATUS_OPT)
@@ -374,8 +373,8 @@ def edit(c: Context, entry_id, kind, status, project, start, end, minutes, units
 
 
 @command(help=N_(
-    "Delete a work entry. Its values stay in the journal, so the deletion can be seen and checked.\n\n"
-    "Example: taskerlog delete 12 --yes"))
+    "Delete a work entry. Its values stay in the journal, so the deletion can be seen and checked."),
+    example="taskerlog delete 12 --yes")
 @click.argument("entry_id", metavar="ID", type=int)
 @option("--yes", is_flag=True, help=N_("Do not ask for confirmation."))
 @pass_ctx
@@ -398,16 +397,14 @@ def delete(c: Context, entry_id, yes):
 
 
 # -- empty queue --------------------------------------------------------------------------
-@group(help=N_(
-    "Empty queue: days with no work available on a platform.\n\n"
-    "Example: taskerlog eq start Outlier"))
+@group(help=N_("Empty queue: days with no work available on a platform."),
+    example="taskerlog eq start Outlier")
 def eq() -> None:
     pass
 
 
-@eq.command("start", help=N_(
-    "The queue is empty: start counting empty-queue days on a platform.\n\n"
-    "Example: taskerlog eq start Outlier --on 2026-03-05"))
+@eq.command("start", help=N_("The queue is empty: start counting empty-queue days on a platform."),
+    example="taskerlog eq start Outlier --on 2026-03-05")
 @click.argument("platform")
 @option("--on", "on", help=N_("The first day without work (default: today)."))
 @option("--note")
@@ -431,8 +428,8 @@ def eq_start(c: Context, platform, on, note):
 
 
 @eq.command("end", help=N_(
-    "Work is back: close the platform's open empty-queue period (its last day is --on).\n\n"
-    "Example: taskerlog eq end Outlier --on 2026-03-07"))
+    "Work is back: close the platform's open empty-queue period (its last day is --on)."),
+    example="taskerlog eq end Outlier --on 2026-03-07")
 @click.argument("platform")
 @option("--on", "on", help=N_("The last day without work (default: today)."))
 @pass_ctx
@@ -457,8 +454,8 @@ def eq_end(c: Context, platform, on):
 
 
 @eq.command("list", help=N_(
-    "List empty-queue periods and how many days each lasted (an open one counts to today).\n\n"
-    "Example: taskerlog eq list --platform Outlier"))
+    "List empty-queue periods and how many days each lasted (an open one counts to today)."),
+    example="taskerlog eq list --platform Outlier")
 @option("--platform")
 @JSON_OPT
 @pass_ctx

@@ -12,7 +12,7 @@ import click
 from .. import i18n, render, timeutil
 from ..i18n import N_, _
 from ._base import CLIError, Context, emit_json, friendly_errors, pass_ctx
-from ._click import Path, command, option
+from ._click import FilePath, command, option
 from ..evidence import anchors, attachments, save_statement, saved_statement, wages
 from ._common import parse_day
 
@@ -22,8 +22,8 @@ JSON_OPT = option("--json", "as_json", is_flag=True, help=N_("Print the result a
 @command(help=N_(
     "Print the journal's head hash to keep somewhere else (email it, print it, write it down).\n\n"
     "Later, `taskerlog verify --anchor \"<the line>\"` shows whether anything recorded up to now was "
-    "changed or the logbook rebuilt since. The anchor is also recorded in the logbook.\n\n"
-    "Example: taskerlog anchor --note \"emailed to my union rep\""))
+    "changed or the logbook rebuilt since. The anchor is also recorded in the logbook."),
+    example="taskerlog anchor --note \"emailed to my union rep\"")
 @option("--note", help=N_("Where you are sending it, e.g. 'emailed to the union rep'."))
 @JSON_OPT
 @pass_ctx
@@ -46,9 +46,9 @@ def anchor(c: Context, note: str | None, as_json: bool) -> None:
 @command(help=N_(
     "Keep a screenshot, email or message with the logbook, by its SHA-256 hash.\n\n"
     "The file is copied into the folder <logbook>-attachments beside the logbook; attaching the same file "
-    "again stores nothing new.\n\n"
-    "Example: taskerlog attach rate-cut.png --platform Outlier --project \"Genesis Dolphin\" --note \"rate cut notice\""))
-@click.argument("file", type=Path(dir_okay=False))
+    "again stores nothing new."),
+    example="taskerlog attach rate-cut.png --platform Outlier --project \"Genesis Dolphin\" --note \"rate cut notice\"")
+@click.argument("file", type=FilePath(dir_okay=False))
 @option("--entry", type=int, help=N_("The work entry it is about (its number, see `taskerlog entries`)."))
 @option("--platform", help=N_("The platform it is about."))
 @option("--project", help=N_("The project it is about (with --platform)."))
@@ -76,8 +76,8 @@ def attach(c: Context, file: str, entry, platform, project, note, as_json) -> No
 
 
 @command("attachments", help=N_(
-    "List the attached files with their hashes and what they are attached to.\n\n"
-    "Example: taskerlog attachments"))
+    "List the attached files with their hashes and what they are attached to."),
+    example="taskerlog attachments")
 @JSON_OPT
 @pass_ctx
 @friendly_errors
@@ -102,9 +102,9 @@ def list_attachments(c: Context, as_json: bool) -> None:
 
 @command(help=N_(
     "Save your own statement for evidence reports (who you are, where, which platforms), or show it.\n\n"
-    "Give a text file (or - to type it in); without one, the saved statement is printed.\n\n"
-    "Example: taskerlog statement my-statement.txt"))
-@click.argument("file", required=False, type=Path(dir_okay=False, allow_dash=True))
+    "Give a text file (or - to type it in); without one, the saved statement is printed."),
+    example="taskerlog statement my-statement.txt")
+@click.argument("file", required=False, type=FilePath(dir_okay=False, allow_dash=True))
 @pass_ctx
 @friendly_errors
 def statement(c: Context, file: str | None) -> None:
@@ -135,8 +135,8 @@ def _read_text(path: str, option: str) -> str:
 
 @command(help=N_(
     "List the legal minimum wages shipped with taskerlog (use the key with evidence --minimum).\n\n"
-    "The figures are dated: check the one in force with the source named.\n\n"
-    "Example: taskerlog minimums"))
+    "The figures are dated: check the one in force with the source named."),
+    example="taskerlog minimums")
 @JSON_OPT
 @friendly_errors
 def minimums(as_json: bool) -> None:
@@ -152,18 +152,18 @@ def minimums(as_json: bool) -> None:
 
 @command(help=N_(
     "Write an evidence report for a wage claim: a PDF, the entries as CSV and a manifest of hashes, in "
-    "one zip.\n\n"
-    "Example: taskerlog evidence --from 2026-03-01 --to 2026-03-31 --minimum ke-cities --out march-evidence.zip"))
+    "one zip."),
+    example="taskerlog evidence --from 2026-03-01 --to 2026-03-31 --minimum ke-cities --out march-evidence.zip")
 @option("--from", "date_from", required=True, help=N_("First day of the period (YYYY-MM-DD)."))
 @option("--to", "date_to", required=True, help=N_("Last day of the period, inclusive (YYYY-MM-DD)."))
-@option("--out", required=True, type=Path(dir_okay=False), help=N_("The zip file to write."))
+@option("--out", required=True, type=FilePath(dir_okay=False), help=N_("The zip file to write."))
 @option("--minimum", help=N_("Measure against a legal minimum wage (a key from `taskerlog minimums`)."))
 @option("--reference-wage", help=N_("Measure against this hourly wage instead (default: the logbook's own)."))
 @option("--reference-currency", help=N_("Currency of --reference-wage (default: the home currency)."))
-@option("--statement", "statement_file", type=Path(dir_okay=False),
+@option("--statement", "statement_file", type=FilePath(dir_okay=False),
         help=N_("A text file with your statement (default: the one saved with `taskerlog statement`)."))
 @option("--anchor", "anchor_texts", multiple=True, help=N_("An anchor line you kept, to check in the report."))
-@option("--anchor-file", "anchor_files", multiple=True, type=Path(dir_okay=False),
+@option("--anchor-file", "anchor_files", multiple=True, type=FilePath(dir_okay=False),
         help=N_("A file holding anchor lines you kept (an email saved as text)."))
 @option("--english-too", is_flag=True,
         help=N_("After the report in the logbook's language, print it again in English (for an inspector who "

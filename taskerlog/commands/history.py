@@ -16,7 +16,7 @@ import click
 from .. import timeutil
 from ..i18n import N_, _, ngettext
 from ._base import Context, emit_json, friendly_errors, pass_ctx
-from ._click import Path, command, option
+from ._click import FilePath, command, option
 
 
 @command("import-history", help=N_(
@@ -25,11 +25,11 @@ from ._click import Path, command, option
     "column: message (ambiguous dates or numbers ask for --day-first or --decimal-comma rather than "
     "guess). Importing the same file twice adds nothing; an overlapping later export adds only what is "
     "new. A spreadsheet's --mapping is saved and reused for the next file with the same columns. "
-    "ActivityWatch time is kept as evidence beside your entries and never counts as hours worked.\n\n"
-    "Example: taskerlog import-history toggl Toggl_time_entries.csv --dry-run"))
+    "ActivityWatch time is kept as evidence beside your entries and never counts as hours worked."),
+    example="taskerlog import-history toggl Toggl_time_entries.csv --dry-run")
 @click.argument("fmt", metavar="FORMAT",
                 type=click.Choice(["spreadsheet", "toggl", "clockify", "mturk", "paypal", "activitywatch"]))
-@click.argument("file", type=Path(dir_okay=False))
+@click.argument("file", type=FilePath(dir_okay=False))
 @option("--mapping", help=N_("Spreadsheet columns to fields, e.g. 'Day=date,Hours=duration,Client=platform'."))
 @option("--platform", help=N_("The platform, when the file has no column for it (e.g. Outlier)."))
 @option("--day-first", type=click.Choice(["yes", "no"]), help=N_("Dates are DD/MM (yes) or MM/DD (no)."))
@@ -38,7 +38,8 @@ from ._click import Path, command, option
 @option("--currency", help=N_("Currency of amounts without one (default: the logbook's home currency)."))
 @option("--timezone", help=N_("Time zone of times in the file (default: the logbook's)."))
 @option("--kind", help=N_("Kind for rows that do not say (default tasking)."))
-@option("--pay-model", type=click.Choice(["hourly", "per_task"]), help=N_("For new projects (default hourly)."))
+@option("--pay-model", type=click.Choice(["hourly", "per_task"]), help=N_("For new projects (default {model})."),
+        help_values={"model": "hourly"})
 @option("--sheet", help=N_("XLSX: the sheet to read (default the first)."))
 @option("--hit-minutes", type=int, help=N_("MTurk: minutes per HIT when the export has dates but no times."))
 @option("--payer", "payers", multiple=True, metavar="NAME=PLATFORM",

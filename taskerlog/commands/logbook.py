@@ -10,14 +10,14 @@ import click
 from .. import timeutil
 from ..i18n import N_, _, ngettext
 from ._base import CLIError, Context, emit_json, friendly_errors, pass_ctx
-from ._click import Path, command, option
+from ._click import FilePath, command, option
 
 
 @command(help=N_(
     "Copy the logbook to a verified backup file (default: a dated file in backups/), and its attachment "
-    "files into a folder beside it (<backup name>-attachments/).\n\n"
-    "Example: taskerlog backup ~/taskerlog-backup.sqlite"))
-@click.argument("dest", required=False, type=Path(dir_okay=False))
+    "files into a folder beside it (<backup name>-attachments/)."),
+    example="taskerlog backup ~/taskerlog-backup.sqlite")
+@click.argument("dest", required=False, type=FilePath(dir_okay=False))
 @pass_ctx
 @friendly_errors
 def backup(c: Context, dest: str | None) -> None:
@@ -39,9 +39,9 @@ def backup(c: Context, dest: str | None) -> None:
 
 @command(help=N_(
     "Make a backup from `taskerlog backup` your logbook again, with its attachment files and its device "
-    "secret (so your pseudonym in organizers' campaigns stays the same).\n\n"
-    "Example: taskerlog restore ~/taskerlog-backup.sqlite --replace"))
-@click.argument("backup_file", type=Path(dir_okay=False, exists=True))
+    "secret (so your pseudonym in organizers' campaigns stays the same)."),
+    example="taskerlog restore ~/taskerlog-backup.sqlite --replace")
+@click.argument("backup_file", type=FilePath(dir_okay=False, exists=True))
 @option("--replace", is_flag=True, help=N_("Replace the existing logbook (it is backed up first)."))
 @pass_ctx
 @friendly_errors
@@ -73,12 +73,12 @@ def restore(c: Context, backup_file: str, replace: bool) -> None:
 
 @command(help=N_(
     "Check the journal's hash chain and every record against it, and every anchor.\n\n"
-    "Exits 1 and names the first problem when something was changed behind taskerlog's back.\n\n"
-    "Example: taskerlog verify --anchor \"taskerlog anchor 2026-03-31 · 1,234 entries · 3f9a 1c07 88e2 d410\""))
+    "Exits 1 and names the first problem when something was changed behind taskerlog's back."),
+    example="taskerlog verify --anchor \"taskerlog anchor 2026-03-31 · 1,234 entries · 3f9a 1c07 88e2 d410\"")
 @option("--json", "as_json", is_flag=True, help=N_("Print the result as JSON."))
 @option("--anchor", "anchor_texts", multiple=True,
         help=N_("An anchor line (or hash) you kept elsewhere, from `taskerlog anchor`; may repeat."))
-@option("--anchor-file", "anchor_files", multiple=True, type=Path(dir_okay=False),
+@option("--anchor-file", "anchor_files", multiple=True, type=FilePath(dir_okay=False),
         help=N_("A text file holding anchor lines you kept (e.g. the email you sent); may repeat."))
 @pass_ctx
 @friendly_errors

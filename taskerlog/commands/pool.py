@@ -15,7 +15,7 @@ import click
 from .. import money, timeutil
 from ..i18n import N_, _
 from ._base import CLIError, Context, emit_json, friendly_errors, pass_ctx
-from ._click import Path, command, group, option
+from ._click import FilePath, command, group, option
 
 # taskerlog.pool's modules are imported inside the commands: they load pandas, which
 # `taskerlog --help` and the everyday commands must not (docs/cli.md)
@@ -54,9 +54,9 @@ PREVIEW_COLUMNS = ["month", "platform", "category", "hours_worked", "hours_paid"
 @command(help=N_(
     "Make an anonymous contribution to an organizer's campaign from your logbook.\n\n"
     "Only monthly totals per platform and public category leave your machine, rounded, under a pseudonym "
-    "that is different for every campaign. Use --preview first to see them.\n\n"
-    "Example: taskerlog contribute --campaign dla-2026.json --map \"Outlier/Genesis Dolphin=rating/ranking\" --preview"))
-@option("--campaign", "campaign_path", required=True, type=Path(exists=True),
+    "that is different for every campaign. Use --preview first to see them."),
+    example="taskerlog contribute --campaign dla-2026.json --map \"Outlier/Genesis Dolphin=rating/ranking\" --preview")
+@option("--campaign", "campaign_path", required=True, type=FilePath(exists=True),
         help=N_("The campaign file your organizer sent (JSON)."))
 @option("--map", "maps", multiple=True, metavar="PLATFORM/PROJECT=CATEGORY",
         help=N_("Put a project into one of the campaign's categories (saved for next time). "
@@ -64,7 +64,7 @@ PREVIEW_COLUMNS = ["month", "platform", "category", "hours_worked", "hours_paid"
 @option("--platform", "platforms", multiple=True, metavar="YOURS=CAMPAIGN'S",
         help=N_("Your name for a platform the campaign spells differently (saved)."))
 @option("--preview", is_flag=True, help=N_("Show exactly the rows that would leave your machine; write nothing."))
-@option("--out", type=Path(dir_okay=False), help=N_("Write the contribution file here."))
+@option("--out", type=FilePath(dir_okay=False), help=N_("Write the contribution file here."))
 @option("--as-of", "as_of", help=N_("Count months as complete as if today were this date (default: today)."))
 @option("--json", "as_json", is_flag=True, help=N_("With --preview: print the file's JSON instead of a table."))
 @pass_ctx
@@ -139,22 +139,20 @@ def contribute(c: Context, campaign_path: str, maps: tuple[str, ...], platforms:
 
 # -- organizer side ------------------------------------------------------------------------------------
 @group(help=N_(
-    "Organizers: campaigns, pooling members' contributions, and safe reports.\n\n"
-    "Example: taskerlog pool report pool-dla-2026 --publish --html report.html"))
+    "Organizers: campaigns, pooling members' contributions, and safe reports."),
+    example="taskerlog pool report pool-dla-2026 --publish --html report.html")
 def pool() -> None:
     pass
 
 
-@pool.group(help=N_(
-    "Campaign files: what members are asked to contribute.\n\n"
-    "Example: taskerlog pool campaign new --id dla-2026 --name \"What Outlier pays\" --months 2026-01..2026-06 --platforms Outlier --categories \"rating/ranking,writing\" --out dla-2026.json"))
+@pool.group(help=N_("Campaign files: what members are asked to contribute."),
+    example="taskerlog pool campaign new --id dla-2026 --name \"What Outlier pays\" --months 2026-01..2026-06 --platforms Outlier --categories \"rating/ranking,writing\" --out dla-2026.json")
 def campaign() -> None:
     pass
 
 
-@campaign.command("new", help=N_(
-    "Write a campaign file to send to members.\n\n"
-    "Example: taskerlog pool campaign new --id dla-2026 --name \"What Outlier pays\" --months 2026-01..2026-06 --platforms Outlier --categories \"rating/ranking,writing,audio\" --out dla-2026.json"))
+@campaign.command("new", help=N_("Write a campaign file to send to members."),
+    example="taskerlog pool campaign new --id dla-2026 --name \"What Outlier pays\" --months 2026-01..2026-06 --platforms Outlier --categories \"rating/ranking,writing,audio\" --out dla-2026.json")
 @option("--id", "campaign_id", required=True, help=N_("Short id: lower-case letters, digits, '.', '_' or '-'."))
 @option("--name", required=True, help=N_("What the campaign is, in words."))
 @option("--months", required=True, help=N_("Months covered: 2026-01..2026-06 or 2026-01,2026-02."))
@@ -171,7 +169,7 @@ def campaign() -> None:
         help=N_("Hourly wages (reporting currency) are counted within this range in published quantiles."))
 @option("--max-pairs", "max_pairs", default=2, show_default=True, type=int,
         help=N_("At most this many platform × category pairs of one member count in a published release."))
-@option("--out", required=True, type=Path(), help=N_("The campaign file to write (or a folder)."))
+@option("--out", required=True, type=FilePath(), help=N_("The campaign file to write (or a folder)."))
 @friendly_errors
 @_pool_errors
 def campaign_new(campaign_id, name, months, platforms, categories, currency, fx, k, publish_k, epsilon_total,
@@ -199,11 +197,11 @@ def campaign_new(campaign_id, name, months, platforms, categories, currency, fx,
 
 @pool.command("add", help=N_(
     "Add members' contribution files to a pool (checked; a resubmission replaces the earlier one).\n\n"
-    "Exits 1 if any file was refused, naming each file and what is wrong; the others are added.\n\n"
-    "Example: taskerlog pool add pool-dla-2026 inbox/*.json --campaign dla-2026.json"))
-@click.argument("pool_dir", type=Path(file_okay=False))
-@click.argument("files", nargs=-1, required=True, type=Path(dir_okay=False))
-@option("--campaign", "campaign_path", type=Path(exists=True),
+    "Exits 1 if any file was refused, naming each file and what is wrong; the others are added."),
+    example="taskerlog pool add pool-dla-2026 inbox/*.json --campaign dla-2026.json")
+@click.argument("pool_dir", type=FilePath(file_okay=False))
+@click.argument("files", nargs=-1, required=True, type=FilePath(dir_okay=False))
+@option("--campaign", "campaign_path", type=FilePath(exists=True),
         help=N_("The campaign file (needed the first time, to start the pool folder)."))
 @friendly_errors
 @_pool_errors
@@ -224,15 +222,15 @@ def pool_add(pool_dir: str, files: tuple[str, ...], campaign_path: str | None) -
 
 @pool.command("report", help=N_(
     "The organizer's working view (not for publication): exact figures, none on fewer than k workers.\n\n"
-    "Anything that leaves the organization must come from `taskerlog pool publish`.\n\n"
-    "Example: taskerlog pool report pool-dla-2026 --publish --reference-wage 7.25 --html report.html --csv report.csv"))
-@click.argument("pool_dir", type=Path(file_okay=False, exists=True))
+    "Anything that leaves the organization must come from `taskerlog pool publish`."),
+    example="taskerlog pool report pool-dla-2026 --publish --reference-wage 7.25 --html report.html --csv report.csv")
+@click.argument("pool_dir", type=FilePath(file_okay=False, exists=True))
 @option("--k", "k", type=int, help=N_("Fewest workers behind any figure (at least the campaign's k)."))
 @option("--publish", is_flag=True, help=N_("Use the campaign's publish_k (default 11). Still the organizer's "
                                            "working view, not for publication: use `taskerlog pool publish` for that."))
 @option("--reference-wage", help=N_("An hourly wage in the reporting currency: show the share of workers below it."))
-@option("--csv", "csv_out", type=Path(dir_okay=False), help=N_("Write the released figures as CSV."))
-@option("--html", "html_out", type=Path(dir_okay=False), help=N_("Write a printable HTML page."))
+@option("--csv", "csv_out", type=FilePath(dir_okay=False), help=N_("Write the released figures as CSV."))
+@option("--html", "html_out", type=FilePath(dir_okay=False), help=N_("Write a printable HTML page."))
 @option("--json", "as_json", is_flag=True, help=N_("Print the released figures as JSON."))
 @friendly_errors
 @_pool_errors
@@ -283,16 +281,16 @@ def _choice_list(text: str | None, allowed, what: str) -> list[str] | None:
     "Publish differentially private figures, spending part of the campaign's privacy budget.\n\n"
     "The only output meant to leave the organization. Every release is recorded in the pool's ledger "
     "(when, what, ε); publishing refuses once the budget is spent. The release is also kept in the pool "
-    "folder (releases/), so it can be printed again without spending more.\n\n"
-    "Example: taskerlog pool publish pool-dla-2026 --epsilon 0.25 --reference-wage 7.25 --html release.html --csv release.csv"))
-@click.argument("pool_dir", type=Path(file_okay=False, exists=True))
+    "folder (releases/), so it can be printed again without spending more."),
+    example="taskerlog pool publish pool-dla-2026 --epsilon 0.25 --reference-wage 7.25 --html release.html --csv release.csv")
+@click.argument("pool_dir", type=FilePath(file_okay=False, exists=True))
 @option("--epsilon", required=True, help=N_("How much of the campaign's privacy budget ε this publication spends."))
 @option("--reference-wage", help=N_("An hourly wage in the reporting currency: publish the share of members below it."))
 @option("--levels", help=N_("Which group levels to publish (default all): cell,category,month,platform."))
 @option("--months", "months_text", help=N_("Publish the month-wise groups only for these months "
                                            "(e.g. 2026-06 or 2026-04..2026-06); cheaper in budget."))
-@option("--csv", "csv_out", type=Path(dir_okay=False), help=N_("Write the release as CSV."))
-@option("--html", "html_out", type=Path(dir_okay=False), help=N_("Write the release as a printable HTML page."))
+@option("--csv", "csv_out", type=FilePath(dir_okay=False), help=N_("Write the release as CSV."))
+@option("--html", "html_out", type=FilePath(dir_okay=False), help=N_("Write the release as a printable HTML page."))
 @option("--json", "as_json", is_flag=True, help=N_("Print the release as JSON."))
 @friendly_errors
 @_pool_errors
@@ -348,9 +346,9 @@ def _write_release(rel, csv_out: str | None, html_out: str | None, as_json: bool
 
 
 @pool.command("budget", help=N_(
-    "Show the privacy ledger: every release so far (when, what, ε) and the budget left.\n\n"
-    "Example: taskerlog pool budget pool-dla-2026"))
-@click.argument("pool_dir", type=Path(file_okay=False, exists=True))
+    "Show the privacy ledger: every release so far (when, what, ε) and the budget left."),
+    example="taskerlog pool budget pool-dla-2026")
+@click.argument("pool_dir", type=FilePath(file_okay=False, exists=True))
 @option("--json", "as_json", is_flag=True, help=N_("Print the ledger as JSON."))
 @friendly_errors
 @_pool_errors

@@ -28,19 +28,19 @@ JSON_OPT = option("--json", "as_json", is_flag=True, help=N_("Print the result a
 
 # -- projects ------------------------------------------------------------------------
 @group(help=N_(
-    "Projects you work on: add one, list them, record when one ended and why.\n\n"
-    "Example: taskerlog project add Outlier \"Genesis Dolphin\" --advertised-rate 35"))
+    "Projects you work on: add one, list them, record when one ended and why."),
+    example="taskerlog project add Outlier \"Genesis Dolphin\" --advertised-rate 35")
 def project() -> None:
     pass
 
 
-@project.command("add", help=N_(
-    "Add a project on a platform.\n\n"
-    "Example: taskerlog project add Outlier \"Genesis Dolphin\" --currency USD --advertised-rate 35"))
+@project.command("add", help=N_("Add a project on a platform."),
+    example="taskerlog project add Outlier \"Genesis Dolphin\" --currency USD --advertised-rate 35")
 @click.argument("platform")
 @click.argument("name", metavar="PROJECT")
 @option("--pay-model", type=click.Choice(PAY_MODELS), default="hourly", show_default=True,
-        help=N_("hourly: pays hours × rate; per_task: pays units × rate."))
+        help=N_("{hourly}: pays hours × rate; {per_task}: pays units × rate."),
+        help_values=dict(zip(PAY_MODELS, PAY_MODELS)))
 @option("--currency", help=N_("Currency the project pays in (default: your home currency)."))
 @option("--advertised-rate", help=N_("What the project was advertised at, per hour or per task."))
 @option("--started-on", help=N_("The day you started on it (YYYY-MM-DD)."))
@@ -92,9 +92,8 @@ def _q(s: str) -> str:
     return f'"{s}"' if " " in s else s
 
 
-@project.command("list", help=N_(
-    "List your projects with their current rate.\n\n"
-    "Example: taskerlog project list --all"))
+@project.command("list", help=N_("List your projects with their current rate."),
+    example="taskerlog project list --all")
 @option("--all", "show_all", is_flag=True, help=N_("Include projects that have ended."))
 @JSON_OPT
 @pass_ctx
@@ -131,8 +130,8 @@ def project_list(c: Context, show_all, as_json):
 
 
 @project.command("rates", help=N_(
-    "Rate history: each rate as it took effect, with the change from the one before (%).\n\n"
-    "Example: taskerlog project rates Outlier \"Genesis Dolphin\""))
+    "Rate history: each rate as it took effect, with the change from the one before (%)."),
+    example="taskerlog project rates Outlier \"Genesis Dolphin\"")
 @click.argument("platform", required=False)
 @click.argument("name", metavar="[PROJECT]", required=False)
 @JSON_OPT
@@ -172,13 +171,13 @@ def _iso(d) -> str | None:
     return d.isoformat() if isinstance(d, dt.date) else None
 
 
-@project.command("end", help=N_(
-    "Record that a project ended, and why.\n\n"
-    "Example: taskerlog project end Outlier \"Genesis Dolphin\" --reason removed --on 2026-03-05"))
+@project.command("end", help=N_("Record that a project ended, and why."),
+    example="taskerlog project end Outlier \"Genesis Dolphin\" --reason removed --on 2026-03-05")
 @click.argument("platform")
 @click.argument("name", metavar="PROJECT")
 @option("--reason", type=click.Choice(END_REASONS), required=True,
-        help=N_("finished, removed (e.g. 'quality issue'), quit or paused."))
+        help=N_("{finished}, {removed} (e.g. 'quality issue'), {quit} or {paused}."),
+        help_values=dict(zip(END_REASONS, END_REASONS)))
 @option("--on", "on", help=N_("The last day of the project (default: today)."))
 @pass_ctx
 @friendly_errors
@@ -203,12 +202,13 @@ NUMBERS_ARGS = {"ignore_unknown_options": True}
 
 # -- rates -----------------------------------------------------------------------------
 @command(context_settings=NUMBERS_ARGS, help=N_(
-    "Record a project's rate from a moment on (a raise, a cut, a training rate).\n\n"
-    "Example: taskerlog rate Outlier \"Genesis Dolphin\" 20 --from 2026-03-04 --note \"announced as a mistake\""))
+    "Record a project's rate from a moment on (a raise, a cut, a training rate)."),
+    example="taskerlog rate Outlier \"Genesis Dolphin\" 20 --from 2026-03-04 --note \"announced as a mistake\"")
 @click.argument("platform")
 @click.argument("name", metavar="PROJECT")
 @click.argument("amount", metavar="RATE")
-@option("--unit", type=click.Choice(RATE_UNITS), help=N_("hour or task (default: from the project's pay model)."))
+@option("--unit", type=click.Choice(RATE_UNITS), help=N_("{hour} or {task} (default: from the project's pay model)."),
+        help_values=dict(zip(RATE_UNITS, RATE_UNITS)))
 @option("--currency", help=N_("Currency of the rate (default: the project's)."))
 @option("--from", "start", help=N_("When it took effect: 2026-03-04, '2026-03-04 09:00', 14:30 (default: now)."))
 @option("--applies-to", help=N_("Kinds it pays, ';'-separated (default: all billable). Kinds: {kinds}."),
@@ -261,10 +261,9 @@ def _applies(text: str | None):
 
 
 # -- money in and out --------------------------------------------------------------------
-@command(context_settings=NUMBERS_ARGS, help=N_(
-    "Record money a platform sent you (gross, before fees).\n\n"
-    "Example: taskerlog payout Outlier 185 --fee 3.50 --method M-Pesa --received-amount 23400 --received-currency KES\n\n"
-    "Example: taskerlog payout Outlier 60 --on 2026-03-03 --for-earlier-work"))
+@command(context_settings=NUMBERS_ARGS, help=N_("Record money a platform sent you (gross, before fees)."),
+    example=("taskerlog payout Outlier 185 --fee 3.50 --method M-Pesa --received-amount 23400 --received-currency KES",
+             "taskerlog payout Outlier 60 --on 2026-03-03 --for-earlier-work"))
 @click.argument("platform")
 @click.argument("amount")
 @option("--currency", help=N_("Currency of AMOUNT (default: the currency the platform's projects pay in, else home)."))
@@ -333,8 +332,8 @@ def _platform_currency(store, platform: str) -> str | None:
 
 
 @command(context_settings=NUMBERS_ARGS, help=N_(
-    "Record a cost of doing the work (it is taken off your net hourly wage).\n\n"
-    "Example: taskerlog expense 250 --category internet --currency KES --on 2026-03-01"))
+    "Record a cost of doing the work (it is taken off your net hourly wage)."),
+    example="taskerlog expense 250 --category internet --currency KES --on 2026-03-01")
 @click.argument("amount")
 @option("--category", required=True, help=N_("What it was: internet, electricity, equipment, cybercafe ..."))
 @option("--currency", help=N_("Currency (default: your home currency)."))
@@ -365,8 +364,8 @@ def expense(c: Context, amount, category, currency, platform, on, note, as_json)
 
 @command(context_settings=NUMBERS_ARGS, help=N_(
     "Record an exchange rate: one unit of CURRENCY is worth RATE of your home currency.\n\n"
-    "With no arguments, list the rates recorded.\n\n"
-    "Example: taskerlog fx USD 129.50 --on 2026-03-01"))
+    "With no arguments, list the rates recorded."),
+    example="taskerlog fx USD 129.50 --on 2026-03-01")
 @click.argument("currency", required=False)
 @click.argument("value", metavar="RATE", required=False)
 @option("--on", "on", help=N_("The day the rate is from (default: today)."))
@@ -403,9 +402,8 @@ def fx(c: Context, currency, value, on, as_json):
 
 
 # -- settings ----------------------------------------------------------------------------
-@command(help=N_(
-    "Show or change the logbook's settings (with no option: show them).\n\n"
-    "Example: taskerlog settings --home-currency KES --timezone Africa/Nairobi --reference-wage 1.50 --reference-currency USD"))
+@command(help=N_("Show or change the logbook's settings (with no option: show them)."),
+    example="taskerlog settings --home-currency KES --timezone Africa/Nairobi --reference-wage 1.50 --reference-currency USD")
 @option("--home-currency", help=N_("The currency all figures are reported in (KES, PHP, USD ...)."))
 @option("--timezone", help=N_("Your time zone, e.g. Africa/Nairobi (days and weeks are counted in it)."))
 @option("--reference-wage", help=N_("A legal minimum or target hourly wage to compare with ('none' to clear)."))
@@ -481,8 +479,8 @@ def settings(c: Context, home_currency, timezone, reference_wage, reference_curr
 @group(help=N_(
     "Fix or delete a project, rate, payout, expense, empty-queue period or exchange rate.\n\n"
     "Fields are named as the CSV bundle's columns (see `taskerlog export`). Every change is journaled "
-    "with the old values; work entries have `taskerlog edit` and `taskerlog delete`.\n\n"
-    "Example: taskerlog record edit payouts 3 amount=125.00"))
+    "with the old values; work entries have `taskerlog edit` and `taskerlog delete`."),
+    example="taskerlog record edit payouts 3 amount=125.00")
 def record() -> None:
     pass
 
@@ -490,9 +488,8 @@ def record() -> None:
 TABLE_ARG = click.argument("table", metavar="KIND", type=click.Choice(records.TABLES))
 
 
-@record.command("list", help=N_(
-    "List the records of one kind with their numbers.\n\n"
-    "Example: taskerlog record list payouts"))
+@record.command("list", help=N_("List the records of one kind with their numbers."),
+    example="taskerlog record list payouts")
 @TABLE_ARG
 @JSON_OPT
 @pass_ctx
@@ -508,8 +505,8 @@ def record_list(c: Context, table: str, as_json: bool) -> None:
 
 
 @record.command("edit", help=N_(
-    "Change fields of a record (FIELD= with nothing after it clears a field).\n\n"
-    "Example: taskerlog record edit payouts 3 amount=125.00 note=\"typo: was 1250\""))
+    "Change fields of a record (FIELD= with nothing after it clears a field)."),
+    example="taskerlog record edit payouts 3 amount=125.00 note=\"typo: was 1250\"")
 @TABLE_ARG
 @click.argument("record_id", metavar="ID", type=int)
 @click.argument("changes", metavar="FIELD=VALUE...", nargs=-1, required=True)
@@ -532,8 +529,8 @@ def record_edit(c: Context, table: str, record_id: int, changes: tuple[str, ...]
 
 
 @record.command("delete", help=N_(
-    "Delete a record; the journal keeps its values, so the deletion can be seen and checked.\n\n"
-    "Example: taskerlog record delete expenses 4 --yes"))
+    "Delete a record; the journal keeps its values, so the deletion can be seen and checked."),
+    example="taskerlog record delete expenses 4 --yes")
 @TABLE_ARG
 @click.argument("record_id", metavar="ID", type=int)
 @option("--yes", is_flag=True, help=N_("Do not ask for confirmation."))

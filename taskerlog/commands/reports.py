@@ -32,8 +32,8 @@ def _compute(frames, **kw) -> dict[str, Any]:
 @command(help=N_(
     "What the work really paid: every definition of working time side by side.\n\n"
     "With --json, one JSON object whose keys are the names in metrics.md (the stable contract for "
-    "scripts), with by_project and by_week lists.\n\n"
-    "Example: taskerlog metrics --from 2026-03-01 --to 2026-03-07 --reference-wage 15"))
+    "scripts), with by_project and by_week lists."),
+    example="taskerlog metrics --from 2026-03-01 --to 2026-03-07 --reference-wage 15")
 @option("--from", "date_from", help=N_("First day of the period (YYYY-MM-DD)."))
 @option("--to", "date_to", help=N_("Last day of the period, inclusive (YYYY-MM-DD)."))
 @option("--platform", help=N_("Only this platform."))
@@ -201,8 +201,8 @@ def _pos(v) -> bool:
 
 
 @command(help=N_(
-    "Where you are now: running clocks, today's hours and earnings, this week's real hourly wage.\n\n"
-    "Example: taskerlog status"))
+    "Where you are now: running clocks, today's hours and earnings, this week's real hourly wage."),
+    example="taskerlog status")
 @JSON_OPT
 @pass_ctx
 @friendly_errors
