@@ -8,7 +8,6 @@ from pathlib import Path
 import click
 
 from .. import render
-from ..bundle.spec import FILES as BUNDLE_FILES
 from ..i18n import N_, _, ngettext
 from ._base import CLIError, Context, emit_json, friendly_errors, os_sentence, pass_ctx
 from ._click import FilePath, command, option
@@ -34,7 +33,7 @@ def _options(pairs: tuple[str, ...]) -> dict[str, list[str]]:
 @click.argument("source", type=FilePath(exists=False))
 @option("--from", "fmt", default="bundle", show_default=True,
         help=N_("What SOURCE is: a taskerlog bundle, or another tool's export ({formats})."),
-        help_values={"formats": "spreadsheet, toggl, clockify, mturk, paypal, activitywatch"})  # importers.FORMATS (pandas)
+        help_values={"formats": "spreadsheet, toggl, clockify, mturk, paypal, activitywatch"})  # importers.FORMATS
 @option("--option", "-o", "options", multiple=True, metavar="KEY=VALUE",
         help=N_("An option of the --from format (e.g. -o platform=Outlier); repeat for more."))
 @option("--dry-run", is_flag=True, help=N_("Check everything and say what would be added; write nothing."))
@@ -98,7 +97,7 @@ def import_(c: Context, source: str, fmt: str, options: tuple[str, ...], dry_run
 @command("export", help=N_(
     "Export the whole logbook as a CSV bundle: a .zip by the name, else a new folder.\n\n"
     "Every file of the bundle format is written ({files}), ready for a spreadsheet or for taskerlog import."),
-    help_values={"files": ", ".join(BUNDLE_FILES)},
+    help_values={"files": "logbook, projects, rates, work, eq, payouts, expenses, fx"},  # bundle.spec.FILES
     example="taskerlog export ~/taskerlog-2026-03.zip")
 @click.argument("out", type=FilePath())
 @pass_ctx
