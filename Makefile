@@ -38,9 +38,11 @@ test: setup browser
 bench: setup
 	$(PY) bench/bench.py
 
-# docs/languages.md: extract the strings marked for translation, update every catalogue, compile.
+# docs/languages.md: extract the strings marked for translation (taskerlog's and the installed
+# click's), update every catalogue, compile.
+CLICK = $(shell $(PY) -c 'import click, os; print(os.path.dirname(click.__file__))')
 messages: setup
 	$(VENV)/bin/pybabel -q extract -F babel.cfg -k N_ -k pgettext:1c,2 -k say:2 -k nsay:2,3 --no-location --sort-output \
-		--project taskerlog --add-comments Translators: -o taskerlog/locale/taskerlog.pot .
+		--project taskerlog --add-comments Translators: -o taskerlog/locale/taskerlog.pot . $(CLICK)/*.py
 	$(VENV)/bin/pybabel -q update --no-fuzzy-matching --ignore-obsolete -i taskerlog/locale/taskerlog.pot -d taskerlog/locale -D taskerlog
 	$(VENV)/bin/pybabel -q compile -d taskerlog/locale -D taskerlog

@@ -13,10 +13,17 @@ Domain errors become one clear line on stderr and a non-zero exit, never a trace
 from __future__ import annotations
 
 import importlib
+import sqlite3
+import sys
+from pathlib import Path
 
 import click
 
+from . import i18n
 from .commands._base import Context
+from .commands._click import FilePath, Group, Option, option, speak_click
+from .i18n import N_
+from .store import default_db_path
 
 COMMANDS: dict[str, str] = {
     # name: "module:the click command in it"
@@ -54,9 +61,12 @@ COMMANDS: dict[str, str] = {
 """Every ``taskerlog`` command, registered here and nowhere else."""
 
 
-class Commands(click.Group):
+class Commands(Group):
     """A group whose commands come from a table of ``module:attribute``, each imported the
-    first time it is asked for (click's documented pattern for lazily loaded commands)."""
+    first time it is asked for (click's documented pattern for lazily loaded commands).
+
+    It speaks the logbook's language from the start: ``--help`` and click's usage errors
+    come before any command opens the logbook (docs/languages.md)."""
 
     def __init__(self, *args, table: dict[str, str], **kwargs):
         super().__init__(*args, **kwargs)
@@ -68,24 +78,58 @@ class Commands(click.Group):
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name not in self.commands and name in self.table:
             module, attr = self.table[name].split(":")
-            self.add_command(getattr(importlib.import_module(module), attr), name)
+            with i18n.using(i18n.DEFAULT):  # what click words at import (a Path's FILE) is the same in every language
+                self.add_command(getattr(importlib.import_module(module), attr), name)
         return super().get_command(ctx, name)
 
+    def main(self, args=None, **kwargs):
+        args = sys.argv[1:] if args is None else list(args)
+        i18n.set_language(logbook_language(named_logbook(args)))  # None: the system's
+        speak_click()
+        return super().main(args, **kwargs)
 
-@click.group(cls=Commands, table=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--db", envvar="TASKERLOG_DB", type=click.Path(dir_okay=False),
-              help="The logbook file (default: logbook.sqlite in your user data folder; or set TASKERLOG_DB).")
-@click.version_option(package_name="taskerlog")
+
+def named_logbook(args: list[str]) -> Path:
+    """The logbook a command line names: its ``--db`` (given before the command), else
+    ``TASKERLOG_DB``, else the default path."""
+    for i, arg in enumerate(args):
+        if arg == "--db" and i + 1 < len(args):
+            return Path(args[i + 1]).expanduser()
+        if arg.startswith("--db="):
+            return Path(arg.removeprefix("--db=")).expanduser()
+        if not arg.startswith("-"):
+            break  # the command's name: what follows is its own
+    return default_db_path()
+
+
+def logbook_language(path: Path) -> str | None:
+    """The language a logbook chose, read without opening it as a store (no upgrade, no
+    pydantic, nothing created); None when it chose none, or there is no logbook there, or it
+    cannot be read now (the system's language is spoken then, and the command says what is wrong)."""
+    if not path.is_file():
+        return None
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=0.2)
+        try:
+            row = conn.execute("SELECT value FROM settings WHERE key = 'language'").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None
+    return row[0] if row and i18n.supported(row[0]) else None
+
+
+@click.group(cls=Commands, table=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]}, help=N_(
+    "taskerlog: your own logbook of AI-training gig work, and what it really pays."),
+    example="taskerlog status")
+@option("--db", envvar="TASKERLOG_DB", type=FilePath(dir_okay=False),
+        help=N_("The logbook file (default: logbook.sqlite in your user data folder; or set TASKERLOG_DB)."))
+@click.version_option(package_name="taskerlog", cls=Option)
 @click.pass_context
 def cli(ctx: click.Context, db: str | None) -> None:
-    """taskerlog: your own logbook of AI-training gig work, and what it really pays.
-
-    Example: taskerlog status
-    """
-    from . import i18n, problems
+    from . import problems
     from .commands import wording
 
-    i18n.set_language(None)  # the system's, until a command opens a logbook that chose one
     problems.speak(wording.FIXES)  # the lower layers' problems name the option or command to type
     ctx.obj = Context(db)
     ctx.call_on_close(ctx.obj.close)

@@ -23,8 +23,9 @@ from pathlib import Path
 import click
 
 from .. import phone
-from ..i18n import _
+from ..i18n import N_, _
 from ._base import CLIError, Context, pass_ctx
+from ._click import command, option
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
 #: what the pages import; loaded before the server listens
@@ -129,25 +130,21 @@ def phone_start(db_path: Path, port: int, https: bool, replace_key: bool) -> tup
     return phone.allowed_hosts(addrs, names), cert, "\n".join(lines)
 
 
-@click.command("app")
-@click.option("--port", type=int, help="The port on this computer (default 8501).")
-@click.option("--phone", "phone_mode", is_flag=True,
-              help="Also serve the app on this computer's local network, for your own phone on the same Wi-Fi, "
-                   "behind a key: prints the pairing link and its QR code.")
-@click.option("--https", "https", is_flag=True,
-              help="With --phone: encrypt the traffic with a certificate made for this computer.")
-@click.option("--new-key", is_flag=True,
-              help="With --phone: replace the key first (every paired phone then needs the new link).")
+@command("app", help=N_(
+    "Start the app, on this computer only; open the address it prints in your browser.\n\n"
+    "With --phone, your phone on the same Wi-Fi can open it too, with the key in the link printed."),
+    example=("taskerlog app",
+             "taskerlog app --phone --https"))
+@option("--port", type=int, help=N_("The port on this computer (default 8501)."))
+@option("--phone", "phone_mode", is_flag=True,
+        help=N_("Also serve the app on this computer's local network, for your own phone on the same Wi-Fi, "
+                "behind a key: prints the pairing link and its QR code."))
+@option("--https", "https", is_flag=True,
+        help=N_("With --phone: encrypt the traffic with a certificate made for this computer."))
+@option("--new-key", is_flag=True,
+        help=N_("With --phone: replace the key first (every paired phone then needs the new link)."))
 @pass_ctx
 def app(c: Context, port: int | None, phone_mode: bool, https: bool, new_key: bool) -> None:
-    """Start the app, on this computer only; open the address it prints in your browser.
-
-    With --phone, your phone on the same Wi-Fi can open it too, with the key in the link printed.
-
-    Example: taskerlog app
-
-    Example: taskerlog app --phone --https
-    """
     if not APP.is_file():
         raise CLIError(_("the app ({path}) is not beside the taskerlog package; start it from the taskerlog "
                          "folder with: make run").format(path=APP))

@@ -8,8 +8,9 @@ from pathlib import Path
 import click
 
 from .. import render
-from ..i18n import _, ngettext
+from ..i18n import N_, _, ngettext
 from ._base import CLIError, Context, emit_json, friendly_errors, os_sentence, pass_ctx
+from ._click import FilePath, command, option
 
 
 def _options(pairs: tuple[str, ...]) -> dict[str, list[str]]:
@@ -23,26 +24,23 @@ def _options(pairs: tuple[str, ...]) -> dict[str, list[str]]:
     return out
 
 
-@click.command("import")
-@click.argument("source", type=click.Path(exists=False))
-@click.option("--from", "fmt", default="bundle", show_default=True,
-              help="What SOURCE is: a taskerlog bundle, or another tool's export "
-                   "(spreadsheet, toggl, clockify, mturk, paypal, activitywatch).")
-@click.option("--option", "-o", "options", multiple=True, metavar="KEY=VALUE",
-              help="An option of the --from format (e.g. -o platform=Outlier); repeat for more.")
-@click.option("--dry-run", is_flag=True, help="Check everything and say what would be added; write nothing.")
-@click.option("--json", "as_json", is_flag=True, help="Print the report (or the problems) as JSON.")
+@command("import", help=N_(
+    "Import a CSV bundle (folder or .zip), all or nothing.\n\n"
+    "Every row is checked first; on any bad row nothing is imported and every problem is printed as "
+    "file:line: column: message. Importing the same bundle again adds nothing, and rows you already have "
+    "are never overwritten (counted as \"kept yours\")."),
+    example="taskerlog import my-logbook.zip --dry-run")
+@click.argument("source", type=FilePath(exists=False))
+@option("--from", "fmt", default="bundle", show_default=True,
+        help=N_("What SOURCE is: a taskerlog bundle, or another tool's export ({formats})."),
+        help_values={"formats": "spreadsheet, toggl, clockify, mturk, paypal, activitywatch"})  # importers.FORMATS
+@option("--option", "-o", "options", multiple=True, metavar="KEY=VALUE",
+        help=N_("An option of the --from format (e.g. -o platform=Outlier); repeat for more."))
+@option("--dry-run", is_flag=True, help=N_("Check everything and say what would be added; write nothing."))
+@option("--json", "as_json", is_flag=True, help=N_("Print the report (or the problems) as JSON."))
 @pass_ctx
 @friendly_errors
 def import_(c: Context, source: str, fmt: str, options: tuple[str, ...], dry_run: bool, as_json: bool) -> None:
-    """Import a CSV bundle (folder or .zip), all or nothing.
-
-    Every row is checked first; on any bad row nothing is imported and every problem is
-    printed as file:line: column: message. Importing the same bundle again adds nothing,
-    and rows you already have are never overwritten (counted as "kept yours").
-
-    Example: taskerlog import my-logbook.zip --dry-run
-    """
     from ..bundle import ImportProblems, import_read, read_bundle, unpriced_if_imported
 
     store = c.store
@@ -96,18 +94,15 @@ def import_(c: Context, source: str, fmt: str, options: tuple[str, ...], dry_run
             click.echo(_("warning: {problem}").format(problem=note))
 
 
-@click.command("export")
-@click.argument("out", type=click.Path())
+@command("export", help=N_(
+    "Export the whole logbook as a CSV bundle: a .zip by the name, else a new folder.\n\n"
+    "Every file of the bundle format is written ({files}), ready for a spreadsheet or for taskerlog import."),
+    help_values={"files": "logbook, projects, rates, work, eq, payouts, expenses, fx"},  # bundle.spec.FILES
+    example="taskerlog export ~/taskerlog-2026-03.zip")
+@click.argument("out", type=FilePath())
 @pass_ctx
 @friendly_errors
 def export(c: Context, out: str) -> None:
-    """Export the whole logbook as a CSV bundle: a .zip by the name, else a new folder.
-
-    Every file of the bundle format is written (logbook, projects, rates, work, eq,
-    payouts, expenses, fx), ready for a spreadsheet or for taskerlog import.
-
-    Example: taskerlog export ~/taskerlog-2026-03.zip
-    """
     from ..bundle import ExportError, export_bundle
 
     parent = Path(out).expanduser().absolute().parent

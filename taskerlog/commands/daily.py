@@ -14,8 +14,9 @@ from typing import Any
 import click
 
 from .. import render, timeutil, usecases, vocab
-from ..i18n import _, ngettext
+from ..i18n import N_, _, ngettext
 from ._base import CLIError, Context, emit_json, friendly_errors, pass_ctx
+from ._click import command, group, option
 from ..vocab import KINDS, STATUSES
 from ..store import Store
 from ._common import (
@@ -23,7 +24,7 @@ from ._common import (
     parse_when,
 )
 
-JSON_OPT = click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+JSON_OPT = option("--json", "as_json", is_flag=True, help=N_("Print the result as JSON."))
 KIND_OPT = click.Choice(KINDS)
 STATUS_OPT = click.Choice(STATUSES)
 
@@ -54,15 +55,13 @@ def clock_lines(rows: list[dict[str, Any]], tz: str, now: int) -> list[str]:
         elapsed=render.hm(r["elapsed_seconds"])) for r in rows]
 
 
-@click.group(invoke_without_command=True)
+@group(invoke_without_command=True, help=N_(
+    "A running clock: start it when you begin, stop it when you finish (no option: show it)."),
+    example="taskerlog clock start Outlier \"Genesis Dolphin\"")
 @JSON_OPT
 @click.pass_context
 @friendly_errors
 def clock(ctx: click.Context, as_json: bool) -> None:
-    """A running clock: start it when you begin, stop it when you finish (no option: show it).
-
-    Example: taskerlog clock start Outlier "Genesis Dolphin"
-    """
     if ctx.invoked_subcommand is not None:
         return
     c = ctx.find_object(Context)
@@ -85,20 +84,17 @@ def clock(ctx: click.Context, as_json: bool) -> None:
             click.echo(everyday.forgotten_warning(r, now, long_h, tz), err=True)
 
 
-@clock.command("start")
+@clock.command("start", help=N_("Start the clock on a platform (and project)."),
+    example="taskerlog clock start Outlier \"Genesis Dolphin\" --kind training")
 @click.argument("platform")
 @click.argument("name", metavar="[PROJECT]", required=False)
-@click.option("--kind", type=KIND_OPT, default="tasking", show_default=True, help="What you are doing.")
-@click.option("--at", "at", help="When you actually started, if not now: 09:00, 'yesterday 22:00'.")
-@click.option("--note")
+@option("--kind", type=KIND_OPT, default="tasking", show_default=True, help=N_("What you are doing."))
+@option("--at", "at", help=N_("When you actually started, if not now: 09:00, 'yesterday 22:00'."))
+@option("--note")
 @JSON_OPT
 @pass_ctx
 @friendly_errors
 def clock_start(c: Context, platform, name, kind, at, note, as_json):
-    """Start the clock on a platform (and project).
-
-    Example: taskerlog clock start Outlier "Genesis Dolphin" --kind training
-    """
     store = c.store
     now = timeutil.now_epoch()
     tz = store.timezone()
@@ -125,22 +121,19 @@ def clock_start(c: Context, platform, name, kind, at, note, as_json):
                                             for o in others)))
 
 
-@clock.command("stop")
-@click.option("--id", "clock_id", type=int, help="Which clock, when several run (see: taskerlog clock).")
-@click.option("--at", "at", help="When you actually stopped, if not now: 12:30, 'yesterday 23:10'.")
-@click.option("--units", help="Tasks or items done (needed for per-task pay).")
-@click.option("--pay", help="What it paid, if you know (blank: from the project's rate).")
-@click.option("--status", type=STATUS_OPT, help="What came of the pay (default: paid for billable work).")
-@click.option("--note")
-@click.option("--yes", is_flag=True, help="Stop a clock that ran past the 'Still working?' threshold without asking.")
+@clock.command("stop", help=N_("Stop the clock and save the time as a work entry."),
+    example="taskerlog clock stop --units 12 --status pending")
+@option("--id", "clock_id", type=int, help=N_("Which clock, when several run (see: taskerlog clock)."))
+@option("--at", "at", help=N_("When you actually stopped, if not now: 12:30, 'yesterday 23:10'."))
+@option("--units", help=N_("Tasks or items done (needed for per-task pay)."))
+@option("--pay", help=N_("What it paid, if you know (blank: from the project's rate)."))
+@option("--status", type=STATUS_OPT, help=N_("What came of the pay (default: paid for billable work)."))
+@option("--note")
+@option("--yes", is_flag=True, help=N_("Stop a clock that ran past the 'Still working?' threshold without asking."))
 @JSON_OPT
 @pass_ctx
 @friendly_errors
 def clock_stop(c: Context, clock_id, at, units, pay, status, note, yes, as_json):
-    """Stop the clock and save the time as a work entry.
-
-    Example: taskerlog clock stop --units 12 --status pending
-    """
     store = c.store
     now = timeutil.now_epoch()
     tz = store.settings().timezone
@@ -222,29 +215,27 @@ def _report_saved(store: Store, wid: int, tz: str, now: int, as_json: bool, verb
 
 
 # -- logging past work --------------------------------------------------------------------
-@click.command()
+@command(help=N_(
+    "Record work you did earlier (times without an offset are in your logbook's time zone)."),
+    example="taskerlog log Outlier \"Genesis Dolphin\" --kind onboarding --start \"yesterday 10:00\" --end \"yesterday 14:00\"")
 @click.argument("platform")
 @click.argument("name", metavar="[PROJECT]", required=False)
-@click.option("--kind", type=KIND_OPT, default="tasking", show_default=True, help="What you were doing.")
-@click.option("--start", required=True, help="When it started: 09:00 (today), 'yesterday 09:00', 2026-03-02T09:00.")
-@click.option("--end", help="When it ended (same forms as --start).")
-@click.option("--minutes", help="Or how long it lasted, in minutes.")
-@click.option("--units", help="Tasks or items done (needed for per-task pay).")
-@click.option("--pay", help="What it paid, if you know (blank: from the project's rate).")
-@click.option("--currency", help="Currency of --pay (default: the project's).")
-@click.option("--status", type=STATUS_OPT,
-              help="paid, pending, rejected, returned, lost (platform failure), capped, unpaid.")
-@click.option("--external-id", help="The platform's task or HIT id.")
-@click.option("--note")
+@option("--kind", type=KIND_OPT, default="tasking", show_default=True, help=N_("What you were doing."))
+@option("--start", required=True, help=N_("When it started: 09:00 (today), 'yesterday 09:00', 2026-03-02T09:00."))
+@option("--end", help=N_("When it ended (same forms as --start)."))
+@option("--minutes", help=N_("Or how long it lasted, in minutes."))
+@option("--units", help=N_("Tasks or items done (needed for per-task pay)."))
+@option("--pay", help=N_("What it paid, if you know (blank: from the project's rate)."))
+@option("--currency", help=N_("Currency of --pay (default: the project's)."))
+@option("--status", type=STATUS_OPT,
+        help=N_("paid, pending, rejected, returned, lost (platform failure), capped, unpaid."))
+@option("--external-id", help=N_("The platform's task or HIT id."))
+@option("--note")
 @JSON_OPT
 @pass_ctx
 @friendly_errors
 def log(c: Context, platform, name, kind, start, end, minutes, units, pay, currency, status, external_id, note,
         as_json):
-    """Record work you did earlier (times without an offset are in your logbook's time zone).
-
-    Example: taskerlog log Outlier "Genesis Dolphin" --kind onboarding --start "yesterday 10:00" --end "yesterday 14:00"
-    """
     store = c.store
     now = timeutil.now_epoch()
     tz = store.settings().timezone
@@ -273,20 +264,19 @@ def log(c: Context, platform, name, kind, start, end, minutes, units, pay, curre
 
 
 # -- the list of entries, edits and deletions -----------------------------------------------
-@click.command()
-@click.option("--from", "date_from", help="First day (YYYY-MM-DD, today, yesterday).")
-@click.option("--to", "date_to", help="Last day, inclusive.")
-@click.option("--platform")
-@click.option("--project")
-@click.option("--last", "last", type=int, help="Only the N most recent entries.")
+@command(help=N_(
+    "List work entries: local times, kind, status, pay, when each was recorded, and edits."),
+    example="taskerlog entries --from 2026-03-01 --to 2026-03-07 --platform Outlier")
+@option("--from", "date_from", help=N_("First day (YYYY-MM-DD, {today}, {yesterday})."),
+        help_values={"today": "today", "yesterday": "yesterday"})
+@option("--to", "date_to", help=N_("Last day, inclusive."))
+@option("--platform")
+@option("--project")
+@option("--last", "last", type=int, help=N_("Only the N most recent entries."))
 @JSON_OPT
 @pass_ctx
 @friendly_errors
 def entries(c: Context, date_from, date_to, platform, project, last, as_json):
-    """List work entries: local times, kind, status, pay, when each was recorded, and edits.
-
-    Example: taskerlog entries --from 2026-03-01 --to 2026-03-07 --platform Outlier
-    """
     store = c.existing_store
     now = timeutil.now_epoch()
     tz = store.settings().timezone
@@ -321,28 +311,26 @@ def _from_rate(r: dict[str, Any]) -> bool:
     return r["pay_from"] == "rate" and r["pay_home"] is not None and r["unpriced"] is None
 
 
-@click.command()
+@command(help=N_(
+    "Change a work entry. The old values stay in the journal and the entry shows as edited."),
+    example="taskerlog edit 12 --status rejected --note \"rejected without reason\"")
 @click.argument("entry_id", metavar="ID", type=int)
-@click.option("--kind", type=KIND_OPT)
-@click.option("--status", type=STATUS_OPT)
-@click.option("--project", help="Move it to another project of the same platform ('' for none).")
-@click.option("--start", help="New start time.")
-@click.option("--end", help="New end time.")
-@click.option("--minutes", help="New length in minutes (from the start).")
-@click.option("--units", help="Tasks or items ('' to clear).")
-@click.option("--pay", help="Pay ('' to clear: derive it from the rate).")
-@click.option("--currency", help="Currency of the pay ('' to clear).")
-@click.option("--external-id", help="Platform task id ('' to clear).")
-@click.option("--note", help="Note ('' to clear).")
+@option("--kind", type=KIND_OPT)
+@option("--status", type=STATUS_OPT)
+@option("--project", help=N_("Move it to another project of the same platform ('' for none)."))
+@option("--start", help=N_("New start time."))
+@option("--end", help=N_("New end time."))
+@option("--minutes", help=N_("New length in minutes (from the start)."))
+@option("--units", help=N_("Tasks or items ('' to clear)."))
+@option("--pay", help=N_("Pay ('' to clear: derive it from the rate)."))
+@option("--currency", help=N_("Currency of the pay ('' to clear)."))
+@option("--external-id", help=N_("Platform task id ('' to clear)."))
+@option("--note", help=N_("Note ('' to clear)."))
 @JSON_OPT
 @pass_ctx
 @friendly_errors
 def edit(c: Context, entry_id, kind, status, project, start, end, minutes, units, pay, currency, external_id, note,
          as_json):
-    """Change a work entry. The old values stay in the journal and the entry shows as edited.
-
-    Example: taskerlog edit 12 --status rejected --note "rejected without reason"
-    """
     store = c.store
     now = timeutil.now_epoch()
     tz = store.settings().timezone
@@ -384,16 +372,14 @@ def edit(c: Context, entry_id, kind, status, project, start, end, minutes, units
     _report_saved(store, entry_id, tz, now, as_json, verb="edited")
 
 
-@click.command()
+@command(help=N_(
+    "Delete a work entry. Its values stay in the journal, so the deletion can be seen and checked."),
+    example="taskerlog delete 12 --yes")
 @click.argument("entry_id", metavar="ID", type=int)
-@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@option("--yes", is_flag=True, help=N_("Do not ask for confirmation."))
 @pass_ctx
 @friendly_errors
 def delete(c: Context, entry_id, yes):
-    """Delete a work entry. Its values stay in the journal, so the deletion can be seen and checked.
-
-    Example: taskerlog delete 12 --yes
-    """
     store = c.store
     now = timeutil.now_epoch()
     tz = store.settings().timezone
@@ -411,25 +397,20 @@ def delete(c: Context, entry_id, yes):
 
 
 # -- empty queue --------------------------------------------------------------------------
-@click.group()
+@group(help=N_("Empty queue: days with no work available on a platform."),
+    example="taskerlog eq start Outlier")
 def eq() -> None:
-    """Empty queue: days with no work available on a platform.
-
-    Example: taskerlog eq start Outlier
-    """
+    pass
 
 
-@eq.command("start")
+@eq.command("start", help=N_("The queue is empty: start counting empty-queue days on a platform."),
+    example="taskerlog eq start Outlier --on 2026-03-05")
 @click.argument("platform")
-@click.option("--on", "on", help="The first day without work (default: today).")
-@click.option("--note")
+@option("--on", "on", help=N_("The first day without work (default: today)."))
+@option("--note")
 @pass_ctx
 @friendly_errors
 def eq_start(c: Context, platform, on, note):
-    """The queue is empty: start counting empty-queue days on a platform.
-
-    Example: taskerlog eq start Outlier --on 2026-03-05
-    """
     store = c.store
     now = timeutil.now_epoch()
     day = parse_day(on, store.settings().timezone, now, option="--on")
@@ -446,16 +427,14 @@ def eq_start(c: Context, platform, on, note):
                + (f" {fresh}" if fresh else ""))
 
 
-@eq.command("end")
+@eq.command("end", help=N_(
+    "Work is back: close the platform's open empty-queue period (its last day is --on)."),
+    example="taskerlog eq end Outlier --on 2026-03-07")
 @click.argument("platform")
-@click.option("--on", "on", help="The last day without work (default: today).")
+@option("--on", "on", help=N_("The last day without work (default: today)."))
 @pass_ctx
 @friendly_errors
 def eq_end(c: Context, platform, on):
-    """Work is back: close the platform's open empty-queue period (its last day is --on).
-
-    Example: taskerlog eq end Outlier --on 2026-03-07
-    """
     store = c.store
     now = timeutil.now_epoch()
     day = parse_day(on, store.settings().timezone, now, option="--on")
@@ -474,16 +453,14 @@ def eq_end(c: Context, platform, on):
         platform=platform, first=e["start_date"], last=day, n=n))
 
 
-@eq.command("list")
-@click.option("--platform")
+@eq.command("list", help=N_(
+    "List empty-queue periods and how many days each lasted (an open one counts to today)."),
+    example="taskerlog eq list --platform Outlier")
+@option("--platform")
 @JSON_OPT
 @pass_ctx
 @friendly_errors
 def eq_list(c: Context, platform, as_json):
-    """List empty-queue periods and how many days each lasted (an open one counts to today).
-
-    Example: taskerlog eq list --platform Outlier
-    """
     store = c.store
     now = timeutil.now_epoch()
     rows = usecases.eq_periods(store, timeutil.to_local(now, store.settings().timezone).date(), platform)

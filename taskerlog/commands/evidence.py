@@ -10,27 +10,25 @@ from pathlib import Path
 import click
 
 from .. import i18n, render, timeutil
-from ..i18n import _
+from ..i18n import N_, _
 from ._base import CLIError, Context, emit_json, friendly_errors, pass_ctx
+from ._click import FilePath, command, option
 from ..evidence import anchors, attachments, save_statement, saved_statement, wages
 from ._common import parse_day
 
-JSON_OPT = click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+JSON_OPT = option("--json", "as_json", is_flag=True, help=N_("Print the result as JSON."))
 
 
-@click.command()
-@click.option("--note", help="Where you are sending it, e.g. 'emailed to the union rep'.")
+@command(help=N_(
+    "Print the journal's head hash to keep somewhere else (email it, print it, write it down).\n\n"
+    "Later, `taskerlog verify --anchor \"<the line>\"` shows whether anything recorded up to now was "
+    "changed or the logbook rebuilt since. The anchor is also recorded in the logbook."),
+    example="taskerlog anchor --note \"emailed to my union rep\"")
+@option("--note", help=N_("Where you are sending it, e.g. 'emailed to the union rep'."))
 @JSON_OPT
 @pass_ctx
 @friendly_errors
 def anchor(c: Context, note: str | None, as_json: bool) -> None:
-    """Print the journal's head hash to keep somewhere else (email it, print it, write it down).
-
-    Later, `taskerlog verify --anchor "<the line>"` shows whether anything recorded up to
-    now was changed or the logbook rebuilt since. The anchor is also recorded in the logbook.
-
-    Example: taskerlog anchor --note "emailed to my union rep"
-    """
     now = timeutil.now_epoch()
     try:
         a, line = anchors.make_anchor(c.store, now, note)
@@ -45,23 +43,20 @@ def anchor(c: Context, note: str | None, as_json: bool) -> None:
                  "write it down). Check it later with: taskerlog verify --anchor \"<the line>\""))
 
 
-@click.command()
-@click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--entry", type=int, help="The work entry it is about (its number, see `taskerlog entries`).")
-@click.option("--platform", help="The platform it is about.")
-@click.option("--project", help="The project it is about (with --platform).")
-@click.option("--note", help="What it shows, e.g. 'rate cut announcement in Slack'.")
+@command(help=N_(
+    "Keep a screenshot, email or message with the logbook, by its SHA-256 hash.\n\n"
+    "The file is copied into the folder <logbook>-attachments beside the logbook; attaching the same file "
+    "again stores nothing new."),
+    example="taskerlog attach rate-cut.png --platform Outlier --project \"Genesis Dolphin\" --note \"rate cut notice\"")
+@click.argument("file", type=FilePath(dir_okay=False))
+@option("--entry", type=int, help=N_("The work entry it is about (its number, see `taskerlog entries`)."))
+@option("--platform", help=N_("The platform it is about."))
+@option("--project", help=N_("The project it is about (with --platform)."))
+@option("--note", help=N_("What it shows, e.g. 'rate cut announcement in Slack'."))
 @JSON_OPT
 @pass_ctx
 @friendly_errors
 def attach(c: Context, file: str, entry, platform, project, note, as_json) -> None:
-    """Keep a screenshot, email or message with the logbook, by its SHA-256 hash.
-
-    The file is copied into the folder <logbook>-attachments beside the logbook; attaching
-    the same file again stores nothing new.
-
-    Example: taskerlog attach rate-cut.png --platform Outlier --project "Genesis Dolphin" --note "rate cut notice"
-    """
     try:
         got = attachments.attach(c.store, file, entry=entry, platform=platform, project=project, note=note)
     except attachments.AttachmentError as exc:
@@ -80,15 +75,13 @@ def attach(c: Context, file: str, entry, platform, project, note, as_json) -> No
     click.echo(f"sha256 {got.sha256}")
 
 
-@click.command("attachments")
+@command("attachments", help=N_(
+    "List the attached files with their hashes and what they are attached to."),
+    example="taskerlog attachments")
 @JSON_OPT
 @pass_ctx
 @friendly_errors
 def list_attachments(c: Context, as_json: bool) -> None:
-    """List the attached files with their hashes and what they are attached to.
-
-    Example: taskerlog attachments
-    """
     rows = c.store.rows("attachments")
     if as_json:
         emit_json(rows)
@@ -107,17 +100,14 @@ def list_attachments(c: Context, as_json: bool) -> None:
         click.echo(f"     sha256 {r['sha256']}")
 
 
-@click.command()
-@click.argument("file", required=False, type=click.Path(dir_okay=False, allow_dash=True))
+@command(help=N_(
+    "Save your own statement for evidence reports (who you are, where, which platforms), or show it.\n\n"
+    "Give a text file (or - to type it in); without one, the saved statement is printed."),
+    example="taskerlog statement my-statement.txt")
+@click.argument("file", required=False, type=FilePath(dir_okay=False, allow_dash=True))
 @pass_ctx
 @friendly_errors
 def statement(c: Context, file: str | None) -> None:
-    """Save your own statement for evidence reports (who you are, where, which platforms), or show it.
-
-    Give a text file (or - to type it in); without one, the saved statement is printed.
-
-    Example: taskerlog statement my-statement.txt
-    """
     if file is None:
         text = saved_statement(c.store)
         click.echo(text if text else _("no statement saved yet: taskerlog statement FILE"))
@@ -143,16 +133,13 @@ def _read_text(path: str, option: str) -> str:
                                                                        why=exc.strerror)) from exc
 
 
-@click.command()
+@command(help=N_(
+    "List the legal minimum wages shipped with taskerlog (use the key with evidence --minimum).\n\n"
+    "The figures are dated: check the one in force with the source named."),
+    example="taskerlog minimums")
 @JSON_OPT
 @friendly_errors
 def minimums(as_json: bool) -> None:
-    """List the legal minimum wages shipped with taskerlog (use the key with evidence --minimum).
-
-    The figures are dated: check the one in force with the source named.
-
-    Example: taskerlog minimums
-    """
     table = wages.load_table()
     if as_json:
         emit_json([{**w.__dict__, "hourly": str(w.hourly)} for w in table])
@@ -163,30 +150,29 @@ def minimums(as_json: bool) -> None:
         click.echo(f"{'':<14} " + _("{explain}. Source: {source}").format(explain=w.explain(), source=w.source))
 
 
-@click.command()
-@click.option("--from", "date_from", required=True, help="First day of the period (YYYY-MM-DD).")
-@click.option("--to", "date_to", required=True, help="Last day of the period, inclusive (YYYY-MM-DD).")
-@click.option("--out", required=True, type=click.Path(dir_okay=False), help="The zip file to write.")
-@click.option("--minimum", help="Measure against a legal minimum wage (a key from `taskerlog minimums`).")
-@click.option("--reference-wage", help="Measure against this hourly wage instead (default: the logbook's own).")
-@click.option("--reference-currency", help="Currency of --reference-wage (default: the home currency).")
-@click.option("--statement", "statement_file", type=click.Path(dir_okay=False),
-              help="A text file with your statement (default: the one saved with `taskerlog statement`).")
-@click.option("--anchor", "anchor_texts", multiple=True, help="An anchor line you kept, to check in the report.")
-@click.option("--anchor-file", "anchor_files", multiple=True, type=click.Path(dir_okay=False),
-              help="A file holding anchor lines you kept (an email saved as text).")
-@click.option("--english-too", is_flag=True,
-              help="After the report in the logbook's language, print it again in English (for an inspector who "
-                   "reads English).")
-@click.option("--force", is_flag=True, help="Overwrite --out if it exists.")
+@command(help=N_(
+    "Write an evidence report for a wage claim: a PDF, the entries as CSV and a manifest of hashes, in "
+    "one zip."),
+    example="taskerlog evidence --from 2026-03-01 --to 2026-03-31 --minimum ke-cities --out march-evidence.zip")
+@option("--from", "date_from", required=True, help=N_("First day of the period (YYYY-MM-DD)."))
+@option("--to", "date_to", required=True, help=N_("Last day of the period, inclusive (YYYY-MM-DD)."))
+@option("--out", required=True, type=FilePath(dir_okay=False), help=N_("The zip file to write."))
+@option("--minimum", help=N_("Measure against a legal minimum wage (a key from `taskerlog minimums`)."))
+@option("--reference-wage", help=N_("Measure against this hourly wage instead (default: the logbook's own)."))
+@option("--reference-currency", help=N_("Currency of --reference-wage (default: the home currency)."))
+@option("--statement", "statement_file", type=FilePath(dir_okay=False),
+        help=N_("A text file with your statement (default: the one saved with `taskerlog statement`)."))
+@option("--anchor", "anchor_texts", multiple=True, help=N_("An anchor line you kept, to check in the report."))
+@option("--anchor-file", "anchor_files", multiple=True, type=FilePath(dir_okay=False),
+        help=N_("A file holding anchor lines you kept (an email saved as text)."))
+@option("--english-too", is_flag=True,
+        help=N_("After the report in the logbook's language, print it again in English (for an inspector who "
+                "reads English)."))
+@option("--force", is_flag=True, help=N_("Overwrite --out if it exists."))
 @pass_ctx
 @friendly_errors
 def evidence(c: Context, date_from, date_to, out, minimum, reference_wage, reference_currency, statement_file,
              anchor_texts, anchor_files, english_too, force) -> None:
-    """Write an evidence report for a wage claim: a PDF, the entries as CSV and a manifest of hashes, in one zip.
-
-    Example: taskerlog evidence --from 2026-03-01 --to 2026-03-31 --minimum ke-cities --out march-evidence.zip
-    """
     store = c.store
     now = timeutil.now_epoch()
     s = store.settings()

@@ -14,46 +14,44 @@ from pathlib import Path
 import click
 
 from .. import timeutil
-from ..i18n import _, ngettext
+from ..i18n import N_, _, ngettext
 from ._base import Context, emit_json, friendly_errors, pass_ctx
+from ._click import FilePath, command, option
 
 
-@click.command("import-history")
+@command("import-history", help=N_(
+    "Import history from a spreadsheet, Toggl, Clockify, MTurk, PayPal or ActivityWatch.\n\n"
+    "Everything is checked first; on any problem nothing is imported and each is printed as file:line: "
+    "column: message (ambiguous dates or numbers ask for --day-first or --decimal-comma rather than "
+    "guess). Importing the same file twice adds nothing; an overlapping later export adds only what is "
+    "new. A spreadsheet's --mapping is saved and reused for the next file with the same columns. "
+    "ActivityWatch time is kept as evidence beside your entries and never counts as hours worked."),
+    example="taskerlog import-history toggl Toggl_time_entries.csv --dry-run")
 @click.argument("fmt", metavar="FORMAT",
                 type=click.Choice(["spreadsheet", "toggl", "clockify", "mturk", "paypal", "activitywatch"]))
-@click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--mapping", help="Spreadsheet columns to fields, e.g. 'Day=date,Hours=duration,Client=platform'.")
-@click.option("--platform", help="The platform, when the file has no column for it (e.g. Outlier).")
-@click.option("--day-first", type=click.Choice(["yes", "no"]), help="Dates are DD/MM (yes) or MM/DD (no).")
-@click.option("--decimal-comma", type=click.Choice(["yes", "no"]), help="Amounts use a comma for decimals: 12,50.")
-@click.option("--duration-unit", type=click.Choice(["minutes", "hours"]), help="What a plain number duration means.")
-@click.option("--currency", help="Currency of amounts without one (default: the logbook's home currency).")
-@click.option("--timezone", help="Time zone of times in the file (default: the logbook's).")
-@click.option("--kind", help="Kind for rows that do not say (default tasking).")
-@click.option("--pay-model", type=click.Choice(["hourly", "per_task"]), help="For new projects (default hourly).")
-@click.option("--sheet", help="XLSX: the sheet to read (default the first).")
-@click.option("--hit-minutes", type=int, help="MTurk: minutes per HIT when the export has dates but no times.")
-@click.option("--payer", "payers", multiple=True, metavar="NAME=PLATFORM",
-              help="PayPal: a payer that is a platform, e.g. 'Smart Ecosystem=Outlier'; repeat for more.")
-@click.option("--strict", is_flag=True, help="MTurk: refuse the file for a HIT state this importer does not know "
-                                             "(default: leave that HIT out, with a note).")
-@click.option("--dry-run", is_flag=True, help="Preview: say what would be added and skipped; write nothing.")
-@click.option("--json", "as_json", is_flag=True, help="Print the report (or the problems) as JSON.")
+@click.argument("file", type=FilePath(dir_okay=False))
+@option("--mapping", help=N_("Spreadsheet columns to fields, e.g. 'Day=date,Hours=duration,Client=platform'."))
+@option("--platform", help=N_("The platform, when the file has no column for it (e.g. Outlier)."))
+@option("--day-first", type=click.Choice(["yes", "no"]), help=N_("Dates are DD/MM (yes) or MM/DD (no)."))
+@option("--decimal-comma", type=click.Choice(["yes", "no"]), help=N_("Amounts use a comma for decimals: 12,50."))
+@option("--duration-unit", type=click.Choice(["minutes", "hours"]), help=N_("What a plain number duration means."))
+@option("--currency", help=N_("Currency of amounts without one (default: the logbook's home currency)."))
+@option("--timezone", help=N_("Time zone of times in the file (default: the logbook's)."))
+@option("--kind", help=N_("Kind for rows that do not say (default tasking)."))
+@option("--pay-model", type=click.Choice(["hourly", "per_task"]), help=N_("For new projects (default {model})."),
+        help_values={"model": "hourly"})
+@option("--sheet", help=N_("XLSX: the sheet to read (default the first)."))
+@option("--hit-minutes", type=int, help=N_("MTurk: minutes per HIT when the export has dates but no times."))
+@option("--payer", "payers", multiple=True, metavar="NAME=PLATFORM",
+        help=N_("PayPal: a payer that is a platform, e.g. 'Smart Ecosystem=Outlier'; repeat for more."))
+@option("--strict", is_flag=True, help=N_("MTurk: refuse the file for a HIT state this importer does not know "
+                                          "(default: leave that HIT out, with a note)."))
+@option("--dry-run", is_flag=True, help=N_("Preview: say what would be added and skipped; write nothing."))
+@option("--json", "as_json", is_flag=True, help=N_("Print the report (or the problems) as JSON."))
 @pass_ctx
 @friendly_errors
 def import_history(c: Context, fmt: str, file: str, mapping, platform, day_first, decimal_comma, duration_unit,
                    currency, timezone, kind, pay_model, sheet, hit_minutes, payers, strict, dry_run, as_json) -> None:
-    """Import history from a spreadsheet, Toggl, Clockify, MTurk, PayPal or ActivityWatch.
-
-    Everything is checked first; on any problem nothing is imported and each is printed as
-    file:line: column: message (ambiguous dates or numbers ask for --day-first or
-    --decimal-comma rather than guess). Importing the same file twice adds nothing; an
-    overlapping later export adds only what is new. A spreadsheet's --mapping is saved and
-    reused for the next file with the same columns. ActivityWatch time is kept as evidence
-    beside your entries and never counts as hours worked.
-
-    Example: taskerlog import-history toggl Toggl_time_entries.csv --dry-run
-    """
     from .. import importers
     from ..bundle import ImportProblems
 

@@ -8,20 +8,19 @@ from pathlib import Path
 import click
 
 from .. import timeutil
-from ..i18n import _, ngettext
+from ..i18n import N_, _, ngettext
 from ._base import CLIError, Context, emit_json, friendly_errors, pass_ctx
+from ._click import FilePath, command, option
 
 
-@click.command()
-@click.argument("dest", required=False, type=click.Path(dir_okay=False))
+@command(help=N_(
+    "Copy the logbook to a verified backup file (default: a dated file in backups/), and its attachment "
+    "files into a folder beside it (<backup name>-attachments/)."),
+    example="taskerlog backup ~/taskerlog-backup.sqlite")
+@click.argument("dest", required=False, type=FilePath(dir_okay=False))
 @pass_ctx
 @friendly_errors
 def backup(c: Context, dest: str | None) -> None:
-    """Copy the logbook to a verified backup file (default: a dated file in backups/), and
-    its attachment files into a folder beside it (<backup name>-attachments/).
-
-    Example: taskerlog backup ~/taskerlog-backup.sqlite
-    """
     from ..appsupport import back_up
 
     done = back_up(c.existing_store, dest)  # read-only: a backup of a logbook on a full or read-only disk works
@@ -38,17 +37,15 @@ def backup(c: Context, dest: str | None) -> None:
         click.echo(_("warning: {problem}").format(problem=p), err=True)
 
 
-@click.command()
-@click.argument("backup_file", type=click.Path(dir_okay=False, exists=True))
-@click.option("--replace", is_flag=True, help="Replace the existing logbook (it is backed up first).")
+@command(help=N_(
+    "Make a backup from `taskerlog backup` your logbook again, with its attachment files and its device "
+    "secret (so your pseudonym in organizers' campaigns stays the same)."),
+    example="taskerlog restore ~/taskerlog-backup.sqlite --replace")
+@click.argument("backup_file", type=FilePath(dir_okay=False, exists=True))
+@option("--replace", is_flag=True, help=N_("Replace the existing logbook (it is backed up first)."))
 @pass_ctx
 @friendly_errors
 def restore(c: Context, backup_file: str, replace: bool) -> None:
-    """Make a backup from `taskerlog backup` your logbook again, with its attachment files and its
-    device secret (so your pseudonym in organizers' campaigns stays the same).
-
-    Example: taskerlog restore ~/taskerlog-backup.sqlite --replace
-    """
     from ..appsupport import back_up
     from ..evidence import attachments
     from ..pool.contribution import copy_secret
@@ -74,21 +71,18 @@ def restore(c: Context, backup_file: str, replace: bool) -> None:
     click.echo(said)
 
 
-@click.command()
-@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-@click.option("--anchor", "anchor_texts", multiple=True,
-              help="An anchor line (or hash) you kept elsewhere, from `taskerlog anchor`; may repeat.")
-@click.option("--anchor-file", "anchor_files", multiple=True, type=click.Path(dir_okay=False),
-              help="A text file holding anchor lines you kept (e.g. the email you sent); may repeat.")
+@command(help=N_(
+    "Check the journal's hash chain and every record against it, and every anchor.\n\n"
+    "Exits 1 and names the first problem when something was changed behind taskerlog's back."),
+    example="taskerlog verify --anchor \"taskerlog anchor 2026-03-31 · 1,234 entries · 3f9a 1c07 88e2 d410\"")
+@option("--json", "as_json", is_flag=True, help=N_("Print the result as JSON."))
+@option("--anchor", "anchor_texts", multiple=True,
+        help=N_("An anchor line (or hash) you kept elsewhere, from `taskerlog anchor`; may repeat."))
+@option("--anchor-file", "anchor_files", multiple=True, type=FilePath(dir_okay=False),
+        help=N_("A text file holding anchor lines you kept (e.g. the email you sent); may repeat."))
 @pass_ctx
 @friendly_errors
 def verify(c: Context, as_json: bool, anchor_texts: tuple[str, ...] = (), anchor_files: tuple[str, ...] = ()) -> None:
-    """Check the journal's hash chain and every record against it, and every anchor.
-
-    Exits 1 and names the first problem when something was changed behind taskerlog's back.
-
-    Example: taskerlog verify --anchor "taskerlog anchor 2026-03-31 · 1,234 entries · 3f9a 1c07 88e2 d410"
-    """
     from ..evidence import anchors, verify_evidence  # anchors and attachment files (docs/evidence.md)
 
     result = c.existing_store.verify()

@@ -13,8 +13,9 @@ from pathlib import Path
 import click
 
 from .. import money, timeutil
-from ..i18n import _
+from ..i18n import N_, _
 from ._base import CLIError, Context, emit_json, friendly_errors, pass_ctx
+from ._click import FilePath, command, group, option
 
 # taskerlog.pool's modules are imported inside the commands: they load pandas, which
 # `taskerlog --help` and the everyday commands must not (docs/cli.md)
@@ -50,30 +51,27 @@ PREVIEW_COLUMNS = ["month", "platform", "category", "hours_worked", "hours_paid"
                    "units", "eq_days", "rate_cuts", "largest_cut_pct"]
 
 
-@click.command()
-@click.option("--campaign", "campaign_path", required=True, type=click.Path(exists=True),
-              help="The campaign file your organizer sent (JSON).")
-@click.option("--map", "maps", multiple=True, metavar="PLATFORM/PROJECT=CATEGORY",
-              help="Put a project into one of the campaign's categories (saved for next time). "
-                   "PLATFORM/ is time logged without a project; PLATFORM/* every other project; =- stops sharing one.")
-@click.option("--platform", "platforms", multiple=True, metavar="YOURS=CAMPAIGN'S",
-              help="Your name for a platform the campaign spells differently (saved).")
-@click.option("--preview", is_flag=True, help="Show exactly the rows that would leave your machine; write nothing.")
-@click.option("--out", type=click.Path(dir_okay=False), help="Write the contribution file here.")
-@click.option("--as-of", "as_of", help="Count months as complete as if today were this date (default: today).")
-@click.option("--json", "as_json", is_flag=True, help="With --preview: print the file's JSON instead of a table.")
+@command(help=N_(
+    "Make an anonymous contribution to an organizer's campaign from your logbook.\n\n"
+    "Only monthly totals per platform and public category leave your machine, rounded, under a pseudonym "
+    "that is different for every campaign. Use --preview first to see them."),
+    example="taskerlog contribute --campaign dla-2026.json --map \"Outlier/Genesis Dolphin=rating/ranking\" --preview")
+@option("--campaign", "campaign_path", required=True, type=FilePath(exists=True),
+        help=N_("The campaign file your organizer sent (JSON)."))
+@option("--map", "maps", multiple=True, metavar="PLATFORM/PROJECT=CATEGORY",
+        help=N_("Put a project into one of the campaign's categories (saved for next time). "
+                "PLATFORM/ is time logged without a project; PLATFORM/* every other project; =- stops sharing one."))
+@option("--platform", "platforms", multiple=True, metavar="YOURS=CAMPAIGN'S",
+        help=N_("Your name for a platform the campaign spells differently (saved)."))
+@option("--preview", is_flag=True, help=N_("Show exactly the rows that would leave your machine; write nothing."))
+@option("--out", type=FilePath(dir_okay=False), help=N_("Write the contribution file here."))
+@option("--as-of", "as_of", help=N_("Count months as complete as if today were this date (default: today)."))
+@option("--json", "as_json", is_flag=True, help=N_("With --preview: print the file's JSON instead of a table."))
 @pass_ctx
 @friendly_errors
 @_pool_errors
 def contribute(c: Context, campaign_path: str, maps: tuple[str, ...], platforms: tuple[str, ...], preview: bool,
                out: str | None, as_of: str | None, as_json: bool) -> None:
-    """Make an anonymous contribution to an organizer's campaign from your logbook.
-
-    Only monthly totals per platform and public category leave your machine, rounded, under
-    a pseudonym that is different for every campaign. Use --preview first to see them.
-
-    Example: taskerlog contribute --campaign dla-2026.json --map "Outlier/Genesis Dolphin=rating/ranking" --preview
-    """
     from ..pool import contribution as contrib
     from ..pool.campaign import load_campaign
 
@@ -140,48 +138,42 @@ def contribute(c: Context, campaign_path: str, maps: tuple[str, ...], platforms:
 
 
 # -- organizer side ------------------------------------------------------------------------------------
-@click.group()
+@group(help=N_(
+    "Organizers: campaigns, pooling members' contributions, and safe reports."),
+    example="taskerlog pool report pool-dla-2026 --publish --html report.html")
 def pool() -> None:
-    """Organizers: campaigns, pooling members' contributions, and safe reports.
-
-    Example: taskerlog pool report pool-dla-2026 --publish --html report.html
-    """
+    pass
 
 
-@pool.group()
+@pool.group(help=N_("Campaign files: what members are asked to contribute."),
+    example="taskerlog pool campaign new --id dla-2026 --name \"What Outlier pays\" --months 2026-01..2026-06 --platforms Outlier --categories \"rating/ranking,writing\" --out dla-2026.json")
 def campaign() -> None:
-    """Campaign files: what members are asked to contribute.
-
-    Example: taskerlog pool campaign new --id dla-2026 --name "What Outlier pays" --months 2026-01..2026-06 --platforms Outlier --categories "rating/ranking,writing" --out dla-2026.json
-    """
+    pass
 
 
-@campaign.command("new")
-@click.option("--id", "campaign_id", required=True, help="Short id: lower-case letters, digits, '.', '_' or '-'.")
-@click.option("--name", required=True, help="What the campaign is, in words.")
-@click.option("--months", required=True, help="Months covered: 2026-01..2026-06 or 2026-01,2026-02.")
-@click.option("--platforms", required=True, help="Platforms covered, comma-separated.")
-@click.option("--categories", required=True, help="Public project categories, comma-separated.")
-@click.option("--currency", default="USD", show_default=True, help="Reporting currency.")
-@click.option("--fx", "fx", multiple=True, metavar="CUR=RATE",
-              help="One unit of CUR in the reporting currency (e.g. KES=0.0077); members without it use their own rates.")
-@click.option("--k", "k", default=5, show_default=True, type=int, help="Fewest workers behind any figure shown.")
-@click.option("--publish-k", default=11, show_default=True, type=int, help="The same for --publish reports.")
-@click.option("--epsilon-total", default="1.0", show_default=True,
-              help="The whole privacy budget ε of the campaign's published releases.")
-@click.option("--wage-range", default="0..100", show_default=True, metavar="LOW..HIGH",
-              help="Hourly wages (reporting currency) are counted within this range in published quantiles.")
-@click.option("--max-pairs", "max_pairs", default=2, show_default=True, type=int,
-              help="At most this many platform × category pairs of one member count in a published release.")
-@click.option("--out", required=True, type=click.Path(), help="The campaign file to write (or a folder).")
+@campaign.command("new", help=N_("Write a campaign file to send to members."),
+    example="taskerlog pool campaign new --id dla-2026 --name \"What Outlier pays\" --months 2026-01..2026-06 --platforms Outlier --categories \"rating/ranking,writing,audio\" --out dla-2026.json")
+@option("--id", "campaign_id", required=True, help=N_("Short id: lower-case letters, digits, '.', '_' or '-'."))
+@option("--name", required=True, help=N_("What the campaign is, in words."))
+@option("--months", required=True, help=N_("Months covered: 2026-01..2026-06 or 2026-01,2026-02."))
+@option("--platforms", required=True, help=N_("Platforms covered, comma-separated."))
+@option("--categories", required=True, help=N_("Public project categories, comma-separated."))
+@option("--currency", default="USD", show_default=True, help=N_("Reporting currency."))
+@option("--fx", "fx", multiple=True, metavar="CUR=RATE",
+        help=N_("One unit of CUR in the reporting currency (e.g. KES=0.0077); members without it use their own rates."))
+@option("--k", "k", default=5, show_default=True, type=int, help=N_("Fewest workers behind any figure shown."))
+@option("--publish-k", default=11, show_default=True, type=int, help=N_("The same for --publish reports."))
+@option("--epsilon-total", default="1.0", show_default=True,
+        help=N_("The whole privacy budget ε of the campaign's published releases."))
+@option("--wage-range", default="0..100", show_default=True, metavar="LOW..HIGH",
+        help=N_("Hourly wages (reporting currency) are counted within this range in published quantiles."))
+@option("--max-pairs", "max_pairs", default=2, show_default=True, type=int,
+        help=N_("At most this many platform × category pairs of one member count in a published release."))
+@option("--out", required=True, type=FilePath(), help=N_("The campaign file to write (or a folder)."))
 @friendly_errors
 @_pool_errors
 def campaign_new(campaign_id, name, months, platforms, categories, currency, fx, k, publish_k, epsilon_total,
                  wage_range, max_pairs, out) -> None:
-    """Write a campaign file to send to members.
-
-    Example: taskerlog pool campaign new --id dla-2026 --name "What Outlier pays" --months 2026-01..2026-06 --platforms Outlier --categories "rating/ranking,writing,audio" --out dla-2026.json
-    """
     from ..pool.campaign import Campaign, month_range
     from ..pool.pool import write_campaign
 
@@ -203,20 +195,17 @@ def campaign_new(campaign_id, name, months, platforms, categories, currency, fx,
                                                   categories=len(cam.categories), k=cam.k, publish_k=cam.publish_k))
 
 
-@pool.command("add")
-@click.argument("pool_dir", type=click.Path(file_okay=False))
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("--campaign", "campaign_path", type=click.Path(exists=True),
-              help="The campaign file (needed the first time, to start the pool folder).")
+@pool.command("add", help=N_(
+    "Add members' contribution files to a pool (checked; a resubmission replaces the earlier one).\n\n"
+    "Exits 1 if any file was refused, naming each file and what is wrong; the others are added."),
+    example="taskerlog pool add pool-dla-2026 inbox/*.json --campaign dla-2026.json")
+@click.argument("pool_dir", type=FilePath(file_okay=False))
+@click.argument("files", nargs=-1, required=True, type=FilePath(dir_okay=False))
+@option("--campaign", "campaign_path", type=FilePath(exists=True),
+        help=N_("The campaign file (needed the first time, to start the pool folder)."))
 @friendly_errors
 @_pool_errors
 def pool_add(pool_dir: str, files: tuple[str, ...], campaign_path: str | None) -> None:
-    """Add members' contribution files to a pool (checked; a resubmission replaces the earlier one).
-
-    Exits 1 if any file was refused, naming each file and what is wrong; the others are added.
-
-    Example: taskerlog pool add pool-dla-2026 inbox/*.json --campaign dla-2026.json
-    """
     from ..pool import pool as pooling
     from ..pool.campaign import load_campaign
 
@@ -231,25 +220,22 @@ def pool_add(pool_dir: str, files: tuple[str, ...], campaign_path: str | None) -
         sys.exit(1)
 
 
-@pool.command("report")
-@click.argument("pool_dir", type=click.Path(file_okay=False, exists=True))
-@click.option("--k", "k", type=int, help="Fewest workers behind any figure (at least the campaign's k).")
-@click.option("--publish", is_flag=True, help="Use the campaign's publish_k (default 11). Still the organizer's "
-              "working view, not for publication: use `taskerlog pool publish` for that.")
-@click.option("--reference-wage", help="An hourly wage in the reporting currency: show the share of workers below it.")
-@click.option("--csv", "csv_out", type=click.Path(dir_okay=False), help="Write the released figures as CSV.")
-@click.option("--html", "html_out", type=click.Path(dir_okay=False), help="Write a printable HTML page.")
-@click.option("--json", "as_json", is_flag=True, help="Print the released figures as JSON.")
+@pool.command("report", help=N_(
+    "The organizer's working view (not for publication): exact figures, none on fewer than k workers.\n\n"
+    "Anything that leaves the organization must come from `taskerlog pool publish`."),
+    example="taskerlog pool report pool-dla-2026 --publish --reference-wage 7.25 --html report.html --csv report.csv")
+@click.argument("pool_dir", type=FilePath(file_okay=False, exists=True))
+@option("--k", "k", type=int, help=N_("Fewest workers behind any figure (at least the campaign's k)."))
+@option("--publish", is_flag=True, help=N_("Use the campaign's publish_k (default 11). Still the organizer's "
+                                           "working view, not for publication: use `taskerlog pool publish` for that."))
+@option("--reference-wage", help=N_("An hourly wage in the reporting currency: show the share of workers below it."))
+@option("--csv", "csv_out", type=FilePath(dir_okay=False), help=N_("Write the released figures as CSV."))
+@option("--html", "html_out", type=FilePath(dir_okay=False), help=N_("Write a printable HTML page."))
+@option("--json", "as_json", is_flag=True, help=N_("Print the released figures as JSON."))
 @friendly_errors
 @_pool_errors
 def pool_report(pool_dir: str, k: int | None, publish: bool, reference_wage: str | None, csv_out: str | None,
                 html_out: str | None, as_json: bool) -> None:
-    """The organizer's working view (not for publication): exact figures, none on fewer than k workers.
-
-    Anything that leaves the organization must come from `taskerlog pool publish`.
-
-    Example: taskerlog pool report pool-dla-2026 --publish --reference-wage 7.25 --html report.html --csv report.csv
-    """
     from ..pool import pool as pooling
     from ..pool import report as rendering
 
@@ -291,28 +277,25 @@ def _choice_list(text: str | None, allowed, what: str) -> list[str] | None:
     return items
 
 
-@pool.command("publish")
-@click.argument("pool_dir", type=click.Path(file_okay=False, exists=True))
-@click.option("--epsilon", required=True, help="How much of the campaign's privacy budget ε this publication spends.")
-@click.option("--reference-wage", help="An hourly wage in the reporting currency: publish the share of members below it.")
-@click.option("--levels", help="Which group levels to publish (default all): cell,category,month,platform.")
-@click.option("--months", "months_text", help="Publish the month-wise groups only for these months "
-              "(e.g. 2026-06 or 2026-04..2026-06); cheaper in budget.")
-@click.option("--csv", "csv_out", type=click.Path(dir_okay=False), help="Write the release as CSV.")
-@click.option("--html", "html_out", type=click.Path(dir_okay=False), help="Write the release as a printable HTML page.")
-@click.option("--json", "as_json", is_flag=True, help="Print the release as JSON.")
+@pool.command("publish", help=N_(
+    "Publish differentially private figures, spending part of the campaign's privacy budget.\n\n"
+    "The only output meant to leave the organization. Every release is recorded in the pool's ledger "
+    "(when, what, ε); publishing refuses once the budget is spent. The release is also kept in the pool "
+    "folder (releases/), so it can be printed again without spending more."),
+    example="taskerlog pool publish pool-dla-2026 --epsilon 0.25 --reference-wage 7.25 --html release.html --csv release.csv")
+@click.argument("pool_dir", type=FilePath(file_okay=False, exists=True))
+@option("--epsilon", required=True, help=N_("How much of the campaign's privacy budget ε this publication spends."))
+@option("--reference-wage", help=N_("An hourly wage in the reporting currency: publish the share of members below it."))
+@option("--levels", help=N_("Which group levels to publish (default all): cell,category,month,platform."))
+@option("--months", "months_text", help=N_("Publish the month-wise groups only for these months "
+                                           "(e.g. 2026-06 or 2026-04..2026-06); cheaper in budget."))
+@option("--csv", "csv_out", type=FilePath(dir_okay=False), help=N_("Write the release as CSV."))
+@option("--html", "html_out", type=FilePath(dir_okay=False), help=N_("Write the release as a printable HTML page."))
+@option("--json", "as_json", is_flag=True, help=N_("Print the release as JSON."))
 @friendly_errors
 @_pool_errors
 def pool_publish(pool_dir: str, epsilon: str, reference_wage: str | None, levels: str | None,
                  months_text: str | None, csv_out: str | None, html_out: str | None, as_json: bool) -> None:
-    """Publish differentially private figures, spending part of the campaign's privacy budget.
-
-    The only output meant to leave the organization. Every release is recorded in the pool's
-    ledger (when, what, ε); publishing refuses once the budget is spent. The release is also
-    kept in the pool folder (releases/), so it can be printed again without spending more.
-
-    Example: taskerlog pool publish pool-dla-2026 --epsilon 0.25 --reference-wage 7.25 --html release.html --csv release.csv
-    """
     from ..pool import pool as pooling
     from ..pool import publish as publishing
     from ..pool.campaign import month_range
@@ -362,16 +345,14 @@ def _write_release(rel, csv_out: str | None, html_out: str | None, as_json: bool
             click.echo(_("wrote {what} to {path}").format(what=label, path=path))
 
 
-@pool.command("budget")
-@click.argument("pool_dir", type=click.Path(file_okay=False, exists=True))
-@click.option("--json", "as_json", is_flag=True, help="Print the ledger as JSON.")
+@pool.command("budget", help=N_(
+    "Show the privacy ledger: every release so far (when, what, ε) and the budget left."),
+    example="taskerlog pool budget pool-dla-2026")
+@click.argument("pool_dir", type=FilePath(file_okay=False, exists=True))
+@option("--json", "as_json", is_flag=True, help=N_("Print the ledger as JSON."))
 @friendly_errors
 @_pool_errors
 def pool_budget(pool_dir: str, as_json: bool) -> None:
-    """Show the privacy ledger: every release so far (when, what, ε) and the budget left.
-
-    Example: taskerlog pool budget pool-dla-2026
-    """
     from ..pool import pool as pooling
     from ..pool import publish as publishing
 

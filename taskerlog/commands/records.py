@@ -12,8 +12,9 @@ from decimal import Decimal
 import click
 
 from .. import i18n, money, render, timeutil, usecases, vocab
-from ..i18n import _, pgettext
+from ..i18n import N_, _, pgettext
 from ._base import CLIError, Context, emit_json, friendly_errors, pass_ctx
+from ._click import command, group, option
 from ..model import (
     END_REASONS, KINDS, PAY_MODELS, RATE_UNITS, Expense, FxRate, Logbook, Payout, Project, Rate, received_in,
 )
@@ -22,35 +23,32 @@ from ._common import (
     need_project, new_platform_note, parse_currency, parse_day, parse_fx_rate, parse_money, parse_when,
 )
 
-JSON_OPT = click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+JSON_OPT = option("--json", "as_json", is_flag=True, help=N_("Print the result as JSON."))
 
 
 # -- projects ------------------------------------------------------------------------
-@click.group()
+@group(help=N_(
+    "Projects you work on: add one, list them, record when one ended and why."),
+    example="taskerlog project add Outlier \"Genesis Dolphin\" --advertised-rate 35")
 def project() -> None:
-    """Projects you work on: add one, list them, record when one ended and why.
-
-    Example: taskerlog project add Outlier "Genesis Dolphin" --advertised-rate 35
-    """
+    pass
 
 
-@project.command("add")
+@project.command("add", help=N_("Add a project on a platform."),
+    example="taskerlog project add Outlier \"Genesis Dolphin\" --currency USD --advertised-rate 35")
 @click.argument("platform")
 @click.argument("name", metavar="PROJECT")
-@click.option("--pay-model", type=click.Choice(PAY_MODELS), default="hourly", show_default=True,
-              help="hourly: pays hours × rate; per_task: pays units × rate.")
-@click.option("--currency", help="Currency the project pays in (default: your home currency).")
-@click.option("--advertised-rate", help="What the project was advertised at, per hour or per task.")
-@click.option("--started-on", help="The day you started on it (YYYY-MM-DD).")
-@click.option("--note", help="Anything worth remembering (who manages it, where the instructions are).")
+@option("--pay-model", type=click.Choice(PAY_MODELS), default="hourly", show_default=True,
+        help=N_("{hourly}: pays hours × rate; {per_task}: pays units × rate."),
+        help_values=dict(zip(PAY_MODELS, PAY_MODELS)))
+@option("--currency", help=N_("Currency the project pays in (default: your home currency)."))
+@option("--advertised-rate", help=N_("What the project was advertised at, per hour or per task."))
+@option("--started-on", help=N_("The day you started on it (YYYY-MM-DD)."))
+@option("--note", help=N_("Anything worth remembering (who manages it, where the instructions are)."))
 @JSON_OPT
 @pass_ctx
 @friendly_errors
 def project_add(c: Context, platform, name, pay_model, currency, advertised_rate, started_on, note, as_json):
-    """Add a project on a platform.
-
-    Example: taskerlog project add Outlier "Genesis Dolphin" --currency USD --advertised-rate 35
-    """
     store = c.store
     now = timeutil.now_epoch()
     tz = store.settings().timezone
@@ -94,16 +92,13 @@ def _q(s: str) -> str:
     return f'"{s}"' if " " in s else s
 
 
-@project.command("list")
-@click.option("--all", "show_all", is_flag=True, help="Include projects that have ended.")
+@project.command("list", help=N_("List your projects with their current rate."),
+    example="taskerlog project list --all")
+@option("--all", "show_all", is_flag=True, help=N_("Include projects that have ended."))
 @JSON_OPT
 @pass_ctx
 @friendly_errors
 def project_list(c: Context, show_all, as_json):
-    """List your projects with their current rate.
-
-    Example: taskerlog project list --all
-    """
     f = c.store.frames(work_ids=[])  # projects and rates; no work entries needed
     now = timeutil.now_epoch()
     rates = f.rates.to_dict("records")
@@ -134,17 +129,15 @@ def project_list(c: Context, show_all, as_json):
     ))
 
 
-@project.command("rates")
+@project.command("rates", help=N_(
+    "Rate history: each rate as it took effect, with the change from the one before (%)."),
+    example="taskerlog project rates Outlier \"Genesis Dolphin\"")
 @click.argument("platform", required=False)
 @click.argument("name", metavar="[PROJECT]", required=False)
 @JSON_OPT
 @pass_ctx
 @friendly_errors
 def project_rates(c: Context, platform, name, as_json):
-    """Rate history: each rate as it took effect, with the change from the one before (%).
-
-    Example: taskerlog project rates Outlier "Genesis Dolphin"
-    """
     store = c.store
     rows = usecases.rate_history(store.frames(work_ids=[]).rates, store.settings().timezone, platform, name)
     if as_json:
@@ -178,19 +171,17 @@ def _iso(d) -> str | None:
     return d.isoformat() if isinstance(d, dt.date) else None
 
 
-@project.command("end")
+@project.command("end", help=N_("Record that a project ended, and why."),
+    example="taskerlog project end Outlier \"Genesis Dolphin\" --reason removed --on 2026-03-05")
 @click.argument("platform")
 @click.argument("name", metavar="PROJECT")
-@click.option("--reason", type=click.Choice(END_REASONS), required=True,
-              help="finished, removed (e.g. 'quality issue'), quit or paused.")
-@click.option("--on", "on", help="The last day of the project (default: today).")
+@option("--reason", type=click.Choice(END_REASONS), required=True,
+        help=N_("{finished}, {removed} (e.g. 'quality issue'), {quit} or {paused}."),
+        help_values=dict(zip(END_REASONS, END_REASONS)))
+@option("--on", "on", help=N_("The last day of the project (default: today)."))
 @pass_ctx
 @friendly_errors
 def project_end(c: Context, platform, name, reason, on):
-    """Record that a project ended, and why.
-
-    Example: taskerlog project end Outlier "Genesis Dolphin" --reason removed --on 2026-03-05
-    """
     store = c.store
     now = timeutil.now_epoch()
     need_project(store, platform, name)
@@ -210,23 +201,23 @@ NUMBERS_ARGS = {"ignore_unknown_options": True}
 
 
 # -- rates -----------------------------------------------------------------------------
-@click.command(context_settings=NUMBERS_ARGS)
+@command(context_settings=NUMBERS_ARGS, help=N_(
+    "Record a project's rate from a moment on (a raise, a cut, a training rate)."),
+    example="taskerlog rate Outlier \"Genesis Dolphin\" 20 --from 2026-03-04 --note \"announced as a mistake\"")
 @click.argument("platform")
 @click.argument("name", metavar="PROJECT")
 @click.argument("amount", metavar="RATE")
-@click.option("--unit", type=click.Choice(RATE_UNITS), help="hour or task (default: from the project's pay model).")
-@click.option("--currency", help="Currency of the rate (default: the project's).")
-@click.option("--from", "start", help="When it took effect: 2026-03-04, '2026-03-04 09:00', 14:30 (default: now).")
-@click.option("--applies-to", help=f"Kinds it pays, ';'-separated (default: all billable). Kinds: {', '.join(KINDS)}.")
-@click.option("--note", help='What was said, e.g. "announced as a mistake".')
+@option("--unit", type=click.Choice(RATE_UNITS), help=N_("{hour} or {task} (default: from the project's pay model)."),
+        help_values=dict(zip(RATE_UNITS, RATE_UNITS)))
+@option("--currency", help=N_("Currency of the rate (default: the project's)."))
+@option("--from", "start", help=N_("When it took effect: 2026-03-04, '2026-03-04 09:00', 14:30 (default: now)."))
+@option("--applies-to", help=N_("Kinds it pays, ';'-separated (default: all billable). Kinds: {kinds}."),
+        help_values={"kinds": ", ".join(KINDS)})
+@option("--note", help=N_('What was said, e.g. "announced as a mistake".'))
 @JSON_OPT
 @pass_ctx
 @friendly_errors
 def rate(c: Context, platform, name, amount, unit, currency, start, applies_to, note, as_json):
-    """Record a project's rate from a moment on (a raise, a cut, a training rate).
-
-    Example: taskerlog rate Outlier "Genesis Dolphin" 20 --from 2026-03-04 --note "announced as a mistake"
-    """
     store = c.store
     now = timeutil.now_epoch()
     tz = store.settings().timezone
@@ -270,31 +261,27 @@ def _applies(text: str | None):
 
 
 # -- money in and out --------------------------------------------------------------------
-@click.command(context_settings=NUMBERS_ARGS)
+@command(context_settings=NUMBERS_ARGS, help=N_("Record money a platform sent you (gross, before fees)."),
+    example=("taskerlog payout Outlier 185 --fee 3.50 --method M-Pesa --received-amount 23400 --received-currency KES",
+             "taskerlog payout Outlier 60 --on 2026-03-03 --for-earlier-work"))
 @click.argument("platform")
 @click.argument("amount")
-@click.option("--currency", help="Currency of AMOUNT (default: the currency the platform's projects pay in, else home).")
-@click.option("--fee", help="Fees taken out of it (same currency).")
-@click.option("--method", help="How it was paid: PayPal, Payoneer, M-Pesa, bank ...")
-@click.option("--received-amount", help="What actually arrived after conversion.")
-@click.option("--received-currency", help="Currency of --received-amount (default: home currency).")
-@click.option("--on", "on", help="When it was paid: 2026-03-09, '2026-03-09 10:00' (default: now).")
-@click.option("--reference", help="The payment's reference or transaction id.")
-@click.option("--note")
-@click.option("--for-earlier-work", is_flag=True,
-              help="It pays for work done before you started this logbook (your first payout, usually): "
-                   "kept out of paid out, fees and outstanding, shown as paid out for earlier work.")
+@option("--currency", help=N_("Currency of AMOUNT (default: the currency the platform's projects pay in, else home)."))
+@option("--fee", help=N_("Fees taken out of it (same currency)."))
+@option("--method", help=N_("How it was paid: PayPal, Payoneer, M-Pesa, bank ..."))
+@option("--received-amount", help=N_("What actually arrived after conversion."))
+@option("--received-currency", help=N_("Currency of --received-amount (default: home currency)."))
+@option("--on", "on", help=N_("When it was paid: 2026-03-09, '2026-03-09 10:00' (default: now)."))
+@option("--reference", help=N_("The payment's reference or transaction id."))
+@option("--note")
+@option("--for-earlier-work", is_flag=True,
+        help=N_("It pays for work done before you started this logbook (your first payout, usually): "
+                "kept out of paid out, fees and outstanding, shown as paid out for earlier work."))
 @JSON_OPT
 @pass_ctx
 @friendly_errors
 def payout(c: Context, platform, amount, currency, fee, method, received_amount, received_currency, on,
            reference, note, for_earlier_work, as_json):
-    """Record money a platform sent you (gross, before fees).
-
-    Example: taskerlog payout Outlier 185 --fee 3.50 --method M-Pesa --received-amount 23400 --received-currency KES
-
-    Example: taskerlog payout Outlier 60 --on 2026-03-03 --for-earlier-work
-    """
     store = c.store
     now = timeutil.now_epoch()
     s = store.settings()
@@ -344,21 +331,19 @@ def _platform_currency(store, platform: str) -> str | None:
     return curs.pop() if len(curs) == 1 else None
 
 
-@click.command(context_settings=NUMBERS_ARGS)
+@command(context_settings=NUMBERS_ARGS, help=N_(
+    "Record a cost of doing the work (it is taken off your net hourly wage)."),
+    example="taskerlog expense 250 --category internet --currency KES --on 2026-03-01")
 @click.argument("amount")
-@click.option("--category", required=True, help="What it was: internet, electricity, equipment, cybercafe ...")
-@click.option("--currency", help="Currency (default: your home currency).")
-@click.option("--platform", help="Only when the cost was for one platform's work (default: shared by all).")
-@click.option("--on", "on", help="The day (default: today).")
-@click.option("--note")
+@option("--category", required=True, help=N_("What it was: internet, electricity, equipment, cybercafe ..."))
+@option("--currency", help=N_("Currency (default: your home currency)."))
+@option("--platform", help=N_("Only when the cost was for one platform's work (default: shared by all)."))
+@option("--on", "on", help=N_("The day (default: today)."))
+@option("--note")
 @JSON_OPT
 @pass_ctx
 @friendly_errors
 def expense(c: Context, amount, category, currency, platform, on, note, as_json):
-    """Record a cost of doing the work (it is taken off your net hourly wage).
-
-    Example: taskerlog expense 250 --category internet --currency KES --on 2026-03-01
-    """
     store = c.store
     now = timeutil.now_epoch()
     s = store.settings()
@@ -377,20 +362,17 @@ def expense(c: Context, amount, category, currency, platform, on, note, as_json)
         _("expense: {amount} {currency} for {category} on {day} (shared by all work)").format(**values))
 
 
-@click.command(context_settings=NUMBERS_ARGS)
+@command(context_settings=NUMBERS_ARGS, help=N_(
+    "Record an exchange rate: one unit of CURRENCY is worth RATE of your home currency.\n\n"
+    "With no arguments, list the rates recorded."),
+    example="taskerlog fx USD 129.50 --on 2026-03-01")
 @click.argument("currency", required=False)
 @click.argument("value", metavar="RATE", required=False)
-@click.option("--on", "on", help="The day the rate is from (default: today).")
+@option("--on", "on", help=N_("The day the rate is from (default: today)."))
 @JSON_OPT
 @pass_ctx
 @friendly_errors
 def fx(c: Context, currency, value, on, as_json):
-    """Record an exchange rate: one unit of CURRENCY is worth RATE of your home currency.
-
-    With no arguments, list the rates recorded.
-
-    Example: taskerlog fx USD 129.50 --on 2026-03-01
-    """
     store = c.store
     now = timeutil.now_epoch()
     s = store.settings()
@@ -420,24 +402,21 @@ def fx(c: Context, currency, value, on, as_json):
 
 
 # -- settings ----------------------------------------------------------------------------
-@click.command()
-@click.option("--home-currency", help="The currency all figures are reported in (KES, PHP, USD ...).")
-@click.option("--timezone", help="Your time zone, e.g. Africa/Nairobi (days and weeks are counted in it).")
-@click.option("--reference-wage", help="A legal minimum or target hourly wage to compare with ('none' to clear).")
-@click.option("--reference-currency", help="Currency of the reference wage (default: home currency).")
-@click.option("--reference-label", help='What the reference is, e.g. "Kenya minimum wage 2026".')
-@click.option("--long-clock-hours", help="Ask 'still working?' about a clock running longer than this (default 8).")
-@click.option("--language", help="The language to speak: en, es, pt_BR, fr or sw, optionally with a country "
-                                 "(es_VE, sw_KE) for how numbers are written; 'system' follows the computer's.")
+@command(help=N_("Show or change the logbook's settings (with no option: show them)."),
+    example="taskerlog settings --home-currency KES --timezone Africa/Nairobi --reference-wage 1.50 --reference-currency USD")
+@option("--home-currency", help=N_("The currency all figures are reported in (KES, PHP, USD ...)."))
+@option("--timezone", help=N_("Your time zone, e.g. Africa/Nairobi (days and weeks are counted in it)."))
+@option("--reference-wage", help=N_("A legal minimum or target hourly wage to compare with ('none' to clear)."))
+@option("--reference-currency", help=N_("Currency of the reference wage (default: home currency)."))
+@option("--reference-label", help=N_('What the reference is, e.g. "Kenya minimum wage 2026".'))
+@option("--long-clock-hours", help=N_("Ask 'still working?' about a clock running longer than this (default 8)."))
+@option("--language", help=N_("The language to speak: en, es, pt_BR, fr or sw, optionally with a country "
+                              "(es_VE, sw_KE) for how numbers are written; 'system' follows the computer's."))
 @JSON_OPT
 @pass_ctx
 @friendly_errors
 def settings(c: Context, home_currency, timezone, reference_wage, reference_currency, reference_label,
              long_clock_hours, language, as_json):
-    """Show or change the logbook's settings (with no option: show them).
-
-    Example: taskerlog settings --home-currency KES --timezone Africa/Nairobi --reference-wage 1.50 --reference-currency USD
-    """
     from .. import everyday
 
     store = c.store
@@ -497,30 +476,25 @@ def settings(c: Context, home_currency, timezone, reference_wage, reference_curr
 
 
 # -- fixing and deleting records ------------------------------------------------------
-@click.group()
+@group(help=N_(
+    "Fix or delete a project, rate, payout, expense, empty-queue period or exchange rate.\n\n"
+    "Fields are named as the CSV bundle's columns (see `taskerlog export`). Every change is journaled "
+    "with the old values; work entries have `taskerlog edit` and `taskerlog delete`."),
+    example="taskerlog record edit payouts 3 amount=125.00")
 def record() -> None:
-    """Fix or delete a project, rate, payout, expense, empty-queue period or exchange rate.
-
-    Fields are named as the CSV bundle's columns (see `taskerlog export`). Every change is
-    journaled with the old values; work entries have `taskerlog edit` and `taskerlog delete`.
-
-    Example: taskerlog record edit payouts 3 amount=125.00
-    """
+    pass
 
 
 TABLE_ARG = click.argument("table", metavar="KIND", type=click.Choice(records.TABLES))
 
 
-@record.command("list")
+@record.command("list", help=N_("List the records of one kind with their numbers."),
+    example="taskerlog record list payouts")
 @TABLE_ARG
 @JSON_OPT
 @pass_ctx
 @friendly_errors
 def record_list(c: Context, table: str, as_json: bool) -> None:
-    """List the records of one kind with their numbers.
-
-    Example: taskerlog record list payouts
-    """
     rows = records.listing(c.store, table)
     if as_json:
         emit_json(rows)
@@ -530,7 +504,9 @@ def record_list(c: Context, table: str, as_json: bool) -> None:
                             empty=_("no {table} yet").format(table=table)))
 
 
-@record.command("edit")
+@record.command("edit", help=N_(
+    "Change fields of a record (FIELD= with nothing after it clears a field)."),
+    example="taskerlog record edit payouts 3 amount=125.00 note=\"typo: was 1250\"")
 @TABLE_ARG
 @click.argument("record_id", metavar="ID", type=int)
 @click.argument("changes", metavar="FIELD=VALUE...", nargs=-1, required=True)
@@ -538,10 +514,6 @@ def record_list(c: Context, table: str, as_json: bool) -> None:
 @pass_ctx
 @friendly_errors
 def record_edit(c: Context, table: str, record_id: int, changes: tuple[str, ...], as_json: bool) -> None:
-    """Change fields of a record (FIELD= with nothing after it clears a field).
-
-    Example: taskerlog record edit payouts 3 amount=125.00 note="typo: was 1250"
-    """
     parsed = {}
     for item in changes:
         field, sep, value = item.partition("=")
@@ -556,17 +528,15 @@ def record_edit(c: Context, table: str, record_id: int, changes: tuple[str, ...]
             what=_record_word(table), id=record_id, fields=", ".join(f"{k}={v}" for k, v in after.items() if v)))
 
 
-@record.command("delete")
+@record.command("delete", help=N_(
+    "Delete a record; the journal keeps its values, so the deletion can be seen and checked."),
+    example="taskerlog record delete expenses 4 --yes")
 @TABLE_ARG
 @click.argument("record_id", metavar="ID", type=int)
-@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@option("--yes", is_flag=True, help=N_("Do not ask for confirmation."))
 @pass_ctx
 @friendly_errors
 def record_delete(c: Context, table: str, record_id: int, yes: bool) -> None:
-    """Delete a record; the journal keeps its values, so the deletion can be seen and checked.
-
-    Example: taskerlog record delete expenses 4 --yes
-    """
     what = dict(what=_record_word(table), id=record_id, table=table)
     shown = records.shown(c.store, table, record_id) if c.store.get(table, record_id) else None
     if shown is None:

@@ -10,12 +10,13 @@ from typing import Any
 import click
 
 from .. import render, timeutil, vocab
-from ..i18n import _, ngettext
+from ..i18n import N_, _, ngettext
 from ._base import CLIError, Context, emit_json, friendly_errors, pass_ctx
+from ._click import command, option
 from ._common import parse_day, parse_money
 from .daily import clock_lines, clock_rows
 
-JSON_OPT = click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+JSON_OPT = option("--json", "as_json", is_flag=True, help=N_("Print the result as JSON."))
 
 
 def _compute(frames, **kw) -> dict[str, Any]:
@@ -28,26 +29,23 @@ def _compute(frames, **kw) -> dict[str, Any]:
         raise CLIError(str(exc)) from exc
 
 
-@click.command()
-@click.option("--from", "date_from", help="First day of the period (YYYY-MM-DD).")
-@click.option("--to", "date_to", help="Last day of the period, inclusive (YYYY-MM-DD).")
-@click.option("--platform", help="Only this platform.")
-@click.option("--project", help="Only this project.")
-@click.option("--reference-wage",
-              help="Hourly wage to compare with, in your home currency (default: the logbook's reference wage).")
-@click.option("--breakdown/--no-breakdown", default=True, show_default=True,
-              help="Show the by-project and by-week tables (JSON always has them).")
+@command(help=N_(
+    "What the work really paid: every definition of working time side by side.\n\n"
+    "With --json, one JSON object whose keys are the names in metrics.md (the stable contract for "
+    "scripts), with by_project and by_week lists."),
+    example="taskerlog metrics --from 2026-03-01 --to 2026-03-07 --reference-wage 15")
+@option("--from", "date_from", help=N_("First day of the period (YYYY-MM-DD)."))
+@option("--to", "date_to", help=N_("Last day of the period, inclusive (YYYY-MM-DD)."))
+@option("--platform", help=N_("Only this platform."))
+@option("--project", help=N_("Only this project."))
+@option("--reference-wage",
+        help=N_("Hourly wage to compare with, in your home currency (default: the logbook's reference wage)."))
+@option("--breakdown/--no-breakdown", default=True, show_default=True,
+        help=N_("Show the by-project and by-week tables (JSON always has them)."))
 @JSON_OPT
 @pass_ctx
 @friendly_errors
 def metrics(c: Context, date_from, date_to, platform, project, reference_wage, breakdown, as_json):
-    """What the work really paid: every definition of working time side by side.
-
-    With --json, one JSON object whose keys are the names in metrics.md (the stable
-    contract for scripts), with by_project and by_week lists.
-
-    Example: taskerlog metrics --from 2026-03-01 --to 2026-03-07 --reference-wage 15
-    """
     store = c.existing_store
     now = timeutil.now_epoch()
     s = store.settings()
@@ -202,15 +200,13 @@ def _pos(v) -> bool:
         return False
 
 
-@click.command()
+@command(help=N_(
+    "Where you are now: running clocks, today's hours and earnings, this week's real hourly wage."),
+    example="taskerlog status")
 @JSON_OPT
 @pass_ctx
 @friendly_errors
 def status(c: Context, as_json):
-    """Where you are now: running clocks, today's hours and earnings, this week's real hourly wage.
-
-    Example: taskerlog status
-    """
     from .. import everyday
 
     store = c.store

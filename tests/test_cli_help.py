@@ -1,0 +1,187 @@
+"""`taskerlog --help` and click's own words follow the logbook's language (issue 25).
+
+Every command's and option's help, and click's words around them ("Usage:", "Options",
+"Show this message and exit.", "No such option", "Missing argument" ...), are in the
+language of the logbook named by --db (or TASKERLOG_DB, or the default path); English stays
+byte for byte what it was (tests/golden/help-en.txt, written from the English before the
+help texts were marked for translation)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from _english import english_left
+from conftest import invoke
+from taskerlog import i18n
+from taskerlog.cli import cli
+from taskerlog.commands._click import Command, Option
+from test_i18n import click_messages
+
+ENV = {"COLUMNS": "80"}  # click wraps help to the terminal's width
+
+
+def all_commands(group: click.Group = cli, prefix: tuple[str, ...] = ()):
+    """Every command's path below ``group`` (``("clock", "start")``), the table's loaded as asked for."""
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):
+        cmd = group.get_command(ctx, name)
+        yield (*prefix, name), cmd
+        if isinstance(cmd, click.Group):
+            yield from all_commands(cmd, (*prefix, name))
+
+
+USAGE_ERRORS = [("--nope",), ("clock", "start", "--nope"), ("log",), ("clock", "start", "Outlier", "--kind", "nap"),
+                ("stat",), ("clock", "stop", "--id", "x"), ("evidence", "--from", "2026-01-01")]
+
+
+def transcript(db, *, env=ENV) -> str:
+    """The help of every command and the usage errors above, as a worker sees them."""
+    runner = CliRunner()
+    out = []
+    for args in [(), *(path for path, _cmd in all_commands())]:
+        r = runner.invoke(cli, ["--db", str(db), *args, "--help"], env=env, prog_name="taskerlog")
+        assert r.exit_code == 0, r.output
+        out.append(f"$ taskerlog {' '.join((*args, '--help'))}\n{r.output}")
+    for args in USAGE_ERRORS:
+        r = runner.invoke(cli, ["--db", str(db), *args], env=env, prog_name="taskerlog")
+        assert r.exit_code == 2, r.output
+        out.append(f"$ taskerlog {' '.join(args)}\n{r.output}")
+    return "\n".join(out)
+
+
+def test_english_help_and_usage_errors_are_unchanged(tmp_path, golden):
+    golden("help-en.txt", transcript(tmp_path / "none.sqlite"))
+
+
+# -- in the logbook's language ---------------------------------------------------------------
+LANGUAGES = [code for code in i18n.LANGUAGES if code != i18n.DEFAULT]
+
+
+@pytest.fixture(scope="module")
+def logbooks(tmp_path_factory):
+    """A logbook per language, that language chosen."""
+    folder = tmp_path_factory.mktemp("help")
+    made = {}
+    for code in LANGUAGES:
+        made[code] = folder / f"{code}.sqlite"
+        invoke(made[code], "settings", "--language", code)
+    return made
+
+
+def typed(cmd: click.Command) -> set[str]:
+    """What a command's help shows that a worker types as it is, in every language: the
+    command names it lists, its example command lines, its options' names, choices and
+    defaults, the values filled into its help, its types' names (``integer``). (Metavars
+    and `quoted commands` are not words to tests/_english.py at all.)"""
+    out = {*cmd.examples, *(cmd.help_values or {}).values()}
+    if isinstance(cmd, click.Group):
+        out |= set(cmd.list_commands(click.Context(cmd)))
+    for param in cmd.params:
+        out |= {o.lstrip("-") for o in (*param.opts, *param.secondary_opts)}  # as click wraps or folds them
+        out |= {param.type.name, *(getattr(param, "help_values", None) or {}).values()}
+        if isinstance(param.type, click.Choice):
+            out |= {str(c) for c in param.type.choices}
+        if isinstance(param.default, str):
+            out.add(param.default)
+    return out | {repr(value) for value in out}  # and as click quotes them: 'tasking'
+
+
+TYPED = {"taskerlog", *(w for path, cmd in [((), cli), *all_commands()] for w in (*path, *typed(cmd))),
+         *(w for args in USAGE_ERRORS for a in args for w in (a, repr(a)))}
+"""Everything typed that the help of every command and the usage errors above show."""
+
+
+def run(db, *args: str) -> click.testing.Result:
+    return CliRunner().invoke(cli, ["--db", str(db), *args], env=ENV, prog_name="taskerlog")
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_every_commands_help_and_usage_errors_are_in_the_logbooks_language(logbooks, tmp_path, code):
+    english, other = transcript(tmp_path / "none.sqlite"), transcript(logbooks[code])
+    assert english_left(english, other, code, allow=TYPED) == []
+
+
+@pytest.mark.parametrize("code, said", [
+    ("es", ["Uso: taskerlog clock start [OPTIONS] PLATFORM [PROJECT]", "No existe la opción '--nope'.",
+            "Falta un argumento 'PLATFORM'."]),
+    ("pt_BR", ["Uso: taskerlog clock start", "Não existe a opção '--nope'.", "Falta um argumento 'PLATFORM'."]),
+    ("fr", ["Utilisation : taskerlog clock start", "Pas d'option '--nope'.", "Argument manquant 'PLATFORM'."]),
+    ("sw", ["Matumizi: taskerlog clock start", "Hakuna chaguo '--nope'.", "Hoja inakosekana 'PLATFORM'."]),
+])
+def test_a_usage_error_is_in_the_logbooks_language(logbooks, tmp_path, code, said):
+    for args in (("clock", "start", "--nope"), ("log",)):
+        english = run(tmp_path / "none.sqlite", *args)
+        other = run(logbooks[code], *args)
+        assert other.exit_code == english.exit_code == 2, other.output
+        assert english_left(english.output, other.output, code, allow=TYPED) == []
+        assert "Traceback" not in other.output
+    shown = run(logbooks[code], "clock", "start", "--nope").output + run(logbooks[code], "log").output
+    assert all(s in shown for s in said), shown
+
+
+def every_help():
+    """(where, English help) of every command and option: what a catalogue must translate."""
+    for path, cmd in [((), cli), *all_commands()]:
+        assert isinstance(cmd, Command), f"taskerlog {' '.join(path)} is not built with commands/_click.py"
+        yield " ".join(path) or "taskerlog", cmd._english_help
+        for param in cmd.params:
+            if isinstance(param, click.Option) and param.help:
+                assert isinstance(param, Option), f"taskerlog {' '.join(path)} {param.opts[0]}: click.option"
+                yield f"{' '.join(path)} {param.opts[0]}", param._english_help
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_every_command_and_option_help_is_translated(code):
+    helps = list(every_help())
+    assert len(helps) > 200  # every command and its options: not a walk that found nothing
+    with i18n.using(code):
+        untranslated = [where for where, text in helps if i18n.gettext(text) == text]
+        assert i18n.gettext("Example: {command}") != "Example: {command}"
+    assert untranslated == []
+
+
+def test_the_lists_written_into_help_are_the_codes():
+    """(written out in the command modules: the packages that hold them load pandas)"""
+    from taskerlog.bundle.spec import FILES
+    from taskerlog.importers import FORMATS
+
+    ctx = click.Context(cli)
+    assert cli.get_command(ctx, "export").help_values == {"files": ", ".join(FILES)}
+    source = next(p for p in cli.get_command(ctx, "import").params if p.name == "fmt")
+    assert source.help_values == {"formats": ", ".join(FORMATS)}
+
+
+def test_click_is_read_for_its_words():
+    assert {(None, "Usage:"), (None, "Missing argument"), (None, "Show this message and exit.")} <= click_messages()
+
+
+PROBE = "from taskerlog.cli import main; main()"
+
+
+def taskerlog(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", PROBE, *args], capture_output=True, text=True, timeout=120,
+                          env={"PATH": "/usr/bin:/bin", "COLUMNS": "80", **env})
+
+
+def test_help_follows_the_logbook_named_by_the_environment_and_else_the_computer(logbooks, tmp_path):
+    # TASKERLOG_DB names the logbook: its language, as a worker runs the command
+    r = taskerlog("--help", env={"TASKERLOG_DB": str(logbooks["pt_BR"]), "LANGUAGE": "en"})
+    assert r.returncode == 0 and "Uso: taskerlog [OPTIONS] COMMAND" in r.stdout and "Opções:" in r.stdout, r.stderr
+    # --db names another: that one wins
+    r = taskerlog("--db", str(logbooks["sw"]), "status", "--help", env={"TASKERLOG_DB": str(logbooks["pt_BR"])})
+    assert r.returncode == 0 and "Matumizi: taskerlog status" in r.stdout, r.stderr
+    # no logbook there: the computer's language, and looking does not make one
+    missing = tmp_path / "nothing.sqlite"
+    r = taskerlog("--db", str(missing), "clock", "start", "--nope", env={"LANGUAGE": "fr_FR"})
+    assert r.returncode == 2 and "Erreur : Pas d'option '--nope'." in r.stderr, r.stderr
+    assert not missing.exists()
+    # a file that is not a logbook: the computer's language, never a traceback
+    junk = tmp_path / "junk.sqlite"
+    junk.write_bytes(b"not a database at all" * 100)
+    r = taskerlog("--db", str(junk), "--help", env={"LANGUAGE": "es"})
+    assert r.returncode == 0 and "Muestra este mensaje y sale." in r.stdout and "Traceback" not in r.stderr, r.stderr
