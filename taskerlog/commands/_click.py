@@ -1,4 +1,4 @@
-"""Click's classes with their help in the logbook's language (docs/languages.md, "The command line").
+"""Click's classes with their help in the logbook's language (docs/languages.md, "What stays English").
 
 Click reads a command's help and its options' help when the command's module is imported,
 before any logbook is open; here they are stored in English (the catalogue's msgid, marked
@@ -56,6 +56,7 @@ class Command(click.Command):
 
     @property
     def help(self) -> str | None:
+        # Translators: {command} is a command line, shown exactly as it is typed
         examples = [_("Example: {command}").format(command=e) for e in self.examples]
         return "\n\n".join([self._prose, *examples] if self._prose else examples) or None
 
@@ -102,6 +103,7 @@ group = functools.partial(click.group, cls=Group)
 option = functools.partial(click.option, cls=Option)
 
 # click shows an option's "[required]" with _(extra["required"]), a name babel cannot read there
+# Translators: shown after an option's help, as [required]: the option must be given
 N_("required")
 
 CLICK_MODULES = ("core", "decorators", "exceptions", "formatting", "parser", "types", "termui", "utils",
