@@ -1,0 +1,127 @@
+"""Issue 25, the rest: the pool's contribution checks, the importers' last English words,
+the app's tables and fixes, said in the logbook's language (docs/languages.md)."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from _english import english_left
+from taskerlog import i18n
+from taskerlog.pool import contribution as C
+from taskerlog.pool import pool as P
+from test_pool import campaign, pseud
+
+LANGUAGES = ["es", "pt_BR", "fr", "sw"]
+#: how 100 000 000 000 (the most a month can have earned) is written in each language
+BIG = {"en": "100,000,000,000", "es": "100.000.000.000", "pt_BR": "100.000.000.000", "fr": "100\u202f000\u202f000\u202f000",
+       "sw": "100,000,000,000"}
+
+
+def _row(**kw) -> dict:
+    return dict(dict(month="2026-02", platform="Outlier", category="writing", hours_worked=10, hours_paid=10,
+                     unpaid_hours={}, earned=100, units=0, eq_days=0, rate_cuts=0, largest_cut_pct=0), **kw)
+
+
+def _contribution(i: int, rows=None, **top) -> str:
+    data = {"format": C.CONTRIBUTION_FORMAT, "campaign_id": "dla-2026", "pseudonym": pseud(i), "currency": "USD",
+            "months": list(campaign().months), "rows": rows if rows is not None else [_row()]}
+    data.update(top)
+    return json.dumps(data)
+
+
+#: one file per kind of mistake a member's file can have (file name → its text)
+BAD_FILES = {
+    "a1.json": _contribution(1, [_row(earned=10**30, units=5, hours_worked="lots"), _row(month="2026-03", eq_days=40,
+                                                                                       hours_paid=0.3)]),
+    "a2.json": _contribution(2, [_row(month="2099-01", platform="Nowhere", category="", unpaid_hours={"lunch": 1}),
+                                 _row(), _row(hours_worked=0, hours_paid=0)]),
+    "a3.json": _contribution(3, campaign_id="other", currency="EUR", months=["2026-02", "2026-02"], pseudonym="x"),
+    "a4.json": _contribution(4, rows=[1]),
+    "a5.json": _contribution(5, rows=[{**_row(), "colour": "red"}]),
+    "a6.json": '{"format": "taskerlog-contribution/1", "rows": [{"hours_worked": NaN}]}',
+    "a7.json": '{"format": "taskerlog-contribution/1", "format": "x"}',
+    "a8.json": '{"format": ',
+    "a9.json": "[1, 2]",
+    "b1.json": _contribution(6, rows=[_row(month="2026-07")], months=["2026-02"]),
+}
+
+
+def _added(tmp_path, language: str) -> list[str]:
+    pool = tmp_path / f"pool-{language}"
+    P.init_pool(pool, campaign())
+    files = []
+    for name, text in BAD_FILES.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        files.append(tmp_path / name)
+    with i18n.using(language):
+        res = P.add_contributions(pool, [tmp_path / "gone.json"] + files)
+    assert res.added == 0
+    return [p.replace(str(tmp_path) + "/", "") for p in res.problems]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_pool_add_says_what_is_wrong_with_each_file_in_the_language(tmp_path, language):
+    english, other = _added(tmp_path, "en"), _added(tmp_path, language)
+    assert len(english) == len(other) == len(BAD_FILES) + 1
+    assert english[0].startswith("gone.json: cannot be read")  # unreadable files come first
+    a1 = english[1].splitlines()
+    assert "a1.json: rows[1]: units: must be rounded to tens" in a1
+    assert "a1.json: rows[1]: hours_worked: a number is needed" in a1
+    assert "a1.json: rows[2]: hours_paid: 0 or more, in steps of 0.5" in a1
+    assert f"a1.json: rows[1]: earned: must be between 0 and {BIG['en']}" in a1
+    assert "a2.json: rows[1]: platform: 'Nowhere' is not a platform of the campaign" in english[2].splitlines()
+    for e, o in zip(english, other):
+        assert [line.split(": ")[0] for line in o.splitlines()] == [line.split(": ")[0] for line in e.splitlines()]
+        assert o != e
+    assert f"{BIG[language]}" in other[1]  # the bound written the language's way
+    why = "No such file or directory"  # the operating system's own words (strerror), English on this machine
+    left = english_left("\n".join(english), "\n".join(other), language,
+                        allow=["'Nowhere'", "lunch", "'dla-2026'", C.CONTRIBUTION_FORMAT, "colour", "red", "'other'",
+                               "'format'", "NaN", "gone", why,
+                               *C.TOP_KEYS, *C.ROW_KEYS])  # file and field names are the file's own
+    assert left == [], left
+
+
+def test_pool_add_lists_at_most_ten_problems_of_one_file_and_counts_the_rest(tmp_path):
+    pool = tmp_path / "pool"
+    P.init_pool(pool, campaign())
+    path = tmp_path / "many.json"
+    path.write_text(_contribution(1, [_row(month=m, units=5) for m in campaign().months[:6]]
+                                  + [_row(month=m, category="annotation", units=5) for m in campaign().months[:6]]))
+    for language, more in (("en", "... and 2 more problems in the same file"),
+                           ("es", "... y 2 problemas más en el mismo archivo")):
+        with i18n.using(language):
+            lines = P.add_contributions(pool, [path]).problems[0].splitlines()
+        assert len(lines) == 11 and lines[-1] == more
+
+
+@pytest.mark.parametrize("language", ["en", *LANGUAGES])
+def test_a_contribution_read_alone_says_its_row_problems_in_the_language(language):
+    text = _contribution(1, [_row(hours_worked=0.3, hours_paid=0)])
+    with i18n.using(language), pytest.raises(C.ContributionError) as exc:
+        C.parse_contribution(text, "c.json")
+    said = str(exc.value)
+    assert said.startswith("c.json: rows.0.hours_worked: ")
+    with i18n.using("en"), pytest.raises(C.ContributionError) as english:
+        C.parse_contribution(text, "c.json")
+    assert str(english.value) == "c.json: rows.0.hours_worked: hours must be 0 or more, in steps of 0.5"
+    if language != "en":
+        assert said != str(english.value)
+        assert english_left(str(english.value), said, language, allow=["rows", "hours_worked"]) == [], said
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_mapping_option_and_a_low_k_are_said_in_the_language(language):
+    def said(lang, call):
+        with i18n.using(lang), pytest.raises(ValueError) as exc:
+            call()
+        return str(exc.value)
+    for call in (lambda: C.parse_map_option("Outlier"),
+                 lambda: P.report(pd.DataFrame(), campaign(), k=2)):
+        english, other = said("en", call), said(language, call)
+        assert other != english
+        assert english_left(english, other, language, allow=["'Outlier'", "Genesis Dolphin", "rating/ranking"]) == [], \
+            other
