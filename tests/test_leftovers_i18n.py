@@ -125,3 +125,96 @@ def test_a_mapping_option_and_a_low_k_are_said_in_the_language(language):
         assert other != english
         assert english_left(english, other, language, allow=["'Outlier'", "Genesis Dolphin", "rating/ranking"]) == [], \
             other
+
+
+# -- the importers' last English words (issue 25, item "leftovers" 2 and 3) -------------------------------------
+import datetime as dt  # noqa: E402
+
+from taskerlog import importers  # noqa: E402
+from taskerlog.importers.mturk import STATES  # noqa: E402
+from taskerlog.model import Logbook  # noqa: E402
+
+NAIROBI = Logbook(home_currency="USD", timezone="Africa/Nairobi")
+TODAY = dt.date(2026, 6, 1)
+ESTIMATED = {"en": "[duration estimated]", "es": "[duración estimada]", "pt_BR": "[duração estimada]",
+             "fr": "[durée estimée]", "sw": "[muda umekadiriwa]"}
+UNTIMED = {"en": "[time of day not recorded]", "es": "[hora del día no registrada]",
+           "pt_BR": "[hora do dia não registrada]", "fr": "[heure de la journée non notée]",
+           "sw": "[saa ya siku haikurekodiwa]"}
+
+
+def _hits(tmp_path, state: str):
+    path = tmp_path / f"hits-{state}.json"
+    path.write_text(json.dumps([{"assignment_id": f"3BBB{i}", "requester_name": "Akkroo", "reward": "0.12",
+                                 "state": state, "date": "20260301", "title": "Write the words"} for i in (1, 2)]))
+    return path
+
+
+def _import(store, fmt, path, language, **opts):
+    with i18n.using(language):
+        r = importers.read_history(fmt, path, store.settings(), today=TODAY, **opts)
+        assert r.problems == [], [str(p) for p in r.problems]
+        report, _ = importers.apply(store, r.tables, source=f"import:{fmt}:{path.name}")
+    return report.tables["work"]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_an_estimated_hit_is_noted_in_the_language_and_imports_again_in_another_as_the_same(store, tmp_path, language):
+    store.set_settings(NAIROBI)
+    pending = _hits(tmp_path, "Submitted")
+    assert _import(store, "mturk", pending, language, hit_minutes=3).added == 2
+    notes = [w["note"] for w in store.rows("work")]
+    assert notes == [f"Write the words {ESTIMATED[language]}"] * 2
+    again = _import(store, "mturk", pending, "en", hit_minutes=3)  # the same file, the logbook now in English
+    assert (again.added, again.already, again.kept_yours) == (0, 2, 0)
+    paid = _import(store, "mturk", _hits(tmp_path, "Approved"), "en", hit_minutes=3)  # MTurk approved them since
+    assert (paid.added, paid.settled) == (0, 2)
+    assert [(w["status"], w["note"]) for w in store.rows("work")] == [("paid", notes[0])] * 2
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_an_untimed_spreadsheet_row_is_noted_in_the_language_and_imports_again_in_another_as_the_same(
+        store, tmp_path, language):
+    store.set_settings(NAIROBI)
+    path = tmp_path / "sheet.csv"
+    path.write_text("Platform,Date,Hours,Note\nOutlier,2026-03-02,1.5,\nOutlier,2026-03-02,2,checked\n")
+    assert _import(store, "spreadsheet", path, language, kind="tasking").added == 2
+    notes = sorted(w["note"] for w in store.rows("work"))
+    assert notes == sorted([UNTIMED[language], f"checked {UNTIMED[language]}"])
+    again = _import(store, "spreadsheet", path, "fr" if language != "fr" else "en", kind="tasking")
+    assert (again.added, again.already, again.kept_yours) == (0, 2, 0)
+    assert sorted(w["note"] for w in store.rows("work")) == notes
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_hit_without_a_state_is_said_in_the_language(tmp_path, language):
+    path = tmp_path / "hits.json"
+    path.write_text(json.dumps([{"assignment_id": "3C", "requester_name": "Akkroo", "reward": "0.1", "state": "",
+                                 "accepted": "2026-03-01T10:00:00Z", "submitted": "2026-03-01T10:05:00Z"}]))
+
+    def said(lang, strict):
+        with i18n.using(lang):
+            r = importers.read_history("mturk", path, NAIROBI, today=TODAY, strict=strict)
+            return [str(p) for p in r.problems] + [str(n) for n in r.notes]
+    for strict in (True, False):
+        english, other = said("en", strict), said(language, strict)
+        assert not any("blank" in e for e in english) and "no state" in "\n".join(english)
+        assert english_left("\n".join(english), "\n".join(other), language,
+                            allow=["hits.json", "state", "Akkroo", "--strict", *STATES]) == [], other  # MTurk's words
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_an_activitywatch_time_beyond_the_calendar_is_said_in_the_language(tmp_path, language):
+    path = tmp_path / "aw.json"
+    path.write_text('{"buckets": {"aw-watcher-afk_h": {"type": "afkstatus", "hostname": "h", "events": ['
+                    '{"timestamp": "9999-12-31T23:59:59-14:00", "duration": 100000, "data": {"status": "not-afk"}}]}}}')
+
+    def said(lang):
+        with i18n.using(lang):
+            return [str(p) for p in importers.read_history("activitywatch", path, NAIROBI).problems]
+    english, other = said("en"), said(language)
+    assert english == ["aw.json:1: timestamp: bucket aw-watcher-afk, event 1: the time is outside the years a date "
+                       "can have; check the year (a typo?)"]
+    assert other[0].startswith("aw.json:1: timestamp: ") and "out of range" not in other[0]
+    assert english_left(english[0].split(": ", 2)[-1], other[0].split(": ", 2)[-1], language,
+                        allow=["aw-watcher-afk"]) == [], other

@@ -241,7 +241,8 @@ def gather(store, *, date_from: dt.date, date_to: dt.date, reference: Reference 
 
     def show(col: str, v: Any) -> str:
         if v is None:
-            return "(blank)"
+            # Translators: a field of an entry that held nothing, before or after an edit
+            return _("(blank)")
         if col in ("start", "end", "paid_at", "effective_at", "started_at"):
             return timeutil.to_local(int(v), tz).strftime("%Y-%m-%d %H:%M")
         if col.endswith("_micros"):
