@@ -218,3 +218,46 @@ def test_an_activitywatch_time_beyond_the_calendar_is_said_in_the_language(tmp_p
     assert other[0].startswith("aw.json:1: timestamp: ") and "out of range" not in other[0]
     assert english_left(english[0].split(": ", 2)[-1], other[0].split(": ", 2)[-1], language,
                         allow=["aw-watcher-afk"]) == [], other
+
+
+# -- the app's fixes name the labels the page shows (item 5) -------------------------------------------------
+OPTIONS = "Options (the preview tells you when one is needed)"
+#: each fix of the app → the labels it names, as the pages write them (app.py, app_pages/*)
+FIX_LABELS = {
+    "mapping": [OPTIONS, "Column mapping, e.g. Day=date, Hours=duration, Client=platform (leave blank to use the "
+                         "saved or the obvious one)"],
+    "day_first_which": [OPTIONS, "Dates are written"], "day_first_set": [OPTIONS, "Dates are written"],
+    "day_first_change": [OPTIONS, "Dates are written"],
+    "decimal_comma_which": [OPTIONS, "Decimals are written"], "decimal_comma_set": [OPTIONS, "Decimals are written"],
+    "duration_unit": [OPTIONS, "A plain number in the duration column means"],
+    "platform_say": [OPTIONS], "platform_add": [OPTIONS],
+    "hit_minutes": [OPTIONS, "Minutes per HIT, when the export has dates but no times"],
+    "strict": [OPTIONS], "payer": [OPTIONS, "Payers that are platforms, e.g. Smart Ecosystem=Outlier"],
+    "add_fx": ["Money", "Exchange rates"],
+    "backup_elsewhere": ["Settings", "Back up now"], "choose_backup": ["Settings", "Back up now"],
+    "mark_earlier_work": ["Fix records", "Payouts"], "move_rate_start": ["Fix records", "Rates"],
+    "add_project": ["Projects & rates"], "end_project": ["Projects & rates"], "add_rate": ["Projects & rates"],
+    "edit_work": ["Entries"], "add_units": ["Entries"],
+    "reference_wage": ["Another hourly figure"],
+    "keep_anchor": ["Anchor lines you kept elsewhere (optional; one per line)"],
+    "make_anchor": ["Evidence report", "Anchor your records"],
+    "pairing_link": ["Settings", "Your phone"],
+}
+
+
+def _shown(label: str) -> str:
+    """A label as a fix names it: without what follows it in brackets or after a comma."""
+    return label.split(" (")[0].split(", ")[0].split(" (")[0].strip().lower()
+
+
+@pytest.mark.parametrize("language", ["en", *LANGUAGES])
+def test_each_fix_of_the_app_names_the_labels_its_page_shows_in_the_language(language):
+    from taskerlog.appsupport import FIXES
+
+    missing = []
+    with i18n.using(language):
+        for action, labels in FIX_LABELS.items():
+            said = i18n._(FIXES[action]).lower().replace("«\u00a0", "“").replace("\u00a0»", "”")
+            missing += [f"{action}: {_shown(i18n._(label))!r} not in {said!r}" for label in labels
+                        if _shown(i18n._(label)) not in said]
+    assert missing == []
