@@ -4,6 +4,7 @@ the app's tables and fixes, said in the logbook's language (docs/languages.md)."
 from __future__ import annotations
 
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -261,3 +262,21 @@ def test_each_fix_of_the_app_names_the_labels_its_page_shows_in_the_language(lan
             missing += [f"{action}: {_shown(i18n._(label))!r} not in {said!r}" for label in labels
                         if _shown(i18n._(label)) not in said]
     assert missing == []
+
+
+# -- counts in English are real singulars and plurals (item 6) -------------------------------------------------
+def test_no_english_message_counts_with_a_bracketed_s():
+    from babel.messages.pofile import read_po
+
+    with open(i18n.LOCALE_DIR / "taskerlog.pot", "rb") as f:
+        catalog = read_po(f)
+    ids = [s for m in catalog if m.id for s in ((m.id,) if isinstance(m.id, str) else m.id)]
+    assert [s for s in ids if re.search(r"[a-z]\(s\)", s)] == []
+
+
+@pytest.mark.parametrize("n, says", [(1, "nothing was imported: 1 problem: "), (2, "nothing was imported: 2 problems: ")])
+def test_a_refused_bundle_counts_its_problems_in_english(n, says):
+    from taskerlog.bundle.problems import ImportProblems, Problem
+
+    with i18n.using("en"):
+        assert str(ImportProblems([Problem("work.csv", i + 2, "start", "bad") for i in range(n)])).startswith(says)
