@@ -50,7 +50,7 @@ def _campaign_from_upload(upload) -> Campaign | None:
 
 def _working_view(pool_dir: Path, cam: Campaign) -> None:
     """The organizer's exact, k-suppressed view: marked everywhere as not for publication."""
-    st.warning(R.NOT_FOR_PUBLICATION.replace("`", ""))
+    st.warning(_(R.NOT_FOR_PUBLICATION).replace("`", ""))
     c1, c2, c3 = st.columns(3)
     publish = c1.checkbox(_("Larger groups only (k = {k})").format(k=cam.publish_k), key="pool_larger",
                           help=_("Still the working view, not for publication: use Publish for that."))

@@ -280,3 +280,10 @@ def test_a_refused_bundle_counts_its_problems_in_english(n, says):
 
     with i18n.using("en"):
         assert str(ImportProblems([Problem("work.csv", i + 2, "start", "bad") for i in range(n)])).startswith(says)
+
+
+def test_a_pool_no_member_has_added_to_yet_reports_nothing_instead_of_failing(tmp_path):
+    pool = tmp_path / "pool"
+    P.init_pool(pool, campaign())
+    rep = P.report(P.load_rows(pool, campaign()), campaign())
+    assert len(rep.groups) == 0 and rep.k == campaign().k

@@ -447,8 +447,11 @@ def report(rows: pd.DataFrame, campaign: Campaign, *, k: int | None = None, publ
     if k < campaign.k:
         raise PoolError(say("pool.k_below", "k={k} is below the campaign's minimum of {minimum}; use {minimum} or more",
                             k=k, minimum=campaign.k))
+    if not len(rows):  # a pool no member has added to yet: nothing to show (aggregate has no columns for it)
+        return PoolReport(campaign, k, reference_wage,
+                          pd.DataFrame(columns=["level", "platform", "category", "month", *STAT_COLUMNS]))
     figs = aggregate(rows, reference_wage=reference_wage)
-    shown = suppress(group_sets(rows), k) if len(rows) else set()
+    shown = suppress(group_sets(rows), k)
     keys = list(zip(figs["level"], figs["platform"], figs["category"], figs["month"]))
     out = figs[[key in shown for key in keys]].copy()
     out.loc[out["paid_workers"] < k, "paid_rate_median"] = np.nan
