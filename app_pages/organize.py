@@ -66,7 +66,7 @@ def _working_view(pool_dir: Path, cam: Campaign) -> None:
             st.write(_("Nothing can be shown yet: no group has at least {k} workers.").format(k=rep.k))
         else:
             st.altair_chart(R.altair_chart(rep))
-            st.dataframe(pd.DataFrame(R.records(rep)), hide_index=True)
+            st.dataframe(pd.DataFrame(R.page_rows(rep)), hide_index=True)
             st.download_button(_("Download the working view (CSV, not for publication)"), R.to_csv(rep),
                                file_name=f"{cam.campaign_id}-working-view-not-for-publication.csv", mime="text/csv")
             st.download_button(_("Download the working view (HTML, not for publication)"), R.to_html(rep),

@@ -287,3 +287,32 @@ def test_a_pool_no_member_has_added_to_yet_reports_nothing_instead_of_failing(tm
     P.init_pool(pool, campaign())
     rep = P.report(P.load_rows(pool, campaign()), campaign())
     assert len(rep.groups) == 0 and rep.k == campaign().k
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_pool_working_view_on_the_page_is_in_the_language_and_its_notation(tmp_path, language):
+    from test_pool import synthetic
+
+    from taskerlog.pool import report as R
+
+    pool = tmp_path / "pool"
+    P.init_pool(pool, campaign())
+    files = []
+    for i in range(6):  # 6 members, 10 h each, earning 125 + 10 i: medians with cents
+        files.append(tmp_path / f"m{i}.json")
+        files[-1].write_text(synthetic(pseud(i), [dict(month="2026-02", hours_worked=10, hours_paid=8,
+                                                       earned=125 + 10 * i)]).to_json())
+    assert P.add_contributions(pool, files).added == 6
+    rep = P.report(P.load_rows(pool, campaign()), campaign())
+
+    def rows(lang):
+        with i18n.using(lang):
+            return R.page_rows(rep)
+    english, other = rows("en"), rows(language)
+    assert english[0]["platform"] == "Outlier" and "wage median" in english[0]
+    assert len(other) == len(english) and all(len(o) == len(e) for o, e in zip(other, english))
+    heads = "\n".join(other[0])
+    assert english_left("\n".join(english[0]), heads, language, allow=["EQ"]) == [], heads
+    median = str(english[0]["wage median"])
+    assert re.fullmatch(r"\d+\.\d\d", median), median
+    assert any(median.replace(".", "," if language != "sw" else ".") == str(v) for v in other[0].values()), other[0]

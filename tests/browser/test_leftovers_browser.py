@@ -4,6 +4,7 @@ said in the logbook's language, each problem in front of its place (file: rows[n
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -46,3 +47,37 @@ def test_pool_add_says_what_is_wrong_with_a_file_in_spanish(server, page, tmp_pa
     page.get_by_text("Para la organización — no para publicar").first.wait_for()  # the working view's warning, in the language
     assert page.locator('[data-testid="stException"]').count() == 0  # an empty pool shows nothing, not an error
     shot(page, "leftovers-pool-add-problems-es")
+
+
+def test_the_working_view_table_is_in_spanish_with_decimal_commas(server, page, tmp_path):
+    with Store(server.db) as s:
+        s.set_settings(s.settings().model_copy(update={"language": "es"}))
+    cam = Campaign(campaign_id="browser-es", name="Lo que pagan", months="2026-01", platforms="Outlier",
+                   categories="writing")
+    pool = tmp_path / "pool"
+    P.init_pool(pool, cam)
+    files = []
+    for i in range(6):
+        row = C.Row(month="2026-01", platform="Outlier", category="writing", hours_worked=10, hours_paid=8,
+                    earned=125 + 10 * i)
+        c = C.Contribution(campaign_id=cam.campaign_id, pseudonym=f"{i:064x}", currency="USD", months=cam.months,
+                           rows=(row,))
+        files.append(tmp_path / f"m{i}.json")
+        files[-1].write_text(c.to_json())
+    assert P.add_contributions(pool, files).added == 6
+    goto(page, server.url + "/organize")
+    page.get_by_role("tab").nth(1).click()
+    box = page.locator(".st-key-pool_dir input")
+    box.fill(str(pool))
+    box.press("Enter")
+    settle(page)
+    grid = page.locator('[data-testid="stDataFrame"]').last
+    grid.wait_for()
+    grid.scroll_into_view_if_needed()
+    headers = [h.strip() for h in grid.locator('[role="columnheader"]').all_inner_texts()]
+    assert headers[:4] == ["plataforma", "categoría", "mes", "trabajadores"] or "mes" in headers, headers
+    assert not {"wage_median", "view", "level"} & set(headers), headers
+    cells = [c.strip() for c in grid.locator('[role="gridcell"]').all_text_contents()]
+    assert any(re.fullmatch(r"\d+,\d\d", c) for c in cells), cells  # wages with a decimal comma
+    assert not any(re.fullmatch(r"\d+\.\d\d", c) for c in cells), cells
+    shot(page, "leftovers-pool-working-view-es")
