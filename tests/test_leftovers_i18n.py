@@ -316,3 +316,22 @@ def test_the_pool_working_view_on_the_page_is_in_the_language_and_its_notation(t
     median = str(english[0]["wage median"])
     assert re.fullmatch(r"\d+\.\d\d", median), median
     assert any(median.replace(".", "," if language != "sw" else ".") == str(v) for v in other[0].values()), other[0]
+
+
+# -- the evidence report's edit trail names an empty field in the language (item 2) ---------------------------
+BLANK = {"en": "(blank)", "es": "(vacío)", "pt_BR": "(vazio)", "fr": "(vide)", "sw": "(tupu)"}
+
+
+@pytest.mark.parametrize("language", ["en", *LANGUAGES])
+def test_a_field_filled_in_later_shows_as_empty_before_in_the_language(tmp_path, language):
+    from test_evidence import build, make, own_reference
+
+    s, clock, ids = build(tmp_path / "logbook.sqlite")
+    try:
+        s.update("work", ids["paid2"], {"note": "asked the requester"}, "manual")
+        with i18n.using(language):
+            _, _, ev = make(s, own_reference(s))
+        notes = [(c.old, c.new) for c in ev.edits if c.field == "note"]
+        assert notes == [(BLANK[language], "asked the requester")]
+    finally:
+        s.close()
