@@ -107,7 +107,7 @@ def _publish_view(pool_dir: Path, cam: Campaign) -> None:
                     number=rel.data["number"], day=rel.data["published_at"][:10],  # read from a file
                     epsilon=rel.data["epsilon"])),
                              expanded=path == PB.releases(pool_dir)[-1]):
-                st.dataframe(pd.DataFrame(RR.records(rel)), hide_index=True)
+                st.dataframe(pd.DataFrame(RR.page_rows(rel)), hide_index=True)
                 st.download_button(_("Download CSV"), RR.to_csv(rel), file_name=f"{path.stem}.csv", mime="text/csv",
                                    key=f"pool_rel_csv_{path.stem}")
                 st.download_button(_("Download the printable page (HTML)"), RR.to_html(rel), file_name=f"{path.stem}.html",

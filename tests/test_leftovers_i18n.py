@@ -335,3 +335,27 @@ def test_a_field_filled_in_later_shows_as_empty_before_in_the_language(tmp_path,
         assert notes == [(BLANK[language], "asked the requester")]
     finally:
         s.close()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_published_release_on_the_page_is_in_the_language_and_its_notation(tmp_path, language):
+    from decimal import Decimal
+
+    from test_publish import NOW, small_pool
+
+    from taskerlog.pool import publish as PB
+    from taskerlog.pool import release_report as RR
+
+    _, pool = small_pool(tmp_path, members=1000, months="2026-01")  # enough members for figures to be published
+    rel = PB.publish(pool, Decimal("1"), now=NOW)
+
+    def rows(lang):
+        with i18n.using(lang):
+            return RR.page_rows(rel)
+    english, other = rows("en"), rows(language)
+    assert len(english) == len(other) > 0 and english[0]["platform"] == "P"
+    flat = lambda rs: "\n".join([*rs[0]] + [str(v) for r in rs for v in r.values()])  # noqa: E731
+    assert english_left(flat(english), flat(other), language, allow=["P"]) == [], flat(other)
+    assert any(re.match(r"\d+\.\d % ± \d+\.\d", str(v)) for r in english for v in r.values()), english
+    if language != "sw":  # Swahili (Kenya) writes 12.50 as English does
+        assert all(not re.search(r"\d\.\d", str(v)) for r in other for v in r.values()), other
