@@ -50,7 +50,7 @@ def _campaign_from_upload(upload) -> Campaign | None:
 
 def _working_view(pool_dir: Path, cam: Campaign) -> None:
     """The organizer's exact, k-suppressed view: marked everywhere as not for publication."""
-    st.warning(R.NOT_FOR_PUBLICATION.replace("`", ""))
+    st.warning(_(R.NOT_FOR_PUBLICATION).replace("`", ""))
     c1, c2, c3 = st.columns(3)
     publish = c1.checkbox(_("Larger groups only (k = {k})").format(k=cam.publish_k), key="pool_larger",
                           help=_("Still the working view, not for publication: use Publish for that."))
@@ -66,7 +66,7 @@ def _working_view(pool_dir: Path, cam: Campaign) -> None:
             st.write(_("Nothing can be shown yet: no group has at least {k} workers.").format(k=rep.k))
         else:
             st.altair_chart(R.altair_chart(rep))
-            st.dataframe(pd.DataFrame(R.records(rep)), hide_index=True)
+            st.dataframe(pd.DataFrame(R.page_rows(rep)), hide_index=True)
             st.download_button(_("Download the working view (CSV, not for publication)"), R.to_csv(rep),
                                file_name=f"{cam.campaign_id}-working-view-not-for-publication.csv", mime="text/csv")
             st.download_button(_("Download the working view (HTML, not for publication)"), R.to_html(rep),
@@ -107,7 +107,7 @@ def _publish_view(pool_dir: Path, cam: Campaign) -> None:
                     number=rel.data["number"], day=rel.data["published_at"][:10],  # read from a file
                     epsilon=rel.data["epsilon"])),
                              expanded=path == PB.releases(pool_dir)[-1]):
-                st.dataframe(pd.DataFrame(RR.records(rel)), hide_index=True)
+                st.dataframe(pd.DataFrame(RR.page_rows(rel)), hide_index=True)
                 st.download_button(_("Download CSV"), RR.to_csv(rel), file_name=f"{path.stem}.csv", mime="text/csv",
                                    key=f"pool_rel_csv_{path.stem}")
                 st.download_button(_("Download the printable page (HTML)"), RR.to_html(rel), file_name=f"{path.stem}.html",

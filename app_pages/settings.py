@@ -19,14 +19,12 @@ s = store.settings()
 def backed_up(done: appsupport.BackupDone) -> str:
     """What a backup wrote, in one sentence of the worker's language."""
     if done.files and done.secret:
-        # Translators: "file(s)" is kept in English only; give each plural form its own word
-        text = ngettext("Backed up to {path} (checked: the copy is complete), and {n} attachment file(s) beside it, "
+        text = ngettext("Backed up to {path} (checked: the copy is complete), and {n} attachment file beside it, "
                         "and the device secret of your campaign contributions (kept private).",
                         "Backed up to {path} (checked: the copy is complete), and {n} attachment files beside it, "
                         "and the device secret of your campaign contributions (kept private).", done.files)
     elif done.files:
-        # Translators: "file(s)" is kept in English only; give each plural form its own word
-        text = ngettext("Backed up to {path} (checked: the copy is complete), and {n} attachment file(s) beside it.",
+        text = ngettext("Backed up to {path} (checked: the copy is complete), and {n} attachment file beside it.",
                         "Backed up to {path} (checked: the copy is complete), and {n} attachment files beside it.",
                         done.files)
     elif done.secret:

@@ -685,7 +685,7 @@ FIXES: dict = {
     "attach_about": N_("a work entry, a platform or project, or a note"),
     "verify": N_("the evidence report's check names it too"),
     "keep_anchor": N_("keep the anchor line somewhere else (an email) and paste it under “Anchor lines you kept elsewhere”"),
-    "make_anchor": N_("Evidence → Anchors"),
+    "make_anchor": N_("Evidence report → Anchor your records"),
     # the phone
     "restart_app": N_("starting taskerlog again"),
     "pairing_link": N_("Settings → Your phone, or the link the computer printed"),

@@ -115,10 +115,12 @@ def try_key(given: str | None, key: str, throttle: Throttle = THROTTLE,
     """Check a key someone typed or brought in a link: slowed down, then locked, when wrong."""
     locked = throttle.locked_for()
     if locked:
-        from .problems import fix, say
-        return Verdict(False, say("phone.locked", "Too many wrong keys: no key is taken for {minutes} more "
-                                  "minute(s), the right key included; {fix} on the computer ends the wait.",
-                                  minutes=max(1, round(locked / 60)), fix=fix("restart_app")))
+        from .problems import fix, nsay
+        return Verdict(False, nsay("phone.locked", "Too many wrong keys: no key is taken for {n} more minute, the "
+                                   "right key included; {fix} on the computer ends the wait.",
+                                   "Too many wrong keys: no key is taken for {n} more minutes, the right key "
+                                   "included; {fix} on the computer ends the wait.",
+                                   n=max(1, round(locked / 60)), fix=fix("restart_app")))
     if key_matches(given, key):
         throttle.right()
         return Verdict(True)

@@ -430,7 +430,7 @@ def test_back_up_now_copies_the_logbook_and_its_attachments(db, tmp_path):
     at.button(key="settings_backup").click().run()
     assert not at.exception
     [done] = [_plain(e.value) for e in at.success]
-    assert "Backed up to" in done and "1 attachment file(s) beside it" in done
+    assert "Backed up to" in done and "1 attachment file beside it" in done
     [backup] = (db.parent / "backups").glob("*.sqlite")
     copy = backup.with_name(backup.stem + "-attachments") / got.sha256[:2] / got.sha256
     assert copy.read_bytes() == shot.read_bytes()

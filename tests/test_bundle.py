@@ -701,7 +701,7 @@ def test_cli_import_export_and_every_problem_on_stderr(tmp_path):
     lines = r.stderr.splitlines()
     assert lines[0].startswith("work.csv:2: kind: 'nap' is not one of")
     assert lines[1].startswith("work.csv:3: start: '2026-13-01 09:00' is not a time")
-    assert "nothing was imported: 2 problem(s)" in lines[2]
+    assert "nothing was imported: 2 problems" in lines[2]
     assert "Traceback" not in r.stderr
     good = bundle(tmp_path, WORKED, "good")
     r = run("--db", db, "import", str(good), "--dry-run")

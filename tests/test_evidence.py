@@ -132,7 +132,7 @@ def test_report_figures_are_the_worked_example_and_equal_metrics(book):
                    "Paid hourly rate 26.43 USD per hour", "Reference wage 15.00 USD per hour",
                    "below the reference; shortfall 25.00 USD", "Weekly shortfall 75.00 USD",
                    "Paid below it, week by week? YES: below in 1 of 2 weeks, short by 75.00 USD",
-                   "3 day(s) in 1 episode(s)"):
+                   "3 days in 1 episode"):
         assert needle in text, needle
 
 
@@ -294,7 +294,7 @@ def test_a_row_changed_behind_taskerlogs_back_fails_verify_and_is_named(book):
     data, manifest, ev = make(s, own_reference(s))
     assert not ev.verify_ok and manifest["journal"]["verify_ok"] is False
     text = pdf_text(data)
-    assert "FAILED: 1 problem(s)" in text and f"work #{ids['lost']} was changed outside taskerlog" in text
+    assert "FAILED: 1 problem," in text and f"work #{ids['lost']} was changed outside taskerlog" in text
 
 
 # -- anchors ----------------------------------------------------------------------------------
@@ -330,7 +330,7 @@ def test_a_journal_rebuilt_from_scratch_is_caught_by_an_earlier_anchor(tmp_path)
     original = Store(tmp_path / "original.sqlite")
     res = CliRunner().invoke(cli, ["--db", str(original.path), "verify", "--anchor-file", str(kept)])
     assert res.exit_code == 0, res.output
-    assert "1 recorded anchor(s), 1 anchor(s) you kept" in res.output
+    assert "1 recorded anchor, 1 anchor you kept" in res.output
 
 
 def test_verify_says_how_old_the_newest_kept_anchor_is_and_what_it_cannot_see(book, clock):
@@ -440,7 +440,7 @@ def test_a_backup_carries_the_attachments_and_verifies_on_its_own(book, tmp_path
     dest = tmp_path / "safe" / "logbook-copy.sqlite"
     res = CliRunner().invoke(cli, ["--db", str(s.path), "backup", str(dest)])
     assert res.exit_code == 0, res.output
-    assert "2 attachment file(s)" in res.output
+    assert "2 attachment files" in res.output
     folder = tmp_path / "safe" / "logbook-copy-attachments"
     for got, src in ((a, shot), (b, mail)):
         copy = folder / got.sha256[:2] / got.sha256

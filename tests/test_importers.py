@@ -561,8 +561,8 @@ def test_mturk_states_the_tracker_writes_are_known_and_an_unknown_one_is_a_note(
     r = importers.read_history("mturk", tmp_path / "odd.json", NAIROBI, today=TODAY, hit_minutes=2)
     assert r.problems == [] and len(r.tables["work"]) == 1
     notes = "\n".join(r.notes)
-    assert "left out 1 HIT(s) with the state 'frobbed'" in notes and "--strict" in notes
-    assert "left out 1 HIT(s) still Assigned/Accepted" in notes
+    assert "left out 1 HIT with the state 'frobbed'" in notes and "--strict" in notes
+    assert "left out 1 HIT still Assigned/Accepted" in notes
     strict = importers.read_history("mturk", tmp_path / "odd.json", NAIROBI, today=TODAY, hit_minutes=2,
                                     strict="yes")
     assert [(p.line, p.column) for p in strict.problems] == [(2, "state")]
@@ -585,8 +585,8 @@ def test_clockify_breaks_and_zero_length_entries_are_left_out_with_a_note(nairob
     assert [(w["start"][11:16], w["end"][11:16], w["pay"]) for w in work_rows(r)] == [
         ("09:00", "11:30", "25.00"), ("12:15", "13:45", "15.00")]
     notes = "\n".join(r.notes)
-    assert "left out 1 break(s)" in notes and "line(s) 3" in notes
-    assert "left out 1 zero-length entries" in notes and "line(s) 5" in notes
+    assert "left out 1 break" in notes and "line 3" in notes
+    assert "left out 1 zero-length entry" in notes and "line 5" in notes
     report, _ = importers.apply(nairobi, r.tables, source="import:clockify")
     assert report.tables["work"].added == 2
     assert _figures(nairobi)[:2] == (240, Decimal("40.00"))  # 2.5 h + 1.5 h; the 45-minute lunch is not work
@@ -599,7 +599,7 @@ def test_toggls_current_detailed_csv_member_and_stop_columns(nairobi):
     assert [(w["start"], w["end"], w["kind"], w["pay"]) for w in rows] == [
         ("2026-03-02T09:00:00+03:00", "2026-03-02T12:00:00+03:00", "tasking", "105.00"),
         ("2026-03-02T22:30:00+03:00", "2026-03-03T00:15:00+03:00", "instructions", "")]
-    assert "left out 1 break(s)" in "\n".join(r.notes)  # the entry tagged "break"
+    assert "left out 1 break" in "\n".join(r.notes)  # the entry tagged "break"
     run(nairobi, "toggl", "toggl_current.csv")
     assert run(nairobi, "toggl", "toggl_current.csv")[0].added == 0
     assert _figures(nairobi)[:2] == (285, Decimal("105.00"))
@@ -607,11 +607,11 @@ def test_toggls_current_detailed_csv_member_and_stop_columns(nairobi):
 
 def test_a_blank_client_column_is_one_question_naming_the_option():
     r = read("toggl", "toggl_no_client.csv")
-    assert msgs(r) == ["toggl_no_client.csv:2: Client: which platform is this? 3 row(s) have an empty Client column; "
+    assert msgs(r) == ["toggl_no_client.csv:2: Client: which platform is this? 3 rows have an empty Client column; "
                        "say which with --platform NAME (e.g. --platform Outlier), or fill the column in"]
     # the app names its own field for the same problem
     assert r.problems[0].message.problem.words(appsupport.FIXES) == (
-        "which platform is this? 3 row(s) have an empty Client column; say which under Options → Platform, "
+        "which platform is this? 3 rows have an empty Client column; say which under Options → Platform, "
         "or fill the column in")
     assert read("toggl", "toggl_no_client.csv", platform="Outlier").problems == []
 
@@ -817,7 +817,7 @@ def test_a_spreadsheet_with_an_empty_platform_column_asks_once(tmp_path):
     (tmp_path / "hours.csv").write_text("Date,Start,End,Client,Project\n2026-03-02,09:00,10:00,,P\n"
                                         "2026-03-03,09:00,10:00,,P\n2026-03-04,09:00,10:00,Outlier,P\n")
     r = importers.read_history("spreadsheet", tmp_path / "hours.csv", NAIROBI, today=TODAY)
-    assert msgs(r) == ["hours.csv:2: Client: which platform is this? 2 row(s) have an empty Client column; say which "
+    assert msgs(r) == ["hours.csv:2: Client: which platform is this? 2 rows have an empty Client column; say which "
                        "with --platform NAME (e.g. --platform Outlier), or fill the column in"]
     r = importers.read_history("spreadsheet", tmp_path / "hours.csv", NAIROBI, today=TODAY, platform="Remotasks")
     assert [w["platform"] for w in work_rows(r)] == ["Remotasks", "Remotasks", "Outlier"]
@@ -854,7 +854,7 @@ def test_a_spreadsheets_break_and_zero_length_rows_are_left_out_not_refused(tmp_
     assert [(w["start"][11:16], w["end"][11:16], w["kind"]) for w in work_rows(r)] == [
         ("09:00", "10:30", "tasking"), ("11:00", "12:00", "review")]
     notes = "\n".join(r.notes)
-    assert "left out 1 break(s): a break is not work; line(s) 3" in notes and "zero-length entries" in notes
+    assert "left out 1 break: a break is not work; line 3" in notes and "zero-length entr" in notes
     importers.apply(nairobi, r.tables, source="import:spreadsheet")
     assert _figures(nairobi)[0] == 150  # 1.5 h + 1 h; lunch is not work
 
@@ -883,7 +883,7 @@ def test_a_clockify_export_with_a_yes_no_break_column(tmp_path):
     (tmp_path / "clockify.csv").write_text("\n".join(rows) + "\n")
     r = importers.read_history("clockify", tmp_path / "clockify.csv", NAIROBI, today=TODAY)
     assert r.problems == [] and len(r.tables["work"]) == 2
-    assert "left out 1 break(s)" in "\n".join(r.notes)
+    assert "left out 1 break" in "\n".join(r.notes)
 
 
 def test_an_object_of_hits_keyed_by_hit_id_or_by_number_is_not_taken_for_assignment_ids(tmp_path):
@@ -904,7 +904,7 @@ def test_a_zero_duration_written_as_a_decimal_is_left_out_too(tmp_path):
     (tmp_path / "clockify.csv").write_text("\n".join(rows) + "\n")
     r = importers.read_history("clockify", tmp_path / "clockify.csv", NAIROBI, today=TODAY)
     assert r.problems == [], msgs(r)
-    assert len(r.tables["work"]) == 2 and "left out 1 zero-length entries" in "\n".join(r.notes)
+    assert len(r.tables["work"]) == 2 and "left out 1 zero-length entry" in "\n".join(r.notes)
 
 
 def test_a_cut_off_hit_tracker_backup_is_called_broken_json_not_a_sheet_with_too_many_columns(tmp_path):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..problems import in_english, say
+from ..problems import in_english, nsay, say
 
 
 @dataclass(frozen=True)
@@ -32,11 +32,13 @@ class ImportProblems(ValueError):
         self.problems = list(problems)
         head = "; ".join(str(p) for p in self.problems[:3])
         if len(self.problems) > 3:
-            super().__init__(say("bundle.refused_more", "nothing was imported: {n} problem(s): {problems} (and {more} "
-                                 "more)", n=len(self.problems), problems=head, more=len(self.problems) - 3))
+            super().__init__(nsay("bundle.refused_more", "nothing was imported: {n} problem: {problems} (and {more} "
+                                  "more)", "nothing was imported: {n} problems: {problems} (and {more} more)",
+                                  n=len(self.problems), problems=head, more=len(self.problems) - 3))
         else:
-            super().__init__(say("bundle.refused", "nothing was imported: {n} problem(s): {problems}",
-                                 n=len(self.problems), problems=head))
+            super().__init__(nsay("bundle.refused", "nothing was imported: {n} problem: {problems}",
+                                  "nothing was imported: {n} problems: {problems}", n=len(self.problems),
+                                  problems=head))
 
 
 def short(cell: str, most: int = 40) -> str:

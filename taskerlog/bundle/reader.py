@@ -471,7 +471,7 @@ def _header(data: bytes | bytearray, file: str) -> tuple[list[str] | None, list[
                 columns=",".join(FILES[_KNOWN[file]].columns)) if file in _KNOWN else say(
                 "bundle.empty", "is empty; it needs a header row naming its columns"))]
         return None, [Problem(file, 1, "", say("bundle.blank_first_line", "the first line is blank; the header row "
-                                               "naming the columns must be the first line: delete the blank line(s) "
+                                               "naming the columns must be the first line: delete every blank line "
                                                "above it"))]
     try:
         header = next(csv.reader([first], strict=True))
@@ -529,7 +529,7 @@ def _not_a_header(data: bytes, body: int, columns: tuple[str, ...]) -> str:
         cells = {c.strip().strip('"').lower() for c in line.split(",")}
         if len(cells & set(columns)) >= 2:
             return say("bundle.header_below", "the first line names none of this file's columns ({columns}), but line "
-                       "{line} does: the header row naming the columns must be the first line; delete the line(s) "
+                       "{line} does: the header row naming the columns must be the first line; delete every line "
                        "above it", columns=names, line=i)
     return say("bundle.no_header", "the first line names none of this file's columns ({columns}): the first line must "
                "be the header row naming the columns", columns=names)

@@ -79,8 +79,8 @@ def import_(c: Context, source: str, fmt: str, options: tuple[str, ...], dry_run
         c.discard_if_created()
         for p in exc.problems:
             click.echo(str(p), err=True)
-        click.echo(ngettext("nothing was imported: {n} problem(s) in {name}; fix them and run the import again",
-                            "nothing was imported: {n} problem(s) in {name}; fix them and run the import again",
+        click.echo(ngettext("nothing was imported: {n} problem in {name}; fix it and run the import again",
+                            "nothing was imported: {n} problems in {name}; fix them and run the import again",
                             len(exc.problems)).format(n=len(exc.problems), name=name), err=True)
         if as_json:
             emit_json({"imported": False, "problems": [p.to_dict() for p in exc.problems]})

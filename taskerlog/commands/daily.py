@@ -112,10 +112,9 @@ def clock_start(c: Context, platform, name, kind, at, note, as_json):
                + (f" {fresh}" if fresh else ""))
     if others:
         click.echo(ngettext(
-            # Translators: the English says clock(s) in both forms; write each form properly
-            "note: {n} other clock(s) still running — {clocks}. Overlapping time counts once in hours worked; "
-            "stop each with: taskerlog clock stop --id N",
-            "note: {n} other clock(s) still running — {clocks}. Overlapping time counts once in hours worked; "
+            "note: {n} other clock still running — {clocks}. Overlapping time counts once in hours worked; "
+            "stop it with: taskerlog clock stop --id N",
+            "note: {n} other clocks still running — {clocks}. Overlapping time counts once in hours worked; "
             "stop each with: taskerlog clock stop --id N", len(others)).format(
             n=len(others), clocks="; ".join(f"#{o['id']} {_what(o['platform'], o['project'], o['kind'])}"
                                             for o in others)))

@@ -85,9 +85,9 @@ def import_history(c: Context, fmt: str, file: str, mapping, platform, day_first
     if problems:
         for p in problems:
             click.echo(str(p), err=True)
-        click.echo(ngettext("nothing was imported: {n} problem(s) in {name}; fix them (or add the option named) "
+        click.echo(ngettext("nothing was imported: {n} problem in {name}; fix it (or add the option named) "
                             "and run the import again",
-                            "nothing was imported: {n} problem(s) in {name}; fix them (or add the option named) "
+                            "nothing was imported: {n} problems in {name}; fix them (or add the option named) "
                             "and run the import again", len(problems)).format(n=len(problems), name=name), err=True)
         if as_json:
             emit_json({"imported": False, "problems": [p.to_dict() for p in problems]})

@@ -26,8 +26,7 @@ def backup(c: Context, dest: str | None) -> None:
     done = back_up(c.existing_store, dest)  # read-only: a backup of a logbook on a full or read-only disk works
     click.echo(_("backed up to {path}").format(path=done.path))
     if done.files:
-        # Translators: the English keeps one form for both; write each form properly
-        click.echo(ngettext("and {n} attachment file(s) to {folder}", "and {n} attachment file(s) to {folder}",
+        click.echo(ngettext("and {n} attachment file to {folder}", "and {n} attachment files to {folder}",
                             done.files).format(n=done.files,
                                                folder=done.path.with_name(done.path.stem + "-attachments")))
     if done.secret:
@@ -64,8 +63,7 @@ def restore(c: Context, backup_file: str, replace: bool) -> None:
     secret = copy_secret(src, c.db_path)
     said = _("restored {path} from {backup}").format(path=c.db_path, backup=src)
     if files:
-        # Translators: the English keeps one form for both; write each form properly
-        said += ", " + ngettext("{n} attachment file(s)", "{n} attachment file(s)", files).format(n=files)
+        said += ", " + ngettext("{n} attachment file", "{n} attachment files", files).format(n=files)
     if secret:
         said += ", " + _("and the device secret")
     click.echo(said)
@@ -110,9 +108,8 @@ def verify(c: Context, as_json: bool, anchor_texts: tuple[str, ...] = (), anchor
         click.echo(_("ok: {summary}, all match").format(summary=extra.summary()))
         click.echo(limit)
     else:
-        # Translators: the English keeps one form for both; write each form properly
-        click.echo(ngettext("NOT OK: {n} problem(s); the first: {problem}",
-                            "NOT OK: {n} problem(s); the first: {problem}",
+        click.echo(ngettext("NOT OK: {n} problem: {problem}",
+                            "NOT OK: {n} problems; the first: {problem}",
                             len(result.problems)).format(n=len(result.problems), problem=result.problems[0].message),
                    err=True)
         for p in result.problems[1:20]:

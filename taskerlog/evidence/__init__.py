@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..i18n import _, ngettext
 from ..store.journal import Problem
 from . import anchors, attachments
 
@@ -29,11 +30,15 @@ class EvidenceCheck:
     """The latest journal entry an anchor kept outside still matches (``seq``, ``recorded_at``)."""
 
     def summary(self) -> str:
-        parts = [f"{self.anchors_recorded} recorded anchor(s)"]
+        """What was checked, in the language in use."""
+        recorded = ngettext("{n} recorded anchor", "{n} recorded anchors", self.anchors_recorded).format(
+            n=self.anchors_recorded)
+        files = ngettext("{n} attachment file", "{n} attachment files", self.attachments).format(n=self.attachments)
         if self.anchors_external:
-            parts.append(f"{self.anchors_external} anchor(s) you kept")
-        parts.append(f"{self.attachments} attachment file(s)")
-        return "checked " + ", ".join(parts)
+            kept = ngettext("{n} anchor you kept", "{n} anchors you kept", self.anchors_external).format(
+                n=self.anchors_external)
+            return _("checked {recorded}, {kept}, {files}").format(recorded=recorded, kept=kept, files=files)
+        return _("checked {recorded}, {files}").format(recorded=recorded, files=files)
 
 
 def verify_evidence(store, anchor_texts: list[str] = (), anchor_files: list[str] = ()) -> EvidenceCheck:

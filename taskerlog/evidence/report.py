@@ -241,7 +241,8 @@ def gather(store, *, date_from: dt.date, date_to: dt.date, reference: Reference 
 
     def show(col: str, v: Any) -> str:
         if v is None:
-            return "(blank)"
+            # Translators: a field of an entry that held nothing, before or after an edit
+            return _("(blank)")
         if col in ("start", "end", "paid_at", "effective_at", "started_at"):
             return timeutil.to_local(int(v), tz).strftime("%Y-%m-%d %H:%M")
         if col.endswith("_micros"):
@@ -549,10 +550,14 @@ def _pdf_2_summary(pdf, ev: Evidence, red) -> None:
             (_("Whole period averaged"), averaged.format(amount=ev.money(m["shortfall"]))),
         ]
     rows += [
-        (_("Empty queue (EQ)"), _("{days} day(s) in {episodes} episode(s); longest {longest} day(s)").format(
-            days=m["eq_days"], episodes=m["eq_episodes"], longest=m["longest_eq_days"])),
-        (_("Rate changes"), _("{changes} ({cuts} cut(s), {raises} raise(s)); largest cut {largest}%").format(
-            changes=m["rate_changes"], cuts=m["rate_cuts"], raises=m["rate_raises"],
+        # Translators: {days} and {longest} are "N days", {episodes} "N episodes", each counted in the language
+        (_("Empty queue (EQ)"), _("{days} in {episodes}; longest {longest}").format(
+            days=_days(m["eq_days"]), longest=_days(m["longest_eq_days"]),
+            episodes=ngettext("{n} episode", "{n} episodes", m["eq_episodes"]).format(n=m["eq_episodes"]))),
+        # Translators: {cuts} is "N cuts", {raises} "N raises", each counted in the language
+        (_("Rate changes"), _("{changes} ({cuts}, {raises}); largest cut {largest}%").format(
+            changes=m["rate_changes"], cuts=ngettext("{n} cut", "{n} cuts", m["rate_cuts"]).format(n=m["rate_cuts"]),
+            raises=ngettext("{n} raise", "{n} raises", m["rate_raises"]).format(n=m["rate_raises"]),
             largest=decimal(m["largest_cut_pct"], 1)) if m.get("largest_cut_pct") is not None
          else str(m["rate_changes"])),
     ]
@@ -748,7 +753,7 @@ def _pdf_7_integrity(pdf, ev: Evidence, red) -> None:
             how = _("{how}: {lag}").format(how=how, lag=ig.describe_lag(e["lag"]))
         if e["class"] == ig.IMPORTED:
             how += f" ({e['source']})"
-        edited = (_("{n} change(s)").format(n=len(e["edits"])) if e["edits"]
+        edited = (ngettext("{n} change", "{n} changes", len(e["edits"])).format(n=len(e["edits"])) if e["edits"]
                   else (_("edited") if e["edited_at"] else ""))
         body.append([str(e["id"]), ev.local(e["start"]), decimal(e["hours"], 2), _who(e), ev.local(e["recorded_at"]),
                      how, edited])
@@ -783,7 +788,8 @@ def _pdf_8_journal(pdf, ev: Evidence, red) -> None:
         (_("Head hash (SHA-256)"), group_hash(ev.journal_head)),
         (_("Check (taskerlog verify)"),
          _("OK: the hash chain is whole and every record matches it; every anchor matches") if ev.verify_ok
-         else _("FAILED: {n} problem(s), listed below").format(n=len(ev.verify_problems))),
+         else ngettext("FAILED: {n} problem, listed below", "FAILED: {n} problems, listed below",
+                       len(ev.verify_problems)).format(n=len(ev.verify_problems))),
     ], widths=(30, 70))
     if not ev.verify_ok:
         for p in ev.verify_problems[:50]:
@@ -984,3 +990,7 @@ def make_report(store, *, date_from: dt.date, date_to: dt.date, reference: Refer
                 anchor_claims=anchor_claims)
     data, manifest = build_zip(ev, lambda h: att.read_blob(store, h), english_too)
     return data, manifest, ev
+
+
+def _days(n: int) -> str:
+    return ngettext("{n} day", "{n} days", n).format(n=n)

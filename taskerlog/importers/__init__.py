@@ -24,7 +24,10 @@ from ..model import KINDS, PAY_MODELS, Logbook
 from ..problems import Said, fix, say
 from . import mappings as _mappings
 from .mappings import mappings_path  # noqa: F401
-from ._common import FormatMismatch, Problem, Tables, header_signature, read_sheet, wide_rows, yes_no
+from ._common import (
+    ESTIMATED, UNTIMED, FormatMismatch, Problem, Tables, header_signature, mark_forms, read_sheet, unmarked, wide_rows,
+    yes_no,
+)
 from .spreadsheet import MappingError, Options, auto_mapping, parse_mapping
 
 FORMATS: tuple[str, ...] = ("spreadsheet", "toggl", "clockify", "mturk", "paypal", "activitywatch")
@@ -107,7 +110,7 @@ def read_history(fmt: str, path: str | Path, settings: Logbook, **options: Any) 
     out.problems.extend(problems)
     out.problems = one_per_message(out.problems)
     if not out.problems and not any(len(df) for df in out.tables.values()):
-        out.notes.append(f"{name}: nothing to import")
+        out.notes.append(say("import.nothing", "{file}: nothing to import", file=name))
     return out
 
 
@@ -273,7 +276,9 @@ def adopt_identity(store, tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataF
     logbook already has on the same platform takes that entry's identity (project, kind,
     start, end, external_id), so the bundle's import sees the same row (already there, or
     settled when only its status changed) whatever the times this file would give it and
-    whichever of its ids the entry was first recorded under. A payout with ``_ids`` (PayPal:
+    whichever of its ids the entry was first recorded under; a note that differs from the
+    entry's only in the language of the mark the importer adds ("[duration estimated]") is the
+    entry's note. A payout with ``_ids`` (PayPal:
     the transaction id) matches a payout with that reference. Estimated rows
     (``_estimated`` = the day they were placed on) that are new are placed after what the
     logbook already has on that day, so a later, larger backup adds exactly the new HITs.
@@ -282,13 +287,13 @@ def adopt_identity(store, tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataF
     A spreadsheet row without a time of day (placed by the reader from 09:00, noted
     "[time of day not recorded]") has no id: it is the same entry as the logbook's untimed
     entry of the same platform, project, kind, day, length and note (the n-th such row of the
-    file is the n-th such entry), whatever time the placement gave it; new ones go after the
-    day's untimed entries.
+    file is the n-th such entry), whatever time the placement gave it and whatever the language
+    of the mark; new ones go after the day's untimed entries.
     """
     out = dict(tables)
     work = out.get("work")
     if work is not None and "_ids" not in work.columns and len(work) and store.has_rows("work") \
-            and work["note"].astype(str).str.endswith(UNTIMED).any():
+            and work["note"].astype(str).str.endswith(mark_forms(UNTIMED)).any():
         adopted = _adopt_untimed(store, work)
         adopted.attrs = dict(work.attrs)
         out["work"] = adopted
@@ -323,17 +328,21 @@ def _adopt_work(store, df: pd.DataFrame) -> pd.DataFrame:
     if not len(old):
         return df
     by_id = {}
-    for r in old[["platform", "project", "kind", "start", "end", "external_id"]].itertuples(index=False):
+    for r in old[["platform", "project", "kind", "start", "end", "external_id", "note"]].itertuples(index=False):
         if r.external_id:
             by_id[(r.platform, str(r.external_id))] = r
     df = df.copy()
     adopted = [False] * len(df)
+    note_col = df.columns.get_loc("note")
     for i, (pf, ids) in enumerate(zip(df["platform"].tolist(), df["_ids"].tolist())):
         for x in str(ids).split():
             r = by_id.get((pf, x))
             if r is not None:
                 df.iloc[i, [df.columns.get_loc(c) for c in ("project", "kind", "start", "end", "external_id")]] = [
                     r.project or "", r.kind, iso_local(int(r.start), tz), iso_local(int(r.end), tz), r.external_id]
+                ours = unmarked(str(r.note or ""), ESTIMATED)
+                if ours is not None and ours == unmarked(str(df.iat[i, note_col]), ESTIMATED):
+                    df.iat[i, note_col] = r.note  # the mark in the language it was first written in
                 adopted[i] = True
                 break
     if "_estimated" in df.columns:  # new estimated HITs go after what the logbook has on their day
@@ -368,15 +377,12 @@ def _place_after(df: pd.DataFrame, old: pd.DataFrame, groups: dict[tuple, list[i
             at += length
 
 
-UNTIMED = "[time of day not recorded]"
-
-
 def _adopt_untimed(store, df: pd.DataFrame) -> pd.DataFrame:
     from .. import timeutil
     from ._common import iso_local, local_epoch
     tz = store.settings().timezone
     old = store.frames().work
-    old = old[old["note"].fillna("").astype(str).str.endswith(UNTIMED)]
+    old = old[old["note"].fillna("").astype(str).str.endswith(mark_forms(UNTIMED))]
     if not len(old):
         return df
 
@@ -385,23 +391,26 @@ def _adopt_untimed(store, df: pd.DataFrame) -> pd.DataFrame:
 
     stored: dict[tuple, list] = {}
     for r in old.sort_values("start")[["platform", "project", "kind", "start", "end", "note"]].itertuples(index=False):
-        key = (r.platform, r.project or "", r.kind, day_of(r.start), int(r.end) - int(r.start), str(r.note))
+        key = (r.platform, r.project or "", r.kind, day_of(r.start), int(r.end) - int(r.start),
+               unmarked(str(r.note), UNTIMED))
         stored.setdefault(key, []).append(r)
     df = df.copy()
-    s_col, e_col = df.columns.get_loc("start"), df.columns.get_loc("end")
+    s_col, e_col, n_col = df.columns.get_loc("start"), df.columns.get_loc("end"), df.columns.get_loc("note")
     groups: dict[tuple, list[int]] = {}
     taken: dict[tuple, int] = {}
     for i, (pf, pj, kind, start, end, note) in enumerate(zip(*(df[c].astype(str).tolist() for c in (
             "platform", "project", "kind", "start", "end", "note")))):
-        if not note.endswith(UNTIMED) or not end:
+        base = unmarked(note, UNTIMED)
+        if base is None or not end:
             continue
         a, b = timeutil.parse_instant(start, tz), timeutil.parse_instant(end, tz)
-        key = (pf, pj, kind, day_of(a), b - a, note)
+        key = (pf, pj, kind, day_of(a), b - a, base)
         n = taken.get(key, 0)
         taken[key] = n + 1
         match = stored.get(key, [])
         if n < len(match):
             df.iat[i, s_col], df.iat[i, e_col] = iso_local(int(match[n].start), tz), iso_local(int(match[n].end), tz)
+            df.iat[i, n_col] = match[n].note  # the mark in the language it was first written in
         else:
             day = day_of(a)
             groups.setdefault((pf, local_epoch(day, dt.time(0), tz),

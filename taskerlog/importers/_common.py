@@ -23,6 +23,7 @@ import pandas as pd
 
 from .. import money, timeutil
 from ..model import BILLABLE_KINDS, KINDS, STATUSES
+from ..i18n import LANGUAGES, N_, _, using
 from ..problems import Said, fix, say
 
 from ..bundle.problems import Problem, wide_row  # the bundle's, so both report the same way
@@ -826,3 +827,41 @@ __all__ = [
     "split_amount", "decide_decimal_comma", "resolve_amount", "parse_kind", "parse_status", "yes_no",
     "Tables", "iso_local", "new_projects", "BILLABLE_KINDS",
 ]
+
+
+# ---------------------------------------------------------------------------------------
+# marks an importer writes at the end of a note
+ESTIMATED = N_("[duration estimated]")
+"""MTurk: a HIT placed back to back from midnight (``--hit-minutes``): its times are a guess."""
+UNTIMED = N_("[time of day not recorded]")
+"""A spreadsheet row without a time of day, placed from the day's start."""
+
+
+def marked(note: str, mark: str) -> str:
+    """``note`` with ``mark`` at its end, in the language in use: the note is the worker's to
+    read (docs/languages.md, "Notes an import writes")."""
+    return f"{note} {_(mark)}" if note else _(mark)
+
+
+@functools.lru_cache(maxsize=None)
+def mark_forms(mark: str) -> tuple[str, ...]:
+    """``mark`` in every language taskerlog speaks (English first)."""
+    forms = []
+    for code in LANGUAGES:
+        with using(code):
+            forms.append(_(mark))
+    return tuple(dict.fromkeys(forms))
+
+
+def unmarked(note: str, mark: str) -> str | None:
+    """``note`` without ``mark`` at its end, in whichever language it was written; None when it
+    has no such mark. Two notes that differ only in the mark's language are the same note."""
+    for form in mark_forms(mark):
+        if note.endswith(form):
+            return note[: -len(form)].rstrip()
+    return None
+
+
+def numbers_listed(ns: list[int]) -> str:
+    """Line or HIT numbers for a note: the first 20, then "..."."""
+    return ", ".join(str(n) for n in ns[:20]) + (" ..." if len(ns) > 20 else "")

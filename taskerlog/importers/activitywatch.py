@@ -158,8 +158,11 @@ def read_activitywatch(path: Path, *, today: dt.date | None = None,
                 col = "timestamp"
                 check_year(dt.datetime.fromtimestamp(s, dt.timezone.utc).date(), today)
             except (CellError, OverflowError, OSError, ValueError) as exc:
+                if not isinstance(exc, CellError):  # Python's words for a date beyond what it can count
+                    exc = CellError(say("aw.out_of_range", "the time is outside the years a date can have; check the "
+                                        "year (a typo?)"))
                 problems.append(Problem(file, n, col, say("aw.event_problem", "bucket {bucket}, event {event}: {problem}",
-                                                          bucket=name, event=k, problem=exc.args[0] if isinstance(exc, CellError) else str(exc))))
+                                                          bucket=name, event=k, problem=exc.args[0])))
                 continue
             tables.add("activity", ACTIVITY_COLUMNS, n,
                        {"bucket": name, "kind": kind, "start": s, "end": e, "app": app, "title": title})

@@ -36,10 +36,10 @@ from pathlib import Path
 from typing import Any
 
 from ..model import Logbook
-from ..problems import Said, fix, say
+from ..problems import Said, fix, nsay, say
 from ._common import (
-    PROJECT_COLUMNS, WORK_COLUMNS, CellError, FormatMismatch, Problem, Tables, check_year, iso_local, json_kind,
-    load_json, local_epoch, norm,
+    ESTIMATED, PROJECT_COLUMNS, WORK_COLUMNS, CellError, FormatMismatch, Problem, Tables, check_year, iso_local,
+    json_kind, load_json, local_epoch, marked, norm, numbers_listed,
 )
 
 PLATFORM = "MTurk"
@@ -243,10 +243,13 @@ def read_mturk(path: Path, settings: Logbook, *, hit_minutes: int | None = None,
             state = norm(_text(_get(h, "state", "status") or "", "state"))
             if state not in STATES:
                 if strict:
+                    states = ", ".join(sorted({k.title() for k in STATES}))
+                    if not state:
+                        raise CellError(say("mturk.no_state", "the HIT has no state; expected one of: {states}",
+                                            states=states))
                     raise CellError(say("mturk.unknown_state", "'{state}' is not a HIT state this importer knows; "
-                                        "expected one of: {states}", state=state or "(blank)",
-                                        states=", ".join(sorted({k.title() for k in STATES}))))
-                unknown.setdefault(state or "(blank)", []).append(n)
+                                        "expected one of: {states}", state=state, states=states))
+                unknown.setdefault(state, []).append(n)
                 continue
             status = STATES[state]
             if status is None:
@@ -277,7 +280,7 @@ def read_mturk(path: Path, settings: Logbook, *, hit_minutes: int | None = None,
                 start = stack.get(day) or local_epoch(day, dt.time(0), MTURK_TZ)
                 end = start + int(hit_minutes) * 60
                 stack[day] = end
-                note = (note + " " if note else "") + "[duration estimated]"
+                note = marked(note, ESTIMATED)
                 estimated = True
         except CellError as exc:
             problems.append(Problem(file, n, col or "", say("mturk.hit_problem", "HIT {hit}: {problem}", hit=n,
@@ -290,23 +293,32 @@ def read_mturk(path: Path, settings: Logbook, *, hit_minutes: int | None = None,
             "currency": "USD", "status": status, "external_id": ext, "note": note,
             "_ids": " ".join(ids), "_estimated": day.isoformat() if estimated else ""})
     if untimed:
-        problems.append(Problem(file, untimed[0], "date", say(
-            "import.hits_untimed", "{count} HIT(s) have a date but no accept/submit times; to import them, say how "
-            "long each took with {fix} (each is then placed back to back from midnight, Pacific time, and noted as "
-            "estimated)", count=len(untimed), fix=fix("hit_minutes"))))
+        problems.append(Problem(file, untimed[0], "date", nsay(
+            "import.hits_untimed", "{n} HIT has a date but no accept/submit times; to import it, say how long it "
+            "took with {fix} (it is then placed from midnight, Pacific time, and noted as estimated)",
+            "{n} HITs have a date but no accept/submit times; to import them, say how long each took with {fix} "
+            "(each is then placed back to back from midnight, Pacific time, and noted as estimated)",
+            n=len(untimed), fix=fix("hit_minutes"))))
     if unfinished:
-        notes.append(say("mturk.hits_unfinished", "{file}: left out {count} HIT(s) still Assigned/Accepted (not "
-                         "submitted when the backup was made); a later backup brings them in once MTurk says how they "
-                         "ended: HIT(s) {hits}", file=file, count=len(unfinished), hits=_numbers(unfinished)))
+        notes.append(nsay("mturk.hits_unfinished", "{file}: left out {n} HIT still Assigned/Accepted (not submitted "
+                          "when the backup was made); a later backup brings it in once MTurk says how it ended: HIT "
+                          "{hits}", "{file}: left out {n} HITs still Assigned/Accepted (not submitted when the backup "
+                          "was made); a later backup brings them in once MTurk says how they ended: HITs {hits}",
+                          n=len(unfinished), file=file, hits=numbers_listed(unfinished)))
     for state, ns in unknown.items():
-        notes.append(say("import.hits_unknown_state", "{file}: left out {count} HIT(s) with the state '{state}', "
-                         "which this importer does not know (use {fix} to refuse the file instead): HIT(s) {hits}",
-                         file=file, count=len(ns), state=state, hits=_numbers(ns), fix=fix("strict")))
+        if not state:
+            notes.append(nsay("import.hits_no_state", "{file}: left out {n} HIT with no state (use {fix} to refuse "
+                              "the file instead): HIT {hits}", "{file}: left out {n} HITs with no state (use {fix} to "
+                              "refuse the file instead): HITs {hits}", n=len(ns), file=file, hits=numbers_listed(ns),
+                              fix=fix("strict")))
+            continue
+        notes.append(nsay("import.hits_unknown_state", "{file}: left out {n} HIT with the state '{state}', which this "
+                          "importer does not know (use {fix} to refuse the file instead): HIT {hits}",
+                          "{file}: left out {n} HITs with the state '{state}', which this importer does not know (use "
+                          "{fix} to refuse the file instead): HITs {hits}",
+                          n=len(ns), file=file, state=state, hits=numbers_listed(ns), fix=fix("strict")))
     for requester, n in requesters.items():
         tables.add("projects", PROJECT_COLUMNS, n, {"platform": PLATFORM, "project": requester,
                                                      "pay_model": "per_task", "currency": "USD"})
     return tables, problems
 
-
-def _numbers(ns: list[int]) -> str:
-    return ", ".join(str(n) for n in ns[:20]) + (" ..." if len(ns) > 20 else "")

@@ -19,8 +19,8 @@ from ..i18n import N_
 from ..model import BILLABLE_KINDS, Logbook
 from ..problems import fix, problems_of, say
 from ._common import (
-    PROJECT_COLUMNS, WORK_COLUMNS, CellError, Problem, Sheet, Tables, check_currency, currency_in_header,
-    decide_day_first, decide_decimal_comma, iso_local, local_epoch, norm, parse_duration, parse_kind,
+    PROJECT_COLUMNS, UNTIMED, WORK_COLUMNS, CellError, Problem, Sheet, Tables, check_currency, currency_in_header,
+    decide_day_first, decide_decimal_comma, iso_local, local_epoch, marked, norm, parse_duration, parse_kind,
     parse_status, parse_time_of_day, resolve_amount, resolve_date, split_amount, split_date, split_datetime,
 )
 
@@ -301,7 +301,7 @@ def read_work(sheet: Sheet, mapping: dict[str, str], settings: Logbook, opts: Op
                 key = (platform, sday)
                 start = stack.get(key) or local_epoch(sday, opts.day_starts_at, tz)
                 stack[key] = start + dur
-                note = (note + " " if note else "") + "[time of day not recorded]"
+                note = marked(note, UNTIMED)
             else:
                 start = local_epoch(sday, stime, tz)
             if "end_time" in p and stime is not None:

@@ -22,8 +22,10 @@ timer started and stopped at once, exported as 00:00:00). Rows without a Client,
 from __future__ import annotations
 
 from ..model import Logbook
-from ..problems import fix, say
-from ._common import CellError, FormatMismatch, Problem, Sheet, Tables, find_column, norm, parse_duration
+from ..problems import fix, nsay, say
+from ._common import (
+    CellError, FormatMismatch, Problem, Sheet, Tables, find_column, norm, numbers_listed, parse_duration,
+)
 from .spreadsheet import Options, duration_unit_hint, read_work
 
 TOGGL = {
@@ -108,11 +110,15 @@ def leave_out(sheet: Sheet, mapping: dict[str, str], opts: Options, notes: list[
             zero.append(line)
             continue
         keep.append((line, rec))
-    for lines, what in ((breaks, "break(s): a break is not work"),
-                        (zero, "zero-length entries (a timer started and stopped at once, 00:00:00)")):
-        if lines:
-            notes.append(f"{sheet.name}: left out {len(lines)} {what}; line(s) "
-                         + ", ".join(str(n) for n in lines[:20]) + (" ..." if len(lines) > 20 else ""))
+    if breaks:
+        notes.append(nsay("import.breaks_left_out", "{file}: left out {n} break: a break is not work; line {lines}",
+                          "{file}: left out {n} breaks: a break is not work; lines {lines}", n=len(breaks),
+                          file=sheet.name, lines=numbers_listed(breaks)))
+    if zero:
+        notes.append(nsay("import.zero_left_out", "{file}: left out {n} zero-length entry (a timer started and "
+                          "stopped at once, 00:00:00); line {lines}", "{file}: left out {n} zero-length entries (a "
+                          "timer started and stopped at once, 00:00:00); lines {lines}", n=len(zero),
+                          file=sheet.name, lines=numbers_listed(zero)))
     sheet.rows[:] = keep
 
 
@@ -129,8 +135,9 @@ def no_platform(sheet: Sheet, mapping: dict[str, str], opts: Options) -> Problem
         said = say("import.no_client_column", "which platform is this? this file has no Client column; {fix}",
                    fix=fix("platform_say"))
     else:
-        said = say("import.empty_client", "which platform is this? {rows} row(s) have an empty {column} column; "
-                   "{fix}, or fill the column in", rows=len(blank), column=sheet.header[i], fix=fix("platform_say"))
+        said = nsay("import.empty_client", "which platform is this? {n} row has an empty {column} column; {fix}, or "
+                    "fill the column in", "which platform is this? {n} rows have an empty {column} column; {fix}, or "
+                    "fill the column in", n=len(blank), column=sheet.header[i], fix=fix("platform_say"))
     return Problem(sheet.name, blank[0], sheet.header[i] if i is not None else "", said)
 
 

@@ -39,7 +39,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from .. import timeutil
 from ..frames import LogbookFrames
 from ..model import UNPAID_KEYS
-from ..problems import fix, say
+from ..i18n import number
+from ..problems import fix, nsay, say
 from ..store import partial
 from .campaign import Campaign, CampaignError, canonical_json, check_month, explain, month_bounds
 
@@ -97,7 +98,7 @@ class Row(BaseModel):
     @classmethod
     def _half(cls, v: Decimal) -> Decimal:
         if v < 0 or (v * 2) != (v * 2).to_integral_value():
-            raise ValueError("hours must be 0 or more, in steps of 0.5")
+            raise ValueError(say("contribution.hours_half", "hours must be 0 or more, in steps of 0.5"))
         return v
 
     @field_validator("unpaid_hours")
@@ -105,7 +106,7 @@ class Row(BaseModel):
     def _kinds(cls, v: dict[str, Decimal]) -> dict[str, Decimal]:
         bad = sorted(k for k in v if k not in UNPAID_KEYS)
         if bad:
-            raise ValueError(f"unknown unpaid kind {', '.join(bad)}")
+            raise ValueError(say("contribution.unpaid_kind", "unknown unpaid kind {kinds}", kinds=", ".join(bad)))
         for h in v.values():
             cls._half(h)
         return v
@@ -114,21 +115,22 @@ class Row(BaseModel):
     @classmethod
     def _earned(cls, v: int) -> int:
         if v < 0:
-            raise ValueError("earned must be 0 or more")
+            raise ValueError(say("contribution.earned_negative", "earned must be 0 or more"))
         return v
 
     @model_validator(mode="after")
     def _consistent(self):
         if self.hours_worked <= 0:
-            raise ValueError("hours_worked must be more than 0")
+            raise ValueError(say("contribution.no_hours", "hours_worked must be more than 0"))
         if self.hours_worked > month_hours(check_month(self.month)):
-            raise ValueError("hours_worked: more hours than the month has")
+            raise ValueError(say("contribution.hours_over_month", "hours_worked: more hours than the month has"))
         if any(h > self.hours_worked for h in self.unpaid_hours.values()):
-            raise ValueError("unpaid_hours: a kind has more hours than hours_worked")
+            raise ValueError(say("contribution.unpaid_over_worked",
+                                 "unpaid_hours: a kind has more hours than hours_worked"))
         if self.hours_paid > self.hours_worked:
-            raise ValueError("hours_paid is more than hours_worked")
+            raise ValueError(say("contribution.paid_over_worked", "hours_paid is more than hours_worked"))
         if self.units % 10:
-            raise ValueError("units must be rounded to tens")
+            raise ValueError(say("contribution.units_tens", "units must be rounded to tens"))
         return self
 
 
@@ -148,10 +150,11 @@ class Contribution(BaseModel):
     def _unique(self):
         keys = [(r.month, r.platform, r.category) for r in self.rows]
         if len(set(keys)) != len(keys):
-            raise ValueError("the same month, platform and category appear twice")
+            raise ValueError(_twice())
         bad = sorted({r.month for r in self.rows if r.month not in self.months})
         if bad:
-            raise ValueError(f"rows for months not listed in months: {', '.join(bad)}")
+            raise ValueError(say("contribution.months_unlisted", "rows for months not listed in months: {months}",
+                                 months=", ".join(bad)))
         return self
 
     def to_json(self) -> str:
@@ -195,7 +198,7 @@ def parse_contribution(text: str | bytes, where: str, campaign: Campaign | None 
             raise ContributionError(problems[0])
     raw = load_json(text, where)
     if not isinstance(raw, dict) or raw.get("format") != CONTRIBUTION_FORMAT:
-        raise ContributionError(f"{where}: not a taskerlog contribution file (format is not {CONTRIBUTION_FORMAT})")
+        raise ContributionError(_not_contribution(where))
     try:
         return Contribution.model_validate(raw)
     except ValidationError as exc:
@@ -221,12 +224,13 @@ def _pairs(pairs):
     if len(d) != len(pairs):
         seen = set()
         dup = next(k for k, _ in pairs if k in seen or seen.add(k))
-        raise _Refused(f"the key '{str(dup)[:40]}' appears twice in one object; each field may appear once")
+        raise _Refused(say("contribution.key_twice", "the key '{key}' appears twice in one object; each field may "
+                           "appear once", key=str(dup)[:40]))
     return d
 
 
 def _constant(name):
-    raise _Refused(f"{name} is not a number a contribution can hold")
+    raise _Refused(say("contribution.not_number", "{name} is not a number a contribution can hold", name=name))
 
 
 def load_json(data: bytes | str, where: str, *, repeated_keys: bool = True) -> Any:
@@ -241,10 +245,16 @@ def load_json(data: bytes | str, where: str, *, repeated_keys: bool = True) -> A
         return json.loads(data, object_pairs_hook=_pairs, parse_constant=_constant)
     except _Refused as exc:
         raise ContributionError(f"{where}: {exc}") from exc
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ContributionError(f"{where}: not a contribution file (not valid JSON: {getattr(exc, 'msg', exc)})") from exc
+    except json.JSONDecodeError as exc:
+        raise ContributionError(say("contribution.not_json", "{file}: not a contribution file (not valid JSON at "
+                                    "line {line}, column {column})", file=where, line=exc.lineno,
+                                    column=exc.colno)) from exc
+    except UnicodeDecodeError as exc:
+        raise ContributionError(say("contribution.not_utf8", "{file}: not a contribution file (not UTF-8 text)",
+                                    file=where)) from exc
     except RecursionError as exc:
-        raise ContributionError(f"{where}: not a contribution file (nested too deeply)") from exc
+        raise ContributionError(say("contribution.too_deep", "{file}: not a contribution file (nested too deeply)",
+                                    file=where)) from exc
 
 
 def refuse_repeated_keys(data: bytes | str, where: str, keys: int) -> None:
@@ -297,34 +307,40 @@ def check_batch(items, campaign: Campaign) -> tuple[pd.DataFrame, dict[str, str]
         try:
             raw = load_json(text, where, repeated_keys=False)
             if not isinstance(raw, dict) or raw.get("format") != CONTRIBUTION_FORMAT:
-                raise ContributionError(f"{where}: not a taskerlog contribution file (format is not {CONTRIBUTION_FORMAT})")
+                raise ContributionError(_not_contribution(where))
             extra, missing = set(raw) - TOP_KEYS, TOP_KEYS - set(raw)
             if extra or missing:
                 raise ContributionError(f"{where}: " + "; ".join(
-                    [f"{k}: not a field of a contribution" for k in sorted(map(str, extra))]
-                    + [f"{k}: missing" for k in sorted(missing)]))
+                    [say("contribution.unknown_field", "{field}: not a field of a contribution", field=k)
+                     for k in sorted(map(str, extra))] + [_missing(k) for k in sorted(missing)]))
             errs = []
             if raw["campaign_id"] != campaign.campaign_id:
-                errs.append(f"{where}: campaign_id: it was made for campaign '{str(raw['campaign_id'])[:70]}', "
-                            f"this pool is '{campaign.campaign_id}'")
+                errs.append(f"{where}: campaign_id: " + say(
+                    "contribution.other_campaign", "it was made for campaign '{theirs}', this pool is '{ours}'",
+                    theirs=str(raw["campaign_id"])[:70], ours=campaign.campaign_id))
             if not isinstance(raw["pseudonym"], str) or not _PSEUD_RE.match(raw["pseudonym"]):
-                errs.append(f"{where}: pseudonym: not 64 hexadecimal digits")
+                errs.append(f"{where}: pseudonym: " + say("contribution.not_pseudonym", "not 64 hexadecimal digits"))
             if raw["currency"] != campaign.currency:
-                errs.append(f"{where}: currency: {str(raw['currency'])[:10]}, the campaign reports in {campaign.currency}")
+                errs.append(f"{where}: currency: " + say(
+                    "contribution.other_currency", "{currency}, the campaign reports in {campaign_currency}",
+                    currency=str(raw["currency"])[:10], campaign_currency=campaign.currency))
             ms = raw["months"]
             if not isinstance(ms, list) or not set(map(type, ms)) <= {str} or len(set(ms)) != len(ms):
-                errs.append(f"{where}: months: a list of distinct months (YYYY-MM) is needed")
+                errs.append(f"{where}: months: " + say("contribution.months_list",
+                                                       "a list of distinct months (YYYY-MM) is needed"))
                 ms = []
             elif not set(ms) <= months:
-                errs.append(f"{where}: months: not months of the campaign: "
-                            f"{', '.join(sorted(set(ms) - months))[:200]}")
+                errs.append(f"{where}: months: " + say("contribution.months_not_campaign",
+                                                       "not months of the campaign: {months}",
+                                                       months=", ".join(sorted(set(ms) - months))[:200]))
             rows = raw["rows"]
             if not isinstance(rows, list):
-                errs.append(f"{where}: rows: a list is needed")
+                errs.append(f"{where}: rows: " + say("contribution.rows_list", "a list is needed"))
                 rows = []
             elif len(rows) > max_rows:
-                errs.append(f"{where}: rows: {len(rows)} rows, more than the campaign's {max_rows} "
-                            "months × platforms × categories")
+                errs.append(f"{where}: rows: " + say(
+                    "contribution.too_many_rows", "{n} rows, more than the campaign's {most} months × platforms × "
+                    "categories", n=len(rows), most=max_rows))
                 rows = []
             if errs:
                 raise ContributionError("\n".join(errs))
@@ -332,14 +348,15 @@ def check_batch(items, campaign: Campaign) -> tuple[pd.DataFrame, dict[str, str]
             keys = len(raw)  # the keys of its objects, for refuse_repeated_keys (other objects are refused anyway)
             for j, r in enumerate(rows, 1):
                 if type(r) is not dict:
-                    raise ContributionError(f"{where}: rows[{j}]: not an object")
+                    raise ContributionError(f"{where}: rows[{j}]: " + say("contribution.row_not_object",
+                                                                          "not an object"))
                 keys += len(r)
                 if r.keys() != _ROW_KEY_SET:
                     if not (r.keys() <= _ROW_KEY_SET and r.keys() >= _REQUIRED_ROW_KEYS):
                         extra = sorted(map(str, r.keys() - _ROW_KEY_SET))
                         raise ContributionError(f"{where}: rows[{j}]: " + (
-                            f"{extra[0][:40]}: not a field of a row" if extra
-                            else f"{sorted(_REQUIRED_ROW_KEYS - r.keys())[0]}: missing"))
+                            say("contribution.unknown_row_field", "{field}: not a field of a row", field=extra[0][:40])
+                            if extra else _missing(sorted(_REQUIRED_ROW_KEYS - r.keys())[0])))
                     rows[j - 1] = {**ROW_DEFAULTS, **r}
                 if type(r.get("unpaid_hours")) is dict:
                     keys += len(r["unpaid_hours"])
@@ -348,7 +365,8 @@ def check_batch(items, campaign: Campaign) -> tuple[pd.DataFrame, dict[str, str]
             if listed != months:  # a file listing every campaign month cannot have a row in an unlisted one
                 for j, m in enumerate(map(operator.itemgetter("month"), rows), 1):
                     if type(m) is str and m not in listed and m in months:
-                        problems.setdefault(i, []).append(f"{where}: rows[{j}]: month: not listed in the file's months")
+                        problems.setdefault(i, []).append(f"{where}: rows[{j}]: month: " + say(
+                            "contribution.month_unlisted", "not listed in the file's months"))
             all_rows += rows
             files += [i] * len(rows)
             numbers += range(1, len(rows) + 1)
@@ -362,13 +380,20 @@ def check_batch(items, campaign: Campaign) -> tuple[pd.DataFrame, dict[str, str]
     file_arr, row_arr = df["file"].to_numpy(), df["row"].to_numpy()
     cols = {k: list(map(operator.itemgetter(k), all_rows)) for k in ROW_KEYS}
 
-    def refuse(mask, field_name: str, message: str) -> None:
+    def refuse(mask, field_name: str, message: Callable[[], str]) -> None:
+        if not mask.any():
+            return
+        message = message()
         for f, j in zip(file_arr[mask], row_arr[mask]):
             problems.setdefault(int(f), []).append(f"{heads[f][0]}: rows[{j}]: {field_name}: {message}")
 
     n = len(df)
     allowed = {"month": campaign.months, "platform": campaign.platforms, "category": campaign.categories}
-    word = {"month": "a month", "platform": "a platform", "category": "a category"}
+    not_of = {
+        "month": lambda v: say("contribution.not_month", "'{value}' is not a month of the campaign", value=v),
+        "platform": lambda v: say("contribution.not_platform", "'{value}' is not a platform of the campaign", value=v),
+        "category": lambda v: say("contribution.not_category", "'{value}' is not a category of the campaign", value=v),
+    }
     for k, values in allowed.items():
         text = [v if type(v) is str else "" for v in cols[k]]
         known = set(values)
@@ -376,8 +401,8 @@ def check_batch(items, campaign: Campaign) -> tuple[pd.DataFrame, dict[str, str]
         for idx in np.flatnonzero(bad):
             f = int(file_arr[idx])
             problems.setdefault(f, []).append(f"{heads[f][0]}: rows[{row_arr[idx]}]: {k}: "
-                                              + (f"'{text[idx][:60]}' is not {word[k]} of the campaign" if text[idx]
-                                                 else "text is needed"))
+                                              + (not_of[k](text[idx][:60]) if text[idx]
+                                                 else say("contribution.text_needed", "text is needed")))
         df[k] = np.asarray(text, dtype=object)
         cols[k] = text
     for k, integer in (("hours_worked", False), ("hours_paid", False), ("earned", True), ("units", True),
@@ -386,7 +411,8 @@ def check_batch(items, campaign: Campaign) -> tuple[pd.DataFrame, dict[str, str]
         ok = np.isfinite(x)
         if integer:
             ok &= np.floor(np.where(ok, x, 0)) == np.where(ok, x, 0)
-        refuse(~ok, k, "a whole number is needed" if integer else "a number is needed")
+        refuse(~ok, k, (lambda: say("contribution.whole_number", "a whole number is needed")) if integer
+               else (lambda: say("contribution.number_needed", "a number is needed")))
         df[k] = np.where(ok, x, 0.0)
     hours_of = {m: month_hours(m) for m in campaign.months}
     days_of = {m: month_bounds(m)[1].day for m in campaign.months}
@@ -394,16 +420,19 @@ def check_batch(items, campaign: Campaign) -> tuple[pd.DataFrame, dict[str, str]
     days = np.fromiter(map(days_of.get, cols["month"], itertools.repeat(31)), dtype="float64", count=n)
     hw, hp = df["hours_worked"].to_numpy(), df["hours_paid"].to_numpy()
     half = lambda x: (x * 2) == np.round(x * 2)  # noqa: E731
-    refuse(~((hw > 0) & half(hw)), "hours_worked", "more than 0, in steps of 0.5")
-    refuse(hw > cap, "hours_worked", "more hours than the month has")
-    refuse(~((hp >= 0) & half(hp)), "hours_paid", "0 or more, in steps of 0.5")
-    refuse(hp > hw, "hours_paid", "more than hours_worked")
+    refuse(~((hw > 0) & half(hw)), "hours_worked",
+           lambda: say("contribution.worked_half", "more than 0, in steps of 0.5"))
+    refuse(hw > cap, "hours_worked", lambda: say("contribution.over_month", "more hours than the month has"))
+    refuse(~((hp >= 0) & half(hp)), "hours_paid", lambda: say("contribution.paid_half", "0 or more, in steps of 0.5"))
+    refuse(hp > hw, "hours_paid", lambda: say("contribution.over_worked", "more than hours_worked"))
     for k, lo, hi in (("earned", 0, MAX_EARNED), ("units", 0, MAX_UNITS), ("rate_cuts", 0, MAX_RATE_CUTS),
                       ("largest_cut_pct", -100, 0)):
         x = df[k].to_numpy()
-        refuse((x < lo) | (x > hi), k, f"must be between {lo:,} and {hi:,}")
-    refuse(df["units"].to_numpy() % 10 != 0, "units", "must be rounded to tens")
-    refuse((df["eq_days"].to_numpy() < 0) | (df["eq_days"].to_numpy() > days), "eq_days", "more days than the month has")
+        refuse((x < lo) | (x > hi), k, lambda: say("contribution.between", "must be between {low} and {high}",
+                                                   low=number(lo), high=number(hi)))
+    refuse(df["units"].to_numpy() % 10 != 0, "units", lambda: say("contribution.tens", "must be rounded to tens"))
+    refuse((df["eq_days"].to_numpy() < 0) | (df["eq_days"].to_numpy() > days), "eq_days",
+           lambda: say("contribution.days_over_month", "more days than the month has"))
     unpaid = [u if type(u) is dict else {} for u in cols["unpaid_hours"]]
     bad = np.fromiter((type(u) is not dict for u in cols["unpaid_hours"]), dtype=bool, count=n)
     owner = np.repeat(np.arange(n), np.fromiter(map(len, unpaid), dtype="int64", count=n))  # row of each kind
@@ -412,9 +441,10 @@ def check_batch(items, campaign: Campaign) -> tuple[pd.DataFrame, dict[str, str]
     wrong = ~np.fromiter(map(frozenset(UNPAID_KEYS).__contains__, kinds), dtype=bool, count=len(kinds))
     wrong |= ~(np.isfinite(h) & (h >= 0) & half(h) & (h <= hw[owner]))  # NaN compares False: refused
     bad[owner[wrong]] = True
-    refuse(bad, "unpaid_hours", f"kinds of {', '.join(UNPAID_KEYS)} with hours in steps of 0.5, none more than hours_worked")
+    refuse(bad, "unpaid_hours", lambda: say("contribution.unpaid_kinds", "kinds of {kinds} with hours in steps of "
+                                            "0.5, none more than hours_worked", kinds=", ".join(UNPAID_KEYS)))
     dup = df.duplicated(["file", "month", "platform", "category"], keep="first").to_numpy()
-    refuse(dup, "month", "the same month, platform and category appear twice")
+    refuse(dup, "month", _twice)
     good = [i for i in range(len(heads)) if i not in problems]
     keep = df["file"].isin(good).to_numpy()
     out = df[keep].copy()
@@ -431,8 +461,22 @@ def check_batch(items, campaign: Campaign) -> tuple[pd.DataFrame, dict[str, str]
 
 
 def _listed(lines: list[str], most: int = 10) -> str:
-    return "\n".join(lines[:most] + ([f"... and {len(lines) - most} more problems in the same file"]
-                                      if len(lines) > most else []))
+    more = len(lines) - most
+    return "\n".join(lines[:most] + ([nsay("contribution.more", "... and {n} more problem in the same file",
+                                          "... and {n} more problems in the same file", n=more)] if more > 0 else []))
+
+
+def _not_contribution(where: str) -> str:
+    return say("contribution.not_contribution", "{file}: not a taskerlog contribution file (format is not {format})",
+               file=where, format=CONTRIBUTION_FORMAT)
+
+
+def _missing(field_name: str) -> str:
+    return say("contribution.missing", "{field}: missing", field=field_name)
+
+
+def _twice() -> str:
+    return say("contribution.twice", "the same month, platform and category appear twice")
 
 
 # -- the device secret and the pseudonym -----------------------------------------------------
@@ -527,9 +571,10 @@ class Mapping:
 def parse_map_option(text: str) -> tuple[tuple[str, str], str]:
     """``Outlier/Genesis Dolphin=rating/ranking`` → (("Outlier", "Genesis Dolphin"), "rating/ranking")."""
     if "=" not in text or "/" not in text.split("=", 1)[0] and "/" not in text.rsplit("=", 1)[0]:
-        raise ContributionError(
-            f"'{text}': write a mapping as PLATFORM/PROJECT=CATEGORY, e.g. \"Outlier/Genesis Dolphin=rating/ranking\" "
-            "(PLATFORM/ for time logged without a project, PLATFORM/* for all other projects, =- to stop sharing one)")
+        raise ContributionError(say(
+            "pool.map_option", "'{text}': write a mapping as PLATFORM/PROJECT=CATEGORY, e.g. \"Outlier/Genesis "
+            "Dolphin=rating/ranking\" (PLATFORM/ for time logged without a project, PLATFORM/* for all other projects, "
+            "=- to stop sharing one)", text=text))
     key, cat = text.rsplit("=", 1)
     platform, project = key.split("/", 1)
     if not platform.strip():

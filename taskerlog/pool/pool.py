@@ -59,6 +59,7 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
+from ..i18n import number
 from ..problems import fix, say
 from ..store import partial
 from .campaign import Campaign, CampaignError, load_campaign
@@ -133,16 +134,18 @@ def _read_files(files: Iterable[str | Path], problems: list[str]):
             size = os.stat(f).st_size
             if size > MAX_FILE_BYTES:
                 problems.append(say("pool.file_too_big", "{file}: {size} bytes, more than a contribution can be "
-                                    "({most}); ask the member for the file taskerlog wrote", file=f, size=f"{size:,}",
-                                    most=f"{MAX_FILE_BYTES:,}"))
+                                    "({most}); ask the member for the file taskerlog wrote", file=f, size=number(size),
+                                    most=number(MAX_FILE_BYTES)))
                 continue
             with open(f, "rb") as fh:
                 data = fh.read(MAX_FILE_BYTES + 1)
         except OSError as exc:
-            problems.append(f"{f}: cannot be read ({exc.strerror or exc})")
+            problems.append(say("pool.unreadable_file", "{file}: cannot be read ({why})", file=f,
+                                why=exc.strerror or exc))
             continue
         if len(data) > MAX_FILE_BYTES:
-            problems.append(f"{f}: more than {MAX_FILE_BYTES:,} bytes; ask the member for the file taskerlog wrote")
+            problems.append(say("pool.file_grew", "{file}: more than {most} bytes; ask the member for the file "
+                                "taskerlog wrote", file=f, most=number(MAX_FILE_BYTES)))
             continue
         yield f, data
 
@@ -172,15 +175,15 @@ def _stored(pool_dir: Path, campaign: Campaign) -> pd.DataFrame:
         try:
             return pd.read_parquet(path)
         except Exception as exc:  # pyarrow raises several kinds for a damaged file
-            raise PoolError(f"{path}: unreadable ({exc}); restore the pool folder from a backup, or add the "
-                            "members' files again into a new pool") from exc
+            raise PoolError(say("pool.rows_unreadable", "{path}: unreadable ({why}); restore the pool folder from a "
+                                "backup, or add the members' files again into a new pool", path=path, why=exc)) from exc
     legacy = sorted((pool_dir / "contributions").glob("*.json"))
     if not legacy:
         return pd.DataFrame(columns=["pseudonym", *ROW_FIELDS])
     rows, _, problems = _check_files(legacy, campaign)
     if problems:
-        raise PoolError("\n".join(problems) + "\nremove these files from the pool folder and add the members' "
-                        "files again")
+        raise PoolError("\n".join(problems + [say("pool.legacy_refused", "remove these files from the pool folder and "
+                                                   "add the members' files again")]))
     return rows
 
 
@@ -442,9 +445,13 @@ def report(rows: pd.DataFrame, campaign: Campaign, *, k: int | None = None, publ
     if k is None:
         k = k_min
     if k < campaign.k:
-        raise PoolError(f"k={k} is below the campaign's minimum of {campaign.k}; use {campaign.k} or more")
+        raise PoolError(say("pool.k_below", "k={k} is below the campaign's minimum of {minimum}; use {minimum} or more",
+                            k=k, minimum=campaign.k))
+    if not len(rows):  # a pool no member has added to yet: nothing to show (aggregate has no columns for it)
+        return PoolReport(campaign, k, reference_wage,
+                          pd.DataFrame(columns=["level", "platform", "category", "month", *STAT_COLUMNS]))
     figs = aggregate(rows, reference_wage=reference_wage)
-    shown = suppress(group_sets(rows), k) if len(rows) else set()
+    shown = suppress(group_sets(rows), k)
     keys = list(zip(figs["level"], figs["platform"], figs["category"], figs["month"]))
     out = figs[[key in shown for key in keys]].copy()
     out.loc[out["paid_workers"] < k, "paid_rate_median"] = np.nan

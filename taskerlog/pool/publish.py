@@ -264,11 +264,13 @@ def make_release(rows: pd.DataFrame, campaign: Campaign, epsilon: float, *, leve
     privacy maps add up to (≤ ``epsilon``)."""
     levels = [lv for lv in LEVELS if lv in set(levels)]
     if not levels:
-        raise PublishError(f"choose at least one level to publish: {', '.join(LEVELS)}")
+        raise PublishError(say("publish.no_level", "choose at least one level to publish: {levels}",
+                               levels=", ".join(LEVELS)))
     bad = sorted(set(months or ()) - set(campaign.months))
     if bad:
-        raise PublishError(f"not months of the campaign: {', '.join(bad)} (it covers {campaign.months[0]} to "
-                           f"{campaign.months[-1]})")
+        raise PublishError(say("publish.months_not_campaign", "not months of the campaign: {months} (it covers "
+                               "{first} to {last})", months=", ".join(bad), first=campaign.months[0],
+                               last=campaign.months[-1]))
     bounded = bounded_rows(rows, campaign)
     spent = _Spent()
     out: list[dict] = []
@@ -290,8 +292,9 @@ def read_ledger(pool_dir: str | Path, campaign: Campaign) -> list[dict]:
     path = ledger_path(pool_dir)
     if not path.exists():
         if any((Path(pool_dir) / RELEASES).glob("release-*.json")):
-            raise PublishError(f"{path} is missing but releases exist: restore the ledger from a backup; "
-                               "publishing without it could spend the budget twice")
+            raise PublishError(say("publish.ledger_missing", "{path} is missing but releases exist: restore the "
+                                   "ledger from a backup; publishing without it could spend the budget twice",
+                                   path=path))
         return []
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
@@ -301,7 +304,8 @@ def read_ledger(pool_dir: str | Path, campaign: Campaign) -> list[dict]:
         for e in entries:
             Decimal(str(e["epsilon"]))
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise PublishError(f"{path}: the privacy ledger cannot be read ({exc}); restore it from a backup") from exc
+        raise PublishError(say("publish.ledger_unreadable", "{path}: the privacy ledger cannot be read ({why}); "
+                               "restore it from a backup", path=path, why=exc)) from exc
     return entries
 
 
@@ -350,18 +354,20 @@ def publish(pool_dir: str | Path, epsilon: Decimal, *, now: dt.datetime, referen
     try:
         fd = os.open(str(lock), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError as exc:
-        raise PublishError(f"another publication of this pool is running (or was interrupted: remove {lock} "
-                           "if none is)") from exc
+        raise PublishError(say("publish.running", "another publication of this pool is running (or was "
+                               "interrupted: remove {lock} if none is)", lock=lock)) from exc
     os.close(fd)
     try:
         entries = read_ledger(pool_dir, campaign)
         before = spent(entries)
         left = campaign.epsilon_total - before
         if epsilon > left:
-            raise PublishError(
-                f"the campaign's privacy budget would be exceeded: ε = {before} of {campaign.epsilon_total} is "
-                f"spent, {max(left, Decimal(0))} is left and this publication asks for {epsilon}. Nothing was "
-                "published. Re-use an earlier release (pool folder, releases/) instead.")
+            raise PublishError(say(
+                "publish.over_budget", "the campaign's privacy budget would be exceeded: ε = {spent} of {total} is "
+                "spent, {left} is left and this publication asks for {epsilon}. Nothing was published. Re-use an "
+                "earlier release (pool folder, releases/) instead.", spent=i18n.number(before),
+                total=i18n.number(campaign.epsilon_total), left=i18n.number(max(left, Decimal(0))),
+                epsilon=i18n.number(epsilon)))
         rows = load_rows(pool_dir, campaign)
         groups, computed = make_release(rows, campaign, float(epsilon), levels=levels,
                                         reference_wage=reference_wage, months=months)
@@ -406,7 +412,8 @@ def load_release(path: str | Path) -> Release:
         if data.get("format") != RELEASE_FORMAT:
             raise ValueError(f"not {RELEASE_FORMAT}")
     except (OSError, ValueError) as exc:
-        raise PublishError(f"{path}: not a taskerlog release ({exc})") from exc
+        raise PublishError(say("publish.not_release", "{path}: not a taskerlog release ({why})", path=path,
+                               why=exc)) from exc
     return Release(data)
 
 

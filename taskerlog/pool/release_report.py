@@ -110,19 +110,41 @@ def in_words(g: dict, name: str, places: int) -> str:
                                                    margin=_shown(fmt(m, 1), 1))
 
 
+def _figures(with_ref: bool) -> list[tuple[str, str, int]]:
+    return [f for f in FIGURES if with_ref or f[0] != "below_reference_share"]
+
+
+def _words(g: dict, figs: list[tuple[str, str, int]]) -> list[str] | None:
+    """A published group's workers and figures in words, each with its margin; None when too few to publish."""
+    if g["status"] != "published":
+        return None
+    return [_("about {workers} (± {margin})").format(workers=g["workers"], margin=g["workers_margin"])] + [
+        in_words(g, n, p) or _(TOO_UNCERTAIN) for n, _t, p in figs]
+
+
+def page_rows(rel: Release) -> list[dict[str, str]]:
+    """The release as a person reads it on a page: the language's words and notation, each
+    figure with its margin. The CSV and JSON keep :func:`records` (English names, a contract)."""
+    figs = _figures(rel.data.get("reference_wage") is not None)
+    heads = [_(WORKERS)] + [_(t) for _n, t, _p in figs]
+    out = []
+    for g in rel.groups:
+        row = {_(LEVEL_WORDS[k]): _("all") if g[k] == ALL else g[k] for k in ("platform", "category", "month")}
+        row.update(zip(heads, _words(g, figs) or [_(TOO_FEW)] + [""] * len(figs)))
+        out.append(row)
+    return out
+
+
 def _table(groups: list[dict], first: str, label: str, with_ref: bool) -> str:
-    figs = [f for f in FIGURES if with_ref or f[0] != "below_reference_share"]
+    figs = _figures(with_ref)
     head = (f"<tr><th class=l>{html.escape(_(LEVEL_WORDS[label]))}</th><th>{html.escape(_(WORKERS))}</th>"
             + "".join(f"<th>{html.escape(_(t))}</th>" for _n, t, _p in figs) + "</tr>")
     body = []
     for g in groups:
         first_v = _("all") if g[first] == ALL else g[first]
-        if g["status"] != "published":
-            cells = f"<td colspan={len(figs) + 1} class=l>{html.escape(_(TOO_FEW))}</td>"
-        else:
-            cells = "<td>" + html.escape(_("about {workers} (± {margin})").format(
-                workers=g["workers"], margin=g["workers_margin"])) + "</td>" + "".join(
-                f"<td>{html.escape(in_words(g, n, p) or _(TOO_UNCERTAIN))}</td>" for n, _t, p in figs)
+        words = _words(g, figs)
+        cells = (f"<td colspan={len(figs) + 1} class=l>{html.escape(_(TOO_FEW))}</td>" if words is None
+                 else "".join(f"<td>{html.escape(w)}</td>" for w in words))
         body.append(f"<tr><td class=l>{html.escape(str(first_v))}</td>{cells}</tr>")
     return f"<table>{head}{''.join(body)}</table>"
 

@@ -105,6 +105,20 @@ _TABLE_COLS = [
 LEVEL_WORDS = {"platform": N_("platform"), "category": N_("category"), "month": N_("month")}
 
 
+def page_rows(rep: PoolReport) -> list[dict[str, str | int]]:
+    """The released groups as a person reads them on a page: the language's words for the
+    columns, "all" for a total, figures in the language's notation (``12,50`` in Spanish).
+    The CSV and JSON keep :func:`records` (English names, a contract)."""
+    cols = [c for c in _TABLE_COLS if rep.reference_wage is not None or c[0] != "below_reference_share"]
+    out = []
+    for r in rep.groups.itertuples(index=False):
+        row: dict[str, str | int] = {_(LEVEL_WORDS[k]): _("all") if getattr(r, k) == ALL else getattr(r, k)
+                                     for k in ("platform", "category", "month")}
+        row.update({_(label): shown(getattr(r, c), p) if p else int(getattr(r, c)) for c, label, p in cols})
+        out.append(row)
+    return out
+
+
 def _table(df: pd.DataFrame, first: str, label: str, with_ref: bool) -> str:
     cols = [c for c in _TABLE_COLS if with_ref or c[0] != "below_reference_share"]
     head = (f"<tr><th class=l>{html.escape(_(LEVEL_WORDS[label]))}</th>"
