@@ -1,0 +1,147 @@
+"""What issue 25's acceptance sweep found (a sample logbook in each language, its pages and
+everyday commands read as a worker reads them), pinned: sentences glued from translated pieces,
+counts without plural forms, English words left inside translated messages, numbers written the
+English way, typed amounts refused in the logbook's own notation, and kinds and statuses shown
+with other words than the glossary's (docs/languages.md)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from taskerlog import i18n, problems, render
+from taskerlog.commands.reports import summary
+
+from conftest import fixed_cli_clock, invoke
+
+ROOT = Path(__file__).resolve().parent.parent
+LANGUAGES = ["es", "pt_BR", "fr", "sw"]
+
+
+@pytest.fixture
+def kenya(tmp_path, _sample_logbooks):
+    db = tmp_path / "logbook.sqlite"
+    shutil.copyfile(_sample_logbooks("kenya-kes"), db)
+    return db
+
+
+def _speak(db, language: str) -> None:
+    with fixed_cli_clock():
+        invoke(db, "settings", "--language", language)
+
+
+# -- metrics: the period, the rate changes --------------------------------------------------
+@pytest.mark.parametrize("first, last, english, french", [
+    (None, None, "Period: the beginning to now (all platforms)", "Période : du début à maintenant (toutes"),
+    ("2026-02-01", None, "Period: 2026-02-01 to now (all platforms)", "Période : du 2026-02-01 à maintenant (toutes"),
+    (None, "2026-04-30", "Period: the beginning to 2026-04-30 (all", "Période : du début au 2026-04-30 (toutes"),
+    ("2026-02-01", "2026-04-30", "Period: 2026-02-01 to 2026-04-30 (all", "Période : du 2026-02-01 au 2026-04-30"),
+])
+def test_the_period_is_one_sentence_for_each_open_end(first, last, english, french):
+    """"du le début au maintenant" was "the beginning" and "now" put into "du {first} au {last}"."""
+    m = {"period_from": first, "period_to": last, "home_currency": "KES"}
+    with i18n.using("en"):
+        assert summary(m).startswith(english)
+    with i18n.using("fr"):
+        text = summary(m)
+    assert text.startswith(french) and "du le" not in text and "au maintenant" not in text
+
+
+@pytest.mark.parametrize("language, cuts, raises, words", [
+    ("en", 1, 0, "1 (1 cut, 0 raises)"), ("en", 3, 2, "5 (3 cuts, 2 raises)"),
+    ("es", 1, 0, "1 (1 recorte, 0 aumentos)"), ("pt_BR", 1, 1, "2 (1 corte, 1 aumento)"),
+    ("fr", 1, 0, "1 (1 baisse, 0 hausse)"), ("sw", 2, 1, "3 (upunguzaji 2, ongezeko 1)"),
+])
+def test_rate_cuts_and_raises_are_counted_in_the_languages_plural(language, cuts, raises, words):
+    m = {"home_currency": "KES", "rate_changes": cuts + raises, "rate_cuts": cuts, "rate_raises": raises,
+         "largest_cut_pct": -16.7}
+    with i18n.using(language):
+        assert words in summary(m)
+
+
+# -- a kind of work inside a problem ---------------------------------------------------------
+def test_a_kind_inside_a_problem_is_shown_in_the_language_and_stays_english_in_json():
+    import datetime as dt
+
+    u = {"kind": "tasking", "reason": "no_units", "platform": "Remotasks", "project": "Acacia Boxes", "id": 7,
+         "day": dt.date(2026, 4, 12), "first_rate_day": None}
+    said = render.unpriced_note(u)
+    with i18n.using("es"):
+        assert problems.Said(said.problem).startswith("este registro de tareas no gana nada")
+    with i18n.using("sw"):
+        assert "rekodi hii ya kazi za malipo" in problems.Said(said.problem)
+    assert problems.in_english(said).startswith("this tasking entry earns nothing")
+    no_rate = render.unpriced_note({**u, "reason": "no_rate", "kind": "review"})
+    with i18n.using("fr"):
+        assert "révision" in problems.Said(no_rate.problem) and "review" not in problems.Said(no_rate.problem)
+
+
+# -- verify's limits: no English clause inside the sentence ----------------------------------
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("after", [0, 3])
+def test_verify_limits_say_no_english_words(language, after):
+    from taskerlog.evidence.anchors import limits
+
+    with i18n.using(language):
+        none = limits(None, 10, 1_767_100_000, "UTC")
+        kept = limits({"seq": 1234, "recorded_at": 1_767_000_000}, 1234 + after, 1_767_100_000 + 3 * 86400, "UTC")
+    for text in (none, kept):
+        assert not re.search(r"\b(anyone|rebuild|could not tell|covers|days? ago|nothing was recorded)\b", text), text
+    with i18n.using(language):
+        assert i18n.number(1234) in kept  # the journal's length written the language's way
+
+
+# -- typed amounts in the logbook's notation; exchange rates written its way -----------------
+def test_amounts_are_typed_in_the_logbooks_notation_on_the_command_line(kenya):
+    _speak(kenya, "es")
+    with fixed_cli_clock():
+        out = invoke(kenya, "payout", "Remotasks", "1234,56", "--currency", "USD", "--fee", "3,5", "--on", "2026-05-02")
+        assert "1.234,56 USD" in out and "3,50" in out
+        assert "12,50 USD" in invoke(kenya, "payout", "Remotasks", "12.50", "--currency", "USD")  # a plain number too
+        assert "15,50 KES" in invoke(kenya, "expense", "15,5", "--category", "internet")
+        assert invoke(kenya, "fx", "USD", "129,5", "--on", "2026-05-02").strip() == "2026-05-02: 1 USD = 129,5 KES"
+        assert re.search(r"2026-05-02\s+USD\s+129,5\b", invoke(kenya, "fx"))
+
+
+# -- project list when every project has ended ----------------------------------------------
+@pytest.mark.parametrize("language, words", [
+    ("en", "No current project; 4 have ended: taskerlog project list --all"),
+    ("es", "Ningún proyecto en curso; 4 terminaron: taskerlog project list --all"),
+])
+def test_project_list_says_the_projects_have_ended_not_that_there_are_none(kenya, language, words):
+    _speak(kenya, language)
+    with fixed_cli_clock():
+        assert invoke(kenya, "project", "list").strip().lower() == words.lower()
+        assert "Acacia Boxes" in invoke(kenya, "project", "list", "--all")
+
+
+# -- the glossary's words for kinds of work and pay statuses ---------------------------------
+def _glossary() -> dict[str, list[str]]:
+    rows = {}
+    for line in (ROOT / "docs" / "languages.md").read_text().splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if line.startswith("| ") and len(cells) == 5 and cells[0] != "English" and not cells[0].startswith("---"):
+            rows[cells[0]] = cells[1:]
+    return rows
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_kinds_and_statuses_are_shown_in_the_glossarys_words(language):
+    from taskerlog import vocab
+
+    glossary, column = _glossary(), LANGUAGES.index(language)
+    pairs = {f"{k} (kind)": k for k in ("tasking", "review", "training", "assessment", "instructions", "meeting",
+                                        "admin", "waiting")}
+    pairs |= {"capped (status)": "capped", "rejected (pay status)": "rejected", "pending (pay status)": "pending"}
+    with i18n.using(language):
+        shown = {term: vocab.shown(value) for term, value in pairs.items()}
+        # the evidence report's table of kinds and statuses says the same
+        report = {term: i18n._(value) for term, value in pairs.items()}
+    want = {term: glossary[term][column] for term in pairs}
+    if language == "sw":  # the glossary's "yanasubiri" agrees with "malipo" (pay); an entry's status agrees
+        del shown["pending (pay status)"], report["pending (pay status)"], want["pending (pay status)"]  # like imekataliwa
+    assert shown == want
+    assert report == want
