@@ -145,3 +145,75 @@ def test_kinds_and_statuses_are_shown_in_the_glossarys_words(language):
         del shown["pending (pay status)"], report["pending (pay status)"], want["pending (pay status)"]  # like imekataliwa
     assert shown == want
     assert report == want
+
+
+# -- the app: amounts put back in a form are written the way the form reads them -----------
+def test_forms_fill_in_amounts_in_the_languages_notation_and_read_them_back(tmp_path, monkeypatch):
+    """Settings' reference wage and an entry's pay, shown for editing: "1.234,5" in Spanish (it was
+    "1234.5", English notation in a Spanish form), and saved unchanged when nothing is typed."""
+    import datetime as dt
+
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from taskerlog.model import Logbook, WorkEntry
+    from taskerlog.store import Store
+
+    path = tmp_path / "logbook.sqlite"
+    t0 = int(dt.datetime(2026, 3, 3, 6, tzinfo=dt.timezone.utc).timestamp())
+    with Store(path) as s:
+        s.set_settings(Logbook(home_currency="USD", timezone="Africa/Nairobi", language="es",
+                               reference_wage="1234.5", reference_currency="USD"))
+        wid = s.add_work(WorkEntry(platform="Outlier", start=t0, end=t0 + 3600, kind="tasking", pay="12.5",
+                                   currency="USD"))
+    monkeypatch.setenv("TASKERLOG_DB", str(path))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    i18n.set_language("es")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    at.switch_page("app_pages/settings.py")
+    at.run()
+    assert at.text_input(key="set_ref").value == "1.234,5"
+    at.button(key="set_save").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    at.switch_page("app_pages/entries.py")
+    at.run()
+    at.number_input(key="ent_id").set_value(wid).run()
+    assert at.text_input(key=f"ed_pay_{wid}").value == "12,50"
+    with Store(path) as s:
+        assert str(s.settings().reference_wage) == "1234.5"
+
+
+# -- the Dashboard's charts on a phone, in the language with the longest words ---------------
+def test_the_phone_charts_fit_swahilis_long_words(kenya, monkeypatch):
+    """Swahili's day names have no short form (Jumatatu … Jumapili): across the top of the phone's
+    calendar they overlapped and Vega dropped every other one, so they stand on end, all shown; the
+    calendar's legend ("hakuna kilichorekodiwa") and the rate chart's ("kupunguzwa") ran off a
+    390-pixel screen: one and two a line. Spanish's short names stay across."""
+    import json
+
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("TASKERLOG_DB", str(kenya))
+    specs = {}
+    for language in ("sw", "es"):
+        _speak(kenya, language)
+        st.cache_data.clear()
+        st.cache_resource.clear()
+        i18n.set_language(language)
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        at.run()
+        at.switch_page("app_pages/dashboard.py")
+        at.run()
+        at.segmented_control(key="dash_period").set_value("All time").run()
+        assert not at.exception, [e.value for e in at.exception]
+        specs[language] = [json.loads(e.proto.spec) for e in at.get("vega_lite_chart")]
+    for language, angle in (("sw", -90), ("es", 0)):
+        _wage, _unpaid, _cal, cal_phone, rates = specs[language]
+        axis = cal_phone["encoding"]["x"]["axis"]
+        assert (axis["labelAngle"], axis["labelOverlap"]) == (angle, False)
+        assert cal_phone["encoding"]["color"]["legend"]["columns"] == 1
+        shapes = [layer["encoding"]["shape"] for layer in rates["layer"] if "shape" in layer["encoding"]]
+        assert [s["legend"]["columns"] for s in shapes] == [2]
