@@ -52,7 +52,8 @@ def rate_form(store: Store, frames: LogbookFrames, key: str, today: dt.date) -> 
         now_local = timeutil.to_local(_shared.now(), tz).time().replace(second=0, microsecond=0, tzinfo=None)
         at = c4.time_input(_("At"), value=now_local, key=f"{key}_time", step=60)
         applies = st.multiselect(_("Applies to (blank: all paid kinds)"), list(BILLABLE_KINDS), key=f"{key}_applies",
-                                 format_func=vocab.shown, select_all=False)  # blank is all; Streamlit's "Select all" is English
+                                 format_func=vocab.shown, placeholder=_("all paid kinds"),
+                                 select_all=False)  # blank is all; Streamlit's "Select all" is English
         currency = appsupport.project_currency(frames, *pair)
         # the project's rates as rows: a small SQL read, quicker than any cached frame after a save
         preview = usecases.rate_preview(usecases.project_rates(store, *pair), pair[0], pair[1], unit, tuple(applies) or None,

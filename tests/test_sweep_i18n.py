@@ -217,3 +217,24 @@ def test_the_phone_charts_fit_swahilis_long_words(kenya, monkeypatch):
         assert cal_phone["encoding"]["color"]["legend"]["columns"] == 1
         shapes = [layer["encoding"]["shape"] for layer in rates["layer"] if "shape" in layer["encoding"]]
         assert [s["legend"]["columns"] for s in shapes] == [2]
+
+
+def test_the_rate_forms_kinds_say_all_in_the_language_not_streamlits_english(kenya, monkeypatch):
+    """The rate form's "Applies to" chooser, left blank (all paid kinds), showed Streamlit's "Choose
+    options", and its list began with Streamlit's "Select all"."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("TASKERLOG_DB", str(kenya))
+    _speak(kenya, "es")
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    i18n.set_language("es")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    for page in ("log", "projects"):
+        at.switch_page(f"app_pages/{page}.py")
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        chooser = [m for m in at.main.multiselect if (m.key or "").endswith("_applies")]
+        assert [(m.placeholder, m.proto.select_all) for m in chooser] == [("todos los tipos pagados", 0)], page
