@@ -238,3 +238,16 @@ def test_the_rate_forms_kinds_say_all_in_the_language_not_streamlits_english(ken
         assert not at.exception, [e.value for e in at.exception]
         chooser = [m for m in at.main.multiselect if (m.key or "").endswith("_applies")]
         assert [(m.placeholder, m.proto.select_all) for m in chooser] == [("todos los tipos pagados", 0)], page
+
+
+def test_minimums_speak_the_logbooks_language_and_write_its_numbers(kenya, tmp_path):
+    """``taskerlog minimums`` never opened the logbook, so it spoke the computer's language and
+    wrote 7.25 and 16113.75 in a French logbook."""
+    _speak(kenya, "fr")
+    with fixed_cli_clock():
+        out = invoke(kenya, "minimums")
+        assert "7,25 USD/h  United States (federal) ; depuis le 2009-07-24" in out  # the place stays as issued
+        assert re.search(r"16\D113,75 KES par mois ÷ 225,33 heures \(52-hour week × 52 ÷ 12\) = 71,51 KES par heure", out)
+        new = tmp_path / "none" / "logbook.sqlite"
+        new.parent.mkdir()
+        assert "7.25 USD/h" in invoke(new, "minimums") and not new.exists()  # a listing makes no logbook
