@@ -251,3 +251,24 @@ def test_minimums_speak_the_logbooks_language_and_write_its_numbers(kenya, tmp_p
         new = tmp_path / "none" / "logbook.sqlite"
         new.parent.mkdir()
         assert "7.25 USD/h" in invoke(new, "minimums") and not new.exists()  # a listing makes no logbook
+
+
+def test_a_new_rate_for_a_project_paid_per_task_is_per_task(kenya, monkeypatch):
+    """The rate form said "per hour" for a project paid per task, and that it had no rate per hour yet
+    ("Pas encore de tarif à l'heure pour ce projet"): a rate saved so would price none of its work."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("TASKERLOG_DB", str(kenya))
+    _speak(kenya, "fr")
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    i18n.set_language("fr")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    at.switch_page("app_pages/projects.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    units = [s for s in at.main.selectbox if "_unit_" in (s.key or "")]
+    assert [s.value for s in units] == ["task"]
+    assert "Pas encore de tarif à l'heure" not in " ".join(str(m.value) for m in at.main.markdown)
