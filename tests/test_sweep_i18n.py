@@ -33,6 +33,24 @@ def _speak(db, language: str) -> None:
         invoke(db, "settings", "--language", language)
 
 
+def _app(db, language: str, page: str):
+    """The app on ``db`` speaking ``language`` (AppTest words widgets' options in the test's thread
+    too), on ``page`` (``app_pages/NAME.py``)."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    _speak(db, language)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    i18n.set_language(language)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    at.switch_page(f"app_pages/{page}.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
 # -- metrics: the period, the rate changes --------------------------------------------------
 @pytest.mark.parametrize("first, last, english, french", [
     (None, None, "Period: the beginning to now (all platforms)", "Période : du début à maintenant (toutes"),
@@ -193,20 +211,10 @@ def test_the_phone_charts_fit_swahilis_long_words(kenya, monkeypatch):
     390-pixel screen: one and two a line. Spanish's short names stay across."""
     import json
 
-    import streamlit as st
-    from streamlit.testing.v1 import AppTest
-
     monkeypatch.setenv("TASKERLOG_DB", str(kenya))
     specs = {}
     for language in ("sw", "es"):
-        _speak(kenya, language)
-        st.cache_data.clear()
-        st.cache_resource.clear()
-        i18n.set_language(language)
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-        at.run()
-        at.switch_page("app_pages/dashboard.py")
-        at.run()
+        at = _app(kenya, language, "dashboard")
         at.segmented_control(key="dash_period").set_value("All time").run()
         assert not at.exception, [e.value for e in at.exception]
         specs[language] = [json.loads(e.proto.spec) for e in at.get("vega_lite_chart")]
@@ -222,20 +230,10 @@ def test_the_phone_charts_fit_swahilis_long_words(kenya, monkeypatch):
 def test_the_rate_forms_kinds_say_all_in_the_language_not_streamlits_english(kenya, monkeypatch):
     """The rate form's "Applies to" chooser, left blank (all paid kinds), showed Streamlit's "Choose
     options", and its list began with Streamlit's "Select all"."""
-    import streamlit as st
-    from streamlit.testing.v1 import AppTest
 
     monkeypatch.setenv("TASKERLOG_DB", str(kenya))
-    _speak(kenya, "es")
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    i18n.set_language("es")
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.run()
     for page in ("log", "projects"):
-        at.switch_page(f"app_pages/{page}.py")
-        at.run()
-        assert not at.exception, [e.value for e in at.exception]
+        at = _app(kenya, "es", page)
         chooser = [m for m in at.main.multiselect if (m.key or "").endswith("_applies")]
         assert [(m.placeholder, m.proto.select_all) for m in chooser] == [("todos los tipos pagados", 0)], page
 
@@ -256,19 +254,9 @@ def test_minimums_speak_the_logbooks_language_and_write_its_numbers(kenya, tmp_p
 def test_a_new_rate_for_a_project_paid_per_task_is_per_task(kenya, monkeypatch):
     """The rate form said "per hour" for a project paid per task, and that it had no rate per hour yet
     ("Pas encore de tarif à l'heure pour ce projet"): a rate saved so would price none of its work."""
-    import streamlit as st
-    from streamlit.testing.v1 import AppTest
 
     monkeypatch.setenv("TASKERLOG_DB", str(kenya))
-    _speak(kenya, "fr")
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    i18n.set_language("fr")
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.run()
-    at.switch_page("app_pages/projects.py")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
+    at = _app(kenya, "fr", "projects")
     units = [s for s in at.main.selectbox if "_unit_" in (s.key or "")]
     assert [s.value for s in units] == ["task"]
     assert "Pas encore de tarif à l'heure" not in " ".join(str(m.value) for m in at.main.markdown)
