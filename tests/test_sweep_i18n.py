@@ -260,3 +260,20 @@ def test_a_new_rate_for_a_project_paid_per_task_is_per_task(kenya, monkeypatch):
     units = [s for s in at.main.selectbox if "_unit_" in (s.key or "")]
     assert [s.value for s in units] == ["task"]
     assert "Pas encore de tarif à l'heure" not in " ".join(str(m.value) for m in at.main.markdown)
+
+
+def test_a_sample_opened_from_the_app_speaks_the_workers_language(kenya, monkeypatch):
+    """The sample logbook is a file of its own with no language: opened from a Spanish logbook on a
+    computer set to English, its pages were English."""
+    from taskerlog import appsupport
+    from taskerlog.store import Store
+
+    monkeypatch.setenv("TASKERLOG_DB", str(kenya))
+    monkeypatch.setenv("LANGUAGE", "en_US")
+    at = _app(kenya, "es", "settings")
+    at.selectbox(key="settings_sample").set_value("hourly-usd")
+    at.button(key="settings_open_sample").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    with Store(appsupport.sample_db_path(kenya, "hourly-usd")) as s:
+        assert s.language() == "es"
+    assert at.title[0].value == "Panel"  # the Dashboard, in Spanish
