@@ -158,10 +158,15 @@ def _build(path: str, head: tuple[int, str], date_from, date_to, platform, proje
         weeks_in = sorted(w for w in cal["week"].unique() if w <= last)[-PHONE_CAL_WEEKS:]
         out["cal_cut"] = len(weeks_in) < cal["week"].nunique() and dt.date.fromisoformat(weeks_in[-1])
         phone = cal[cal["week"].isin(weeks_in)]
+        # a day's name longer than "lun." (Swahili has no short ones: Jumatatu, Jumanne…) stands on end:
+        # across, seven of them overlap and Vega drops every other one
+        upright = max(len(d) for d in weekdays) > 4
         out["cal_phone"] = _spec(alt.Chart(phone).mark_rect(stroke="white", strokeWidth=2).encode(
-            x=alt.X("weekday:O", sort=weekdays, title=None, axis=alt.Axis(orient="top", labelAngle=0)),
+            x=alt.X("weekday:O", sort=weekdays, title=None,
+                    axis=alt.Axis(orient="top", labelAngle=-90 if upright else 0, labelOverlap=False)),
             y=alt.Y("week:O", timeUnit="utcyearmonthdate", title=None, axis=alt.Axis(format="%-d %b")),
-            color=alt.Color("state:N", scale=eq_colors, legend=alt.Legend(orient="bottom", title=None, columns=3)),
+            # one state a line: three across ran off a phone in Swahili ("hakuna kilichorekodiwa")
+            color=alt.Color("state:N", scale=eq_colors, legend=alt.Legend(orient="bottom", title=None, columns=1)),
             tooltip=cal_tip).properties(height=alt.Step(20)))
 
     rh = appsupport.rate_history(frames.rates, tz, platform, project)
@@ -182,7 +187,9 @@ def _build(path: str, head: tuple[int, str], date_from, date_to, platform, proje
             x=day_x, y=rate_y, color=alt.Color("series:N", legend=None),
             shape=alt.Shape("change:N", scale=alt.Scale(domain=[_(x) for x in CHANGES.values()],
                                                          range=["circle", "triangle-up", "circle", "triangle-down"]),
-                        legend=alt.Legend(orient="top", title=None, columns=4)),  # beside the series, it ran off a phone
+                        # above the lines (beside them, it ran off a phone); two a line: four ran off a
+                        # phone in Swahili ("kupunguzwa")
+                        legend=alt.Legend(orient="top", title=None, columns=2)),
             tooltip=[alt.Tooltip("series:N", title=_("project")), alt.Tooltip("when:T", title=_("from")),
                      alt.Tooltip("rate_text:N", title=_("rate")), alt.Tooltip("unit:N", title=_("per")),
                      alt.Tooltip("currency:N", title=_("currency")), alt.Tooltip("change:N", title=_("change")),

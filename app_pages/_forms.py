@@ -44,7 +44,11 @@ def rate_form(store: Store, frames: LogbookFrames, key: str, today: dt.date) -> 
         with c1:
             rate = st_keyup(_("New rate"), placeholder=i18n.number(Decimal("20.00")), key=f"{key}_value", debounce=250)
         # Translators: a rate is "per" an hour or a task
-        unit = c2.selectbox(_("Per"), ["hour", "task"], key=f"{key}_unit", format_func=vocab.shown)
+        # per task for a project paid per task: an hour rate there would price nothing; a chooser of
+        # its own for each project, so picking another project gives that project's unit
+        units = ["hour", "task"]
+        unit = c2.selectbox(_("Per"), units, index=units.index(appsupport.project_unit(frames, *pair)),
+                            key=f"{key}_unit_{pair[0]}_{pair[1]}", format_func=vocab.shown)
         line = st.empty()  # right under the amount, where the worker is looking; filled below
         c3, c4 = st.columns(2)
         day = c3.date_input(_("From"), value=today, key=f"{key}_day", **appsupport.DAY_RANGE)
@@ -52,7 +56,8 @@ def rate_form(store: Store, frames: LogbookFrames, key: str, today: dt.date) -> 
         now_local = timeutil.to_local(_shared.now(), tz).time().replace(second=0, microsecond=0, tzinfo=None)
         at = c4.time_input(_("At"), value=now_local, key=f"{key}_time", step=60)
         applies = st.multiselect(_("Applies to (blank: all paid kinds)"), list(BILLABLE_KINDS), key=f"{key}_applies",
-                                 format_func=vocab.shown)
+                                 format_func=vocab.shown, placeholder=_("all paid kinds"),
+                                 select_all=False)  # blank is all; Streamlit's "Select all" is English
         currency = appsupport.project_currency(frames, *pair)
         # the project's rates as rows: a small SQL read, quicker than any cached frame after a save
         preview = usecases.rate_preview(usecases.project_rates(store, *pair), pair[0], pair[1], unit, tuple(applies) or None,

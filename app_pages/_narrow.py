@@ -4,7 +4,8 @@ rows of headline figures stay two to a row, so the Dashboard's and Log's figures
 the Dashboard's empty-queue calendar is the phone's one (a week a row) instead of the wide
 one (a week a column, a year of them squeezed into 300 pixels was unreadable); tabs wrap to a
 second line rather than hide the last ones behind a sideways scroll (Swahili's and Portuguese's
-labels are long)."""
+labels are long). At every width, a headline figure's label wraps instead of ending in "…"
+(Spanish's "Faltante semanal frente a la re…")."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import streamlit as st
 
 _CSS = """<style>
 .st-key-eq_calendar_phone { display: none !important; }
+[data-testid="stMetricLabel"] p { white-space: normal; }
 @media (max-width: 640px) {
   .st-key-eq_calendar_wide { display: none !important; }
   .st-key-eq_calendar_phone { display: flex !important; }
@@ -20,7 +22,6 @@ _CSS = """<style>
   [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] [data-testid="stMetric"]) > [data-testid="stColumn"] {
     flex: 1 1 calc(50% - 1rem) !important; min-width: calc(50% - 1rem) !important; max-width: calc(50% - .5rem); }
   [data-testid="stMetricValue"] { font-size: 1.5rem; }
-  [data-testid="stMetricLabel"] p { white-space: normal; }
   [data-testid="stTabs"] [role="tablist"] { flex-wrap: wrap !important; row-gap: .25rem; }
 }
 </style>"""

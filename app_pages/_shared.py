@@ -409,6 +409,10 @@ def sample_picker(where: str) -> None:
                 # the provenance of the same bundle imported on the command line (`taskerlog import`):
                 # its entries are "imported", not typed in late
                 bundle.import_tables(sample_store, tables, source=f"import:{label}")
+            # the sample speaks the language of the logbook it is opened from (its own file has none,
+            # and the computer's may be another)
+            if sample_store.language() != i18n.language():
+                sample_store.set_settings(sample_store.settings().model_copy(update={"language": i18n.language()}))
             choice = appsupport.SAMPLE_PREFIX + label
             st.session_state["logbook_choice"] = choice
             flash(_("This is the SAMPLE logbook ({name}). Your own logbook is untouched.").format(name=label))

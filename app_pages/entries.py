@@ -119,7 +119,8 @@ with st.form(f"edit_{entry_id}"):
     c7, c8, c9 = st.columns(3)
     units = c7.text_input(_("Tasks"), value=blank_s(r["units"]), key=f"ed_units_{entry_id}")
     pay = c8.text_input(_("Pay (blank: from the rate)"), key=f"ed_pay_{entry_id}",
-                        value="" if appsupport.missing(r["pay_micros"]) else money.format_micros(int(r["pay_micros"])))
+                        value="" if appsupport.missing(r["pay_micros"])  # the language's notation, as it is read back
+                        else render.local(money.format_micros(int(r["pay_micros"]))))
     currency = c9.text_input(_("Currency of pay"), value=blank_s(r["currency"]), max_chars=3,
                              key=f"ed_currency_{entry_id}")
     ext = st.text_input(_("Task id"), value=blank_s(r["external_id"]), key=f"ed_ext_{entry_id}")

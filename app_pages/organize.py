@@ -83,10 +83,12 @@ def _publish_view(pool_dir: Path, cam: Campaign) -> None:
             ref_text = c2.text_input(_("Reference wage ({currency}/h, optional)").format(currency=cam.currency),
                                      key="pool_pub_ref")
             levels = st.multiselect(_("Groups to publish"), list(P.LEVELS), default=list(P.LEVELS), key="pool_levels",
+                                    placeholder=_("no group chosen"),  # Streamlit's own is English
+                                    select_all=False,  # Streamlit's "Select all" stays English
                                     help=_("cell: platform × category × month; category and month: their totals; "
                                            "platform: the platform's total. Fewer levels leave more budget for each."))
             months = st.multiselect(_("Months for the month-wise groups (empty: all)"), list(cam.months),
-                                    key="pool_months")
+                                    key="pool_months", placeholder=_("all months"), select_all=False)  # empty is all
             go = st.form_submit_button(_("Publish (spends ε, cannot be undone)"), key="pool_publish_go")
         if go:
             from decimal import Decimal, InvalidOperation

@@ -7,7 +7,7 @@ from zoneinfo import available_timezones
 import streamlit as st
 
 from app_pages import _phone, _shared
-from taskerlog import appsupport, everyday, i18n
+from taskerlog import appsupport, everyday, i18n, money, render
 from taskerlog.i18n import _, ngettext
 from taskerlog.model import Logbook
 
@@ -46,8 +46,8 @@ with st.form("settings"):
                       help=_("Days and weeks are counted in this zone"), key="set_tz")
     st.markdown(_("**Reference wage** — a legal minimum or a target to measure your effective wage against"))
     c3, c4, c5 = st.columns([1, 1, 2])
-    ref = c3.text_input(_("Per hour"), value="" if s.reference_wage is None else str(s.reference_wage),
-                        key="set_ref")
+    ref = c3.text_input(_("Per hour"), key="set_ref",  # in the language's notation, as it is read back
+                        value="" if s.reference_wage is None else render.local(money.plain(s.reference_wage)))
     ref_cur = c4.text_input(_("Currency"), value=s.reference_currency or "", max_chars=3, key="set_ref_cur",
                             help=_("blank: the home currency"))
     label = c5.text_input(_("What it is"), value=s.reference_label or "", key="set_ref_label",

@@ -285,6 +285,13 @@ def project_currency(frames: LogbookFrames, platform: str, project: str | None) 
     return frames.settings.home_currency
 
 
+def project_unit(frames: LogbookFrames, platform: str, project: str | None) -> str:
+    """What a new rate of the project is per: ``task`` for a project paid per task, else ``hour``."""
+    p = frames.projects
+    m = p[(p["platform"] == platform) & (p["project"] == project)] if project else p.iloc[:0]
+    return "task" if len(m) and m.iloc[0]["pay_model"] == "per_task" else "hour"
+
+
 def light_frames(settings, projects: list[dict], platforms: list[dict], eq: list[dict]) -> LogbookFrames:
     """The small part of a logbook the Log page needs (projects, EQ), from ``store.rows``.
 

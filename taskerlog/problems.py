@@ -25,6 +25,7 @@ import string
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
+from . import vocab
 from .i18n import _, ngettext, using
 
 
@@ -73,7 +74,8 @@ class Problem:
         """The problem in words, its fix worded by ``fixes`` (action → template); by default
         the words :func:`speak` installed, in the current language."""
         fixes = _WORDS if fixes is None else fixes
-        values = {k: v.problem.words(fixes) if isinstance(v, Said) else v for k, v in self.params.items()}
+        values = {k: v.problem.words(fixes) if isinstance(v, Said) else vocab.shown(str(v)) if isinstance(v, Word)
+                  else v for k, v in self.params.items()}
         if self.fix is not None:
             values["fix"] = fix_words(self.fix, fixes)
         if self.plural is not None:
@@ -96,6 +98,12 @@ def fix_words(f: Fix, fixes: Mapping[str, str]) -> str:
     if callable(template):  # a wording that names each of a list (e.g. several options)
         return template(**f.params)
     return _(template).format_map(dict(f.params))
+
+
+class Word(str):
+    """A word of the logbook's vocabulary given as a parameter (a kind of work, a pay status):
+    kept as stored (English) and shown in the language in use when the problem is worded
+    (``vocab.shown``), like a :class:`Said` parameter."""
 
 
 class Said(str):

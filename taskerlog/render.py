@@ -231,7 +231,7 @@ def negative_outstanding_sentence(outstanding: Any, *, line: bool = False) -> st
 def unpriced_note(u: dict[str, Any]) -> str:
     """Why an entry earns nothing (one of ``metrics.unpriced_entries``) and the fix, in the
     words of the shell in use (``taskerlog.problems``)."""
-    return say("unpriced.entry", "this {kind} entry earns nothing: {why}", kind=u["kind"], why=_unpriced_why(u))
+    return say("unpriced.entry", "this {kind} entry earns nothing: {why}", kind=problems.Word(u["kind"]), why=_unpriced_why(u))
 
 
 def _unpriced_why(u: dict[str, Any]) -> str:
@@ -241,7 +241,8 @@ def _unpriced_why(u: dict[str, Any]) -> str:
         return say("unpriced.no_units", "{what} pays per task and the entry has no number of tasks; {fix}.",
                    what=what, fix=fix("add_units", id=u["id"]))
     if u["first_rate_day"] is None:
-        return say("unpriced.no_rate", "{what} has no rate for {kind} work; {fix}.", what=what, kind=u["kind"],
+        return say("unpriced.no_rate", "{what} has no rate for {kind} work; {fix}.", what=what,
+                   kind=problems.Word(u["kind"]),
                    fix=fix("add_rate", platform=u["platform"], project=u["project"], day=day))
     return say("unpriced.before_first_rate", "it starts on {day}, before the first rate of {what} (from {first}), "
                "so no rate applies to it. If the rate applied already then, set the rate's start date to {day} or "

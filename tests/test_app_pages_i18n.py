@@ -198,7 +198,7 @@ def test_a_fix_saved_is_said_in_the_logbooks_language(tmp_path, monkeypatch):
     said = [re.sub(r"\\(.)", r"\1", str(e.value)) for e in at.success]
     assert f"Pago recibido n.º {pid}: guardado (los valores anteriores quedan en el historial)." in said
     assert Store(path).get("payouts", pid)["amount_micros"] == 185_000_000
-    assert "1 pago recibido, el más reciente primero. Marque uno para corregirlo o borrarlo." in [
+    assert "1 pago recibido, el más reciente primero. Marca uno para corregirlo o borrarlo." in [
         str(c.value) for c in at.caption]
 
 

@@ -13,7 +13,7 @@ import datetime as dt
 import re
 from decimal import Decimal
 
-from .. import money, timeutil
+from .. import everyday, money, timeutil
 from ..i18n import _
 from ..problems import problems_of
 from ._base import CLIError
@@ -78,11 +78,12 @@ def parse_day(text: str | None, tz: str, now: int, *, option: str) -> dt.date:
 
 
 def parse_money(text: str | None, *, option: str) -> Decimal | None:
-    """An amount of 0 or more, exact; None stays None."""
+    """An amount of 0 or more, exact; None stays None. Typed in the logbook's notation
+    (``12,50`` in Spanish) or as a plain number (``12.50``), as the app reads amounts."""
     if text is None:
         return None
     try:
-        return money.parse_amount(text)
+        return money.parse_amount(everyday.amount_text(text) or text)
     except ValueError as exc:
         raise _named(option, exc) from exc
 
@@ -98,7 +99,7 @@ def parse_currency(text: str | None, *, option: str) -> str | None:
 
 def parse_fx_rate(text: str, *, option: str) -> Decimal:
     try:
-        return money.parse_rate_decimal(text)
+        return money.parse_rate_decimal(everyday.amount_text(text) or text)
     except ValueError as exc:
         raise _named(option, exc) from exc
 

@@ -12,7 +12,7 @@ from decimal import Decimal
 import click
 
 from .. import i18n, money, render, timeutil, usecases, vocab
-from ..i18n import N_, _, pgettext
+from ..i18n import N_, _, ngettext, pgettext
 from ._base import CLIError, Context, emit_json, friendly_errors, pass_ctx
 from ._click import command, group, option
 from ..model import (
@@ -102,9 +102,10 @@ def project_list(c: Context, show_all, as_json):
     f = c.store.frames(work_ids=[])  # projects and rates; no work entries needed
     now = timeutil.now_epoch()
     rates = f.rates.to_dict("records")
-    rows = []
+    rows, ended = [], 0
     for p in f.projects.to_dict("records"):
         if p["ended_on"] is not None and not show_all:
+            ended += 1
             continue
         last = usecases.rate_now(rates, p["platform"], p["project"], now)
         rows.append({
@@ -125,7 +126,9 @@ def project_list(c: Context, show_all, as_json):
         [[r["platform"], r["project"], vocab.shown(r["pay_model"]), r["currency"], render.amount(r["advertised_rate"]),
           _rate_now(r), r["started_on"],
           (f"{r['ended_on']} ({vocab.shown(r['end_reason'])})" if r["ended_on"] else "")] for r in rows],
-        empty=_("no projects yet; add one with: taskerlog project add PLATFORM PROJECT"),
+        empty=ngettext("no current project; {n} has ended: taskerlog project list --all",
+                       "no current project; {n} have ended: taskerlog project list --all", ended).format(n=ended)
+        if ended else _("no projects yet; add one with: taskerlog project add PLATFORM PROJECT"),
     ))
 
 
@@ -383,7 +386,7 @@ def fx(c: Context, currency, value, on, as_json):
             emit_json(rows)
         else:
             click.echo(render.table([_("date"), _("currency"), _("in {currency}").format(currency=s.home_currency)],
-                                    [[r["date"], r["currency"], r["rate"]] for r in rows],
+                                    [[r["date"], r["currency"], render.local(r["rate"])] for r in rows],
                                     empty=_("no exchange rates yet; add one with: taskerlog fx USD 129.50")))
         return
     if value is None:
@@ -398,7 +401,7 @@ def fx(c: Context, currency, value, on, as_json):
     if as_json:
         emit_json({"id": fid, **f.model_dump(mode="json"), "rate": money.plain(f.rate)})
         return
-    click.echo(f"{f.date}: 1 {f.currency} = {money.plain(f.rate)} {s.home_currency}")
+    click.echo(f"{f.date}: 1 {f.currency} = {render.local(money.plain(f.rate))} {s.home_currency}")
 
 
 # -- settings ----------------------------------------------------------------------------

@@ -85,11 +85,19 @@ def summary(m: dict[str, Any], *, reference_label: str | None = None, breakdown:
     """The metrics object as text a worker, an organizer or a lawyer can read."""
     cur = m.get("home_currency", "")
     lines: list[str] = []
-    first = m.get("period_from") or _("the beginning")
-    last = m.get("period_to") or _("now")
+    first, last = m.get("period_from"), m.get("period_to")
     scope = " / ".join(x for x in (m.get("platform"), m.get("project")) if x) or _("all platforms")
-    lines.append(_("Period: {first} to {last} ({scope}); money in {currency}").format(
-        first=first, last=last, scope=scope, currency=cur))
+    # one whole sentence for each open end: "the beginning" and "now" take other words around them
+    # in other languages than a day does ("du 2026-03-01", "depuis le début")
+    if first and last:
+        period = _("Period: {first} to {last} ({scope}); money in {currency}")
+    elif first:
+        period = _("Period: {first} to now ({scope}); money in {currency}")
+    elif last:
+        period = _("Period: the beginning to {last} ({scope}); money in {currency}")
+    else:
+        period = _("Period: the beginning to now ({scope}); money in {currency}")
+    lines.append(period.format(first=first, last=last, scope=scope, currency=cur))
     lines.append("")
     lines.append(_("Time (overlapping entries are counted once)"))
     unpaid = m.get("unpaid_hours_by_kind") or {}
@@ -154,7 +162,7 @@ def summary(m: dict[str, Any], *, reference_label: str | None = None, breakdown:
     lines.append(_("Empty queue and rate changes"))
     eq_share = m.get("eq_share")
     eq_days = int(m.get("eq_days", 0))
-    cuts = int(m.get("rate_cuts", 0))
+    cuts, raises = int(m.get("rate_cuts", 0)), int(m.get("rate_raises", 0))
     lines.append(render.pairs([
         (wide(_("empty-queue days")), f"{eq_days}" + (
             " " + _("({percent} of the period)").format(percent=render.percent(eq_share * 100))
@@ -162,8 +170,9 @@ def summary(m: dict[str, Any], *, reference_label: str | None = None, breakdown:
         (wide(_("empty-queue episodes")), ngettext("{n}, longest {days} day", "{n}, longest {days} days",
                                                    int(m.get("longest_eq_days", 0))).format(
             n=m.get("eq_episodes", 0), days=m.get("longest_eq_days", 0))),
-        (_("rate changes"), _("{n} ({cuts} cuts, {raises} raises)").format(
-            n=m.get("rate_changes", 0), cuts=cuts, raises=m.get("rate_raises", 0))
+        (_("rate changes"), _("{n} ({cuts}, {raises})").format(
+            n=m.get("rate_changes", 0), cuts=ngettext("{n} cut", "{n} cuts", cuts).format(n=cuts),
+            raises=ngettext("{n} raise", "{n} raises", raises).format(n=raises))
          + (", " + _("largest cut {percent}").format(percent=render.percent(m.get("largest_cut_pct"))) if cuts else "")),
         (_("week-to-week variation"), _("wage CV {wage}, earnings CV {earnings}").format(
             wage=render.figure(m.get("weekly_wage_cv")), earnings=render.figure(m.get("weekly_earnings_cv")))),

@@ -222,19 +222,25 @@ def _newest(result: AnchorCheck, entry: dict) -> None:
 def limits(kept: dict | None, entries: int, now: int, tz: str) -> str:
     """What ``verify`` cannot see, in words: changes after the newest anchor kept outside
     (``kept``: :attr:`AnchorCheck.newest_kept`)."""
-    rebuilt = ("anyone who can edit the logbook file could change it and rebuild the hash chain, and "
-               "verify could not tell")
     if kept is None:
-        return say("anchors.none_given", "limit: no anchor kept outside the logbook was given, so {rebuilt}; {fix}",
-                   rebuilt=rebuilt, fix=fix("keep_anchor"))
+        return say("anchors.none_given", "limit: no anchor kept outside the logbook was given, so anyone who can "
+                   "edit the logbook file could change it and rebuild the hash chain, and verify could not tell; {fix}",
+                   fix=fix("keep_anchor"))
     day = timeutil.to_local(kept["recorded_at"], tz).date()
     age = (timeutil.to_local(now, tz).date() - day).days
     after = entries - kept["seq"]
-    text = (f"the newest anchor you kept covers journal entries 1 to {kept['seq']:,}, written up to {day} "
-            f"({age} day{'s' if age != 1 else ''} ago)")
+    seq = i18n.number(kept["seq"])
     if after <= 0:
-        return f"{text}; nothing was recorded after it"
-    return nsay("anchors.stale", "limit: {text}; for the {after} entry after it, {rebuilt}: make a new anchor "
-                "({fix}) and keep it outside", "limit: {text}; for the {after} entries after it, {rebuilt}: make a "
-                "new anchor ({fix}) and keep it outside", n=after, text=text, after=i18n.number(after),
-                rebuilt=rebuilt, fix=fix("make_anchor"))
+        return nsay("anchors.fresh", "the newest anchor you kept covers journal entries 1 to {seq}, written up to "
+                    "{day} ({n} day ago); nothing was recorded after it", "the newest anchor you kept covers journal "
+                    "entries 1 to {seq}, written up to {day} ({n} days ago); nothing was recorded after it",
+                    n=age, seq=seq, day=day)
+    text = nsay("anchors.covers", "the newest anchor you kept covers journal entries 1 to {seq}, written up to {day} "
+                "({n} day ago)", "the newest anchor you kept covers journal entries 1 to {seq}, written up to {day} "
+                "({n} days ago)", n=age, seq=seq, day=day)
+    return nsay("anchors.stale", "limit: {text}; for the {after} entry after it, anyone who can edit the logbook file "
+                "could change it and rebuild the hash chain, and verify could not tell: make a new anchor ({fix}) "
+                "and keep it outside", "limit: {text}; for the {after} entries after it, anyone who can edit the "
+                "logbook file could change it and rebuild the hash chain, and verify could not tell: make a new "
+                "anchor ({fix}) and keep it outside", n=after, text=text, after=i18n.number(after),
+                fix=fix("make_anchor"))

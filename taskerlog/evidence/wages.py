@@ -54,15 +54,17 @@ class MinimumWage:
     def explain(self) -> str:
         """How the hourly figure was reached, in one line, in the current language (the
         figures as the table gives them; the place, basis and source stay as issued)."""
+        from ..render import local  # the figures as the table gives them, in the language's notation
+
         if self.unit == "hour":
             return _("{amount} {currency} per hour, in force from {day}").format(
-                amount=self.amount, currency=self.currency, day=self.effective_from)
+                amount=local(str(self.amount)), currency=self.currency, day=self.effective_from)
         per = {"day": _("{amount} {currency} per day ÷ {hours} hours ({basis}) = {hourly} {currency} per hour, "
                         "in force from {day}"),
                "month": _("{amount} {currency} per month ÷ {hours} hours ({basis}) = {hourly} {currency} per hour, "
                           "in force from {day}")}[self.unit]
-        return per.format(amount=self.amount, currency=self.currency, hours=self.hours_per_unit,
-                          basis=self.hours_basis, hourly=self.hourly, day=self.effective_from)
+        return per.format(amount=local(str(self.amount)), currency=self.currency, hours=local(str(self.hours_per_unit)),
+                          basis=self.hours_basis, hourly=local(str(self.hourly)), day=self.effective_from)
 
 
 def load_table(text: str | None = None) -> list[MinimumWage]:
