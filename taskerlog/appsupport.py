@@ -520,7 +520,8 @@ def project_table(by_project: pd.DataFrame) -> pd.DataFrame:
         if col in by_project:
             cols[_(label)] = fmt(col)
     if "unpaid_share" in by_project:
-        cols[_("unpaid %")] = [None if missing(v) else round(as_share(float(v)) * 100, 1)
+        # text written the language's way (3,2 in Spanish), as the other columns are
+        cols[_("unpaid %")] = [None if missing(v) else i18n.number(Decimal(str(as_share(float(v)))) * 100, 1)
                                for v in by_project["unpaid_share"]]
     cols[_("platform")] = list(by_project["platform"])
     for col, label in (("advertised_rate", N_("advertised/h")), ("advertised_gap", N_("advertised gap"))):

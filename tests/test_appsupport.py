@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from taskerlog import appsupport as A
+from taskerlog import appsupport as A, i18n
 from taskerlog.appsupport import FIXES
 from taskerlog.model import EQPeriod, Logbook, Project, Rate, WorkEntry
 
@@ -218,8 +218,12 @@ def test_project_table_is_for_reading():
     assert list(t.columns)[:4] == ["project", "effective wage/h", "hours worked", "earned"]
     assert list(t["project"]) == ["(no project)", "Genesis Dolphin"]
     assert list(t["hours worked"]) == ["17:45", "128:10"]  # h:mm, as everywhere
-    assert list(t["unpaid %"]) == [100.0, 3.2]
+    assert list(t["unpaid %"]) == ["100.0", "3.2"]
     assert list(t["effective wage/h"]) == ["0.00", "19.82"]
+    with i18n.using("es"):  # every column in the language's notation, the share too
+        t = A.project_table(bp)
+    assert list(t["% no pagado"]) == ["100,0", "3,2"]
+    assert list(t["pago efectivo/h"]) == ["0,00", "19,82"]
 
 
 def test_hours_are_shown_as_h_mm():
