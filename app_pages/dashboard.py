@@ -96,8 +96,10 @@ r2[1].metric(_("Unpaid share"), appsupport.fmt_pct(share, share=True),
              help=_("{hours} of the time worked earned nothing").format(hours=appsupport.fmt_hours(m.get('hours_unpaid'))))
 episodes, longest = int(m.get("eq_episodes", 0)), int(m.get("longest_eq_days", 0))
 r2[2].metric(platform_wide(_("Empty-queue days")), m.get("eq_days", 0),
-             help=ngettext("{n} episode", "{n} episodes", episodes).format(n=episodes) + "; "
-             + ngettext("longest {n} day", "longest {n} days", longest).format(n=longest))
+             # Translators: {episodes} is "3 episodes", {longest} is "longest 5 days"
+             help=_("{episodes}; {longest}").format(
+                 episodes=ngettext("{n} episode", "{n} episodes", episodes).format(n=episodes),
+                 longest=ngettext("longest {n} day", "longest {n} days", longest).format(n=longest)))
 ref = s.reference_wage if m.get("reference_wage") is not None else None
 r2[3].metric(_("Weekly shortfall vs reference"), mm(m.get("weekly_shortfall"), home) if ref is not None else "—",
              help=_("what would have brought each week up to {reference} ({wage}/h), added up: minimum-wage law "
@@ -162,10 +164,13 @@ if c["cal_wide"] is not None:
         _draw(c["cal_phone"])
     if c["eq_any"]:
         days = ngettext("{n} empty-queue day", "{n} empty-queue days", m["eq_days"]).format(n=m["eq_days"])
-        st.caption(ngettext("{days} in {n} episode", "{days} in {n} episodes", m["eq_episodes"]).format(
-            days=days, n=m["eq_episodes"]) + "; " + ngettext(
-            "the longest lasted {n} day.", "the longest lasted {n} days.", m["longest_eq_days"]).format(
-            n=m["longest_eq_days"]))
+        # Translators: {days_in_episodes} is "12 empty-queue days in 3 episodes", {longest} is
+        # "the longest lasted 5 days."
+        st.caption(_("{days_in_episodes}; {longest}").format(
+            days_in_episodes=ngettext("{days} in {n} episode", "{days} in {n} episodes", m["eq_episodes"]).format(
+                days=days, n=m["eq_episodes"]),
+            longest=ngettext("the longest lasted {n} day.", "the longest lasted {n} days.",
+                             m["longest_eq_days"]).format(n=m["longest_eq_days"])))
 else:
     st.caption(_("No empty-queue days in this period."))
 
@@ -173,10 +178,13 @@ st.markdown(_("**Rates over time** (cuts marked ▼)"))
 if c["rates"] is not None:
     _draw(c["rates"])
     changes, cuts, raises = (int(m.get(k, 0)) for k in ("rate_changes", "rate_cuts", "rate_raises"))
-    st.caption(ngettext("{n} change in the period", "{n} changes in the period", changes).format(n=changes) + ": "
-               + ngettext("{n} cut", "{n} cuts", cuts).format(n=cuts) + ", "
-               + ngettext("{n} raise", "{n} raises", raises).format(n=raises) + "; "
-               + _("largest cut {percent}.").format(percent=appsupport.fmt_pct(m.get('largest_cut_pct'))))
+    # Translators: "4 changes in the period: 3 cuts, 1 raise; largest cut -12.5%." (each count
+    # is worded by its own message)
+    st.caption(_("{changes}: {cuts}, {raises}; largest cut {percent}.").format(
+        changes=ngettext("{n} change in the period", "{n} changes in the period", changes).format(n=changes),
+        cuts=ngettext("{n} cut", "{n} cuts", cuts).format(n=cuts),
+        raises=ngettext("{n} raise", "{n} raises", raises).format(n=raises),
+        percent=appsupport.fmt_pct(m.get('largest_cut_pct'))))
 else:
     st.caption(_("No rates recorded."))
 

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from app_pages import _shared
 from taskerlog import appsupport, money
-from taskerlog.i18n import _
+from taskerlog.i18n import _, pgettext
 from taskerlog.pool import contribution as C
 from taskerlog.pool import pool as P
 from taskerlog.pool import publish as PB
@@ -34,6 +34,12 @@ _shared.page_header(_("Pool with others"), _("Share what the work really pays wi
 
 def _option(v: str) -> str:
     return _("(not shared)") if v == NOT_SHARED else v
+
+
+def level_word(level: str) -> str:
+    """A group level of a publication (``pool.LEVELS``: typed in English on the command line) as the page shows it."""
+    return {"cell": pgettext("pool group", "cell"), "category": pgettext("pool group", "category"),
+            "month": pgettext("pool group", "month"), "platform": pgettext("pool group", "platform")}[level]
 
 
 def _campaign_from_upload(upload) -> Campaign | None:
@@ -83,7 +89,7 @@ def _publish_view(pool_dir: Path, cam: Campaign) -> None:
             ref_text = c2.text_input(_("Reference wage ({currency}/h, optional)").format(currency=cam.currency),
                                      key="pool_pub_ref")
             levels = st.multiselect(_("Groups to publish"), list(P.LEVELS), default=list(P.LEVELS), key="pool_levels",
-                                    placeholder=_("no group chosen"),  # Streamlit's own is English
+                                    format_func=level_word, placeholder=_("no group chosen"),  # Streamlit's is English
                                     select_all=False,  # Streamlit's "Select all" stays English
                                     help=_("cell: platform × category × month; category and month: their totals; "
                                            "platform: the platform's total. Fewer levels leave more budget for each."))
