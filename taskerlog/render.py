@@ -131,7 +131,7 @@ def signed_percent(value: Any, places: int = 1) -> str:
     if d is None:
         return _("n/a")
     q = d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)
-    return f"{'−' if q < 0 else '+'}{local(str(abs(q)))}%"
+    return f"{'−' if q < 0 else '+'}{_percent_sign(local(str(abs(q))))}"
 
 
 def rate_was(before: Any, change_pct: Any) -> str:
@@ -172,7 +172,19 @@ def percent(value: Any, places: int = 1) -> str:
     d = _dec(value)
     if d is None:
         return _("n/a")
-    return f"{local(str(d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)))}%"
+    return _percent_sign(local(str(d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN))))
+
+
+def _percent_sign(number: str) -> str:
+    """``8.8%``; ``8,8 %`` in Spanish and French, whose percent sign stands after a no-break space
+    (Babel's percent pattern for the language)."""
+    lang = i18n.language()
+    if lang == "en" or lang.startswith("en_"):
+        return number + "%"
+    from babel import Locale
+
+    pattern = Locale.parse(i18n._babel_locale()).percent_formats[None].pattern
+    return number + ("\xa0%" if "\xa0%" in pattern or " %" in pattern else "%")
 
 
 def hours_of(seconds: int) -> str:

@@ -108,11 +108,11 @@ def test_json_is_the_same_in_every_language(args, sample_logbook):
 
 @pytest.mark.parametrize("language, saved, payout, preview", [
     ("es", "1:30 de tareas en Outlier · Genesis Dolphin, ganado USD 1.030,00",
-     "Pago recibido USD 80,00 − 2,50 de comisión, KES 9.950,00 recibidos", "Ahora 35,00 USD/hora → 20,00: −42,9%."),
+     "Pago recibido USD 80,00 − 2,50 de comisión, KES 9.950,00 recibidos", "Ahora 35,00 USD/hora → 20,00: −42,9\u00a0%."),
     ("pt_BR", "1:30 de tarefas em Outlier · Genesis Dolphin, ganho USD 1.030,00",
      "Pagamento recebido USD 80,00 − 2,50 de taxa, KES 9.950,00 recebidos", "Agora 35,00 USD/hora → 20,00: −42,9%."),
     ("fr", "1:30 de tâches sur Outlier · Genesis Dolphin, gagné USD 1\u202f030,00",
-     "Versement reçu USD 80,00 − 2,50 de frais, KES 9\u202f950,00 reçus", "Actuellement 35,00 USD/heure → 20,00 : −42,9%."),
+     "Versement reçu USD 80,00 − 2,50 de frais, KES 9\u202f950,00 reçus", "Actuellement 35,00 USD/heure → 20,00 : −42,9\u00a0%."),
     ("sw", "1:30 za kazi za malipo kwenye Outlier · Genesis Dolphin, mapato USD 1,030.00",
      "Malipo yaliyopokelewa USD 80.00 − ada 2.50, KES 9,950.00 yamefika", "Sasa 35.00 USD/saa → 20.00: −42.9%."),
 ])

@@ -277,3 +277,13 @@ def test_a_sample_opened_from_the_app_speaks_the_workers_language(kenya, monkeyp
     with Store(appsupport.sample_db_path(kenya, "hourly-usd")) as s:
         assert s.language() == "es"
     assert at.title[0].value == "Panel"  # the Dashboard, in Spanish
+
+
+@pytest.mark.parametrize("language, share, change", [
+    ("en", "8.8%", "−42.9%"), ("sw", "8.8%", "−42.9%"), ("pt_BR", "8,8%", "−42,9%"),
+    ("es", "8,8\u00a0%", "−42,9\u00a0%"), ("fr", "8,8\u00a0%", "−42,9\u00a0%"),
+])
+def test_a_percentage_is_written_with_the_languages_percent_sign(language, share, change):
+    """French and Spanish put a no-break space before % (Babel's percent pattern): "8,8 % du temps"."""
+    with i18n.using(language):
+        assert (render.percent(8.8), render.signed_percent(-42.857)) == (share, change)

@@ -13,7 +13,7 @@ import datetime as dt
 import re
 from decimal import Decimal
 
-from .. import everyday, money, timeutil
+from .. import everyday, i18n, money, timeutil
 from ..i18n import _
 from ..problems import problems_of
 from ._base import CLIError
@@ -77,13 +77,23 @@ def parse_day(text: str | None, tz: str, now: int, *, option: str) -> dt.date:
         raise _named(option, exc) from exc
 
 
+def _typed(text: str) -> str:
+    """A number typed in the notation of a logbook whose language writes a decimal comma (``12,50``,
+    ``1.234,50`` in Spanish), as plain text (``12.50``), the way the app reads amounts; elsewhere as
+    typed: money's own check takes plain numbers and refuses ``1,000``, which a guess would read."""
+    lang = i18n.language()
+    if lang == "en" or lang.startswith("en_") or "," not in i18n.number(Decimal("1.5"), 1):
+        return text
+    return everyday.amount_text(text) or text
+
+
 def parse_money(text: str | None, *, option: str) -> Decimal | None:
     """An amount of 0 or more, exact; None stays None. Typed in the logbook's notation
-    (``12,50`` in Spanish) or as a plain number (``12.50``), as the app reads amounts."""
+    (``12,50`` in Spanish) or as a plain number (``12.50``)."""
     if text is None:
         return None
     try:
-        return money.parse_amount(everyday.amount_text(text) or text)
+        return money.parse_amount(_typed(text))
     except ValueError as exc:
         raise _named(option, exc) from exc
 
@@ -99,7 +109,7 @@ def parse_currency(text: str | None, *, option: str) -> str | None:
 
 def parse_fx_rate(text: str, *, option: str) -> Decimal:
     try:
-        return money.parse_rate_decimal(everyday.amount_text(text) or text)
+        return money.parse_rate_decimal(_typed(text))
     except ValueError as exc:
         raise _named(option, exc) from exc
 
