@@ -206,10 +206,10 @@ def test_the_week_grid_corrects_a_day_and_saves(server, window):
     page.keyboard.press("Enter")
     page.wait_for_timeout(1500)  # the grid commits the cell before the form is sent
     page.get_by_role("button", name="Save the week").click()
-    page.wait_for_timeout(3000)
-    shot(page, f"daily-timesheet-saved-{width}")
     flash = page.locator(".st-key-taskerlog_flash")
     flash.wait_for(timeout=60_000)
+    settle(page)
+    shot(page, f"daily-timesheet-saved-{width}")
     assert "0 entries added, 1 shortened, 0 deleted" in flash.inner_text()
     [w] = Store(server.db).frames().work.itertuples()
     assert (int(w.start), int(w.end)) == (start, start + 1800)
