@@ -92,7 +92,9 @@ def test_the_printed_link_is_on_this_computers_network_with_a_128_bit_key(phone_
     assert "anyone on the same Wi-Fi can read the traffic" in out
 
 
-@pytest.mark.parametrize("path", ["", "log", "dashboard", "entries", "settings"])
+# the gate (app.py, before st.navigation picks a page) is the same code for every address: the
+# one the pairing link opens and the page with the figures stand for the others
+@pytest.mark.parametrize("path", ["", "dashboard"])
 def test_without_the_key_no_page_shows_the_logbook(phone_server, phone_page, path):
     goto(phone_page, f"{phone_server.url}/{path}")
     _assert_locked(phone_page)

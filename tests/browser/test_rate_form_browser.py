@@ -1,6 +1,7 @@
 """The rate form in a real browser, at 1366 px and at 390 px (issue 23.6): while a new rate is
 typed, before anything is saved and without Enter or Tab, the form says the rate in effect
-and the change in %; saved, the message says the same."""
+and the change in %; saved, the message says the same. (Entries and the rate history, with
+a cut, are rendered at both widths by test_app_browser.py::test_screenshots_of_every_page.)"""
 
 from __future__ import annotations
 
@@ -55,28 +56,3 @@ def test_the_rate_form_shows_the_current_rate_and_the_change_as_it_is_typed(serv
     settle(page)
     shot(page, f"rate-form-saved-{width}")
 
-
-def test_entries_and_the_rate_history_render_with_the_shared_pay_and_change(server, window):
-    """Entries (the pay column `taskerlog entries` shows) and Projects & rates (each change in %)
-    render whole, no error, at both widths: screenshots to look at."""
-    from taskerlog import timeutil
-    from taskerlog.model import WorkEntry
-
-    page, width = window, window.viewport_size["width"]
-    s = Store(server.db)
-    s.add_project(Project(platform="Outlier", project="Genesis Dolphin", currency="USD"))
-    s.add_rate(Rate(platform="Outlier", project="Genesis Dolphin", effective_at=1_700_000_000, rate="35",
-                    currency="USD"))
-    s.add_rate(Rate(platform="Outlier", project="Genesis Dolphin", effective_at=1_700_400_000, rate="20",
-                    currency="USD"))
-    now = timeutil.now_epoch()
-    s.add_work(WorkEntry(platform="Outlier", project="Genesis Dolphin", kind="tasking", start=now - 7200,
-                         end=now - 3600))
-    s.close()
-    for path, name in (("entries", "Entries"), ("projects", "Projects & rates")):
-        goto(page, f"{server.url}/{path}")
-        main = page.locator('[data-testid="stMain"]')
-        main.get_by_role("heading", name=name).first.wait_for()
-        assert main.locator('[data-testid="stException"], [data-testid="stAlertContentError"]').count() == 0
-        assert main.locator('[data-testid="stDataFrame"]').count() >= 1
-        shot(page, f"usecases-{path}-{width}")
