@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import re
 import tempfile
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import pandas as pd
@@ -17,7 +18,7 @@ import streamlit as st
 from pydantic import ValidationError
 
 from app_pages import _shared
-from taskerlog import appsupport, money
+from taskerlog import appsupport, everyday, i18n, money
 from taskerlog.i18n import _, pgettext
 from taskerlog.pool import contribution as C
 from taskerlog.pool import pool as P
@@ -65,7 +66,7 @@ def _working_view(pool_dir: Path, cam: Campaign) -> None:
     ref_text = c3.text_input(_("Reference wage ({currency}/h, optional)").format(currency=cam.currency),
                              key="pool_ref")
     with _shared.friendly():
-        ref = money.parse_amount(ref_text) if ref_text.strip() else None
+        ref = money.parse_amount(everyday.amount_text(ref_text)) if ref_text.strip() else None
         rows = P.load_rows(pool_dir, cam)
         rep = P.report(rows, cam, k=None if publish else int(k), publish=publish, reference_wage=ref)
         if not len(rep.groups):
@@ -85,7 +86,8 @@ def _publish_view(pool_dir: Path, cam: Campaign) -> None:
         budget = st.empty()  # filled after a publication below, so it states ε spent including it
         with st.form("pool_publish"):
             c1, c2 = st.columns(2)
-            eps_text = c1.text_input(_("ε to spend on this publication"), value="0.25", key="pool_eps")
+            eps_text = c1.text_input(_("ε to spend on this publication"), value=i18n.number(Decimal("0.25")),
+                                     key="pool_eps")
             ref_text = c2.text_input(_("Reference wage ({currency}/h, optional)").format(currency=cam.currency),
                                      key="pool_pub_ref")
             levels = st.multiselect(_("Groups to publish"), list(P.LEVELS), default=list(P.LEVELS), key="pool_levels",
@@ -97,13 +99,11 @@ def _publish_view(pool_dir: Path, cam: Campaign) -> None:
                                     key="pool_months", placeholder=_("all months"), select_all=False)  # empty is all
             go = st.form_submit_button(_("Publish (spends ε, cannot be undone)"), key="pool_publish_go")
         if go:
-            from decimal import Decimal, InvalidOperation
-
-            try:
-                eps = Decimal(eps_text.strip())
+            try:  # typed in the language's notation, as every amount
+                eps = Decimal(everyday.amount_text(eps_text) or "")
             except InvalidOperation:
                 eps = Decimal("NaN")  # publish() explains what ε must be
-            ref = money.parse_amount(ref_text) if ref_text.strip() else None
+            ref = money.parse_amount(everyday.amount_text(ref_text)) if ref_text.strip() else None
             rel = PB.publish(pool_dir, eps, now=dt.datetime.fromtimestamp(_shared.now(), dt.timezone.utc),
                              reference_wage=ref, levels=levels,
                              months=months or None)
