@@ -185,3 +185,52 @@ def test_help_follows_the_logbook_named_by_the_environment_and_else_the_computer
     junk.write_bytes(b"not a database at all" * 100)
     r = taskerlog("--db", str(junk), "--help", env={"LANGUAGE": "es"})
     assert r.returncode == 0 and "Muestra este mensaje y sale." in r.stdout and "Traceback" not in r.stderr, r.stderr
+
+
+def test_reading_the_language_leaves_nothing_beside_the_logbook(logbooks, tmp_path):
+    """A logbook in WAL mode read for its language: no -wal/-shm left, as a read-only command leaves none."""
+    import shutil
+
+    db = tmp_path / "es.sqlite"
+    shutil.copyfile(logbooks["es"], db)
+    for args in (("--help",), ("entries",), ("metrics", "--json"), ("verify",)):
+        r = taskerlog("--db", str(db), *args, env={})
+        assert r.returncode == 0 and "Traceback" not in r.stderr, r.stderr
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["es.sqlite"], args
+
+
+def test_a_logbook_that_cannot_be_looked_at_is_said_not_a_traceback(monkeypatch, tmp_path):
+    """Python 3.11's is_file raises PermissionError in a folder that cannot be read (as root a
+    chmod 000 folder can still be read: the error is made here)."""
+    from pathlib import Path
+
+    def refused(self):
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "is_file", refused)
+    r = CliRunner().invoke(cli, ["--db", str(tmp_path / "x.sqlite"), "--help"], env=ENV, prog_name="taskerlog")
+    assert r.exit_code == 0 and r.exception is None and "Show this message and exit." in r.output
+
+
+def test_click_gets_the_command_line_as_given(monkeypatch):
+    """args=None reaches click, which then reads sys.argv itself (and expands globs on Windows)."""
+    given = []
+    monkeypatch.setattr(click.Command, "main", lambda self, args=None, **kw: given.append(args))
+    monkeypatch.setattr(sys, "argv", ["taskerlog", "status"])
+    cli.main()
+    assert given == [None]
+
+
+@pytest.mark.parametrize("dbs", [("--db", "{other}", "--db", "{sw}"), ("--db={other}", "--db={sw}"),
+                                 ("--db", "", "--db={sw}")])
+def test_the_logbook_whose_language_is_spoken_is_the_one_the_command_opens(logbooks, tmp_path, dbs):
+    """(click takes the last --db; an empty one is the default path: TASKERLOG_DB here)"""
+    from taskerlog.cli import named_db
+    from taskerlog.commands._base import logbook_path
+
+    args = [a.format(other=tmp_path / "other.sqlite", sw=logbooks["sw"]) for a in dbs]
+    assert logbook_path(named_db([*args, "status"])) == logbooks["sw"]
+    r = taskerlog(*args, "status", "--help", env={"LANGUAGE": "en"})
+    assert "Matumizi: taskerlog status" in r.stdout, r.stderr
+    r = taskerlog("--db", "", "status", "--help", env={"TASKERLOG_DB": str(logbooks["fr"]), "LANGUAGE": "en"})
+    assert "Utilisation : taskerlog status" in r.stdout, r.stderr
