@@ -8,6 +8,7 @@ help texts were marked for translation)."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -143,6 +144,15 @@ def test_every_command_and_option_help_is_translated(code):
         untranslated = [where for where, text in helps if i18n.gettext(text) == text]
         assert i18n.gettext("Example: {command}") != "Example: {command}"
     assert untranslated == []
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_what_is_typed_in_a_help_stays_as_the_usage_line_shows_it(code):
+    """``FIELD=`` in a help is what the usage line shows (FIELD=VALUE...): typed, never translated."""
+    with i18n.using(code):
+        changed = [where for where, text in every_help()
+                   if re.findall(r"\b[A-Z]+=", text) != re.findall(r"\b[A-Z]+=", i18n.gettext(text))]
+    assert changed == []
 
 
 def test_the_lists_written_into_help_are_the_codes():
