@@ -267,8 +267,8 @@ def log(c: Context, platform, name, kind, start, end, minutes, units, pay, curre
 @command(help=N_(
     "List work entries: local times, kind, status, pay, when each was recorded, and edits."),
     example="taskerlog entries --from 2026-03-01 --to 2026-03-07 --platform Outlier")
-# Translators: today and yesterday are typed as they are: keep them in English
-@option("--from", "date_from", help=N_("First day (YYYY-MM-DD, today, yesterday)."))
+@option("--from", "date_from", help=N_("First day (YYYY-MM-DD, {today}, {yesterday})."),
+        help_values={"today": "today", "yesterday": "yesterday"})
 @option("--to", "date_to", help=N_("Last day, inclusive."))
 @option("--platform")
 @option("--project")

@@ -38,8 +38,8 @@ from ._click import FilePath, command, option
 @option("--currency", help=N_("Currency of amounts without one (default: the logbook's home currency)."))
 @option("--timezone", help=N_("Time zone of times in the file (default: the logbook's)."))
 @option("--kind", help=N_("Kind for rows that do not say (default tasking)."))
-# Translators: hourly is typed as it is: keep it in English
-@option("--pay-model", type=click.Choice(["hourly", "per_task"]), help=N_("For new projects (default hourly)."))
+@option("--pay-model", type=click.Choice(["hourly", "per_task"]), help=N_("For new projects (default {model})."),
+        help_values={"model": "hourly"})
 @option("--sheet", help=N_("XLSX: the sheet to read (default the first)."))
 @option("--hit-minutes", type=int, help=N_("MTurk: minutes per HIT when the export has dates but no times."))
 @option("--payer", "payers", multiple=True, metavar="NAME=PLATFORM",

@@ -39,8 +39,8 @@ def project() -> None:
 @click.argument("platform")
 @click.argument("name", metavar="PROJECT")
 @option("--pay-model", type=click.Choice(PAY_MODELS), default="hourly", show_default=True,
-        # Translators: hourly and per_task are typed as they are: keep them in English
-        help=N_("hourly: pays hours × rate; per_task: pays units × rate."))
+        help=N_("{hourly}: pays hours × rate; {per_task}: pays units × rate."),
+        help_values=dict(zip(PAY_MODELS, PAY_MODELS)))
 @option("--currency", help=N_("Currency the project pays in (default: your home currency)."))
 @option("--advertised-rate", help=N_("What the project was advertised at, per hour or per task."))
 @option("--started-on", help=N_("The day you started on it (YYYY-MM-DD)."))
@@ -176,8 +176,8 @@ def _iso(d) -> str | None:
 @click.argument("platform")
 @click.argument("name", metavar="PROJECT")
 @option("--reason", type=click.Choice(END_REASONS), required=True,
-        # Translators: finished, removed, quit and paused are typed as they are: keep them in English
-        help=N_("finished, removed (e.g. 'quality issue'), quit or paused."))
+        help=N_("{finished}, {removed} (e.g. 'quality issue'), {quit} or {paused}."),
+        help_values=dict(zip(END_REASONS, END_REASONS)))
 @option("--on", "on", help=N_("The last day of the project (default: today)."))
 @pass_ctx
 @friendly_errors
@@ -207,8 +207,8 @@ NUMBERS_ARGS = {"ignore_unknown_options": True}
 @click.argument("platform")
 @click.argument("name", metavar="PROJECT")
 @click.argument("amount", metavar="RATE")
-# Translators: hour and task are typed as they are: keep them in English
-@option("--unit", type=click.Choice(RATE_UNITS), help=N_("hour or task (default: from the project's pay model)."))
+@option("--unit", type=click.Choice(RATE_UNITS), help=N_("{hour} or {task} (default: from the project's pay model)."),
+        help_values=dict(zip(RATE_UNITS, RATE_UNITS)))
 @option("--currency", help=N_("Currency of the rate (default: the project's)."))
 @option("--from", "start", help=N_("When it took effect: 2026-03-04, '2026-03-04 09:00', 14:30 (default: now)."))
 @option("--applies-to", help=N_("Kinds it pays, ';'-separated (default: all billable). Kinds: {kinds}."),
