@@ -164,6 +164,15 @@ def test_every_commands_help_and_usage_errors_are_in_the_logbooks_language(logbo
     assert english_in(english, other, code) == []
 
 
+def test_english_left_in_a_help_is_found(logbooks, tmp_path):
+    """What is typed is taken out narrowly: a translated word left in English is still found."""
+    english, spanish = transcript(tmp_path / "none.sqlite", **WIDE), transcript(logbooks["es"], **WIDE)
+    assert english_in(english, spanish, "es") == []
+    for word, left in (("proyecto", "project"), ("plataforma", "platform"), ("moneda", "currency"),
+                       ("Opciones:", "Options:"), ("Comandos:", "Commands:")):
+        assert word in spanish and english_in(english, spanish.replace(word, left), "es"), left
+
+
 @pytest.mark.parametrize("code, said", [
     ("es", ["Uso: taskerlog clock start [OPTIONS] PLATFORM [PROJECT]", "No existe la opción '--nope'.",
             "Falta un argumento 'PLATFORM'."]),
