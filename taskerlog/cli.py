@@ -20,10 +20,10 @@ from pathlib import Path
 import click
 
 from . import i18n
-from .commands._base import Context
+from .commands._base import Context, logbook_path
 from .commands._click import FilePath, Group, Option, option, speak_click
 from .i18n import N_
-from .store import default_db_path
+from .store import Store, StoreError
 
 COMMANDS: dict[str, str] = {
     # name: "module:the click command in it"
@@ -83,40 +83,41 @@ class Commands(Group):
         return super().get_command(ctx, name)
 
     def main(self, args=None, **kwargs):
-        args = sys.argv[1:] if args is None else list(args)
-        i18n.set_language(logbook_language(named_logbook(args)))  # None: the system's
+        # the language is read from the command line as typed; click gets ``args`` as given
+        # (None: click reads sys.argv itself and, on Windows, expands globs, ~ and %VAR%)
+        typed = sys.argv[1:] if args is None else list(args)
+        i18n.set_language(logbook_language(logbook_path(named_db(typed))))  # None: the system's
         speak_click()
         return super().main(args, **kwargs)
 
 
-def named_logbook(args: list[str]) -> Path:
-    """The logbook a command line names: its ``--db`` (given before the command), else
-    ``TASKERLOG_DB``, else the default path."""
+def named_db(args: list[str]) -> str | None:
+    """The ``--db`` a command line gives before the command (the last one, as click takes
+    it); None when it gives none (then ``TASKERLOG_DB`` or the default path: :func:`logbook_path`)."""
+    db = None
     for i, arg in enumerate(args):
         if arg == "--db" and i + 1 < len(args):
-            return Path(args[i + 1]).expanduser()
-        if arg.startswith("--db="):
-            return Path(arg.removeprefix("--db=")).expanduser()
-        if not arg.startswith("-"):
+            db = args[i + 1]
+        elif arg.startswith("--db="):
+            db = arg.removeprefix("--db=")
+        elif not arg.startswith("-") and (i == 0 or args[i - 1] != "--db"):
             break  # the command's name: what follows is its own
-    return default_db_path()
+    return db
 
 
 def logbook_language(path: Path) -> str | None:
-    """The language a logbook chose, read without opening it as a store (no upgrade, no
-    pydantic, nothing created); None when it chose none, or there is no logbook there, or it
-    cannot be read now (the system's language is spoken then, and the command says what is wrong)."""
-    if not path.is_file():
-        return None
+    """The language a logbook chose, read as a read-only command reads it (no upgrade, no
+    pydantic, nothing created or left beside it); None when it chose none, or there is no
+    logbook there, or it cannot be read now (the system's language is spoken then, and the
+    command says what is wrong)."""
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=0.2)
-        try:
-            row = conn.execute("SELECT value FROM settings WHERE key = 'language'").fetchone()
-        finally:
-            conn.close()
-    except sqlite3.Error:
+        if not path.is_file():
+            return None
+        with Store(path, readonly=True) as store:
+            tag = store.settings_raw().get("language")
+    except (OSError, sqlite3.Error, StoreError):  # (NeedsUpgrade is a StoreError)
         return None
-    return row[0] if row and i18n.supported(row[0]) else None
+    return tag if tag and i18n.supported(tag) else None
 
 
 @click.group(cls=Commands, table=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]}, help=N_(

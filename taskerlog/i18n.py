@@ -111,7 +111,8 @@ def check_language(tag: str) -> str:
     naming the languages there are."""
     if supported(tag) is None:
         names = ", ".join(f"{code} ({name})" for code, name in LANGUAGES.items())
-        raise ValueError(f"'{tag}' is not a language taskerlog speaks; choose one of {names}")
+        raise ValueError(gettext("'{tag}' is not a language taskerlog speaks; choose one of {languages}").format(
+            tag=tag, languages=names))
     return normalize(tag) or DEFAULT
 
 

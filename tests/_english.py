@@ -18,16 +18,12 @@ from taskerlog import i18n
 WORD = re.compile(r"[A-Za-z][A-Za-z']{2,}")
 ALWAYS = {"taskerlog"}
 PLACEHOLDER = re.compile(r"\{[^{}]*\}")
-TYPED = re.compile(r"`[^`]*`|(?<![\w-])--?[A-Za-z][\w-]*|\w+_\w+|\S*\w=\S*|[\w.~<>-]*\w/[\w./*<>-]*"
-                   r"|\b\w+\.(?:sqlite|csv|zip|json|txt|md)\b|\b[A-Z][A-Z]{3,}\b")
-"""What is typed as it is in every language, not words: `quoted commands`, --options,
-snake_case names, KEY=VALUE, paths and file names, METAVARS."""
 
 
 def words(text: str) -> set[str]:
     """The words of ``text`` that could be English (ASCII letters, three or more), lowercased,
-    without currency codes and without what is typed (:data:`TYPED`)."""
-    return {w.lower() for w in WORD.findall(TYPED.sub(" ", text)) if not (len(w) == 3 and w.isupper())}
+    without currency codes."""
+    return {w.lower() for w in WORD.findall(text) if not (len(w) == 3 and w.isupper())}
 
 
 @lru_cache(maxsize=None)

@@ -477,6 +477,32 @@ def test_attach_refuses_unclear_targets(book, tmp_path):
         attachments.attach(s, f, project="Genesis Dolphin")
 
 
+
+@pytest.mark.parametrize("code, not_a_file, no_entry, no_platform", [
+    ("en", "Error: nofile.png is not a file", "there is no work entry #999", "there is no platform 'Nope'"),
+    ("es", "Error: nofile.png no es un archivo", "no existe el registro de trabajo #999",
+     "no hay ninguna plataforma 'Nope'"),
+    ("pt_BR", "Erro: nofile.png não é um arquivo", "não existe o registro de trabalho #999",
+     "não há plataforma 'Nope'"),
+    ("fr", "Erreur : nofile.png n'est pas un fichier", "il n'y a pas d'entrée de travail #999",
+     "il n'y a pas de plateforme 'Nope'"),
+    ("sw", "Hitilafu: nofile.png si faili", "hakuna rekodi ya kazi #999", "hakuna jukwaa 'Nope'"),
+])
+def test_attach_says_what_is_wrong_in_the_logbooks_language(tmp_path, monkeypatch, code, not_a_file, no_entry,
+                                                            no_platform):
+    db = tmp_path / "l.sqlite"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--db", str(db), "settings", "--language", code]).exit_code == 0
+    monkeypatch.chdir(tmp_path)
+    r = runner.invoke(cli, ["--db", str(db), "attach", "nofile.png", "--note", "x"])
+    assert r.exit_code == 1 and not_a_file in r.output and "Traceback" not in r.output, r.output
+    f = tmp_path / "x.txt"
+    f.write_text("x", encoding="utf-8")
+    r = runner.invoke(cli, ["--db", str(db), "attach", str(f), "--entry", "999"])
+    assert r.exit_code == 1 and no_entry in r.output, r.output
+    r = runner.invoke(cli, ["--db", str(db), "attach", str(f), "--platform", "Nope"])
+    assert r.exit_code == 1 and no_platform in r.output, r.output
+
 # -- reference wages --------------------------------------------------------------------------
 def test_minimum_wage_table_is_complete_and_dated():
     table = wages.load_table()

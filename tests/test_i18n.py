@@ -70,6 +70,8 @@ def catalogue_gaps(root: Path, code: str, messages: set[tuple[str | None, str]] 
                 got = placeholders(text)
                 if not needed <= got <= wanted:
                     gaps.append(f"{code}: placeholders {sorted(got)} instead of {sorted(wanted)}: {msgid!r}")
+                if text.count("\t") != (entry.id[0] if isinstance(entry.id, tuple) else entry.id).count("\t"):
+                    gaps.append(f"{code}: tabs not kept (they align click's lists): {msgid!r}")
     return gaps
 
 
@@ -107,17 +109,19 @@ def test_a_missing_or_fuzzy_translation_is_caught(tmp_path):
     (tmp_path / "taskerlog" / "locale" / "es" / "LC_MESSAGES").mkdir(parents=True)
     (tmp_path / "taskerlog" / "page.py").write_text(
         "from taskerlog.i18n import _, ngettext\n"
-        "_('Effective hourly wage')\n_('Rate cut')\n_('{hours} unpaid hours')\n"
+        "_('Effective hourly wage')\n_('Rate cut')\n_('Choose from:\\n\\t{choices}')\n_('{hours} unpaid hours')\n"
         "ngettext('{n} day in EQ', '{n} days in EQ', 3)\n", encoding="utf-8")
     (tmp_path / "taskerlog" / "locale" / "es" / "LC_MESSAGES" / "taskerlog.po").write_text(
         'msgid ""\nmsgstr ""\n"Language: es\\n"\n"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n\n'
         'msgid "Effective hourly wage"\nmsgstr "Pago efectivo por hora"\n\n'
         '#, fuzzy\nmsgid "Rate cut"\nmsgstr "Recorte"\n\n'
         'msgid "{hours} unpaid hours"\nmsgstr "{horas} horas no pagadas"\n\n'
+        'msgid "Choose from:\\n\\t{choices}"\nmsgstr "Elige entre:\\n    {choices}"\n\n'
         'msgid "{n} day in EQ"\nmsgid_plural "{n} days in EQ"\nmsgstr[0] "{n} día en EQ"\nmsgstr[1] ""\n',
         encoding="utf-8")
     gaps = catalogue_gaps(tmp_path, "es")
     assert gaps == [
+        "es: tabs not kept (they align click's lists): 'Choose from:\\n\\t{choices}'",
         "es: fuzzy (check and remove the flag): 'Rate cut'",
         "es: placeholders ['horas'] instead of ['hours']: '{hours} unpaid hours'",
         "es: not translated: '{n} day in EQ'",

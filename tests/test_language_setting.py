@@ -30,14 +30,21 @@ def test_the_language_is_saved_shown_and_cleared(tmp_path):
     assert json.loads(invoke(db, "settings", "--json"))["language"] is None
 
 
-def test_a_language_taskerlog_does_not_speak_is_refused_and_nothing_changes(tmp_path):
+@pytest.mark.parametrize("code, said", [
+    ("en", "--language: 'de' is not a language taskerlog speaks; choose one of en (English), es (Español)"),
+    ("es", "--language: 'de' no es un idioma que taskerlog hable; elige uno de en (English), es (Español)"),
+    ("pt_BR", "--language: 'de' não é um idioma que o taskerlog fala; escolha um destes: en (English), es (Español)"),
+    ("fr", "--language: 'de' n'est pas une langue que taskerlog parle ; choisissez parmi en (English), es (Español)"),
+    ("sw", "--language: 'de' si lugha ambayo taskerlog inazungumza; chagua mojawapo ya en (English), es (Español)"),
+])
+def test_a_language_taskerlog_does_not_speak_is_refused_and_nothing_changes(tmp_path, code, said):
     db = tmp_path / "l.sqlite"
-    invoke(db, "settings", "--language", "fr")
+    invoke(db, "settings", "--language", code)
     result = CliRunner().invoke(cli, ["--db", str(db), "settings", "--language", "de"])
     assert result.exit_code == 1
-    assert "--language: 'de' is not a language taskerlog speaks; choose one of en (English), es (Español)" in result.output
+    assert said in result.output  # in the logbook's language, the codes and names of the languages as they are
     assert "Traceback" not in result.output
-    assert Store(db).settings().language == "fr"
+    assert Store(db).settings().language == code
 
 
 def test_a_command_speaks_the_logbooks_language_and_writes_its_numbers(tmp_path):

@@ -55,10 +55,16 @@ def os_sentence(exc: OSError) -> str:
              "(your home folder, say) or free some space, then try again").format(file=where, why=why)
 
 
+def logbook_path(db: str | None) -> Path:
+    """The logbook file a ``--db`` value (or ``TASKERLOG_DB``) names: the default path when
+    it names none (None or empty). The one rule for the command line and its language."""
+    return Path(db).expanduser() if db else default_db_path()
+
+
 class Context:
     def __init__(self, db: str | None):
         self.chosen = bool(db)
-        self.db_path = Path(db).expanduser() if db else default_db_path()
+        self.db_path = logbook_path(db)
         self._store: Store | None = None
         self.created = False
         """Whether this command made the logbook file (it did not exist before)."""

@@ -32,8 +32,9 @@ def _compute(frames, **kw) -> dict[str, Any]:
 @command(help=N_(
     "What the work really paid: every definition of working time side by side.\n\n"
     "With --json, one JSON object whose keys are the names in metrics.md (the stable contract for "
-    "scripts), with by_project and by_week lists."),
-    example="taskerlog metrics --from 2026-03-01 --to 2026-03-07 --reference-wage 15")
+    "scripts), with {by_project} and {by_week} lists."),
+    example="taskerlog metrics --from 2026-03-01 --to 2026-03-07 --reference-wage 15",
+    help_values={"by_project": "by_project", "by_week": "by_week"})  # typed: kept out of the catalogues' words
 @option("--from", "date_from", help=N_("First day of the period (YYYY-MM-DD)."))
 @option("--to", "date_to", help=N_("Last day of the period, inclusive (YYYY-MM-DD)."))
 @option("--platform", help=N_("Only this platform."))

@@ -75,11 +75,12 @@ def attach(store, file: str | Path, *, entry: int | None = None, platform: str |
     """Keep ``file`` with the logbook, linked to a work entry, a project, a platform or only a note."""
     path = Path(file)
     if not path.is_file():
-        raise AttachmentError(f"{file} is not a file")
+        raise AttachmentError(say("attach.not_a_file", "{file} is not a file", file=str(file)))
     size = path.stat().st_size
     if size > MAX_BYTES:
-        raise AttachmentError(f"{file} is {size / 1e6:.0f} MB; attachments are limited to"
-                              f" {MAX_BYTES // 1_000_000} MB (save a smaller screenshot or a PDF of the email)")
+        raise AttachmentError(say("attach.too_big", "{file} is {size} MB; attachments are limited to {limit} MB "
+                                  "(save a smaller screenshot or a PDF of the email)", file=str(file),
+                                  size=round(size / 1e6), limit=MAX_BYTES // 1_000_000))
     if entry is not None and (platform or project):
         raise AttachmentError(say("attach.two_targets", "attach to {fix}, not both", fix=fix("attach_target")))
     if project and not platform:
@@ -92,12 +93,14 @@ def attach(store, file: str | Path, *, entry: int | None = None, platform: str |
         work_id = platform_id = project_id = None
         if entry is not None:
             if store.get("work", entry) is None:
-                raise AttachmentError(f"there is no work entry #{entry}; see the entry numbers in the evidence CSV")
+                raise AttachmentError(say("attach.no_entry", "there is no work entry #{entry}; see the entry numbers "
+                                          "in the evidence CSV", entry=entry))
             work_id, target = entry, f"work entry #{entry}"
         elif platform:
             platform_id = store.platform_id(platform, create=False)
             if platform_id is None:
-                raise AttachmentError(f"there is no platform '{platform}' in this logbook")
+                raise AttachmentError(say("attach.no_platform", "there is no platform '{platform}' in this logbook",
+                                          platform=platform))
             project_id = store.project_id(platform, project) if project else None
             target = f"{platform} / {project}" if project else f"platform {platform}"
         else:
