@@ -13,7 +13,6 @@ Domain errors become one clear line on stderr and a non-zero exit, never a trace
 from __future__ import annotations
 
 import importlib
-import sqlite3
 import sys
 from pathlib import Path
 
@@ -115,7 +114,7 @@ def logbook_language(path: Path) -> str | None:
             return None
         with Store(path, readonly=True) as store:
             tag = store.settings_raw().get("language")
-    except (OSError, sqlite3.Error, StoreError):  # (NeedsUpgrade is a StoreError)
+    except (OSError, StoreError):  # (NeedsUpgrade is a StoreError)
         return None
     return tag if tag and i18n.supported(tag) else None
 
