@@ -444,7 +444,7 @@ def test_organize_page_renders_and_says_what_is_shared_and_protected(tmp_path, m
     at.text_input(key="pool_dir").set_value(str(tmp_path / "pool")).run()
     assert not at.exception, [e.value for e in at.exception]
     shown = at.dataframe[0].value
-    assert shown["workers"].min() >= 5 and "wage_median" in shown.columns
+    assert shown["workers"].min() >= 5 and "wage median" in shown.columns
     assert pseud(0) not in shown.to_csv()
     assert any("not for publication" in str(w.value) for w in at.warning)
     publish = next(b for b in at.button if b.label.startswith("Publish (spends"))
