@@ -138,15 +138,13 @@ def _read_text(path: str, option: str) -> str:
     "The figures are dated: check the one in force with the source named."),
     example="taskerlog minimums")
 @JSON_OPT
-@pass_ctx
 @friendly_errors
-def minimums(c: Context, as_json: bool) -> None:
+def minimums(as_json: bool) -> None:
+    # (in the logbook's language: the command line read it before the command ran)
     table = wages.load_table()
     if as_json:
         emit_json([{**w.__dict__, "hourly": str(w.hourly)} for w in table])
         return
-    if c.db_path.exists():  # opened for its language only: a listing never makes a logbook
-        c.existing_store
     for w in table:
         click.echo(f"{w.key:<14} {render.amount(w.hourly):>10} {w.currency}/h  "
                    + _("{place}; from {day}").format(place=w.place, day=w.effective_from))
